@@ -1,0 +1,781 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strconv"
+)
+
+// ClientConfig configures one device of one user.
+type ClientConfig struct {
+	User   string
+	Device string
+	Home   Addr // the shard the user is placed on: Addr(ShardOf(User, shards))
+	Mode   Mode
+	// Incarnation tells a device's lives apart: after a crash the driver makes a new
+	// Client with a higher one, so its request IDs and sessions never collide with
+	// the old ones still remembered by the server.
+	Incarnation uint32
+	// IDPrefix starts every invite ID this device makes; a counter follows. It must
+	// be unique per device and incarnation; empty means "User/Device.Incarnation-".
+	IDPrefix string
+	// RTO is how long a request or login waits for its answer before it is resent.
+	RTO int64
+}
+
+// Client is the SDK on one device: the signaling API, the listener callbacks and
+// the device end of the IM message layer. It is driven through the API methods,
+// Receive, Fire, Connected and Disconnected, and reports what to do in Ready.
+type Client struct {
+	cfg ClientConfig
+	out Output
+	enc frameEncoder
+	dec frameDecoder
+	in  Frame
+
+	loggedIn  bool // login completed and no logout since
+	loginCall Call // the login call awaiting its answer, if any
+	sessionUp bool // the current session got LOGIN-OK
+	connected bool
+	epochN    uint32
+	epoch     uint64
+	pushNext  uint64 // next push sequence expected in this session
+	cursor    uint64 // highest timeline seq processed
+
+	nextCall   Call
+	nextReq    uint64
+	nextInvite uint64
+	pending    []pendingReq
+	rtoAt      int64 // the armed retransmit timer's time; 0 if none
+
+	invs    map[string]*localInv
+	byRef   map[uint64]string
+	nextRef uint64
+}
+
+type pendingReq struct {
+	call     Call
+	inviteID string
+	f        Frame
+}
+
+// localInv is one invitation in the device's own list.
+type localInv struct {
+	info   SignalingInfo // the invitation as invited; InviteeList is the full list
+	states []InviteeState
+	ref    uint64
+	epoch  uint64 // server mode, online-only: the session it arrived on
+	mine   bool   // created here by Invite or AddInvitedSignaling, before any push
+}
+
+// NewClient returns a device that is connected and logged out.
+func NewClient(cfg ClientConfig) *Client {
+	if cfg.RTO <= 0 {
+		cfg.RTO = DefaultRTO
+	}
+	if cfg.IDPrefix == "" {
+		cfg.IDPrefix = cfg.User + "/" + cfg.Device + "." + strconv.FormatUint(uint64(cfg.Incarnation), 10) + "-"
+	}
+	return &Client{cfg: cfg, connected: true, invs: map[string]*localInv{}, byRef: map[uint64]string{}}
+}
+
+// Config returns the device's configuration with defaults filled in.
+func (c *Client) Config() ClientConfig { return c.cfg }
+
+// Ready returns what the device produced since the last Advance.
+func (c *Client) Ready() *Output { return &c.out }
+
+// Advance tells the device its output was consumed; the slices are reused.
+func (c *Client) Advance() { c.out.reset() }
+
+// LoggedIn tells whether login completed and no logout followed.
+func (c *Client) LoggedIn() bool { return c.loggedIn }
+
+// Outstanding is the number of requests awaiting an answer.
+func (c *Client) Outstanding() int { return len(c.pending) }
+
+func (c *Client) note(id, format string, args ...any) {
+	c.out.Notes = append(c.out.Notes, Note{InviteID: id, Text: fmt.Sprintf(format, args...)})
+}
+
+func (c *Client) newCall() Call {
+	c.nextCall++
+	return c.nextCall
+}
+
+func (c *Client) result(call Call, op Op, id string, code Code, text string) {
+	if call == 0 {
+		return // internal request (a client-mode timeout announcement)
+	}
+	c.out.Results = append(c.out.Results, Result{Call: call, Op: op, InviteID: id, Code: code, Text: text})
+}
+
+func (c *Client) fail(call Call, op Op, id string, code Code, format string, args ...any) Call {
+	c.result(call, op, id, code, fmt.Sprintf(format, args...))
+	return call
+}
+
+func (c *Client) callback(cb Callback) { c.out.Callbacks = append(c.out.Callbacks, cb) }
+
+func (c *Client) send(f *Frame) {
+	if !c.connected {
+		return
+	}
+	f.Epoch = c.epoch
+	c.out.Msgs = append(c.out.Msgs, Envelope{To: c.cfg.Home, Bytes: bytes.Clone(c.enc.encode(f))})
+}
+
+func (c *Client) armRTO(now int64) {
+	if c.rtoAt != 0 {
+		return
+	}
+	c.rtoAt = now + c.cfg.RTO
+	c.out.Timers = append(c.out.Timers, Timer{Kind: TimerRetransmit, At: c.rtoAt})
+}
+
+func (c *Client) startSession(now int64) {
+	c.epochN++
+	c.epoch = uint64(c.cfg.Incarnation)<<32 | uint64(c.epochN)
+	c.sessionUp = false
+	c.pushNext = 1
+	c.send(&Frame{Type: FrameLogin, User: c.cfg.User, Device: c.cfg.Device, Cursor: c.cursor})
+	c.armRTO(now)
+}
+
+// Login starts a login; its result arrives when the shard answers.
+func (c *Client) Login(now int64) Call {
+	call := c.newCall()
+	switch {
+	case c.cfg.User == "" || c.cfg.Device == "":
+		return c.fail(call, OpLogin, "", CodeInvalidParameters, "device has no user or device name")
+	case c.loggedIn:
+		c.result(call, OpLogin, "", OK, "already logged in")
+		return call
+	case c.loginCall != 0:
+		return c.fail(call, OpLogin, "", CodeInvalidParameters, "login in progress")
+	}
+	c.loginCall = call
+	c.startSession(now)
+	return call
+}
+
+// Logout ends the login: requests still unanswered fail with 6014 and the local
+// invitation list is cleared, as the SDK does.
+func (c *Client) Logout(now int64) Call {
+	call := c.newCall()
+	if !c.loggedIn && c.loginCall == 0 {
+		return c.fail(call, OpLogout, "", CodeNotLoggedIn, "")
+	}
+	if c.sessionUp {
+		c.send(&Frame{Type: FrameLogout})
+	}
+	if c.loginCall != 0 {
+		c.result(c.loginCall, OpLogin, "", CodeNotLoggedIn, "logged out")
+		c.loginCall = 0
+	}
+	for _, p := range c.pending {
+		c.result(p.call, p.f.Op, p.inviteID, CodeNotLoggedIn, "logged out")
+	}
+	c.pending = c.pending[:0]
+	for _, id := range c.sortedIDs() {
+		c.drop(id)
+	}
+	c.loggedIn, c.sessionUp = false, false
+	c.result(call, OpLogout, "", OK, "")
+	return call
+}
+
+// Connected tells the device its link to the shard is up again; a logged-in device
+// resumes its session and syncs what it missed.
+func (c *Client) Connected(now int64) {
+	c.connected = true
+	if c.loggedIn || c.loginCall != 0 {
+		c.startSession(now)
+	}
+}
+
+// Disconnected tells the device its link broke.
+func (c *Client) Disconnected(now int64) {
+	c.connected = false
+	c.sessionUp = false
+}
+
+// request queues an API request and sends it if the session is up.
+func (c *Client) request(now int64, call Call, op Op, id string, f Frame) Call {
+	c.nextReq++
+	f.Type, f.Op = FrameRequest, op
+	f.ReqID = uint64(c.cfg.Incarnation)<<40 | c.nextReq
+	c.pending = append(c.pending, pendingReq{call: call, inviteID: id, f: f})
+	if c.sessionUp {
+		c.send(&c.pending[len(c.pending)-1].f)
+	}
+	c.armRTO(now)
+	return call
+}
+
+func (c *Client) checkCall(call Call, op Op, id string, data string) bool {
+	switch {
+	case !c.loggedIn:
+		c.fail(call, op, id, CodeNotLoggedIn, "")
+	case len(data) > MaxDataLen:
+		c.fail(call, op, id, CodeDataTooLarge, "data is %d bytes, limit %d", len(data), MaxDataLen)
+	default:
+		return true
+	}
+	return false
+}
+
+func (c *Client) newInviteID() string {
+	c.nextInvite++
+	return c.cfg.IDPrefix + strconv.FormatUint(c.nextInvite, 10)
+}
+
+// Invite sends a one-to-one invitation and returns its ID at once (empty if the
+// arguments are invalid); timeout is in seconds, 0 for none. push is shown to the
+// invitee if it is offline (nil for a default one).
+func (c *Client) Invite(now int64, invitee, data string, onlineUserOnly bool, push *OfflinePushInfo, timeout int) (string, Call) {
+	return c.invite(now, OpInvite, "", []string{invitee}, data, onlineUserOnly, push, timeout)
+}
+
+// InviteInGroup invites members of a group; every member of the group receives the
+// invitation's callbacks. Group invitations have no offline push.
+func (c *Client) InviteInGroup(now int64, groupID string, invitees []string, data string, onlineUserOnly bool, timeout int) (string, Call) {
+	return c.invite(now, OpInviteInGroup, groupID, invitees, data, onlineUserOnly, nil, timeout)
+}
+
+func (c *Client) invite(now int64, op Op, groupID string, invitees []string, data string, onlineOnly bool, push *OfflinePushInfo, timeout int) (string, Call) {
+	call := c.newCall()
+	if !c.checkCall(call, op, "", data) {
+		return "", call
+	}
+	var list []string
+	for _, u := range invitees {
+		switch {
+		case u == "":
+			c.fail(call, op, "", CodeInvalidParameters, "empty invitee")
+			return "", call
+		case u == c.cfg.User:
+			c.fail(call, op, "", CodeInvalidParameters, "cannot invite oneself")
+			return "", call
+		case !slices.Contains(list, u):
+			list = append(list, u)
+		}
+	}
+	switch {
+	case op == OpInviteInGroup && groupID == "":
+		c.fail(call, op, "", CodeInvalidParameters, "empty group ID")
+		return "", call
+	case len(list) == 0:
+		c.fail(call, op, "", CodeInvalidParameters, "no invitee")
+		return "", call
+	case timeout < 0:
+		c.fail(call, op, "", CodeInvalidParameters, "negative timeout")
+		return "", call
+	}
+	id := c.newInviteID()
+	info := SignalingInfo{BusinessID: BusinessID, InviteID: id, GroupID: groupID, Inviter: c.cfg.User,
+		InviteeList: list, Data: data, Timeout: timeout, ActionType: ActionInvite, OnlineUserOnly: onlineOnly}
+	inv := c.add(info, true)
+	if c.cfg.Mode == ModeClient && timeout > 0 {
+		c.setTimer(TimerInviterTimeout, inv, now+int64(timeout)*1e9+inviterGrace)
+	}
+	f := Frame{Info: info}
+	if push != nil {
+		f.HasPush, f.Push = true, *push
+	} else if op == OpInvite {
+		f.HasPush, f.Push = true, OfflinePushInfo{Title: "call from " + c.cfg.User}
+	}
+	return id, c.request(now, call, op, id, f)
+}
+
+// Cancel withdraws an invitation from every invitee still pending.
+func (c *Client) Cancel(now int64, inviteID, data string) Call {
+	return c.answer(now, OpCancel, inviteID, data)
+}
+
+// Accept accepts an invitation this user is a pending invitee of.
+func (c *Client) Accept(now int64, inviteID, data string) Call {
+	return c.answer(now, OpAccept, inviteID, data)
+}
+
+// Reject rejects an invitation this user is a pending invitee of.
+func (c *Client) Reject(now int64, inviteID, data string) Call {
+	return c.answer(now, OpReject, inviteID, data)
+}
+
+// Modify changes the data of a live invitation (not an online-only one).
+func (c *Client) Modify(now int64, inviteID, data string) Call {
+	return c.answer(now, OpModify, inviteID, data)
+}
+
+var opAction = [...]ActionType{OpCancel: ActionCancel, OpAccept: ActionAccept, OpReject: ActionReject, OpModify: ActionModify, OpTimeout: ActionTimeout}
+
+func (c *Client) answer(now int64, op Op, id, data string) Call {
+	call := c.newCall()
+	if !c.checkCall(call, op, id, data) {
+		return call
+	}
+	if id == "" {
+		return c.fail(call, op, id, CodeInvalidParameters, "empty invite ID")
+	}
+	inv := c.invs[id]
+	if inv == nil {
+		// Server mode needs the invitation too: it names the shard that decides.
+		return c.fail(call, op, id, CodeInviteInvalid, "unknown invitation")
+	}
+	info := inv.info
+	info.ActionType, info.Data = opAction[op], data
+	if c.cfg.Mode == ModeClient {
+		// The legacy SDK decides from its own list.
+		me := slices.Index(inv.info.InviteeList, c.cfg.User)
+		switch op {
+		case OpCancel:
+			if inv.info.Inviter != c.cfg.User {
+				return c.fail(call, op, id, CodeNotInviter, "")
+			}
+			if !slices.Contains(inv.states, Pending) {
+				return c.fail(call, op, id, CodeInviteInvalid, "no pending invitee")
+			}
+		case OpAccept, OpReject:
+			if me < 0 {
+				return c.fail(call, op, id, CodeInviteInvalid, "not invited")
+			}
+			if inv.states[me] != Pending {
+				return c.fail(call, op, id, CodeInviteInvalid, "already %s", inv.states[me])
+			}
+			info.InviteeList = []string{c.cfg.User}
+		case OpModify:
+			if inv.info.Inviter != c.cfg.User {
+				return c.fail(call, op, id, CodeNotInviter, "")
+			}
+			if inv.info.OnlineUserOnly {
+				return c.fail(call, op, id, CodeOnlineOnlyModify, "")
+			}
+		}
+	} else {
+		info.InviteeList = nil // the server knows who
+	}
+	return c.request(now, call, op, id, Frame{Info: info})
+}
+
+// AddInvitedSignaling puts an invitation learned from an offline push into the
+// local list, so the user can accept or reject it before the message itself
+// arrives. 8012 if the invitation is already known.
+func (c *Client) AddInvitedSignaling(now int64, info SignalingInfo) Call {
+	call := c.newCall()
+	op := OpAddInvitedSignaling
+	switch {
+	case !c.loggedIn:
+		return c.fail(call, op, info.InviteID, CodeNotLoggedIn, "")
+	case info.InviteID == "" || info.Inviter == "" || len(info.InviteeList) == 0 || info.Timeout < 0:
+		return c.fail(call, op, info.InviteID, CodeInvalidParameters, "incomplete signaling info")
+	case info.ActionType != ActionInvite:
+		return c.fail(call, op, info.InviteID, CodeInvalidParameters, "not an invitation (action %s)", info.ActionType)
+	case c.invs[info.InviteID] != nil:
+		return c.fail(call, op, info.InviteID, CodeInviteExists, "")
+	}
+	info.BusinessID = BusinessID
+	inv := c.add(info, true)
+	if c.cfg.Mode == ModeClient && info.Timeout > 0 && slices.Contains(info.InviteeList, c.cfg.User) {
+		c.setTimer(TimerInviteeTimeout, inv, now+int64(info.Timeout)*1e9)
+	}
+	c.result(call, op, info.InviteID, OK, "")
+	return call
+}
+
+// CreateGroup creates a group owned by this user with the given other members.
+func (c *Client) CreateGroup(now int64, groupID string, members []string) Call {
+	return c.groupCall(now, OpCreateGroup, groupID, members)
+}
+
+// JoinGroup adds this user to a group.
+func (c *Client) JoinGroup(now int64, groupID string) Call {
+	return c.groupCall(now, OpJoinGroup, groupID, nil)
+}
+
+// QuitGroup removes this user from a group.
+func (c *Client) QuitGroup(now int64, groupID string) Call {
+	return c.groupCall(now, OpQuitGroup, groupID, nil)
+}
+
+// DismissGroup deletes a group this user owns.
+func (c *Client) DismissGroup(now int64, groupID string) Call {
+	return c.groupCall(now, OpDismissGroup, groupID, nil)
+}
+
+// GetGroupMemberList asks for a group's members; they arrive in the Result.
+func (c *Client) GetGroupMemberList(now int64, groupID string) Call {
+	return c.groupCall(now, OpGetGroupMembers, groupID, nil)
+}
+
+func (c *Client) groupCall(now int64, op Op, groupID string, members []string) Call {
+	call := c.newCall()
+	switch {
+	case !c.loggedIn:
+		return c.fail(call, op, "", CodeNotLoggedIn, "")
+	case groupID == "":
+		return c.fail(call, op, "", CodeInvalidParameters, "empty group ID")
+	}
+	return c.request(now, call, op, "", Frame{GroupID: groupID, Members: members})
+}
+
+// Receive handles a frame from the shard. Frames of an older session, duplicates
+// and undecodable bytes are dropped.
+func (c *Client) Receive(now int64, from Addr, b []byte) {
+	f := &c.in
+	if err := c.dec.decode(b, f); err != nil {
+		c.note("", "dropped frame: %v", err)
+		return
+	}
+	switch f.Type {
+	case FrameLoginOK:
+		if f.Epoch != c.epoch || c.sessionUp {
+			return
+		}
+		c.sessionUp = true
+		if c.loginCall != 0 {
+			c.loggedIn = true
+			c.result(c.loginCall, OpLogin, "", OK, "")
+			c.loginCall = 0
+		}
+		if c.cfg.Mode == ModeServer {
+			c.forgetOnlineOnly()
+		}
+		for i := range c.pending {
+			c.send(&c.pending[i].f)
+		}
+	case FrameResponse:
+		c.response(now, f)
+	case FramePush:
+		if f.Epoch != c.epoch {
+			return
+		}
+		if f.Seq == c.pushNext {
+			c.pushNext++
+			c.message(now, &f.Msg)
+		}
+		c.send(&Frame{Type: FrameAck, Seq: c.pushNext - 1})
+	default:
+		c.note("", "dropped unexpected %s frame", f.Type)
+	}
+}
+
+// forgetOnlineOnly drops online-only invitations that arrived on an earlier
+// session: their later messages are never delivered late, so nothing could end them.
+func (c *Client) forgetOnlineOnly() {
+	for _, id := range c.sortedIDs() {
+		if inv := c.invs[id]; inv.info.OnlineUserOnly && inv.epoch != c.epoch && !inv.mine {
+			c.note(id, "forgot online-only invitation after reconnect")
+			c.drop(id)
+		}
+	}
+}
+
+func (c *Client) response(now int64, f *Frame) {
+	if f.Op == OpLogin && f.Code == CodeNotLoggedIn {
+		// The shard lost our session: log in again; pending requests follow.
+		if f.Epoch == c.epoch && (c.loggedIn || c.loginCall != 0) && c.connected {
+			c.startSession(now)
+		}
+		return
+	}
+	i := slices.IndexFunc(c.pending, func(p pendingReq) bool { return p.f.ReqID == f.ReqID })
+	if i < 0 {
+		return // a duplicate answer
+	}
+	p := c.pending[i]
+	c.pending = slices.Delete(c.pending, i, i+1)
+	if p.call == 0 {
+		return
+	}
+	if f.Code == OK {
+		c.applyOwn(&p.f)
+	} else if p.f.Op == OpInvite || p.f.Op == OpInviteInGroup {
+		c.drop(p.inviteID)
+	}
+	r := Result{Call: p.call, Op: p.f.Op, InviteID: p.inviteID, Code: f.Code, Text: f.Text, Members: f.Members}
+	c.out.Results = append(c.out.Results, r)
+}
+
+// applyOwn applies a successful operation of this device to its own list. In server
+// mode the shard echoes the operation back and that echo does it, in order; the
+// legacy SDK updates on the send's success.
+func (c *Client) applyOwn(f *Frame) {
+	if c.cfg.Mode != ModeClient {
+		return
+	}
+	inv := c.invs[f.Info.InviteID]
+	if inv == nil {
+		return
+	}
+	switch f.Op {
+	case OpCancel:
+		c.mark(inv, inv.info.InviteeList, Cancelled)
+	case OpAccept, OpReject:
+		c.mark(inv, []string{c.cfg.User}, stateOf(f.Info.ActionType))
+	case OpModify:
+		inv.info.Data = f.Info.Data
+	}
+	c.cleanup(f.Info.InviteID, inv)
+}
+
+func (c *Client) message(now int64, m *Message) {
+	if m.Seq != 0 {
+		if m.Seq <= c.cursor {
+			return
+		}
+		c.cursor = m.Seq
+	}
+	own := m.Sender == c.cfg.User && m.SenderDevice == c.cfg.Device
+	switch m.Elem {
+	case ElemGroupTip:
+		c.groupTip(m, own)
+	case ElemCustom:
+		info := GetSignalingInfo(m)
+		if info == nil {
+			return // business data that is not signaling
+		}
+		if c.cfg.Mode == ModeClient {
+			if !own {
+				c.legacySignal(now, m, info)
+			}
+			return
+		}
+		c.serverSignal(m, info, own)
+	}
+}
+
+func (c *Client) groupTip(m *Message, own bool) {
+	kind := map[TipType]CallbackKind{TipMemberEnter: OnMemberEnter, TipMemberLeave: OnMemberLeave, TipGroupDismissed: OnGroupDismissed}[m.Tip]
+	if kind == 0 {
+		return
+	}
+	if !own {
+		c.callback(Callback{Kind: kind, GroupID: m.GroupID, Invitees: m.TipMembers})
+	}
+	if m.Tip == TipGroupDismissed || (m.Tip == TipMemberLeave && slices.Contains(m.TipMembers, c.cfg.User)) {
+		for _, id := range c.sortedIDs() {
+			if c.invs[id].info.GroupID == m.GroupID {
+				c.note(id, "dropped invitation of group %s: %s", m.GroupID, m.Tip)
+				c.drop(id)
+			}
+		}
+	}
+}
+
+// serverSignal applies a server-mode message: the shard's word, in the shard's
+// order. Nothing about an unknown invitation is reported (receive first) and a
+// transition is reported once (a duplicate changes nothing, so it says nothing).
+func (c *Client) serverSignal(m *Message, info *SignalingInfo, own bool) {
+	id := info.InviteID
+	inv := c.invs[id]
+	if info.ActionType == ActionInvite {
+		if inv != nil {
+			inv.mine = false // our own invite, or one added from a push, confirmed
+			return
+		}
+		inv = c.add(*info, false)
+		if info.OnlineUserOnly {
+			inv.epoch = c.epoch
+		}
+		if !own {
+			c.callback(Callback{Kind: OnReceiveNewInvitation, InviteID: id, Inviter: info.Inviter, GroupID: info.GroupID,
+				Invitees: info.InviteeList, Data: info.Data})
+		}
+		return
+	}
+	if inv == nil {
+		c.note(id, "dropped %s of an invitation never received", info.ActionType)
+		return
+	}
+	if info.ActionType == ActionModify {
+		inv.info.Data = info.Data
+		if !own {
+			c.callback(Callback{Kind: OnInvitationModified, InviteID: id, Data: info.Data})
+		}
+		return
+	}
+	changed := c.mark(inv, info.InviteeList, stateOf(info.ActionType))
+	if len(changed) > 0 && !own {
+		c.callback(closing(info, m.Sender, changed))
+	}
+	c.cleanup(id, inv)
+}
+
+// closing is the callback that reports an accept, reject, cancel or timeout.
+func closing(info *SignalingInfo, sender string, who []string) Callback {
+	cb := Callback{InviteID: info.InviteID, Data: info.Data}
+	switch info.ActionType {
+	case ActionAccept:
+		cb.Kind, cb.Invitee = OnInviteeAccepted, sender
+	case ActionReject:
+		cb.Kind, cb.Invitee = OnInviteeRejected, sender
+	case ActionCancel:
+		cb.Kind, cb.Inviter, cb.Invitees = OnInvitationCancelled, info.Inviter, who
+	case ActionTimeout:
+		cb.Kind, cb.Invitees, cb.Data = OnInvitationTimeout, who, ""
+	}
+	return cb
+}
+
+// legacySignal is the shipped SDK's receive path: an invite older than its timeout
+// by this device's clock is dropped silently; everything else is reported as it
+// comes, without asking whether the invitation is known or already ended.
+func (c *Client) legacySignal(now int64, m *Message, info *SignalingInfo) {
+	id := info.InviteID
+	inv := c.invs[id]
+	switch info.ActionType {
+	case ActionInvite:
+		if info.Timeout > 0 && now-m.Time > int64(info.Timeout)*1e9 {
+			c.note(id, "dropped stale invite: sent %s ago by the local clock", fmtDur(now-m.Time))
+			return
+		}
+		if inv != nil {
+			return
+		}
+		inv = c.add(*info, false)
+		if info.Timeout > 0 && slices.Contains(info.InviteeList, c.cfg.User) {
+			c.setTimer(TimerInviteeTimeout, inv, now+int64(info.Timeout)*1e9)
+		}
+		c.callback(Callback{Kind: OnReceiveNewInvitation, InviteID: id, Inviter: info.Inviter, GroupID: info.GroupID,
+			Invitees: info.InviteeList, Data: info.Data})
+		return
+	case ActionModify:
+		if inv != nil {
+			inv.info.Data = info.Data
+		}
+		c.callback(Callback{Kind: OnInvitationModified, InviteID: id, Data: info.Data})
+		return
+	}
+	who := info.InviteeList
+	if info.ActionType == ActionAccept || info.ActionType == ActionReject {
+		who = []string{m.Sender}
+	}
+	if inv != nil {
+		c.mark(inv, who, stateOf(info.ActionType))
+		c.cleanup(id, inv)
+	}
+	c.callback(closing(info, m.Sender, who))
+}
+
+func fmtDur(ns int64) string {
+	return strconv.FormatFloat(float64(ns)/1e6, 'f', 3, 64) + "ms"
+}
+
+func (c *Client) add(info SignalingInfo, mine bool) *localInv {
+	inv := &localInv{info: info, states: make([]InviteeState, len(info.InviteeList)), mine: mine}
+	c.invs[info.InviteID] = inv
+	return inv
+}
+
+// mark moves the named invitees that are still pending to st and returns them.
+func (c *Client) mark(inv *localInv, who []string, st InviteeState) []string {
+	var changed []string
+	for _, u := range who {
+		if i := slices.Index(inv.info.InviteeList, u); i >= 0 && inv.states[i] == Pending {
+			inv.states[i] = st
+			changed = append(changed, u)
+		}
+	}
+	return changed
+}
+
+// cleanup forgets an invitation once every invitee is final.
+func (c *Client) cleanup(id string, inv *localInv) {
+	if !slices.Contains(inv.states, Pending) {
+		c.drop(id)
+	}
+}
+
+func (c *Client) drop(id string) {
+	if inv := c.invs[id]; inv != nil {
+		delete(c.byRef, inv.ref)
+		delete(c.invs, id)
+	}
+}
+
+func (c *Client) setTimer(k TimerKind, inv *localInv, at int64) {
+	if inv.ref == 0 {
+		c.nextRef++
+		inv.ref = c.nextRef
+		c.byRef[inv.ref] = inv.info.InviteID
+	}
+	c.out.Timers = append(c.out.Timers, Timer{Kind: k, Ref: inv.ref, At: at})
+}
+
+// Fire handles a timer the device set earlier; stale timers are ignored.
+func (c *Client) Fire(now int64, t Timer) {
+	switch t.Kind {
+	case TimerRetransmit:
+		if t.At != c.rtoAt {
+			return
+		}
+		c.rtoAt = 0
+		if !c.connected {
+			return
+		}
+		if !c.sessionUp {
+			if c.loggedIn || c.loginCall != 0 {
+				c.send(&Frame{Type: FrameLogin, User: c.cfg.User, Device: c.cfg.Device, Cursor: c.cursor})
+				c.armRTO(now)
+			}
+			return
+		}
+		for i := range c.pending {
+			c.send(&c.pending[i].f)
+		}
+		if len(c.pending) > 0 {
+			c.armRTO(now)
+		}
+	case TimerInviteeTimeout, TimerInviterTimeout:
+		id, ok := c.byRef[t.Ref]
+		if !ok {
+			return
+		}
+		c.legacyTimeout(now, t.Kind, id, c.invs[id])
+	}
+}
+
+// legacyTimeout is a client-mode timer: the device declares the invitees still
+// pending in its own view timed out, reports it, and announces it with an
+// actionType-5 message.
+func (c *Client) legacyTimeout(now int64, k TimerKind, id string, inv *localInv) {
+	who := []string{c.cfg.User}
+	if k == TimerInviterTimeout {
+		who = inv.info.InviteeList
+	}
+	timedOut := c.mark(inv, who, TimedOut)
+	if len(timedOut) == 0 {
+		return
+	}
+	info := inv.info
+	info.ActionType, info.InviteeList, info.Data = ActionTimeout, timedOut, ""
+	c.callback(closing(&info, c.cfg.User, timedOut))
+	c.cleanup(id, inv)
+	if c.loggedIn {
+		c.request(now, 0, OpTimeout, id, Frame{Info: info})
+	}
+}
+
+func (c *Client) sortedIDs() []string {
+	ids := make([]string, 0, len(c.invs))
+	for id := range c.invs {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// Invitations lists the device's own invitation list, by ID.
+func (c *Client) Invitations() []InvitationView {
+	ids := c.sortedIDs()
+	views := make([]InvitationView, len(ids))
+	for i, id := range ids {
+		inv := c.invs[id]
+		views[i] = InvitationView{InviteID: id, Inviter: inv.info.Inviter, GroupID: inv.info.GroupID,
+			Invitees: slices.Clone(inv.info.InviteeList), States: slices.Clone(inv.states), Data: inv.info.Data,
+			Timeout: inv.info.Timeout, OnlineOnly: inv.info.OnlineUserOnly}
+	}
+	return views
+}

@@ -1,0 +1,70 @@
+// Package engine is the call-invitation signaling engine: the semantics of Tencent
+// Cloud IM's signaling interface (V2TIMSignalingManager) — one-to-one and group
+// invitations, cancel, accept, reject, timeout, modify, and the listener callbacks —
+// over an IM message layer, as pure deterministic state machines.
+//
+// # Nodes
+//
+// There are two kinds of node: a Server is one server shard, a Client is the SDK on
+// one device. Neither ever acts by itself. The driver (the simulator, a test, or one
+// day a real socket loop) feeds them inputs and carries out their outputs, like
+// etcd's raft RawNode:
+//
+//	inputs                               outputs (node.Ready(), then node.Advance())
+//	Receive(now, from, bytes)            Msgs:      frames to send, as encoded bytes
+//	Fire(now, timer)                     Timers:    call Fire(timer) at local time At
+//	Client API calls (Invite, Accept…)   Callbacks: listener callbacks fired
+//	Connected/Disconnected, Crash        Results:   API success/error callbacks
+//	                                     Pushes:    offline push notifications
+//	                                     Notes:     silent decisions worth tracing
+//
+// Time is the node's own local clock in nanoseconds, passed in by the driver, so a
+// driver can give each node an offset or drift. There are no goroutines, no wall
+// clock, no global randomness and no output that depends on map order; IDs come
+// from counters seeded by the caller's configuration (ClientConfig.IDPrefix,
+// Incarnation). The same inputs give the same outputs, byte for byte.
+//
+// Addresses: shard k is Addr(k); devices use the addresses above the shards. A user
+// and its timeline live on shard ShardOf(user); a group, and its invitations, on
+// ShardOf(group); a one-to-one invitation on its inviter's shard.
+//
+// # The message layer
+//
+// Every signaling operation is an IM custom message (businessID 1) whose data is
+// the msgpack-encoded SignalingInfo. Messages that are not online-only are stored in
+// each recipient's timeline with a sequence number (Message.Seq); a device keeps the
+// highest one it processed and syncs from there when it logs in or reconnects.
+// Within a session every push carries a session sequence number, is acknowledged,
+// and is resent until acknowledged; the device takes pushes strictly in order, so
+// loss, duplication and reordering below it change nothing above it. Requests carry
+// a request ID; the shard remembers recent ones per user, so a retransmitted request
+// is answered again and never applied twice. Online-only messages are pushed to the
+// sessions open at that moment and never stored.
+//
+// # Arbitration modes
+//
+// ModeServer (the zero value) is the correct engine: the owning shard serializes
+// every transition of an invitation, runs its timeout, and echoes each operation
+// to the sending device too, so every device applies the same transitions in the
+// same order. ModeClient reproduces the legacy SDKs, so that field bugs can be
+// replayed: the server only relays and stores, every device checks its own list,
+// the invitee times out by its own timer from arrival and the inviter at timeout +
+// 5 s from sending, each announcing it with an actionType-5 message, and a receiver
+// drops an invite older than its timeout by its own clock.
+//
+// Callbacks go to every device that receives a message except the device that sent
+// it (which gets its API result instead): for a group invitation that is every
+// member of the group, for a one-to-one invitation both users' devices.
+//
+// # Errors
+//
+// Codes are those of the SDK where it has one (6014, 6017, 8010, 8011, 8012, 10007,
+// 10010…); see the Code constants for the ones this package chose itself (8013
+// modify of an online-only invitation, 8014 data over MaxDataLen).
+//
+// # Text
+//
+// Every frame, message, callback and result has one canonical text form
+// (Frame.Describe, Message.Describe, Callback.Describe, Result.Describe), which
+// traces and golden files use.
+package engine

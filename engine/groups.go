@@ -1,0 +1,97 @@
+package engine
+
+import (
+	"slices"
+)
+
+// Groups live on the shard ShardOf(groupID). Membership changes are group tips:
+// stored messages in every member's timeline, reported by V2TimGroupListener.
+
+// LoadGroup creates a group directly, without messages, as a data load before a run
+// (mass scenarios set up thousands of groups this way). It must be called on the
+// group's shard, ShardOf(id, shards). It replaces any group of that ID.
+func (s *Server) LoadGroup(id, owner string, members []string) error {
+	if id == "" || owner == "" {
+		return errorf(CodeInvalidParameters, "group needs an ID and an owner")
+	}
+	if k := ShardOf(id, s.cfg.Shards); k != s.cfg.Shard {
+		return errorf(CodeInvalidParameters, "group %s belongs on shard %d, not %d", id, k, s.cfg.Shard)
+	}
+	s.groups[id] = &group{id: id, owner: owner, members: sortedMembers(members, owner)}
+	return nil
+}
+
+func sortedMembers(members []string, owner string) []string {
+	l := append(slices.Clone(members), owner)
+	slices.Sort(l)
+	l = slices.Compact(l)
+	if len(l) > 0 && l[0] == "" {
+		l = l[1:]
+	}
+	return l
+}
+
+func (s *Server) groupOp(now int64, f *Frame) result {
+	if f.GroupID == "" {
+		return fail(CodeInvalidParameters, "empty group ID")
+	}
+	g := s.groups[f.GroupID]
+	if f.Op == OpCreateGroup {
+		if g != nil {
+			return fail(CodeGroupExists, "group %s exists", f.GroupID)
+		}
+		g = &group{id: f.GroupID, owner: f.User, members: sortedMembers(f.Members, f.User)}
+		s.groups[f.GroupID] = g
+		s.tip(now, g, f, TipMemberEnter, g.members, g.members)
+		return result{}
+	}
+	if g == nil {
+		return fail(CodeGroupNotFound, "group %s", f.GroupID)
+	}
+	switch f.Op {
+	case OpJoinGroup:
+		if g.has(f.User) {
+			return fail(CodeAlreadyMember, "%s is in %s", f.User, g.id)
+		}
+		i, _ := slices.BinarySearch(g.members, f.User)
+		g.members = slices.Insert(g.members, i, f.User)
+		s.tip(now, g, f, TipMemberEnter, []string{f.User}, g.members)
+	case OpQuitGroup:
+		if !g.has(f.User) {
+			return fail(CodeNotGroupMember, "%s is not in %s", f.User, g.id)
+		}
+		if f.User == g.owner {
+			return fail(CodeOwnerCannotQuit, "the owner dismisses the group instead")
+		}
+		rcpt := slices.Clone(g.members)
+		i, _ := slices.BinarySearch(g.members, f.User)
+		g.members = slices.Delete(g.members, i, i+1)
+		s.tip(now, g, f, TipMemberLeave, []string{f.User}, rcpt)
+	case OpDismissGroup:
+		if f.User != g.owner {
+			return fail(CodeNotGroupOwner, "%s does not own %s", f.User, g.id)
+		}
+		delete(s.groups, g.id)
+		s.tip(now, g, f, TipGroupDismissed, nil, g.members)
+		// Its live invitations end with it; members drop them on the dismissal tip.
+		for i := range s.invs {
+			if r := &s.invs[i]; r.live && r.group == g.id {
+				s.endRecord(r)
+			}
+		}
+	case OpGetGroupMembers:
+		if !g.has(f.User) {
+			return fail(CodeNotGroupMember, "%s is not in %s", f.User, g.id)
+		}
+		return result{members: slices.Clone(g.members)}
+	default:
+		return fail(CodeInvalidParameters, "operation %s", f.Op)
+	}
+	return result{}
+}
+
+func (s *Server) tip(now int64, g *group, f *Frame, t TipType, who, rcpt []string) {
+	m := Message{Conv: ConvGroup, Sender: f.User, SenderDevice: f.Device, GroupID: g.id, Time: now,
+		Elem: ElemGroupTip, Tip: t, TipMembers: who}
+	s.fanout(now, rcpt, &m, false, nil, nil)
+}

@@ -1,0 +1,323 @@
+package engine
+
+import "slices"
+
+// The server-mode invitation state machine, and the client-mode relay. Both run on
+// the shard that owns the request (see ownerOf).
+
+func (s *Server) record(id string) *invRecord {
+	if slot, ok := s.invIndex[id]; ok {
+		return &s.invs[slot]
+	}
+	return nil
+}
+
+func (s *Server) newRecord(id string) (*invRecord, int32) {
+	var slot int32
+	if n := len(s.freeInv); n > 0 {
+		slot = s.freeInv[n-1]
+		s.freeInv = s.freeInv[:n-1]
+	} else {
+		slot = int32(len(s.invs))
+		s.invs = append(s.invs, invRecord{})
+	}
+	r := &s.invs[slot]
+	gen := r.gen + 1
+	*r = invRecord{id: id, gen: gen, live: true}
+	s.invIndex[id] = slot
+	return r, slot
+}
+
+// endRecord forgets an ended invitation: a late call about it is answered 8010
+// because it is unknown, which needs no memory.
+func (s *Server) endRecord(r *invRecord) {
+	slot := s.invIndex[r.id]
+	delete(s.invIndex, r.id)
+	gen := r.gen
+	*r = invRecord{gen: gen}
+	s.freeInv = append(s.freeInv, slot)
+}
+
+func (r *invRecord) info(a ActionType) SignalingInfo {
+	return SignalingInfo{BusinessID: BusinessID, InviteID: r.id, GroupID: r.group, Inviter: r.inviter,
+		Timeout: int(r.timeout), ActionType: a, OnlineUserOnly: r.onlineOnly}
+}
+
+func (r *invRecord) inviteeNames() []string {
+	l := make([]string, len(r.invitees))
+	for i, iv := range r.invitees {
+		l[i] = iv.user
+	}
+	return l
+}
+
+// recipients of an invitation's messages: every current member of its group, or
+// the two parties of a one-to-one invitation.
+func (s *Server) recipients(r *invRecord) []string {
+	if r.group != "" {
+		if g := s.groups[r.group]; g != nil {
+			return g.members
+		}
+		return nil
+	}
+	return []string{r.inviter, r.invitees[0].user}
+}
+
+// newMessage builds the IM message that carries info, sent by user/device.
+func newMessage(now int64, sender, device string, info *SignalingInfo) Message {
+	m := Message{Conv: ConvC2C, Sender: sender, SenderDevice: device, GroupID: info.GroupID, Time: now,
+		OnlineOnly: info.OnlineUserOnly, Elem: ElemCustom, Custom: EncodeSignalingInfo(info)}
+	if info.GroupID != "" {
+		m.Conv = ConvGroup
+	} else if sender == info.Inviter && len(info.InviteeList) > 0 {
+		m.Receiver = info.InviteeList[0]
+	} else {
+		m.Receiver = info.Inviter
+	}
+	return m
+}
+
+func validData(data string) result {
+	if len(data) > MaxDataLen {
+		return fail(CodeDataTooLarge, "data is %d bytes, limit %d", len(data), MaxDataLen)
+	}
+	return result{}
+}
+
+func (s *Server) invOp(now int64, f *Frame) result {
+	in := &f.Info
+	if in.InviteID == "" {
+		return fail(CodeInvalidParameters, "empty invite ID")
+	}
+	if r := validData(in.Data); r.code != OK {
+		return r
+	}
+	switch f.Op {
+	case OpInvite, OpInviteInGroup:
+		return s.invite(now, f)
+	case OpTimeout:
+		return fail(CodeInvalidParameters, "in server mode the server decides timeouts")
+	}
+	r := s.record(in.InviteID)
+	if r == nil {
+		return fail(CodeInviteInvalid, "unknown invitation %s", in.InviteID)
+	}
+	var info SignalingInfo
+	ended := false
+	switch f.Op {
+	case OpCancel:
+		if f.User != r.inviter {
+			return fail(CodeNotInviter, "%s is not the inviter", f.User)
+		}
+		info = r.info(ActionCancel)
+		for i := range r.invitees {
+			if iv := &r.invitees[i]; iv.state == Pending {
+				iv.state = Cancelled
+				info.InviteeList = append(info.InviteeList, iv.user)
+			}
+		}
+		if len(info.InviteeList) == 0 {
+			return fail(CodeInviteInvalid, "no pending invitee")
+		}
+		r.pending, ended = 0, true
+	case OpAccept, OpReject:
+		i := slices.IndexFunc(r.invitees, func(iv invitee) bool { return iv.user == f.User })
+		if i < 0 {
+			return fail(CodeInviteInvalid, "%s is not invited", f.User)
+		}
+		if st := r.invitees[i].state; st != Pending {
+			return fail(CodeInviteInvalid, "already %s", st)
+		}
+		a := ActionAccept
+		if f.Op == OpReject {
+			a = ActionReject
+		}
+		r.invitees[i].state = stateOf(a)
+		r.pending--
+		info = r.info(a)
+		info.InviteeList = []string{f.User}
+		ended = r.pending == 0
+	case OpModify:
+		if f.User != r.inviter {
+			return fail(CodeNotInviter, "%s is not the inviter", f.User)
+		}
+		if r.onlineOnly {
+			return fail(CodeOnlineOnlyModify, "")
+		}
+		info = r.info(ActionModify)
+		info.InviteeList = r.inviteeNames()
+	default:
+		return fail(CodeInvalidParameters, "operation %s", f.Op)
+	}
+	info.Data = in.Data
+	m := newMessage(now, f.User, f.Device, &info)
+	s.fanout(now, s.recipients(r), &m, ended, nil, &info)
+	if ended {
+		s.endRecord(r)
+	}
+	return result{}
+}
+
+func (s *Server) invite(now int64, f *Frame) result {
+	in := &f.Info
+	if in.Timeout < 0 {
+		return fail(CodeInvalidParameters, "negative timeout")
+	}
+	invitees, res := s.checkInvitees(f)
+	if res.code != OK {
+		return res
+	}
+	if s.record(in.InviteID) != nil {
+		return fail(CodeInvalidParameters, "invite ID %s is in use", in.InviteID)
+	}
+	r, slot := s.newRecord(in.InviteID)
+	r.inviter, r.group, r.timeout, r.onlineOnly = f.User, in.GroupID, int32(in.Timeout), in.OnlineUserOnly
+	r.invitees = make([]invitee, len(invitees))
+	for i, u := range invitees {
+		r.invitees[i] = invitee{user: u}
+	}
+	r.pending = int32(len(invitees))
+	info := r.info(ActionInvite)
+	info.InviteeList, info.Data = invitees, in.Data
+	m := newMessage(now, f.User, f.Device, &info)
+	var push *OfflinePushInfo
+	if r.group == "" && !r.onlineOnly {
+		push = &f.Push
+	}
+	s.fanout(now, s.recipients(r), &m, false, push, &info)
+	if r.timeout > 0 {
+		r.deadline = now + int64(r.timeout)*1e9
+		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerInviteTimeout, Ref: uint64(slot) | uint64(r.gen)<<32, At: r.deadline})
+	}
+	return result{}
+}
+
+// checkInvitees validates the invitee list of an invite against the caller and the
+// group, returning it without duplicates.
+func (s *Server) checkInvitees(f *Frame) ([]string, result) {
+	in := &f.Info
+	if len(in.InviteeList) == 0 {
+		return nil, fail(CodeInvalidParameters, "no invitee")
+	}
+	l := make([]string, 0, len(in.InviteeList))
+	for _, u := range in.InviteeList {
+		if u == "" {
+			return nil, fail(CodeInvalidParameters, "empty invitee")
+		}
+		if u == f.User {
+			return nil, fail(CodeInvalidParameters, "cannot invite oneself")
+		}
+		if !slices.Contains(l, u) {
+			l = append(l, u)
+		}
+	}
+	if in.GroupID == "" {
+		if len(l) != 1 {
+			return nil, fail(CodeInvalidParameters, "a one-to-one invitation has one invitee")
+		}
+		return l, result{}
+	}
+	g := s.groups[in.GroupID]
+	if g == nil {
+		return nil, fail(CodeGroupNotFound, "group %s", in.GroupID)
+	}
+	if !g.has(f.User) {
+		return nil, fail(CodeNotGroupMember, "inviter %s is not a member of %s", f.User, in.GroupID)
+	}
+	for _, u := range l {
+		if !g.has(u) {
+			return nil, fail(CodeNotGroupMember, "invitee %s is not a member of %s", u, in.GroupID)
+		}
+	}
+	return l, result{}
+}
+
+// timeout ends every still-pending invitee when the invitation's timer fires.
+func (s *Server) timeout(now int64, t Timer) {
+	slot, gen := int32(t.Ref&0xffffffff), uint32(t.Ref>>32)
+	if int(slot) >= len(s.invs) {
+		return
+	}
+	r := &s.invs[slot]
+	if !r.live || r.gen != gen || r.deadline == 0 || now < r.deadline {
+		return
+	}
+	info := r.info(ActionTimeout)
+	for i := range r.invitees {
+		if iv := &r.invitees[i]; iv.state == Pending {
+			iv.state = TimedOut
+			info.InviteeList = append(info.InviteeList, iv.user)
+		}
+	}
+	m := newMessage(now, r.inviter, "", &info)
+	s.fanout(now, s.recipients(r), &m, true, nil, &info)
+	s.endRecord(r)
+}
+
+// relay is the client-mode server: it checks only what an IM server checks for
+// any message (size, group membership of the sender), stores and forwards.
+func (s *Server) relay(now int64, f *Frame) result {
+	info := f.Info
+	info.BusinessID = BusinessID
+	if info.InviteID == "" {
+		return fail(CodeInvalidParameters, "empty invite ID")
+	}
+	if r := validData(info.Data); r.code != OK {
+		return r
+	}
+	var rcpt []string
+	if info.GroupID != "" {
+		g := s.groups[info.GroupID]
+		if g == nil {
+			return fail(CodeGroupNotFound, "group %s", info.GroupID)
+		}
+		if !g.has(f.User) {
+			return fail(CodeNotGroupMember, "sender %s is not a member of %s", f.User, info.GroupID)
+		}
+		rcpt = g.members
+	} else {
+		rcpt = append(rcpt, info.Inviter)
+		for _, u := range append(info.InviteeList, f.User) {
+			if u != "" && !slices.Contains(rcpt, u) {
+				rcpt = append(rcpt, u)
+			}
+		}
+	}
+	m := newMessage(now, f.User, f.Device, &info)
+	var push *OfflinePushInfo
+	if info.ActionType == ActionInvite && info.GroupID == "" && !info.OnlineUserOnly {
+		push = &f.Push
+	}
+	s.fanout(now, rcpt, &m, false, push, nil)
+	return result{}
+}
+
+// Invitations lists the live invitations this shard owns (server mode), by ID.
+func (s *Server) Invitations() []InvitationView {
+	ids := make([]string, 0, len(s.invIndex))
+	for id := range s.invIndex {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	views := make([]InvitationView, len(ids))
+	for i, id := range ids {
+		r := s.record(id)
+		v := InvitationView{InviteID: r.id, Inviter: r.inviter, GroupID: r.group, Timeout: int(r.timeout),
+			OnlineOnly: r.onlineOnly, Deadline: r.deadline}
+		for _, iv := range r.invitees {
+			v.Invitees = append(v.Invitees, iv.user)
+			v.States = append(v.States, iv.state)
+		}
+		views[i] = v
+	}
+	return views
+}
+
+// Group returns a group's sorted member list and owner, if the group lives here.
+func (s *Server) Group(id string) (members []string, owner string, ok bool) {
+	g := s.groups[id]
+	if g == nil {
+		return nil, "", false
+	}
+	return slices.Clone(g.members), g.owner, true
+}

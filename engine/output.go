@@ -1,0 +1,209 @@
+package engine
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Envelope is a frame to send: its destination and its encoded bytes, whose length
+// is the size the network model charges.
+type Envelope struct {
+	To    Addr
+	Bytes []byte
+}
+
+// TimerKind says what a timer is for.
+type TimerKind uint8
+
+// Timer kinds.
+const (
+	// TimerRetransmit: resend unanswered requests (device) or unacknowledged pushes
+	// (shard; Ref is the session's slot).
+	TimerRetransmit TimerKind = 1
+	// TimerInviteTimeout: server mode, the invitation with record Ref times out.
+	TimerInviteTimeout TimerKind = 2
+	// TimerInviteeTimeout: client mode, an invitee's local timer (Ref = local invitation).
+	TimerInviteeTimeout TimerKind = 3
+	// TimerInviterTimeout: client mode, the inviter's timeout + 5 s timer.
+	TimerInviterTimeout TimerKind = 4
+	// TimerPrune: the shard drops history past its retention.
+	TimerPrune TimerKind = 5
+)
+
+var timerNames = [...]string{"?", "retransmit", "invite-timeout", "invitee-timeout", "inviter-timeout", "prune"}
+
+func (k TimerKind) String() string {
+	if int(k) < len(timerNames) {
+		return timerNames[k]
+	}
+	return "timer(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Timer asks the driver to call Fire(At, timer) at the node's local time At. Timers
+// are never cancelled: a node ignores one that no longer applies, which also settles
+// a firing that races the event that made it moot.
+type Timer struct {
+	Kind TimerKind
+	Ref  uint64
+	At   int64 // node-local time, ns
+}
+
+// CallbackKind names a listener callback.
+type CallbackKind uint8
+
+// Callbacks of V2TIMSignalingListener, then of V2TimGroupListener.
+const (
+	OnReceiveNewInvitation CallbackKind = iota + 1
+	OnInviteeAccepted
+	OnInviteeRejected
+	OnInvitationCancelled
+	OnInvitationTimeout
+	OnInvitationModified
+	OnMemberEnter
+	OnMemberLeave
+	OnGroupDismissed
+)
+
+var callbackNames = [...]string{"?", "OnReceiveNewInvitation", "OnInviteeAccepted", "OnInviteeRejected",
+	"OnInvitationCancelled", "OnInvitationTimeout", "OnInvitationModified", "OnMemberEnter", "OnMemberLeave", "OnGroupDismissed"}
+
+func (k CallbackKind) String() string {
+	if int(k) < len(callbackNames) {
+		return callbackNames[k]
+	}
+	return "callback(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Callback is one listener callback fired on a device.
+type Callback struct {
+	Kind     CallbackKind
+	InviteID string
+	Inviter  string   // OnReceiveNewInvitation, OnInvitationCancelled
+	GroupID  string   // OnReceiveNewInvitation and the group callbacks
+	Invitee  string   // OnInviteeAccepted, OnInviteeRejected
+	Invitees []string // new invitation: the invitee list; timeout: who timed out; cancel: who was cancelled (our addition); member events: who
+	Data     string
+}
+
+// Describe is the canonical text of the callback, e.g.
+// `OnInviteeAccepted(c1, invitee=bob, data="")`.
+func (c *Callback) Describe() string {
+	var b strings.Builder
+	b.WriteString(c.Kind.String())
+	b.WriteByte('(')
+	switch c.Kind {
+	case OnReceiveNewInvitation:
+		fmt.Fprintf(&b, "%s, inviter=%s, group=%s, invitees=%s, data=%q", c.InviteID, c.Inviter, c.GroupID, describeList(c.Invitees), c.Data)
+	case OnInviteeAccepted, OnInviteeRejected:
+		fmt.Fprintf(&b, "%s, invitee=%s, data=%q", c.InviteID, c.Invitee, c.Data)
+	case OnInvitationCancelled:
+		fmt.Fprintf(&b, "%s, inviter=%s, data=%q, cancelled=%s", c.InviteID, c.Inviter, c.Data, describeList(c.Invitees))
+	case OnInvitationTimeout:
+		fmt.Fprintf(&b, "%s, invitees=%s", c.InviteID, describeList(c.Invitees))
+	case OnInvitationModified:
+		fmt.Fprintf(&b, "%s, data=%q", c.InviteID, c.Data)
+	case OnMemberEnter, OnMemberLeave:
+		fmt.Fprintf(&b, "%s, members=%s", c.GroupID, describeList(c.Invitees))
+	case OnGroupDismissed:
+		b.WriteString(c.GroupID)
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// Call numbers an API call on one device; its Result carries the same number.
+type Call uint64
+
+// Result is the success or error callback of one API call.
+type Result struct {
+	Call     Call
+	Op       Op
+	InviteID string // the invitation the call was about, if any
+	Code     Code
+	Text     string   // error detail
+	Members  []string // OpGetGroupMembers
+}
+
+// Err returns the result as an error, nil on success.
+func (r *Result) Err() error {
+	if r.Code == OK {
+		return nil
+	}
+	return &Error{Code: r.Code, Msg: r.Text}
+}
+
+// Describe is the canonical text of the result, e.g. `accept c1 -> 8010 invitation
+// invalid (already accepted)`.
+func (r *Result) Describe() string {
+	var b strings.Builder
+	b.WriteString(r.Op.String())
+	if r.InviteID != "" {
+		b.WriteByte(' ')
+		b.WriteString(r.InviteID)
+	}
+	b.WriteString(" -> ")
+	b.WriteString(r.Code.String())
+	if r.Text != "" {
+		b.WriteString(" (")
+		b.WriteString(r.Text)
+		b.WriteByte(')')
+	}
+	if r.Op == OpGetGroupMembers && r.Code == OK {
+		b.WriteByte(' ')
+		writeList(&b, r.Members)
+	}
+	return b.String()
+}
+
+// OfflinePush is a push notification the server recorded for a user with no online
+// device: what the vendor push channel would show, with the signaling info the app
+// passes to AddInvitedSignaling when the user taps it.
+type OfflinePush struct {
+	User string
+	Info OfflinePushInfo
+	Sig  SignalingInfo
+}
+
+// Describe is the canonical text of the push.
+func (p *OfflinePush) Describe() string {
+	return fmt.Sprintf("offline-push to=%s title=%q %s", p.User, p.Info.Title, p.Sig.Describe())
+}
+
+// Note is something a node did silently that an observer of the run must know, such
+// as a client-mode device dropping a stale invitation.
+type Note struct {
+	InviteID string
+	Text     string
+}
+
+// Output is what a node produced since the last Advance: frames to send, timers to
+// set, callbacks fired, API results, offline pushes recorded and notes. The slices
+// belong to the node and are reused after Advance.
+type Output struct {
+	Msgs      []Envelope
+	Timers    []Timer
+	Callbacks []Callback
+	Results   []Result
+	Pushes    []OfflinePush
+	Notes     []Note
+}
+
+// Empty tells whether there is nothing to act on.
+func (o *Output) Empty() bool {
+	return len(o.Msgs) == 0 && len(o.Timers) == 0 && len(o.Callbacks) == 0 &&
+		len(o.Results) == 0 && len(o.Pushes) == 0 && len(o.Notes) == 0
+}
+
+func (o *Output) reset() {
+	clear(o.Msgs)
+	o.Msgs = o.Msgs[:0]
+	o.Timers = o.Timers[:0]
+	clear(o.Callbacks)
+	o.Callbacks = o.Callbacks[:0]
+	clear(o.Results)
+	o.Results = o.Results[:0]
+	clear(o.Pushes)
+	o.Pushes = o.Pushes[:0]
+	o.Notes = o.Notes[:0]
+}

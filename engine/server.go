@@ -1,0 +1,670 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Defaults for zero config fields.
+const (
+	DefaultRTO       = int64(time.Second)
+	DefaultRetention = int64(10 * time.Minute)
+)
+
+// inviterGrace is how much longer than the invitees the legacy inviter waits before
+// it declares a timeout itself (client mode).
+const inviterGrace = int64(5 * time.Second)
+
+// ServerConfig configures one server shard. The zero value is a single shard in
+// server mode.
+type ServerConfig struct {
+	Shard  int  // this shard's index, which is also its Addr
+	Shards int  // number of shards; 0 means 1
+	Mode   Mode // arbitration mode
+	// RTO is how long a pushed message waits for its ack before it is sent again.
+	RTO int64
+	// Retention is how long history is kept: messages of an ended invitation (server
+	// mode) or any message (client mode, where the relay cannot tell) are dropped
+	// this long after the end or the store. A device that stays away longer misses them.
+	Retention int64
+}
+
+func (c *ServerConfig) fill() {
+	if c.Shards <= 0 {
+		c.Shards = 1
+	}
+	if c.RTO <= 0 {
+		c.RTO = DefaultRTO
+	}
+	if c.Retention <= 0 {
+		c.Retention = DefaultRetention
+	}
+}
+
+// Server is one server shard. It holds the sessions and message timelines of the
+// users placed on it, the groups placed on it and, in server mode, the invitations
+// placed on it (a group invitation lives on its group's shard, a one-to-one
+// invitation on its inviter's). It is driven through Receive, Fire, Disconnected and
+// Crash, and reports what to do in Ready.
+type Server struct {
+	cfg ServerConfig
+	out Output
+	enc frameEncoder
+	dec frameDecoder
+	in  Frame
+
+	users    map[string]*userState
+	userList []*userState // creation order, so sweeps never depend on map order
+
+	sessions   []session
+	freeSess   []int32
+	sessByAddr map[Addr]int32
+
+	invIndex map[string]int32 // server mode: live invitations owned here
+	invs     []invRecord
+	freeInv  []int32
+
+	groups map[string]*group
+	tracks map[string]*invTrack // server mode: liveness of invitations in local timelines
+
+	pruneAt  int64 // the armed prune timer's time; 0 if none
+	syncMark uint64
+	buckets  [][]string
+}
+
+// NewServer returns a shard ready to run.
+func NewServer(cfg ServerConfig) *Server {
+	cfg.fill()
+	return &Server{
+		cfg:        cfg,
+		users:      map[string]*userState{},
+		sessByAddr: map[Addr]int32{},
+		invIndex:   map[string]int32{},
+		groups:     map[string]*group{},
+		tracks:     map[string]*invTrack{},
+	}
+}
+
+// Config returns the configuration with defaults filled in.
+func (s *Server) Config() ServerConfig { return s.cfg }
+
+// Ready returns what the shard produced since the last Advance.
+func (s *Server) Ready() *Output { return &s.out }
+
+// Advance tells the shard its output was consumed; the slices are reused.
+func (s *Server) Advance() { s.out.reset() }
+
+type userState struct {
+	name     string
+	sessions []int32
+	timeline []entry
+	nextSeq  uint64
+	dedup    [dedupSize]dedupEntry
+	dedupPos int
+}
+
+// dedupSize is how many recent requests per user the shard remembers, so that a
+// retransmitted request is answered again and never applied twice.
+const dedupSize = 32
+
+type dedupEntry struct {
+	device  string
+	reqID   uint64
+	done    bool
+	op      Op
+	code    Code
+	text    string
+	members []string
+}
+
+type entry struct {
+	seq uint64
+	m   *storedMsg
+}
+
+type storedMsg struct {
+	msg      Message
+	inv      *invTrack // server mode, signaling messages: the invitation's liveness here
+	invite   bool      // the invitation's invite message
+	storedAt int64
+}
+
+type invTrack struct {
+	id       string
+	ended    bool
+	endedAt  int64
+	refs     int32
+	skipMark uint64
+}
+
+type session struct {
+	live     bool
+	gen      uint32
+	addr     Addr
+	user     *userState
+	device   string
+	epoch    uint64
+	nextSeq  uint64   // next push sequence number
+	acked    uint64   // highest push acknowledged
+	unacked  [][]byte // encoded pushes acked+1, acked+2, ...
+	rtoArmed bool
+}
+
+type invitee struct {
+	user  string
+	state InviteeState
+}
+
+type invRecord struct {
+	id         string
+	inviter    string
+	group      string
+	deadline   int64
+	timeout    int32
+	gen        uint32
+	pending    int32
+	onlineOnly bool
+	live       bool
+	invitees   []invitee
+}
+
+type group struct {
+	id      string
+	owner   string
+	members []string // sorted
+}
+
+func (g *group) has(u string) bool {
+	_, ok := slices.BinarySearch(g.members, u)
+	return ok
+}
+
+func (s *Server) note(id, format string, args ...any) {
+	s.out.Notes = append(s.out.Notes, Note{InviteID: id, Text: fmt.Sprintf(format, args...)})
+}
+
+func (s *Server) send(to Addr, f *Frame) []byte {
+	b := bytes.Clone(s.enc.encode(f))
+	s.out.Msgs = append(s.out.Msgs, Envelope{To: to, Bytes: b})
+	return b
+}
+
+func (s *Server) user(name string) *userState {
+	u := s.users[name]
+	if u == nil {
+		u = &userState{name: name}
+		s.users[name] = u
+		s.userList = append(s.userList, u)
+	}
+	return u
+}
+
+// Receive handles a frame that arrived from a device or another shard. Undecodable
+// or unexpected frames are dropped with a note.
+func (s *Server) Receive(now int64, from Addr, b []byte) {
+	f := &s.in
+	if err := s.dec.decode(b, f); err != nil {
+		s.note("", "dropped frame from %d: %v", from, err)
+		return
+	}
+	switch f.Type {
+	case FrameLogin:
+		s.login(now, from, f)
+	case FrameLogout:
+		if slot, ok := s.sessByAddr[from]; ok && s.sessions[slot].epoch == f.Epoch {
+			s.dropSession(slot)
+		}
+	case FrameRequest:
+		s.request(now, from, f)
+	case FrameAck:
+		s.ack(from, f)
+	case FrameForward:
+		r := s.execute(now, f)
+		s.send(from, &Frame{Type: FrameReply, ReqID: f.ReqID, User: f.User, Device: f.Device, Origin: f.Origin,
+			Op: f.Op, Code: r.code, Text: r.text, Members: r.members})
+	case FrameReply:
+		s.reply(f)
+	case FrameDeliver:
+		var info *SignalingInfo
+		if s.cfg.Mode == ModeServer && f.Msg.Elem == ElemCustom {
+			info = GetSignalingInfo(&f.Msg)
+		}
+		var push *OfflinePushInfo
+		if f.HasPush {
+			push = &f.Push
+		}
+		s.deliverLocal(now, f.Members, &f.Msg, f.Msg.Ended, push, info)
+	default:
+		s.note("", "dropped unexpected %s frame from %d", f.Type, from)
+	}
+}
+
+// Disconnected tells the shard that the connection from a device broke; the
+// session ends and unacknowledged pushes are dropped (stored messages are synced
+// again at the next login).
+func (s *Server) Disconnected(now int64, device Addr) {
+	if slot, ok := s.sessByAddr[device]; ok {
+		s.dropSession(slot)
+	}
+}
+
+// Crash loses the shard's volatile state: every session and its unacknowledged
+// pushes. Timelines, groups, invitations and the request log are durable.
+func (s *Server) Crash() {
+	for i := range s.sessions {
+		if s.sessions[i].live {
+			s.dropSession(int32(i))
+		}
+	}
+	s.out.reset()
+}
+
+func (s *Server) login(now int64, from Addr, f *Frame) {
+	if f.User == "" || f.Device == "" {
+		s.note("", "dropped login without user or device from %d", from)
+		return
+	}
+	if slot, ok := s.sessByAddr[from]; ok {
+		ss := &s.sessions[slot]
+		if ss.epoch == f.Epoch && ss.user.name == f.User && ss.device == f.Device {
+			// A retransmitted login: answer again, do not sync twice.
+			s.send(from, &Frame{Type: FrameLoginOK, Epoch: f.Epoch})
+			return
+		}
+		s.dropSession(slot)
+	}
+	u := s.user(f.User)
+	for _, slot := range u.sessions {
+		if s.sessions[slot].device == f.Device {
+			s.dropSession(slot)
+			break
+		}
+	}
+	slot := s.newSession(from, u, f.Device, f.Epoch)
+	s.send(from, &Frame{Type: FrameLoginOK, Epoch: f.Epoch})
+	s.sync(now, slot, f.Cursor)
+}
+
+// sync pushes the timeline past cursor. In server mode an invitation that ended
+// before the device ever saw its invite is skipped whole: a user who logs in
+// receives only invitations still live, plus the ends of those it already knew.
+func (s *Server) sync(now int64, slot int32, cursor uint64) {
+	u := s.sessions[slot].user
+	s.syncMark++
+	for _, e := range u.timeline {
+		if e.seq <= cursor {
+			continue
+		}
+		if tr := e.m.inv; tr != nil {
+			if tr.skipMark == s.syncMark {
+				continue
+			}
+			if e.m.invite && tr.ended {
+				tr.skipMark = s.syncMark
+				continue
+			}
+		}
+		s.pushTo(now, slot, &e.m.msg, e.seq)
+	}
+}
+
+func (s *Server) newSession(addr Addr, u *userState, device string, epoch uint64) int32 {
+	var slot int32
+	if n := len(s.freeSess); n > 0 {
+		slot = s.freeSess[n-1]
+		s.freeSess = s.freeSess[:n-1]
+	} else {
+		slot = int32(len(s.sessions))
+		s.sessions = append(s.sessions, session{})
+	}
+	ss := &s.sessions[slot]
+	gen := ss.gen + 1
+	*ss = session{live: true, gen: gen, addr: addr, user: u, device: device, epoch: epoch, nextSeq: 1}
+	s.sessByAddr[addr] = slot
+	u.sessions = append(u.sessions, slot)
+	return slot
+}
+
+func (s *Server) dropSession(slot int32) {
+	ss := &s.sessions[slot]
+	if !ss.live {
+		return
+	}
+	if cur, ok := s.sessByAddr[ss.addr]; ok && cur == slot {
+		delete(s.sessByAddr, ss.addr)
+	}
+	u := ss.user
+	if i := slices.Index(u.sessions, slot); i >= 0 {
+		u.sessions = slices.Delete(u.sessions, i, i+1)
+	}
+	gen := ss.gen
+	*ss = session{gen: gen}
+	s.freeSess = append(s.freeSess, slot)
+}
+
+func (s *Server) pushTo(now int64, slot int32, m *Message, seq uint64) {
+	ss := &s.sessions[slot]
+	f := Frame{Type: FramePush, Epoch: ss.epoch, Seq: ss.nextSeq, Msg: *m}
+	f.Msg.Seq = seq
+	f.Msg.Ended = false
+	ss.nextSeq++
+	ss.unacked = append(ss.unacked, s.send(ss.addr, &f))
+	if !ss.rtoArmed {
+		ss.rtoArmed = true
+		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerRetransmit, Ref: uint64(slot) | uint64(ss.gen)<<32, At: now + s.cfg.RTO})
+	}
+}
+
+func (s *Server) ack(from Addr, f *Frame) {
+	slot, ok := s.sessByAddr[from]
+	if !ok || s.sessions[slot].epoch != f.Epoch {
+		return
+	}
+	ss := &s.sessions[slot]
+	if f.Seq <= ss.acked || f.Seq >= ss.nextSeq {
+		return
+	}
+	n := f.Seq - ss.acked
+	clear(ss.unacked[:n])
+	ss.unacked = ss.unacked[n:]
+	ss.acked = f.Seq
+}
+
+func (s *Server) request(now int64, from Addr, f *Frame) {
+	slot, ok := s.sessByAddr[from]
+	if !ok || s.sessions[slot].epoch != f.Epoch {
+		// The device believes in a session we do not have (we crashed, or it was
+		// replaced): tell it to log in again; it will retransmit.
+		s.send(from, &Frame{Type: FrameResponse, Epoch: f.Epoch, ReqID: f.ReqID, Op: OpLogin, Code: CodeNotLoggedIn, Text: "no session"})
+		return
+	}
+	ss := &s.sessions[slot]
+	u := ss.user
+	if d := u.findDedup(ss.device, f.ReqID); d != nil {
+		if d.done {
+			s.send(from, &Frame{Type: FrameResponse, Epoch: f.Epoch, ReqID: f.ReqID, Op: d.op, Code: d.code, Text: d.text, Members: d.members})
+		}
+		return
+	}
+	d := u.addDedup(ss.device, f.ReqID, f.Op)
+	f.User, f.Device, f.Origin = u.name, ss.device, from
+	if owner := s.ownerOf(f); owner != s.cfg.Shard {
+		f.Type = FrameForward
+		s.send(Addr(owner), f)
+		return
+	}
+	r := s.execute(now, f)
+	s.finish(u, d, r)
+}
+
+func (s *Server) reply(f *Frame) {
+	u := s.users[f.User]
+	if u == nil {
+		return
+	}
+	d := u.findDedup(f.Device, f.ReqID)
+	if d == nil || d.done {
+		return
+	}
+	s.finish(u, d, result{code: f.Code, text: f.Text, members: f.Members})
+}
+
+func (s *Server) finish(u *userState, d *dedupEntry, r result) {
+	d.done, d.code, d.text, d.members = true, r.code, r.text, r.members
+	for _, slot := range u.sessions {
+		ss := &s.sessions[slot]
+		if ss.device == d.device {
+			s.send(ss.addr, &Frame{Type: FrameResponse, Epoch: ss.epoch, ReqID: d.reqID, Op: d.op, Code: r.code, Text: r.text, Members: r.members})
+		}
+	}
+}
+
+func (u *userState) findDedup(device string, reqID uint64) *dedupEntry {
+	for i := range u.dedup {
+		d := &u.dedup[i]
+		if d.reqID == reqID && d.device == device && reqID != 0 {
+			return d
+		}
+	}
+	return nil
+}
+
+func (u *userState) addDedup(device string, reqID uint64, op Op) *dedupEntry {
+	d := &u.dedup[u.dedupPos]
+	u.dedupPos = (u.dedupPos + 1) % dedupSize
+	*d = dedupEntry{device: device, reqID: reqID, op: op}
+	return d
+}
+
+// ownerOf is the shard that decides a request: the group's shard for group
+// operations and group invitations, the inviter's for one-to-one invitations in
+// server mode; in client mode the relay of a one-to-one message is the sender's
+// own shard.
+func (s *Server) ownerOf(f *Frame) int {
+	n := s.cfg.Shards
+	switch {
+	case f.Op.carriesGroup():
+		return ShardOf(f.GroupID, n)
+	case f.Info.GroupID != "":
+		return ShardOf(f.Info.GroupID, n)
+	case s.cfg.Mode == ModeServer:
+		return ShardOf(f.Info.Inviter, n)
+	}
+	return s.cfg.Shard
+}
+
+type result struct {
+	code    Code
+	text    string
+	members []string
+}
+
+func fail(c Code, format string, args ...any) result {
+	return result{code: c, text: fmt.Sprintf(format, args...)}
+}
+
+func (s *Server) execute(now int64, f *Frame) result {
+	switch {
+	case f.Op.carriesGroup():
+		return s.groupOp(now, f)
+	case f.Op.carriesInfo():
+		if s.cfg.Mode == ModeClient {
+			return s.relay(now, f)
+		}
+		return s.invOp(now, f)
+	}
+	return fail(CodeInvalidParameters, "operation %s is not a request", f.Op)
+}
+
+// fanout delivers a message to its recipients' home shards, in shard order.
+func (s *Server) fanout(now int64, recipients []string, m *Message, ended bool, push *OfflinePushInfo, info *SignalingInfo) {
+	n := s.cfg.Shards
+	if n == 1 {
+		s.deliverLocal(now, recipients, m, ended, push, info)
+		return
+	}
+	if len(s.buckets) < n {
+		s.buckets = make([][]string, n)
+	}
+	for i := range s.buckets {
+		s.buckets[i] = s.buckets[i][:0]
+	}
+	for _, r := range recipients {
+		k := ShardOf(r, n)
+		s.buckets[k] = append(s.buckets[k], r)
+	}
+	for k, users := range s.buckets[:n] {
+		if len(users) == 0 {
+			continue
+		}
+		if k == s.cfg.Shard {
+			s.deliverLocal(now, users, m, ended, push, info)
+			continue
+		}
+		f := Frame{Type: FrameDeliver, Members: users, Msg: *m}
+		f.Msg.Ended = ended
+		if push != nil {
+			f.HasPush, f.Push = true, *push
+		}
+		s.send(Addr(k), &f)
+	}
+}
+
+// deliverLocal stores a message in the timelines of users placed here (unless it
+// is online-only) and pushes it to their sessions. In server mode the sending
+// device gets its own message too: its view of the invitation follows the server's
+// order; in client mode, as in the legacy SDK, it does not.
+func (s *Server) deliverLocal(now int64, users []string, m *Message, ended bool, push *OfflinePushInfo, info *SignalingInfo) {
+	var sm *storedMsg
+	if !m.OnlineOnly {
+		sm = &storedMsg{msg: *m, storedAt: now}
+		sm.msg.Ended = false
+		if info != nil {
+			tr := s.tracks[info.InviteID]
+			if tr == nil {
+				tr = &invTrack{id: info.InviteID}
+				s.tracks[info.InviteID] = tr
+			}
+			sm.inv, sm.invite = tr, info.ActionType == ActionInvite
+			if ended {
+				tr.ended, tr.endedAt = true, now
+				s.armPrune(now + s.cfg.Retention)
+			}
+		} else {
+			s.armPrune(now + s.cfg.Retention)
+		}
+	}
+	for _, name := range users {
+		u := s.user(name)
+		var seq uint64
+		if sm != nil {
+			u.nextSeq++
+			seq = u.nextSeq
+			u.timeline = append(u.timeline, entry{seq: seq, m: sm})
+			if sm.inv != nil {
+				sm.inv.refs++
+			}
+		}
+		for _, slot := range u.sessions {
+			if s.cfg.Mode == ModeClient && name == m.Sender && s.sessions[slot].device == m.SenderDevice {
+				continue
+			}
+			s.pushTo(now, slot, m, seq)
+		}
+		if push != nil && len(u.sessions) == 0 && name != m.Sender {
+			p := OfflinePush{User: name, Info: *push}
+			if info != nil {
+				p.Sig = *info
+			} else if si := GetSignalingInfo(m); si != nil {
+				p.Sig = *si
+			}
+			s.out.Pushes = append(s.out.Pushes, p)
+		}
+	}
+}
+
+func (s *Server) armPrune(at int64) {
+	if s.pruneAt != 0 && s.pruneAt <= at {
+		return
+	}
+	s.pruneAt = at
+	s.out.Timers = append(s.out.Timers, Timer{Kind: TimerPrune, At: at})
+}
+
+// prune drops history past retention and re-arms for the earliest next expiry.
+func (s *Server) prune(now int64) {
+	s.pruneAt = 0
+	next := int64(0)
+	ret := s.cfg.Retention
+	for _, u := range s.userList {
+		kept := u.timeline[:0]
+		for _, e := range u.timeline {
+			expires := int64(-1) // never, while the invitation is live
+			if tr := e.m.inv; tr != nil {
+				if tr.ended {
+					expires = tr.endedAt + ret
+				}
+			} else {
+				expires = e.m.storedAt + ret
+			}
+			if expires >= 0 && expires <= now {
+				if tr := e.m.inv; tr != nil {
+					if tr.refs--; tr.refs == 0 {
+						delete(s.tracks, tr.id)
+					}
+				}
+				continue
+			}
+			if expires >= 0 && (next == 0 || expires < next) {
+				next = expires
+			}
+			kept = append(kept, e)
+		}
+		clear(u.timeline[len(kept):])
+		u.timeline = kept
+	}
+	if next != 0 {
+		s.armPrune(next)
+	}
+}
+
+// Fire handles a timer the shard set earlier; stale timers are ignored.
+func (s *Server) Fire(now int64, t Timer) {
+	switch t.Kind {
+	case TimerRetransmit:
+		slot, gen := int32(t.Ref&0xffffffff), uint32(t.Ref>>32)
+		if int(slot) >= len(s.sessions) {
+			return
+		}
+		ss := &s.sessions[slot]
+		if !ss.live || ss.gen != gen {
+			return
+		}
+		ss.rtoArmed = false
+		if len(ss.unacked) == 0 {
+			return
+		}
+		for _, b := range ss.unacked {
+			s.out.Msgs = append(s.out.Msgs, Envelope{To: ss.addr, Bytes: b})
+		}
+		ss.rtoArmed = true
+		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerRetransmit, Ref: t.Ref, At: now + s.cfg.RTO})
+	case TimerInviteTimeout:
+		s.timeout(now, t)
+	case TimerPrune:
+		if t.At == s.pruneAt {
+			s.prune(now)
+		}
+	}
+}
+
+// Stats counts what a shard holds, for memory and termination checks.
+type Stats struct {
+	Users       int
+	Sessions    int
+	Invitations int // live invitations owned here (server mode)
+	Stored      int // timeline entries
+	Tracked     int // invitations with stored messages here (server mode)
+	Groups      int
+	Unacked     int // pushes awaiting ack
+}
+
+// Stats reports the shard's current holdings.
+func (s *Server) Stats() Stats {
+	st := Stats{Users: len(s.users), Sessions: len(s.sessByAddr), Invitations: len(s.invIndex), Tracked: len(s.tracks), Groups: len(s.groups)}
+	for _, u := range s.userList {
+		st.Stored += len(u.timeline)
+	}
+	for i := range s.sessions {
+		st.Unacked += len(s.sessions[i].unacked)
+	}
+	return st
+}
+
+// Online tells whether a user has a session on this shard.
+func (s *Server) Online(user string) bool {
+	u := s.users[user]
+	return u != nil && len(u.sessions) > 0
+}

@@ -1,0 +1,378 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/vmihailenco/msgpack/v5"
+)
+
+// Addr names a node on the network. By convention shard k has address k
+// (0 ≤ k < number of shards); devices get the addresses above, handed out by
+// whoever builds the world.
+type Addr int32
+
+// FrameType is the kind of a frame on a device link or between shards.
+type FrameType uint8
+
+// Frame types. Device → shard: Login, Logout, Request, Ack. Shard → device:
+// LoginOK, Response, Push. Shard → shard: Forward, Reply, Deliver.
+const (
+	FrameLogin    FrameType = 1
+	FrameLoginOK  FrameType = 2
+	FrameLogout   FrameType = 3
+	FrameRequest  FrameType = 4
+	FrameResponse FrameType = 5
+	FramePush     FrameType = 6
+	FrameAck      FrameType = 7
+	FrameForward  FrameType = 8
+	FrameReply    FrameType = 9
+	FrameDeliver  FrameType = 10
+)
+
+var frameNames = [...]string{"?", "LOGIN", "LOGIN-OK", "LOGOUT", "REQ", "RESP", "PUSH", "ACK", "FWD", "REPLY", "DELIVER"}
+
+func (t FrameType) String() string {
+	if int(t) < len(frameNames) {
+		return frameNames[t]
+	}
+	return "frame(" + strconv.Itoa(int(t)) + ")"
+}
+
+// Op is an API operation, carried by requests and named by results.
+type Op uint8
+
+// Operations.
+const (
+	OpLogin Op = iota + 1
+	OpLogout
+	OpInvite
+	OpInviteInGroup
+	OpCancel
+	OpAccept
+	OpReject
+	OpModify
+	OpTimeout // client mode: a device announces a timeout it decided locally
+	OpAddInvitedSignaling
+	OpCreateGroup
+	OpJoinGroup
+	OpQuitGroup
+	OpDismissGroup
+	OpGetGroupMembers
+	opMax
+)
+
+var opNames = [...]string{"?", "login", "logout", "invite", "invite-group", "cancel", "accept", "reject", "modify", "timeout", "add-invited", "create-group", "join-group", "quit-group", "dismiss-group", "group-members"}
+
+func (o Op) String() string {
+	if int(o) < len(opNames) {
+		return opNames[o]
+	}
+	return "op(" + strconv.Itoa(int(o)) + ")"
+}
+
+// OfflinePushInfo is what an offline push notification shows (V2TIMOfflinePushInfo).
+type OfflinePushInfo struct {
+	Title string
+	Desc  string
+}
+
+// Frame is everything that crosses a link. One struct for all types keeps the codec
+// and the traces in one place; each type encodes only the fields it uses.
+type Frame struct {
+	Type    FrameType
+	Epoch   uint64 // device session number; frames of an older session are dropped
+	Seq     uint64 // Push: session sequence; Ack: highest in-order sequence received
+	ReqID   uint64 // Request, Response, Forward, Reply
+	Op      Op     // Request, Forward
+	Code    Code   // Response, Reply
+	User    string // Login; Forward: the requesting user
+	Device  string // Login; Forward: the requesting device
+	Cursor  uint64 // Login: highest timeline seq the device has processed
+	Origin  Addr   // Forward, Reply: the requesting device's address at its home shard
+	Info    SignalingInfo
+	GroupID string          // group operations
+	Members []string        // group operations; Response: member list; Deliver: recipients
+	Push    OfflinePushInfo // Request/Forward of an invite; Deliver: push if offline
+	HasPush bool
+	Msg     Message // Push, Deliver
+	Text    string  // Response, Reply: error detail
+}
+
+// carriesInfo tells whether a request op carries signaling info.
+func (o Op) carriesInfo() bool { return o >= OpInvite && o <= OpTimeout }
+
+// carriesGroup tells whether a request op names a group with a member list.
+func (o Op) carriesGroup() bool { return o >= OpCreateGroup && o <= OpGetGroupMembers }
+
+// frameEncoder encodes frames into a reused buffer.
+type frameEncoder struct {
+	buf bytes.Buffer
+	enc *msgpack.Encoder
+}
+
+func (fe *frameEncoder) encode(f *Frame) []byte {
+	if fe.enc == nil {
+		fe.enc = msgpack.NewEncoder(&fe.buf)
+	}
+	fe.buf.Reset()
+	e := fe.enc
+	_ = e.EncodeArrayLen(3)
+	_ = e.EncodeUint(uint64(f.Type))
+	_ = e.EncodeUint(f.Epoch)
+	switch f.Type {
+	case FrameLogin:
+		_ = e.EncodeArrayLen(3)
+		_ = e.EncodeString(f.User)
+		_ = e.EncodeString(f.Device)
+		_ = e.EncodeUint(f.Cursor)
+	case FrameLoginOK, FrameLogout:
+		_ = e.EncodeArrayLen(0)
+	case FrameRequest, FrameForward:
+		_ = e.EncodeArrayLen(9)
+		_ = e.EncodeUint(f.ReqID)
+		_ = e.EncodeUint(uint64(f.Op))
+		_ = e.EncodeString(f.User)
+		_ = e.EncodeString(f.Device)
+		_ = e.EncodeInt(int64(f.Origin))
+		if f.Op.carriesInfo() {
+			_ = encodeSignaling(e, &f.Info)
+		} else {
+			_ = e.EncodeNil()
+		}
+		_ = e.EncodeString(f.GroupID)
+		encodeStrings(e, f.Members)
+		if f.HasPush {
+			_ = e.EncodeArrayLen(2)
+			_ = e.EncodeString(f.Push.Title)
+			_ = e.EncodeString(f.Push.Desc)
+		} else {
+			_ = e.EncodeNil()
+		}
+	case FrameResponse, FrameReply:
+		_ = e.EncodeArrayLen(8)
+		_ = e.EncodeUint(f.ReqID)
+		_ = e.EncodeInt(int64(f.Code))
+		_ = e.EncodeString(f.Text)
+		encodeStrings(e, f.Members)
+		_ = e.EncodeInt(int64(f.Origin))
+		_ = e.EncodeUint(uint64(f.Op))
+		_ = e.EncodeString(f.User)
+		_ = e.EncodeString(f.Device)
+	case FramePush:
+		_ = e.EncodeArrayLen(2)
+		_ = e.EncodeUint(f.Seq)
+		encodeMessage(e, &f.Msg)
+	case FrameAck:
+		_ = e.EncodeArrayLen(1)
+		_ = e.EncodeUint(f.Seq)
+	case FrameDeliver:
+		_ = e.EncodeArrayLen(5)
+		encodeStrings(e, f.Members)
+		encodeMessage(e, &f.Msg)
+		_ = e.EncodeBool(f.Msg.Ended)
+		_ = e.EncodeBool(f.HasPush)
+		_ = e.EncodeArrayLen(2)
+		_ = e.EncodeString(f.Push.Title)
+		_ = e.EncodeString(f.Push.Desc)
+	}
+	return fe.buf.Bytes()
+}
+
+// EncodeFrame returns the wire bytes of f (a fresh slice).
+func EncodeFrame(f *Frame) []byte {
+	var fe frameEncoder
+	return bytes.Clone(fe.encode(f))
+}
+
+// frameBodyLen is the number of body fields of each frame type.
+var frameBodyLen = [...]int{FrameLogin: 3, FrameLoginOK: 0, FrameLogout: 0, FrameRequest: 9, FrameForward: 9,
+	FrameResponse: 8, FrameReply: 8, FramePush: 2, FrameAck: 1, FrameDeliver: 5}
+
+// frameDecoder decodes frames with a reused decoder.
+type frameDecoder struct {
+	rd  bytes.Reader
+	dec *msgpack.Decoder
+}
+
+// DecodeFrame parses wire bytes. Malformed input gives an error naming what is
+// wrong, never a panic.
+func DecodeFrame(b []byte) (Frame, error) {
+	var fd frameDecoder
+	var f Frame
+	err := fd.decode(b, &f)
+	return f, err
+}
+
+func (fd *frameDecoder) decode(b []byte, f *Frame) error {
+	fd.rd.Reset(b)
+	if fd.dec == nil {
+		fd.dec = msgpack.NewDecoder(&fd.rd)
+	} else {
+		fd.dec.Reset(&fd.rd)
+	}
+	*f = Frame{}
+	err := fd.decodeInto(f)
+	if err == nil && fd.rd.Len() != 0 {
+		err = fmt.Errorf("%d trailing bytes", fd.rd.Len())
+	}
+	if err != nil {
+		return fmt.Errorf("frame: %w", err)
+	}
+	return nil
+}
+
+func (fd *frameDecoder) decodeInto(f *Frame) error {
+	d := fd.dec
+	n, err := d.DecodeArrayLen()
+	if err != nil {
+		return err
+	}
+	if n != 3 {
+		return fmt.Errorf("want 3 elements, got %d", n)
+	}
+	r := fieldReader{d: d}
+	f.Type = FrameType(r.int64("type", 1, int64(FrameDeliver)))
+	f.Epoch = r.uint64("epoch")
+	if r.err != nil {
+		return r.err
+	}
+	n, err = d.DecodeArrayLen()
+	if err != nil {
+		return fmt.Errorf("%s body: %w", f.Type, err)
+	}
+	if want := frameBodyLen[f.Type]; n != want {
+		return fmt.Errorf("%s body has %d fields, want %d", f.Type, n, want)
+	}
+	switch f.Type {
+	case FrameLogin:
+		f.User = r.string("user")
+		f.Device = r.string("device")
+		f.Cursor = r.uint64("cursor")
+	case FrameRequest, FrameForward:
+		f.ReqID = r.uint64("reqID")
+		f.Op = Op(r.int64("op", 1, int64(opMax)-1))
+		f.User = r.string("user")
+		f.Device = r.string("device")
+		f.Origin = Addr(r.int64("origin", -1<<31, 1<<31-1))
+		if r.err == nil {
+			if f.Op.carriesInfo() {
+				if err := decodeSignaling(d, &f.Info); err != nil {
+					r.fail("info", err)
+				}
+			} else if err := d.DecodeNil(); err != nil {
+				r.fail("info", err)
+			}
+		}
+		f.GroupID = r.string("groupID")
+		f.Members = r.strings("members")
+		if r.err == nil {
+			if c, err := d.PeekCode(); err != nil {
+				r.fail("push", err)
+			} else if c == 0xc0 {
+				_ = d.DecodeNil()
+			} else if k, err := d.DecodeArrayLen(); err != nil || k != 2 {
+				r.fail("push", fmt.Errorf("want 2 fields, got %d (%v)", k, err))
+			} else {
+				f.HasPush = true
+				f.Push.Title = r.string("push.title")
+				f.Push.Desc = r.string("push.desc")
+			}
+		}
+	case FrameResponse, FrameReply:
+		f.ReqID = r.uint64("reqID")
+		f.Code = Code(r.int64("code", 0, 1<<31-1))
+		f.Text = r.string("text")
+		f.Members = r.strings("members")
+		f.Origin = Addr(r.int64("origin", -1<<31, 1<<31-1))
+		f.Op = Op(r.int64("op", 0, int64(opMax)-1))
+		f.User = r.string("user")
+		f.Device = r.string("device")
+	case FramePush:
+		f.Seq = r.uint64("seq")
+		r.message(&f.Msg)
+	case FrameAck:
+		f.Seq = r.uint64("seq")
+	case FrameDeliver:
+		f.Members = r.strings("recipients")
+		r.message(&f.Msg)
+		f.Msg.Ended = r.bool("ended")
+		f.HasPush = r.bool("hasPush")
+		if r.err == nil {
+			if k, err := d.DecodeArrayLen(); err != nil || k != 2 {
+				r.fail("push", fmt.Errorf("want 2 fields, got %d (%v)", k, err))
+			}
+		}
+		f.Push.Title = r.string("push.title")
+		f.Push.Desc = r.string("push.desc")
+	}
+	return r.err
+}
+
+// Describe is the canonical one-line text of a frame, used by traces.
+func (f *Frame) Describe() string {
+	var b strings.Builder
+	b.WriteString(f.Type.String())
+	switch f.Type {
+	case FrameLogin:
+		fmt.Fprintf(&b, " %s/%s epoch=%d cursor=%d", f.User, f.Device, f.Epoch, f.Cursor)
+	case FrameLoginOK, FrameLogout:
+		fmt.Fprintf(&b, " epoch=%d", f.Epoch)
+	case FrameRequest, FrameForward:
+		fmt.Fprintf(&b, " #%d %s", f.ReqID, f.Op)
+		if f.Type == FrameForward {
+			fmt.Fprintf(&b, " by=%s/%s", f.User, f.Device)
+		}
+		if f.Op.carriesInfo() {
+			b.WriteByte(' ')
+			b.WriteString(f.Info.Describe())
+		}
+		if f.GroupID != "" {
+			b.WriteString(" group=")
+			b.WriteString(f.GroupID)
+		}
+		if len(f.Members) > 0 {
+			b.WriteString(" members=")
+			writeList(&b, f.Members)
+		}
+		if f.HasPush {
+			fmt.Fprintf(&b, " push=%q", f.Push.Title)
+		}
+	case FrameResponse, FrameReply:
+		fmt.Fprintf(&b, " #%d %s", f.ReqID, f.Code)
+		if f.Text != "" {
+			b.WriteString(" (")
+			b.WriteString(f.Text)
+			b.WriteByte(')')
+		}
+		if len(f.Members) > 0 {
+			b.WriteString(" members=")
+			writeList(&b, f.Members)
+		}
+	case FramePush:
+		fmt.Fprintf(&b, " s=%d ", f.Seq)
+		b.WriteString(f.Msg.Describe())
+	case FrameAck:
+		fmt.Fprintf(&b, " s=%d", f.Seq)
+	case FrameDeliver:
+		b.WriteString(" to=")
+		writeList(&b, f.Members)
+		b.WriteByte(' ')
+		b.WriteString(f.Msg.Describe())
+		if f.HasPush {
+			fmt.Fprintf(&b, " push=%q", f.Push.Title)
+		}
+	}
+	return b.String()
+}
+
+// DescribeWire decodes and describes wire bytes, or says why they do not decode.
+func DescribeWire(b []byte) string {
+	f, err := DecodeFrame(b)
+	if err != nil {
+		return "undecodable (" + err.Error() + ")"
+	}
+	return f.Describe()
+}
