@@ -33,6 +33,8 @@ type Client struct {
 	enc frameEncoder
 	dec frameDecoder
 	in  Frame
+	sig sigCodec
+	si  SignalingInfo
 
 	loggedIn  bool // login completed and no logout since
 	loginCall Call // the login call awaiting its answer, if any
@@ -502,6 +504,10 @@ func (c *Client) response(now int64, f *Frame) {
 // mode the shard echoes the operation back and that echo does it, in order; the
 // legacy SDK updates on the send's success.
 func (c *Client) applyOwn(f *Frame) {
+	if f.Op == OpQuitGroup || f.Op == OpDismissGroup {
+		c.dropGroup(f.GroupID, f.Op.String())
+		return
+	}
 	if c.cfg.Mode != ModeClient {
 		return
 	}
@@ -532,8 +538,8 @@ func (c *Client) message(now int64, m *Message) {
 	case ElemGroupTip:
 		c.groupTip(m, own)
 	case ElemCustom:
-		info := GetSignalingInfo(m)
-		if info == nil {
+		info := &c.si
+		if !c.sig.signaling(m, info) {
 			return // business data that is not signaling
 		}
 		if c.cfg.Mode == ModeClient {
@@ -555,11 +561,17 @@ func (c *Client) groupTip(m *Message, own bool) {
 		c.callback(Callback{Kind: kind, GroupID: m.GroupID, Invitees: m.TipMembers})
 	}
 	if m.Tip == TipGroupDismissed || (m.Tip == TipMemberLeave && slices.Contains(m.TipMembers, c.cfg.User)) {
-		for _, id := range c.sortedIDs() {
-			if c.invs[id].info.GroupID == m.GroupID {
-				c.note(id, "dropped invitation of group %s: %s", m.GroupID, m.Tip)
-				c.drop(id)
-			}
+		c.dropGroup(m.GroupID, m.Tip.String())
+	}
+}
+
+// dropGroup forgets the invitations of a group this user is no longer in: no
+// message of theirs will reach it any more.
+func (c *Client) dropGroup(groupID, why string) {
+	for _, id := range c.sortedIDs() {
+		if c.invs[id].info.GroupID == groupID {
+			c.note(id, "dropped invitation of group %s: %s", groupID, why)
+			c.drop(id)
 		}
 	}
 }

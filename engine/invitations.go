@@ -64,9 +64,9 @@ func (s *Server) recipients(r *invRecord) []string {
 }
 
 // newMessage builds the IM message that carries info, sent by user/device.
-func newMessage(now int64, sender, device string, info *SignalingInfo) Message {
+func (s *Server) newMessage(now int64, sender, device string, info *SignalingInfo) Message {
 	m := Message{Conv: ConvC2C, Sender: sender, SenderDevice: device, GroupID: info.GroupID, Time: now,
-		OnlineOnly: info.OnlineUserOnly, Elem: ElemCustom, Custom: EncodeSignalingInfo(info)}
+		OnlineOnly: info.OnlineUserOnly, Elem: ElemCustom, Custom: s.sig.encode(info)}
 	if info.GroupID != "" {
 		m.Conv = ConvGroup
 	} else if sender == info.Inviter && len(info.InviteeList) > 0 {
@@ -150,7 +150,7 @@ func (s *Server) invOp(now int64, f *Frame) result {
 		return fail(CodeInvalidParameters, "operation %s", f.Op)
 	}
 	info.Data = in.Data
-	m := newMessage(now, f.User, f.Device, &info)
+	m := s.newMessage(now, f.User, f.Device, &info)
 	s.fanout(now, s.recipients(r), &m, ended, nil, &info)
 	if ended {
 		s.endRecord(r)
@@ -179,7 +179,7 @@ func (s *Server) invite(now int64, f *Frame) result {
 	r.pending = int32(len(invitees))
 	info := r.info(ActionInvite)
 	info.InviteeList, info.Data = invitees, in.Data
-	m := newMessage(now, f.User, f.Device, &info)
+	m := s.newMessage(now, f.User, f.Device, &info)
 	var push *OfflinePushInfo
 	if r.group == "" && !r.onlineOnly {
 		push = &f.Push
@@ -249,7 +249,7 @@ func (s *Server) timeout(now int64, t Timer) {
 			info.InviteeList = append(info.InviteeList, iv.user)
 		}
 	}
-	m := newMessage(now, r.inviter, "", &info)
+	m := s.newMessage(now, r.inviter, "", &info)
 	s.fanout(now, s.recipients(r), &m, true, nil, &info)
 	s.endRecord(r)
 }
@@ -283,7 +283,7 @@ func (s *Server) relay(now int64, f *Frame) result {
 			}
 		}
 	}
-	m := newMessage(now, f.User, f.Device, &info)
+	m := s.newMessage(now, f.User, f.Device, &info)
 	var push *OfflinePushInfo
 	if info.ActionType == ActionInvite && info.GroupID == "" && !info.OnlineUserOnly {
 		push = &f.Push

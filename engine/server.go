@@ -54,6 +54,8 @@ type Server struct {
 	enc frameEncoder
 	dec frameDecoder
 	in  Frame
+	sig sigCodec
+	si  SignalingInfo
 
 	users    map[string]*userState
 	userList []*userState // creation order, so sweeps never depend on map order
@@ -101,7 +103,7 @@ type userState struct {
 	sessions []int32
 	timeline []entry
 	nextSeq  uint64
-	dedup    [dedupSize]dedupEntry
+	dedup    []dedupEntry // grows to dedupSize, then a ring
 	dedupPos int
 }
 
@@ -228,8 +230,8 @@ func (s *Server) Receive(now int64, from Addr, b []byte) {
 		s.reply(f)
 	case FrameDeliver:
 		var info *SignalingInfo
-		if s.cfg.Mode == ModeServer && f.Msg.Elem == ElemCustom {
-			info = GetSignalingInfo(&f.Msg)
+		if s.cfg.Mode == ModeServer && s.sig.signaling(&f.Msg, &s.si) {
+			info = &s.si
 		}
 		var push *OfflinePushInfo
 		if f.HasPush {
@@ -432,9 +434,14 @@ func (u *userState) findDedup(device string, reqID uint64) *dedupEntry {
 }
 
 func (u *userState) addDedup(device string, reqID uint64, op Op) *dedupEntry {
+	e := dedupEntry{device: device, reqID: reqID, op: op}
+	if len(u.dedup) < dedupSize {
+		u.dedup = append(u.dedup, e)
+		return &u.dedup[len(u.dedup)-1]
+	}
 	d := &u.dedup[u.dedupPos]
 	u.dedupPos = (u.dedupPos + 1) % dedupSize
-	*d = dedupEntry{device: device, reqID: reqID, op: op}
+	*d = e
 	return d
 }
 

@@ -135,24 +135,64 @@ func decodeSignaling(d *msgpack.Decoder, s *SignalingInfo) error {
 // EncodeSignalingInfo returns the msgpack encoding of s: the custom data of a
 // signaling message.
 func EncodeSignalingInfo(s *SignalingInfo) []byte {
-	var buf bytes.Buffer
-	e := msgpack.NewEncoder(&buf)
-	_ = encodeSignaling(e, s)
-	return buf.Bytes()
+	var c sigCodec
+	return c.encode(s)
 }
 
 // DecodeSignalingInfo parses custom data produced by EncodeSignalingInfo. Malformed
 // bytes give an error, never a panic.
 func DecodeSignalingInfo(b []byte) (*SignalingInfo, error) {
-	d := msgpack.NewDecoder(bytes.NewReader(b))
-	var s SignalingInfo
-	if err := decodeSignaling(d, &s); err != nil {
-		return nil, fmt.Errorf("signaling info: %w", err)
+	var c sigCodec
+	s := new(SignalingInfo)
+	if err := c.decode(b, s); err != nil {
+		return nil, err
 	}
-	if d.Buffered().(*bytes.Reader).Len() != 0 {
-		return nil, fmt.Errorf("signaling info: trailing bytes")
+	return s, nil
+}
+
+// sigCodec encodes and decodes signaling info with a reused encoder and decoder,
+// so the hot path does not build new ones per message.
+type sigCodec struct {
+	buf bytes.Buffer
+	enc *msgpack.Encoder
+	rd  bytes.Reader
+	dec *msgpack.Decoder
+}
+
+// encode returns a fresh slice: it becomes a message's custom data.
+func (c *sigCodec) encode(s *SignalingInfo) []byte {
+	if c.enc == nil {
+		c.enc = msgpack.NewEncoder(&c.buf)
 	}
-	return &s, nil
+	c.buf.Reset()
+	_ = encodeSignaling(c.enc, s)
+	return bytes.Clone(c.buf.Bytes())
+}
+
+func (c *sigCodec) decode(b []byte, s *SignalingInfo) error {
+	c.rd.Reset(b)
+	if c.dec == nil {
+		c.dec = msgpack.NewDecoder(&c.rd)
+	} else {
+		c.dec.Reset(&c.rd)
+	}
+	if err := decodeSignaling(c.dec, s); err != nil {
+		return fmt.Errorf("signaling info: %w", err)
+	}
+	if c.rd.Len() != 0 {
+		return fmt.Errorf("signaling info: trailing bytes")
+	}
+	return nil
+}
+
+// signaling is GetSignalingInfo with a reused codec; the result is valid until
+// the next call.
+func (c *sigCodec) signaling(m *Message, s *SignalingInfo) bool {
+	if m == nil || m.Elem != ElemCustom {
+		return false
+	}
+	*s = SignalingInfo{}
+	return c.decode(m.Custom, s) == nil && s.BusinessID == BusinessID
 }
 
 // ConvType tells a one-to-one conversation from a group one.
