@@ -50,11 +50,19 @@ type Client struct {
 	nextInvite uint64
 	pending    []pendingReq
 	rtoAt      int64 // the armed retransmit timer's time; 0 if none
+	lastNow    int64 // the time of the input being handled, for deep helpers
 
 	invs    map[string]*localInv
 	byRef   map[uint64]string
 	nextRef uint64
+	// forgotten remembers the last invitations forgotten without an outcome, so a
+	// late message about one is not taken for a new invitation.
+	forgotten    [forgetMemory]string
+	forgottenPos int
 }
+
+// forgetMemory is how many forgotten invitation IDs a device remembers.
+const forgetMemory = 64
 
 type pendingReq struct {
 	call     Call
@@ -279,6 +287,7 @@ func (c *Client) invite(now int64, op Op, groupID string, invitees []string, dat
 	info := SignalingInfo{BusinessID: BusinessID, InviteID: id, GroupID: groupID, Inviter: c.cfg.User,
 		InviteeList: list, Data: data, Timeout: timeout, ActionType: ActionInvite, OnlineUserOnly: onlineOnly}
 	inv := c.add(info, true)
+	inv.epoch = c.epoch
 	if c.cfg.Mode == ModeClient && timeout > 0 {
 		c.setTimer(TimerInviterTimeout, inv, now+int64(timeout)*1e9+inviterGrace)
 	}
@@ -379,8 +388,13 @@ func (c *Client) AddInvitedSignaling(now int64, info SignalingInfo) Call {
 	}
 	info.BusinessID = BusinessID
 	inv := c.add(info, true)
-	if c.cfg.Mode == ModeClient && info.Timeout > 0 && slices.Contains(info.InviteeList, c.cfg.User) {
+	switch {
+	case c.cfg.Mode == ModeClient && info.Timeout > 0 && slices.Contains(info.InviteeList, c.cfg.User):
 		c.setTimer(TimerInviteeTimeout, inv, now+int64(info.Timeout)*1e9)
+	case c.cfg.Mode == ModeServer && info.Timeout > 0:
+		// If the invitation ends before this device syncs its invite, the shard will
+		// not send it (it only sends what is live); forget it when it must be over.
+		c.setTimer(TimerForget, inv, now+int64(info.Timeout)*1e9+inviterGrace)
 	}
 	c.result(call, op, info.InviteID, OK, "")
 	return call
@@ -425,6 +439,7 @@ func (c *Client) groupCall(now int64, op Op, groupID string, members []string) C
 // Receive handles a frame from the shard. Frames of an older session, duplicates
 // and undecodable bytes are dropped.
 func (c *Client) Receive(now int64, from Addr, b []byte) {
+	c.lastNow = now
 	f := &c.in
 	if err := c.dec.decode(b, f); err != nil {
 		c.note("", "dropped frame: %v", err)
@@ -463,13 +478,25 @@ func (c *Client) Receive(now int64, from Addr, b []byte) {
 	}
 }
 
-// forgetOnlineOnly drops online-only invitations that arrived on an earlier
-// session: their later messages are never delivered late, so nothing could end them.
+// expireOnlineOnly bounds how long a server-mode device keeps an online-only
+// invitation: its messages are never stored, so a lost session can take its end
+// with it. Past its timeout (plus the inviter's grace) it is forgotten silently.
+func (c *Client) expireOnlineOnly(now int64, inv *localInv) {
+	if c.cfg.Mode == ModeServer && inv.info.OnlineUserOnly && inv.info.Timeout > 0 {
+		c.setTimer(TimerForget, inv, now+int64(inv.info.Timeout)*1e9+inviterGrace)
+	}
+}
+
+// forgetOnlineOnly drops online-only invitations that arrived on (or were sent
+// before) an earlier session: their later messages are never delivered late, so
+// nothing could end them here. One whose invite request is still unanswered stays:
+// its echo will come on this session.
 func (c *Client) forgetOnlineOnly() {
 	for _, id := range c.sortedIDs() {
-		if inv := c.invs[id]; inv.info.OnlineUserOnly && inv.epoch != c.epoch && !inv.mine {
-			c.note(id, "forgot online-only invitation after reconnect")
-			c.drop(id)
+		inv := c.invs[id]
+		inviting := slices.ContainsFunc(c.pending, func(p pendingReq) bool { return p.inviteID == id && p.f.Info.ActionType == ActionInvite })
+		if inv.info.OnlineUserOnly && inv.epoch != c.epoch && !inviting {
+			c.forget(id, "forgot online-only invitation after reconnect")
 		}
 	}
 }
@@ -493,6 +520,9 @@ func (c *Client) response(now int64, f *Frame) {
 	}
 	if f.Code == OK {
 		c.applyOwn(&p.f)
+		if inv := c.invs[p.inviteID]; inv != nil && p.f.Info.ActionType == ActionInvite {
+			c.expireOnlineOnly(now, inv)
+		}
 	} else if p.f.Op == OpInvite || p.f.Op == OpInviteInGroup {
 		c.drop(p.inviteID)
 	}
@@ -587,14 +617,19 @@ func (c *Client) serverSignal(m *Message, info *SignalingInfo, own bool) {
 			inv.mine = false // our own invite, or one added from a push, confirmed
 			return
 		}
+		if slices.Contains(c.forgotten[:], id) {
+			c.note(id, "ignored invite of a forgotten invitation")
+			return
+		}
+		// Unknown here even if this device's name sent it: an earlier incarnation
+		// did, before a crash; this one learns it like any other.
 		inv = c.add(*info, false)
 		if info.OnlineUserOnly {
 			inv.epoch = c.epoch
+			c.expireOnlineOnly(c.lastNow, inv)
 		}
-		if !own {
-			c.callback(Callback{Kind: OnReceiveNewInvitation, InviteID: id, Inviter: info.Inviter, GroupID: info.GroupID,
-				Invitees: info.InviteeList, Data: info.Data})
-		}
+		c.callback(Callback{Kind: OnReceiveNewInvitation, InviteID: id, Inviter: info.Inviter, GroupID: info.GroupID,
+			Invitees: info.InviteeList, Data: info.Data})
 		return
 	}
 	if inv == nil {
@@ -700,6 +735,14 @@ func (c *Client) cleanup(id string, inv *localInv) {
 	}
 }
 
+// forget drops an invitation without an outcome and remembers its ID.
+func (c *Client) forget(id, why string) {
+	c.note(id, "%s", why)
+	c.drop(id)
+	c.forgotten[c.forgottenPos] = id
+	c.forgottenPos = (c.forgottenPos + 1) % forgetMemory
+}
+
 func (c *Client) drop(id string) {
 	if inv := c.invs[id]; inv != nil {
 		delete(c.byRef, inv.ref)
@@ -746,6 +789,15 @@ func (c *Client) Fire(now int64, t Timer) {
 			return
 		}
 		c.legacyTimeout(now, t.Kind, id, c.invs[id])
+	case TimerForget:
+		id, ok := c.byRef[t.Ref]
+		switch {
+		case !ok:
+		case c.invs[id].info.OnlineUserOnly:
+			c.forget(id, "forgot online-only invitation past its time: its end may never arrive")
+		case c.invs[id].mine:
+			c.forget(id, "forgot added invitation whose invite never arrived")
+		}
 	}
 }
 

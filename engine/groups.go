@@ -76,6 +76,7 @@ func (s *Server) groupOp(now int64, f *Frame) result {
 		// Its live invitations end with it; members drop them on the dismissal tip.
 		for i := range s.invs {
 			if r := &s.invs[i]; r.live && r.group == g.id {
+				s.out.Transitions = append(s.out.Transitions, Transition{InviteID: r.id, Dropped: true})
 				s.endRecord(r)
 			}
 		}

@@ -38,6 +38,10 @@ func (s *Server) endRecord(r *invRecord) {
 	s.freeInv = append(s.freeInv, slot)
 }
 
+func (s *Server) transition(id, invitee string, st InviteeState) {
+	s.out.Transitions = append(s.out.Transitions, Transition{InviteID: id, Invitee: invitee, State: st})
+}
+
 func (r *invRecord) info(a ActionType) SignalingInfo {
 	return SignalingInfo{BusinessID: BusinessID, InviteID: r.id, GroupID: r.group, Inviter: r.inviter,
 		Timeout: int(r.timeout), ActionType: a, OnlineUserOnly: r.onlineOnly}
@@ -114,6 +118,7 @@ func (s *Server) invOp(now int64, f *Frame) result {
 			if iv := &r.invitees[i]; iv.state == Pending {
 				iv.state = Cancelled
 				info.InviteeList = append(info.InviteeList, iv.user)
+				s.transition(r.id, iv.user, Cancelled)
 			}
 		}
 		if len(info.InviteeList) == 0 {
@@ -134,6 +139,7 @@ func (s *Server) invOp(now int64, f *Frame) result {
 		}
 		r.invitees[i].state = stateOf(a)
 		r.pending--
+		s.transition(r.id, f.User, stateOf(a))
 		info = r.info(a)
 		info.InviteeList = []string{f.User}
 		ended = r.pending == 0
@@ -177,6 +183,8 @@ func (s *Server) invite(now int64, f *Frame) result {
 		r.invitees[i] = invitee{user: u}
 	}
 	r.pending = int32(len(invitees))
+	s.out.Transitions = append(s.out.Transitions, Transition{InviteID: r.id, Inviter: r.inviter, GroupID: r.group,
+		Invitees: invitees, Timeout: int(r.timeout), OnlineOnly: r.onlineOnly})
 	info := r.info(ActionInvite)
 	info.InviteeList, info.Data = invitees, in.Data
 	m := s.newMessage(now, f.User, f.Device, &info)
@@ -247,6 +255,7 @@ func (s *Server) timeout(now int64, t Timer) {
 		if iv := &r.invitees[i]; iv.state == Pending {
 			iv.state = TimedOut
 			info.InviteeList = append(info.InviteeList, iv.user)
+			s.transition(r.id, iv.user, TimedOut)
 		}
 	}
 	m := s.newMessage(now, r.inviter, "", &info)

@@ -29,9 +29,12 @@ const (
 	TimerInviterTimeout TimerKind = 4
 	// TimerPrune: the shard drops history past its retention.
 	TimerPrune TimerKind = 5
+	// TimerForget: server mode, an invitation added from an offline push whose
+	// invite never arrived is forgotten once it must have ended.
+	TimerForget TimerKind = 6
 )
 
-var timerNames = [...]string{"?", "retransmit", "invite-timeout", "invitee-timeout", "inviter-timeout", "prune"}
+var timerNames = [...]string{"?", "retransmit", "invite-timeout", "invitee-timeout", "inviter-timeout", "prune", "forget"}
 
 func (k TimerKind) String() string {
 	if int(k) < len(timerNames) {
@@ -177,6 +180,48 @@ type Note struct {
 	Text     string
 }
 
+// Transition is a decision of the server-mode state machine, reported so that
+// checkers can compare what every device learns with what the server decided.
+type Transition struct {
+	InviteID string
+	Invitee  string       // "" when the invitation was created
+	State    InviteeState // the invitee's new (final) state
+	// Set when the invitation was created:
+	Inviter    string
+	GroupID    string
+	Invitees   []string
+	Timeout    int
+	OnlineOnly bool
+	// Dropped: the invitation ended without an outcome for its pending invitees
+	// (its group was dismissed).
+	Dropped bool
+	// Reached: an online-only invitation reached the home shard of Invitees (users
+	// placed there), which pushed it to the sessions open at this moment and no
+	// others.
+	Reached bool
+}
+
+// Describe is the canonical text of the transition.
+func (t *Transition) Describe() string {
+	if t.Dropped {
+		return "dropped " + t.InviteID
+	}
+	if t.Reached {
+		return "online-only " + t.InviteID + " reached " + describeList(t.Invitees)
+	}
+	if t.Invitee == "" {
+		s := fmt.Sprintf("created %s inviter=%s invitees=%s timeout=%ds", t.InviteID, t.Inviter, describeList(t.Invitees), t.Timeout)
+		if t.GroupID != "" {
+			s += " group=" + t.GroupID
+		}
+		if t.OnlineOnly {
+			s += " online-only"
+		}
+		return s
+	}
+	return t.InviteID + " " + t.Invitee + " " + t.State.String()
+}
+
 // Output is what a node produced since the last Advance: frames to send, timers to
 // set, callbacks fired, API results, offline pushes recorded and notes. The slices
 // belong to the node and are reused after Advance.
@@ -187,12 +232,15 @@ type Output struct {
 	Results   []Result
 	Pushes    []OfflinePush
 	Notes     []Note
+	// Transitions are a server-mode shard's decisions (created, and each invitee's
+	// final state), in the order it made them.
+	Transitions []Transition
 }
 
 // Empty tells whether there is nothing to act on.
 func (o *Output) Empty() bool {
 	return len(o.Msgs) == 0 && len(o.Timers) == 0 && len(o.Callbacks) == 0 &&
-		len(o.Results) == 0 && len(o.Pushes) == 0 && len(o.Notes) == 0
+		len(o.Results) == 0 && len(o.Pushes) == 0 && len(o.Notes) == 0 && len(o.Transitions) == 0
 }
 
 func (o *Output) reset() {
@@ -206,4 +254,6 @@ func (o *Output) reset() {
 	clear(o.Pushes)
 	o.Pushes = o.Pushes[:0]
 	o.Notes = o.Notes[:0]
+	clear(o.Transitions)
+	o.Transitions = o.Transitions[:0]
 }

@@ -290,16 +290,19 @@ func (s *Server) login(now int64, from Addr, f *Frame) {
 }
 
 // sync pushes the timeline past cursor. In server mode an invitation that ended
-// before the device ever saw its invite is skipped whole: a user who logs in
-// receives only invitations still live, plus the ends of those it already knew.
+// before the device ever saw its invite is skipped whole (unless the device sent
+// it): a user who logs in receives only invitations still live, plus the ends of
+// those it already knew.
 func (s *Server) sync(now int64, slot int32, cursor uint64) {
-	u := s.sessions[slot].user
+	u, device := s.sessions[slot].user, s.sessions[slot].device
 	s.syncMark++
 	for _, e := range u.timeline {
 		if e.seq <= cursor {
 			continue
 		}
-		if tr := e.m.inv; tr != nil {
+		// The device knows its own invitations without having seen their invite.
+		own := e.m.msg.Sender == u.name && e.m.msg.SenderDevice == device
+		if tr := e.m.inv; tr != nil && !own {
 			if tr.skipMark == s.syncMark {
 				continue
 			}
@@ -542,6 +545,9 @@ func (s *Server) deliverLocal(now int64, users []string, m *Message, ended bool,
 		} else {
 			s.armPrune(now + s.cfg.Retention)
 		}
+	}
+	if m.OnlineOnly && info != nil && info.ActionType == ActionInvite {
+		s.out.Transitions = append(s.out.Transitions, Transition{InviteID: info.InviteID, Invitees: slices.Clone(users), Reached: true})
 	}
 	for _, name := range users {
 		u := s.user(name)

@@ -1,0 +1,482 @@
+package sim
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"sigsim/engine"
+	"sigsim/sim/trace"
+)
+
+// The API of the devices, called at the current virtual time. Each call is a trace
+// event; its result arrives later as a Result.
+
+func (w *World) call(d *Device, text string) bool {
+	if d.down {
+		w.textEvent(trace.Note, d.Addr, -1, "call on crashed device: "+text)
+		return false
+	}
+	w.textEvent(trace.Call, d.Addr, -1, text)
+	return true
+}
+
+func (w *World) local(d *Device) int64 { return d.clock.local(w.now) }
+
+// Login logs a device in.
+func (w *World) Login(d *Device) engine.Call {
+	if !w.call(d, "login") {
+		return 0
+	}
+	d.wantLogin = true
+	if w.check != nil {
+		w.check.online(d)
+	}
+	c := d.client.Login(w.local(d))
+	w.collect(d.Addr)
+	return c
+}
+
+// Logout logs a device out.
+func (w *World) Logout(d *Device) engine.Call {
+	if !w.call(d, "logout") {
+		return 0
+	}
+	d.wantLogin = false
+	c := d.client.Logout(w.local(d))
+	if w.check != nil {
+		w.check.reset(d)
+	}
+	w.collect(d.Addr)
+	return c
+}
+
+// Invite sends a one-to-one invitation; timeout in seconds.
+func (w *World) Invite(d *Device, invitee, data string, onlineOnly bool, push *engine.OfflinePushInfo, timeout int) (string, engine.Call) {
+	text := "invite " + invitee + " timeout=" + strconv.Itoa(timeout) + "s"
+	if onlineOnly {
+		text += " online-only"
+	}
+	if data != "" {
+		text += " data=" + strconv.Quote(data)
+	}
+	if !w.call(d, text) {
+		return "", 0
+	}
+	id, c := d.client.Invite(w.local(d), invitee, data, onlineOnly, push, timeout)
+	if w.check != nil && id != "" {
+		w.check.invited(d, id, "", []string{invitee}, timeout, onlineOnly)
+	}
+	w.collect(d.Addr)
+	return id, c
+}
+
+// InviteInGroup sends a group invitation; timeout in seconds.
+func (w *World) InviteInGroup(d *Device, group string, invitees []string, data string, onlineOnly bool, timeout int) (string, engine.Call) {
+	text := "invite-group " + group + " invitees=" + strings.Join(invitees, ",") + " timeout=" + strconv.Itoa(timeout) + "s"
+	if onlineOnly {
+		text += " online-only"
+	}
+	if data != "" {
+		text += " data=" + strconv.Quote(data)
+	}
+	if !w.call(d, text) {
+		return "", 0
+	}
+	id, c := d.client.InviteInGroup(w.local(d), group, invitees, data, onlineOnly, timeout)
+	if w.check != nil && id != "" {
+		w.check.invited(d, id, group, invitees, timeout, onlineOnly)
+	}
+	w.collect(d.Addr)
+	return id, c
+}
+
+// Answer runs cancel, accept, reject or modify on an invitation.
+func (w *World) Answer(d *Device, op engine.Op, inviteID, data string) engine.Call {
+	text := op.String() + " " + inviteID
+	if data != "" {
+		text += " data=" + strconv.Quote(data)
+	}
+	if !w.call(d, text) {
+		return 0
+	}
+	if w.check != nil {
+		w.check.answered(d, op, inviteID)
+	}
+	now := w.local(d)
+	var c engine.Call
+	switch op {
+	case engine.OpCancel:
+		c = d.client.Cancel(now, inviteID, data)
+	case engine.OpAccept:
+		c = d.client.Accept(now, inviteID, data)
+	case engine.OpReject:
+		c = d.client.Reject(now, inviteID, data)
+	case engine.OpModify:
+		c = d.client.Modify(now, inviteID, data)
+	default:
+		panic("sim: Answer with op " + op.String())
+	}
+	w.collect(d.Addr)
+	return c
+}
+
+// AddInvitedSignaling injects an invitation the device learned from a push.
+func (w *World) AddInvitedSignaling(d *Device, info engine.SignalingInfo) engine.Call {
+	if !w.call(d, "add-invited "+info.InviteID) {
+		return 0
+	}
+	c := d.client.AddInvitedSignaling(w.local(d), info)
+	if w.check != nil {
+		w.check.addedInvitation(d, info.InviteID)
+	}
+	w.collect(d.Addr)
+	return c
+}
+
+// Group runs a group operation (create, join, quit, dismiss, members).
+func (w *World) Group(d *Device, op engine.Op, group string, members []string) engine.Call {
+	text := op.String() + " " + group
+	if len(members) > 0 {
+		text += " members=" + strings.Join(members, ",")
+	}
+	if !w.call(d, text) {
+		return 0
+	}
+	now := w.local(d)
+	var c engine.Call
+	switch op {
+	case engine.OpCreateGroup:
+		c = d.client.CreateGroup(now, group, members)
+	case engine.OpJoinGroup:
+		c = d.client.JoinGroup(now, group)
+	case engine.OpQuitGroup:
+		c = d.client.QuitGroup(now, group)
+	case engine.OpDismissGroup:
+		c = d.client.DismissGroup(now, group)
+	case engine.OpGetGroupMembers:
+		c = d.client.GetGroupMemberList(now, group)
+	default:
+		panic("sim: Group with op " + op.String())
+	}
+	w.collect(d.Addr)
+	return c
+}
+
+// Faults. Each is a trace event; all take effect now.
+
+func (w *World) fault(node engine.Addr, text string) { w.textEvent(trace.Fault, node, -1, text) }
+
+// Node resolves a node name: a shard "s0" or a device.
+func (w *World) Node(name string) (engine.Addr, error) {
+	if strings.HasPrefix(name, "s") {
+		if k, err := strconv.Atoi(name[1:]); err == nil {
+			if k < 0 || k >= len(w.shards) {
+				return 0, fmt.Errorf("no shard %s (shards s0..s%d)", name, len(w.shards)-1)
+			}
+			return engine.Addr(k), nil
+		}
+	}
+	if d := w.Device(name); d != nil {
+		return d.Addr, nil
+	}
+	return 0, fmt.Errorf("no node %q", name)
+}
+
+// Partition cuts the network between two sets of nodes (both ways unless oneWay:
+// then only a→b), decided when each frame would arrive, so frames already in
+// flight are caught too.
+func (w *World) Partition(a, b []engine.Addr, oneWay bool) {
+	w.partitions = append(w.partitions, partition{a: a, b: b, oneWay: oneWay})
+	arrow := "<->"
+	if oneWay {
+		arrow = "->"
+	}
+	w.fault(-1, "partition "+w.names(a)+" "+arrow+" "+w.names(b))
+}
+
+func (w *World) names(l []engine.Addr) string {
+	s := make([]string, len(l))
+	for i, a := range l {
+		s[i] = w.nodeName(a)
+	}
+	return strings.Join(s, ",")
+}
+
+// Heal removes every partition.
+func (w *World) Heal() {
+	w.partitions = nil
+	w.fault(-1, "heal partitions")
+}
+
+// SetLink changes both directions of a device's link.
+func (w *World) SetLink(d *Device, o LinkOptions) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	d.up.SetOptions(o)
+	d.dn.SetOptions(o)
+	d.linkDefault = o == w.opts.Link
+	w.fault(d.Addr, "link "+o.String())
+	return nil
+}
+
+// Crash stops a node and loses its volatile state. A device's SDK state is gone
+// (a new incarnation starts at restart); a shard keeps its durable state but
+// drops every session, and its devices see their connections reset.
+func (w *World) Crash(a engine.Addr) {
+	if int(a) < len(w.shards) {
+		s := w.shards[a]
+		if s.down {
+			return
+		}
+		w.fault(a, "crash")
+		s.down = true
+		s.srv.Crash()
+		// What waited for a pause is now the durable queue's (bus frames) or the
+		// restart's (timers); device frames die with their connections.
+		for _, e := range s.pause.backlog {
+			switch {
+			case e.kind == evTimer:
+				s.deferred = append(s.deferred, e.timer)
+			case int(e.from) < len(w.shards):
+				s.inbox = append(s.inbox, e)
+			default:
+				w.drop(e.from, a, e.b, "shard down")
+			}
+		}
+		s.pause.backlog = nil
+		for _, d := range w.devs {
+			if d.Home == int(a) && !d.down && d.connected {
+				d.linkEpoch++
+				d.client.Disconnected(w.local(d))
+				w.collect(d.Addr)
+			}
+		}
+		return
+	}
+	d := w.device(a)
+	if d == nil || d.down {
+		return
+	}
+	w.fault(a, "crash")
+	d.down = true
+	d.linkEpoch++
+	if w.check != nil {
+		w.check.reset(d)
+	}
+	h := w.shards[d.Home]
+	if !h.down {
+		h.srv.Disconnected(h.clock.local(w.now), d.Addr)
+		w.collect(h.addr)
+	}
+}
+
+// Restart brings a crashed node back. A shard replays the timers that came due
+// while it was down and its devices reconnect; a device starts a new incarnation
+// and, if the app was logged in, logs in again.
+func (w *World) Restart(a engine.Addr) {
+	if int(a) < len(w.shards) {
+		s := w.shards[a]
+		if !s.down {
+			return
+		}
+		w.fault(a, "restart")
+		s.down = false
+		for _, t := range s.deferred {
+			w.q.Push(w.now, event{kind: evTimer, to: a, timer: t})
+		}
+		s.deferred = nil
+		// Frames reached the queue in completion order; replay each source's in
+		// the order it sent them.
+		slices.SortStableFunc(s.inbox, func(x, y event) int {
+			if x.from != y.from {
+				return int(x.from) - int(y.from)
+			}
+			return int(x.epoch) - int(y.epoch)
+		})
+		for _, e := range s.inbox {
+			e.kind = evDeliver
+			w.q.Push(w.now, e)
+		}
+		s.inbox = nil
+		for _, d := range w.devs {
+			if d.Home == int(a) && !d.down && d.connected {
+				if w.check != nil {
+					w.check.online(d)
+				}
+				d.client.Connected(w.local(d))
+				w.collect(d.Addr)
+			}
+		}
+		return
+	}
+	d := w.device(a)
+	if d == nil || !d.down {
+		return
+	}
+	w.fault(a, "restart")
+	d.down = false
+	d.incarnation++
+	d.client = w.newClient(d)
+	if d.wantLogin {
+		w.Login(d)
+	}
+}
+
+// Pause stops a node from processing anything for dur; what arrives waits.
+func (w *World) Pause(a engine.Addr, dur int64) {
+	w.fault(a, "pause "+fmtDur(dur))
+	if p := w.pauseOf(a); p != nil {
+		p.until = max(p.until, w.now+dur)
+	}
+}
+
+// Skew sets a node's clock offset and drift (local = t + offset + drift·t).
+func (w *World) Skew(a engine.Addr, offset int64, drift float64) error {
+	if drift <= -1 || drift >= 1 {
+		return fmt.Errorf("drift %g out of range (-1,1)", drift)
+	}
+	c := clock{offset: offset, drift: drift}
+	w.fault(a, "skew offset="+fmtDur(offset)+" drift="+strconv.FormatFloat(drift, 'g', -1, 64))
+	if int(a) < len(w.shards) {
+		w.shards[a].clock = c
+	} else if d := w.device(a); d != nil {
+		d.clock = c
+	}
+	return nil
+}
+
+// Disconnect breaks a device's connection: both ends notice (a reset), frames in
+// flight on it are lost.
+func (w *World) Disconnect(d *Device) {
+	if !d.connected || d.down {
+		return
+	}
+	w.fault(d.Addr, "disconnect")
+	d.connected = false
+	d.linkEpoch++
+	d.client.Disconnected(w.local(d))
+	w.collect(d.Addr)
+	h := w.shards[d.Home]
+	if !h.down {
+		h.srv.Disconnected(h.clock.local(w.now), d.Addr)
+		w.collect(h.addr)
+	}
+}
+
+// Reconnect restores a device's connection; a logged-in device resumes and syncs.
+func (w *World) Reconnect(d *Device) {
+	if d.connected || d.down {
+		return
+	}
+	w.fault(d.Addr, "reconnect")
+	d.connected = true
+	if w.check != nil {
+		w.check.online(d)
+	}
+	d.linkEpoch++
+	d.client.Connected(w.local(d))
+	w.collect(d.Addr)
+}
+
+// HealAll ends every fault: partitions, link changes, pauses, crashes and
+// disconnections (clock skew stays: it is a property of the machines).
+func (w *World) HealAll() {
+	w.fault(-1, "heal all")
+	w.partitions = nil
+	w.rules = nil
+	for _, s := range w.shards {
+		s.pause.until = min(s.pause.until, w.now)
+		if s.down {
+			w.Restart(s.addr)
+		}
+	}
+	for _, d := range w.devs {
+		d.pause.until = min(d.pause.until, w.now)
+		if !d.linkDefault {
+			d.up.SetOptions(w.opts.Link)
+			d.dn.SetOptions(w.opts.Link)
+			d.linkDefault = true
+		}
+		if d.down {
+			w.Restart(d.Addr)
+		} else if !d.connected {
+			w.Reconnect(d)
+		}
+	}
+	for h, l := range w.held {
+		for _, m := range l {
+			w.transmit(m.from, m.to, m.b)
+		}
+		delete(w.held, h)
+	}
+}
+
+// Message control, to force an exact interleaving: the next frame whose canonical
+// text contains pattern is held (until Release), dropped, or duplicated.
+
+// Hold holds the next frame matching pattern under a handle.
+func (w *World) Hold(pattern, handle string) {
+	w.rules = append(w.rules, msgRule{pattern: pattern, action: "hold", handle: handle})
+}
+
+// DropNext drops the next frame matching pattern.
+func (w *World) DropNext(pattern string) {
+	w.rules = append(w.rules, msgRule{pattern: pattern, action: "drop"})
+}
+
+// DupNext duplicates the next frame matching pattern.
+func (w *World) DupNext(pattern string) {
+	w.rules = append(w.rules, msgRule{pattern: pattern, action: "dup"})
+}
+
+// Release sends the frames held under handle now; false if there were none.
+func (w *World) Release(handle string) bool {
+	l, ok := w.held[handle]
+	if !ok {
+		return false
+	}
+	delete(w.held, handle)
+	for _, m := range l {
+		w.fault(m.from, "release "+handle+": "+engine.DescribeWire(m.b))
+		w.transmit(m.from, m.to, m.b)
+	}
+	return true
+}
+
+// Holding tells whether a hold rule is still waiting for its frame.
+func (w *World) Holding(handle string) bool {
+	for _, r := range w.rules {
+		if r.handle == handle {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *World) applyRules(from, to engine.Addr, b []byte) bool {
+	text := engine.DescribeWire(b)
+	for i, r := range w.rules {
+		if !strings.Contains(text, r.pattern) {
+			continue
+		}
+		w.rules = append(w.rules[:i:i], w.rules[i+1:]...)
+		switch r.action {
+		case "hold":
+			w.held[r.handle] = append(w.held[r.handle], heldMsg{from, to, b})
+			w.fault(from, "hold "+r.handle+": "+text)
+			return true
+		case "drop":
+			w.fault(from, "drop-next: "+text)
+			w.Counts.Drops++
+			return true
+		case "dup":
+			w.fault(from, "dup-next: "+text)
+			w.transmit(from, to, b)
+			return false
+		}
+	}
+	return false
+}

@@ -1,0 +1,345 @@
+package sim
+
+import (
+	"fmt"
+	"sort"
+	"testing"
+)
+
+// refQueue is the obviously correct model: a list scanned for the minimum.
+type refItem struct {
+	at   int64
+	seq  uint64
+	v    int
+	live bool
+}
+
+type refQueue struct {
+	items []refItem
+	seq   uint64
+}
+
+func (r *refQueue) push(at int64, v int) uint64 {
+	r.seq++
+	r.items = append(r.items, refItem{at, r.seq, v, true})
+	return r.seq
+}
+
+func (r *refQueue) min() int {
+	best := -1
+	for i, it := range r.items {
+		if !it.live {
+			continue
+		}
+		if best < 0 || it.at < r.items[best].at || (it.at == r.items[best].at && it.seq < r.items[best].seq) {
+			best = i
+		}
+	}
+	return best
+}
+
+func (r *refQueue) cancel(seq uint64) bool {
+	if seq == 0 || seq > uint64(len(r.items)) || !r.items[seq-1].live {
+		return false
+	}
+	r.items[seq-1].live = false
+	return true
+}
+
+func (r *refQueue) len() int {
+	n := 0
+	for _, it := range r.items {
+		if it.live {
+			n++
+		}
+	}
+	return n
+}
+
+func TestQueueMatchesReference(t *testing.T) {
+	for seed := uint64(1); seed <= 60; seed++ {
+		rng := NewRand(seed, "queue-test")
+		var q Queue[int]
+		var ref refQueue
+		var handles []Handle
+		now := int64(-1000) // negative times must work too
+		spread := int64(1) << uint(rng.IntN(40))
+		ops := 3000
+		for op := 0; op < ops; op++ {
+			switch x := rng.IntN(100); {
+			case x < 45: // push, often on ties
+				var at int64
+				switch y := rng.IntN(10); {
+				case y < 3:
+					at = now
+				case y < 4 && now > -1000:
+					at = now - rng.Int64N(50) - 1 // into the past: side heap
+				default:
+					at = now + rng.Int64N(spread)
+				}
+				h := q.Push(at, op)
+				ref.push(at, op)
+				handles = append(handles, h)
+				if h.At() != at {
+					t.Fatalf("seed %d: handle at %d, want %d", seed, h.At(), at)
+				}
+			case x < 80: // pop
+				at, v, ok := q.Pop()
+				i := ref.min()
+				if ok != (i >= 0) {
+					t.Fatalf("seed %d op %d: Pop ok=%v, reference has %d", seed, op, ok, ref.len())
+				}
+				if ok {
+					want := ref.items[i]
+					if at != want.at || v != want.v {
+						t.Fatalf("seed %d op %d: Pop = (%d, %d), want (%d, %d)", seed, op, at, v, want.at, want.v)
+					}
+					ref.items[i].live = false
+					if at > now {
+						now = at
+					}
+				}
+			case x < 92: // cancel any handle, pending or not
+				if len(handles) == 0 {
+					continue
+				}
+				k := rng.IntN(len(handles))
+				got := q.Cancel(handles[k])
+				want := ref.cancel(uint64(k + 1))
+				if got != want {
+					t.Fatalf("seed %d op %d: Cancel(#%d) = %v, want %v", seed, op, k+1, got, want)
+				}
+			default: // peek
+				at, ok := q.PeekAt()
+				i := ref.min()
+				if ok != (i >= 0) || (ok && at != ref.items[i].at) {
+					t.Fatalf("seed %d op %d: PeekAt = (%d, %v), want index %d", seed, op, at, ok, i)
+				}
+			}
+			if q.Len() != ref.len() {
+				t.Fatalf("seed %d op %d: Len = %d, want %d", seed, op, q.Len(), ref.len())
+			}
+		}
+		// Drain: everything left comes out in (at, seq) order.
+		for {
+			at, v, ok := q.Pop()
+			i := ref.min()
+			if !ok {
+				if i >= 0 {
+					t.Fatalf("seed %d: drained early", seed)
+				}
+				break
+			}
+			if at != ref.items[i].at || v != ref.items[i].v {
+				t.Fatalf("seed %d drain: Pop = (%d, %d), want (%d, %d)", seed, at, v, ref.items[i].at, ref.items[i].v)
+			}
+			ref.items[i].live = false
+		}
+	}
+}
+
+func TestQueueSortedOrder(t *testing.T) {
+	rng := NewRand(7, "queue-sort")
+	type ev struct {
+		at int64
+		i  int
+	}
+	var q Queue[int]
+	var evs []ev
+	for i := 0; i < 20000; i++ {
+		at := rng.Int64N(1 << 30)
+		if rng.Bool(0.3) && len(evs) > 0 {
+			at = evs[rng.IntN(len(evs))].at // force ties
+		}
+		evs = append(evs, ev{at, i})
+		q.Push(at, i)
+	}
+	sort.SliceStable(evs, func(a, b int) bool { return evs[a].at < evs[b].at })
+	for k, want := range evs {
+		at, v, ok := q.Pop()
+		if !ok || at != want.at || v != want.i {
+			t.Fatalf("pop %d = (%d, %d, %v), want (%d, %d)", k, at, v, ok, want.at, want.i)
+		}
+	}
+	if _, _, ok := q.Pop(); ok {
+		t.Fatal("queue not empty after draining")
+	}
+}
+
+func TestQueueTiesInInsertionOrder(t *testing.T) {
+	var q Queue[string]
+	q.Push(10, "a")
+	q.Push(5, "x")
+	q.Push(10, "b")
+	if _, v, _ := q.Pop(); v != "x" {
+		t.Fatalf("got %q, want x", v)
+	}
+	q.Push(10, "c") // pushed at a tie after time has advanced
+	for _, want := range []string{"a", "b", "c"} {
+		at, v, ok := q.Pop()
+		if !ok || at != 10 || v != want {
+			t.Fatalf("Pop = (%d, %q, %v), want (10, %q)", at, v, ok, want)
+		}
+	}
+}
+
+func TestQueueCancel(t *testing.T) {
+	var q Queue[int]
+	if q.Cancel(Handle{}) {
+		t.Fatal("zero handle cancelled something")
+	}
+	h1 := q.Push(1, 1)
+	h2 := q.Push(2, 2)
+	h3 := q.Push(3, 3)
+	if q.Len() != 3 {
+		t.Fatalf("Len = %d, want 3", q.Len())
+	}
+	if !q.Cancel(h2) {
+		t.Fatal("Cancel(pending) = false")
+	}
+	if q.Cancel(h2) {
+		t.Fatal("second Cancel = true")
+	}
+	if q.Len() != 2 {
+		t.Fatalf("Len = %d, want 2", q.Len())
+	}
+	if at, v, _ := q.Pop(); at != 1 || v != 1 {
+		t.Fatalf("Pop = (%d, %d)", at, v)
+	}
+	if q.Cancel(h1) {
+		t.Fatal("Cancel(popped) = true")
+	}
+	// A later event at the same time must not be cancelled by a stale handle.
+	h4 := q.Push(3, 4)
+	if q.Cancel(h1) || q.Cancel(h2) {
+		t.Fatal("stale handle cancelled a later event")
+	}
+	if !q.Cancel(h3) {
+		t.Fatal("Cancel(h3) = false")
+	}
+	if at, ok := q.PeekAt(); !ok || at != 3 {
+		t.Fatalf("PeekAt = (%d, %v), want (3, true)", at, ok)
+	}
+	if _, v, _ := q.Pop(); v != 4 {
+		t.Fatalf("Pop = %d, want 4", v)
+	}
+	if q.Cancel(h4) || q.Len() != 0 {
+		t.Fatal("Cancel after drain or Len != 0")
+	}
+	if _, _, ok := q.Pop(); ok {
+		t.Fatal("Pop on empty queue ok")
+	}
+	if _, ok := q.PeekAt(); ok {
+		t.Fatal("PeekAt on empty queue ok")
+	}
+	// Everything cancelled: queue reports empty and keeps working.
+	for i := 0; i < 100; i++ {
+		q.Cancel(q.Push(int64(100+i), i))
+	}
+	if _, _, ok := q.Pop(); ok || q.Len() != 0 {
+		t.Fatal("queue of cancelled events not empty")
+	}
+	q.Push(50, 9) // before the last peeked minimum: still exact
+	q.Push(200, 10)
+	if at, v, _ := q.Pop(); at != 50 || v != 9 {
+		t.Fatalf("Pop = (%d, %d), want (50, 9)", at, v)
+	}
+}
+
+func TestQueuePushBelowPeek(t *testing.T) {
+	var q Queue[int]
+	q.Push(100, 1)
+	if at, _ := q.PeekAt(); at != 100 {
+		t.Fatalf("PeekAt = %d", at)
+	}
+	h := q.Push(40, 2)
+	q.Push(40, 3)
+	q.Push(100, 4)
+	if !q.Cancel(h) || q.Cancel(h) {
+		t.Fatal("Cancel of a side-heap event")
+	}
+	want := []struct {
+		at int64
+		v  int
+	}{{40, 3}, {100, 1}, {100, 4}}
+	for _, w := range want {
+		at, v, ok := q.Pop()
+		if !ok || at != w.at || v != w.v {
+			t.Fatalf("Pop = (%d, %d, %v), want (%d, %d)", at, v, ok, w.at, w.v)
+		}
+	}
+}
+
+func TestQueueZeroAllocs(t *testing.T) {
+	var q Queue[int64]
+	r := NewRand(1, "alloc")
+	for i := 0; i < 10000; i++ {
+		q.Push(r.Int64N(1e9), int64(i))
+	}
+	hold := func() {
+		at, v, _ := q.Pop()
+		h := q.Push(at+1+int64(r.ExpFloat64()*1e6), v)
+		if v%3 == 0 {
+			q.Cancel(h)
+			q.Push(at+1+int64(r.ExpFloat64()*1e6), v+1)
+		}
+	}
+	for i := 0; i < 200000; i++ { // let the buckets grow
+		hold()
+	}
+	if a := testing.AllocsPerRun(10000, hold); a != 0 {
+		t.Fatalf("%v allocs per hold, want 0", a)
+	}
+}
+
+// benchIncs pre-draws increments so the benchmark measures the queue, not
+// the generator.
+func benchIncs(mixed bool) []int64 {
+	r := NewRand(42, "bench")
+	incs := make([]int64, 1<<14)
+	for i := range incs {
+		switch {
+		case !mixed:
+			incs[i] = int64(r.ExpFloat64() * 1e6) // mean 1 ms
+		case r.Bool(0.1):
+			incs[i] = 30e9 // a timeout
+		default:
+			incs[i] = 1e6 + r.Int64N(49e6) // 1–50 ms
+		}
+	}
+	return incs
+}
+
+// BenchmarkQueueHold is the classic hold model: pop the minimum and push it
+// back at now + an increment, with n events pending. One op = Pop + Push.
+func BenchmarkQueueHold(b *testing.B) {
+	for _, mix := range []struct {
+		name  string
+		mixed bool
+	}{{"exp1ms", false}, {"mixed", true}} {
+		incs := benchIncs(mix.mixed)
+		for _, n := range []int{10_000, 100_000, 1_000_000} {
+			b.Run(fmt.Sprintf("%s/n=%d", mix.name, n), func(b *testing.B) {
+				var q Queue[int64]
+				j := 0
+				for i := 0; i < n; i++ {
+					q.Push(incs[j&(len(incs)-1)], int64(i))
+					j++
+				}
+				// Warm up to the steady state (and grown buckets).
+				for i := 0; i < 2*n; i++ {
+					at, v, _ := q.Pop()
+					q.Push(at+incs[j&(len(incs)-1)], v)
+					j++
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					at, v, _ := q.Pop()
+					q.Push(at+incs[j&(len(incs)-1)], v)
+					j++
+				}
+			})
+		}
+	}
+}

@@ -1,0 +1,769 @@
+package sim
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unsafe"
+
+	"sigsim/engine"
+	"sigsim/sim/trace"
+)
+
+// Version is written into trace headers; a replay under another version may
+// legitimately diverge.
+const Version = "sigsim/1"
+
+// World is one simulation run: server shards and devices wired by a simulated
+// network, moved by a single event queue in (virtual time, sequence) order. It is
+// single-threaded by design; parallelism lives between worlds.
+type World struct {
+	opts   Options
+	q      Queue[event]
+	now    int64
+	shards []*shardNode
+	devs   []*Device
+	byName map[string]*Device
+
+	busLast    []int64  // per (from, to) shard pair: last arrival, so the bus is FIFO
+	busSeq     []uint32 // per (from, to) shard pair: frames sent, to restore order after a crash
+	busRand    *Rand
+	svcRand    *Rand
+	partitions []partition
+	rules      []msgRule
+	held       map[string][]heldMsg
+
+	hash    trace.Hasher
+	nevents int64
+	events  []trace.Event
+	pushes  []engine.OfflinePush
+
+	check     *Checker
+	stopped   bool
+	swarm     *SwarmOptions // planned at the first step, once devices exist
+	swarmPlan []string
+	violation *Violation
+
+	// Hooks observe the run (workloads and benchmarks measure through them).
+	Hooks Hooks
+	// Counts of what happened, by kind.
+	Counts Counts
+}
+
+// Hooks are called as things happen; nil hooks cost nothing.
+type Hooks struct {
+	Callback func(at int64, d *Device, cb *engine.Callback)
+	Result   func(at int64, d *Device, r *engine.Result)
+	// Queued reports the queueing delay of a frame at a shard (service model).
+	Queued func(at int64, shard int, wait int64)
+}
+
+// Counts are running totals of a world's events.
+type Counts struct {
+	Events, Sends, Delivers, Drops, Dups, Timers, Calls, Results, Callbacks, Faults int64
+}
+
+type evKind uint8
+
+const (
+	evDeliver evKind = iota + 1
+	evServe
+	evTimer
+	evFunc
+	evResume
+)
+
+// event is a value: the queue holds no pointers to per-event heap objects except
+// the frame bytes and, for scripted actions, their function.
+type event struct {
+	kind  evKind
+	to    engine.Addr
+	from  engine.Addr
+	epoch uint32 // device link epoch (deliver) or incarnation (timer) at scheduling
+	b     []byte
+	timer engine.Timer
+	fn    func()
+}
+
+type clock struct {
+	offset int64
+	drift  float64
+}
+
+func (c clock) local(t int64) int64 {
+	if c.drift == 0 {
+		return t + c.offset
+	}
+	return t + c.offset + int64(c.drift*float64(t))
+}
+
+func (c clock) global(l int64) int64 {
+	if c.drift == 0 {
+		return l - c.offset
+	}
+	return int64(float64(l-c.offset) / (1 + c.drift))
+}
+
+// pause freezes a node: what arrives for it (frames, timers) waits in order in a
+// backlog, and at the end the backlog runs first, in arrival order.
+type pause struct {
+	until   int64
+	backlog []event
+	armed   bool // a resume event is scheduled
+}
+
+type shardNode struct {
+	addr     engine.Addr
+	name     string
+	srv      *engine.Server
+	clock    clock
+	down     bool
+	pause    pause
+	workers  []int64
+	busApply []int64        // per source shard: when its last frame is applied (the bus stays FIFO through service)
+	deferred []engine.Timer // timers that came due while down
+	inbox    []event        // shard-bus frames that arrived while down: the bus is durable
+}
+
+// Device is one device of one user: the SDK instance and its link to its shard.
+type Device struct {
+	Name        string // "user/device"
+	User        string
+	Addr        engine.Addr
+	Home        int
+	client      *engine.Client
+	incarnation uint32
+	clock       clock
+	down        bool
+	pause       pause
+	up, dn      *Link // device→shard and shard→device
+	linkEpoch   uint32
+	connected   bool
+	wantLogin   bool // logged in (or logging in) as far as the app knows: restart logs in again
+	linkDefault bool
+}
+
+// Client returns the device's SDK instance (nil while crashed).
+func (d *Device) Client() *engine.Client {
+	if d.down {
+		return nil
+	}
+	return d.client
+}
+
+// Down tells whether the device is crashed.
+func (d *Device) Down() bool { return d.down }
+
+type partition struct {
+	a, b   []engine.Addr
+	oneWay bool
+}
+
+type msgRule struct {
+	pattern string
+	action  string // hold, drop, dup
+	handle  string
+}
+
+type heldMsg struct {
+	from, to engine.Addr
+	b        []byte
+}
+
+// New builds a world with its shards; devices and groups are added next.
+func New(opts Options) (*World, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	opts.fill()
+	w := &World{opts: opts, byName: map[string]*Device{}, held: map[string][]heldMsg{},
+		busLast: make([]int64, opts.Shards*opts.Shards), busSeq: make([]uint32, opts.Shards*opts.Shards),
+		busRand: NewRand(opts.Seed, "bus"), svcRand: NewRand(opts.Seed, "service")}
+	for k := 0; k < opts.Shards; k++ {
+		w.shards = append(w.shards, &shardNode{addr: engine.Addr(k), name: "s" + strconv.Itoa(k),
+			srv:     engine.NewServer(engine.ServerConfig{Shard: k, Shards: opts.Shards, Mode: opts.Mode, RTO: opts.RTO, Retention: opts.Retention}),
+			workers: make([]int64, opts.Workers), busApply: make([]int64, opts.Shards)})
+	}
+	if !opts.NoChecks {
+		w.check = newChecker(w)
+	}
+	w.swarm = opts.Swarm
+	return w, nil
+}
+
+// Options returns the options with defaults filled in.
+func (w *World) Options() Options { return w.opts }
+
+// Now is the current virtual time.
+func (w *World) Now() int64 { return w.now }
+
+// Hash is the rolling fingerprint of every event so far.
+func (w *World) Hash() uint64 { return w.hash.Sum() }
+
+// Events is the number of trace events so far.
+func (w *World) Events() int64 { return w.nevents }
+
+// Trace returns the recorded events (Options.Record).
+func (w *World) Trace() []trace.Event { return w.events }
+
+// Violation is the first invariant violation, or nil.
+func (w *World) Violation() *Violation { return w.violation }
+
+// Violations lists every violation found (more than one only with KeepGoing).
+func (w *World) Violations() []Violation {
+	if w.check == nil {
+		return nil
+	}
+	return w.check.violations
+}
+
+// Stopped tells whether the run stopped at a violation.
+func (w *World) Stopped() bool { return w.stopped }
+
+// Shard returns shard k's server.
+func (w *World) Shard(k int) *engine.Server { return w.shards[k].srv }
+
+// NumShards is the number of shards.
+func (w *World) NumShards() int { return len(w.shards) }
+
+// Device finds a device by name ("alice/1", or "alice" for alice's first).
+func (w *World) Device(name string) *Device {
+	if d := w.byName[name]; d != nil {
+		return d
+	}
+	return w.byName[name+"/1"]
+}
+
+// Devices lists the devices in the order they were added.
+func (w *World) Devices() []*Device { return w.devs }
+
+// Pushes lists the offline push notifications recorded so far.
+func (w *World) Pushes() []engine.OfflinePush { return w.pushes }
+
+// AddDevice adds a device of a user, connected and logged out.
+func (w *World) AddDevice(user, device string) (*Device, error) {
+	name := user + "/" + device
+	if user == "" || device == "" || strings.ContainsAny(name[len(user)+1:], "/ ") || strings.ContainsAny(user, "/ ") {
+		return nil, fmt.Errorf("bad device name %q", name)
+	}
+	if w.byName[name] != nil {
+		return nil, fmt.Errorf("device %s exists", name)
+	}
+	d := &Device{Name: name, User: user, Addr: engine.Addr(len(w.shards) + len(w.devs)),
+		Home: engine.ShardOf(user, len(w.shards)), connected: true, linkDefault: true}
+	d.up = NewLink(w.opts.Link, NewRand(w.opts.Seed, "link/"+name+"/up"))
+	d.dn = NewLink(w.opts.Link, NewRand(w.opts.Seed, "link/"+name+"/down"))
+	d.client = w.newClient(d)
+	w.devs = append(w.devs, d)
+	w.byName[name] = d
+	return d, nil
+}
+
+func (w *World) newClient(d *Device) *engine.Client {
+	return engine.NewClient(engine.ClientConfig{User: d.User, Device: d.Name[len(d.User)+1:], Home: engine.Addr(d.Home),
+		Mode: w.opts.Mode, Incarnation: d.incarnation, RTO: w.opts.RTO})
+}
+
+// LoadGroup creates a group on its shard before the run, without messages.
+func (w *World) LoadGroup(id, owner string, members []string) error {
+	if err := w.shards[engine.ShardOf(id, len(w.shards))].srv.LoadGroup(id, owner, members); err != nil {
+		return err
+	}
+	if w.check != nil {
+		w.check.loadGroup(id, owner, members)
+	}
+	return nil
+}
+
+func (w *World) nodeName(a engine.Addr) string {
+	if a < 0 {
+		return "world"
+	}
+	if int(a) < len(w.shards) {
+		return w.shards[a].name
+	}
+	if i := int(a) - len(w.shards); i < len(w.devs) {
+		return w.devs[i].Name
+	}
+	return "?" + strconv.Itoa(int(a))
+}
+
+func (w *World) device(a engine.Addr) *Device {
+	if i := int(a) - len(w.shards); i >= 0 && i < len(w.devs) {
+		return w.devs[i]
+	}
+	return nil
+}
+
+// At schedules fn at virtual time t (not before now): scripted actions and faults.
+func (w *World) At(t int64, fn func()) {
+	if t < w.now {
+		t = w.now
+	}
+	w.q.Push(t, event{kind: evFunc, fn: fn})
+}
+
+// prepare plans the swarm's faults once, when the population exists.
+func (w *World) prepare() {
+	if w.swarm != nil {
+		s := *w.swarm
+		w.swarm = nil
+		w.planSwarm(s)
+	}
+}
+
+// Step processes the next event; false if there is none or the run stopped.
+func (w *World) Step() bool {
+	if w.stopped {
+		return false
+	}
+	w.prepare()
+	at, ev, ok := w.q.Pop()
+	if !ok {
+		return false
+	}
+	w.now = at
+	w.handle(&ev)
+	return !w.stopped
+}
+
+// RunUntil processes every event up to and including virtual time t, then sets
+// the clock to t (unless the run stopped).
+func (w *World) RunUntil(t int64) {
+	w.prepare()
+	for !w.stopped {
+		at, ok := w.q.PeekAt()
+		if !ok || at > t {
+			break
+		}
+		w.Step()
+	}
+	if !w.stopped && t > w.now {
+		w.now = t
+	}
+}
+
+// RunQuiet runs until no event is left or virtual time passes limit; it reports
+// whether the world went quiet.
+func (w *World) RunQuiet(limit int64) bool {
+	w.prepare()
+	for !w.stopped {
+		at, ok := w.q.PeekAt()
+		if !ok {
+			return true
+		}
+		if at > limit {
+			w.now = limit
+			return false
+		}
+		w.Step()
+	}
+	return false
+}
+
+// Pending is the number of scheduled events.
+func (w *World) Pending() int { return w.q.Len() }
+
+func (w *World) handle(ev *event) {
+	switch ev.kind {
+	case evFunc:
+		ev.fn()
+	case evDeliver:
+		w.deliver(ev)
+	case evServe:
+		w.process(ev)
+	case evTimer:
+		w.fire(ev)
+	case evResume:
+		w.resume(ev.to)
+	}
+}
+
+func (w *World) pauseOf(a engine.Addr) *pause {
+	if int(a) < len(w.shards) {
+		return &w.shards[a].pause
+	}
+	if d := w.device(a); d != nil {
+		return &d.pause
+	}
+	return nil
+}
+
+// frozen keeps ev for a paused node (or one still draining its backlog), and says
+// whether it did.
+func (w *World) frozen(a engine.Addr, ev *event) bool {
+	p := w.pauseOf(a)
+	if p == nil || (w.now >= p.until && len(p.backlog) == 0) {
+		return false
+	}
+	p.backlog = append(p.backlog, *ev)
+	if !p.armed {
+		p.armed = true
+		w.q.Push(max(p.until, w.now), event{kind: evResume, to: a})
+	}
+	return true
+}
+
+func (w *World) resume(a engine.Addr) {
+	p := w.pauseOf(a)
+	p.armed = false
+	if w.now < p.until { // extended meanwhile
+		p.armed = true
+		w.q.Push(p.until, event{kind: evResume, to: a})
+		return
+	}
+	backlog := p.backlog
+	p.backlog = nil
+	for i := range backlog {
+		w.handle(&backlog[i])
+		if w.stopped {
+			return
+		}
+	}
+}
+
+func (w *World) deliver(ev *event) {
+	to, from := ev.to, ev.from
+	if d := w.device(to); d != nil {
+		switch {
+		case d.down:
+			w.drop(from, to, ev.b, "device down")
+			return
+		case ev.epoch != d.linkEpoch:
+			w.drop(from, to, ev.b, "connection reset")
+			return
+		case w.frozen(to, ev):
+			return
+		}
+	} else if d := w.device(from); d != nil && ev.epoch != d.linkEpoch {
+		w.drop(from, to, ev.b, "connection reset")
+		return
+	}
+	if w.partitioned(from, to) {
+		w.drop(from, to, ev.b, "partition")
+		return
+	}
+	if int(to) < len(w.shards) {
+		s := w.shards[to]
+		if s.down {
+			if int(from) < len(w.shards) {
+				s.inbox = append(s.inbox, *ev)
+				return
+			}
+			w.drop(from, to, ev.b, "shard down")
+			return
+		}
+		if w.frozen(to, ev) {
+			return
+		}
+		if w.opts.Service != (Dist{}) {
+			// The earliest free worker serves it; until then it waits.
+			k := 0
+			for i, free := range s.workers {
+				if free < s.workers[k] {
+					k = i
+				}
+			}
+			start := max(w.now, s.workers[k])
+			if w.Hooks.Queued != nil {
+				w.Hooks.Queued(w.now, int(to), start-w.now)
+			}
+			done := start + w.opts.Service.Sample(w.svcRand)
+			s.workers[k] = done
+			if int(from) < len(w.shards) {
+				done = max(done, s.busApply[from])
+				s.busApply[from] = done
+			}
+			e := *ev
+			e.kind = evServe
+			w.q.Push(done, e)
+			return
+		}
+	}
+	w.process(ev)
+}
+
+// process hands a frame to its node.
+func (w *World) process(ev *event) {
+	to, from := ev.to, ev.from
+	if int(to) < len(w.shards) && w.shards[to].down {
+		if int(from) < len(w.shards) {
+			e := *ev
+			e.kind = evDeliver
+			w.shards[to].inbox = append(w.shards[to].inbox, e)
+			return
+		}
+		w.drop(from, to, ev.b, "shard down")
+		return
+	}
+	w.Counts.Delivers++
+	w.frameEvent(trace.Deliver, to, from, ev.b)
+	if int(to) < len(w.shards) {
+		s := w.shards[to]
+		s.srv.Receive(s.clock.local(w.now), from, ev.b)
+		w.collect(to)
+		return
+	}
+	d := w.device(to)
+	d.client.Receive(d.clock.local(w.now), from, ev.b)
+	w.collect(to)
+}
+
+func (w *World) fire(ev *event) {
+	if int(ev.to) < len(w.shards) {
+		s := w.shards[ev.to]
+		if s.down {
+			s.deferred = append(s.deferred, ev.timer)
+			return
+		}
+		if w.frozen(ev.to, ev) {
+			return
+		}
+		w.timerEvent(ev.to, ev.timer)
+		s.srv.Fire(s.clock.local(w.now), ev.timer)
+		w.collect(ev.to)
+		return
+	}
+	d := w.device(ev.to)
+	if d.down || ev.epoch != d.incarnation {
+		return // the timer died with the process
+	}
+	if w.frozen(ev.to, ev) {
+		return
+	}
+	w.timerEvent(ev.to, ev.timer)
+	d.client.Fire(d.clock.local(w.now), ev.timer)
+	w.collect(ev.to)
+}
+
+// collect carries out a node's output.
+func (w *World) collect(a engine.Addr) {
+	var out *engine.Output
+	var cl clock
+	var d *Device
+	if int(a) < len(w.shards) {
+		out, cl = w.shards[a].srv.Ready(), w.shards[a].clock
+	} else {
+		d = w.device(a)
+		out, cl = d.client.Ready(), d.clock
+	}
+	for i := range out.Transitions {
+		tr := &out.Transitions[i]
+		w.begin(trace.Note, a, -1)
+		w.hash.AddString(tr.InviteID)
+		w.hash.AddString(tr.Invitee)
+		w.hash.AddUint64(uint64(tr.State))
+		if w.opts.Record {
+			w.events = append(w.events, trace.Event{At: w.now, Kind: trace.Note, Node: w.nodeName(a), Text: "decided " + tr.Describe()})
+		}
+		if w.check != nil {
+			w.check.transition(tr)
+		}
+	}
+	for i := range out.Results {
+		r := &out.Results[i]
+		w.Counts.Results++
+		w.resultEvent(d, r)
+		if w.check != nil {
+			w.check.result(d, r)
+		}
+		if w.Hooks.Result != nil {
+			w.Hooks.Result(w.now, d, r)
+		}
+	}
+	for i := range out.Callbacks {
+		cb := &out.Callbacks[i]
+		w.Counts.Callbacks++
+		w.callbackEvent(d, cb)
+		if w.check != nil {
+			w.check.callback(d, cb)
+		}
+		if w.Hooks.Callback != nil {
+			w.Hooks.Callback(w.now, d, cb)
+		}
+	}
+	for i := range out.Pushes {
+		p := out.Pushes[i]
+		w.pushes = append(w.pushes, p)
+		w.textEvent(trace.Note, a, -1, p.Describe())
+	}
+	for _, n := range out.Notes {
+		w.textEvent(trace.Note, a, -1, n.Text)
+	}
+	for _, m := range out.Msgs {
+		w.send(a, m.To, m.Bytes)
+	}
+	for _, t := range out.Timers {
+		at := max(cl.global(t.At), w.now)
+		var inc uint32
+		if d != nil {
+			inc = d.incarnation
+		}
+		w.q.Push(at, event{kind: evTimer, to: a, epoch: inc, timer: t})
+	}
+	if d != nil {
+		d.client.Advance()
+	} else {
+		w.shards[a].srv.Advance()
+	}
+}
+
+// send puts a frame on the wire: the shard bus for shard→shard, a device link
+// otherwise. Message rules (hold, drop, dup) apply first.
+func (w *World) send(from, to engine.Addr, b []byte) {
+	w.Counts.Sends++
+	w.frameEvent(trace.Send, from, to, b)
+	if len(w.rules) > 0 && w.applyRules(from, to, b) {
+		return
+	}
+	w.transmit(from, to, b)
+}
+
+func (w *World) transmit(from, to engine.Addr, b []byte) {
+	n := len(w.shards)
+	if int(from) < n && int(to) < n {
+		k := int(from)*n + int(to)
+		at := max(w.now+w.opts.ShardLatency.Sample(w.busRand), w.busLast[k])
+		w.busLast[k] = at
+		w.busSeq[k]++
+		w.q.Push(at, event{kind: evDeliver, to: to, from: from, epoch: w.busSeq[k], b: b})
+		return
+	}
+	d, link := w.device(from), (*Link)(nil)
+	if d != nil {
+		link = d.up
+	} else if d = w.device(to); d != nil {
+		link = d.dn
+	} else {
+		w.drop(from, to, b, "no such node")
+		return
+	}
+	if !d.connected || d.down {
+		w.drop(from, to, b, "not connected")
+		return
+	}
+	arrivals, k := link.Send(w.now, len(b))
+	if k == 0 {
+		w.drop(from, to, b, "lost")
+		return
+	}
+	if k == 2 {
+		w.Counts.Dups++
+		w.frameEvent(trace.Dup, from, to, b)
+	}
+	for i := 0; i < k; i++ {
+		w.q.Push(arrivals[i], event{kind: evDeliver, to: to, from: from, epoch: d.linkEpoch, b: b})
+	}
+}
+
+func (w *World) partitioned(from, to engine.Addr) bool {
+	for i := range w.partitions {
+		p := &w.partitions[i]
+		if contains(p.a, from) && contains(p.b, to) || !p.oneWay && contains(p.b, from) && contains(p.a, to) {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(l []engine.Addr, a engine.Addr) bool {
+	for _, x := range l {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *World) drop(from, to engine.Addr, b []byte, why string) {
+	w.Counts.Drops++
+	w.nevents++
+	w.Counts.Events++
+	w.hash.AddUint64(uint64(trace.Drop))
+	w.hash.AddInt64(w.now)
+	w.hash.AddUint64(uint64(from)<<32 | uint64(uint32(to)))
+	w.hash.AddString(why)
+	if w.opts.Record {
+		w.events = append(w.events, trace.Event{At: w.now, Kind: trace.Drop, Node: w.nodeName(from), Peer: w.nodeName(to),
+			Text: why + ": " + engine.DescribeWire(b)})
+	}
+}
+
+// bytesString views frame bytes as a string for hashing, without copying.
+func bytesString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+func (w *World) begin(k trace.Kind, node, peer engine.Addr) {
+	w.nevents++
+	w.Counts.Events++
+	w.hash.AddUint64(uint64(k))
+	w.hash.AddInt64(w.now)
+	w.hash.AddUint64(uint64(uint32(node))<<32 | uint64(uint32(peer)))
+}
+
+func (w *World) frameEvent(k trace.Kind, node, peer engine.Addr, b []byte) {
+	w.begin(k, node, peer)
+	w.hash.AddString(bytesString(b))
+	if w.opts.Record {
+		w.events = append(w.events, trace.Event{At: w.now, Kind: k, Node: w.nodeName(node), Peer: w.nodeName(peer), Text: engine.DescribeWire(b)})
+	}
+}
+
+func (w *World) timerEvent(node engine.Addr, t engine.Timer) {
+	w.Counts.Timers++
+	w.begin(trace.Timer, node, -1)
+	w.hash.AddUint64(uint64(t.Kind))
+	w.hash.AddUint64(t.Ref)
+	if w.opts.Record {
+		w.events = append(w.events, trace.Event{At: w.now, Kind: trace.Timer, Node: w.nodeName(node), Text: t.Kind.String()})
+	}
+}
+
+func (w *World) resultEvent(d *Device, r *engine.Result) {
+	w.begin(trace.Result, d.Addr, -1)
+	w.hash.AddUint64(uint64(r.Op)<<32 | uint64(uint32(r.Code)))
+	w.hash.AddUint64(uint64(r.Call))
+	w.hash.AddString(r.InviteID)
+	if w.opts.Record {
+		w.events = append(w.events, trace.Event{At: w.now, Kind: trace.Result, Node: d.Name, Text: r.Describe()})
+	}
+}
+
+func (w *World) callbackEvent(d *Device, cb *engine.Callback) {
+	w.begin(trace.Callback, d.Addr, -1)
+	w.hash.AddUint64(uint64(cb.Kind))
+	w.hash.AddString(cb.InviteID)
+	w.hash.AddString(cb.Invitee)
+	w.hash.AddString(cb.Data)
+	for _, u := range cb.Invitees {
+		w.hash.AddString(u)
+	}
+	if w.opts.Record {
+		w.events = append(w.events, trace.Event{At: w.now, Kind: trace.Callback, Node: d.Name, Text: cb.Describe()})
+	}
+}
+
+// textEvent is for rare events whose text is their content (faults, notes, calls).
+func (w *World) textEvent(k trace.Kind, node, peer engine.Addr, text string) {
+	switch k {
+	case trace.Fault:
+		w.Counts.Faults++
+	case trace.Call:
+		w.Counts.Calls++
+	}
+	w.begin(k, node, peer)
+	w.hash.AddString(text)
+	if w.opts.Record {
+		w.events = append(w.events, trace.Event{At: w.now, Kind: k, Node: w.nodeName(node), Peer: w.peerName(peer), Text: text})
+	}
+}
+
+func (w *World) peerName(a engine.Addr) string {
+	if a < 0 {
+		return ""
+	}
+	return w.nodeName(a)
+}
+
+// fmtDur prints a virtual duration the way scenarios write them.
+func fmtDur(ns int64) string { return time.Duration(ns).String() }

@@ -1,0 +1,145 @@
+package sim
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"sigsim/engine"
+)
+
+func msec(n int64) int64 { return n * int64(time.Millisecond) }
+
+func newTestWorld(t testing.TB, o Options, devices ...string) *World {
+	t.Helper()
+	w, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range devices {
+		u, dev, _ := strings.Cut(d, "/")
+		if _, err := w.AddDevice(u, dev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return w
+}
+
+func TestInviteAcceptWithLatency(t *testing.T) {
+	w := newTestWorld(t, Options{Seed: 1, Link: LinkOptions{Latency: Const(40 * time.Millisecond)}, Record: true}, "alice/1", "bob/1")
+	alice, bob := w.Device("alice"), w.Device("bob")
+	w.Login(alice)
+	w.Login(bob)
+	w.RunUntil(msec(100))
+	var id string
+	w.At(msec(200), func() { id, _ = w.Invite(alice, "bob", "room=1", false, nil, 30) })
+	var rang int64
+	w.Hooks.Callback = func(at int64, d *Device, cb *engine.Callback) {
+		if cb.Kind == engine.OnReceiveNewInvitation {
+			rang = at
+			w.At(at+msec(500), func() { w.Answer(bob, engine.OpAccept, id, "") })
+		}
+	}
+	w.RunQuiet(msec(60_000))
+	if rang != msec(280) {
+		t.Errorf("rang at %s, want 280ms (two 40 ms hops)", fmtDur(rang))
+	}
+	if v := w.Violation(); v != nil {
+		t.Fatal(v)
+	}
+	if live := w.Shard(0).Stats().Invitations; live != 0 {
+		t.Errorf("%d live invitations", live)
+	}
+	var cbs []string
+	for _, e := range w.Trace() {
+		if e.Kind.String() == "callback" {
+			cbs = append(cbs, e.String())
+		}
+	}
+	want := []string{
+		"    280.000ms callback bob/1  OnReceiveNewInvitation(alice/1.0-1, inviter=alice, group=, invitees=[bob], data=\"room=1\")",
+		"    860.000ms callback alice/1  OnInviteeAccepted(alice/1.0-1, invitee=bob, data=\"\")",
+	}
+	if strings.Join(cbs, "\n") != strings.Join(want, "\n") {
+		t.Errorf("callbacks:\n%s\nwant:\n%s", strings.Join(cbs, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+var recordAll = false
+
+// swarmRun runs a fault-heavy random workload for one seed and returns the world.
+func swarmRun(t testing.TB, seed uint64, mode engine.Mode, invitations int) *World {
+	o := Options{Seed: seed, Mode: mode, Shards: 2, KeepGoing: false, Record: recordAll,
+		Swarm: &SwarmOptions{Until: int64(40 * time.Second), Intensity: 0.8}}
+	users := []string{"alice", "bob", "carol", "dave"}
+	var devs []string
+	for _, u := range users {
+		devs = append(devs, u+"/1", u+"/2")
+	}
+	w := newTestWorld(t, o, devs...)
+	if err := w.LoadGroup("g", "alice", users); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range w.Devices() {
+		w.Login(d)
+	}
+	r := NewRand(seed, "workload")
+	var ids []string
+	for i := 0; i < invitations; i++ {
+		at := r.Int64N(int64(30 * time.Second))
+		from := w.Devices()[r.IntN(len(w.Devices()))]
+		kind := r.IntN(5)
+		to := users[r.IntN(len(users))]
+		w.At(at, func() {
+			var id string
+			if kind == 0 {
+				id, _ = w.InviteInGroup(from, "g", []string{to}, "", false, 10)
+			} else {
+				id, _ = w.Invite(from, to, "", kind == 1, nil, 5+kind)
+			}
+			if id != "" {
+				ids = append(ids, id)
+			}
+		})
+		w.At(at+r.Int64N(int64(8*time.Second)), func() {
+			if len(ids) == 0 {
+				return
+			}
+			id := ids[r.IntN(len(ids))]
+			d := w.Devices()[r.IntN(len(w.Devices()))]
+			op := []engine.Op{engine.OpAccept, engine.OpReject, engine.OpCancel, engine.OpModify}[r.IntN(4)]
+			w.Answer(d, op, id, "")
+		})
+	}
+	w.RunUntil(int64(40 * time.Second))
+	w.RunUntil(w.LivenessDeadline(int64(40 * time.Second)))
+	if !w.Stopped() {
+		w.CheckLiveness()
+	}
+	return w
+}
+
+func TestSwarmServerModeHoldsInvariants(t *testing.T) {
+	seeds := 1000
+	if testing.Short() {
+		seeds = 20
+	}
+	for seed := uint64(1); seed <= uint64(seeds); seed++ {
+		w := swarmRun(t, seed, engine.ModeServer, 30)
+		if v := w.Violation(); v != nil {
+			t.Fatalf("seed %d: %s\nplan: %s", seed, v, strings.Join(w.SwarmPlan(), "; "))
+		}
+	}
+}
+
+func TestSameSeedSameHash(t *testing.T) {
+	a := swarmRun(t, 7, engine.ModeServer, 40)
+	b := swarmRun(t, 7, engine.ModeServer, 40)
+	if a.Hash() != b.Hash() || a.Events() != b.Events() {
+		t.Fatalf("same seed, different runs: %x/%d vs %x/%d", a.Hash(), a.Events(), b.Hash(), b.Events())
+	}
+	c := swarmRun(t, 8, engine.ModeServer, 40)
+	if c.Hash() == a.Hash() {
+		t.Fatal("different seeds, same hash")
+	}
+}
