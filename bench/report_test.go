@@ -1,0 +1,367 @@
+package bench
+
+import (
+	"bytes"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+)
+
+var rewrite = flag.Bool("rewrite", false, "rewrite the golden files in testdata/")
+
+// fullRun returns metrics and a report with every section filled in.
+func fullRun() (*Metrics, *Report) {
+	m := NewMetrics()
+	ring := m.Metric("ring")
+	setup := m.Metric("call.setup")
+	// 120s of virtual time, a latency bump during a partition at 40..60s.
+	for i := int64(0); i < 12_000; i++ {
+		at := i * 10 * ms1
+		lat := 20*ms1 + (i%97)*ms1/4
+		if at >= 40e9 && at < 60e9 {
+			lat += 150 * ms1
+		}
+		ring.RecordAt(at, lat)
+		setup.Record(2*lat + i%13*1000)
+	}
+	m.FaultPeriod("partition shard-1", 40e9, 60e9)
+	m.FaultPeriod("crash shard-0", 90e9, 91e9)
+	m.Count("outcome.accepted", 9000)
+	m.Count("outcome.rejected", 1500)
+	m.Count("outcome.timeout", 1200)
+	m.Count("outcome.cancelled", 300)
+	m.Count("anomalies", 0)
+	m.SetDuration(120e9)
+	r := m.Report(Header{
+		Workload: "calls-1v1",
+		Version:  "v0.0.0-test",
+		Seed:     42,
+		Options:  []Option{{"rate", "100"}, {"shards", "2"}, {"latency", "lognormal(20ms,0.5)"}},
+		Command:  "sigbench run -workload calls-1v1 -seed 42 -rate 100 -shards 2",
+	})
+	r.Wall = &Wall{Events: 1_234_567, EventsPerSec: 3.1e6, NsPerEvent: 322.5, NsPerInvitation: 4100,
+		PeakHeapBytes: 64 << 20, BytesPerLiveInvitation: 812.5, Speedup: 300.25, WallNS: 398_000_000}
+	r.Capacity = &Capacity{Metric: "ring", SLO: "p99<200ms", SLONS: 200 * ms1, Points: []CapacityPoint{
+		{Rate: 1000, Shards: 1, P99NS: 30 * ms1}, {Rate: 2000, Shards: 1, P99NS: 60 * ms1},
+		{Rate: 4000, Shards: 1, P99NS: 250 * ms1}, {Rate: 3000, Shards: 1, P99NS: 120 * ms1},
+		{Rate: 2000, Shards: 2, P99NS: 25 * ms1}, {Rate: 4000, Shards: 2, P99NS: 70 * ms1},
+		{Rate: 8000, Shards: 2, P99NS: 400 * ms1}, {Rate: 6000, Shards: 2, P99NS: 150 * ms1},
+	}}
+	r.Capacity.Analyze()
+	return m, r
+}
+
+func TestCapacityAnalyze(t *testing.T) {
+	_, r := fullRun()
+	c := r.Capacity
+	if c.KneeRate != 6000 || c.MaxRatePerShard != 3000 {
+		t.Errorf("knee %v, max per shard %v; want 6000, 3000", c.KneeRate, c.MaxRatePerShard)
+	}
+	if !sort.SliceIsSorted(c.Points, func(i, j int) bool {
+		a, b := c.Points[i], c.Points[j]
+		return a.Shards < b.Shards || a.Shards == b.Shards && a.Rate < b.Rate
+	}) {
+		t.Errorf("points not sorted: %+v", c.Points)
+	}
+	if c.Points[3].OK || !c.Points[2].OK {
+		t.Errorf("OK flags wrong: %+v", c.Points)
+	}
+	var nilC *Capacity
+	nilC.Analyze()
+}
+
+func TestReportJSONRoundTrip(t *testing.T) {
+	_, r := fullRun()
+	js, err := r.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseReport(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(r, back) {
+		t.Errorf("round trip changed the report")
+	}
+	js2, err := back.JSON()
+	if err != nil || !bytes.Equal(js, js2) {
+		t.Errorf("re-encoding differs (%v)", err)
+	}
+	for _, key := range []string{`"p99_9_ns"`, `"events_per_sec"`, `"knee_rate"`, `"interval_ns"`, `"from_ns"`} {
+		if !bytes.Contains(js, []byte(key)) {
+			t.Errorf("JSON lacks %s", key)
+		}
+	}
+	if _, err := ParseReport([]byte(`{"header":{},"bogus":1}`)); err == nil {
+		t.Error("unknown field accepted")
+	}
+	bad := *r
+	bad.Wall = &Wall{Speedup: math.NaN()}
+	if _, err := bad.JSON(); err == nil {
+		t.Error("NaN encoded")
+	}
+}
+
+func TestWallInput(t *testing.T) {
+	w := WallInput{WallNS: 2e9, VirtualNS: 600e9, Events: 4e6, Invitations: 1e5,
+		PeakHeapBytes: 1e8, PeakLiveInvitations: 1e4}.Wall()
+	want := Wall{Events: 4e6, EventsPerSec: 2e6, NsPerEvent: 500, NsPerInvitation: 20000,
+		PeakHeapBytes: 1e8, BytesPerLiveInvitation: 1e4, Speedup: 300, WallNS: 2e9}
+	if w != want {
+		t.Errorf("got %+v\nwant %+v", w, want)
+	}
+	if z := (WallInput{}).Wall(); z != (Wall{}) {
+		t.Errorf("zero input gave %+v", z)
+	}
+}
+
+func readDir(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Name()] = b
+	}
+	return out
+}
+
+func TestWriteReport(t *testing.T) {
+	m, r := fullRun()
+	d1, d2 := t.TempDir(), filepath.Join(t.TempDir(), "sub", "dir")
+	if err := WriteReport(d1, r, m); err != nil {
+		t.Fatal(err)
+	}
+	// A fresh run of the same seed: same bytes.
+	m2, r2 := fullRun()
+	if err := WriteReport(d2, r2, m2); err != nil {
+		t.Fatal(err)
+	}
+	f1, f2 := readDir(t, d1), readDir(t, d2)
+	want := []string{"capacity.svg", "outcomes.svg", "report.json", "report.md",
+		"series-ring.svg", "spectrum-call_setup.svg", "spectrum-ring.svg"}
+	var got []string
+	for n := range f1 {
+		got = append(got, n)
+	}
+	sort.Strings(got)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("files %v, want %v", got, want)
+	}
+	for _, n := range want {
+		if !bytes.Equal(f1[n], f2[n]) {
+			t.Errorf("%s differs between two writes", n)
+		}
+		if strings.HasSuffix(n, ".svg") {
+			s := string(f1[n])
+			if !strings.HasPrefix(s, "<?xml") || !strings.Contains(s, "<svg") || strings.Contains(s, "NaN") {
+				t.Errorf("%s does not look like a good SVG", n)
+			}
+		}
+	}
+	md := string(f1["report.md"])
+	for _, n := range want {
+		if strings.HasSuffix(n, ".svg") && !strings.Contains(md, "]("+n+")") {
+			t.Errorf("report.md does not embed %s", n)
+		}
+	}
+	if s := string(f1["series-ring.svg"]); !strings.Contains(s, "partition shard-1") {
+		t.Error("series chart does not name the fault")
+	}
+	golden(t, "report.md.golden", md)
+
+	// Without metrics the spectrum comes from the summaries; without wall,
+	// series or capacity those parts are left out.
+	r.Wall, r.Capacity, r.Series, r.Faults = nil, nil, nil, nil
+	d3 := t.TempDir()
+	if err := WriteReport(d3, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	f3 := readDir(t, d3)
+	if _, ok := f3["spectrum-ring.svg"]; !ok || len(f3) != 5 {
+		t.Errorf("files without metrics: %d", len(f3))
+	}
+	if !strings.Contains(string(f3["report.md"]), "Not measured.") {
+		t.Error("missing wall not stated")
+	}
+	if err := WriteReport(t.TempDir(), nil, nil); err == nil {
+		t.Error("nil report accepted")
+	}
+}
+
+func TestWriteReportEmpty(t *testing.T) {
+	dir := t.TempDir()
+	if err := WriteReport(dir, NewMetrics().Report(Header{}), NewMetrics()); err != nil {
+		t.Fatal(err)
+	}
+	if f := readDir(t, dir); len(f) != 2 {
+		t.Errorf("empty report wrote %d files", len(f))
+	}
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *rewrite {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./bench/ -rewrite to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file (go test ./bench/ -rewrite updates it); got:\n%s", path, got)
+	}
+}
+
+func TestCompareGolden(t *testing.T) {
+	_, old := fullRun()
+	_, cur := fullRun()
+	s := cur.Virtual.Metrics["ring"]
+	s.P99NS = s.P99NS * 13 / 10
+	s.MaxNS += 5 * ms1
+	cur.Virtual.Metrics["ring"] = s
+	delete(cur.Virtual.Metrics, "call.setup")
+	cur.Virtual.Metrics["invite.deliver"] = Summary{Count: 10, MinNS: 1000, P50NS: 2000, P90NS: 3000,
+		P99NS: 4000, P999NS: 4000, MaxNS: 4000, MeanNS: 2100}
+	cur.Virtual.Counts["outcome.accepted"] = 8900
+	cur.Virtual.Counts["anomalies"] = 2
+	cur.Wall.EventsPerSec = 2.9e6
+	ths := mustThresholds(t, "ring.p99<250ms", "anomalies==0", "outcome.accepted>100", "events_per_sec>=1e6", "call.setup.p99<1s")
+	text, failed := Compare(old, cur, ths)
+	if !failed {
+		t.Error("failed = false")
+	}
+	golden(t, "compare.golden", text)
+
+	text, failed = Compare(old, old, mustThresholds(t, "ring.p99<250ms", "anomalies==0"))
+	if failed || !strings.Contains(text, "PASS: all 2 thresholds passed") {
+		t.Errorf("same report: failed=%v\n%s", failed, text)
+	}
+	if text, _ := Compare(nil, nil, nil); !strings.HasPrefix(text, "old: -\nnew: -\n") {
+		t.Errorf("nil reports: %q", text)
+	}
+}
+
+func mustThresholds(t *testing.T, exprs ...string) []Threshold {
+	t.Helper()
+	var ths []Threshold
+	for _, e := range exprs {
+		th, err := ParseThreshold(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ths = append(ths, th)
+	}
+	return ths
+}
+
+func TestErlangC(t *testing.T) {
+	near := func(what string, got, want float64) {
+		t.Helper()
+		if math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
+			t.Errorf("%s = %.12g, want %.12g", what, got, want)
+		}
+	}
+	// M/M/1: P(wait) = rho, Wq = rho/(mu-lambda).
+	p, wq, err := ErlangC(1, 3, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	near("M/M/1 pWait", p, 0.75)
+	near("M/M/1 Wq", wq, 0.75/(4-3))
+	// M/M/2: P(wait) = 2rho²/(1+rho); lambda=3, mu=2 → rho=0.75.
+	p, wq, _ = ErlangC(2, 3, 2)
+	near("M/M/2 pWait", p, 2*0.75*0.75/1.75)
+	near("M/M/2 Wq", wq, (2*0.75*0.75/1.75)/(2*2-3))
+	// M/M/4 with a = 2 Erlangs: C = 4/23, Wq = C/(c·mu−lambda) = 2/23.
+	p, wq, _ = ErlangC(4, 2, 1)
+	near("M/M/4 pWait", p, 4.0/23)
+	near("M/M/4 Wq", wq, 2.0/23)
+	// Textbook call centre: 100 calls/h, 6 min each (a = 10), 12 agents:
+	// P(wait) ≈ 0.4493 (Erlang C tables).
+	p, _, _ = ErlangC(12, 100.0/3600, 1.0/360)
+	if math.Abs(p-0.4493) > 5e-4 {
+		t.Errorf("call centre pWait = %.4f, want 0.4493", p)
+	}
+	// Large c against the sum of terms in log space.
+	for _, c := range []int{100, 1000} {
+		a := 0.95 * float64(c)
+		p, wq, err := ErlangC(c, a, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := erlangCLog(c, a)
+		near("large-c pWait", p, want)
+		near("large-c Wq", wq, want/(float64(c)-a))
+		if p <= 0 || p >= 1 {
+			t.Errorf("c=%d: pWait %v out of (0,1)", c, p)
+		}
+	}
+	if p, wq, err := ErlangC(3, 0, 1); err != nil || p != 0 || wq != 0 {
+		t.Errorf("lambda=0: %v %v %v", p, wq, err)
+	}
+	for _, bad := range []struct {
+		c     int
+		l, mu float64
+	}{{0, 1, 1}, {-1, 1, 1}, {1, 1, 1}, {2, 5, 2}, {1, -1, 1}, {1, 1, 0}, {1, math.NaN(), 1},
+		{1, 1, math.Inf(1)}, {1, math.Inf(1), 1}, {MaxErlangServers + 1, 1, 1}} {
+		if _, _, err := ErlangC(bad.c, bad.l, bad.mu); err == nil {
+			t.Errorf("ErlangC(%d, %v, %v) succeeded", bad.c, bad.l, bad.mu)
+		}
+	}
+}
+
+// erlangCLog computes Erlang C from its definition with log-space terms.
+func erlangCLog(c int, a float64) float64 {
+	logTerm := func(k int) float64 { // log(a^k / k!)
+		lg, _ := math.Lgamma(float64(k) + 1)
+		return float64(k)*math.Log(a) - lg
+	}
+	top := logTerm(c) + math.Log(float64(c)/(float64(c)-a))
+	maxL := top
+	for k := 0; k < c; k++ {
+		maxL = math.Max(maxL, logTerm(k))
+	}
+	sum := 0.0
+	for k := 0; k < c; k++ {
+		sum += math.Exp(logTerm(k) - maxL)
+	}
+	t := math.Exp(top - maxL)
+	return t / (sum + t)
+}
+
+func TestProgressNotATerminal(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "progress")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p := NewProgress(100, "running", f)
+	if p.Enabled() {
+		t.Error("progress enabled on a file")
+	}
+	p.Add(50)
+	p.Finish()
+	if st, _ := f.Stat(); st.Size() != 0 {
+		t.Errorf("progress wrote %d bytes to a file", st.Size())
+	}
+	var nilP *Progress
+	nilP.Add(1)
+	nilP.Finish()
+	NewProgress(1, "x", nil).Add(1)
+}
