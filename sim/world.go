@@ -767,3 +767,35 @@ func (w *World) peerName(a engine.Addr) string {
 
 // fmtDur prints a virtual duration the way scenarios write them.
 func fmtDur(ns int64) string { return time.Duration(ns).String() }
+
+// SetSwarm turns swarm mode on (or replaces its options) before the run starts:
+// the faults are drawn at the first step, once the population exists.
+func (w *World) SetSwarm(s SwarmOptions) error {
+	if w.nevents > 0 || w.now > 0 {
+		return fmt.Errorf("swarm must be set before the run starts")
+	}
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	w.opts.Swarm = &s
+	w.swarm = &s
+	return nil
+}
+
+// Outcome is what became of an invitee of an invitation: in server mode the
+// server's decision, in client mode the first outcome any device learned.
+func (w *World) Outcome(inviteID, invitee string) (engine.InviteeState, bool) {
+	if w.check == nil {
+		return engine.Pending, false
+	}
+	inv := w.check.invs[inviteID]
+	if inv == nil {
+		return engine.Pending, false
+	}
+	if w.opts.Mode == engine.ModeServer {
+		st, ok := inv.server[invitee]
+		return st, ok
+	}
+	st, ok := inv.learned[invitee]
+	return st, ok
+}

@@ -1,0 +1,416 @@
+package scenarios
+
+import (
+	"fmt"
+
+	"strconv"
+	"strings"
+	"time"
+
+	"sigsim/engine"
+	"sigsim/sim"
+	"sigsim/sim/trace"
+)
+
+// show prints part of the world's state into the block's output.
+func (r *runner) show(c *Cmd) {
+	what, _ := c.Positional(0)
+	filter, _ := c.Positional(1)
+	text := c.Str("filter", "")
+	out := r.out
+	w := r.w
+	traceOf := func(keep func(e trace.Event) bool) {
+		if !r.record {
+			r.fail(c, "show %s: this run keeps no trace (a large generated workload)", what)
+			return
+		}
+		for _, e := range w.Trace() {
+			if keep(e) && (filter == "" || e.Node == filter || e.Node == filter+"/1" || e.Peer == filter || e.Peer == filter+"/1") &&
+				(text == "" || strings.Contains(r.subst(e.Text), text)) {
+				*out = append(*out, r.line(e))
+			}
+		}
+	}
+	switch what {
+	case "trace":
+		traceOf(func(trace.Event) bool { return true })
+	case "callbacks":
+		traceOf(func(e trace.Event) bool { return e.Kind == trace.Callback })
+	case "results":
+		traceOf(func(e trace.Event) bool { return e.Kind == trace.Result })
+	case "pushes":
+		for _, p := range w.Pushes() {
+			*out = append(*out, r.subst(p.Describe()))
+		}
+	case "invitations":
+		for _, d := range w.Devices() {
+			if filter != "" && filter != "server" && d.Name != filter && d.Name != filter+"/1" {
+				continue
+			}
+			if filter == "server" || d.Down() {
+				continue
+			}
+			for _, v := range d.Client().Invitations() {
+				*out = append(*out, d.Name+": "+r.subst(v.Describe()))
+			}
+		}
+		if filter == "" || filter == "server" {
+			for k := 0; k < w.NumShards(); k++ {
+				for _, v := range w.Shard(k).Invitations() {
+					*out = append(*out, "s"+strconv.Itoa(k)+": "+r.subst(v.Describe()))
+				}
+			}
+		}
+		if len(*out) == 0 {
+			*out = append(*out, "no live invitations")
+		}
+	case "server":
+		for k := 0; k < w.NumShards(); k++ {
+			st := w.Shard(k).Stats()
+			*out = append(*out, fmt.Sprintf("s%d: users=%d sessions=%d invitations=%d stored=%d tracked=%d groups=%d unacked=%d",
+				k, st.Users, st.Sessions, st.Invitations, st.Stored, st.Tracked, st.Groups, st.Unacked))
+		}
+	case "counts":
+		cn := w.Counts
+		*out = append(*out, fmt.Sprintf("events=%d sends=%d delivers=%d drops=%d dups=%d timers=%d calls=%d results=%d callbacks=%d faults=%d violations=%d",
+			cn.Events, cn.Sends, cn.Delivers, cn.Drops, cn.Dups, cn.Timers, cn.Calls, cn.Results, cn.Callbacks, cn.Faults, len(w.Violations())))
+	}
+}
+
+// check reports the violations so far and runs the termination check: after it,
+// every invitation with a timeout must be final on every device and shard.
+func (r *runner) check() {
+	before := len(r.w.Violations())
+	r.w.CheckLiveness()
+	vs := r.w.Violations()
+	if len(vs) == 0 {
+		*r.out = append(*r.out, "ok: every invariant holds")
+		return
+	}
+	for i, v := range vs {
+		if i == 20 {
+			*r.out = append(*r.out, fmt.Sprintf("... and %d more", len(vs)-20))
+			break
+		}
+		*r.out = append(*r.out, r.subst(v.String()))
+	}
+	_ = before
+}
+
+// expect asserts; a failing expectation fails the file whatever its output.
+//
+//	expect H bob=accepted carol=cancelled   outcome per invitee (server decision, or what devices learned in client mode)
+//	expect result [DEVICE] [OP] H = CODE     the last result matching, CODE a number or ok
+//	expect count NAME OP N                   NAME a callback (OnInvitationTimeout), calls, results, callbacks, events, drops, pushes, violations
+//	expect violations N                      exactly N invariant violations
+//	expect violation INVARIANT               at least one violation of that invariant
+func (r *runner) expect(c *Cmd) {
+	var words []string
+	for i := 0; i < c.NPositional(); i++ {
+		p, _ := c.Positional(i)
+		words = append(words, p)
+	}
+	if len(words) == 0 {
+		r.fail(c, "expect: what? (an invitation handle, result, count, violations or violation)")
+		return
+	}
+	switch words[0] {
+	case "violations":
+		want, err := strconv.Atoi(strings.Join(words[1:], ""))
+		if err != nil {
+			r.fail(c, "expect violations N: %q is not a number", strings.Join(words[1:], " "))
+			return
+		}
+		if got := len(r.w.Violations()); got != want {
+			r.fail(c, "expect violations %d: got %d (%s)", want, got, r.w.ViolationSummary())
+		}
+	case "violation":
+		if len(words) != 2 {
+			r.fail(c, "expect violation INVARIANT (one of %s)", strings.Join(invariants, ", "))
+			return
+		}
+		for _, v := range r.w.Violations() {
+			if v.Invariant == words[1] {
+				return
+			}
+		}
+		r.fail(c, "expect violation %s: none (got: %s)", words[1], orNone(r.w.ViolationSummary()))
+	case "count":
+		r.expectCount(c, words[1:])
+	case "result":
+		r.expectResult(c, words[1:])
+	default:
+		r.expectOutcome(c, words)
+	}
+}
+
+var invariants = []string{sim.InvReceiveFirst, sim.InvExactlyOnce, sim.InvAgreement, sim.InvValidity, sim.InvScope, sim.InvNoResurrection, sim.InvTermination}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+func compare(got int64, op string, want int64) (bool, bool) {
+	switch op {
+	case "=", "==":
+		return got == want, true
+	case "!=":
+		return got != want, true
+	case "<":
+		return got < want, true
+	case "<=":
+		return got <= want, true
+	case ">":
+		return got > want, true
+	case ">=":
+		return got >= want, true
+	}
+	return false, false
+}
+
+func (r *runner) expectCount(c *Cmd, words []string) {
+	if len(words) != 3 {
+		r.fail(c, "expect count NAME OP N (OP one of = != < <= > >=)")
+		return
+	}
+	want, err := strconv.ParseInt(words[2], 10, 64)
+	if err != nil {
+		r.fail(c, "expect count: %q is not a number", words[2])
+		return
+	}
+	got, ok := r.count(words[0])
+	if !ok {
+		r.fail(c, "expect count: unknown name %q (a callback such as OnInvitationTimeout, or calls, results, callbacks, events, drops, dups, pushes, violations)", words[0])
+		return
+	}
+	if pass, ok := compare(got, words[1], want); !ok {
+		r.fail(c, "expect count: unknown operator %q", words[1])
+	} else if !pass {
+		r.fail(c, "expect count %s %s %d: got %d", words[0], words[1], want, got)
+	}
+}
+
+func (r *runner) count(name string) (int64, bool) {
+	cn := r.w.Counts
+	switch name {
+	case "calls":
+		return cn.Calls, true
+	case "results":
+		return cn.Results, true
+	case "callbacks":
+		return cn.Callbacks, true
+	case "events":
+		return cn.Events, true
+	case "drops":
+		return cn.Drops, true
+	case "dups":
+		return cn.Dups, true
+	case "pushes":
+		return int64(len(r.w.Pushes())), true
+	case "violations":
+		return int64(len(r.w.Violations())), true
+	}
+	if strings.HasPrefix(name, "On") {
+		return r.callbacks[name], true
+	}
+	return 0, false
+}
+
+func (r *runner) expectResult(c *Cmd, words []string) {
+	// [DEVICE] [OP] H = CODE
+	eq := -1
+	for i, w := range words {
+		if w == "=" || w == "==" {
+			eq = i
+		}
+	}
+	if eq < 1 || eq != len(words)-2 {
+		r.fail(c, "expect result [DEVICE] [OP] H = CODE")
+		return
+	}
+	want := words[eq+1]
+	id, ok := r.handles[words[eq-1]]
+	if !ok {
+		r.fail(c, "expect result: invitation %q was never created", words[eq-1])
+		return
+	}
+	var dev, op string
+	for _, w := range words[:eq-1] {
+		if _, isOp := answerOps[w]; isOp || w == "invite" || w == "invite-group" || w == "add-invited" {
+			op = w
+		} else {
+			dev = w
+		}
+	}
+	var last *resultRec
+	for i := range r.results {
+		rr := &r.results[i]
+		if rr.id == id && (op == "" || rr.op == op) && (dev == "" || rr.dev == dev || rr.dev == dev+"/1") {
+			last = rr
+		}
+	}
+	if last == nil {
+		r.fail(c, "expect result: no result for %s", strings.Join(words[:eq], " "))
+		return
+	}
+	got := strconv.Itoa(int(last.code))
+	if last.code == engine.OK {
+		got = "ok"
+	}
+	if got != want && !(want == "0" && got == "ok") {
+		r.fail(c, "expect result %s = %s: got %s", strings.Join(words[:eq], " "), want, last.text)
+	}
+}
+
+type resultRec struct {
+	dev, op, id string
+	code        engine.Code
+	text        string
+}
+
+func (r *runner) expectOutcome(c *Cmd, words []string) {
+	id, ok := r.handles[words[0]]
+	if !ok {
+		r.fail(c, "expect: %q is not an invitation handle nor result, count, violations, violation", words[0])
+		return
+	}
+	if len(c.Args) == 0 {
+		return
+	}
+	checked := 0
+	for _, a := range c.Args {
+		if a.Key == "" {
+			continue
+		}
+		checked++
+		st, decided := r.w.Outcome(id, a.Key)
+		got := "pending"
+		if decided {
+			got = st.String()
+		}
+		if got != a.Value {
+			r.fail(c, "expect %s %s=%s: got %s", words[0], a.Key, a.Value, got)
+		}
+	}
+	if checked == 0 {
+		r.fail(c, "expect %s: say what each invitee should be, e.g. bob=accepted", words[0])
+	}
+}
+
+// generate schedules a workload of invitations: arrivals at a rate (Poisson,
+// from the seed), senders and receivers taken round-robin from the lists, and
+// invitees that answer with the given probabilities 0.5–3 s after they ring.
+func (r *runner) generate(c *Cmd) {
+	kind, _ := c.Positional(0)
+	count, err1 := c.Int("count", 1)
+	from, err2 := c.List("from")
+	to, err3 := c.List("to")
+	rate, err4 := c.Rate("rate", 100)
+	start, err5 := c.Dur("start", r.w.Now())
+	timeout, err6 := c.Dur("timeout", int64(30*time.Second))
+	answers, err7 := c.Weights("answer")
+	for _, e := range []error{err1, err2, err3, err4, err5, err6, err7} {
+		if e != nil {
+			r.fail(c, "%v", e)
+			return
+		}
+	}
+	group := c.Str("group", "")
+	if len(from) == 0 || (len(to) == 0 && kind == "invites") || rate <= 0 || count <= 0 {
+		r.fail(c, "generate: needs from= and to= users, a positive rate and count")
+		return
+	}
+	total := 0.0
+	for _, a := range answers {
+		total += a.P
+		if a.Name != "accept" && a.Name != "reject" && a.Name != "cancel" {
+			r.fail(c, "generate: answer %q is not accept, reject or cancel", a.Name)
+			return
+		}
+	}
+	if total > 1+1e-9 {
+		r.fail(c, "generate: answer probabilities sum to %g > 1", total)
+		return
+	}
+	var devs, tos []*sim.Device
+	for _, u := range from {
+		d := r.w.Device(u)
+		if d == nil {
+			r.fail(c, "generate: unknown user %s", u)
+			return
+		}
+		devs = append(devs, d)
+	}
+	for _, u := range to {
+		d := r.w.Device(u)
+		if d == nil {
+			r.fail(c, "generate: unknown user %s", u)
+			return
+		}
+		tos = append(tos, d)
+	}
+	r.gen++
+	rng := sim.NewRand(r.w.Options().Seed, "generate/"+strconv.Itoa(r.gen))
+	secs := int(timeout / int64(time.Second))
+	data, online := c.Str("data", ""), c.Bool("online-only")
+	mine := map[string]bool{}
+	r.answerHook(rng, answers, mine)
+	i := int64(0)
+	var next func()
+	next = func() {
+		from := devs[int(i)%len(devs)]
+		var id string
+		if kind == "invites" {
+			id, _ = r.w.Invite(from, tos[int(i)%len(tos)].User, data, online, nil, secs)
+		} else {
+			var inv []string
+			if len(tos) > 0 {
+				inv = []string{tos[int(i)%len(tos)].User}
+			}
+			id, _ = r.w.InviteInGroup(from, group, inv, data, online, secs)
+		}
+		if id != "" && len(answers) > 0 {
+			mine[id] = true
+		}
+		i++
+		if i < count {
+			gap := int64(rng.ExpFloat64() / rate * 1e9)
+			r.w.At(r.w.Now()+max(gap, 0), next)
+		}
+	}
+	r.w.At(max(start, r.w.Now()), next)
+}
+
+// answerHook makes invitees of generated invitations answer after they ring.
+func (r *runner) answerHook(rng *sim.Rand, answers []Weight, mine map[string]bool) {
+	if len(answers) == 0 {
+		return
+	}
+	prev := r.w.Hooks.Callback
+	r.w.Hooks.Callback = func(at int64, d *sim.Device, cb *engine.Callback) {
+		if prev != nil {
+			prev(at, d, cb)
+		}
+		if cb.Kind != engine.OnReceiveNewInvitation || !mine[cb.InviteID] || d.User == cb.Inviter {
+			return
+		}
+		delete(mine, cb.InviteID) // one device answers
+		x := rng.Float64()
+		for _, a := range answers {
+			if x < a.P {
+				id, op := cb.InviteID, answerOps[a.Name]
+				dev := d
+				if op == engine.OpCancel {
+					dev = r.w.Device(cb.Inviter)
+				}
+				delay := int64(500*time.Millisecond) + rng.Int64N(int64(2500*time.Millisecond))
+				r.w.At(at+delay, func() { r.w.Answer(dev, op, id, "") })
+				return
+			}
+			x -= a.P
+		}
+	}
+}

@@ -1,0 +1,770 @@
+package scenarios
+
+import (
+	"errors"
+	"os"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// prelude defines the world, users, a group and handles "call" (an
+// invitation) and "held" (a hold), for tests of single command lines.
+const prelude = `world seed=1
+users alice bob carol/2
+group team owner=alice members=alice,bob,carol
+at 100ms alice invite bob as call
+hold "x" as held
+`
+
+func mustParse(t *testing.T, src string) *File {
+	t.Helper()
+	f, err := Parse("t.sig", []byte(src))
+	if err != nil {
+		t.Fatalf("Parse(%q): %v", src, err)
+	}
+	return f
+}
+
+func cmds(f *File) []*Cmd {
+	var out []*Cmd
+	for _, it := range f.Items {
+		if it.Block != nil {
+			out = append(out, it.Block.Cmds...)
+		}
+	}
+	return out
+}
+
+func lastCmd(t *testing.T, src string) *Cmd {
+	t.Helper()
+	cs := cmds(mustParse(t, src))
+	return cs[len(cs)-1]
+}
+
+// TestParseCommands parses one good line of every command (after the
+// prelude) and compares its canonical form.
+func TestParseCommands(t *testing.T) {
+	tests := []struct{ line, want string }{
+		{"world seed=1 mode=client shards=4 latency=lognormal(40ms,0.5) loss=1% dup=0.01 reorder=0 bandwidth=10Mbps shard-latency=2ms service=exp(20us) workers=8 rto=200ms retention=168h bound=10s stop=never", ""},
+		{"users dave erin/3 u1..u100/2 x01..x10,y", ""},
+		{"group g2 owner=bob", ""},
+		{"alice login", ""},
+		{"at 5s alice/2 logout", ""},
+		{`at 100ms alice invite bob data="room=42" timeout=30s as c2`, "at 100ms alice invite bob data=room=42 timeout=30s as c2"},
+		{"bob invite carol online-only push=title", ""},
+		{"bob invite carol online-only=true", ""},
+		{"alice invite-group team invitees=bob,carol timeout=0 online-only as g", ""},
+		{"at 150ms bob accept call", ""},
+		{"bob reject call data=busy", ""},
+		{`alice cancel call data="bye now"`, `alice cancel call data="bye now"`},
+		{"alice modify call data=x", ""},
+		{"carol/2 add-invited call", ""},
+		{"alice create-group g3 members=bob", ""},
+		{"bob join-group team", ""},
+		{"bob quit-group team", ""},
+		{"alice dismiss-group team", ""},
+		{"alice group-members team", ""},
+		{"partition alice,bob | s0", ""},
+		{"at 1s partition alice | bob | carol/2,s1 oneway", ""},
+		{"heal", ""},
+		{"heal alice,bob | s0", ""},
+		{"link bob latency=normal(40ms,5ms) loss=0.1 dup=1% reorder=0 bandwidth=1MB/s", ""},
+		{"crash s0", ""},
+		{"restart alice/2", ""},
+		{"pause s1 for=2s", ""},
+		{"skew bob offset=-40s drift=0.001", ""},
+		{"skew bob offset=+3s", ""},
+		{"disconnect bob", ""},
+		{"reconnect bob/1", ""},
+		{`hold "from=alice action=cancel" as h2`, `hold "from=alice action=cancel" as h2`},
+		{"release held", ""},
+		{`drop-next "to=bob"`, `drop-next "to=bob"`},
+		{"dup-next accept", ""},
+		{"run 5s", ""},
+		{"run until quiet", ""},
+		{"run until quiet limit=1m", ""},
+		{"swarm faults=partition,crash intensity=0.5", ""},
+		{"swarm", ""},
+		{"swarm faults=", ""},
+		{"show callbacks", ""},
+		{"show callbacks bob filter=OnInvitee", ""},
+		{"check", ""},
+		{"expect call bob=accepted carol=cancelled", ""},
+		{"expect result call = 8010", ""},
+		{"expect count OnInvitationTimeout = 100000", ""},
+		{"expect violations 0", ""},
+		{"expect violation agreement", ""},
+		{"generate invites count=1_000 from=u1..u5 to=bob rate=10000/s start=1s timeout=30s data=x answer=accept:0.5,reject:20% online-only", ""},
+		{"generate group-invites group=team count=10 rate=5/100ms", ""},
+	}
+	seen := map[string]bool{}
+	for _, tt := range tests {
+		src := prelude + "users u1..u5\n" + tt.line + "\n"
+		if strings.HasPrefix(tt.line, "users") || strings.HasPrefix(tt.line, "group ") {
+			src = prelude + tt.line + "\n"
+		}
+		if strings.HasPrefix(tt.line, "world") {
+			src = tt.line + "\n"
+		}
+		c := lastCmd(t, src)
+		want := tt.want
+		if want == "" {
+			want = tt.line
+		}
+		if got := c.String(); got != want {
+			t.Errorf("%q: String() = %q, want %q", tt.line, got, want)
+		}
+		if c.Raw != tt.line {
+			t.Errorf("%q: Raw = %q", tt.line, c.Raw)
+		}
+		seen[c.Name] = true
+	}
+	for _, n := range commandNames {
+		if !seen[n] {
+			t.Errorf("command %s has no test line", n)
+		}
+	}
+}
+
+func TestParseAST(t *testing.T) {
+	src := "# Title line\n#second\n\n# not description\nworld seed=3\n\nat 1s alice invite bob timeout=30s as call\nat +500ms bob accept call\n----\nout 1\nout 2\n\nrun 1s\n"
+	f := mustParse(t, src)
+	if !reflect.DeepEqual(f.Description, []string{"Title line", "second"}) {
+		t.Errorf("Description = %q", f.Description)
+	}
+	if len(f.Items) != 9 {
+		t.Fatalf("%d items", len(f.Items))
+	}
+	kinds := ""
+	for _, it := range f.Items {
+		switch {
+		case it.Block != nil:
+			kinds += "B"
+		case it.Blank:
+			kinds += "_"
+		default:
+			kinds += "#"
+		}
+	}
+	if kinds != "##_#B_B_B" {
+		t.Errorf("items %s", kinds)
+	}
+	b := f.Items[6].Block
+	if b.Line != 7 || len(b.Cmds) != 2 || !b.HasExpected || b.ExpectedLine != 10 ||
+		!reflect.DeepEqual(b.Expected, []string{"out 1", "out 2"}) {
+		t.Errorf("block %+v", b)
+	}
+	inv, acc := b.Cmds[0], b.Cmds[1]
+	if inv.At != 1e9 || !inv.HasAt || inv.Handle != "call" || inv.Pos.String() != "t.sig:7:1" {
+		t.Errorf("invite %+v", inv)
+	}
+	if acc.At != 1.5e9 || len(acc.Args) != 2 || acc.Args[0] != (Arg{Pos{"t.sig", 8, 11}, "", "bob"}) ||
+		acc.Args[1] != (Arg{Pos{"t.sig", 8, 22}, "", "call"}) {
+		t.Errorf("accept %+v", acc)
+	}
+	if last := f.Items[8].Block; last.HasExpected || last.ExpectedLine != 0 || last.Cmds[0].HasAt {
+		t.Errorf("run %+v", last)
+	}
+	if f.Items[3].Comment != "# not description" {
+		t.Errorf("comment %q", f.Items[3].Comment)
+	}
+}
+
+func TestRelativeTimes(t *testing.T) {
+	f := mustParse(t, "at 1s alice login\nat +1s bob login\n\nat 500ms carol login\nat +0 alice logout\nrun 1s\nat +250ms bob logout\n")
+	var got []int64
+	for _, c := range cmds(f) {
+		got = append(got, c.At)
+	}
+	want := []int64{1e9, 2e9, 5e8, 5e8, 0, 7.5e8}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("times %v, want %v", got, want)
+	}
+}
+
+func TestQuoting(t *testing.T) {
+	c := lastCmd(t, `alice invite bob data="room=42 x" push="a\"b\\c\t\u00e9" as c1`)
+	if c.Str("data", "") != "room=42 x" || c.Str("push", "") != "a\"b\\c\té" || c.Handle != "c1" {
+		t.Errorf("values %q %q", c.Str("data", ""), c.Str("push", ""))
+	}
+	c = lastCmd(t, `alice invite bob data=pre"mid dle"post`)
+	if c.Str("data", "") != "premid dlepost" {
+		t.Errorf("mixed %q", c.Str("data", ""))
+	}
+	c = lastCmd(t, `expect "a=b" "as" x=""`)
+	if p0, _ := c.Positional(0); p0 != "a=b" || c.NPositional() != 2 || !c.Has("x") || c.Str("x", "d") != "" {
+		t.Errorf("expect %+v", c.Args)
+	}
+	if c.String() != `expect "a=b" "as" x=` {
+		t.Errorf("String %q", c.String())
+	}
+}
+
+func TestRanges(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+		err  string
+	}{
+		{"u1..u3", []string{"u1", "u2", "u3"}, ""},
+		{"u1..3,a", []string{"u1", "u2", "u3", "a"}, ""},
+		{"u08..u11", []string{"u08", "u09", "u10", "u11"}, ""},
+		{"u001..u003", []string{"u001", "u002", "u003"}, ""},
+		{"7..9", []string{"7", "8", "9"}, ""},
+		{"a, b ,c", []string{"a", "b", "c"}, ""},
+		{"x9..x10", []string{"x9", "x10"}, ""},
+		{"u5..u5", []string{"u5"}, ""},
+		{"", nil, ""},
+		{"u1..u10000000", nil, ""},
+		{"u0..u10000000", nil, `range "u0..u10000000" is too large (more than 10000000 names)`},
+		{"u1..u5000000,v1..v5000001", nil, "list expands to more than 10000000 names"},
+		{"u3..u1", nil, `range "u3..u1" goes backwards`},
+		{"u1..v3", nil, `invalid range "u1..v3" (want PREFIX1..PREFIX100 or PREFIX1..100, e.g. u1..u100)`},
+		{"u..u3", nil, `invalid range "u..u3" (want PREFIX1..PREFIX100 or PREFIX1..100, e.g. u1..u100)`},
+		{"a,,b", nil, `empty element in list "a,,b"`},
+		{"u1..u99999999999999999999", nil, `range "u1..u99999999999999999999": number too large`},
+	}
+	for _, tt := range tests {
+		if tt.in == "u1..u10000000" { // the limit itself is allowed (counted, not expanded here)
+			if items, msg := parseList(tt.in); msg != "" || items[0].count() != MaxList {
+				t.Errorf("limit: %v %s", items, msg)
+			}
+			continue
+		}
+		got, err := ExpandList(tt.in)
+		if tt.err != "" {
+			if err == nil || err.Error() != tt.err {
+				t.Errorf("ExpandList(%q) error %v, want %q", tt.in, err, tt.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("ExpandList(%q): %v", tt.in, err)
+			continue
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("ExpandList(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	c := lastCmd(t, prelude+"users u01..u12/3 v\n")
+	us, err := c.Users()
+	if err != nil || len(us) != 13 || us[0] != (User{"u01", 3}) || us[11] != (User{"u12", 3}) || us[12] != (User{"v", 1}) {
+		t.Errorf("Users() = %v, %v", us, err)
+	}
+}
+
+func TestAccessors(t *testing.T) {
+	c := lastCmd(t, prelude+"generate invites count=12 from=u1..u3,x rate=50/100ms start=1.5s answer=accept:0.5,reject:25% online-only\n")
+	if n, err := c.Int("count", 0); n != 12 || err != nil {
+		t.Errorf("Int %d %v", n, err)
+	}
+	if n, err := c.Int("missing", 7); n != 7 || err != nil {
+		t.Errorf("Int default %d %v", n, err)
+	}
+	if l, err := c.List("from"); !slices.Equal(l, []string{"u1", "u2", "u3", "x"}) || err != nil {
+		t.Errorf("List %q %v", l, err)
+	}
+	if l, err := c.List("to"); l != nil || err != nil {
+		t.Errorf("List absent %q %v", l, err)
+	}
+	if r, err := c.Rate("rate", 0); r != 500 || err != nil {
+		t.Errorf("Rate %v %v", r, err)
+	}
+	if d, err := c.Dur("start", 0); d != 1.5e9 || err != nil {
+		t.Errorf("Dur %v %v", d, err)
+	}
+	if w, err := c.Weights("answer"); !reflect.DeepEqual(w, []Weight{{"accept", 0.5}, {"reject", 0.25}}) || err != nil {
+		t.Errorf("Weights %v %v", w, err)
+	}
+	if !c.Bool("online-only") || !c.Has("online-only") || c.Bool("count") || c.Has("nope") {
+		t.Error("Bool/Has")
+	}
+	if c.NPositional() != 1 {
+		t.Errorf("NPositional %d (the flag must not count)", c.NPositional())
+	}
+	if _, err := c.Positional(1); err == nil || err.Error() != "t.sig:6:1: generate: missing argument 2" {
+		t.Errorf("Positional(1) error %v", err)
+	}
+
+	w := lastCmd(t, "world seed=18446744073709551615 loss=2% bandwidth=10Mbps\n")
+	if s, err := w.Uint("seed", 0); s != 1<<64-1 || err != nil {
+		t.Errorf("Uint %v %v", s, err)
+	}
+	if x, err := w.Float("loss", 0); x != 0.02 || err != nil {
+		t.Errorf("Float %v %v", x, err)
+	}
+	if b, err := w.Bandwidth("bandwidth", 0); b != 1_250_000 || err != nil {
+		t.Errorf("Bandwidth %v %v", b, err)
+	}
+
+	d := lastCmd(t, prelude+"carol/2 invite bob online-only=false\n")
+	if u, n, err := d.Device(0); u != "carol" || n != 2 || err != nil {
+		t.Errorf("Device %v %v %v", u, n, err)
+	}
+	if d.Bool("online-only") || !d.Has("online-only") {
+		t.Error("online-only=false")
+	}
+	if n, err := lastCmd(t, "crash s3\n").Node(0); n != (Node{Shard: 3}) || err != nil {
+		t.Errorf("Node %v %v", n, err)
+	}
+	if n, err := lastCmd(t, "crash bob/2\n").Node(0); n != (Node{User: "bob", Device: 2}) || err != nil {
+		t.Errorf("Node %v %v", n, err)
+	}
+	if d, err := lastCmd(t, "run 1m\n").PositionalDur(0); d != 60e9 || err != nil {
+		t.Errorf("PositionalDur %v %v", d, err)
+	}
+	sides, err := lastCmd(t, "partition a,u1..u2 | s0 | b/2\n").Sides()
+	if err != nil || !reflect.DeepEqual(sides, [][]string{{"a", "u1", "u2"}, {"s0"}, {"b/2"}}) {
+		t.Errorf("Sides %q %v", sides, err)
+	}
+	if e := d.Errorf("boom %d", 3); e.Error() != "t.sig:6:1: boom 3" {
+		t.Errorf("Errorf %v", e)
+	}
+
+	// Bad values (built by hand: the parser would reject them) give errors
+	// at the argument's position.
+	p := Pos{"h.sig", 2, 9}
+	bad := &Cmd{Pos: Pos{"h.sig", 2, 1}, Name: "x", Args: []Arg{
+		{p, "d", "30"}, {p, "i", "1.5"}, {p, "f", "abc"}, {p, "l", "u3..u1"}, {p, "b", "maybe"},
+		{p, "r", "100"}, {p, "bw", "100"}, {p, "w", "accept:2"}, {p, "u", "-1"}, {p, "", "alice/0"},
+	}}
+	checks := []struct {
+		err  error
+		want string
+	}{
+		{second(bad.Dur("d", 0)), `h.sig:2:9: x: d: duration "30" has no unit; add one (e.g. 30s or 30ms)`},
+		{second(bad.Int("i", 0)), `h.sig:2:9: x: i: invalid integer "1.5"`},
+		{second(bad.Float("f", 0)), `h.sig:2:9: x: f: invalid number "abc"`},
+		{second(bad.List("l")), `h.sig:2:9: x: l: range "u3..u1" goes backwards`},
+		{second(bad.Rate("r", 0)), `h.sig:2:9: x: r: rate "100" has no unit; add one (e.g. 100/s)`},
+		{second(bad.Bandwidth("bw", 0)), `h.sig:2:9: x: bw: bandwidth "100" has no unit; add one (e.g. 100Mbps or 100KB/s; 0 = unlimited)`},
+		{second(bad.Weights("w")), `h.sig:2:9: x: w: accept: "2" is not a probability in [0,1] (or 0%..100%)`},
+		{second(bad.Uint("u", 0)), `h.sig:2:9: x: u: invalid unsigned integer "-1"`},
+		{third(bad.Device(0)), `h.sig:2:9: x: device: invalid device number in "alice/0" (want USER/N with N ≥ 1)`},
+		{second(bad.Node(0)), `h.sig:2:9: x: node: invalid node "alice/0" (want a shard like s0 or a device like alice, alice/2)`},
+		{second(bad.Positional(5)), `h.sig:2:1: x: missing argument 6`},
+	}
+	for _, ck := range checks {
+		var pe *Error
+		if ck.err == nil || ck.err.Error() != ck.want || !errors.As(ck.err, &pe) {
+			t.Errorf("got %v\nwant %s", ck.err, ck.want)
+		}
+	}
+	if bad.Bool("b") {
+		t.Error("Bool(maybe)")
+	}
+}
+
+func second[T any](_ T, err error) error        { return err }
+func third[T, U any](_ T, _ U, err error) error { return err }
+
+// TestParseErrors checks messages and positions of invalid input.
+func TestParseErrors(t *testing.T) {
+	const validCmds = "; valid commands: accept, add-invited, cancel, check, crash, create-group, disconnect, dismiss-group, drop-next, dup-next, expect, generate, group, group-members, heal, hold, invite, invite-group, join-group, link, login, logout, modify, partition, pause, quit-group, reconnect, reject, release, restart, run, show, skew, swarm, users, world"
+	p := strings.Count(prelude, "\n") // lines of prelude
+	L := func(n int) string { return "t.sig:" + itoa(p+n) + ":" }
+	tests := []struct {
+		src  string // appended to the prelude unless it starts with "!"
+		want string
+	}{
+		// unknown commands and did-you-mean
+		{"at 100ms alice invit bob", L(1) + `16: unknown command "invit" (did you mean "invite"?)` + validCmds},
+		{"heel", L(1) + `1: unknown command "heel" (did you mean "heal"?)` + validCmds},
+		{"bob acept call", L(1) + `5: unknown command "acept" (did you mean "accept"?)` + validCmds},
+		{"bob cancle call", L(1) + `5: unknown command "cancle" (did you mean "cancel"?)` + validCmds},
+		{"frobnicate", L(1) + `1: unknown command "frobnicate"` + validCmds},
+		{"x=1", L(1) + `1: unknown command "x=1"` + validCmds},
+		{"login alice", L(1) + `1: login is a device operation: write the device first, e.g. "alice login"`},
+		{"alice crash", L(1) + `7: crash is not a device operation: write "crash alice"`},
+		// world
+		{"world seed=2", L(1) + `1: world given twice (first at t.sig:1:1)`},
+		{"!users a\nworld", `t.sig:2:1: world must be the first command (users at t.sig:1:1 comes before it)`},
+		{"!world shards=0", `t.sig:1:7: world: shards: "0" must be at least 1`},
+		{"!world mode=sever", `t.sig:1:7: world: mode: unknown value "sever" (did you mean "server"?); want server or client`},
+		{"!world stop=always", `t.sig:1:7: world: stop: unknown value "always"; want on-violation or never`},
+		{"!world latency=unifrom(1ms,2ms)", `t.sig:1:7: world: latency: unknown distribution "unifrom" (did you mean "uniform"?); want uniform, normal, lognormal, pareto, exp or a duration`},
+		{"!world latency=40", `t.sig:1:7: world: latency: duration "40" has no unit; add one (e.g. 40s or 40ms); or a distribution like uniform(10ms,50ms)`},
+		{"!world latency=uniform(1ms,2ms", `t.sig:1:7: world: latency: malformed distribution "uniform(1ms,2ms" (want e.g. uniform(...))`},
+		{"!world loss=1.5", `t.sig:1:7: world: loss: "1.5" is not a probability in [0,1] (or 0%..100%)`},
+		{"!world bandwidth=fast", `t.sig:1:7: world: bandwidth: invalid bandwidth "fast" (want e.g. 10Mbps, 1MB/s, 0 = unlimited)`},
+		{"!world seed=-1", `t.sig:1:7: world: seed: invalid unsigned integer "-1"`},
+		{"!world rto=-1s", `t.sig:1:7: world: rto: negative duration "-1s"`},
+		{"!world extra", `t.sig:1:7: world: unexpected argument "extra" (usage: world [seed=N] [mode=server|client] [shards=N] [latency=DIST] [loss=P] [dup=P] [reorder=P] [bandwidth=BW] [shard-latency=DIST] [service=DIST] [workers=N] [rto=DUR] [retention=DUR] [bound=DUR] [stop=on-violation|never])`},
+		{"!at 1s world", `t.sig:1:1: world cannot have an at TIME prefix`},
+		// users and group
+		{"users", L(1) + `1: users: missing USERS (usage: users USERS...)`},
+		{"users run", L(1) + `7: users: user name "run" is reserved (it is a keyword)`},
+		{"users s1", L(1) + `7: users: user name "s1" is reserved for server shards`},
+		{"users s1..s3", L(1) + `7: users: user names s0, s1, ... are reserved for server shards (range s..)`},
+		{"users bob/0", L(1) + `7: users: invalid device count in "bob/0" (want NAME/N with N ≥ 1)`},
+		{"users a.b", L(1) + `7: users: invalid user name "a.b" (want letters, digits, _ or -)`},
+		{"group g", L(1) + `1: group: missing required owner=USER (usage: group GROUP owner=USER [members=LIST])`},
+		{"group owner=bob", L(1) + `1: group: missing GROUP (usage: group GROUP owner=USER [members=LIST])`},
+		{"group g owner=bob owner=alice", L(1) + `19: group: duplicate owner (first at t.sig:` + itoa(p+1) + `:9)`},
+		{"at 1s group g owner=bob", L(1) + `1: group cannot have an at TIME prefix`},
+		// device operations
+		{"alice invite", L(1) + `1: invite: missing USER (usage: [at TIME] DEVICE invite USER [data=TEXT] [timeout=DUR] [push=TEXT] [online-only] [as NAME])`},
+		{"alice invite bob carol", L(1) + `18: invite: unexpected argument "carol" (usage: [at TIME] DEVICE invite USER [data=TEXT] [timeout=DUR] [push=TEXT] [online-only] [as NAME])`},
+		{"alice invite bob timeout=30", L(1) + `18: invite: timeout: duration "30" has no unit; add one (e.g. 30s or 30ms)`},
+		{"alice invite bob timout=30s", L(1) + `18: unknown key "timout" for invite (did you mean "timeout"?); valid keys: data, push, timeout; flags: online-only`},
+		{"alice invite bob online-only online-only", L(1) + `30: invite: duplicate online-only (first at t.sig:` + itoa(p+1) + `:18)`},
+		{"alice invite bob online-only=yes", L(1) + `18: invite: flag online-only takes true or false, not "yes"`},
+		{"alice/x invite bob", L(1) + `1: invite: invalid device number in "alice/x" (want USER/N with N ≥ 1)`},
+		{"alice invite bob/2", L(1) + `14: invite: invalid user name "bob/2" (want letters, digits, _ or -)`},
+		{"alice invite-group team", L(1) + `1: invite-group: missing required invitees=LIST (usage: [at TIME] DEVICE invite-group GROUP invitees=LIST [data=TEXT] [timeout=DUR] [online-only] [as NAME])`},
+		{"alice invite-group team invitees=a..b", L(1) + `25: invite-group: invitees: invalid range "a..b" (want PREFIX1..PREFIX100 or PREFIX1..100, e.g. u1..u100)`},
+		{"bob accept", L(1) + `1: accept: missing H (usage: [at TIME] DEVICE accept H [data=TEXT])`},
+		{"bob accept cal", L(1) + `12: unknown handle "cal" (defined: call, held)`},
+		{"bob accept held", L(1) + `12: accept: handle "held" names a hold (defined at t.sig:5:13); accept needs an invitation`},
+		{"release call", L(1) + `9: release: handle "call" names an invitation (defined at t.sig:4:30); release needs a hold`},
+		{"!bob accept x", `t.sig:1:12: unknown handle "x" (no handles defined yet; define one with as NAME)`},
+		{"bob accept call as x", L(1) + `17: accept does not take as NAME`},
+		{"alice invite bob as call", L(1) + `21: handle "call" already defined at t.sig:4:30`},
+		{"alice invite bob as", L(1) + `18: missing handle name after as`},
+		{"alice invite bob as c data=x", L(1) + `18: as NAME must come last on the line`},
+		{"alice invite bob as a.b", L(1) + `21: invalid handle name "a.b" (want letters, digits, _ or -)`},
+		{"alice cancel call reason=x", L(1) + `19: unknown key "reason" for cancel; valid keys: data`},
+		{"alice add-invited call data=x", L(1) + `24: unknown key "data" for add-invited; it takes no key=value arguments (quote a word that contains =)`},
+		{"alice login now", L(1) + `13: login: unexpected argument "now" (usage: [at TIME] DEVICE login)`},
+		{`alice join-group ""`, L(1) + `18: join-group: empty GROUP`},
+		// faults
+		{"partition alice", L(1) + `1: partition needs two or more sides separated by | (e.g. partition alice,bob | s0)`},
+		{"partition alice |", L(1) + `17: partition: empty side (want SIDE | SIDE, e.g. alice,bob | s0)`},
+		{"partition | alice", L(1) + `1: partition: empty side (want SIDE | SIDE, e.g. alice,bob | s0)`},
+		{"partition alice|bob", L(1) + `11: partition: put spaces around |`},
+		{"partition alice bob | s0", L(1) + `17: partition: a side is one comma-separated list; put | between sides`},
+		{"partition a/x | s0", L(1) + `11: partition: invalid node "a/x" (want a shard like s0 or a device like alice, alice/2)`},
+		{"partition", L(1) + `1: partition: missing SIDE | SIDE (usage: [at TIME] partition SIDE | SIDE [| SIDE...] [oneway])`},
+		{"link bob loss=2", L(1) + `10: link: loss: "2" is not a probability in [0,1] (or 0%..100%)`},
+		{"link bob bandwidth=100", L(1) + `10: link: bandwidth: bandwidth "100" has no unit; add one (e.g. 100Mbps or 100KB/s; 0 = unlimited)`},
+		{"crash", L(1) + `1: crash: missing NODE (usage: [at TIME] crash NODE)`},
+		{"crash a/b", L(1) + `7: crash: invalid node "a/b" (want a shard like s0 or a device like alice, alice/2)`},
+		{"pause bob", L(1) + `1: pause: missing required for=DUR (usage: [at TIME] pause NODE for=DUR)`},
+		{"pause bob for=5", L(1) + `11: pause: for: duration "5" has no unit; add one (e.g. 5s or 5ms)`},
+		{"skew bob offset=3", L(1) + `10: skew: offset: duration "3" has no unit; add one (e.g. 3s or 3ms)`},
+		{"skew bob drift=fast", L(1) + `10: skew: drift: invalid number "fast"`},
+		{"disconnect s0", L(1) + `12: disconnect: "s0" is a server shard, not a device`},
+		// message control
+		{"hold x", L(1) + `1: hold needs a handle: add as NAME at the end (usage: [at TIME] hold PATTERN as NAME)`},
+		{"hold type=invite as h", L(1) + `6: unknown key "type" for hold; it takes no key=value arguments (quote a word that contains =)`},
+		{"release", L(1) + `1: release: missing H (usage: [at TIME] release H)`},
+		{"drop-next", L(1) + `1: drop-next: missing PATTERN (usage: [at TIME] drop-next PATTERN)`},
+		{"dup-next a b", L(1) + `12: dup-next: unexpected argument "b" (usage: [at TIME] dup-next PATTERN)`},
+		// running, observing, generators
+		{"run", L(1) + `1: run: missing DUR|until quiet (usage: run DUR | run until quiet [limit=DUR])`},
+		{"run 30", L(1) + `5: run: duration "30" has no unit; add one (e.g. 30s or 30ms) (or run until quiet)`},
+		{"run 5s limit=1s", L(1) + `1: run: limit= only applies to run until quiet`},
+		{"run until", L(1) + `1: run takes a duration (run 5s) or until quiet (run until quiet limit=1m)`},
+		{"at 1s run 5s", L(1) + `1: run cannot have an at TIME prefix`},
+		{"swarm intensity=2", L(1) + `7: swarm: intensity: "2" is not a probability in [0,1] (or 0%..100%)`},
+		{"show callbcks", L(1) + `6: show: unknown what "callbcks" (did you mean "callbacks"?); want one of callbacks, counts, invitations, pushes, results, server, trace`},
+		{"show", L(1) + `1: show: missing WHAT (usage: show callbacks|counts|invitations|pushes|results|server|trace [FILTER] [filter=TEXT])`},
+		{"show trace a b", L(1) + `14: show: unexpected argument "b" (usage: show callbacks|counts|invitations|pushes|results|server|trace [FILTER] [filter=TEXT])`},
+		{"check now", L(1) + `7: check: unexpected argument "now" (usage: check)`},
+		{"check x=1", L(1) + `7: unknown key "x" for check; it takes no key=value arguments (quote a word that contains =)`},
+		{"expect", L(1) + `1: expect needs something to check (e.g. expect violations 0)`},
+		{"expect a=1 a=2", L(1) + `12: expect: duplicate a (first at t.sig:` + itoa(p+1) + `:8)`},
+		{"generate calls", L(1) + `10: generate: unknown kind "calls"; want one of group-invites, invites`},
+		{"generate invites group=team", L(1) + `18: generate invites: group= only applies to group-invites`},
+		{"generate group-invites", L(1) + `1: generate group-invites: missing required group=GROUP`},
+		{"generate invites rate=100", L(1) + `18: generate: rate: rate "100" has no unit; add one (e.g. 100/s)`},
+		{"generate invites answer=accept:0.7,reject:0.5", L(1) + `18: generate: answer: weights add up to 1.2, more than 1`},
+		{"generate invites answer=accept", L(1) + `18: generate: answer: invalid weight "accept" (want NAME:P, e.g. accept:0.5)`},
+		{"generate invites count=-3", L(1) + `18: generate: count: negative number "-3"`},
+		// times
+		{"!at +5ms alice login", `t.sig:1:4: relative time "+5ms" needs an earlier at in the file`},
+		{"at 30 alice login", L(1) + `4: at: duration "30" has no unit; add one (e.g. 30s or 30ms)`},
+		{"at -1s alice login", L(1) + `4: time "-1s" is negative`},
+		{"at +-1s alice login", L(1) + `4: malformed relative time "+-1s" (want e.g. at +50ms)`},
+		{"at soon alice login", L(1) + `4: at: invalid duration "soon" (want e.g. 100ms, 1.5s, 2m)`},
+		{"at", L(1) + `1: missing time after at (e.g. at 100ms, at +50ms)`},
+		{"at 1s", L(1) + `1: missing command after at 1s`},
+		{"!at 2562047h alice login\nat +2562047h bob login", `t.sig:2:4: time "+2562047h" overflows`},
+		// lexical and block structure
+		{`alice invite bob data="abc`, L(1) + `23: unterminated quoted string`},
+		{`alice invite bob data="a\qb"`, L(1) + `23: invalid quoted string "a\qb" (Go syntax: \" \\ \n \t \xNN \uNNNN)`},
+		{`alice invite bob data=x"y`, L(1) + `24: unterminated quoted string`},
+		{"!----", "t.sig:1:" + `1: ---- must follow a command line (no command before it)`},
+		{"run 1s\n# c\n----", L(3) + `1: ---- must follow a command line (no command before it)`},
+		{"run 1s\n---- ", L(2) + `1: the separator must be exactly ---- (no spaces around it)`},
+		{"run 1s\n----\n----\nout\n", L(2) + `1: expected output opened with ----/---- is not closed by ----/---- and a blank line`},
+	}
+	for _, tt := range tests {
+		src := prelude + tt.src + "\n"
+		if strings.HasPrefix(tt.src, "!") {
+			src = tt.src[1:] + "\n"
+		}
+		_, err := Parse("t.sig", []byte(src))
+		var pe *Error
+		if err == nil || !errors.As(err, &pe) {
+			t.Errorf("%q: error %v, want %s", tt.src, err, tt.want)
+			continue
+		}
+		if err.Error() != tt.want {
+			t.Errorf("%q:\n got %s\nwant %s", tt.src, err, tt.want)
+		}
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestErrorList(t *testing.T) {
+	_, err := Parse("m.sig", []byte("heel\nrun 30\n\nalice accept nope\n"))
+	var l ErrorList
+	if !errors.As(err, &l) || len(l) != 3 {
+		t.Fatalf("error %v", err)
+	}
+	if l[0].Pos.Line != 1 || l[1].Error() != `m.sig:2:5: run: duration "30" has no unit; add one (e.g. 30s or 30ms) (or run until quiet)` ||
+		l[2].Error() != `m.sig:4:14: unknown handle "nope" (no handles defined yet; define one with as NAME)` {
+		t.Errorf("errors:\n%v", err)
+	}
+	if !strings.Contains(err.Error(), "\nm.sig:2:5: run:") {
+		t.Errorf("Error() = %q", err.Error())
+	}
+	var pe *Error
+	if !errors.As(err, &pe) || pe != l[0] {
+		t.Error("errors.As through ErrorList")
+	}
+	_, err = Parse("m.sig", []byte(strings.Repeat("bogus\n", 25)))
+	if !errors.As(err, &l) || len(l) != 10 || l[9].Pos.Line != 10 {
+		t.Errorf("cap: %d errors", len(l))
+	}
+	// A handle whose line has another error is still defined: no cascade.
+	_, err = Parse("m.sig", []byte("alice invite bob timeout=5 as c\nbob accept c\n"))
+	if _, ok := err.(*Error); !ok {
+		t.Errorf("want one error, got %v", err)
+	}
+}
+
+// complexFile exercises every layout feature Format must reproduce.
+const complexFile = "# Complex scenario\n" +
+	"#   indented description\n" +
+	"\n" +
+	"world seed=9 latency=uniform(10ms,50ms)\n" +
+	"users alice bob carol/2 u001..u010\n" +
+	"\n" +
+	"  # an indented comment\n" +
+	"at 100ms alice invite bob data=\"room=42 \\\"x\\\"\" timeout=30s as call\n" +
+	"at +50ms   bob accept call\t\n" +
+	"----\n" +
+	"# output lines may look like comments\n" +
+	"  indented output\n" +
+	"   \n" +
+	"hold \"to=bob\" as h\n" +
+	"----\n" +
+	"\n" +
+	"run 5s\n" +
+	"----\n" +
+	"----\n" +
+	"first\n" +
+	"\n" +
+	"after a blank\n" +
+	"----\n" +
+	"----\n" +
+	"\r\n" +
+	"show callbacks\r\n" +
+	"----\r\n" +
+	"crlf output\r\n" +
+	"\n" +
+	"run until quiet\n" +
+	"# a comment right after a block\n" +
+	"check\n" +
+	"\n\n" +
+	"expect violations 0\n" +
+	"----\n" +
+	"ok"
+
+func TestFormatRoundTrip(t *testing.T) {
+	for _, src := range []string{complexFile, complexFile + "\n", "", "\n", "# only\n", "run 1s", "run 1s\n----", "run 1s\n----\n", "run 1s\n----\n----\n----\n----", "\r\n\r\nrun 1s\r\n"} {
+		f, err := Parse("c.sig", []byte(src))
+		if err != nil {
+			t.Fatalf("%q: %v", src, err)
+		}
+		if got := string(f.Format(nil)); got != src {
+			t.Errorf("round trip:\n got %q\nwant %q", got, src)
+		}
+	}
+	f := mustParse(t, complexFile)
+	var blocks []*Block
+	for _, it := range f.Items {
+		if it.Block != nil {
+			blocks = append(blocks, it.Block)
+		}
+	}
+	if len(blocks) != 8 {
+		t.Fatalf("%d blocks", len(blocks))
+	}
+	if b := blocks[1]; !slices.Equal(b.Expected, []string{"# output lines may look like comments", "  indented output"}) || b.ExpectedLine != 11 {
+		t.Errorf("block 1 expected %q line %d", b.Expected, b.ExpectedLine)
+	}
+	if b := blocks[2]; !b.HasExpected || len(b.Expected) != 0 {
+		t.Errorf("block 2 %+v", b)
+	}
+	if b := blocks[3]; !slices.Equal(b.Expected, []string{"first", "", "after a blank"}) || b.ExpectedLine != 20 {
+		t.Errorf("long form %q line %d", b.Expected, b.ExpectedLine)
+	}
+	if b := blocks[4]; !slices.Equal(b.Expected, []string{"crlf output"}) || b.Cmds[0].Raw != "show callbacks" {
+		t.Errorf("crlf %q %q", b.Expected, b.Cmds[0].Raw)
+	}
+	if b := blocks[7]; !slices.Equal(b.Expected, []string{"ok"}) {
+		t.Errorf("last %q", b.Expected)
+	}
+	if !slices.Equal(f.Description, []string{"Complex scenario", "  indented description"}) {
+		t.Errorf("description %q", f.Description)
+	}
+}
+
+func TestFormatOutputs(t *testing.T) {
+	f := mustParse(t, complexFile)
+	var blocks []*Block
+	for _, it := range f.Items {
+		if it.Block != nil {
+			blocks = append(blocks, it.Block)
+		}
+	}
+	out := map[*Block][]string{
+		blocks[1]: {"new 1", "new 2\nnew 3"},    // replaced; multi-line strings split
+		blocks[3]: {"short now"},                // long form no longer needed
+		blocks[4]: {"a", "", "b"},               // needs the long form
+		blocks[5]: {"gets a ----"},              // had none, a comment follows: blank line inserted
+		blocks[6]: {},                           // had none: gets an empty one
+		blocks[7]: {"----", "starts with ----"}, // long form, at the end of a file without final newline
+	}
+	got := string(f.Format(out))
+	want := strings.NewReplacer(
+		"----\n# output lines may look like comments\n  indented output\n", "----\nnew 1\nnew 2\nnew 3\n",
+		"----\n----\nfirst\n\nafter a blank\n----\n----\n", "----\nshort now\n",
+		"----\r\ncrlf output\r\n", "----\n----\na\n\nb\n----\n----\n",
+		"run until quiet\n", "run until quiet\n----\ngets a ----\n\n",
+		"check\n", "check\n----\n",
+		"----\nok", "----\n----\n----\nstarts with ----\n----\n----\n",
+	).Replace(complexFile)
+	if got != want {
+		t.Errorf("Format:\n got %q\nwant %q", got, want)
+	}
+	g := mustParse(t, got)
+	var nb []*Block
+	for _, it := range g.Items {
+		if it.Block != nil {
+			nb = append(nb, it.Block)
+		}
+	}
+	wantExp := [][]string{nil, {"new 1", "new 2", "new 3"}, nil, {"short now"}, {"a", "", "b"}, {"gets a ----"}, nil, {"----", "starts with ----"}}
+	for i, b := range nb {
+		if i == 0 || i == 2 {
+			continue
+		}
+		if !slices.Equal(b.Expected, wantExp[i]) || !b.HasExpected {
+			t.Errorf("block %d re-parsed expected %q, want %q", i, b.Expected, wantExp[i])
+		}
+	}
+	// Unchanged blocks keep their bytes.
+	if string(g.Format(nil)) != got {
+		t.Error("second round trip")
+	}
+}
+
+// TestLanguageDoc checks LANGUAGE.md against the schema: every command has
+// a section whose synopsis is the parser's, and an example using it; all
+// examples together parse, and every full example file parses.
+func TestLanguageDoc(t *testing.T) {
+	doc, err := os.ReadFile("LANGUAGE.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(doc), "\n")
+	var examples []string
+	section := map[int]string{} // line in examples file -> section command
+	synopsis := map[string]string{}
+	cur, fence := "", ""
+	var full []string
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		switch {
+		case fence != "" && l == "```":
+			if fence == "scenario" {
+				if _, err := Parse("LANGUAGE.md", []byte(strings.Join(full, "\n")+"\n")); err != nil {
+					t.Errorf("full example: %v", err)
+				}
+				full = nil
+			}
+			fence = ""
+		case fence == "sig":
+			examples = append(examples, l)
+			section[len(examples)] = cur
+		case fence == "scenario":
+			full = append(full, l)
+		case fence != "":
+		case strings.HasPrefix(l, "```"):
+			fence = strings.TrimPrefix(strings.TrimSpace(l), "```")
+			if fence == "" {
+				fence = "other"
+			}
+		case strings.HasPrefix(l, "### "):
+			cur = strings.TrimPrefix(l, "### ")
+			if i+1 < len(lines) {
+				synopsis[cur] = strings.Trim(lines[i+1], "`")
+			}
+		}
+	}
+	f, err := Parse("examples", []byte(strings.Join(examples, "\n")+"\n"))
+	if err != nil {
+		t.Fatalf("examples: %v", err)
+	}
+	used := map[string]bool{}
+	for _, c := range cmds(f) {
+		if section[c.Pos.Line] == c.Name {
+			used[c.Name] = true
+		}
+	}
+	for _, s := range commands {
+		syn, ok := synopsis[s.name]
+		if !ok {
+			t.Errorf("LANGUAGE.md: no section for %s", s.name)
+			continue
+		}
+		if syn != s.usage() {
+			t.Errorf("LANGUAGE.md: synopsis of %s:\n doc    %s\n parser %s", s.name, syn, s.usage())
+		}
+		if !used[s.name] {
+			t.Errorf("LANGUAGE.md: no example of %s in its section", s.name)
+		}
+	}
+	for name := range synopsis {
+		if specs[name] == nil {
+			t.Errorf("LANGUAGE.md documents unknown command %s", name)
+		}
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	tests := []struct{ word, want string }{
+		{"invit", "invite"}, {"acept", "accept"}, {"cancle", "cancel"}, {"hael", "heal"},
+		{"rn", "run"}, {"x", ""}, {"zzzzzz", ""}, {"invite-grop", "invite-group"}, {"worlds", "world"},
+	}
+	for _, tt := range tests {
+		if got := suggest(tt.word, commandNames); got != tt.want {
+			t.Errorf("suggest(%q) = %q, want %q", tt.word, got, tt.want)
+		}
+	}
+	if d := osa("ca", "ac"); d != 1 {
+		t.Errorf("osa transposition %d", d)
+	}
+}
+
+func TestCmdStringReparses(t *testing.T) {
+	f := mustParse(t, complexFile)
+	for _, c := range cmds(f) {
+		_, err := Parse("s", []byte(c.String()))
+		if err == nil {
+			continue
+		}
+		// Lines that use handles need their definitions first.
+		if !strings.Contains(err.Error(), "handle") {
+			t.Errorf("%q: %v", c.String(), err)
+		}
+	}
+}

@@ -1,0 +1,118 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"sigsim/engine"
+	"sigsim/sim"
+	"sigsim/sim/trace"
+)
+
+// Header options that carry a run's overrides, so a replay runs it the same way.
+const (
+	optName  = "scenario.name"
+	optSeed  = "override.seed"
+	optMode  = "override.mode"
+	optSwarm = "override.swarm"
+)
+
+// WriteTrace writes the run's trace (it must have been recorded) with a header
+// holding the scenario text, seed, options and overrides.
+func (r *Result) WriteTrace(w io.Writer, src []byte, opts RunOptions) error {
+	if r.World == nil || (len(r.World.Trace()) == 0 && r.World.Events() > 0) {
+		return errors.New("this run kept no trace (it was run without recording)")
+	}
+	h := trace.Header{Version: sim.Version, Seed: r.World.Options().Seed, Scenario: string(src)}
+	h.Options = append(h.Options, trace.Option{Key: optName, Value: r.File.Name})
+	for _, o := range r.Options {
+		k, v, _ := cut(o)
+		h.Options = append(h.Options, trace.Option{Key: k, Value: v})
+	}
+	if opts.HasSeed {
+		h.Options = append(h.Options, trace.Option{Key: optSeed, Value: strconv.FormatUint(opts.Seed, 10)})
+	}
+	if opts.HasMode {
+		h.Options = append(h.Options, trace.Option{Key: optMode, Value: opts.Mode.String()})
+	}
+	if opts.Swarm {
+		h.Options = append(h.Options, trace.Option{Key: optSwarm, Value: "true"})
+	}
+	tw, err := trace.NewWriter(w, h)
+	if err != nil {
+		return err
+	}
+	for _, e := range r.World.Trace() {
+		if err := tw.Write(e); err != nil {
+			return err
+		}
+	}
+	return tw.Close(r.World.Hash())
+}
+
+func cut(s string) (string, string, bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '=' {
+			return s[:i], s[i+1:], true
+		}
+	}
+	return s, "", false
+}
+
+// ReplayReport is the verdict of a replay.
+type ReplayReport struct {
+	Events     int
+	Identical  bool
+	Divergence trace.Divergence // when not identical
+	HashWant   uint64
+	HashGot    uint64
+}
+
+// Replay re-runs the scenario recorded in a trace, with the same seed and
+// overrides, and compares every event and the final hash.
+func Replay(rd io.Reader) (*ReplayReport, error) {
+	h, events, hash, err := trace.ReadAll(rd)
+	if err != nil {
+		return nil, err
+	}
+	var opts RunOptions
+	name := "trace"
+	for _, o := range h.Options {
+		switch o.Key {
+		case optName:
+			name = o.Value
+		case optSeed:
+			opts.Seed, _ = strconv.ParseUint(o.Value, 10, 64)
+			opts.HasSeed = true
+		case optMode:
+			m, err := engine.ParseMode(o.Value)
+			if err != nil {
+				return nil, fmt.Errorf("trace header: %w", err)
+			}
+			opts.Mode, opts.HasMode = m, true
+		case optSwarm:
+			opts.Swarm = o.Value == "true"
+		}
+	}
+	f, err := Parse(name, []byte(h.Scenario))
+	if err != nil {
+		return nil, fmt.Errorf("the scenario in the trace does not parse: %w", err)
+	}
+	res, err := Run(f, opts)
+	if err != nil {
+		return nil, err
+	}
+	rep := &ReplayReport{Events: len(events), HashWant: hash, HashGot: res.Hash()}
+	d, differ := trace.FirstDivergence(events, res.World.Trace())
+	rep.Identical = !differ && rep.HashWant == rep.HashGot
+	rep.Divergence = d
+	if !differ {
+		rep.Divergence = trace.Divergence{Index: -1, HashA: hash, HashB: res.Hash()}
+	}
+	if h.Version != sim.Version {
+		rep.Divergence.Header = append(rep.Divergence.Header, fmt.Sprintf("recorded by %s, replayed by %s", h.Version, sim.Version))
+	}
+	return rep, nil
+}
