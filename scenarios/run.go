@@ -57,18 +57,18 @@ func (r *Result) Hash() uint64 { return r.World.Hash() }
 
 // runner executes one parsed file against one world.
 type runner struct {
-	f        *File
-	opts     RunOptions
-	w        *sim.World
-	res      *Result
-	out      *[]string // where output goes now: the current block's
-	handles  map[string]string
-	ids      map[string]string
-	invites  map[string]engine.SignalingInfo // handle → the invitation as invited
-	rendered int                             // trace events already rendered
-	expectV  bool
-	stopOn   bool
-	record   bool
+	f         *File
+	opts      RunOptions
+	w         *sim.World
+	res       *Result
+	out       *[]string // where output goes now: the current block's
+	handles   map[string]string
+	ids       map[string]string
+	invites   map[string]engine.SignalingInfo // handle → the invitation as invited
+	rendered  int                             // trace events already rendered
+	expectV   bool
+	stopOn    bool
+	record    bool
 	explicit  map[string]bool // devices with an explicit login command
 	gen       int
 	callbacks map[string]int64 // callbacks by kind
@@ -567,7 +567,7 @@ func (r *runner) run(c *Cmd) {
 	first, _ := c.Positional(0)
 	if first == "until" {
 		limit, _ := c.Dur("limit", int64(time.Hour))
-		if !w.RunQuiet(w.Now() + limit) && !w.Stopped() {
+		if !w.RunQuiet(w.Now()+limit) && !w.Stopped() {
 			*r.out = append(*r.out, fmt.Sprintf("not quiet after %s", time.Duration(limit)))
 		}
 	} else {
