@@ -231,3 +231,21 @@ func TestLossyNetworkConverges(t *testing.T) {
 		}
 	}
 }
+
+// TestStaleLoginIgnored: a login that lingered in the network behind a newer one
+// must not replace the newer session (found by explore: the device then ignored
+// every push of the resurrected old session forever).
+func TestStaleLoginIgnored(t *testing.T) {
+	n := newNet(t, ModeServer, 1, "alice/1", "bob/1")
+	n.loginAll()
+	n.do("alice/1", func(c *Client, now int64) { c.Disconnected(now); c.Connected(now) }) // epoch 2 in flight
+	n.do("alice/1", func(c *Client, now int64) { c.Disconnected(now); c.Connected(now) }) // epoch 3 in flight
+	if !n.deliverMatching("epoch=3") || !n.deliverMatching("epoch=2") {
+		t.Fatal("logins not in flight")
+	}
+	n.flush()
+	n.take()
+	n.invite("bob/1", "alice", "", 30)
+	n.flush()
+	wantLog(t, outcome(n.take(), "alice/1"), "OnReceiveNewInvitation(bob/1.0-1, inviter=bob, group=, invitees=[alice], data=\"\")")
+}

@@ -270,16 +270,28 @@ func (s *Server) login(now int64, from Addr, f *Frame) {
 	}
 	if slot, ok := s.sessByAddr[from]; ok {
 		ss := &s.sessions[slot]
-		if ss.epoch == f.Epoch && ss.user.name == f.User && ss.device == f.Device {
-			// A retransmitted login: answer again, do not sync twice.
-			s.send(from, &Frame{Type: FrameLoginOK, Epoch: f.Epoch})
-			return
+		if ss.user.name == f.User && ss.device == f.Device {
+			switch {
+			case ss.epoch == f.Epoch:
+				// A retransmitted login: answer again, do not sync twice.
+				s.send(from, &Frame{Type: FrameLoginOK, Epoch: f.Epoch})
+				return
+			case ss.epoch > f.Epoch:
+				// A login that lingered in the network behind a newer one: the
+				// device has moved on, so must we not move back.
+				s.note("", "dropped stale login of %s/%s epoch %d (session has %d)", f.User, f.Device, f.Epoch, ss.epoch)
+				return
+			}
 		}
 		s.dropSession(slot)
 	}
 	u := s.user(f.User)
 	for _, slot := range u.sessions {
 		if s.sessions[slot].device == f.Device {
+			if s.sessions[slot].epoch > f.Epoch {
+				s.note("", "dropped stale login of %s/%s epoch %d (session has %d)", f.User, f.Device, f.Epoch, s.sessions[slot].epoch)
+				return
+			}
 			s.dropSession(slot)
 			break
 		}

@@ -43,6 +43,7 @@ type World struct {
 	stopped   bool
 	swarm     *SwarmOptions // planned at the first step, once devices exist
 	swarmPlan []string
+	started   bool // an event has been processed
 	violation *Violation
 
 	// Hooks observe the run (workloads and benchmarks measure through them).
@@ -306,6 +307,7 @@ func (w *World) At(t int64, fn func()) {
 
 // prepare plans the swarm's faults once, when the population exists.
 func (w *World) prepare() {
+	w.started = true
 	if w.swarm != nil {
 		s := *w.swarm
 		w.swarm = nil
@@ -771,7 +773,7 @@ func fmtDur(ns int64) string { return time.Duration(ns).String() }
 // SetSwarm turns swarm mode on (or replaces its options) before the run starts:
 // the faults are drawn at the first step, once the population exists.
 func (w *World) SetSwarm(s SwarmOptions) error {
-	if w.nevents > 0 || w.now > 0 {
+	if w.started {
 		return fmt.Errorf("swarm must be set before the run starts")
 	}
 	if err := s.Validate(); err != nil {

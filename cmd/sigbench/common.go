@@ -1,0 +1,606 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"sigsim/bench"
+	"sigsim/engine"
+	"sigsim/sim"
+)
+
+// workload is one benchmark workload: its own options and how to run it in
+// one world.
+type workload interface {
+	name() string
+	summary() string
+	// defaults adjusts the defaults of common flags before they are
+	// registered (e.g. race uses both arbitration modes).
+	defaults(c *common)
+	register(fs *pflag.FlagSet)
+	// check validates the workload's options and derives the rest; c is
+	// already checked.
+	check(c *common) error
+	// describe lists the workload's options, derived ones included.
+	describe() []bench.Option
+	// invitations estimates how many invitations a run makes (for --checks=auto).
+	invitations(c *common) float64
+	// horizon is the virtual time a run covers, warm-up and drain included.
+	horizon(c *common) int64
+	// simulate runs the workload in one world (one arbitration mode).
+	simulate(e *env) error
+}
+
+// rated is a workload whose load is an arrival rate (capacity sweeps it).
+type rated interface {
+	workload
+	rate() float64
+	setRate(r float64)
+}
+
+// autoChecksLimit: with --checks=auto the invariant checkers run when a run
+// makes at most this many invitations (their memory grows with every one).
+const autoChecksLimit = 200_000
+
+// common holds the flags every workload has.
+type common struct {
+	seed         uint64
+	duration     time.Duration
+	warmup       time.Duration
+	shards       int
+	workers      int
+	serviceTime  string
+	latency      string
+	shardLatency string
+	loss         float64
+	dup          float64
+	reorder      float64
+	bandwidth    int64
+	arbiter      string
+	faults       []string
+	checks       string
+	retention    time.Duration
+	out          string
+	json         bool
+	thresholds   []string
+	progress     bool
+
+	// derived by check
+	serviceD  sim.Dist
+	latencyD  sim.Dist
+	shardLatD sim.Dist
+	modes     []engine.Mode
+	faultList []fault
+	ths       []bench.Threshold
+	checksOn  bool
+	warmupNS  int64 // the warm-up actually used (auto or given)
+	command   string
+}
+
+func (c *common) register(fs *pflag.FlagSet, wl workload) {
+	c.seed = 1
+	c.duration = 60 * time.Second
+	c.shards = 1
+	c.workers = 1
+	c.serviceTime = "exp(100us)"
+	c.latency = "20ms"
+	c.shardLatency = "1ms"
+	c.arbiter = "server"
+	c.checks = "auto"
+	c.progress = true
+	wl.defaults(c)
+	fs.Uint64Var(&c.seed, "seed", c.seed, "master seed: same seed and options, same virtual metrics")
+	fs.DurationVar(&c.duration, "duration", c.duration, "virtual time during which load arrives (after the warm-up)")
+	fs.DurationVar(&c.warmup, "warmup", 0, "virtual time for logins before load starts (0 = enough for every login at half the shards' capacity, at least 1s)")
+	fs.IntVar(&c.shards, "shards", c.shards, "number of server shards")
+	fs.StringVar(&c.serviceTime, "service-time", c.serviceTime, "per-frame service time at a shard, a distribution (0 = none)")
+	fs.IntVar(&c.workers, "workers", c.workers, "frames a shard serves at once (c of M/M/c)")
+	fs.StringVar(&c.arbiter, "arbiter", c.arbiter, "arbitration mode: server or client")
+	fs.StringVar(&c.latency, "latency", c.latency, "device<->shard one-way latency distribution: 20ms, uniform(10ms,50ms), normal(40ms,5ms), lognormal(40ms,0.5), pareto(10ms,1.5), exp(20ms)")
+	fs.StringVar(&c.shardLatency, "shard-latency", c.shardLatency, "shard<->shard bus latency distribution")
+	fs.Float64Var(&c.loss, "loss", 0, "probability a device<->shard frame is lost")
+	fs.Float64Var(&c.dup, "dup", 0, "probability a frame is delivered twice")
+	fs.Float64Var(&c.reorder, "reorder", 0, "probability a frame may overtake earlier ones")
+	fs.Int64Var(&c.bandwidth, "bandwidth", 0, "link bandwidth in bytes per second (0 = unlimited)")
+	fs.StringArrayVar(&c.faults, "fault", nil, "fault KIND:NODE@START+DURATION, KIND crash|pause|partition|disconnect, NODE s0.. or a device, START from the end of the warm-up; repeatable")
+	fs.StringVar(&c.checks, "checks", c.checks, "invariant checkers: on, off, or auto (on up to 200k invitations)")
+	fs.DurationVar(&c.retention, "retention", 0, "how long shards keep history of ended invitations (0 = engine default, 10m)")
+	fs.StringVar(&c.out, "out", "", "write report.json, report.md and SVG charts into this directory")
+	fs.BoolVar(&c.json, "json", false, "print the report as JSON on stdout")
+	fs.StringArrayVar(&c.thresholds, "threshold", nil, "pass/fail condition such as 'ring.p99<200ms' or 'anomalies==0'; repeatable; exit 1 if one fails")
+	fs.BoolVar(&c.progress, "progress", c.progress, "progress bar on stderr when it is a terminal")
+}
+
+// check validates the common flags and derives their values.
+func (c *common) check(wl workload) error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if c.duration <= 0 {
+		bad("--duration %s must be positive", c.duration)
+	}
+	if c.warmup < 0 {
+		bad("--warmup %s must not be negative", c.warmup)
+	}
+	if c.shards < 1 || c.shards > 1<<16 {
+		bad("--shards %d out of range [1,65536]", c.shards)
+	}
+	if c.workers < 1 {
+		bad("--workers %d must be at least 1", c.workers)
+	}
+	var err error
+	if c.serviceTime == "0" || c.serviceTime == "" {
+		c.serviceD = sim.Dist{}
+	} else if c.serviceD, err = sim.ParseDist(c.serviceTime); err != nil {
+		bad("--service-time: %v", err)
+	}
+	if c.latencyD, err = sim.ParseDist(c.latency); err != nil {
+		bad("--latency: %v", err)
+	} else if c.latencyD == (sim.Dist{}) {
+		c.latencyD = sim.Const(0) // an explicit 0 stays 0 (the zero Dist means "default")
+		bad("--latency must be positive (the simulator takes a zero latency as its 20ms default)")
+	}
+	if c.shardLatD, err = sim.ParseDist(c.shardLatency); err != nil {
+		bad("--shard-latency: %v", err)
+	}
+	for _, p := range []struct {
+		name string
+		v    float64
+	}{{"loss", c.loss}, {"dup", c.dup}, {"reorder", c.reorder}} {
+		if !(p.v >= 0 && p.v <= 1) {
+			bad("--%s %v is not a probability in [0,1]", p.name, p.v)
+		}
+	}
+	if c.bandwidth < 0 {
+		bad("--bandwidth %d must not be negative", c.bandwidth)
+	}
+	if c.retention < 0 {
+		bad("--retention %s must not be negative", c.retention)
+	}
+	if c.modes, err = parseArbiter(c.arbiter, wl.name() == "race"); err != nil {
+		bad("--arbiter: %v", err)
+	}
+	c.faultList = nil
+	for _, s := range c.faults {
+		f, err := parseFault(s)
+		if err != nil {
+			bad("--fault %q: %v", s, err)
+			continue
+		}
+		c.faultList = append(c.faultList, f)
+	}
+	c.ths = nil
+	for _, s := range c.thresholds {
+		th, err := bench.ParseThreshold(s)
+		if err != nil {
+			bad("--threshold: %v", err)
+			continue
+		}
+		c.ths = append(c.ths, th)
+	}
+	switch c.checks {
+	case "on", "off", "auto":
+	default:
+		bad("--checks %q: want on, off or auto", c.checks)
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	if err := c.simOptions(c.modes[0]).Validate(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// finishCheck settles what depends on the workload's own options.
+func (c *common) finishCheck(wl workload) {
+	switch c.checks {
+	case "on":
+		c.checksOn = true
+	case "off":
+		c.checksOn = false
+	default:
+		c.checksOn = wl.invitations(c) <= autoChecksLimit
+	}
+}
+
+func parseArbiter(s string, both bool) ([]engine.Mode, error) {
+	if s == "both" {
+		if !both {
+			return nil, errors.New(`"both" is for the race workload; want server or client`)
+		}
+		return []engine.Mode{engine.ModeServer, engine.ModeClient}, nil
+	}
+	m, err := engine.ParseMode(s)
+	if err != nil {
+		return nil, err
+	}
+	return []engine.Mode{m}, nil
+}
+
+// autoWarmup is the warm-up needed for logins of n devices spread so that
+// they load the shards to half their capacity, at least 1 s, plus 1 s to
+// settle.
+func (c *common) autoWarmup(devices int) int64 {
+	if c.warmup > 0 {
+		return int64(c.warmup)
+	}
+	spread := int64(0)
+	if mean := c.serviceD.Mean(); mean > 0 {
+		spread = int64(2 * float64(devices) * mean / float64(c.shards*c.workers))
+	}
+	spread = max(spread, int64(time.Second))
+	return roundUp(spread, int64(time.Millisecond)) + int64(time.Second)
+}
+
+func roundUp(v, unit int64) int64 { return (v + unit - 1) / unit * unit }
+
+// simOptions returns the simulator options for one mode.
+func (c *common) simOptions(mode engine.Mode) sim.Options {
+	return sim.Options{
+		Seed:         c.seed,
+		Mode:         mode,
+		Shards:       c.shards,
+		Link:         sim.LinkOptions{Latency: c.latencyD, Loss: c.loss, Dup: c.dup, Reorder: c.reorder, Bandwidth: c.bandwidth},
+		ShardLatency: c.shardLatD,
+		Service:      c.serviceD,
+		Workers:      c.workers,
+		Retention:    int64(c.retention),
+		NoChecks:     !c.checksOn,
+		KeepGoing:    true,
+	}
+}
+
+// describe lists the common options that sim.Options.Describe leaves out.
+func (c *common) describe() []bench.Option {
+	l := []bench.Option{
+		{Key: "duration", Value: c.duration.String()},
+		{Key: "warmup", Value: time.Duration(c.warmupNS).String()},
+		{Key: "checks", Value: onOff(c.checksOn)},
+	}
+	for _, f := range c.faultList {
+		l = append(l, bench.Option{Key: "fault", Value: f.String()})
+	}
+	return l
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+// env is one run of a workload in one world.
+type env struct {
+	c      *common
+	mode   engine.Mode
+	pfx    string // metric and counter prefix: "" or "server." / "client."
+	m      *bench.Metrics
+	res    *result
+	stderr io.Writer
+	w      *sim.World
+
+	prog        *bench.Progress
+	progAt      int64
+	start       int64 // when load starts (end of warm-up)
+	queue       *bench.Hist
+	wallNS      int64
+	peakHeap    uint64
+	live        int64
+	peakLive    int64
+	invitations int64
+}
+
+// execute runs a workload once per arbitration mode and gathers the result.
+func execute(wl workload, c *common, stderr io.Writer) (*result, error) {
+	res := &result{m: bench.NewMetrics()}
+	res.m.SetSeriesInterval(seriesInterval(wl.horizon(c)))
+	for _, mode := range c.modes {
+		e := &env{c: c, mode: mode, m: res.m, res: res, stderr: stderr}
+		if len(c.modes) > 1 {
+			e.pfx = mode.String() + "."
+		}
+		if err := wl.simulate(e); err != nil {
+			return nil, err
+		}
+		e.close()
+	}
+	return res, nil
+}
+
+// seriesInterval is a whole number of seconds giving at most ~300 points.
+func seriesInterval(horizon int64) int64 {
+	s := int64(time.Second)
+	return max(s, roundUp(horizon/300, s))
+}
+
+// newWorld builds the world of this run and hooks queueing delay in.
+func (e *env) newWorld() (*sim.World, error) {
+	w, err := sim.New(e.c.simOptions(e.mode))
+	if err != nil {
+		return nil, err
+	}
+	e.w = w
+	e.queue = e.m.Metric(e.pfx + "queue")
+	if e.c.serviceD != (sim.Dist{}) {
+		w.Hooks.Queued = func(at int64, shard int, wait int64) {
+			if at >= e.start {
+				e.queue.RecordAt(at, wait)
+			}
+		}
+	}
+	return w, nil
+}
+
+// begin marks the end of the warm-up and schedules the faults.
+func (e *env) begin(start int64) error {
+	e.start = start
+	for _, f := range e.c.faultList {
+		if err := f.schedule(e, start); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *env) metric(name string) *bench.Hist { return e.m.Metric(e.pfx + name) }
+
+func (e *env) count(name string, delta int64) { e.m.Count(e.pfx+name, delta) }
+
+// invited notes an invitation sent and alive.
+func (e *env) invited() {
+	e.invitations++
+	e.live++
+	if e.live > e.peakLive {
+		e.peakLive = e.live
+	}
+}
+
+// ended notes that an invitation ended.
+func (e *env) ended() { e.live-- }
+
+// runTo advances the world to virtual time t in slices, sampling the heap
+// between slices and measuring the wall time spent in the simulator.
+func (e *env) runTo(t int64, horizon int64) {
+	if e.prog == nil {
+		var f *os.File
+		if file, ok := e.stderr.(*os.File); ok && e.c.progress {
+			f = file
+		}
+		e.prog = bench.NewProgress(horizon/int64(time.Millisecond), "sigbench "+e.mode.String()+" (virtual ms)", f)
+	}
+	step := max(horizon/200, int64(10*time.Millisecond))
+	for e.w.Now() < t && !e.w.Stopped() {
+		next := min(e.w.Now()+step, t)
+		t0 := time.Now()
+		e.w.RunUntil(next)
+		e.wallNS += time.Since(t0).Nanoseconds()
+		e.sampleHeap()
+		if now := e.w.Now() / int64(time.Millisecond); now > e.progAt {
+			e.prog.Add(now - e.progAt)
+			e.progAt = now
+		}
+	}
+}
+
+func (e *env) sampleHeap() {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	if ms.HeapAlloc > e.peakHeap {
+		e.peakHeap = ms.HeapAlloc
+	}
+}
+
+// close adds the world's totals to the result.
+func (e *env) close() {
+	e.prog.Finish()
+	w := e.w
+	if w == nil {
+		return
+	}
+	e.m.SetDuration(w.Now())
+	for _, kv := range []struct {
+		k string
+		v int64
+	}{
+		{"net.sends", w.Counts.Sends}, {"net.delivers", w.Counts.Delivers}, {"net.drops", w.Counts.Drops},
+		{"net.dups", w.Counts.Dups}, {"timers", w.Counts.Timers}, {"api.calls", w.Counts.Calls},
+		{"api.results", w.Counts.Results}, {"callbacks", w.Counts.Callbacks}, {"faults", w.Counts.Faults},
+		{"events", w.Events()},
+	} {
+		e.count(kv.k, kv.v)
+	}
+	if e.c.checksOn {
+		vs := w.Violations()
+		e.count("violations", int64(len(vs)))
+		for _, v := range vs {
+			e.count("violations."+v.Invariant, 1)
+		}
+		if len(vs) > 0 {
+			e.res.notes = append(e.res.notes, fmt.Sprintf("%sfirst invariant violation: %s", e.pfx, vs[0]))
+		}
+	}
+	wi := &e.res.wall
+	wi.WallNS += e.wallNS
+	wi.VirtualNS += w.Now()
+	wi.Events += w.Events()
+	wi.Invitations += e.invitations
+	wi.PeakHeapBytes = max(wi.PeakHeapBytes, e.peakHeap)
+	wi.PeakLiveInvitations = max(wi.PeakLiveInvitations, e.peakLive)
+}
+
+// perThousand formats n per 1,000 of total.
+func perThousand(n, total int64) string {
+	if total == 0 {
+		return "n/a"
+	}
+	return strconv.FormatFloat(float64(n)*1000/float64(total), 'f', 2, 64)
+}
+
+// fault is one --fault: a node fault over a period after the warm-up.
+type fault struct {
+	kind  string
+	node  string
+	start time.Duration
+	dur   time.Duration
+}
+
+func (f fault) String() string {
+	return f.kind + ":" + f.node + "@" + f.start.String() + "+" + f.dur.String()
+}
+
+var faultKinds = []string{"crash", "pause", "partition", "disconnect"}
+
+func parseFault(s string) (fault, error) {
+	kind, rest, ok := strings.Cut(s, ":")
+	if !ok {
+		return fault{}, errors.New("want KIND:NODE@START+DURATION, e.g. crash:s0@10s+5s")
+	}
+	known := false
+	for _, k := range faultKinds {
+		known = known || k == kind
+	}
+	if !known {
+		return fault{}, fmt.Errorf("unknown fault kind %q (want %s)", kind, strings.Join(faultKinds, ", "))
+	}
+	node, when, ok := strings.Cut(rest, "@")
+	if !ok || node == "" {
+		return fault{}, errors.New("want KIND:NODE@START+DURATION, e.g. crash:s0@10s+5s")
+	}
+	at, length, ok := strings.Cut(when, "+")
+	if !ok {
+		return fault{}, errors.New("missing +DURATION after START")
+	}
+	start, err := time.ParseDuration(at)
+	if err != nil || start < 0 {
+		return fault{}, fmt.Errorf("bad START %q", at)
+	}
+	dur, err := time.ParseDuration(length)
+	if err != nil || dur <= 0 {
+		return fault{}, fmt.Errorf("bad DURATION %q (must be positive)", length)
+	}
+	return fault{kind: kind, node: node, start: start, dur: dur}, nil
+}
+
+// schedule puts the fault on the world's clock and notes its period.
+func (f fault) schedule(e *env, base int64) error {
+	w := e.w
+	addr, err := w.Node(f.node)
+	if err != nil {
+		return fmt.Errorf("--fault %s: %v", f, err)
+	}
+	from, to := base+int64(f.start), base+int64(f.start+f.dur)
+	isShard := int(addr) < w.NumShards()
+	var devs []*sim.Device
+	if f.kind == "disconnect" {
+		for _, d := range w.Devices() {
+			if (isShard && d.Home == int(addr)) || (!isShard && d.Addr == addr) {
+				devs = append(devs, d)
+			}
+		}
+	}
+	switch f.kind {
+	case "crash":
+		w.At(from, func() { w.Crash(addr) })
+		w.At(to, func() { w.Restart(addr) })
+	case "pause":
+		w.At(from, func() { w.Pause(addr, int64(f.dur)) })
+	case "partition":
+		var others []engine.Addr
+		if isShard {
+			for k := 0; k < w.NumShards(); k++ {
+				if engine.Addr(k) != addr {
+					others = append(others, engine.Addr(k))
+				}
+			}
+			for _, d := range w.Devices() {
+				others = append(others, d.Addr)
+			}
+		} else {
+			for k := 0; k < w.NumShards(); k++ {
+				others = append(others, engine.Addr(k))
+			}
+		}
+		w.At(from, func() { w.Partition([]engine.Addr{addr}, others, false) })
+		w.At(to, func() { w.Heal() })
+	case "disconnect":
+		w.At(from, func() {
+			for _, d := range devs {
+				w.Disconnect(d)
+			}
+		})
+		w.At(to, func() {
+			for _, d := range devs {
+				w.Reconnect(d)
+			}
+		})
+	}
+	e.m.FaultPeriod(e.pfx+f.String(), from, to)
+	return nil
+}
+
+// loginSpread logs devices in at evenly spaced times over [0, spread).
+func loginSpread(w *sim.World, devs []*sim.Device, spread int64) {
+	n := int64(len(devs))
+	if n == 0 {
+		return
+	}
+	// One pending closure at a time: each login schedules the next.
+	var i int64
+	var next func()
+	next = func() {
+		w.Login(devs[i])
+		i++
+		if i < n {
+			w.At(spread*i/n, next)
+		}
+	}
+	w.At(0, next)
+}
+
+// validProb checks named probabilities: each in [0,1], summing to at most 1.
+func validProb(names []string, ps []float64) error {
+	sum := 0.0
+	for i, p := range ps {
+		if !(p >= 0 && p <= 1) {
+			return fmt.Errorf("--%s %v is not a probability in [0,1]", names[i], p)
+		}
+		sum += p
+	}
+	if sum > 1+1e-9 {
+		parts := make([]string, len(names))
+		for i := range names {
+			parts[i] = fmt.Sprintf("--%s %g", names[i], ps[i])
+		}
+		return fmt.Errorf("probabilities sum to %g, more than 1: %s", sum, strings.Join(parts, " + "))
+	}
+	return nil
+}
+
+// parseDistFlag parses a distribution flag, "0" meaning none.
+func parseDistFlag(name, s string) (sim.Dist, error) {
+	if s == "0" {
+		return sim.Dist{}, nil
+	}
+	d, err := sim.ParseDist(s)
+	if err != nil {
+		return sim.Dist{}, fmt.Errorf("--%s: %v", name, err)
+	}
+	return d, nil
+}
+
+func fmtFloat(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return strconv.FormatInt(int64(v), 10)
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
