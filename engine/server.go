@@ -591,6 +591,10 @@ func (s *Server) deliverLocal(now int64, users []string, m *Message, ended bool,
 }
 
 func (s *Server) armPrune(at int64) {
+	// Prune in coarse steps (an eighth of the retention): each pass sweeps every
+	// timeline, so one pass per expiry would cost quadratic time.
+	step := max(s.cfg.Retention/8, 1)
+	at = (at/step + 1) * step
 	if s.pruneAt != 0 && s.pruneAt <= at {
 		return
 	}

@@ -47,7 +47,11 @@ type World struct {
 	violation *Violation
 
 	// Hooks observe the run (workloads and benchmarks measure through them).
-	Hooks Hooks
+	// They are called after the node's output has been carried out, so they
+	// may call the API.
+	Hooks   Hooks
+	hookQ   []hookCall
+	inHooks bool
 	// Counts of what happened, by kind.
 	Counts Counts
 }
@@ -571,7 +575,7 @@ func (w *World) collect(a engine.Addr) {
 			w.check.result(d, r)
 		}
 		if w.Hooks.Result != nil {
-			w.Hooks.Result(w.now, d, r)
+			w.hookQ = append(w.hookQ, hookCall{d: d, r: *r, result: true})
 		}
 	}
 	for i := range out.Callbacks {
@@ -582,7 +586,7 @@ func (w *World) collect(a engine.Addr) {
 			w.check.callback(d, cb)
 		}
 		if w.Hooks.Callback != nil {
-			w.Hooks.Callback(w.now, d, cb)
+			w.hookQ = append(w.hookQ, hookCall{d: d, cb: *cb})
 		}
 	}
 	for i := range out.Pushes {
@@ -609,6 +613,34 @@ func (w *World) collect(a engine.Addr) {
 	} else {
 		w.shards[a].srv.Advance()
 	}
+	w.runHooks()
+}
+
+// hookCall is a hook to call once the node's output has been carried out: a hook
+// may call the API of the same device, which must not find its output half read.
+type hookCall struct {
+	d      *Device
+	cb     engine.Callback
+	r      engine.Result
+	result bool
+}
+
+func (w *World) runHooks() {
+	if w.inHooks || len(w.hookQ) == 0 {
+		return
+	}
+	w.inHooks = true
+	for i := 0; i < len(w.hookQ); i++ {
+		h := w.hookQ[i]
+		if h.result {
+			w.Hooks.Result(w.now, h.d, &h.r)
+		} else {
+			w.Hooks.Callback(w.now, h.d, &h.cb)
+		}
+	}
+	clear(w.hookQ)
+	w.hookQ = w.hookQ[:0]
+	w.inHooks = false
 }
 
 // send puts a frame on the wire: the shard bus for shard→shard, a device link

@@ -146,6 +146,7 @@ func runWorkload(wl workload, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
 		return exitUsage
 	}
+	c.finishCheck(wl)
 	c.command = commandLine(wl.name(), fs)
 	hdr := header(wl, c)
 	fmt.Fprintf(stderr, "sigbench %s: %s\n", wl.name(), describeOptions(hdr.Options))

@@ -76,6 +76,8 @@ func parseFlags(fs *pflag.FlagSet, args []string) (int, bool) {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK, false
 		}
+		fmt.Fprintf(fs.Output(), "%s: %v\n", fs.Name(), err)
+		fs.Usage()
 		return exitUsage, false
 	}
 	return 0, true

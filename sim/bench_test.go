@@ -1,0 +1,81 @@
+package sim
+
+import (
+	"strconv"
+	"testing"
+	"time"
+
+	"sigsim/engine"
+)
+
+// BenchmarkInvitation is one full 1:1 invitation through the whole simulator,
+// server mode: invite → shard → invitee rings → accept → shard → inviter
+// notified, msgpack on every hop, 20 ms links, acks and all. ns/op is wall time
+// per invitation; invitations overlap (1,000 pairs of users).
+func BenchmarkInvitation(b *testing.B) {
+	for _, checks := range []bool{false, true} {
+		name := "raw"
+		if checks {
+			name = "checked"
+		}
+		b.Run(name, func(b *testing.B) {
+			const pairs = 1000
+			w, _ := New(Options{Seed: 1, NoChecks: !checks})
+			var callers, callees []*Device
+			for i := 0; i < pairs; i++ {
+				a, _ := w.AddDevice("a"+strconv.Itoa(i), "1")
+				c, _ := w.AddDevice("b"+strconv.Itoa(i), "1")
+				callers, callees = append(callers, a), append(callees, c)
+				w.Login(a)
+				w.Login(c)
+			}
+			w.RunUntil(int64(time.Second))
+			w.Hooks.Callback = func(at int64, d *Device, cb *engine.Callback) {
+				if cb.Kind == engine.OnReceiveNewInvitation {
+					w.Answer(d, engine.OpAccept, cb.InviteID, "")
+				}
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			start := w.Now()
+			for i := 0; i < b.N; i++ {
+				k := i % pairs
+				w.Invite(callers[k], callees[k].User, "", false, nil, 30)
+				if k == pairs-1 {
+					w.RunUntil(w.Now() + int64(200*time.Millisecond))
+				}
+			}
+			w.RunQuiet(w.Now() + int64(time.Hour))
+			b.StopTimer()
+			if v := w.Violation(); v != nil {
+				b.Fatal(v)
+			}
+			b.ReportMetric(float64(w.Events())/float64(b.N), "events/inv")
+			_ = start
+		})
+	}
+}
+
+// BenchmarkMassTimeout: 100,000 concurrent invitations with 30 s timeouts, all
+// left to time out; reports the simulated/wall speedup.
+func BenchmarkMassTimeout(b *testing.B) {
+	const n = 100_000
+	for i := 0; i < b.N; i++ {
+		w, _ := New(Options{Seed: 1, NoChecks: true})
+		var devs []*Device
+		for u := 0; u < 2000; u++ {
+			d, _ := w.AddDevice("u"+strconv.Itoa(u), "1")
+			devs = append(devs, d)
+			w.Login(d)
+		}
+		w.RunUntil(int64(time.Second))
+		wall := time.Now()
+		for k := 0; k < n; k++ {
+			w.Invite(devs[k%1000], devs[1000+k%1000].User, "", false, nil, 30)
+		}
+		w.RunQuiet(w.Now() + int64(time.Hour))
+		elapsed := time.Since(wall)
+		b.ReportMetric(float64(w.Now()-int64(time.Second))/float64(elapsed.Nanoseconds()), "speedup")
+		b.ReportMetric(float64(elapsed.Nanoseconds())/n, "ns/inv")
+	}
+}
