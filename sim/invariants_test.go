@@ -1,0 +1,209 @@
+package sim
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"sigsim/engine"
+)
+
+// Each invariant has a run that breaks it (legacy client mode, or a forged
+// callback standing for a broken node), so a checker that never fires fails here.
+
+func legacyWorld(t *testing.T, devices ...string) *World {
+	t.Helper()
+	return newTestWorld(t, Options{Seed: 1, Mode: engine.ModeClient, KeepGoing: true, Link: LinkOptions{Latency: Const(30 * time.Millisecond)}}, devices...)
+}
+
+func hasViolation(w *World, inv string) bool {
+	for _, v := range w.Violations() {
+		if v.Invariant == inv {
+			return true
+		}
+	}
+	return false
+}
+
+func loginAll(w *World) {
+	for _, d := range w.Devices() {
+		w.Login(d)
+	}
+	w.RunUntil(w.Now() + int64(time.Second))
+}
+
+func TestAgreementBrokenByLegacyCancelCrossingAccept(t *testing.T) {
+	w := legacyWorld(t, "alice/1", "bob/1")
+	loginAll(w)
+	id, _ := w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
+	w.RunUntil(w.Now() + int64(time.Second))
+	w.Answer(w.Device("alice"), engine.OpCancel, id, "")
+	w.Answer(w.Device("bob"), engine.OpAccept, id, "")
+	w.RunQuiet(w.Now() + int64(time.Minute))
+	if !hasViolation(w, InvAgreement) {
+		t.Fatalf("no agreement violation: %s", w.ViolationSummary())
+	}
+}
+
+func TestExactlyOnceBrokenByLegacyDoubleAccept(t *testing.T) {
+	w := legacyWorld(t, "alice/1", "bob/1")
+	loginAll(w)
+	id, _ := w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
+	w.RunUntil(w.Now() + int64(time.Second))
+	w.Answer(w.Device("bob"), engine.OpAccept, id, "")
+	w.Answer(w.Device("bob"), engine.OpAccept, id, "")
+	w.RunQuiet(w.Now() + int64(time.Minute))
+	if !hasViolation(w, InvExactlyOnce) {
+		t.Fatalf("no exactly-once violation: %s", w.ViolationSummary())
+	}
+}
+
+func TestNoResurrectionBrokenByLegacyAcceptThenReject(t *testing.T) {
+	w := legacyWorld(t, "alice/1", "bob/1")
+	loginAll(w)
+	id, _ := w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
+	w.RunUntil(w.Now() + int64(time.Second))
+	w.Answer(w.Device("bob"), engine.OpAccept, id, "")
+	w.Answer(w.Device("bob"), engine.OpReject, id, "")
+	w.RunQuiet(w.Now() + int64(time.Minute))
+	if !hasViolation(w, InvNoResurrection) {
+		t.Fatalf("no no-resurrection violation: %s", w.ViolationSummary())
+	}
+}
+
+func TestReceiveFirstBrokenByLegacyStaleInvite(t *testing.T) {
+	w := legacyWorld(t, "alice/1", "bob/1")
+	loginAll(w)
+	// bob's clock runs 40 s ahead: the invite looks stale and is dropped, but the
+	// cancel that follows is reported anyway.
+	if err := w.Skew(w.Device("bob").Addr, int64(40*time.Second), 0); err != nil {
+		t.Fatal(err)
+	}
+	id, _ := w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
+	w.RunUntil(w.Now() + int64(time.Second))
+	w.Answer(w.Device("alice"), engine.OpCancel, id, "")
+	w.RunQuiet(w.Now() + int64(time.Minute))
+	if !hasViolation(w, InvReceiveFirst) {
+		t.Fatalf("no receive-first violation: %s", w.ViolationSummary())
+	}
+}
+
+func TestValidityBrokenByLegacyFastClock(t *testing.T) {
+	w := legacyWorld(t, "alice/1", "bob/1")
+	loginAll(w)
+	// bob's clock runs 50 % fast: his local 30 s timer fires after 20 s.
+	if err := w.Skew(w.Device("bob").Addr, 0, 0.5); err != nil {
+		t.Fatal(err)
+	}
+	w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
+	w.RunQuiet(w.Now() + int64(time.Minute))
+	if !hasViolation(w, InvValidity) {
+		t.Fatalf("no validity violation: %s", w.ViolationSummary())
+	}
+}
+
+func TestScopeBrokenByForgedCallback(t *testing.T) {
+	w := newTestWorld(t, Options{Seed: 1, KeepGoing: true}, "alice/1", "bob/1", "eve/1")
+	loginAll(w)
+	id, _ := w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
+	w.RunUntil(w.Now() + int64(time.Second))
+	// A broken node that tells eve about alice and bob's call.
+	w.check.callback(w.Device("eve"), &engine.Callback{Kind: engine.OnReceiveNewInvitation, InviteID: id, Inviter: "alice", Invitees: []string{"bob"}})
+	if !hasViolation(w, InvScope) {
+		t.Fatalf("no scope violation: %s", w.ViolationSummary())
+	}
+}
+
+func TestTerminationBrokenByPermanentPartition(t *testing.T) {
+	w := newTestWorld(t, Options{Seed: 1, KeepGoing: true}, "alice/1", "bob/1")
+	loginAll(w)
+	w.Invite(w.Device("alice"), "bob", "", false, nil, 5)
+	w.RunUntil(w.Now() + int64(time.Second))
+	w.Partition([]engine.Addr{w.Device("bob").Addr}, []engine.Addr{0}, false)
+	w.RunUntil(w.LivenessDeadline(w.Now()))
+	if vs := w.CheckLiveness(); len(vs) == 0 || !strings.Contains(vs[0].Text, "still listed") {
+		t.Fatalf("no termination violation: %v", vs)
+	}
+}
+
+func TestServerModeHoldsWhereLegacyBreaks(t *testing.T) {
+	// The anomalies above, replayed in server mode, break nothing.
+	w := newTestWorld(t, Options{Seed: 1, Link: LinkOptions{Latency: Const(30 * time.Millisecond)}}, "alice/1", "bob/1")
+	loginAll(w)
+	_ = w.Skew(w.Device("bob").Addr, int64(40*time.Second), 0.5)
+	id, _ := w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
+	w.RunUntil(w.Now() + int64(time.Second))
+	w.Answer(w.Device("alice"), engine.OpCancel, id, "")
+	w.Answer(w.Device("bob"), engine.OpAccept, id, "")
+	w.Answer(w.Device("bob"), engine.OpReject, id, "")
+	w.RunQuiet(w.Now() + int64(time.Minute))
+	if v := w.Violation(); v != nil {
+		t.Fatal(v)
+	}
+	if vs := w.CheckLiveness(); len(vs) != 0 {
+		t.Fatal(vs)
+	}
+}
+
+func TestPartitionCatchesFramesInFlight(t *testing.T) {
+	w := newTestWorld(t, Options{Seed: 1, Record: true, Link: LinkOptions{Latency: Const(100 * time.Millisecond)}}, "alice/1", "bob/1")
+	loginAll(w)
+	w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
+	w.RunUntil(w.Now() + int64(50*time.Millisecond)) // the request is half way
+	w.Partition([]engine.Addr{w.Device("alice").Addr}, []engine.Addr{0}, true)
+	w.RunUntil(w.Now() + int64(100*time.Millisecond))
+	found := false
+	for _, e := range w.Trace() {
+		if e.Kind.String() == "drop" && strings.HasPrefix(e.Text, "partition: REQ") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("the request in flight was not caught by the partition")
+	}
+}
+
+func TestCrashedDeviceRecoversBySync(t *testing.T) {
+	w := newTestWorld(t, Options{Seed: 1}, "alice/1", "bob/1")
+	loginAll(w)
+	bob := w.Device("bob")
+	w.Crash(bob.Addr)
+	w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
+	w.RunUntil(w.Now() + int64(time.Second))
+	if bob.Client() != nil {
+		t.Fatal("a crashed device still has its SDK")
+	}
+	rang := false
+	w.Hooks.Callback = func(at int64, d *Device, cb *engine.Callback) {
+		rang = rang || (d == bob && cb.Kind == engine.OnReceiveNewInvitation)
+	}
+	w.Restart(bob.Addr) // a new incarnation logs in again and syncs
+	w.RunUntil(w.Now() + int64(time.Second))
+	if !rang || len(bob.Client().Invitations()) != 1 {
+		t.Fatalf("after restart: rang=%v, list=%v", rang, bob.Client().Invitations())
+	}
+}
+
+func TestOptionsValidate(t *testing.T) {
+	for _, c := range []struct {
+		o    Options
+		want string
+	}{
+		{Options{Link: LinkOptions{Loss: 1.5}}, "not a probability"},
+		{Options{Link: LinkOptions{Latency: Const(-5 * time.Millisecond)}}, "negative"},
+		{Options{Shards: -1}, "shards"},
+		{Options{Swarm: &SwarmOptions{}}, "until"},
+		{Options{Swarm: &SwarmOptions{Until: 1, Kinds: []string{"meteor"}}}, `unknown fault kind "meteor"`},
+	} {
+		err := c.o.Validate()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want %q", c.o, err, c.want)
+		}
+		if _, err := New(c.o); err == nil {
+			t.Errorf("New accepted %+v", c.o)
+		}
+	}
+	if _, err := ParseDist("zipf(3)"); err == nil || !strings.Contains(err.Error(), "unknown distribution") {
+		t.Errorf("unknown distribution: %v", err)
+	}
+}
