@@ -62,6 +62,7 @@ var codeText = map[Code]string{
 	CodeGroupExists:       "group already exists",
 	CodeAlreadyMember:     "already a group member",
 	CodeNotGroupOwner:     "not the group owner",
+	CodeOwnerCannotQuit:   "owner cannot quit",
 }
 
 // String is the canonical form used in traces: "ok" or "8010 invitation invalid".

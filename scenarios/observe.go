@@ -27,7 +27,8 @@ func (r *runner) show(c *Cmd) {
 		for _, e := range w.Trace() {
 			if keep(e) && (filter == "" || e.Node == filter || e.Node == filter+"/1" || e.Peer == filter || e.Peer == filter+"/1") &&
 				(text == "" || strings.Contains(r.subst(e.Text), text)) {
-				*out = append(*out, r.line(e))
+				e.Text = r.subst(e.Text)
+				*out = append(*out, e.String()) // with its kind, and arrows that say which way
 			}
 		}
 	}

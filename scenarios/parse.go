@@ -599,7 +599,7 @@ func tokenize(text string) ([]token, int, string) {
 			q = len(raw)
 		}
 		vraw, voff := raw, 0
-		if eq := strings.IndexByte(raw[:q], '='); eq > 0 {
+		if eq := strings.IndexByte(raw[:q], '='); eq > 0 && !isOperator(raw) {
 			t.keyed, t.key = true, raw[:eq]
 			vraw, voff = raw[eq+1:], eq+1
 			t.vcol = start + voff + 1
@@ -612,6 +612,15 @@ func tokenize(text string) ([]token, int, string) {
 		toks = append(toks, t)
 	}
 	return toks, 0, ""
+}
+
+// isOperator tells a comparison operator (for expect lines) from key=value.
+func isOperator(s string) bool {
+	switch s {
+	case "=", "==", "!=", "<", "<=", ">", ">=":
+		return true
+	}
+	return false
 }
 
 // unquoteWord joins the bare and quoted parts of a word, unquoting the

@@ -285,6 +285,9 @@ func (w *World) Restart(a engine.Addr) {
 		w.fault(a, "restart")
 		s.down = false
 		for _, t := range s.deferred {
+			if t.Kind == engine.TimerPrune {
+				w.housekeeping++
+			}
 			w.q.Push(w.now, event{kind: evTimer, to: a, timer: t})
 		}
 		s.deferred = nil
@@ -414,10 +417,11 @@ func (w *World) HealAll() {
 	}
 }
 
-// Message control, to force an exact interleaving: the next frame whose canonical
-// text contains pattern is held (until Release), dropped, or duplicated.
+// Message control, to force an exact interleaving: frames whose canonical text
+// contains pattern are held (all of them, until Release), or the next one is
+// dropped or duplicated.
 
-// Hold holds the next frame matching pattern under a handle.
+// Hold holds every frame matching pattern under a handle, until Release.
 func (w *World) Hold(pattern, handle string) {
 	w.rules = append(w.rules, msgRule{pattern: pattern, action: "hold", handle: handle})
 }
@@ -432,8 +436,15 @@ func (w *World) DupNext(pattern string) {
 	w.rules = append(w.rules, msgRule{pattern: pattern, action: "dup"})
 }
 
-// Release sends the frames held under handle now; false if there were none.
+// Release ends the hold named handle and sends the frames it held, in order;
+// false if it held none.
 func (w *World) Release(handle string) bool {
+	for i, r := range w.rules {
+		if r.action == "hold" && r.handle == handle {
+			w.rules = append(w.rules[:i:i], w.rules[i+1:]...)
+			break
+		}
+	}
 	l, ok := w.held[handle]
 	if !ok {
 		return false
@@ -446,7 +457,7 @@ func (w *World) Release(handle string) bool {
 	return true
 }
 
-// Holding tells whether a hold rule is still waiting for its frame.
+// Holding tells whether a hold rule is still in force.
 func (w *World) Holding(handle string) bool {
 	for _, r := range w.rules {
 		if r.handle == handle {
@@ -462,12 +473,15 @@ func (w *World) applyRules(from, to engine.Addr, b []byte) bool {
 		if !strings.Contains(text, r.pattern) {
 			continue
 		}
-		w.rules = append(w.rules[:i:i], w.rules[i+1:]...)
-		switch r.action {
-		case "hold":
+		if r.action == "hold" {
+			// A hold keeps every matching frame, retransmissions included, until
+			// its release.
 			w.held[r.handle] = append(w.held[r.handle], heldMsg{from, to, b})
 			w.fault(from, "hold "+r.handle+": "+text)
 			return true
+		}
+		w.rules = append(w.rules[:i:i], w.rules[i+1:]...)
+		switch r.action {
 		case "drop":
 			w.fault(from, "drop-next: "+text)
 			w.Counts.Drops++

@@ -163,10 +163,23 @@ func (c *Checker) transition(t *engine.Transition) {
 }
 
 func (c *Checker) result(d *Device, r *engine.Result) {
-	if r.Code != engine.OK || c.w.opts.Mode != engine.ModeServer {
+	if r.Code != engine.OK {
 		return
 	}
 	inv := c.invs[r.InviteID]
+	if inv != nil && (r.Op == engine.OpAccept || r.Op == engine.OpReject) {
+		// Told its answer succeeded, the device has learned its own outcome.
+		st := engine.Accepted
+		if r.Op == engine.OpReject {
+			st = engine.Rejected
+		}
+		if known := c.observer(d).known[r.InviteID]; known != nil {
+			c.learn(d, inv, r.InviteID, known, d.User, st)
+		}
+	}
+	if c.w.opts.Mode != engine.ModeServer {
+		return
+	}
 	switch r.Op {
 	case engine.OpInvite, engine.OpInviteInGroup:
 		if inv != nil && inv.decidedAt < 0 {
@@ -269,8 +282,11 @@ func (c *Checker) learn(d *Device, inv *invCheck, id string, known map[string]en
 	if prev, ok := known[u]; ok {
 		if prev == st {
 			c.violate(InvExactlyOnce, d, "%s %s %s reported twice", id, u, st)
-		} else {
-			c.violate(InvNoResurrection, d, "%s %s reported %s after %s", id, u, st, prev)
+			return
+		}
+		c.violate(InvNoResurrection, d, "%s %s reported %s after %s", id, u, st, prev)
+		if first, ok := inv.learned[u]; ok && first != st {
+			c.violate(InvAgreement, d, "%s: %s learned %s here, %s first", id, u, st, first)
 		}
 		return
 	}

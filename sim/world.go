@@ -44,7 +44,10 @@ type World struct {
 	swarm     *SwarmOptions // planned at the first step, once devices exist
 	swarmPlan []string
 	started   bool // an event has been processed
-	violation *Violation
+	// housekeeping counts the history-prune timers in the queue, which do not
+	// keep a world from being quiet.
+	housekeeping int
+	violation    *Violation
 
 	// Hooks observe the run (workloads and benchmarks measure through them).
 	// They are called after the node's output has been carried out, so they
@@ -329,6 +332,9 @@ func (w *World) Step() bool {
 	if !ok {
 		return false
 	}
+	if ev.kind == evTimer && ev.timer.Kind == engine.TimerPrune {
+		w.housekeeping--
+	}
 	w.now = at
 	w.handle(&ev)
 	return !w.stopped
@@ -356,8 +362,8 @@ func (w *World) RunQuiet(limit int64) bool {
 	w.prepare()
 	for !w.stopped {
 		at, ok := w.q.PeekAt()
-		if !ok {
-			return true
+		if !ok || w.q.Len() == w.housekeeping {
+			return true // nothing left but history pruning, which never ends
 		}
 		if at > limit {
 			w.now = limit
@@ -605,6 +611,9 @@ func (w *World) collect(a engine.Addr) {
 		var inc uint32
 		if d != nil {
 			inc = d.incarnation
+		}
+		if t.Kind == engine.TimerPrune {
+			w.housekeeping++
 		}
 		w.q.Push(at, event{kind: evTimer, to: a, epoch: inc, timer: t})
 	}
