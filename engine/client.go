@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"strconv"
@@ -59,6 +58,9 @@ type Client struct {
 	// late message about one is not taken for a new invitation.
 	forgotten    [forgetMemory]string
 	forgottenPos int
+
+	names interner // decoded names, and the invite IDs known here
+	slab  slab     // encoded frames
 }
 
 // forgetMemory is how many forgotten invitation IDs a device remembers.
@@ -87,7 +89,20 @@ func NewClient(cfg ClientConfig) *Client {
 	if cfg.IDPrefix == "" {
 		cfg.IDPrefix = cfg.User + "/" + cfg.Device + "." + strconv.FormatUint(uint64(cfg.Incarnation), 10) + "-"
 	}
-	return &Client{cfg: cfg, connected: true, invs: map[string]*localInv{}, byRef: map[uint64]string{}}
+	c := &Client{cfg: cfg, connected: true, invs: map[string]*localInv{}, byRef: map[uint64]string{}, slab: slab{chunk: 4 << 10}}
+	c.names.ids = c.knownID
+	c.dec.in = &c.names
+	c.dec.scratchCustom = true
+	c.sig.in = &c.names
+	return c
+}
+
+// knownID finds an invite ID this device holds, so decoding it does not allocate.
+func (c *Client) knownID(b []byte) (string, bool) {
+	if inv := c.invs[string(b)]; inv != nil {
+		return inv.info.InviteID, true
+	}
+	return "", false
 }
 
 // Config returns the device's configuration with defaults filled in.
@@ -133,7 +148,7 @@ func (c *Client) send(f *Frame) {
 		return
 	}
 	f.Epoch = c.epoch
-	c.out.Msgs = append(c.out.Msgs, Envelope{To: c.cfg.Home, Bytes: bytes.Clone(c.enc.encode(f))})
+	c.out.Msgs = append(c.out.Msgs, Envelope{To: c.cfg.Home, Bytes: c.slab.copy(c.enc.encode(f))})
 }
 
 func (c *Client) armRTO(now int64) {

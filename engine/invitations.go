@@ -7,7 +7,7 @@ import "slices"
 
 func (s *Server) record(id string) *invRecord {
 	if slot, ok := s.invIndex[id]; ok {
-		return &s.invs[slot]
+		return s.inv(slot)
 	}
 	return nil
 }
@@ -18,10 +18,13 @@ func (s *Server) newRecord(id string) (*invRecord, int32) {
 		slot = s.freeInv[n-1]
 		s.freeInv = s.freeInv[:n-1]
 	} else {
-		slot = int32(len(s.invs))
-		s.invs = append(s.invs, invRecord{})
+		slot = s.ninv
+		if int(slot/invChunk) == len(s.invs) {
+			s.invs = append(s.invs, make([]invRecord, invChunk))
+		}
+		s.ninv++
 	}
-	r := &s.invs[slot]
+	r := s.inv(slot)
 	gen := r.gen + 1
 	*r = invRecord{id: id, gen: gen, live: true}
 	s.invIndex[id] = slot
@@ -43,13 +46,13 @@ func (s *Server) transition(id, invitee string, st InviteeState) {
 }
 
 func (r *invRecord) info(a ActionType) SignalingInfo {
-	return SignalingInfo{BusinessID: BusinessID, InviteID: r.id, GroupID: r.group, Inviter: r.inviter,
+	return SignalingInfo{BusinessID: BusinessID, InviteID: r.id, GroupID: r.group(), Inviter: r.inviter,
 		Timeout: int(r.timeout), ActionType: a, OnlineUserOnly: r.onlineOnly}
 }
 
 func (r *invRecord) inviteeNames() []string {
-	l := make([]string, len(r.invitees))
-	for i, iv := range r.invitees {
+	l := make([]string, len(r.invitees()))
+	for i, iv := range r.invitees() {
 		l[i] = iv.user
 	}
 	return l
@@ -58,13 +61,13 @@ func (r *invRecord) inviteeNames() []string {
 // recipients of an invitation's messages: every current member of its group, or
 // the two parties of a one-to-one invitation.
 func (s *Server) recipients(r *invRecord) []string {
-	if r.group != "" {
-		if g := s.groups[r.group]; g != nil {
+	if r.ext != nil {
+		if g := s.groups[r.ext.group]; g != nil {
 			return g.members
 		}
 		return nil
 	}
-	return []string{r.inviter, r.invitees[0].user}
+	return []string{r.inviter, r.one[0].user}
 }
 
 // newMessage builds the IM message that carries info, sent by user/device.
@@ -114,8 +117,8 @@ func (s *Server) invOp(now int64, f *Frame) result {
 			return fail(CodeNotInviter, "%s is not the inviter", f.User)
 		}
 		info = r.info(ActionCancel)
-		for i := range r.invitees {
-			if iv := &r.invitees[i]; iv.state == Pending {
+		for i, l := 0, r.invitees(); i < len(l); i++ {
+			if iv := &l[i]; iv.state == Pending {
 				iv.state = Cancelled
 				info.InviteeList = append(info.InviteeList, iv.user)
 				s.transition(r.id, iv.user, Cancelled)
@@ -126,18 +129,19 @@ func (s *Server) invOp(now int64, f *Frame) result {
 		}
 		r.pending, ended = 0, true
 	case OpAccept, OpReject:
-		i := slices.IndexFunc(r.invitees, func(iv invitee) bool { return iv.user == f.User })
+		l := r.invitees()
+		i := slices.IndexFunc(l, func(iv invitee) bool { return iv.user == f.User })
 		if i < 0 {
 			return fail(CodeInviteInvalid, "%s is not invited", f.User)
 		}
-		if st := r.invitees[i].state; st != Pending {
+		if st := l[i].state; st != Pending {
 			return fail(CodeInviteInvalid, "already %s", st)
 		}
 		a := ActionAccept
 		if f.Op == OpReject {
 			a = ActionReject
 		}
-		r.invitees[i].state = stateOf(a)
+		l[i].state = stateOf(a)
 		r.pending--
 		s.transition(r.id, f.User, stateOf(a))
 		info = r.info(a)
@@ -177,19 +181,23 @@ func (s *Server) invite(now int64, f *Frame) result {
 		return fail(CodeInvalidParameters, "invite ID %s is in use", in.InviteID)
 	}
 	r, slot := s.newRecord(in.InviteID)
-	r.inviter, r.group, r.timeout, r.onlineOnly = f.User, in.GroupID, int32(in.Timeout), in.OnlineUserOnly
-	r.invitees = make([]invitee, len(invitees))
-	for i, u := range invitees {
-		r.invitees[i] = invitee{user: u}
+	r.inviter, r.timeout, r.onlineOnly = f.User, int32(in.Timeout), in.OnlineUserOnly
+	if in.GroupID != "" {
+		r.ext = &invGroup{group: in.GroupID, invitees: make([]invitee, len(invitees))}
+		for i, u := range invitees {
+			r.ext.invitees[i] = invitee{user: u}
+		}
+	} else {
+		r.one[0] = invitee{user: invitees[0]}
 	}
 	r.pending = int32(len(invitees))
-	s.out.Transitions = append(s.out.Transitions, Transition{InviteID: r.id, Inviter: r.inviter, GroupID: r.group,
+	s.out.Transitions = append(s.out.Transitions, Transition{InviteID: r.id, Inviter: r.inviter, GroupID: r.group(),
 		Invitees: invitees, Timeout: int(r.timeout), OnlineOnly: r.onlineOnly})
 	info := r.info(ActionInvite)
 	info.InviteeList, info.Data = invitees, in.Data
 	m := s.newMessage(now, f.User, f.Device, &info)
 	var push *OfflinePushInfo
-	if r.group == "" && !r.onlineOnly {
+	if r.ext == nil && !r.onlineOnly {
 		push = &f.Push
 	}
 	s.fanout(now, s.recipients(r), &m, false, push, &info)
@@ -243,16 +251,16 @@ func (s *Server) checkInvitees(f *Frame) ([]string, result) {
 // timeout ends every still-pending invitee when the invitation's timer fires.
 func (s *Server) timeout(now int64, t Timer) {
 	slot, gen := int32(t.Ref&0xffffffff), uint32(t.Ref>>32)
-	if int(slot) >= len(s.invs) {
+	if slot < 0 || slot >= s.ninv {
 		return
 	}
-	r := &s.invs[slot]
+	r := s.inv(slot)
 	if !r.live || r.gen != gen || r.deadline == 0 || now < r.deadline {
 		return
 	}
 	info := r.info(ActionTimeout)
-	for i := range r.invitees {
-		if iv := &r.invitees[i]; iv.state == Pending {
+	for i, l := 0, r.invitees(); i < len(l); i++ {
+		if iv := &l[i]; iv.state == Pending {
 			iv.state = TimedOut
 			info.InviteeList = append(info.InviteeList, iv.user)
 			s.transition(r.id, iv.user, TimedOut)
@@ -311,9 +319,9 @@ func (s *Server) Invitations() []InvitationView {
 	views := make([]InvitationView, len(ids))
 	for i, id := range ids {
 		r := s.record(id)
-		v := InvitationView{InviteID: r.id, Inviter: r.inviter, GroupID: r.group, Timeout: int(r.timeout),
+		v := InvitationView{InviteID: r.id, Inviter: r.inviter, GroupID: r.group(), Timeout: int(r.timeout),
 			OnlineOnly: r.onlineOnly, Deadline: r.deadline}
-		for _, iv := range r.invitees {
+		for _, iv := range r.invitees() {
 			v.Invitees = append(v.Invitees, iv.user)
 			v.States = append(v.States, iv.state)
 		}

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"time"
@@ -65,11 +64,15 @@ type Server struct {
 	sessByAddr map[Addr]int32
 
 	invIndex map[string]int32 // server mode: live invitations owned here
-	invs     []invRecord
+	invs     [][]invRecord    // chunks of invChunk records
+	ninv     int32            // records in use or free
 	freeInv  []int32
 
 	groups map[string]*group
 	tracks map[string]*invTrack // server mode: liveness of invitations in local timelines
+
+	names interner // decoded names, and the invite IDs known here
+	slab  slab     // encoded frames
 
 	pruneAt  int64 // the armed prune timer's time; 0 if none
 	syncMark uint64
@@ -79,14 +82,30 @@ type Server struct {
 // NewServer returns a shard ready to run.
 func NewServer(cfg ServerConfig) *Server {
 	cfg.fill()
-	return &Server{
+	s := &Server{
 		cfg:        cfg,
 		users:      map[string]*userState{},
 		sessByAddr: map[Addr]int32{},
 		invIndex:   map[string]int32{},
 		groups:     map[string]*group{},
 		tracks:     map[string]*invTrack{},
+		slab:       slab{chunk: 32 << 10},
 	}
+	s.names.ids = s.knownID
+	s.dec.in = &s.names
+	s.sig.in = &s.names
+	return s
+}
+
+// knownID finds an invite ID this shard holds, so decoding it does not allocate.
+func (s *Server) knownID(b []byte) (string, bool) {
+	if slot, ok := s.invIndex[string(b)]; ok {
+		return s.inv(slot).id, true
+	}
+	if tr := s.tracks[string(b)]; tr != nil {
+		return tr.id, true
+	}
+	return "", false
 }
 
 // Config returns the configuration with defaults filled in.
@@ -159,18 +178,47 @@ type invitee struct {
 	state InviteeState
 }
 
+// invRecord is a live invitation, kept compact: a shard may hold millions. The
+// single invitee of a one-to-one invitation is inline; a group invitation keeps
+// its group and invitee list aside.
 type invRecord struct {
 	id         string
 	inviter    string
-	group      string
+	one        [1]invitee // a one-to-one invitation's invitee
 	deadline   int64
+	ext        *invGroup
 	timeout    int32
 	gen        uint32
 	pending    int32
 	onlineOnly bool
 	live       bool
-	invitees   []invitee
 }
+
+type invGroup struct {
+	group    string
+	invitees []invitee
+}
+
+// invitees lists the invitation's invitees; the states can be set through it.
+func (r *invRecord) invitees() []invitee {
+	if r.ext != nil {
+		return r.ext.invitees
+	}
+	return r.one[:]
+}
+
+func (r *invRecord) group() string {
+	if r.ext != nil {
+		return r.ext.group
+	}
+	return ""
+}
+
+// invChunk is how many records a chunk of the record slab holds: chunks never
+// move, so a shard grows without copying (or transiently doubling) its records.
+const invChunk = 1024
+
+func (s *Server) inv(slot int32) *invRecord { return &s.invs[slot/invChunk][slot%invChunk] }
 
 type group struct {
 	id      string
@@ -188,7 +236,7 @@ func (s *Server) note(id, format string, args ...any) {
 }
 
 func (s *Server) send(to Addr, f *Frame) []byte {
-	b := bytes.Clone(s.enc.encode(f))
+	b := s.slab.copy(s.enc.encode(f))
 	s.out.Msgs = append(s.out.Msgs, Envelope{To: to, Bytes: b})
 	return b
 }

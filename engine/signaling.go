@@ -97,17 +97,17 @@ func describeList(l []string) string {
 // signalingFields is the number of array elements of an encoded SignalingInfo.
 const signalingFields = 9
 
-func encodeSignaling(e *msgpack.Encoder, s *SignalingInfo) error {
-	_ = e.EncodeArrayLen(signalingFields)
-	_ = e.EncodeInt(int64(s.BusinessID))
-	_ = e.EncodeString(s.InviteID)
-	_ = e.EncodeString(s.GroupID)
-	_ = e.EncodeString(s.Inviter)
-	encodeStrings(e, s.InviteeList)
-	_ = e.EncodeString(s.Data)
-	_ = e.EncodeInt(int64(s.Timeout))
-	_ = e.EncodeUint(uint64(s.ActionType))
-	return e.EncodeBool(s.OnlineUserOnly)
+func appendSignaling(b []byte, s *SignalingInfo) []byte {
+	b = append(b, 0x90|signalingFields)
+	b = appendInt(b, int64(s.BusinessID))
+	b = appendString(b, s.InviteID)
+	b = appendString(b, s.GroupID)
+	b = appendString(b, s.Inviter)
+	b = appendStrings(b, s.InviteeList)
+	b = appendString(b, s.Data)
+	b = appendInt(b, int64(s.Timeout))
+	b = appendUint(b, uint64(s.ActionType))
+	return appendBool(b, s.OnlineUserOnly)
 }
 
 func decodeSignaling(d *msgpack.Decoder, s *SignalingInfo) error {
@@ -150,26 +150,29 @@ func DecodeSignalingInfo(b []byte) (*SignalingInfo, error) {
 	return s, nil
 }
 
-// sigCodec encodes and decodes signaling info with a reused encoder and decoder,
+// sigCodec encodes and decodes signaling info with a reused buffer and decoder,
 // so the hot path does not build new ones per message.
 type sigCodec struct {
-	buf bytes.Buffer
-	enc *msgpack.Encoder
+	buf []byte
 	rd  bytes.Reader
 	dec *msgpack.Decoder
+	in  *interner
+	r   mpReader
 }
 
 // encode returns a fresh slice: it becomes a message's custom data.
 func (c *sigCodec) encode(s *SignalingInfo) []byte {
-	if c.enc == nil {
-		c.enc = msgpack.NewEncoder(&c.buf)
-	}
-	c.buf.Reset()
-	_ = encodeSignaling(c.enc, s)
-	return bytes.Clone(c.buf.Bytes())
+	c.buf = appendSignaling(c.buf[:0], s)
+	return bytes.Clone(c.buf)
 }
 
 func (c *sigCodec) decode(b []byte, s *SignalingInfo) error {
+	c.r = mpReader{b: b, ok: true}
+	c.r.signaling(s, c.in)
+	if c.r.ok && c.r.p == len(b) {
+		return nil
+	}
+	*s = SignalingInfo{}
 	c.rd.Reset(b)
 	if c.dec == nil {
 		c.dec = msgpack.NewDecoder(&c.rd)
@@ -311,21 +314,21 @@ func (m *Message) Describe() string {
 
 const messageFields = 13
 
-func encodeMessage(e *msgpack.Encoder, m *Message) {
-	_ = e.EncodeArrayLen(messageFields)
-	_ = e.EncodeUint(m.Seq)
-	_ = e.EncodeUint(uint64(m.Conv))
-	_ = e.EncodeString(m.Sender)
-	_ = e.EncodeString(m.SenderDevice)
-	_ = e.EncodeString(m.Receiver)
-	_ = e.EncodeString(m.GroupID)
-	_ = e.EncodeInt(m.Time)
-	_ = e.EncodeBool(m.OnlineOnly)
-	_ = e.EncodeUint(uint64(m.Elem))
-	_ = e.EncodeBytes(m.Custom)
-	_ = e.EncodeString(m.Text)
-	_ = e.EncodeUint(uint64(m.Tip))
-	encodeStrings(e, m.TipMembers)
+func appendMessage(b []byte, m *Message) []byte {
+	b = append(b, 0x90|messageFields)
+	b = appendUint(b, m.Seq)
+	b = appendUint(b, uint64(m.Conv))
+	b = appendString(b, m.Sender)
+	b = appendString(b, m.SenderDevice)
+	b = appendString(b, m.Receiver)
+	b = appendString(b, m.GroupID)
+	b = appendInt(b, m.Time)
+	b = appendBool(b, m.OnlineOnly)
+	b = appendUint(b, uint64(m.Elem))
+	b = appendBytes(b, m.Custom)
+	b = appendString(b, m.Text)
+	b = appendUint(b, uint64(m.Tip))
+	return appendStrings(b, m.TipMembers)
 	// Ended travels in the frame, not the message: it is the server's bookkeeping.
 }
 
@@ -351,13 +354,6 @@ func (r *fieldReader) message(m *Message) {
 	m.Text = r.string("text")
 	m.Tip = TipType(r.int64("tip", 0, 3))
 	m.TipMembers = r.strings("tipMembers")
-}
-
-func encodeStrings(e *msgpack.Encoder, l []string) {
-	_ = e.EncodeArrayLen(len(l))
-	for _, s := range l {
-		_ = e.EncodeString(s)
-	}
 }
 
 // maxListLen bounds decoded lists so corrupt input cannot make us allocate much.

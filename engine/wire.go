@@ -109,82 +109,82 @@ func (o Op) carriesGroup() bool { return o >= OpCreateGroup && o <= OpGetGroupMe
 
 // frameEncoder encodes frames into a reused buffer.
 type frameEncoder struct {
-	buf bytes.Buffer
-	enc *msgpack.Encoder
+	buf []byte
 }
 
+// encode returns the wire bytes of f in the encoder's buffer, valid until the
+// next call.
 func (fe *frameEncoder) encode(f *Frame) []byte {
-	if fe.enc == nil {
-		fe.enc = msgpack.NewEncoder(&fe.buf)
-	}
-	fe.buf.Reset()
-	e := fe.enc
-	_ = e.EncodeArrayLen(3)
-	_ = e.EncodeUint(uint64(f.Type))
-	_ = e.EncodeUint(f.Epoch)
+	fe.buf = appendFrame(fe.buf[:0], f)
+	return fe.buf
+}
+
+func appendFrame(b []byte, f *Frame) []byte {
+	b = append(b, 0x93)
+	b = appendUint(b, uint64(f.Type))
+	b = appendUint(b, f.Epoch)
 	switch f.Type {
 	case FrameLogin:
-		_ = e.EncodeArrayLen(3)
-		_ = e.EncodeString(f.User)
-		_ = e.EncodeString(f.Device)
-		_ = e.EncodeUint(f.Cursor)
+		b = append(b, 0x93)
+		b = appendString(b, f.User)
+		b = appendString(b, f.Device)
+		b = appendUint(b, f.Cursor)
 	case FrameLoginOK, FrameLogout:
-		_ = e.EncodeArrayLen(0)
+		b = append(b, 0x90)
 	case FrameRequest, FrameForward:
-		_ = e.EncodeArrayLen(9)
-		_ = e.EncodeUint(f.ReqID)
-		_ = e.EncodeUint(uint64(f.Op))
-		_ = e.EncodeString(f.User)
-		_ = e.EncodeString(f.Device)
-		_ = e.EncodeInt(int64(f.Origin))
+		b = append(b, 0x99)
+		b = appendUint(b, f.ReqID)
+		b = appendUint(b, uint64(f.Op))
+		b = appendString(b, f.User)
+		b = appendString(b, f.Device)
+		b = appendInt(b, int64(f.Origin))
 		if f.Op.carriesInfo() {
-			_ = encodeSignaling(e, &f.Info)
+			b = appendSignaling(b, &f.Info)
 		} else {
-			_ = e.EncodeNil()
+			b = append(b, 0xc0)
 		}
-		_ = e.EncodeString(f.GroupID)
-		encodeStrings(e, f.Members)
+		b = appendString(b, f.GroupID)
+		b = appendStrings(b, f.Members)
 		if f.HasPush {
-			_ = e.EncodeArrayLen(2)
-			_ = e.EncodeString(f.Push.Title)
-			_ = e.EncodeString(f.Push.Desc)
+			b = append(b, 0x92)
+			b = appendString(b, f.Push.Title)
+			b = appendString(b, f.Push.Desc)
 		} else {
-			_ = e.EncodeNil()
+			b = append(b, 0xc0)
 		}
 	case FrameResponse, FrameReply:
-		_ = e.EncodeArrayLen(8)
-		_ = e.EncodeUint(f.ReqID)
-		_ = e.EncodeInt(int64(f.Code))
-		_ = e.EncodeString(f.Text)
-		encodeStrings(e, f.Members)
-		_ = e.EncodeInt(int64(f.Origin))
-		_ = e.EncodeUint(uint64(f.Op))
-		_ = e.EncodeString(f.User)
-		_ = e.EncodeString(f.Device)
+		b = append(b, 0x98)
+		b = appendUint(b, f.ReqID)
+		b = appendInt(b, int64(f.Code))
+		b = appendString(b, f.Text)
+		b = appendStrings(b, f.Members)
+		b = appendInt(b, int64(f.Origin))
+		b = appendUint(b, uint64(f.Op))
+		b = appendString(b, f.User)
+		b = appendString(b, f.Device)
 	case FramePush:
-		_ = e.EncodeArrayLen(2)
-		_ = e.EncodeUint(f.Seq)
-		encodeMessage(e, &f.Msg)
+		b = append(b, 0x92)
+		b = appendUint(b, f.Seq)
+		b = appendMessage(b, &f.Msg)
 	case FrameAck:
-		_ = e.EncodeArrayLen(1)
-		_ = e.EncodeUint(f.Seq)
+		b = append(b, 0x91)
+		b = appendUint(b, f.Seq)
 	case FrameDeliver:
-		_ = e.EncodeArrayLen(5)
-		encodeStrings(e, f.Members)
-		encodeMessage(e, &f.Msg)
-		_ = e.EncodeBool(f.Msg.Ended)
-		_ = e.EncodeBool(f.HasPush)
-		_ = e.EncodeArrayLen(2)
-		_ = e.EncodeString(f.Push.Title)
-		_ = e.EncodeString(f.Push.Desc)
+		b = append(b, 0x95)
+		b = appendStrings(b, f.Members)
+		b = appendMessage(b, &f.Msg)
+		b = appendBool(b, f.Msg.Ended)
+		b = appendBool(b, f.HasPush)
+		b = append(b, 0x92)
+		b = appendString(b, f.Push.Title)
+		b = appendString(b, f.Push.Desc)
 	}
-	return fe.buf.Bytes()
+	return b
 }
 
 // EncodeFrame returns the wire bytes of f (a fresh slice).
 func EncodeFrame(f *Frame) []byte {
-	var fe frameEncoder
-	return bytes.Clone(fe.encode(f))
+	return appendFrame(nil, f)
 }
 
 // frameBodyLen is the number of body fields of each frame type.
@@ -195,6 +195,12 @@ var frameBodyLen = [...]int{FrameLogin: 3, FrameLoginOK: 0, FrameLogout: 0, Fram
 type frameDecoder struct {
 	rd  bytes.Reader
 	dec *msgpack.Decoder
+	in  *interner // names decoded before are not allocated again
+	// scratchCustom: Msg.Custom may point into the decoder's buffer, valid until
+	// the next decode (the node does not keep the message).
+	scratchCustom bool
+	custom        []byte
+	r             mpReader
 }
 
 // DecodeFrame parses wire bytes. Malformed input gives an error naming what is
@@ -207,6 +213,10 @@ func DecodeFrame(b []byte) (Frame, error) {
 }
 
 func (fd *frameDecoder) decode(b []byte, f *Frame) error {
+	*f = Frame{}
+	if fd.fast(b, f) {
+		return nil
+	}
 	fd.rd.Reset(b)
 	if fd.dec == nil {
 		fd.dec = msgpack.NewDecoder(&fd.rd)

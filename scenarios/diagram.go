@@ -44,7 +44,7 @@ func diagramSteps(r *Result, maxSteps int) ([]string, []diagramStep) {
 			}
 			add(e.Peer)
 			add(e.Node)
-			steps = append(steps, diagramStep{from: e.Peer, to: e.Node, text: trace.FormatTime(e.At) + " " + short(text)})
+			steps = append(steps, diagramStep{from: e.Peer, to: e.Node, text: strings.TrimSpace(trace.FormatTime(e.At)) + " " + shortN(text, 60)})
 		case trace.Callback, trace.Result, trace.Fault, trace.Violation:
 			node := e.Node
 			if node == "world" || node == "" {
@@ -60,9 +60,11 @@ func diagramSteps(r *Result, maxSteps int) ([]string, []diagramStep) {
 	return parts, steps
 }
 
-func short(s string) string {
-	if len(s) > 90 {
-		return s[:87] + "..."
+func short(s string) string { return shortN(s, 90) }
+
+func shortN(s string, n int) string {
+	if len(s) > n {
+		return s[:n-3] + "..."
 	}
 	return s
 }
@@ -100,7 +102,7 @@ func (r *Result) WriteSVG(w io.Writer) error {
 	for i, p := range parts {
 		x[p] = left + colW/2 + i*colW
 	}
-	width := left*2 + colW*max(len(parts), 1)
+	width := left*2 + colW*(max(len(parts), 1)+2) // room on the right for the last column's notes
 	height := top + rowH*(len(steps)+2)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="monospace" font-size="11">`+"\n", width, height)
