@@ -745,3 +745,19 @@ func (s *Server) Online(user string) bool {
 	u := s.users[user]
 	return u != nil && len(u.sessions) > 0
 }
+
+// Timeline returns the messages stored for a user placed on this shard, in
+// sequence order (each with its Seq), for inspection: what a device logging in
+// could sync, and what GetSignalingInfo parses.
+func (s *Server) Timeline(user string) []Message {
+	u := s.users[user]
+	if u == nil {
+		return nil
+	}
+	l := make([]Message, len(u.timeline))
+	for i, e := range u.timeline {
+		l[i] = e.m.msg
+		l[i].Seq = e.seq
+	}
+	return l
+}

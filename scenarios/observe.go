@@ -65,6 +65,30 @@ func (r *runner) show(c *Cmd) {
 		if len(*out) == 0 {
 			*out = append(*out, "no live invitations")
 		}
+	case "signaling":
+		if filter == "" {
+			r.fail(c, "show signaling USER: whose stored messages?")
+			return
+		}
+		d := w.Device(filter)
+		if d == nil {
+			r.fail(c, "show signaling: unknown user %s", filter)
+			return
+		}
+		msgs := w.Shard(d.Home).Timeline(d.User)
+		for i := range msgs {
+			m := &msgs[i]
+			line := fmt.Sprintf("seq=%d ", m.Seq)
+			if info := engine.GetSignalingInfo(m); info != nil {
+				line += "GetSignalingInfo: " + r.subst(info.Describe())
+			} else {
+				line += "GetSignalingInfo: nil (not signaling: " + r.subst(m.Describe()) + ")"
+			}
+			*out = append(*out, line)
+		}
+		if len(msgs) == 0 {
+			*out = append(*out, "no stored messages for "+d.User)
+		}
 	case "server":
 		for k := 0; k < w.NumShards(); k++ {
 			st := w.Shard(k).Stats()

@@ -278,7 +278,7 @@ var commands = []*cmdSpec{
 
 	// observing and checking
 	{name: "show", pos: []posSpec{
-		{name: "WHAT", kind: pWord, words: []string{"callbacks", "counts", "invitations", "pushes", "results", "server", "trace"}},
+		{name: "WHAT", kind: pWord, words: []string{"callbacks", "counts", "invitations", "pushes", "results", "server", "signaling", "trace"}},
 		{name: "FILTER", kind: pAny}}, min: 1, keys: []keySpec{k("filter", vStr)}},
 	{name: "check"},
 	{name: "expect", pos: []posSpec{{name: "WHAT", kind: pAny}}, rest: true, anyKeys: true, check: checkExpect,
