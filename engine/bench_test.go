@@ -73,7 +73,7 @@ func BenchmarkLifecycle(b *testing.B) {
 				p.take(2)
 				p.run()
 			}
-			if alice.Outstanding() != 0 || len(p.s.invIndex) != 0 {
+			if alice.Outstanding() != 0 || p.s.invIndex.Len() != 0 {
 				b.Fatal("lifecycle did not complete")
 			}
 		})
@@ -109,8 +109,8 @@ func BenchmarkLiveInvitationMemory(b *testing.B) {
 				}
 				runtime.GC()
 				runtime.ReadMemStats(&after)
-				if len(s.invIndex) != n {
-					b.Fatalf("%d live", len(s.invIndex))
+				if s.invIndex.Len() != n {
+					b.Fatalf("%d live", s.invIndex.Len())
 				}
 				// Each invitee is a new user here; a user's record is not the
 				// invitation's, so take it out.

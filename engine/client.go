@@ -29,11 +29,13 @@ type ClientConfig struct {
 type Client struct {
 	cfg ClientConfig
 	out Output
-	enc frameEncoder
-	dec frameDecoder
-	in  Frame
-	sig sigCodec
-	si  SignalingInfo
+
+	pushTitle string // the default offline push title of an invite
+	enc       frameEncoder
+	dec       frameDecoder
+	in        Frame
+	sig       sigCodec
+	si        SignalingInfo
 
 	loggedIn  bool // login completed and no logout since
 	loginCall Call // the login call awaiting its answer, if any
@@ -76,6 +78,7 @@ type pendingReq struct {
 type localInv struct {
 	info   SignalingInfo // the invitation as invited; InviteeList is the full list
 	states []InviteeState
+	one    [1]InviteeState // states of a one-invitee invitation, without allocating
 	ref    uint64
 	epoch  uint64 // server mode, online-only: the session it arrived on
 	mine   bool   // created here by Invite or AddInvitedSignaling, before any push
@@ -310,7 +313,10 @@ func (c *Client) invite(now int64, op Op, groupID string, invitees []string, dat
 	if push != nil {
 		f.HasPush, f.Push = true, *push
 	} else if op == OpInvite {
-		f.HasPush, f.Push = true, OfflinePushInfo{Title: "call from " + c.cfg.User}
+		if c.pushTitle == "" {
+			c.pushTitle = "call from " + c.cfg.User
+		}
+		f.HasPush, f.Push = true, OfflinePushInfo{Title: c.pushTitle}
 	}
 	return id, c.request(now, call, op, id, f)
 }
@@ -726,7 +732,12 @@ func fmtDur(ns int64) string {
 }
 
 func (c *Client) add(info SignalingInfo, mine bool) *localInv {
-	inv := &localInv{info: info, states: make([]InviteeState, len(info.InviteeList)), mine: mine}
+	inv := &localInv{info: info, mine: mine}
+	if len(info.InviteeList) == 1 {
+		inv.states = inv.one[:]
+	} else {
+		inv.states = make([]InviteeState, len(info.InviteeList))
+	}
 	c.invs[info.InviteID] = inv
 	return inv
 }
@@ -734,11 +745,20 @@ func (c *Client) add(info SignalingInfo, mine bool) *localInv {
 // mark moves the named invitees that are still pending to st and returns them.
 func (c *Client) mark(inv *localInv, who []string, st InviteeState) []string {
 	var changed []string
-	for _, u := range who {
-		if i := slices.Index(inv.info.InviteeList, u); i >= 0 && inv.states[i] == Pending {
-			inv.states[i] = st
-			changed = append(changed, u)
+	all := true // every one of who[:i] changed: changed is who[:i], not built yet
+	for i, u := range who {
+		if j := slices.Index(inv.info.InviteeList, u); j >= 0 && inv.states[j] == Pending {
+			inv.states[j] = st
+			if !all {
+				changed = append(changed, u)
+			}
+		} else if all {
+			all = false
+			changed = append(changed, who[:i]...)
 		}
+	}
+	if all && len(who) > 0 {
+		return who[:len(who):len(who)]
 	}
 	return changed
 }

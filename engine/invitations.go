@@ -6,7 +6,7 @@ import "slices"
 // the shard that owns the request (see ownerOf).
 
 func (s *Server) record(id string) *invRecord {
-	if slot, ok := s.invIndex[id]; ok {
+	if slot, ok := s.invIndex.get(id); ok {
 		return s.inv(slot)
 	}
 	return nil
@@ -27,15 +27,14 @@ func (s *Server) newRecord(id string) (*invRecord, int32) {
 	r := s.inv(slot)
 	gen := r.gen + 1
 	*r = invRecord{id: id, gen: gen, live: true}
-	s.invIndex[id] = slot
+	s.invIndex.put(id, slot)
 	return r, slot
 }
 
 // endRecord forgets an ended invitation: a late call about it is answered 8010
 // because it is unknown, which needs no memory.
 func (s *Server) endRecord(r *invRecord) {
-	slot := s.invIndex[r.id]
-	delete(s.invIndex, r.id)
+	slot, _ := s.invIndex.del(r.id)
 	gen := r.gen
 	*r = invRecord{gen: gen}
 	s.freeInv = append(s.freeInv, slot)
@@ -70,10 +69,11 @@ func (s *Server) recipients(r *invRecord) []string {
 	return []string{r.inviter, r.one[0].user}
 }
 
-// newMessage builds the IM message that carries info, sent by user/device.
+// newMessage builds the IM message that carries info, sent by user/device. Its
+// Custom is the codec's buffer: fan it out before building another.
 func (s *Server) newMessage(now int64, sender, device string, info *SignalingInfo) Message {
 	m := Message{Conv: ConvC2C, Sender: sender, SenderDevice: device, GroupID: info.GroupID, Time: now,
-		OnlineOnly: info.OnlineUserOnly, Elem: ElemCustom, Custom: s.sig.encode(info)}
+		OnlineOnly: info.OnlineUserOnly, Elem: ElemCustom, Custom: s.sig.encodeScratch(info)}
 	if info.GroupID != "" {
 		m.Conv = ConvGroup
 	} else if sender == info.Inviter && len(info.InviteeList) > 0 {
@@ -145,7 +145,8 @@ func (s *Server) invOp(now int64, f *Frame) result {
 		r.pending--
 		s.transition(r.id, f.User, stateOf(a))
 		info = r.info(a)
-		info.InviteeList = []string{f.User}
+		s.one[0] = f.User
+		info.InviteeList = s.one[:] // encoded, never kept
 		ended = r.pending == 0
 	case OpModify:
 		if f.User != r.inviter {
@@ -311,10 +312,8 @@ func (s *Server) relay(now int64, f *Frame) result {
 
 // Invitations lists the live invitations this shard owns (server mode), by ID.
 func (s *Server) Invitations() []InvitationView {
-	ids := make([]string, 0, len(s.invIndex))
-	for id := range s.invIndex {
-		ids = append(ids, id)
-	}
+	ids := make([]string, 0, s.invIndex.Len())
+	s.invIndex.each(func(slot int32) { ids = append(ids, s.inv(slot).id) })
 	slices.Sort(ids)
 	views := make([]InvitationView, len(ids))
 	for i, id := range ids {

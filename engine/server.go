@@ -63,13 +63,16 @@ type Server struct {
 	freeSess   []int32
 	sessByAddr map[Addr]int32
 
-	invIndex map[string]int32 // server mode: live invitations owned here
-	invs     [][]invRecord    // chunks of invChunk records
-	ninv     int32            // records in use or free
+	invIndex idTable       // server mode: live invitations owned here, by ID
+	invs     [][]invRecord // chunks of invChunk records
+	ninv     int32         // records in use or free
 	freeInv  []int32
 
-	groups map[string]*group
-	tracks map[string]*invTrack // server mode: liveness of invitations in local timelines
+	groups     map[string]*group
+	tracks     chunked[invTrack] // server mode: liveness of invitations in local timelines
+	trackIndex idTable           // tracks by invite ID
+	tail       []byte            // scratch: a message's encoding after its Seq
+	one        [1]string         // scratch: a one-name list
 
 	names interner // decoded names, and the invite IDs known here
 	slab  slab     // encoded frames
@@ -86,11 +89,11 @@ func NewServer(cfg ServerConfig) *Server {
 		cfg:        cfg,
 		users:      map[string]*userState{},
 		sessByAddr: map[Addr]int32{},
-		invIndex:   map[string]int32{},
 		groups:     map[string]*group{},
-		tracks:     map[string]*invTrack{},
 		slab:       slab{chunk: 32 << 10},
 	}
+	s.invIndex.key = func(slot int32) string { return s.inv(slot).id }
+	s.trackIndex.key = func(slot int32) string { return s.tracks.at(slot).id }
 	s.names.ids = s.knownID
 	s.dec.in = &s.names
 	s.sig.in = &s.names
@@ -99,11 +102,11 @@ func NewServer(cfg ServerConfig) *Server {
 
 // knownID finds an invite ID this shard holds, so decoding it does not allocate.
 func (s *Server) knownID(b []byte) (string, bool) {
-	if slot, ok := s.invIndex[string(b)]; ok {
+	if slot, ok := s.invIndex.getBytes(b); ok {
 		return s.inv(slot).id, true
 	}
-	if tr := s.tracks[string(b)]; tr != nil {
-		return tr.id, true
+	if slot, ok := s.trackIndex.getBytes(b); ok {
+		return s.tracks.at(slot).id, true
 	}
 	return "", false
 }
@@ -123,6 +126,7 @@ type userState struct {
 	timeline []entry
 	nextSeq  uint64
 	dedup    []dedupEntry // grows to dedupSize, then a ring
+	dedupIDs []uint64     // dedup[i].reqID, for a scan that touches little memory
 	dedupPos int
 }
 
@@ -145,19 +149,54 @@ type entry struct {
 	m   *storedMsg
 }
 
+// storedMsg is a message stored once per shard for all its recipients, in wire
+// form: enc is the encoding of its fields after Seq (which is per recipient), so
+// a push is the frame header, the two sequence numbers and enc.
 type storedMsg struct {
-	msg      Message
-	inv      *invTrack // server mode, signaling messages: the invitation's liveness here
-	invite   bool      // the invitation's invite message
+	enc      string
 	storedAt int64
+	track    int32 // server mode, signaling messages: the invitation's track + 1; 0 if none
+	invite   bool  // the invitation's invite message
 }
 
+// sentBy tells whether the message was sent by user's device.
+func (sm *storedMsg) sentBy(user, device string) bool {
+	r := mpReader{b: bytesOf(sm.enc), ok: true}
+	r.uint() // conv
+	sender := r.str()
+	senderDevice := r.str()
+	return r.ok && string(sender) == user && string(senderDevice) == device
+}
+
+// message decodes the stored message, with its Seq.
+func (sm *storedMsg) message(seq uint64) Message {
+	b := appendUint([]byte{0x90 | messageFields}, seq)
+	b = append(b, sm.enc...)
+	fd := frameDecoder{r: mpReader{b: b, ok: true}}
+	var m Message
+	fd.message(&m)
+	if len(m.TipMembers) == 0 {
+		m.TipMembers = nil
+	}
+	return m
+}
+
+// invTrack is the liveness, on this shard, of an invitation with stored messages
+// here; it lives as long as its messages (refs counts their timeline entries).
 type invTrack struct {
 	id       string
-	ended    bool
 	endedAt  int64
-	refs     int32
 	skipMark uint64
+	refs     int32
+	ended    bool
+}
+
+// track returns the track of a stored message, or nil.
+func (s *Server) track(sm *storedMsg) *invTrack {
+	if sm.track == 0 {
+		return nil
+	}
+	return s.tracks.at(sm.track - 1)
 }
 
 type session struct {
@@ -361,8 +400,7 @@ func (s *Server) sync(now int64, slot int32, cursor uint64) {
 			continue
 		}
 		// The device knows its own invitations without having seen their invite.
-		own := e.m.msg.Sender == u.name && e.m.msg.SenderDevice == device
-		if tr := e.m.inv; tr != nil && !own {
+		if tr := s.track(e.m); tr != nil && !e.m.sentBy(u.name, device) {
 			if tr.skipMark == s.syncMark {
 				continue
 			}
@@ -371,7 +409,7 @@ func (s *Server) sync(now int64, slot int32, cursor uint64) {
 				continue
 			}
 		}
-		s.pushTo(now, slot, &e.m.msg, e.seq)
+		s.pushTo(now, slot, bytesOf(e.m.enc), e.seq)
 	}
 }
 
@@ -409,13 +447,23 @@ func (s *Server) dropSession(slot int32) {
 	s.freeSess = append(s.freeSess, slot)
 }
 
-func (s *Server) pushTo(now int64, slot int32, m *Message, seq uint64) {
+// pushTo pushes a message to a session: tail is the message's encoding after its
+// Seq (appendMessageTail), seq its place in the user's timeline (0 if online-only).
+// The bytes are those of appendFrame for the FramePush.
+func (s *Server) pushTo(now int64, slot int32, tail []byte, seq uint64) {
 	ss := &s.sessions[slot]
-	f := Frame{Type: FramePush, Epoch: ss.epoch, Seq: ss.nextSeq, Msg: *m}
-	f.Msg.Seq = seq
-	f.Msg.Ended = false
+	b := append(s.enc.buf[:0], 0x93, byte(FramePush))
+	b = appendUint(b, ss.epoch)
+	b = append(b, 0x92)
+	b = appendUint(b, ss.nextSeq)
+	b = append(b, 0x90|messageFields)
+	b = appendUint(b, seq)
+	b = append(b, tail...)
+	s.enc.buf = b
 	ss.nextSeq++
-	ss.unacked = append(ss.unacked, s.send(ss.addr, &f))
+	b = s.slab.copy(b)
+	s.out.Msgs = append(s.out.Msgs, Envelope{To: ss.addr, Bytes: b})
+	ss.unacked = append(ss.unacked, b)
 	if !ss.rtoArmed {
 		ss.rtoArmed = true
 		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerRetransmit, Ref: uint64(slot) | uint64(ss.gen)<<32, At: now + s.cfg.RTO})
@@ -433,7 +481,11 @@ func (s *Server) ack(from Addr, f *Frame) {
 	}
 	n := f.Seq - ss.acked
 	clear(ss.unacked[:n])
-	ss.unacked = ss.unacked[n:]
+	if n == uint64(len(ss.unacked)) {
+		ss.unacked = ss.unacked[:0] // keep the array: the next push does not allocate
+	} else {
+		ss.unacked = ss.unacked[n:]
+	}
 	ss.acked = f.Seq
 }
 
@@ -487,10 +539,12 @@ func (s *Server) finish(u *userState, d *dedupEntry, r result) {
 }
 
 func (u *userState) findDedup(device string, reqID uint64) *dedupEntry {
-	for i := range u.dedup {
-		d := &u.dedup[i]
-		if d.reqID == reqID && d.device == device && reqID != 0 {
-			return d
+	if reqID == 0 {
+		return nil
+	}
+	for i, id := range u.dedupIDs {
+		if id == reqID && u.dedup[i].device == device {
+			return &u.dedup[i]
 		}
 	}
 	return nil
@@ -500,9 +554,11 @@ func (u *userState) addDedup(device string, reqID uint64, op Op) *dedupEntry {
 	e := dedupEntry{device: device, reqID: reqID, op: op}
 	if len(u.dedup) < dedupSize {
 		u.dedup = append(u.dedup, e)
+		u.dedupIDs = append(u.dedupIDs, reqID)
 		return &u.dedup[len(u.dedup)-1]
 	}
 	d := &u.dedup[u.dedupPos]
+	u.dedupIDs[u.dedupPos] = reqID
 	u.dedupPos = (u.dedupPos + 1) % dedupSize
 	*d = e
 	return d
@@ -587,17 +643,21 @@ func (s *Server) fanout(now int64, recipients []string, m *Message, ended bool, 
 // device gets its own message too: its view of the invitation follows the server's
 // order; in client mode, as in the legacy SDK, it does not.
 func (s *Server) deliverLocal(now int64, users []string, m *Message, ended bool, push *OfflinePushInfo, info *SignalingInfo) {
+	s.tail = appendMessageTail(s.tail[:0], m)
+	tail := s.tail
 	var sm *storedMsg
+	var tr *invTrack
 	if !m.OnlineOnly {
-		sm = &storedMsg{msg: *m, storedAt: now}
-		sm.msg.Ended = false
+		sm = &storedMsg{enc: string(tail), storedAt: now}
 		if info != nil {
-			tr := s.tracks[info.InviteID]
-			if tr == nil {
-				tr = &invTrack{id: info.InviteID}
-				s.tracks[info.InviteID] = tr
+			ts, ok := s.trackIndex.get(info.InviteID)
+			if !ok {
+				ts = s.tracks.alloc()
+				*s.tracks.at(ts) = invTrack{id: info.InviteID}
+				s.trackIndex.put(info.InviteID, ts)
 			}
-			sm.inv, sm.invite = tr, info.ActionType == ActionInvite
+			tr = s.tracks.at(ts)
+			sm.track, sm.invite = ts+1, info.ActionType == ActionInvite
 			if ended {
 				tr.ended, tr.endedAt = true, now
 				s.armPrune(now + s.cfg.Retention)
@@ -616,15 +676,15 @@ func (s *Server) deliverLocal(now int64, users []string, m *Message, ended bool,
 			u.nextSeq++
 			seq = u.nextSeq
 			u.timeline = append(u.timeline, entry{seq: seq, m: sm})
-			if sm.inv != nil {
-				sm.inv.refs++
+			if tr != nil {
+				tr.refs++
 			}
 		}
 		for _, slot := range u.sessions {
 			if s.cfg.Mode == ModeClient && name == m.Sender && s.sessions[slot].device == m.SenderDevice {
 				continue
 			}
-			s.pushTo(now, slot, m, seq)
+			s.pushTo(now, slot, tail, seq)
 		}
 		if push != nil && len(u.sessions) == 0 && name != m.Sender {
 			p := OfflinePush{User: name, Info: *push}
@@ -659,7 +719,8 @@ func (s *Server) prune(now int64) {
 		kept := u.timeline[:0]
 		for _, e := range u.timeline {
 			expires := int64(-1) // never, while the invitation is live
-			if tr := e.m.inv; tr != nil {
+			tr := s.track(e.m)
+			if tr != nil {
 				if tr.ended {
 					expires = tr.endedAt + ret
 				}
@@ -667,9 +728,10 @@ func (s *Server) prune(now int64) {
 				expires = e.m.storedAt + ret
 			}
 			if expires >= 0 && expires <= now {
-				if tr := e.m.inv; tr != nil {
+				if tr != nil {
 					if tr.refs--; tr.refs == 0 {
-						delete(s.tracks, tr.id)
+						s.trackIndex.del(tr.id)
+						s.tracks.release(e.m.track - 1)
 					}
 				}
 				continue
@@ -730,7 +792,7 @@ type Stats struct {
 
 // Stats reports the shard's current holdings.
 func (s *Server) Stats() Stats {
-	st := Stats{Users: len(s.users), Sessions: len(s.sessByAddr), Invitations: len(s.invIndex), Tracked: len(s.tracks), Groups: len(s.groups)}
+	st := Stats{Users: len(s.users), Sessions: len(s.sessByAddr), Invitations: s.invIndex.Len(), Tracked: s.trackIndex.Len(), Groups: len(s.groups)}
 	for _, u := range s.userList {
 		st.Stored += len(u.timeline)
 	}
@@ -756,8 +818,7 @@ func (s *Server) Timeline(user string) []Message {
 	}
 	l := make([]Message, len(u.timeline))
 	for i, e := range u.timeline {
-		l[i] = e.m.msg
-		l[i].Seq = e.seq
+		l[i] = e.m.message(e.seq)
 	}
 	return l
 }

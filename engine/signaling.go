@@ -166,6 +166,14 @@ func (c *sigCodec) encode(s *SignalingInfo) []byte {
 	return bytes.Clone(c.buf)
 }
 
+// encodeScratch is encode into the codec's buffer, valid until its next use: for
+// the server, whose messages are encoded again (stored or sent) before it
+// encodes another.
+func (c *sigCodec) encodeScratch(s *SignalingInfo) []byte {
+	c.buf = appendSignaling(c.buf[:0], s)
+	return c.buf
+}
+
 func (c *sigCodec) decode(b []byte, s *SignalingInfo) error {
 	c.r = mpReader{b: b, ok: true}
 	c.r.signaling(s, c.in)
@@ -317,6 +325,12 @@ const messageFields = 13
 func appendMessage(b []byte, m *Message) []byte {
 	b = append(b, 0x90|messageFields)
 	b = appendUint(b, m.Seq)
+	return appendMessageTail(b, m)
+}
+
+// appendMessageTail appends the encoding of a message's fields after Seq: what
+// every recipient's copy shares.
+func appendMessageTail(b []byte, m *Message) []byte {
 	b = appendUint(b, uint64(m.Conv))
 	b = appendString(b, m.Sender)
 	b = appendString(b, m.SenderDevice)

@@ -239,11 +239,11 @@ func (w *World) Crash(a engine.Addr) {
 		for _, e := range s.pause.backlog {
 			switch {
 			case e.kind == evTimer:
-				s.deferred = append(s.deferred, e.timer)
+				s.deferred = append(s.deferred, e.timer())
 			case int(e.from) < len(w.shards):
 				s.inbox = append(s.inbox, e)
 			default:
-				w.drop(e.from, a, e.b, "shard down")
+				w.drop(e.from, a, e.frame(), "shard down")
 			}
 		}
 		s.pause.backlog = nil
@@ -288,7 +288,7 @@ func (w *World) Restart(a engine.Addr) {
 			if t.Kind == engine.TimerPrune {
 				w.housekeeping++
 			}
-			w.q.Push(w.now, event{kind: evTimer, to: a, timer: t})
+			w.q.Push(w.now, timerEv(a, 0, t))
 		}
 		s.deferred = nil
 		// Frames reached the queue in completion order; replay each source's in

@@ -35,7 +35,7 @@ func TestDebugQueue(t *testing.T) {
 	for w.q.Len() > 0 {
 		at, ev, _ := w.q.Pop()
 		if ev.to == d.Addr || ev.from == d.Addr {
-			t.Logf("%d kind=%d to=%d from=%d epoch=%d %s", at, ev.kind, ev.to, ev.from, ev.epoch, engine.DescribeWire(ev.b))
+			t.Logf("%d kind=%d to=%d from=%d epoch=%d %s", at, ev.kind, ev.to, ev.from, ev.epoch, engine.DescribeWire(ev.frame()))
 		}
 	}
 }

@@ -60,8 +60,11 @@ var levelOf = func() (t [64]uint8) {
 // Slot arrays have power-of-two capacities recycled through per-size pools,
 // so the steady state allocates nothing and memory stays proportional to
 // the events held (at most about 4 entries of capacity per stored event).
-// Pushes below last (into the past, or under a PeekAt) stay exact too: they
-// go to a small side heap that pops first (Cancel scans it linearly).
+// PeekAt finds the minimum without advancing last (it caches the minimum of
+// the lowest slot, which the next Pop then uses), so pushes at or after the
+// last popped time, such as those made between RunUntil slices, always go
+// into the radix levels. Pushes below last (into the past) stay exact too:
+// they go to a small side heap that pops first (Cancel scans it linearly).
 type Queue[T any] struct {
 	last      uint64      // every radix key is ≥ last
 	cur       []qentry[T] // entries with key == last, FIFO from head
@@ -76,6 +79,11 @@ type Queue[T any] struct {
 	pool      [64][][]qentry[T] // emptied arrays by log2(capacity)
 	poolMask  uint64            // bit k set iff pool[k] is not empty
 	pooled    int               // total capacity held in pool
+	// peekMin is the minimum key of the lowest slot, found by PeekAt while
+	// cur held no live entry; peekOK says it is still valid (any push or
+	// cancel clears it).
+	peekMin uint64
+	peekOK  bool
 }
 
 func toKey(at int64) uint64  { return uint64(at) ^ (1 << 63) }
@@ -86,6 +94,7 @@ func (q *Queue[T]) Push(at int64, v T) Handle {
 	k := toKey(at)
 	q.seq++
 	e := qentry[T]{key: k, seq: q.seq, v: v}
+	q.peekOK = false
 	switch {
 	case k == q.last:
 		q.cur = append(q.cur, e)
@@ -119,6 +128,7 @@ func (q *Queue[T]) Cancel(h Handle) bool {
 		return false
 	}
 	k := toKey(h.at)
+	q.peekOK = false
 	var s []qentry[T]
 	switch {
 	case k < q.last:
@@ -164,10 +174,45 @@ func (q *Queue[T]) PeekAt() (int64, bool) {
 	if len(q.side) > 0 {
 		return fromKey(q.side[0].key), true
 	}
-	if !q.settle() {
+	if q.live == 0 {
+		if q.dead > 0 {
+			q.reset()
+		}
 		return 0, false
 	}
-	return fromKey(q.last), true
+	for q.head < len(q.cur) {
+		if q.cur[q.head].seq&cancelBit == 0 {
+			return fromKey(q.last), true
+		}
+		q.head++
+		q.dead--
+	}
+	q.cur = q.cur[:0]
+	q.head = 0
+	if q.peekOK {
+		return fromKey(q.peekMin), true
+	}
+	// The lowest slot with a live entry holds the minimum; slots of cancelled
+	// entries only are dropped on the way. last does not move.
+	for {
+		l := uint(bits.TrailingZeros16(q.levelMask))
+		d := uint(bits.TrailingZeros64(q.slotMask[l]))
+		src := q.slots[l][d]
+		found := false
+		var min uint64
+		for j := range src {
+			if src[j].seq&cancelBit == 0 && (!found || src[j].key < min) {
+				min, found = src[j].key, true
+			}
+		}
+		if found {
+			q.peekMin, q.peekOK = min, true
+			return fromKey(min), true
+		}
+		q.takeSlot(l, d)
+		q.dead -= len(src)
+		q.dropSlot(l, d, src)
+	}
 }
 
 // Pop removes and returns the earliest event (lowest seq among equal times).
@@ -214,16 +259,15 @@ func (q *Queue[T]) settle() bool {
 		// lowest level holds the minimum.
 		l := uint(bits.TrailingZeros16(q.levelMask))
 		d := uint(bits.TrailingZeros64(q.slotMask[l]))
-		q.slotMask[l] &^= 1 << d
-		if q.slotMask[l] == 0 {
-			q.levelMask &^= 1 << l
-		}
+		q.takeSlot(l, d)
 		src := q.slots[l][d]
-		found := false
-		var min uint64
-		for j := range src {
-			if src[j].seq&cancelBit == 0 && (!found || src[j].key < min) {
-				min, found = src[j].key, true
+		found, min := q.peekOK, q.peekMin
+		q.peekOK = false
+		if !found {
+			for j := range src {
+				if src[j].seq&cancelBit == 0 && (!found || src[j].key < min) {
+					min, found = src[j].key, true
+				}
 			}
 		}
 		if found {
@@ -242,13 +286,26 @@ func (q *Queue[T]) settle() bool {
 		} else {
 			q.dead -= len(src)
 		}
-		clear(src) // release references held by the moved copies
-		if cap(src) <= keepCap {
-			q.slots[l][d] = src[:0]
-		} else {
-			q.slots[l][d] = nil
-			q.release(src)
-		}
+		q.dropSlot(l, d, src)
+	}
+}
+
+// takeSlot marks slot (l, d) empty in the masks.
+func (q *Queue[T]) takeSlot(l, d uint) {
+	q.slotMask[l] &^= 1 << d
+	if q.slotMask[l] == 0 {
+		q.levelMask &^= 1 << l
+	}
+}
+
+// dropSlot empties slot (l, d), whose entries were moved out or are dead.
+func (q *Queue[T]) dropSlot(l, d uint, src []qentry[T]) {
+	clear(src) // release references held by the moved copies
+	if cap(src) <= keepCap {
+		q.slots[l][d] = src[:0]
+	} else {
+		q.slots[l][d] = nil
+		q.release(src)
 	}
 }
 

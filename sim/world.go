@@ -59,7 +59,8 @@ type World struct {
 	Counts Counts
 }
 
-// Hooks are called as things happen; nil hooks cost nothing.
+// Hooks are called as things happen; nil hooks cost nothing. The pointers they
+// get are valid during the call only.
 type Hooks struct {
 	Callback func(at int64, d *Device, cb *engine.Callback)
 	Result   func(at int64, d *Device, r *engine.Result)
@@ -83,16 +84,34 @@ const (
 )
 
 // event is a value: the queue holds no pointers to per-event heap objects except
-// the frame bytes and, for scripted actions, their function.
+// the frame bytes and, for scripted actions, their function. It is kept small
+// (48 bytes), as the queue copies it a few times: a frame (deliver, serve) is
+// its data pointer and length, a timer its kind, Ref and At, in shared fields.
 type event struct {
 	kind  evKind
+	tkind engine.TimerKind // timer
 	to    engine.Addr
 	from  engine.Addr
 	epoch uint32 // device link epoch (deliver) or incarnation (timer) at scheduling
-	b     []byte
-	timer engine.Timer
+	p     *byte  // frame data
+	x     uint64 // frame length, or timer Ref
+	at    int64  // timer At
 	fn    func()
 }
+
+func frameEv(kind evKind, to, from engine.Addr, epoch uint32, b []byte) event {
+	return event{kind: kind, to: to, from: from, epoch: epoch, p: unsafe.SliceData(b), x: uint64(len(b))}
+}
+
+func timerEv(to engine.Addr, epoch uint32, t engine.Timer) event {
+	return event{kind: evTimer, tkind: t.Kind, to: to, epoch: epoch, x: t.Ref, at: t.At}
+}
+
+// frame returns the bytes of a deliver or serve event.
+func (ev *event) frame() []byte { return unsafe.Slice(ev.p, int(ev.x)) }
+
+// timer returns the timer of a timer event.
+func (ev *event) timer() engine.Timer { return engine.Timer{Kind: ev.tkind, Ref: ev.x, At: ev.at} }
 
 type clock struct {
 	offset int64
@@ -332,7 +351,7 @@ func (w *World) Step() bool {
 	if !ok {
 		return false
 	}
-	if ev.kind == evTimer && ev.timer.Kind == engine.TimerPrune {
+	if ev.kind == evTimer && ev.tkind == engine.TimerPrune {
 		w.housekeeping--
 	}
 	w.now = at
@@ -440,20 +459,20 @@ func (w *World) deliver(ev *event) {
 	if d := w.device(to); d != nil {
 		switch {
 		case d.down:
-			w.drop(from, to, ev.b, "device down")
+			w.drop(from, to, ev.frame(), "device down")
 			return
 		case ev.epoch != d.linkEpoch:
-			w.drop(from, to, ev.b, "connection reset")
+			w.drop(from, to, ev.frame(), "connection reset")
 			return
 		case w.frozen(to, ev):
 			return
 		}
 	} else if d := w.device(from); d != nil && ev.epoch != d.linkEpoch {
-		w.drop(from, to, ev.b, "connection reset")
+		w.drop(from, to, ev.frame(), "connection reset")
 		return
 	}
 	if w.partitioned(from, to) {
-		w.drop(from, to, ev.b, "partition")
+		w.drop(from, to, ev.frame(), "partition")
 		return
 	}
 	if int(to) < len(w.shards) {
@@ -463,7 +482,7 @@ func (w *World) deliver(ev *event) {
 				s.inbox = append(s.inbox, *ev)
 				return
 			}
-			w.drop(from, to, ev.b, "shard down")
+			w.drop(from, to, ev.frame(), "shard down")
 			return
 		}
 		if w.frozen(to, ev) {
@@ -506,19 +525,19 @@ func (w *World) process(ev *event) {
 			w.shards[to].inbox = append(w.shards[to].inbox, e)
 			return
 		}
-		w.drop(from, to, ev.b, "shard down")
+		w.drop(from, to, ev.frame(), "shard down")
 		return
 	}
 	w.Counts.Delivers++
-	w.frameEvent(trace.Deliver, to, from, ev.b)
+	w.frameEvent(trace.Deliver, to, from, ev.frame())
 	if int(to) < len(w.shards) {
 		s := w.shards[to]
-		s.srv.Receive(s.clock.local(w.now), from, ev.b)
+		s.srv.Receive(s.clock.local(w.now), from, ev.frame())
 		w.collect(to)
 		return
 	}
 	d := w.device(to)
-	d.client.Receive(d.clock.local(w.now), from, ev.b)
+	d.client.Receive(d.clock.local(w.now), from, ev.frame())
 	w.collect(to)
 }
 
@@ -526,14 +545,14 @@ func (w *World) fire(ev *event) {
 	if int(ev.to) < len(w.shards) {
 		s := w.shards[ev.to]
 		if s.down {
-			s.deferred = append(s.deferred, ev.timer)
+			s.deferred = append(s.deferred, ev.timer())
 			return
 		}
 		if w.frozen(ev.to, ev) {
 			return
 		}
-		w.timerEvent(ev.to, ev.timer)
-		s.srv.Fire(s.clock.local(w.now), ev.timer)
+		w.timerEvent(ev.to, ev.timer())
+		s.srv.Fire(s.clock.local(w.now), ev.timer())
 		w.collect(ev.to)
 		return
 	}
@@ -544,8 +563,8 @@ func (w *World) fire(ev *event) {
 	if w.frozen(ev.to, ev) {
 		return
 	}
-	w.timerEvent(ev.to, ev.timer)
-	d.client.Fire(d.clock.local(w.now), ev.timer)
+	w.timerEvent(ev.to, ev.timer())
+	d.client.Fire(d.clock.local(w.now), ev.timer())
 	w.collect(ev.to)
 }
 
@@ -615,7 +634,7 @@ func (w *World) collect(a engine.Addr) {
 		if t.Kind == engine.TimerPrune {
 			w.housekeeping++
 		}
-		w.q.Push(at, event{kind: evTimer, to: a, epoch: inc, timer: t})
+		w.q.Push(at, timerEv(a, inc, t))
 	}
 	if d != nil {
 		d.client.Advance()
@@ -640,7 +659,9 @@ func (w *World) runHooks() {
 	}
 	w.inHooks = true
 	for i := 0; i < len(w.hookQ); i++ {
-		h := w.hookQ[i]
+		// A hook may queue more (through the API): appending may move hookQ,
+		// but the element h points to stays as it is.
+		h := &w.hookQ[i]
 		if h.result {
 			w.Hooks.Result(w.now, h.d, &h.r)
 		} else {
@@ -670,7 +691,7 @@ func (w *World) transmit(from, to engine.Addr, b []byte) {
 		at := max(w.now+w.opts.ShardLatency.Sample(w.busRand), w.busLast[k])
 		w.busLast[k] = at
 		w.busSeq[k]++
-		w.q.Push(at, event{kind: evDeliver, to: to, from: from, epoch: w.busSeq[k], b: b})
+		w.q.Push(at, frameEv(evDeliver, to, from, w.busSeq[k], b))
 		return
 	}
 	d, link := w.device(from), (*Link)(nil)
@@ -696,7 +717,7 @@ func (w *World) transmit(from, to engine.Addr, b []byte) {
 		w.frameEvent(trace.Dup, from, to, b)
 	}
 	for i := 0; i < k; i++ {
-		w.q.Push(arrivals[i], event{kind: evDeliver, to: to, from: from, epoch: d.linkEpoch, b: b})
+		w.q.Push(arrivals[i], frameEv(evDeliver, to, from, d.linkEpoch, b))
 	}
 }
 
