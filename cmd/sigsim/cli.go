@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -450,6 +451,12 @@ func exploreCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitUsage
+	}
+	if os.Getenv("GOGC") == "" {
+		// Each seed's world is small and short-lived: with the default GC target the
+		// collector runs constantly and the seeds contend for it (measured: 540
+		// seeds/s on both -j 1 and -j 2 at GOGC=100; 950 and 1,900 at 400).
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 	lo, hi, _ := scenarios.Slice(from, to, i, n)
 	var prog *bench.Progress
