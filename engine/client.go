@@ -94,6 +94,7 @@ func NewClient(cfg ClientConfig) *Client {
 	}
 	c := &Client{cfg: cfg, connected: true, invs: map[string]*localInv{}, byRef: map[uint64]string{}, slab: slab{chunk: 4 << 10}}
 	c.names.ids = c.knownID
+	c.names.max = clientInternMax
 	c.dec.in = &c.names
 	c.dec.scratchCustom = true
 	c.sig.in = &c.names

@@ -287,9 +287,14 @@ func (r *mpReader) bin() []byte {
 	return v
 }
 
-// internMax bounds the strings a node keeps interned: names are bounded by the
-// population, and past the bound strings are simply allocated.
-const internMax = 1 << 16
+// internMax bounds the strings a shard keeps interned: names are bounded by the
+// population, and past the bound strings are simply allocated. A device keeps
+// far fewer (clientInternMax): a million devices each holding the names of
+// every large group they hear from would cost more than the allocations saved.
+const (
+	internMax       = 1 << 16
+	clientInternMax = 64
+)
 
 // interner gives decoded strings without allocating for the ones seen before:
 // user, device and group names, push titles, data. Invite IDs are looked up
@@ -297,6 +302,7 @@ const internMax = 1 << 16
 type interner struct {
 	m   map[string]string
 	ids func(b []byte) (string, bool)
+	max int // 0 means internMax
 }
 
 func (in *interner) str(b []byte) string {
@@ -310,7 +316,7 @@ func (in *interner) str(b []byte) string {
 		return s
 	}
 	s := string(b)
-	if len(in.m) < internMax {
+	if limit := in.max; len(in.m) < limit || (limit == 0 && len(in.m) < internMax) {
 		if in.m == nil {
 			in.m = make(map[string]string)
 		}
@@ -360,7 +366,9 @@ func (r *mpReader) strings(in *interner) []string {
 // was handed out, so a frame stays valid as long as anyone holds it.
 type slab struct {
 	buf   []byte
-	chunk int
+	chunk int // the largest chunk; chunks start small and double up to it, so a
+	// node that sends little holds little (a million idle devices)
+	next int
 }
 
 func (s *slab) copy(b []byte) []byte {
@@ -368,7 +376,8 @@ func (s *slab) copy(b []byte) []byte {
 		if len(b) > s.chunk/4 {
 			return append([]byte(nil), b...)
 		}
-		s.buf = make([]byte, 0, s.chunk)
+		s.next = min(max(2*s.next, 512, len(b)), s.chunk)
+		s.buf = make([]byte, 0, s.next)
 	}
 	n := len(s.buf)
 	s.buf = append(s.buf, b...)

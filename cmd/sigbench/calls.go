@@ -41,7 +41,7 @@ func (*callsWorkload) defaults(c *common) {}
 
 func (cw *callsWorkload) register(fs *pflag.FlagSet) {
 	fs.IntVar(&cw.users, "users", 10_000, "number of users (one device each), up to 1,000,000 and beyond")
-	fs.Float64Var(&cw.arrivals, "rate", 100, "call arrival rate, calls per second of virtual time (Poisson)")
+	fs.Float64Var(&cw.arrivals, "rate", 50, "call arrival rate, calls per second of virtual time (Poisson)")
 	fs.Float64Var(&cw.pAccept, "accept", 0.6, "probability the callee accepts")
 	fs.Float64Var(&cw.pReject, "reject", 0.1, "probability the callee rejects")
 	fs.Float64Var(&cw.pBusy, "busy", 0.05, "probability the callee is busy elsewhere and rejects at once with data \"busy\"")
@@ -49,7 +49,7 @@ func (cw *callsWorkload) register(fs *pflag.FlagSet) {
 	fs.Float64Var(&cw.pCancel, "cancel", 0.1, "probability the caller cancels before an answer")
 	fs.StringVar(&cw.ringTime, "ring-time", "lognormal(3s,0.6)", "how long the callee lets it ring before accepting or rejecting")
 	fs.StringVar(&cw.cancelAt, "cancel-after", "uniform(2s,15s)", "when the caller cancels, after the invite")
-	fs.StringVar(&cw.talkTime, "talk-time", "exp(60s)", "talk time after an accept; both users are busy meanwhile (0 = none)")
+	fs.StringVar(&cw.talkTime, "talk-time", "exp(20s)", "talk time after an accept; both users are busy meanwhile (0 = none)")
 	fs.IntVar(&cw.timeout, "timeout", 30, "invitation timeout in seconds (> 0)")
 }
 

@@ -96,8 +96,8 @@ func (cw *classroomWorkload) describe() []bench.Option {
 }
 
 func (cw *classroomWorkload) invitations(c *common) float64 {
-	// The checkers track every (invitation, member) pair.
-	return float64(2*cw.groups*cw.rounds) * float64(cw.members) / 10
+	// The checkers keep state per (invitation, member): count those.
+	return float64(2*cw.groups*cw.rounds) * float64(cw.members)
 }
 
 func (cw *classroomWorkload) horizon(c *common) int64 {
@@ -131,8 +131,9 @@ type classroomRun struct {
 
 	hRing, hSpeakRing, hAccept, hSkew *bench.Hist
 	rounds, raised, speakers, raiseTO int64
-	speakAccepted, missed, errs       int64
+	speakAccepted, missed             int64
 	cbKinds                           [16]int64
+	errs                              map[errKey]int64
 }
 
 func (cw *classroomWorkload) simulate(e *env) error {
@@ -141,7 +142,8 @@ func (cw *classroomWorkload) simulate(e *env) error {
 	if err != nil {
 		return err
 	}
-	cr := &classroomRun{cw: cw, e: e, w: w, r: sim.NewRand(c.seed, "workload/classroom"), nshards: w.NumShards()}
+	cr := &classroomRun{cw: cw, e: e, w: w, r: sim.NewRand(c.seed, "workload/classroom"), nshards: w.NumShards(),
+		errs: map[errKey]int64{}}
 	m := cw.members
 	cr.users = make([]string, 0, cw.groups*m)
 	cr.devs = make([]*sim.Device, 0, cw.groups*m)
@@ -215,7 +217,6 @@ func (cr *classroomRun) startRound(g int32) {
 	id, _ := w.InviteInGroup(cr.devs[base], cl.id, cr.users[base+1:base+m], "raise-hand", false, cr.cw.timeout)
 	cl.raiseID = id
 	if id == "" {
-		cr.errs++
 		return
 	}
 	cr.rounds++
@@ -244,7 +245,6 @@ func (cr *classroomRun) pick(g, round int32) {
 	id, _ := cr.w.InviteInGroup(cr.devs[base], cl.id, cr.users[base+int(cl.first):base+int(cl.first)+1], "speak", false, cr.cw.timeout)
 	cl.speakID = id
 	if id == "" {
-		cr.errs++
 		return
 	}
 	cr.speakers++
@@ -344,8 +344,8 @@ func (cr *classroomRun) onCallback(at int64, dv *sim.Device, cb *engine.Callback
 }
 
 func (cr *classroomRun) onResult(at int64, dv *sim.Device, r *engine.Result) {
-	if r.Code != engine.OK && r.Op != engine.OpLogin {
-		cr.errs++
+	if r.Code != engine.OK {
+		cr.errs[errKey{r.Op, r.Code}]++
 	}
 }
 
@@ -356,7 +356,9 @@ func (cr *classroomRun) close() {
 	e.count("outcome.no_hand_timeout", cr.raiseTO)
 	e.count("outcome.invited_to_speak", cr.speakers)
 	e.count("outcome.spoke", cr.speakAccepted)
-	e.count("errors", cr.errs)
+	for k, n := range cr.errs {
+		e.count("errors."+strconv.Itoa(int(k.code))+"."+k.op.String(), n)
+	}
 	e.count("callbacks.earlier_round", cr.missed)
 	for kd, n := range cr.cbKinds {
 		if n > 0 {

@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -60,6 +62,7 @@ workloads:
 	fmt.Fprint(w, `
 other commands:
   compare OLD.json NEW.json [--threshold EXPR]...   what changed; exit 1 if a threshold fails
+  baselines [DIR]                                   regenerate the baseline reports in DIR (default reports)
   help                                              this text
 
 Run "sigbench COMMAND --help" for the flags of a command.
@@ -83,6 +86,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runCompare(rest, stdout, stderr)
 	case "capacity":
 		return runCapacity(rest, stdout, stderr)
+	case "baselines":
+		return runBaselines(rest, stdout, stderr)
 	}
 	wl := findWorkload(cmd)
 	if wl == nil {
@@ -151,7 +156,15 @@ func runWorkload(wl workload, args []string, stdout, stderr io.Writer) int {
 	hdr := header(wl, c)
 	fmt.Fprintf(stderr, "sigbench %s: %s\n", wl.name(), describeOptions(hdr.Options))
 
+	stop, err := startProfile(c)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
+		return exitUsage
+	}
 	res, err := execute(wl, c, stderr)
+	if perr := stop(); err == nil && perr != nil {
+		err = perr
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
 		return exitUsage
@@ -247,7 +260,8 @@ func describeOptions(l []bench.Option) string {
 
 // outputFlags do not change what a run measures; the command line in the
 // report leaves them out so that it is the same wherever the report goes.
-var outputFlags = map[string]bool{"out": true, "json": true, "threshold": true, "progress": true}
+var outputFlags = map[string]bool{"out": true, "json": true, "threshold": true, "progress": true,
+	"cpuprofile": true, "memprofile": true}
 
 var plainArg = regexp.MustCompile(`^[A-Za-z0-9_./:=,+@%-]*$`)
 
@@ -371,4 +385,45 @@ func appendSummary(dir string, res *result) error {
 
 func mdEscape(s string) string {
 	return strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "<", `\<`, ">", `\>`).Replace(s)
+}
+
+// startProfile starts the CPU profile if asked; stop ends it and writes the
+// heap profile if asked.
+func startProfile(c *common) (stop func() error, err error) {
+	var cpu *os.File
+	if c.cpuProfile != "" {
+		if cpu, err = os.Create(c.cpuProfile); err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(cpu); err != nil {
+			cpu.Close()
+			return nil, err
+		}
+	}
+	return func() error {
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			if err := cpu.Close(); err != nil {
+				return err
+			}
+		}
+		if c.memProfile != "" && !c.memProfileDone {
+			return writeHeapProfile(c.memProfile)
+		}
+		return nil
+	}, nil
+}
+
+// writeHeapProfile writes the live heap, after a GC, to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -73,6 +73,10 @@ type common struct {
 	json         bool
 	thresholds   []string
 	progress     bool
+	cpuProfile   string
+	memProfile   string
+	// memProfileDone: a workload wrote the heap profile at its peak.
+	memProfileDone bool
 
 	// derived by check
 	serviceD  sim.Dist
@@ -118,6 +122,8 @@ func (c *common) register(fs *pflag.FlagSet, wl workload) {
 	fs.BoolVar(&c.json, "json", false, "print the report as JSON on stdout")
 	fs.StringArrayVar(&c.thresholds, "threshold", nil, "pass/fail condition such as 'ring.p99<200ms' or 'anomalies==0'; repeatable; exit 1 if one fails")
 	fs.BoolVar(&c.progress, "progress", c.progress, "progress bar on stderr when it is a terminal")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
+	fs.StringVar(&c.memProfile, "memprofile", "", "write a heap profile, taken at the end of the run, to this file")
 }
 
 // check validates the common flags and derives their values.
@@ -292,8 +298,10 @@ type env struct {
 	prog        *bench.Progress
 	progAt      int64
 	start       int64 // when load starts (end of warm-up)
+	profileAt   int64 // when to write --memprofile (end of the load)
 	queue       *bench.Hist
 	wallNS      int64
+	loadWallNS  int64 // wall time of the slices after the warm-up
 	peakHeap    uint64
 	live        int64
 	peakLive    int64
@@ -344,6 +352,7 @@ func (e *env) newWorld() (*sim.World, error) {
 // begin marks the end of the warm-up and schedules the faults.
 func (e *env) begin(start int64) error {
 	e.start = start
+	e.profileAt = start + int64(e.c.duration)
 	for _, f := range e.c.faultList {
 		if err := f.schedule(e, start); err != nil {
 			return err
@@ -354,7 +363,15 @@ func (e *env) begin(start int64) error {
 
 func (e *env) metric(name string) *bench.Hist { return e.m.Metric(e.pfx + name) }
 
-func (e *env) count(name string, delta int64) { e.m.Count(e.pfx+name, delta) }
+// count adds to a counter; outcome counters keep "outcome." first (the
+// outcome chart draws those), e.g. "outcome.server.accepted".
+func (e *env) count(name string, delta int64) {
+	if rest, ok := strings.CutPrefix(name, "outcome."); ok && e.pfx != "" {
+		e.m.Count("outcome."+e.pfx+rest, delta)
+		return
+	}
+	e.m.Count(e.pfx+name, delta)
+}
 
 // invited notes an invitation sent and alive.
 func (e *env) invited() {
@@ -383,8 +400,19 @@ func (e *env) runTo(t int64, horizon int64) {
 		next := min(e.w.Now()+step, t)
 		t0 := time.Now()
 		e.w.RunUntil(next)
-		e.wallNS += time.Since(t0).Nanoseconds()
+		d := time.Since(t0).Nanoseconds()
+		e.wallNS += d
+		if e.start > 0 && next > e.start {
+			e.loadWallNS += d
+		}
 		e.sampleHeap()
+		if e.c.memProfile != "" && !e.c.memProfileDone && e.profileAt > 0 && e.w.Now() >= e.profileAt {
+			// The heap when the load ends, with the world alive: where the
+			// bytes go (the default, at exit, would find the world gone).
+			if err := writeHeapProfile(e.c.memProfile); err == nil {
+				e.c.memProfileDone = true
+			}
+		}
 		if now := e.w.Now() / int64(time.Millisecond); now > e.progAt {
 			e.prog.Add(now - e.progAt)
 			e.progAt = now
@@ -426,8 +454,13 @@ func (e *env) close() {
 			e.count("violations."+v.Invariant, 1)
 		}
 		if len(vs) > 0 {
-			e.res.notes = append(e.res.notes, fmt.Sprintf("%sfirst invariant violation: %s", e.pfx, vs[0]))
+			e.res.notes = append(e.res.notes, fmt.Sprintf("%s mode: first invariant violation: %s", e.mode, vs[0]))
 		}
+	}
+	if e.loadWallNS > 0 && e.invitations > 0 {
+		e.res.wallNote = append(e.res.wallNote, fmt.Sprintf("%s: %d invitations in %s of wall time after the warm-up (%.0f invitations per wall second; warm-up with logins took %s)",
+			e.mode, e.invitations, time.Duration(e.loadWallNS).Round(time.Millisecond),
+			float64(e.invitations)/(float64(e.loadWallNS)/1e9), time.Duration(e.wallNS-e.loadWallNS).Round(time.Millisecond)))
 	}
 	wi := &e.res.wall
 	wi.WallNS += e.wallNS
@@ -602,5 +635,5 @@ func fmtFloat(v float64) string {
 	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
 		return strconv.FormatInt(int64(v), 10)
 	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
+	return strconv.FormatFloat(v, 'g', 12, 64)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math/bits"
 	"strconv"
 	"time"
 
@@ -41,18 +42,20 @@ var outcomeNames = [nOutcomes]string{"accepted", "rejected", "busy", "cancelled"
 
 // Anomalies found on one call (bits) or at its end.
 const (
-	anomRepeat     uint8 = 1 << iota // a party learned a second outcome (exactly once, no resurrection)
+	anomRepeat     uint8 = 1 << iota // a party was told the same outcome twice (exactly once)
 	anomBeforeRing                   // the invitee learned an outcome of a call that never rang (receive first)
 	anomScope                        // a callback reached the wrong party
 )
 
-var anomalyNames = []string{"cancel_accept", "accept_timeout", "disagree", "repeat", "before_ring", "scope", "stuck", "late_callback"}
+// Kinds of anomaly; one call may show several.
+var anomalyNames = []string{"cancel_accept", "accept_timeout", "disagree", "two_outcomes", "repeat", "before_ring", "scope", "stuck", "late_callback"}
 
 const (
-	anCancelAccept = iota
-	anAcceptTimeout
-	anDisagree
-	anRepeat
+	anCancelAccept  = iota // the caller's cancel and the callee's accept both succeeded
+	anAcceptTimeout        // the callee's accept succeeded, yet a party was told the call timed out
+	anDisagree             // the parties' first outcomes differ (other cases)
+	anTwoOutcomes          // a party was told two different outcomes (no resurrection)
+	anRepeat               // a party was told one outcome twice
 	anBeforeRing
 	anScope
 	anStuck
@@ -66,6 +69,9 @@ const (
 	flagCallerEngaged                   // counted in engaged[caller]
 	flagCalleeEngaged                   // counted in engaged[callee]
 	flagRetiring                        // both parties final: in the retire queue
+	flagCancelOK                        // the caller was told its cancel succeeded
+	flagAcceptOK                        // the callee was told its accept succeeded
+	flagEnded                           // counted as ended (no longer a live invitation)
 )
 
 // callRec is one 1:1 call being tracked: what it was meant to do, when, and
@@ -79,7 +85,8 @@ type callRec struct {
 	plan     uint8
 	anom     uint8
 	flags    uint8
-	view     [2]engine.InviteeState // what the inviter (0) and the invitee (1) learned
+	view     [2]engine.InviteeState // what the inviter (0) and the invitee (1) learned first
+	told     [2]uint8               // every outcome each party was told, a bit per state
 	t0       int64                  // intended send time of the invite
 	delay    int64                  // callee's answer delay after the ring (or before the timeout)
 	talk     int64                  // talk time after an accept
@@ -148,14 +155,18 @@ func newDialer(e *env, devs []*sim.Device, users []string, timeout int) (*dialer
 		}
 	}
 	d.hRing = e.metric("ring")
-	d.hAccept = e.metric("accept")
-	d.hReject = e.metric("reject")
-	d.hCancel = e.metric("cancel")
-	d.hSkew = e.metric("timeout_skew")
-	d.hLate = e.metric("timeout_late")
 	w.Hooks.Callback = d.onCallback
 	w.Hooks.Result = d.onResult
 	return d, nil
+}
+
+// hist returns a metric's histogram, creating it at its first sample (a
+// workload that never rejects has no reject metric).
+func (d *dialer) hist(h **bench.Hist, name string) *bench.Hist {
+	if *h == nil {
+		*h = d.e.metric(name)
+	}
+	return *h
 }
 
 func (d *dialer) user(dv *sim.Device) int32 { return int32(int(dv.Addr) - d.nshards) }
@@ -285,31 +296,31 @@ func (d *dialer) onCallback(at int64, dv *sim.Device, cb *engine.Callback) {
 		d.ring(idx, c, at)
 	case engine.OnInviteeAccepted:
 		if party == 0 && c.answerAt > 0 && c.view[0] == engine.Pending {
-			d.hAccept.RecordAt(at, at-c.answerAt)
+			d.hist(&d.hAccept, "accept").RecordAt(at, at-c.answerAt)
 		}
 		d.learn(idx, party, engine.Accepted, at)
 	case engine.OnInviteeRejected:
 		if party == 0 && c.answerAt > 0 && c.view[0] == engine.Pending {
-			d.hReject.RecordAt(at, at-c.answerAt)
+			d.hist(&d.hReject, "reject").RecordAt(at, at-c.answerAt)
 		}
 		d.learn(idx, party, engine.Rejected, at)
 	case engine.OnInvitationCancelled:
 		if party == 1 && c.cancelAt > 0 && c.view[1] == engine.Pending {
-			d.hCancel.RecordAt(at, at-c.cancelAt)
+			d.hist(&d.hCancel, "cancel").RecordAt(at, at-c.cancelAt)
 		}
 		d.learn(idx, party, engine.Cancelled, at)
 	case engine.OnInvitationTimeout:
 		if c.toAt[party] == 0 {
 			c.toAt[party] = at
 			if party == 0 {
-				d.hLate.RecordAt(at, at-c.t0-int64(d.timeout)*int64(time.Second))
+				d.hist(&d.hLate, "timeout_late").RecordAt(at, at-c.t0-int64(d.timeout)*int64(time.Second))
 			}
 			if c.toAt[0] != 0 && c.toAt[1] != 0 {
 				skew := c.toAt[0] - c.toAt[1]
 				if skew < 0 {
 					skew = -skew
 				}
-				d.hSkew.RecordAt(at, skew)
+				d.hist(&d.hSkew, "timeout_skew").RecordAt(at, skew)
 			}
 		}
 		d.learn(idx, party, engine.TimedOut, at)
@@ -336,8 +347,10 @@ func (d *dialer) onResult(at int64, dv *sim.Device, r *engine.Result) {
 		d.retireNow(idx)
 	case r.Code != engine.OK:
 	case r.Op == engine.OpCancel:
+		c.flags |= flagCancelOK
 		d.learn(idx, 0, engine.Cancelled, at)
 	case r.Op == engine.OpAccept:
+		c.flags |= flagAcceptOK
 		d.learn(idx, 1, engine.Accepted, at)
 	case r.Op == engine.OpReject:
 		d.learn(idx, 1, engine.Rejected, at)
@@ -350,14 +363,19 @@ func (d *dialer) learn(idx int32, party int, st engine.InviteeState, at int64) {
 	if party == 1 && c.rangAt == 0 && st != engine.Accepted && st != engine.Rejected {
 		c.anom |= anomBeforeRing
 	}
-	if c.view[party] != engine.Pending {
+	bit := uint8(1) << st
+	if c.told[party]&bit != 0 {
 		c.anom |= anomRepeat
+	}
+	c.told[party] |= bit
+	if c.view[party] != engine.Pending {
 		return
 	}
 	c.view[party] = st
 	d.disengage(c, party, st == engine.Accepted, at)
 	if c.view[0] != engine.Pending && c.view[1] != engine.Pending && c.flags&flagRetiring == 0 {
-		c.flags |= flagRetiring
+		c.flags |= flagRetiring | flagEnded
+		d.e.ended()
 		d.retire = append(d.retire, retireItem{at: at + d.linger, idx: idx, gen: c.gen})
 	}
 }
@@ -423,10 +441,12 @@ func (d *dialer) release(idx int32) {
 		d.disengage(c, 0, false, 0)
 		d.disengage(c, 1, false, 0)
 	}
+	if c.flags&flagEnded == 0 {
+		d.e.ended()
+	}
 	delete(d.byID, c.id)
 	*c = callRec{gen: c.gen + 1}
 	d.free = append(d.free, idx)
-	d.e.ended()
 }
 
 func (d *dialer) classify(c *callRec, final bool) {
@@ -449,15 +469,17 @@ func (d *dialer) classify(c *callRec, final bool) {
 	d.outcomes[out]++
 	any := false
 	hit := func(k int) { d.anomalies[k]++; any = true }
-	if v0 != engine.Pending && v1 != engine.Pending && v0 != v1 {
-		switch {
-		case pair(v0, v1, engine.Cancelled, engine.Accepted):
-			hit(anCancelAccept)
-		case pair(v0, v1, engine.TimedOut, engine.Accepted):
-			hit(anAcceptTimeout)
-		default:
-			hit(anDisagree)
-		}
+	timedOut := (c.told[0]|c.told[1])&(1<<engine.TimedOut) != 0
+	switch {
+	case c.flags&flagCancelOK != 0 && c.flags&flagAcceptOK != 0:
+		hit(anCancelAccept)
+	case c.flags&flagAcceptOK != 0 && timedOut:
+		hit(anAcceptTimeout)
+	case v0 != engine.Pending && v1 != engine.Pending && v0 != v1:
+		hit(anDisagree)
+	}
+	if bits.OnesCount8(c.told[0]) > 1 || bits.OnesCount8(c.told[1]) > 1 {
+		hit(anTwoOutcomes)
 	}
 	if c.anom&anomRepeat != 0 {
 		hit(anRepeat)
@@ -501,10 +523,8 @@ func (d *dialer) close() {
 	for i, n := range d.outcomes {
 		e.count("outcome."+outcomeNames[i], n)
 	}
-	total := int64(0)
 	for i, n := range d.anomalies {
 		e.count("anomaly."+anomalyNames[i], n)
-		total += n
 	}
 	e.count("anomalies", d.anomCalls+d.anomalies[anLate])
 	e.count("unreached", d.unreached)
@@ -527,7 +547,6 @@ func (d *dialer) close() {
 			e.count("api."+engine.Op(op).String(), n)
 		}
 	}
-	_ = total
 }
 
 // calls returns the number of calls placed.

@@ -143,6 +143,13 @@ func (mw *massTimeoutWorkload) simulate(e *env) error {
 	peakAt := start + win + int64(time.Second)
 	e.runTo(peakAt, horizon)
 	peak := liveHeap()
+	if c.memProfile != "" {
+		// The heap at the peak says where a live invitation's bytes go.
+		if err := writeHeapProfile(c.memProfile); err != nil {
+			return err
+		}
+		c.memProfileDone = true
+	}
 	live := e.live
 	harness := int64(unsafe.Sizeof(callRec{}))*int64(cap(d.calls)) + int64(len(d.byID))*mapEntryBytes
 	e.runTo(horizon, horizon)

@@ -1,0 +1,326 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	"golang.org/x/sync/errgroup"
+
+	"sigsim/bench"
+)
+
+// sigbench runs the program with args and returns its exit status and output.
+func sigbench(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	st := run(args, &out, &errb)
+	return st, out.String(), errb.String()
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string // in stderr
+	}{
+		{nil, "usage: sigbench"},
+		{[]string{"nope"}, `unknown command "nope"`},
+		{[]string{"calls", "--nope"}, "unknown flag: --nope"},
+		{[]string{"calls", "extra"}, `unexpected argument "extra"`},
+		{[]string{"calls", "--rate=0"}, "--rate 0 must be > 0"},
+		{[]string{"calls", "--rate=-5"}, "--rate -5 must be > 0"},
+		{[]string{"calls", "--accept=0.7", "--reject=0.5"}, "probabilities sum to 1.5, more than 1"},
+		{[]string{"calls", "--accept=1.5"}, "--accept 1.5 is not a probability"},
+		{[]string{"calls", "--threshold=ring.p99<<2ms"}, `threshold "ring.p99<<2ms": col 10`},
+		{[]string{"calls", "--latency=bogus(1ms)"}, "--latency: unknown distribution"},
+		{[]string{"calls", "--arbiter=both"}, `"both" is for the race workload`},
+		{[]string{"calls", "--fault=melt:s0@1s+1s"}, `unknown fault kind "melt"`},
+		{[]string{"race", "--cancel-accept=0.8", "--accept-timeout=0.4"}, "probabilities sum to 1.2"},
+		{[]string{"classroom", "--round-interval=5s"}, "--round-interval 5s must exceed"},
+		{[]string{"capacity", "--workload=classroom"}, `--workload "classroom": want one of`},
+		{[]string{"capacity", "--slo=ring.p50<1s"}, "want METRIC.p99<DURATION"},
+		{[]string{"compare", "a.json"}, "want two reports"},
+		{[]string{"compare", "missing-old.json", "missing-new.json"}, "missing-old.json"},
+	} {
+		st, _, stderr := sigbench(tc.args...)
+		if st != exitUsage {
+			t.Errorf("sigbench %s: exit %d, want %d; stderr:\n%s", strings.Join(tc.args, " "), st, exitUsage, stderr)
+		}
+		if !strings.Contains(stderr, tc.want) {
+			t.Errorf("sigbench %s: stderr does not say %q:\n%s", strings.Join(tc.args, " "), tc.want, stderr)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"calls", "--help"}, {"capacity", "-h"}} {
+		st, out, _ := sigbench(args...)
+		if st != exitOK || !strings.Contains(out, "usage: sigbench") {
+			t.Errorf("sigbench %s: exit %d, stdout:\n%s", strings.Join(args, " "), st, out)
+		}
+	}
+	_, out, _ := sigbench("calls", "--help")
+	for _, flag := range []string{"--seed", "--duration", "--shards", "--service-time", "--workers", "--arbiter",
+		"--latency", "--loss", "--out", "--json", "--threshold", "--users", "--rate", "--busy", "--no-answer", "--cancel"} {
+		if !strings.Contains(out, flag) {
+			t.Errorf("calls --help does not list %s", flag)
+		}
+	}
+}
+
+// virtualJSON is a report's JSON without its wall-clock part.
+func virtualJSON(t *testing.T, js []byte) string {
+	t.Helper()
+	r, err := bench.ParseReport(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Wall = nil
+	b, err := r.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+var small = map[string][]string{
+	"calls":        {"calls", "--users=300", "--rate=10", "--duration=20s", "--json"},
+	"classroom":    {"classroom", "--groups=3", "--members=10", "--duration=40s", "--json"},
+	"mass-timeout": {"mass-timeout", "--invitations=500", "--inviters=20", "--invitees=20", "--timeout=5", "--json"},
+	"race":         {"race", "--users=200", "--rate=20", "--duration=15s", "--json"},
+}
+
+// TestDeterministic: the same seed and options give the same virtual
+// metrics, alone or concurrently with other runs, under any GOMAXPROCS.
+func TestDeterministic(t *testing.T) {
+	names := []string{"calls", "classroom", "mass-timeout", "race"}
+	want := map[string]string{}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	for _, n := range names {
+		st, out, stderr := sigbench(small[n]...)
+		if st != exitOK {
+			t.Fatalf("%s: exit %d\n%s", n, st, stderr)
+		}
+		want[n] = virtualJSON(t, []byte(out))
+	}
+	runtime.GOMAXPROCS(4)
+	got := make([]string, 2*len(names))
+	var g errgroup.Group
+	for i := range got {
+		g.Go(func() error {
+			_, out, _ := sigbench(small[names[i%len(names)]]...)
+			got[i] = out
+			return nil
+		})
+	}
+	g.Wait()
+	for i, out := range got {
+		n := names[i%len(names)]
+		if v := virtualJSON(t, []byte(out)); v != want[n] {
+			t.Errorf("%s: virtual metrics differ between runs of the same seed", n)
+		}
+	}
+	// A different seed gives different metrics.
+	st, out, _ := sigbench(append(small["calls"], "--seed=2")...)
+	if st != exitOK || virtualJSON(t, []byte(out)) == want["calls"] {
+		t.Errorf("seed 2: exit %d, or the same metrics as seed 1", st)
+	}
+}
+
+func TestThresholds(t *testing.T) {
+	args := []string{"calls", "--users=300", "--rate=10", "--duration=10s"}
+	st, out, _ := sigbench(append(args, "--threshold=ring.p99<1s", "--threshold=anomalies==0")...)
+	if st != exitOK || !strings.Contains(out, "PASS  ring.p99<1s") {
+		t.Errorf("passing thresholds: exit %d\n%s", st, out)
+	}
+	st, out, _ = sigbench(append(args, "--threshold=ring.p99<1ms")...)
+	if st != exitFail || !strings.Contains(out, "FAIL  ring.p99<1ms") {
+		t.Errorf("failing threshold: exit %d\n%s", st, out)
+	}
+	st, out, _ = sigbench(append(args, "--threshold=nosuch.p99<1ms")...)
+	if st != exitFail || !strings.Contains(out, "ERROR") {
+		t.Errorf("threshold on an unknown metric: exit %d\n%s", st, out)
+	}
+}
+
+func TestOutAndCompare(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	base := []string{"calls", "--users=300", "--rate=10", "--duration=10s"}
+	if st, _, stderr := sigbench(append(base, "--out="+a)...); st != exitOK {
+		t.Fatalf("exit %d\n%s", st, stderr)
+	}
+	if st, _, stderr := sigbench(append(base, "--out="+b, "--rate=30")...); st != exitOK {
+		t.Fatalf("exit %d\n%s", st, stderr)
+	}
+	for _, f := range []string{"report.json", "report.md", "spectrum-ring.svg", "series-ring.svg", "outcomes.svg"} {
+		if _, err := os.Stat(filepath.Join(a, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	md, _ := os.ReadFile(filepath.Join(a, "report.md"))
+	if !strings.Contains(string(md), "sigbench calls --users=300 --rate=10 --duration=10s\n") {
+		t.Errorf("report.md does not give the command:\n%s", md)
+	}
+	st, out, _ := sigbench("compare", filepath.Join(a, "report.json"), filepath.Join(b, "report.json"), "--threshold=calls>100")
+	if st != exitOK || !strings.Contains(out, "PASS") || !strings.Contains(out, "ring") {
+		t.Errorf("compare: exit %d\n%s", st, out)
+	}
+	st, out, _ = sigbench("compare", filepath.Join(a, "report.json"), filepath.Join(b, "report.json"), "--threshold=calls<100")
+	if st != exitFail || !strings.Contains(out, "FAIL") {
+		t.Errorf("compare with a failing threshold: exit %d\n%s", st, out)
+	}
+	if st, _, stderr := sigbench("compare", "a", "b", "--threshold=x<"); st != exitUsage || !strings.Contains(stderr, "col 3") {
+		t.Errorf("compare with a malformed threshold: exit %d\n%s", st, stderr)
+	}
+}
+
+// TestRace: server mode has no anomaly; client mode has the known ones.
+func TestRace(t *testing.T) {
+	st, out, stderr := sigbench(small["race"]...)
+	if st != exitOK {
+		t.Fatalf("exit %d\n%s", st, stderr)
+	}
+	var r bench.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	c := r.Virtual.Counts
+	if c["server.anomalies"] != 0 || c["server.violations"] != 0 {
+		t.Errorf("server mode: %d anomalies, %d violations", c["server.anomalies"], c["server.violations"])
+	}
+	if c["client.anomaly.cancel_accept"] == 0 || c["client.violations"] == 0 {
+		t.Errorf("client mode: %d cancel/accept anomalies, %d violations; want some", c["client.anomaly.cancel_accept"], c["client.violations"])
+	}
+	if c["server.calls"] < 200 || c["server.calls"] != c["client.calls"] {
+		t.Errorf("calls: server %d, client %d", c["server.calls"], c["client.calls"])
+	}
+}
+
+func TestCallsOutcomes(t *testing.T) {
+	st, out, stderr := sigbench(small["calls"]...)
+	if st != exitOK {
+		t.Fatalf("exit %d\n%s", st, stderr)
+	}
+	r, err := bench.ParseReport([]byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := r.Virtual.Counts
+	sum := int64(0)
+	for _, o := range outcomeNames {
+		sum += c["outcome."+o]
+	}
+	if sum != c["calls"] || c["calls"] < 150 {
+		t.Errorf("outcomes add up to %d, calls %d", sum, c["calls"])
+	}
+	for _, o := range []string{"accepted", "rejected", "busy", "cancelled", "timeout"} {
+		if c["outcome."+o] == 0 {
+			t.Errorf("no call ended %s", o)
+		}
+	}
+	if c["anomalies"] != 0 || c["violations"] != 0 || c["outcome.unknown"] != 0 {
+		t.Errorf("anomalies %d, violations %d, unknown %d", c["anomalies"], c["violations"], c["outcome.unknown"])
+	}
+	for _, m := range []string{"ring", "accept", "reject", "cancel", "timeout_skew", "queue"} {
+		if r.Virtual.Metrics[m].Count == 0 {
+			t.Errorf("metric %s has no sample", m)
+		}
+	}
+}
+
+func TestMassTimeout(t *testing.T) {
+	st, out, stderr := sigbench(small["mass-timeout"]...)
+	if st != exitOK {
+		t.Fatalf("exit %d\n%s", st, stderr)
+	}
+	r, _ := bench.ParseReport([]byte(out))
+	c := r.Virtual.Counts
+	if c["outcome.timeout"] != 500 || r.Virtual.Metrics["timeout_skew"].Count != 500 {
+		t.Errorf("timeouts %d, skew samples %d; want 500", c["outcome.timeout"], r.Virtual.Metrics["timeout_skew"].Count)
+	}
+	if r.Wall == nil || r.Wall.BytesPerLiveInvitation <= 0 {
+		t.Errorf("no bytes per live invitation: %+v", r.Wall)
+	}
+}
+
+func TestClassroom(t *testing.T) {
+	st, out, stderr := sigbench(small["classroom"]...)
+	if st != exitOK {
+		t.Fatalf("exit %d\n%s", st, stderr)
+	}
+	r, _ := bench.ParseReport([]byte(out))
+	c := r.Virtual.Counts
+	if c["rounds"] != 3 || c["outcome.raised_hand"] == 0 || c["outcome.spoke"] == 0 || c["violations"] != 0 {
+		t.Errorf("rounds %d, raised %d, spoke %d, violations %d", c["rounds"], c["outcome.raised_hand"], c["outcome.spoke"], c["violations"])
+	}
+	// Every member but the teacher rings for each raise-hand invitation.
+	if got := r.Virtual.Metrics["ring"].Count; got != 3*9 {
+		t.Errorf("%d rings, want %d", got, 3*9)
+	}
+}
+
+func TestCapacity(t *testing.T) {
+	st, out, stderr := sigbench("capacity", "--users=20000", "--talk-time=0", "--ring-time=500ms", "--duration=5s",
+		"--accept=0.8", "--reject=0.2", "--busy=0", "--no-answer=0", "--cancel=0",
+		"--rates=200,1000,4000", "--shards-list=1,2", "--checks=off", "--json")
+	if st != exitOK {
+		t.Fatalf("exit %d\n%s", st, stderr)
+	}
+	r, err := bench.ParseReport([]byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := r.Capacity
+	if cp == nil || len(cp.Points) != 6 {
+		t.Fatalf("capacity: %+v", cp)
+	}
+	if !cp.Points[0].OK || cp.Points[2].OK || cp.KneeRate < 1000 || cp.MaxRatePerShard <= 0 {
+		t.Errorf("capacity: knee %v, max per shard %v, points %+v", cp.KneeRate, cp.MaxRatePerShard, cp.Points)
+	}
+}
+
+// TestBaseline regenerates the committed calls baseline and fails on any
+// difference in its virtual metrics (report.json minus wall).
+func TestBaseline(t *testing.T) {
+	want, err := os.ReadFile(filepath.Join("..", "..", "reports", "calls", "report.json"))
+	if err != nil {
+		t.Fatalf("%v (regenerate with: go run ./cmd/sigbench baselines)", err)
+	}
+	var args []string
+	for _, b := range baselines {
+		if b.dir == "calls" {
+			args = b.args
+		}
+	}
+	st, out, stderr := sigbench(append(args, "--json")...)
+	if st != exitOK {
+		t.Fatalf("exit %d\n%s", st, stderr)
+	}
+	if got, w := virtualJSON(t, []byte(out)), virtualJSON(t, want); got != w {
+		t.Errorf("the calls baseline changed: its virtual metrics differ from reports/calls/report.json.\n"+
+			"If the change is intended, regenerate with: go run ./cmd/sigbench baselines\n%s", firstDiff(w, got))
+	}
+}
+
+// firstDiff shows the first differing line of two texts.
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < len(al) || i < len(bl); i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			return "line " + strconv.Itoa(i+1) + ":\n  baseline: " + x + "\n  now:      " + y
+		}
+	}
+	return ""
+}
