@@ -127,7 +127,8 @@ func TestSwarmServerModeHoldsInvariants(t *testing.T) {
 	for seed := uint64(1); seed <= uint64(seeds); seed++ {
 		w := swarmRun(t, seed, engine.ModeServer, 30)
 		if v := w.Violation(); v != nil {
-			t.Fatalf("seed %d: %s\nplan: %s", seed, v, strings.Join(w.SwarmPlan(), "; "))
+			t.Fatalf("seed %d: %s\nplan: %s\nreplay with its trace: DEBUG_SEED=%d DEBUG_ID=all go test -run TestDebugSeed -v ./sim/",
+				seed, v, strings.Join(w.SwarmPlan(), "; "), seed)
 		}
 	}
 }
