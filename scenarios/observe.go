@@ -2,7 +2,7 @@ package scenarios
 
 import (
 	"fmt"
-
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,6 +44,11 @@ func (r *runner) show(c *Cmd) {
 			*out = append(*out, r.subst(p.Describe()))
 		}
 	case "invitations":
+		if filter != "" && filter != "server" && w.Device(filter) == nil {
+			r.fail(c, "show invitations: unknown device %s (or say server)", filter)
+			return
+		}
+		before := len(*out)
 		for _, d := range w.Devices() {
 			if filter != "" && filter != "server" && d.Name != filter && d.Name != filter+"/1" {
 				continue
@@ -62,7 +67,7 @@ func (r *runner) show(c *Cmd) {
 				}
 			}
 		}
-		if len(*out) == 0 {
+		if len(*out) == before {
 			*out = append(*out, "no live invitations")
 		}
 	case "signaling":
@@ -150,7 +155,7 @@ func (r *runner) expect(c *Cmd) {
 			r.fail(c, "expect violations %d: got %d (%s)", want, got, r.w.ViolationSummary())
 		}
 	case "violation":
-		if len(words) != 2 {
+		if len(words) != 2 || !slices.Contains(invariants, words[1]) {
 			r.fail(c, "expect violation INVARIANT (one of %s)", strings.Join(invariants, ", "))
 			return
 		}

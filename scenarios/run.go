@@ -423,9 +423,10 @@ func (r *runner) exec(c *Cmd) {
 		w.Hold(p, c.Handle)
 	case "release":
 		h, _ := c.Positional(0)
+		holding := w.Holding(h)
 		if !w.Release(h) {
-			if w.Holding(h) {
-				r.fail(c, "release %s: nothing matched its pattern yet", h)
+			if holding {
+				*r.out = append(*r.out, fmt.Sprintf("%s release %s: nothing matched its pattern", strings.TrimSpace(trace.FormatTime(w.Now())), h))
 			} else {
 				r.fail(c, "release %s: already released", h)
 			}
