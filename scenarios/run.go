@@ -34,6 +34,7 @@ type Result struct {
 	Unexpected bool
 	World      *sim.World
 	Options    []string // the world's options, one "key=value" each
+	SwarmPlan  []string // what swarm mode chose for this seed, if it was on
 	ids        map[string]string
 }
 
@@ -113,6 +114,7 @@ func Run(f *File, opts RunOptions) (*Result, error) {
 		}
 	}
 	r.res.World = r.w
+	r.res.SwarmPlan = r.w.SwarmPlan()
 	r.res.ids = r.ids
 	r.res.Violations = r.w.Violations()
 	r.res.Unexpected = len(r.res.Violations) > 0 && !r.expectV

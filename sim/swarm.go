@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"sigsim/engine"
+	"sigsim/sim/trace"
 )
 
 // SwarmKinds are the fault kinds swarm mode can choose from.
@@ -79,7 +80,11 @@ func (w *World) planSwarm(s SwarmOptions) {
 	if len(on) == 0 {
 		on = append(on, kinds[r.IntN(len(kinds))])
 	}
-	plan := func(format string, args ...any) { w.swarmPlan = append(w.swarmPlan, fmt.Sprintf(format, args...)) }
+	plan := func(format string, args ...any) {
+		line := fmt.Sprintf(format, args...)
+		w.swarmPlan = append(w.swarmPlan, line)
+		w.textEvent(trace.Note, -1, -1, "swarm plan: "+line) // printed and recorded with the run
+	}
 	link := w.opts.Link
 	episodes := 1 + r.IntN(1+int(6*in))
 	when := func() int64 { return r.Int64N(max(1, s.Until*4/5)) }

@@ -181,6 +181,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 			"file": f.Name, "seed": res.World.Options().Seed, "hash": fmt.Sprintf("%016x", res.Hash()),
 			"events": res.World.Events(), "virtual_ns": res.World.Now(), "violations": vs,
 			"failures": nonNil(res.Failures), "verdict": verdict, "options": res.Options,
+			"swarm_plan": nonNil(res.SwarmPlan),
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -188,6 +189,9 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	fmt.Fprintf(stdout, "# sigsim run %s: %s\n", f.Name, strings.Join(res.Options, " "))
+	if len(res.SwarmPlan) > 0 {
+		fmt.Fprintf(stdout, "# swarm plan for seed %d: %s\n", res.World.Options().Seed, strings.Join(res.SwarmPlan, "; "))
+	}
 	_, _ = stdout.Write(res.Text())
 	fmt.Fprintf(stdout, "# hash %016x, %d events, virtual time %s\n", res.Hash(), res.World.Events(), strings.TrimSpace(trace.FormatTime(res.World.Now())))
 	for _, fl := range res.Failures {

@@ -22,7 +22,7 @@ at   90000.000ms: summary of a busy run
   callback OnInviteeRejected                         26
   callback OnReceiveNewInvitation                    132
   fault                                              26
-  note                                               168
+  note                                               184
   result accept -> 8010 invitation invalid           7
   result accept -> ok                                25
   result cancel -> ok                                4
