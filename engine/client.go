@@ -21,6 +21,9 @@ type ClientConfig struct {
 	IDPrefix string
 	// RTO is how long a request or login waits for its answer before it is resent.
 	RTO int64
+	// Shared, if set, is a cache of decoded names and lists shared with the
+	// other devices driven by the same goroutine (see SharedNames).
+	Shared *SharedNames
 }
 
 // Client is the SDK on one device: the signaling API, the listener callbacks and
@@ -95,6 +98,7 @@ func NewClient(cfg ClientConfig) *Client {
 	c := &Client{cfg: cfg, connected: true, invs: map[string]*localInv{}, byRef: map[uint64]string{}, slab: slab{chunk: 4 << 10}}
 	c.names.ids = c.knownID
 	c.names.max = clientInternMax
+	c.names.shared = cfg.Shared
 	c.dec.in = &c.names
 	c.dec.scratchCustom = true
 	c.sig.in = &c.names

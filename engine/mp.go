@@ -300,10 +300,28 @@ const (
 // user, device and group names, push titles, data. Invite IDs are looked up
 // among the invitations the node knows (ids), never kept here.
 type interner struct {
-	m   map[string]string
-	ids func(b []byte) (string, bool)
-	max int // 0 means internMax
+	m      map[string]string
+	ids    func(b []byte) (string, bool)
+	max    int          // 0 means internMax
+	shared *SharedNames // names and lists shared by the devices of one world, if any
 }
+
+// SharedNames lets the devices of one world share the strings and lists they
+// decode: a member of a 200-member group otherwise keeps its own copy of every
+// invitee list it hears. Share one only among nodes driven by one goroutine (one
+// world); it never changes what a node does, only how much memory it holds.
+type SharedNames struct {
+	names map[string]string
+	lists map[string][]string
+}
+
+// NewSharedNames returns an empty cache.
+func NewSharedNames() *SharedNames {
+	return &SharedNames{names: map[string]string{}, lists: map[string][]string{}}
+}
+
+// sharedMax bounds each map of a SharedNames; past it, decoding allocates.
+const sharedMax = 1 << 20
 
 func (in *interner) str(b []byte) string {
 	if len(b) == 0 {
@@ -311,6 +329,16 @@ func (in *interner) str(b []byte) string {
 	}
 	if in == nil {
 		return string(b)
+	}
+	if sh := in.shared; sh != nil {
+		if s, ok := sh.names[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		if len(sh.names) < sharedMax {
+			sh.names[s] = s
+		}
+		return s
 	}
 	if s, ok := in.m[string(b)]; ok {
 		return s
@@ -346,11 +374,41 @@ func (r *mpReader) string(in *interner) string {
 }
 
 func (r *mpReader) strings(in *interner) []string {
+	start := r.p
 	n := r.arrayLen()
 	if !r.ok || n > len(r.b)-r.p { // every string takes at least a byte
 		r.ok = false
 		return nil
 	}
+	var sh *SharedNames
+	if in != nil {
+		sh = in.shared
+	}
+	if sh != nil && n > 1 {
+		// Find the list's bytes without materializing it; a list seen before is
+		// shared (lists are never modified in place).
+		body := r.p
+		for i := 0; i < n && r.ok; i++ {
+			r.str()
+		}
+		if !r.ok {
+			return nil
+		}
+		if l, ok := sh.lists[string(r.b[start:r.p])]; ok {
+			return l
+		}
+		end := r.p
+		r.p = body
+		l := r.decodeStrings(n, in)
+		if l != nil && len(sh.lists) < sharedMax {
+			sh.lists[string(r.b[start:end])] = l
+		}
+		return l
+	}
+	return r.decodeStrings(n, in)
+}
+
+func (r *mpReader) decodeStrings(n int, in *interner) []string {
 	l := make([]string, n)
 	for i := range l {
 		l[i] = r.string(in)

@@ -40,6 +40,7 @@ type World struct {
 	pushes  []engine.OfflinePush
 
 	check     *Checker
+	shared    *engine.SharedNames // decoded names and lists, shared by the devices
 	stopped   bool
 	swarm     *SwarmOptions // planned at the first step, once devices exist
 	swarmPlan []string
@@ -206,7 +207,7 @@ func New(opts Options) (*World, error) {
 	opts.fill()
 	w := &World{opts: opts, byName: map[string]*Device{}, held: map[string][]heldMsg{},
 		busLast: make([]int64, opts.Shards*opts.Shards), busSeq: make([]uint32, opts.Shards*opts.Shards),
-		busRand: NewRand(opts.Seed, "bus"), svcRand: NewRand(opts.Seed, "service")}
+		busRand: NewRand(opts.Seed, "bus"), svcRand: NewRand(opts.Seed, "service"), shared: engine.NewSharedNames()}
 	for k := 0; k < opts.Shards; k++ {
 		w.shards = append(w.shards, &shardNode{addr: engine.Addr(k), name: "s" + strconv.Itoa(k),
 			srv:     engine.NewServer(engine.ServerConfig{Shard: k, Shards: opts.Shards, Mode: opts.Mode, RTO: opts.RTO, Retention: opts.Retention}),
@@ -289,7 +290,7 @@ func (w *World) AddDevice(user, device string) (*Device, error) {
 
 func (w *World) newClient(d *Device) *engine.Client {
 	return engine.NewClient(engine.ClientConfig{User: d.User, Device: d.Name[len(d.User)+1:], Home: engine.Addr(d.Home),
-		Mode: w.opts.Mode, Incarnation: d.incarnation, RTO: w.opts.RTO})
+		Mode: w.opts.Mode, Incarnation: d.incarnation, RTO: w.opts.RTO, Shared: w.shared})
 }
 
 // LoadGroup creates a group on its shard before the run, without messages.
