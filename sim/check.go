@@ -112,7 +112,7 @@ func (c *Checker) loadGroup(id, owner string, members []string) {
 func (c *Checker) invited(d *Device, id, group string, invitees []string, timeout int, onlineOnly bool) {
 	c.invs[id] = &invCheck{inviter: d.User, group: group, invitees: slices.Clone(invitees), timeout: timeout,
 		onlineOnly: onlineOnly, created: c.w.now, decidedAt: -1,
-		server: map[string]engine.InviteeState{}, learned: map[string]engine.InviteeState{}}
+	} // its maps are made on first write: most invitations of a big run need few
 	c.observer(d).known[id] = map[string]engine.InviteeState{}
 }
 
@@ -158,6 +158,9 @@ func (c *Checker) transition(t *engine.Transition) {
 	case t.Invitee == "":
 		inv.decidedAt = c.w.now
 	default:
+		if inv.server == nil {
+			inv.server = map[string]engine.InviteeState{}
+		}
 		inv.server[t.Invitee] = t.State
 	}
 }
@@ -294,6 +297,9 @@ func (c *Checker) learn(d *Device, inv *invCheck, id string, known map[string]en
 	if first, ok := inv.learned[u]; ok && first != st {
 		c.violate(InvAgreement, d, "%s: %s learned %s here, %s elsewhere", id, u, st, first)
 		return
+	}
+	if inv.learned == nil {
+		inv.learned = map[string]engine.InviteeState{}
 	}
 	inv.learned[u] = st
 	if c.w.opts.Mode == engine.ModeServer {
