@@ -94,23 +94,9 @@ func runCapacity(args []string, stdout, stderr io.Writer) int {
 	c.register(fs, wl)
 	wl.register(fs)
 	synopsis := "sigbench capacity [--workload calls] [--slo 'ring.p99<200ms'] [--rates R1,R2,...] [--shards-list 1,2,4] [workload flags]"
-	if st := parseFlags(fs, args, synopsis, stdout, stderr); st >= 0 {
+	if st := parseWorkloadFlags(fs, args, synopsis, c, wl, stdout, stderr); st >= 0 {
 		return st
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "%s: unexpected argument %q\n\n", fs.Name(), fs.Arg(0))
-		usage(stderr)
-		return exitUsage
-	}
-	if err := c.check(wl); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
-		return exitUsage
-	}
-	if err := wl.check(c); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
-		return exitUsage
-	}
-	c.finishCheck(wl)
 	if err := o.check(c); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
 		return exitUsage

@@ -129,13 +129,10 @@ func parseFlags(fs *pflag.FlagSet, args []string, synopsis string, stdout, stder
 	return -1
 }
 
-// runWorkload runs one workload command.
-func runWorkload(wl workload, args []string, stdout, stderr io.Writer) int {
-	c := &common{}
-	fs := newFlagSet("sigbench " + wl.name())
-	c.register(fs, wl)
-	wl.register(fs)
-	if st := parseFlags(fs, args, "sigbench "+wl.name()+" [flags]", stdout, stderr); st >= 0 {
+// parseWorkloadFlags parses a workload command's flags and checks the common and
+// workload options; it returns an exit status, or -1 to go on.
+func parseWorkloadFlags(fs *pflag.FlagSet, args []string, synopsis string, c *common, wl workload, stdout, stderr io.Writer) int {
+	if st := parseFlags(fs, args, synopsis, stdout, stderr); st >= 0 {
 		return st
 	}
 	if fs.NArg() > 0 {
@@ -152,6 +149,18 @@ func runWorkload(wl workload, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	c.finishCheck(wl)
+	return -1
+}
+
+// runWorkload runs one workload command.
+func runWorkload(wl workload, args []string, stdout, stderr io.Writer) int {
+	c := &common{}
+	fs := newFlagSet("sigbench " + wl.name())
+	c.register(fs, wl)
+	wl.register(fs)
+	if st := parseWorkloadFlags(fs, args, "sigbench "+wl.name()+" [flags]", c, wl, stdout, stderr); st >= 0 {
+		return st
+	}
 	c.command = commandLine(wl.name(), fs)
 	hdr := header(wl, c)
 	fmt.Fprintf(stderr, "sigbench %s: %s\n", wl.name(), describeOptions(hdr.Options))
