@@ -52,16 +52,21 @@ func (w *World) Logout(d *Device) engine.Call {
 	return c
 }
 
-// Invite sends a one-to-one invitation; timeout in seconds.
-func (w *World) Invite(d *Device, invitee, data string, onlineOnly bool, push *engine.OfflinePushInfo, timeout int) (string, engine.Call) {
-	text := "invite " + invitee + " timeout=" + strconv.Itoa(timeout) + "s"
+// inviteText is the trace text of an invite call.
+func inviteText(what string, timeout int, onlineOnly bool, data string) string {
+	text := what + " timeout=" + strconv.Itoa(timeout) + "s"
 	if onlineOnly {
 		text += " online-only"
 	}
 	if data != "" {
 		text += " data=" + strconv.Quote(data)
 	}
-	if !w.call(d, text) {
+	return text
+}
+
+// Invite sends a one-to-one invitation; timeout in seconds.
+func (w *World) Invite(d *Device, invitee, data string, onlineOnly bool, push *engine.OfflinePushInfo, timeout int) (string, engine.Call) {
+	if !w.call(d, inviteText("invite "+invitee, timeout, onlineOnly, data)) {
 		return "", 0
 	}
 	id, c := d.client.Invite(w.local(d), invitee, data, onlineOnly, push, timeout)
@@ -74,14 +79,7 @@ func (w *World) Invite(d *Device, invitee, data string, onlineOnly bool, push *e
 
 // InviteInGroup sends a group invitation; timeout in seconds.
 func (w *World) InviteInGroup(d *Device, group string, invitees []string, data string, onlineOnly bool, timeout int) (string, engine.Call) {
-	text := "invite-group " + group + " invitees=" + strings.Join(invitees, ",") + " timeout=" + strconv.Itoa(timeout) + "s"
-	if onlineOnly {
-		text += " online-only"
-	}
-	if data != "" {
-		text += " data=" + strconv.Quote(data)
-	}
-	if !w.call(d, text) {
+	if !w.call(d, inviteText("invite-group "+group+" invitees="+strings.Join(invitees, ","), timeout, onlineOnly, data)) {
 		return "", 0
 	}
 	id, c := d.client.InviteInGroup(w.local(d), group, invitees, data, onlineOnly, timeout)
