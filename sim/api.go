@@ -409,7 +409,7 @@ func (w *World) HealAll() {
 	}
 	for h, l := range w.held {
 		for _, m := range l {
-			w.transmit(m.from, m.to, m.b)
+			w.transmit(m.from, m.to, m.b, frameDigest(m.b))
 		}
 		delete(w.held, h)
 	}
@@ -450,7 +450,7 @@ func (w *World) Release(handle string) bool {
 	delete(w.held, handle)
 	for _, m := range l {
 		w.fault(m.from, "release "+handle+": "+engine.DescribeWire(m.b))
-		w.transmit(m.from, m.to, m.b)
+		w.transmit(m.from, m.to, m.b, frameDigest(m.b))
 	}
 	return true
 }
@@ -486,7 +486,7 @@ func (w *World) applyRules(from, to engine.Addr, b []byte) bool {
 			return true
 		case "dup":
 			w.fault(from, "dup-next: "+text)
-			w.transmit(from, to, b)
+			w.transmit(from, to, b, frameDigest(b))
 			return false
 		}
 	}

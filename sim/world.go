@@ -96,12 +96,20 @@ type event struct {
 	epoch uint32 // device link epoch (deliver) or incarnation (timer) at scheduling
 	p     *byte  // frame data
 	x     uint64 // frame length, or timer Ref
-	at    int64  // timer At
+	at    int64  // timer At, or the frame's digest (hashed once, at send)
 	fn    func()
 }
 
-func frameEv(kind evKind, to, from engine.Addr, epoch uint32, b []byte) event {
-	return event{kind: kind, to: to, from: from, epoch: epoch, p: unsafe.SliceData(b), x: uint64(len(b))}
+func frameEv(kind evKind, to, from engine.Addr, epoch uint32, b []byte, digest uint64) event {
+	return event{kind: kind, to: to, from: from, epoch: epoch, p: unsafe.SliceData(b), x: uint64(len(b)), at: int64(digest)}
+}
+
+// frameDigest fingerprints a frame's bytes once; the rolling hash takes the
+// digest at send, duplication and delivery instead of the bytes each time.
+func frameDigest(b []byte) uint64 {
+	var h trace.Hasher
+	h.AddString(bytesString(b))
+	return h.Sum()
 }
 
 func timerEv(to engine.Addr, epoch uint32, t engine.Timer) event {
@@ -530,7 +538,7 @@ func (w *World) process(ev *event) {
 		return
 	}
 	w.Counts.Delivers++
-	w.frameEvent(trace.Deliver, to, from, ev.frame())
+	w.frameEvent(trace.Deliver, to, from, ev.frame(), uint64(ev.at))
 	if int(to) < len(w.shards) {
 		s := w.shards[to]
 		s.srv.Receive(s.clock.local(w.now), from, ev.frame())
@@ -678,21 +686,22 @@ func (w *World) runHooks() {
 // otherwise. Message rules (hold, drop, dup) apply first.
 func (w *World) send(from, to engine.Addr, b []byte) {
 	w.Counts.Sends++
-	w.frameEvent(trace.Send, from, to, b)
+	digest := frameDigest(b)
+	w.frameEvent(trace.Send, from, to, b, digest)
 	if len(w.rules) > 0 && w.applyRules(from, to, b) {
 		return
 	}
-	w.transmit(from, to, b)
+	w.transmit(from, to, b, digest)
 }
 
-func (w *World) transmit(from, to engine.Addr, b []byte) {
+func (w *World) transmit(from, to engine.Addr, b []byte, digest uint64) {
 	n := len(w.shards)
 	if int(from) < n && int(to) < n {
 		k := int(from)*n + int(to)
 		at := max(w.now+w.opts.ShardLatency.Sample(w.busRand), w.busLast[k])
 		w.busLast[k] = at
 		w.busSeq[k]++
-		w.q.Push(at, frameEv(evDeliver, to, from, w.busSeq[k], b))
+		w.q.Push(at, frameEv(evDeliver, to, from, w.busSeq[k], b, digest))
 		return
 	}
 	d, link := w.device(from), (*Link)(nil)
@@ -715,10 +724,10 @@ func (w *World) transmit(from, to engine.Addr, b []byte) {
 	}
 	if k == 2 {
 		w.Counts.Dups++
-		w.frameEvent(trace.Dup, from, to, b)
+		w.frameEvent(trace.Dup, from, to, b, digest)
 	}
 	for i := 0; i < k; i++ {
-		w.q.Push(arrivals[i], frameEv(evDeliver, to, from, d.linkEpoch, b))
+		w.q.Push(arrivals[i], frameEv(evDeliver, to, from, d.linkEpoch, b, digest))
 	}
 }
 
@@ -766,9 +775,9 @@ func (w *World) begin(k trace.Kind, node, peer engine.Addr) {
 	w.hash.AddUint64(uint64(uint32(node))<<32 | uint64(uint32(peer)))
 }
 
-func (w *World) frameEvent(k trace.Kind, node, peer engine.Addr, b []byte) {
+func (w *World) frameEvent(k trace.Kind, node, peer engine.Addr, b []byte, digest uint64) {
 	w.begin(k, node, peer)
-	w.hash.AddString(bytesString(b))
+	w.hash.AddUint64(digest)
 	if w.opts.Record {
 		w.events = append(w.events, trace.Event{At: w.now, Kind: k, Node: w.nodeName(node), Peer: w.nodeName(peer), Text: engine.DescribeWire(b)})
 	}
