@@ -63,7 +63,7 @@ func Normal(mean, stddev time.Duration) Dist {
 // LogNormal returns the lognormal distribution with the given median and
 // sigma (the stddev of the underlying normal).
 func LogNormal(median time.Duration, sigma float64) Dist {
-	return Dist{kind: KindLogNormal, a: median, shape: sigma, mu: math.Log(float64(median))}
+	return Dist{kind: KindLogNormal, a: median, shape: sigma, mu: plog(float64(median))}
 }
 
 // Pareto returns the Pareto distribution with minimum scale and tail
@@ -99,10 +99,10 @@ func (d Dist) Sample(r *Rand) int64 {
 		}
 		return 0
 	case KindLogNormal:
-		return toNanos(math.Exp(d.mu + float64(d.shape*r.NormFloat64())))
+		return toNanos(pexp(d.mu + float64(d.shape*r.NormFloat64())))
 	case KindPareto:
 		u := 1 - r.Float64() // (0, 1]
-		return toNanos(float64(d.a) / math.Pow(u, d.mu))
+		return toNanos(float64(d.a) / ppow(u, d.mu))
 	case KindExp:
 		return toNanos(float64(d.a) * r.ExpFloat64())
 	}

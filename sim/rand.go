@@ -1,6 +1,9 @@
 package sim
 
-import "math/rand/v2"
+import (
+	"math"
+	"math/rand/v2"
+)
 
 // Rand is a seeded deterministic random stream owned by one component. It
 // is not safe for concurrent use; a run is single-threaded by design.
@@ -59,11 +62,23 @@ func (r *Rand) Int64N(n int64) int64 { return r.r.Int64N(n) }
 // the draws that follow.
 func (r *Rand) Bool(p float64) bool { return r.r.Float64() < p }
 
-// ExpFloat64 returns an exponential value with rate 1 (mean 1).
-func (r *Rand) ExpFloat64() float64 { return r.r.ExpFloat64() }
+// ExpFloat64 returns an exponential value with rate 1 (mean 1), by inversion
+// with the portable logarithm, so it is the same on every CPU.
+func (r *Rand) ExpFloat64() float64 { return -plog(1 - r.r.Float64()) }
 
-// NormFloat64 returns a standard normal value (mean 0, stddev 1).
-func (r *Rand) NormFloat64() float64 { return r.r.NormFloat64() }
+// NormFloat64 returns a standard normal value (mean 0, stddev 1), by
+// Marsaglia's polar method with the portable logarithm and the exact square
+// root, so it is the same on every CPU.
+func (r *Rand) NormFloat64() float64 {
+	for {
+		u := float64(2*r.r.Float64()) - 1
+		v := float64(2*r.r.Float64()) - 1
+		s := float64(u*u) + float64(v*v)
+		if s > 0 && s < 1 {
+			return float64(u * math.Sqrt(float64(-2*plog(s))/s))
+		}
+	}
+}
 
 // Shuffle pseudo-randomizes the order of n elements via swap.
 func (r *Rand) Shuffle(n int, swap func(i, j int)) { r.r.Shuffle(n, swap) }
