@@ -166,9 +166,7 @@ func (cw *callsWorkload) simulate(e *env) error {
 		}
 	}
 	var noIdle int64
-	var arrive func()
-	at := start
-	arrive = func() {
+	poissonArrivals(w, r, cw.arrivals, start, end, func() {
 		now := w.Now()
 		// Every arrival draws the same numbers, whatever happens to it.
 		u := r.Float64()
@@ -206,15 +204,7 @@ func (cw *callsWorkload) simulate(e *env) error {
 		} else {
 			noIdle++
 		}
-		at += int64(r.ExpFloat64() / cw.arrivals * 1e9)
-		if at < end {
-			w.At(at, arrive)
-		}
-	}
-	at += int64(r.ExpFloat64() / cw.arrivals * 1e9)
-	if at < end {
-		w.At(at, arrive)
-	}
+	})
 	d.sweepEvery(int64(time.Second), horizon)
 	e.runTo(horizon, horizon)
 	d.close()
@@ -222,6 +212,25 @@ func (cw *callsWorkload) simulate(e *env) error {
 	e.count("calls", d.placed())
 	e.res.notes = append(e.res.notes, callNotes(e, d)...)
 	return nil
+}
+
+// poissonArrivals calls arrive at the arrival times of a Poisson process of the
+// given rate (per second) in (start, end). Each gap is drawn from r after the
+// previous arrival's own draws, and only one closure is pending at a time.
+func poissonArrivals(w *sim.World, r *sim.Rand, rate float64, start, end int64, arrive func()) {
+	at := start
+	var next func()
+	schedule := func() {
+		at += int64(r.ExpFloat64() / rate * 1e9)
+		if at < end {
+			w.At(at, next)
+		}
+	}
+	next = func() {
+		arrive()
+		schedule()
+	}
+	schedule()
 }
 
 // callNotes summarizes a dialer's run for people.

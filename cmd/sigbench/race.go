@@ -133,9 +133,7 @@ func (rw *raceWorkload) simulate(e *env) error {
 	// The same draws in both modes: the same calls collide in each.
 	r := sim.NewRand(c.seed, "workload/race")
 	n := int64(rw.users)
-	var arrive func()
-	at := start
-	arrive = func() {
+	poissonArrivals(w, r, rw.arrivals, start, end, func() {
 		now := w.Now()
 		u := r.Float64()
 		a := rw.spreadD.Sample(r)
@@ -155,15 +153,7 @@ func (rw *raceWorkload) simulate(e *env) error {
 		default:
 			d.dial(caller, callee, planAccept, a, 0, 0)
 		}
-		at += int64(r.ExpFloat64() / rw.arrivals * 1e9)
-		if at < end {
-			w.At(at, arrive)
-		}
-	}
-	at += int64(r.ExpFloat64() / rw.arrivals * 1e9)
-	if at < end {
-		w.At(at, arrive)
-	}
+	})
 	d.sweepEvery(int64(time.Second), horizon)
 	e.runTo(horizon, horizon)
 	d.close()
