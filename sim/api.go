@@ -407,11 +407,14 @@ func (w *World) HealAll() {
 			w.Reconnect(d)
 		}
 	}
-	for h, l := range w.held {
-		for _, m := range l {
-			w.transmit(m.from, m.to, m.b, frameDigest(m.b))
-		}
-		delete(w.held, h)
+	// Release holds in handle order: map order must never reach the run.
+	handles := make([]string, 0, len(w.held))
+	for h := range w.held {
+		handles = append(handles, h)
+	}
+	slices.Sort(handles)
+	for _, h := range handles {
+		w.Release(h)
 	}
 }
 
