@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 )
@@ -21,6 +22,10 @@ type ClientConfig struct {
 	IDPrefix string
 	// RTO is how long a request or login waits for its answer before it is resent.
 	RTO int64
+	// AckDelay is how long the ack of a push may wait to ride on a request or to
+	// cover later pushes too (0 means DefaultAckDelay). It must stay well under
+	// the shard's RTO, or pushes are sent twice.
+	AckDelay int64
 	// Shared, if set, is a cache of decoded names and lists shared with the
 	// other devices driven by the same goroutine (see SharedNames).
 	Shared *SharedNames
@@ -47,14 +52,20 @@ type Client struct {
 	epochN    uint32
 	epoch     uint64
 	pushNext  uint64 // next push sequence expected in this session
+	ackDue    bool   // pushes received that no ack has covered yet
+	ackAt     int64  // the armed ack timer's time; 0 if none
+	syncEnd   uint64 // the last push of this session's login sync
 	cursor    uint64 // highest timeline seq processed
 
 	nextCall   Call
 	nextReq    uint64
 	nextInvite uint64
 	pending    []pendingReq
-	rtoAt      int64 // the armed retransmit timer's time; 0 if none
-	lastNow    int64 // the time of the input being handled, for deep helpers
+	// answered holds server-mode answers until the pushes the shard sent before
+	// them are applied, so the app hears of an invitation in the shard's order.
+	answered []heldAnswer
+	rtoAt    int64 // the armed retransmit timer's time; 0 if none
+	lastNow  int64 // the time of the input being handled, for deep helpers
 
 	invs    map[string]*localInv
 	byRef   map[uint64]string
@@ -77,6 +88,16 @@ type pendingReq struct {
 	f        Frame
 }
 
+// heldAnswer is a request's answer waiting for the push with sequence after (max
+// when it came on an earlier session: then it waits for the next login's sync).
+type heldAnswer struct {
+	p       pendingReq
+	after   uint64
+	code    Code
+	text    string
+	members []string
+}
+
 // localInv is one invitation in the device's own list.
 type localInv struct {
 	info   SignalingInfo // the invitation as invited; InviteeList is the full list
@@ -91,6 +112,9 @@ type localInv struct {
 func NewClient(cfg ClientConfig) *Client {
 	if cfg.RTO <= 0 {
 		cfg.RTO = DefaultRTO
+	}
+	if cfg.AckDelay <= 0 {
+		cfg.AckDelay = DefaultAckDelay
 	}
 	if cfg.IDPrefix == "" {
 		cfg.IDPrefix = cfg.User + "/" + cfg.Device + "." + strconv.FormatUint(uint64(cfg.Incarnation), 10) + "-"
@@ -156,7 +180,21 @@ func (c *Client) send(f *Frame) {
 		return
 	}
 	f.Epoch = c.epoch
+	if f.Type == FrameRequest {
+		// The ack rides on the request: cumulative, so it covers every push so far.
+		f.Ack, c.ackDue = c.pushNext-1, false
+	}
 	c.out.Msgs = append(c.out.Msgs, Envelope{To: c.cfg.Home, Bytes: c.slab.copy(c.enc.encode(f))})
+}
+
+// ackLater notes pushes to acknowledge: the ack rides on the next request, or
+// goes by itself when the ack timer fires.
+func (c *Client) ackLater(now int64) {
+	c.ackDue = true
+	if c.ackAt == 0 {
+		c.ackAt = now + c.cfg.AckDelay
+		c.out.Timers = append(c.out.Timers, Timer{Kind: TimerAck, At: c.ackAt})
+	}
 }
 
 func (c *Client) armRTO(now int64) {
@@ -172,6 +210,10 @@ func (c *Client) startSession(now int64) {
 	c.epoch = uint64(c.cfg.Incarnation)<<32 | uint64(c.epochN)
 	c.sessionUp = false
 	c.pushNext = 1
+	c.ackDue = false
+	for i := range c.answered {
+		c.answered[i].after = math.MaxUint64 // the new session's sync brings what it waited for
+	}
 	c.send(&Frame{Type: FrameLogin, User: c.cfg.User, Device: c.cfg.Device, Cursor: c.cursor})
 	c.armRTO(now)
 }
@@ -207,6 +249,10 @@ func (c *Client) Logout(now int64) Call {
 		c.result(c.loginCall, OpLogin, "", CodeNotLoggedIn, "logged out")
 		c.loginCall = 0
 	}
+	for i := range c.answered {
+		c.report(now, &c.answered[i])
+	}
+	c.answered = nil
 	for _, p := range c.pending {
 		c.result(p.call, p.f.Op, p.inviteID, CodeNotLoggedIn, "logged out")
 	}
@@ -482,6 +528,11 @@ func (c *Client) Receive(now int64, from Addr, b []byte) {
 			c.result(c.loginCall, OpLogin, "", OK, "")
 			c.loginCall = 0
 		}
+		c.syncEnd = f.Seq
+		for i := range c.answered {
+			c.answered[i].after = f.Seq
+		}
+		c.release(now)
 		if c.cfg.Mode == ModeServer {
 			c.forgetOnlineOnly()
 		}
@@ -489,18 +540,49 @@ func (c *Client) Receive(now int64, from Addr, b []byte) {
 			c.send(&c.pending[i].f)
 		}
 	case FrameResponse:
+		if f.HasMsg {
+			c.push(now, f) // the shard's echo of this request rides on its response
+		}
 		c.response(now, f)
 	case FramePush:
-		if f.Epoch != c.epoch {
-			return
-		}
-		if f.Seq == c.pushNext {
-			c.pushNext++
-			c.message(now, &f.Msg)
-		}
-		c.send(&Frame{Type: FrameAck, Seq: c.pushNext - 1})
+		c.push(now, f)
 	default:
 		c.note("", "dropped unexpected %s frame", f.Type)
+	}
+}
+
+// push takes a pushed message of the session: in order it is applied, a
+// duplicate or one out of order is not; either way the shard will hear how far
+// this device got.
+func (c *Client) push(now int64, f *Frame) {
+	if f.Epoch != c.epoch {
+		return
+	}
+	if f.Seq == c.pushNext {
+		c.pushNext++
+		c.message(now, &f.Msg)
+		c.release(now)
+	}
+	c.ackLater(now)
+}
+
+// release reports the answers whose preceding pushes are all applied, in order.
+func (c *Client) release(now int64) {
+	n := 0
+	for n < len(c.answered) && c.answered[n].after < c.pushNext {
+		n++
+	}
+	if n == 0 {
+		return
+	}
+	done := c.answered[:n]
+	c.answered = c.answered[n:]
+	for i := range done {
+		c.report(now, &done[i])
+		done[i] = heldAnswer{}
+	}
+	if len(c.answered) == 0 {
+		c.answered = c.answered[:0:0]
 	}
 }
 
@@ -539,12 +621,32 @@ func (c *Client) response(now int64, f *Frame) {
 	if i < 0 {
 		return // a duplicate answer
 	}
-	p := c.pending[i]
+	a := heldAnswer{p: c.pending[i], after: f.Seq, code: f.Code, text: f.Text, members: f.Members}
 	c.pending = slices.Delete(c.pending, i, i+1)
-	if p.call == 0 {
+	if a.p.call == 0 {
 		return
 	}
-	if f.Code == OK {
+	if c.cfg.Mode == ModeServer {
+		if f.Epoch != c.epoch {
+			// Answered on an older session: what it waited for comes in this one's sync.
+			a.after = math.MaxUint64
+			if c.sessionUp {
+				a.after = c.syncEnd
+			}
+		}
+		if a.after >= c.pushNext || len(c.answered) > 0 {
+			c.answered = append(c.answered, a)
+			c.release(now)
+			return
+		}
+	}
+	c.report(now, &a)
+}
+
+// report applies a request's answer and reports its result.
+func (c *Client) report(now int64, a *heldAnswer) {
+	p := &a.p
+	if a.code == OK {
 		c.applyOwn(&p.f)
 		if inv := c.invs[p.inviteID]; inv != nil && p.f.Info.ActionType == ActionInvite {
 			c.expireOnlineOnly(now, inv)
@@ -552,7 +654,7 @@ func (c *Client) response(now int64, f *Frame) {
 	} else if p.f.Op == OpInvite || p.f.Op == OpInviteInGroup {
 		c.drop(p.inviteID)
 	}
-	r := Result{Call: p.call, Op: p.f.Op, InviteID: p.inviteID, Code: f.Code, Text: f.Text, Members: f.Members}
+	r := Result{Call: p.call, Op: p.f.Op, InviteID: p.inviteID, Code: a.code, Text: a.text, Members: a.members}
 	c.out.Results = append(c.out.Results, r)
 }
 
@@ -822,6 +924,15 @@ func (c *Client) Fire(now int64, t Timer) {
 		}
 		if len(c.pending) > 0 {
 			c.armRTO(now)
+		}
+	case TimerAck:
+		if t.At != c.ackAt {
+			return
+		}
+		c.ackAt = 0
+		if c.ackDue {
+			c.ackDue = false
+			c.send(&Frame{Type: FrameAck, Seq: c.pushNext - 1})
 		}
 	case TimerInviteeTimeout, TimerInviterTimeout:
 		id, ok := c.byRef[t.Ref]

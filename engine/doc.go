@@ -36,10 +36,17 @@
 // highest one it processed and syncs from there when it logs in or reconnects.
 // Within a session every push carries a session sequence number, is acknowledged,
 // and is resent until acknowledged; the device takes pushes strictly in order, so
-// loss, duplication and reordering below it change nothing above it. Requests carry
+// loss, duplication and reordering below it change nothing above it. Acks are
+// cumulative and lazy: one rides on the device's next request, or goes alone
+// after ClientConfig.AckDelay, covering every push received by then. Requests carry
 // a request ID; the shard remembers recent ones per user, so a retransmitted request
-// is answered again and never applied twice. Online-only messages are pushed to the
-// sessions open at that moment and never stored.
+// is answered again and never applied twice. A response names the last push the
+// shard sent the session before it, and the device reports the result only after
+// applying that push, so an app never hears of an invitation out of the shard's
+// order (a result is not overtaken by an older message that was lost and resent).
+// In server mode the echo of a request to its own device rides on the response.
+// Online-only messages are pushed to the sessions open at that moment and never
+// stored.
 //
 // # Arbitration modes
 //

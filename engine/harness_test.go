@@ -30,6 +30,8 @@ type tnet struct {
 	loss     float64
 	dup      float64
 	nextAddr Addr
+	frames   []string // every frame sent, "from->to: FRAME", when record is set
+	record   bool
 }
 
 type tmsg struct {
@@ -88,6 +90,9 @@ func (n *tnet) collect(a Addr) {
 	who := n.name[a]
 	for _, m := range out.Msgs {
 		n.inflight = append(n.inflight, tmsg{from: a, to: m.To, b: m.Bytes})
+		if n.record {
+			n.frames = append(n.frames, who+"->"+n.name[m.To]+": "+DescribeWire(m.Bytes))
+		}
 	}
 	for _, t := range out.Timers {
 		n.timers = append(n.timers, ttimer{node: a, t: t})

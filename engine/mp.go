@@ -460,6 +460,8 @@ func (fd *frameDecoder) fast(b []byte, f *Frame) bool {
 		f.User = r.string(in)
 		f.Device = r.string(in)
 		f.Cursor = r.uint()
+	case FrameLoginOK:
+		f.Seq = r.uint()
 	case FrameRequest, FrameForward:
 		f.ReqID = r.uint()
 		f.Op = Op(r.int(1, int64(opMax)-1))
@@ -489,6 +491,7 @@ func (fd *frameDecoder) fast(b []byte, f *Frame) bool {
 				f.Push.Desc = string(d)
 			}
 		}
+		f.Ack = r.uint()
 	case FrameResponse, FrameReply:
 		f.ReqID = r.uint()
 		f.Code = Code(r.int(0, 1<<31-1))
@@ -500,6 +503,14 @@ func (fd *frameDecoder) fast(b []byte, f *Frame) bool {
 		f.Op = Op(r.int(0, int64(opMax)-1))
 		f.User = r.string(in)
 		f.Device = r.string(in)
+		f.Seq = r.uint()
+		if !r.isNil() {
+			if f.Seq == 0 {
+				return false
+			}
+			f.HasMsg = true
+			fd.message(&f.Msg)
+		}
 	case FramePush:
 		f.Seq = r.uint()
 		fd.message(&f.Msg)

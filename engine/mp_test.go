@@ -24,10 +24,13 @@ func libEncode(f *Frame) []byte {
 		_ = e.EncodeString(f.User)
 		_ = e.EncodeString(f.Device)
 		_ = e.EncodeUint(f.Cursor)
-	case FrameLoginOK, FrameLogout:
+	case FrameLoginOK:
+		_ = e.EncodeArrayLen(1)
+		_ = e.EncodeUint(f.Seq)
+	case FrameLogout:
 		_ = e.EncodeArrayLen(0)
 	case FrameRequest, FrameForward:
-		_ = e.EncodeArrayLen(9)
+		_ = e.EncodeArrayLen(10)
 		_ = e.EncodeUint(f.ReqID)
 		_ = e.EncodeUint(uint64(f.Op))
 		_ = e.EncodeString(f.User)
@@ -47,8 +50,9 @@ func libEncode(f *Frame) []byte {
 		} else {
 			_ = e.EncodeNil()
 		}
+		_ = e.EncodeUint(f.Ack)
 	case FrameResponse, FrameReply:
-		_ = e.EncodeArrayLen(8)
+		_ = e.EncodeArrayLen(10)
 		_ = e.EncodeUint(f.ReqID)
 		_ = e.EncodeInt(int64(f.Code))
 		_ = e.EncodeString(f.Text)
@@ -57,6 +61,12 @@ func libEncode(f *Frame) []byte {
 		_ = e.EncodeUint(uint64(f.Op))
 		_ = e.EncodeString(f.User)
 		_ = e.EncodeString(f.Device)
+		_ = e.EncodeUint(f.Seq)
+		if f.HasMsg {
+			libMessage(e, &f.Msg)
+		} else {
+			_ = e.EncodeNil()
+		}
 	case FramePush:
 		_ = e.EncodeArrayLen(2)
 		_ = e.EncodeUint(f.Seq)
@@ -128,6 +138,10 @@ func TestEncoderMatchesLibrary(t *testing.T) {
 		f.Epoch = uints[rng.IntN(len(uints))]
 		f.Seq = uints[rng.IntN(len(uints))]
 		f.ReqID = uints[rng.IntN(len(uints))]
+		f.Ack = uints[rng.IntN(len(uints))]
+		if f.HasMsg && f.Seq == 0 {
+			f.Seq = 1 // a carried push has a sequence
+		}
 		f.Origin = Addr(int32(ints[rng.IntN(len(ints))]))
 		f.Msg.Time = ints[rng.IntN(len(ints))]
 		f.User = pick(strs)

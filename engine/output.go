@@ -32,9 +32,11 @@ const (
 	// TimerForget: server mode, an invitation added from an offline push whose
 	// invite never arrived is forgotten once it must have ended.
 	TimerForget TimerKind = 6
+	// TimerAck: a device acks the pushes it holds unacknowledged.
+	TimerAck TimerKind = 7
 )
 
-var timerNames = [...]string{"?", "retransmit", "invite-timeout", "invitee-timeout", "inviter-timeout", "prune", "forget"}
+var timerNames = [...]string{"?", "retransmit", "invite-timeout", "invitee-timeout", "inviter-timeout", "prune", "forget", "ack"}
 
 func (k TimerKind) String() string {
 	if int(k) < len(timerNames) {

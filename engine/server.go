@@ -10,6 +10,9 @@ import (
 const (
 	DefaultRTO       = int64(time.Second)
 	DefaultRetention = int64(10 * time.Minute)
+	// DefaultAckDelay is how long a device may hold back the ack of a push, hoping
+	// to ride it on a request or cover later pushes with one ack; well under RTO.
+	DefaultAckDelay = int64(100 * time.Millisecond)
 )
 
 // inviterGrace is how much longer than the invitees the legacy inviter waits before
@@ -80,6 +83,15 @@ type Server struct {
 	pruneAt  int64 // the armed prune timer's time; 0 if none
 	syncMark uint64
 	buckets  [][]string
+
+	// While a device's request executes here, the first push to its session is
+	// held (held, in unacked too; heldMsg is its message part) to ride on the
+	// response instead of travelling as a frame of its own.
+	holding  bool
+	holdSlot int32
+	held     []byte
+	heldMsg  []byte
+	heldSeq  uint64
 }
 
 // NewServer returns a shard ready to run.
@@ -207,6 +219,7 @@ type session struct {
 	device   string
 	epoch    uint64
 	nextSeq  uint64   // next push sequence number
+	syncEnd  uint64   // the last push of the sync at login
 	acked    uint64   // highest push acknowledged
 	unacked  [][]byte // encoded pushes acked+1, acked+2, ...
 	rtoArmed bool
@@ -306,9 +319,12 @@ func (s *Server) Receive(now int64, from Addr, b []byte) {
 			s.dropSession(slot)
 		}
 	case FrameRequest:
+		if f.Ack != 0 {
+			s.ack(from, f.Epoch, f.Ack)
+		}
 		s.request(now, from, f)
 	case FrameAck:
-		s.ack(from, f)
+		s.ack(from, f.Epoch, f.Seq)
 	case FrameForward:
 		r := s.execute(now, f)
 		s.send(from, &Frame{Type: FrameReply, ReqID: f.ReqID, User: f.User, Device: f.Device, Origin: f.Origin,
@@ -361,7 +377,7 @@ func (s *Server) login(now int64, from Addr, f *Frame) {
 			switch {
 			case ss.epoch == f.Epoch:
 				// A retransmitted login: answer again, do not sync twice.
-				s.send(from, &Frame{Type: FrameLoginOK, Epoch: f.Epoch})
+				s.send(from, &Frame{Type: FrameLoginOK, Epoch: f.Epoch, Seq: ss.syncEnd})
 				return
 			case ss.epoch > f.Epoch:
 				// A login that lingered in the network behind a newer one: the
@@ -384,8 +400,13 @@ func (s *Server) login(now int64, from Addr, f *Frame) {
 		}
 	}
 	slot := s.newSession(from, u, f.Device, f.Epoch)
-	s.send(from, &Frame{Type: FrameLoginOK, Epoch: f.Epoch})
+	// LOGIN-OK goes first and names the last push of the sync that follows it.
+	at := len(s.out.Msgs)
 	s.sync(now, slot, f.Cursor)
+	ss := &s.sessions[slot]
+	ss.syncEnd = ss.nextSeq - 1
+	s.send(from, &Frame{Type: FrameLoginOK, Epoch: f.Epoch, Seq: ss.syncEnd})
+	s.out.Msgs = slices.Insert(s.out.Msgs[:len(s.out.Msgs)-1], at, s.out.Msgs[len(s.out.Msgs)-1])
 }
 
 // sync pushes the timeline past cursor. In server mode an invitation that ended
@@ -456,37 +477,56 @@ func (s *Server) pushTo(now int64, slot int32, tail []byte, seq uint64) {
 	b = appendUint(b, ss.epoch)
 	b = append(b, 0x92)
 	b = appendUint(b, ss.nextSeq)
+	msgAt := len(b)
 	b = append(b, 0x90|messageFields)
 	b = appendUint(b, seq)
 	b = append(b, tail...)
 	s.enc.buf = b
-	ss.nextSeq++
 	b = s.slab.copy(b)
-	s.out.Msgs = append(s.out.Msgs, Envelope{To: ss.addr, Bytes: b})
 	ss.unacked = append(ss.unacked, b)
+	switch {
+	case !s.holding || slot != s.holdSlot:
+		s.out.Msgs = append(s.out.Msgs, Envelope{To: ss.addr, Bytes: b})
+	case s.held == nil:
+		s.held, s.heldMsg, s.heldSeq = b, b[msgAt:], ss.nextSeq
+	default: // a second push to the session: both go as they are, in order
+		s.releaseHeld()
+		s.out.Msgs = append(s.out.Msgs, Envelope{To: ss.addr, Bytes: b})
+	}
+	ss.nextSeq++
 	if !ss.rtoArmed {
 		ss.rtoArmed = true
 		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerRetransmit, Ref: uint64(slot) | uint64(ss.gen)<<32, At: now + s.cfg.RTO})
 	}
 }
 
-func (s *Server) ack(from Addr, f *Frame) {
+// releaseHeld sends the held push as a frame of its own and stops holding.
+func (s *Server) releaseHeld() {
+	if s.held != nil {
+		s.out.Msgs = append(s.out.Msgs, Envelope{To: s.sessions[s.holdSlot].addr, Bytes: s.held})
+	}
+	s.holding, s.held, s.heldMsg = false, nil, nil
+}
+
+// ack takes a device's cumulative ack of its session's pushes, from an ACK frame
+// or riding on a request.
+func (s *Server) ack(from Addr, epoch, seq uint64) {
 	slot, ok := s.sessByAddr[from]
-	if !ok || s.sessions[slot].epoch != f.Epoch {
+	if !ok || s.sessions[slot].epoch != epoch {
 		return
 	}
 	ss := &s.sessions[slot]
-	if f.Seq <= ss.acked || f.Seq >= ss.nextSeq {
+	if seq <= ss.acked || seq >= ss.nextSeq {
 		return
 	}
-	n := f.Seq - ss.acked
+	n := seq - ss.acked
 	clear(ss.unacked[:n])
 	if n == uint64(len(ss.unacked)) {
 		ss.unacked = ss.unacked[:0] // keep the array: the next push does not allocate
 	} else {
 		ss.unacked = ss.unacked[n:]
 	}
-	ss.acked = f.Seq
+	ss.acked = seq
 }
 
 func (s *Server) request(now int64, from Addr, f *Frame) {
@@ -501,7 +541,7 @@ func (s *Server) request(now int64, from Addr, f *Frame) {
 	u := ss.user
 	if d := u.findDedup(ss.device, f.ReqID); d != nil {
 		if d.done {
-			s.send(from, &Frame{Type: FrameResponse, Epoch: f.Epoch, ReqID: f.ReqID, Op: d.op, Code: d.code, Text: d.text, Members: d.members})
+			s.send(from, &Frame{Type: FrameResponse, Epoch: f.Epoch, ReqID: f.ReqID, Op: d.op, Code: d.code, Text: d.text, Members: d.members, Seq: ss.nextSeq - 1})
 		}
 		return
 	}
@@ -512,8 +552,10 @@ func (s *Server) request(now int64, from Addr, f *Frame) {
 		s.send(Addr(owner), f)
 		return
 	}
+	s.holding, s.holdSlot = true, slot
 	r := s.execute(now, f)
 	s.finish(u, d, r)
+	s.releaseHeld()
 }
 
 func (s *Server) reply(f *Frame) {
@@ -532,9 +574,26 @@ func (s *Server) finish(u *userState, d *dedupEntry, r result) {
 	d.done, d.code, d.text, d.members = true, r.code, r.text, r.members
 	for _, slot := range u.sessions {
 		ss := &s.sessions[slot]
-		if ss.device == d.device {
-			s.send(ss.addr, &Frame{Type: FrameResponse, Epoch: ss.epoch, ReqID: d.reqID, Op: d.op, Code: r.code, Text: r.text, Members: r.members})
+		if ss.device != d.device {
+			continue
 		}
+		// The device reports the result after the pushes sent before it, so that
+		// its app hears of an invitation in the shard's order.
+		f := Frame{Type: FrameResponse, Epoch: ss.epoch, ReqID: d.reqID, Op: d.op, Code: r.code, Text: r.text, Members: r.members, Seq: ss.nextSeq - 1}
+		if s.held == nil || slot != s.holdSlot {
+			s.send(ss.addr, &f)
+			continue
+		}
+		// The response carries the held push, the session's last: the bytes
+		// appendFrame gives for f with HasMsg and Msg set.
+		b := append(s.enc.buf[:0], 0x93, byte(FrameResponse))
+		b = appendUint(b, f.Epoch)
+		b = appendResponseHead(b, &f)
+		b = appendUint(b, s.heldSeq)
+		b = append(b, s.heldMsg...)
+		s.enc.buf = b
+		s.out.Msgs = append(s.out.Msgs, Envelope{To: ss.addr, Bytes: s.slab.copy(b)})
+		s.holding, s.held, s.heldMsg = false, nil, nil
 	}
 }
 

@@ -82,9 +82,14 @@ type OfflinePushInfo struct {
 // Frame is everything that crosses a link. One struct for all types keeps the codec
 // and the traces in one place; each type encodes only the fields it uses.
 type Frame struct {
-	Type    FrameType
-	Epoch   uint64 // device session number; frames of an older session are dropped
-	Seq     uint64 // Push: session sequence; Ack: highest in-order sequence received
+	Type  FrameType
+	Epoch uint64 // device session number; frames of an older session are dropped
+	// Seq — Push: its session sequence. Ack: the highest in-order push received.
+	// Response, LoginOK: the last push sent on the session before it, which the
+	// device applies before it reports the result (or, after a login, the last
+	// push of the sync); a carried push (HasMsg) has this sequence.
+	Seq     uint64
+	Ack     uint64 // Request: highest in-order push received (an ack riding on the request), 0 if none
 	ReqID   uint64 // Request, Response, Forward, Reply
 	Op      Op     // Request, Forward
 	Code    Code   // Response, Reply
@@ -97,8 +102,9 @@ type Frame struct {
 	Members []string        // group operations; Response: member list; Deliver: recipients
 	Push    OfflinePushInfo // Request/Forward of an invite; Deliver: push if offline
 	HasPush bool
-	Msg     Message // Push, Deliver
-	Text    string  // Response, Reply: error detail
+	Msg     Message // Push, Deliver; Response with HasMsg: the push it carries
+	HasMsg  bool
+	Text    string // Response, Reply: error detail
 }
 
 // carriesInfo tells whether a request op carries signaling info.
@@ -129,10 +135,13 @@ func appendFrame(b []byte, f *Frame) []byte {
 		b = appendString(b, f.User)
 		b = appendString(b, f.Device)
 		b = appendUint(b, f.Cursor)
-	case FrameLoginOK, FrameLogout:
+	case FrameLoginOK:
+		b = append(b, 0x91)
+		b = appendUint(b, f.Seq)
+	case FrameLogout:
 		b = append(b, 0x90)
 	case FrameRequest, FrameForward:
-		b = append(b, 0x99)
+		b = append(b, 0x9a)
 		b = appendUint(b, f.ReqID)
 		b = appendUint(b, uint64(f.Op))
 		b = appendString(b, f.User)
@@ -152,16 +161,15 @@ func appendFrame(b []byte, f *Frame) []byte {
 		} else {
 			b = append(b, 0xc0)
 		}
+		b = appendUint(b, f.Ack)
 	case FrameResponse, FrameReply:
-		b = append(b, 0x98)
-		b = appendUint(b, f.ReqID)
-		b = appendInt(b, int64(f.Code))
-		b = appendString(b, f.Text)
-		b = appendStrings(b, f.Members)
-		b = appendInt(b, int64(f.Origin))
-		b = appendUint(b, uint64(f.Op))
-		b = appendString(b, f.User)
-		b = appendString(b, f.Device)
+		b = appendResponseHead(b, f)
+		b = appendUint(b, f.Seq)
+		if f.HasMsg {
+			b = appendMessage(b, &f.Msg)
+		} else {
+			b = append(b, 0xc0)
+		}
 	case FramePush:
 		b = append(b, 0x92)
 		b = appendUint(b, f.Seq)
@@ -182,14 +190,28 @@ func appendFrame(b []byte, f *Frame) []byte {
 	return b
 }
 
+// appendResponseHead appends a response or reply up to its last two fields: the
+// session's last push sequence and the carried push's message (nil if none).
+func appendResponseHead(b []byte, f *Frame) []byte {
+	b = append(b, 0x9a)
+	b = appendUint(b, f.ReqID)
+	b = appendInt(b, int64(f.Code))
+	b = appendString(b, f.Text)
+	b = appendStrings(b, f.Members)
+	b = appendInt(b, int64(f.Origin))
+	b = appendUint(b, uint64(f.Op))
+	b = appendString(b, f.User)
+	return appendString(b, f.Device)
+}
+
 // EncodeFrame returns the wire bytes of f (a fresh slice).
 func EncodeFrame(f *Frame) []byte {
 	return appendFrame(nil, f)
 }
 
 // frameBodyLen is the number of body fields of each frame type.
-var frameBodyLen = [...]int{FrameLogin: 3, FrameLoginOK: 0, FrameLogout: 0, FrameRequest: 9, FrameForward: 9,
-	FrameResponse: 8, FrameReply: 8, FramePush: 2, FrameAck: 1, FrameDeliver: 5}
+var frameBodyLen = [...]int{FrameLogin: 3, FrameLoginOK: 1, FrameLogout: 0, FrameRequest: 10, FrameForward: 10,
+	FrameResponse: 10, FrameReply: 10, FramePush: 2, FrameAck: 1, FrameDeliver: 5}
 
 // frameDecoder decodes frames with a reused decoder.
 type frameDecoder struct {
@@ -261,6 +283,8 @@ func (fd *frameDecoder) decodeInto(f *Frame) error {
 		f.User = r.string("user")
 		f.Device = r.string("device")
 		f.Cursor = r.uint64("cursor")
+	case FrameLoginOK:
+		f.Seq = r.uint64("seq")
 	case FrameRequest, FrameForward:
 		f.ReqID = r.uint64("reqID")
 		f.Op = Op(r.int64("op", 1, int64(opMax)-1))
@@ -291,6 +315,7 @@ func (fd *frameDecoder) decodeInto(f *Frame) error {
 				f.Push.Desc = r.string("push.desc")
 			}
 		}
+		f.Ack = r.uint64("ack")
 	case FrameResponse, FrameReply:
 		f.ReqID = r.uint64("reqID")
 		f.Code = Code(r.int64("code", 0, 1<<31-1))
@@ -300,6 +325,19 @@ func (fd *frameDecoder) decodeInto(f *Frame) error {
 		f.Op = Op(r.int64("op", 0, int64(opMax)-1))
 		f.User = r.string("user")
 		f.Device = r.string("device")
+		f.Seq = r.uint64("seq")
+		if r.err == nil {
+			if c, err := d.PeekCode(); err != nil {
+				r.fail("message", err)
+			} else if c == 0xc0 {
+				_ = d.DecodeNil()
+			} else if f.Seq == 0 {
+				r.fail("message", fmt.Errorf("a carried push without a sequence"))
+			} else {
+				f.HasMsg = true
+				r.message(&f.Msg)
+			}
+		}
 	case FramePush:
 		f.Seq = r.uint64("seq")
 		r.message(&f.Msg)
@@ -328,7 +366,12 @@ func (f *Frame) Describe() string {
 	switch f.Type {
 	case FrameLogin:
 		fmt.Fprintf(&b, " %s/%s epoch=%d cursor=%d", f.User, f.Device, f.Epoch, f.Cursor)
-	case FrameLoginOK, FrameLogout:
+	case FrameLoginOK:
+		fmt.Fprintf(&b, " epoch=%d", f.Epoch)
+		if f.Seq != 0 {
+			fmt.Fprintf(&b, " synced=s%d", f.Seq)
+		}
+	case FrameLogout:
 		fmt.Fprintf(&b, " epoch=%d", f.Epoch)
 	case FrameRequest, FrameForward:
 		fmt.Fprintf(&b, " #%d %s", f.ReqID, f.Op)
@@ -350,6 +393,9 @@ func (f *Frame) Describe() string {
 		if f.HasPush {
 			fmt.Fprintf(&b, " push=%q", f.Push.Title)
 		}
+		if f.Ack != 0 {
+			fmt.Fprintf(&b, " ack=%d", f.Ack)
+		}
 	case FrameResponse, FrameReply:
 		fmt.Fprintf(&b, " #%d %s", f.ReqID, f.Code)
 		if f.Text != "" {
@@ -360,6 +406,12 @@ func (f *Frame) Describe() string {
 		if len(f.Members) > 0 {
 			b.WriteString(" members=")
 			writeList(&b, f.Members)
+		}
+		if f.HasMsg {
+			fmt.Fprintf(&b, " + s=%d ", f.Seq)
+			b.WriteString(f.Msg.Describe())
+		} else if f.Seq != 0 {
+			fmt.Fprintf(&b, " after=s%d", f.Seq)
 		}
 	case FramePush:
 		fmt.Fprintf(&b, " s=%d ", f.Seq)

@@ -34,24 +34,20 @@ func Example() {
 	//     100.000ms send     alice/1 -> s0  REQ #1 invite invite alice/1.0-1 inviter=alice invitees=[bob] timeout=30s data="room=1" push="call from alice"
 	//     140.000ms deliver  s0 <- alice/1  REQ #1 invite invite alice/1.0-1 inviter=alice invitees=[bob] timeout=30s data="room=1" push="call from alice"
 	//     140.000ms note     s0  decided created alice/1.0-1 inviter=alice invitees=[bob] timeout=30s
-	//     140.000ms send     s0 -> alice/1  PUSH s=1 seq=1 from=alice/1 to=bob invite alice/1.0-1 inviter=alice invitees=[bob] timeout=30s data="room=1"
 	//     140.000ms send     s0 -> bob/1  PUSH s=1 seq=1 from=alice/1 to=bob invite alice/1.0-1 inviter=alice invitees=[bob] timeout=30s data="room=1"
-	//     140.000ms send     s0 -> alice/1  RESP #1 ok
-	//     180.000ms deliver  alice/1 <- s0  PUSH s=1 seq=1 from=alice/1 to=bob invite alice/1.0-1 inviter=alice invitees=[bob] timeout=30s data="room=1"
+	//     140.000ms send     s0 -> alice/1  RESP #1 ok + s=1 seq=1 from=alice/1 to=bob invite alice/1.0-1 inviter=alice invitees=[bob] timeout=30s data="room=1"
 	//     180.000ms deliver  bob/1 <- s0  PUSH s=1 seq=1 from=alice/1 to=bob invite alice/1.0-1 inviter=alice invitees=[bob] timeout=30s data="room=1"
 	//     180.000ms callback bob/1  OnReceiveNewInvitation(alice/1.0-1, inviter=alice, group=, invitees=[bob], data="room=1")
 	//     180.000ms call     bob/1  accept alice/1.0-1
-	//     180.000ms send     bob/1 -> s0  REQ #1 accept accept alice/1.0-1 inviter=alice invitees=[] timeout=30s
-	//     180.000ms deliver  alice/1 <- s0  RESP #1 ok
+	//     180.000ms send     bob/1 -> s0  REQ #1 accept accept alice/1.0-1 inviter=alice invitees=[] timeout=30s ack=1
+	//     180.000ms deliver  alice/1 <- s0  RESP #1 ok + s=1 seq=1 from=alice/1 to=bob invite alice/1.0-1 inviter=alice invitees=[bob] timeout=30s data="room=1"
 	//     180.000ms result   alice/1  invite alice/1.0-1 -> ok
-	//     220.000ms deliver  s0 <- bob/1  REQ #1 accept accept alice/1.0-1 inviter=alice invitees=[] timeout=30s
+	//     220.000ms deliver  s0 <- bob/1  REQ #1 accept accept alice/1.0-1 inviter=alice invitees=[] timeout=30s ack=1
 	//     220.000ms note     s0  decided alice/1.0-1 bob accepted
 	//     220.000ms send     s0 -> alice/1  PUSH s=2 seq=2 from=bob/1 to=alice accept alice/1.0-1 inviter=alice invitees=[bob] timeout=30s
-	//     220.000ms send     s0 -> bob/1  PUSH s=2 seq=2 from=bob/1 to=alice accept alice/1.0-1 inviter=alice invitees=[bob] timeout=30s
-	//     220.000ms send     s0 -> bob/1  RESP #1 ok
+	//     220.000ms send     s0 -> bob/1  RESP #1 ok + s=2 seq=2 from=bob/1 to=alice accept alice/1.0-1 inviter=alice invitees=[bob] timeout=30s
 	//     260.000ms deliver  alice/1 <- s0  PUSH s=2 seq=2 from=bob/1 to=alice accept alice/1.0-1 inviter=alice invitees=[bob] timeout=30s
 	//     260.000ms callback alice/1  OnInviteeAccepted(alice/1.0-1, invitee=bob, data="")
-	//     260.000ms deliver  bob/1 <- s0  PUSH s=2 seq=2 from=bob/1 to=alice accept alice/1.0-1 inviter=alice invitees=[bob] timeout=30s
-	//     260.000ms deliver  bob/1 <- s0  RESP #1 ok
+	//     260.000ms deliver  bob/1 <- s0  RESP #1 ok + s=2 seq=2 from=bob/1 to=alice accept alice/1.0-1 inviter=alice invitees=[bob] timeout=30s
 	//     260.000ms result   bob/1  accept alice/1.0-1 -> ok
 }

@@ -60,8 +60,8 @@ expect violation agreement
 expect violation no-resurrection
 check
 ----
-exactly-once violated at    8040.000ms (event 43) on bob/1: received invitation call again
-no-resurrection violated at   38040.000ms (event 80) on bob/1: call bob reported timed-out after accepted
-agreement violated at   38040.000ms (event 81) on bob/1: call: bob learned timed-out here, accepted first
-no-resurrection violated at   38120.000ms (event 88) on alice/1: call bob reported timed-out after accepted
-agreement violated at   38120.000ms (event 89) on alice/1: call: bob learned timed-out here, accepted first
+exactly-once violated at    8040.000ms (event 44) on bob/1: received invitation call again
+no-resurrection violated at   38040.000ms (event 84) on bob/1: call bob reported timed-out after accepted
+agreement violated at   38040.000ms (event 85) on bob/1: call: bob learned timed-out here, accepted first
+no-resurrection violated at   38120.000ms (event 92) on alice/1: call bob reported timed-out after accepted
+agreement violated at   38120.000ms (event 93) on alice/1: call: bob learned timed-out here, accepted first

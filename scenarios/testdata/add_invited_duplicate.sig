@@ -8,7 +8,8 @@
 # already received normally (carol). Before login, add-invited is 6014.
 # (The held push also holds back the pushes queued behind it on bob's session,
 # which the shard resends after rto: bob learns his own accept and the group
-# invitation at about 25 s.)
+# invitation at about 25 s. The result of his accept waits for them too: a
+# device reports a result only after the pushes the shard sent before it.)
 world seed=16 mode=server latency=40ms rto=20s
 users alice bob carol
 group team owner=alice members=bob,carol
@@ -40,7 +41,6 @@ run 40s
    6500.000ms bob/1: accept call
    6540.000ms s0: decided call bob accepted
    6580.000ms alice/1: OnInviteeAccepted(call, invitee=bob, data="")
-   6580.000ms bob/1: accept call -> ok
    8000.000ms s0: release sync: PUSH s=1 seq=1 from=alice/1 to=bob invite call inviter=alice invitees=[bob] timeout=30s data="{\"roomID\":9}"
    9000.000ms bob/1: add-invited call
    9000.000ms bob/1: add-invited call -> 8012 invitation already exists
@@ -54,6 +54,7 @@ run 40s
   12040.000ms s0: decided gcall carol accepted
   12080.000ms alice/1: OnInviteeAccepted(gcall, invitee=carol, data="")
   12080.000ms carol/1: accept gcall -> ok
+  25080.000ms bob/1: accept call -> ok
   25080.000ms bob/1: OnReceiveNewInvitation(gcall, inviter=alice, group=team, invitees=[carol], data="")
   25080.000ms bob/1: OnInviteeAccepted(gcall, invitee=carol, data="")
 

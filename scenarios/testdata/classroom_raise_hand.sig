@@ -20,7 +20,7 @@ run 30s
     575.926ms stu2/1: OnReceiveNewInvitation(hands, inviter=teacher, group=class, invitees=[stu1,stu2,stu3,stu4], data="{\"cmd\":\"raise-hand\"}")
     586.094ms stu4/1: OnReceiveNewInvitation(hands, inviter=teacher, group=class, invitees=[stu1,stu2,stu3,stu4], data="{\"cmd\":\"raise-hand\"}")
     588.942ms stu3/1: OnReceiveNewInvitation(hands, inviter=teacher, group=class, invitees=[stu1,stu2,stu3,stu4], data="{\"cmd\":\"raise-hand\"}")
-    600.937ms teacher/1: invite-group hands -> ok
+    596.561ms teacher/1: invite-group hands -> ok
     608.187ms stu1/1: OnReceiveNewInvitation(hands, inviter=teacher, group=class, invitees=[stu1,stu2,stu3,stu4], data="{\"cmd\":\"raise-hand\"}")
    2000.000ms stu2/1: accept hands data="{\"cmd\":\"raise-hand\"}"
    2024.308ms s0: decided hands stu2 accepted
@@ -28,34 +28,34 @@ run 30s
    2064.324ms stu2/1: accept hands -> ok
    2066.492ms stu4/1: OnInviteeAccepted(hands, invitee=stu2, data="{\"cmd\":\"raise-hand\"}")
    2071.078ms stu1/1: OnInviteeAccepted(hands, invitee=stu2, data="{\"cmd\":\"raise-hand\"}")
-   2075.312ms teacher/1: OnInviteeAccepted(hands, invitee=stu2, data="{\"cmd\":\"raise-hand\"}")
+   2075.296ms teacher/1: OnInviteeAccepted(hands, invitee=stu2, data="{\"cmd\":\"raise-hand\"}")
    3000.000ms stu4/1: accept hands data="{\"cmd\":\"raise-hand\"}"
    3049.763ms s0: decided hands stu4 accepted
-   3092.969ms stu2/1: OnInviteeAccepted(hands, invitee=stu4, data="{\"cmd\":\"raise-hand\"}")
+   3070.485ms stu2/1: OnInviteeAccepted(hands, invitee=stu4, data="{\"cmd\":\"raise-hand\"}")
    3097.384ms stu4/1: accept hands -> ok
    3098.117ms stu3/1: OnInviteeAccepted(hands, invitee=stu4, data="{\"cmd\":\"raise-hand\"}")
-   3099.713ms teacher/1: OnInviteeAccepted(hands, invitee=stu4, data="{\"cmd\":\"raise-hand\"}")
    3100.682ms stu1/1: OnInviteeAccepted(hands, invitee=stu4, data="{\"cmd\":\"raise-hand\"}")
+   3100.766ms teacher/1: OnInviteeAccepted(hands, invitee=stu4, data="{\"cmd\":\"raise-hand\"}")
    5000.000ms teacher/1: invite-group class invitees=stu2 timeout=20s data="{\"cmd\":\"speak\"}"
    5037.275ms s0: decided created speak inviter=teacher invitees=[stu2] timeout=20s group=class
-   5065.296ms stu4/1: OnReceiveNewInvitation(speak, inviter=teacher, group=class, invitees=[stu2], data="{\"cmd\":\"speak\"}")
-   5073.442ms teacher/1: invite-group speak -> ok
    5078.339ms stu1/1: OnReceiveNewInvitation(speak, inviter=teacher, group=class, invitees=[stu2], data="{\"cmd\":\"speak\"}")
-   5080.293ms stu2/1: OnReceiveNewInvitation(speak, inviter=teacher, group=class, invitees=[stu2], data="{\"cmd\":\"speak\"}")
+   5079.800ms stu4/1: OnReceiveNewInvitation(speak, inviter=teacher, group=class, invitees=[stu2], data="{\"cmd\":\"speak\"}")
+   5080.481ms stu2/1: OnReceiveNewInvitation(speak, inviter=teacher, group=class, invitees=[stu2], data="{\"cmd\":\"speak\"}")
+   5087.225ms teacher/1: invite-group speak -> ok
    5089.912ms stu3/1: OnReceiveNewInvitation(speak, inviter=teacher, group=class, invitees=[stu2], data="{\"cmd\":\"speak\"}")
    6000.000ms stu2/1: accept speak data="{\"cmd\":\"speak\"}"
    6053.031ms s0: decided speak stu2 accepted
    6075.560ms stu3/1: OnInviteeAccepted(speak, invitee=stu2, data="{\"cmd\":\"speak\"}")
-   6096.570ms stu2/1: accept speak -> ok
-   6100.986ms teacher/1: OnInviteeAccepted(speak, invitee=stu2, data="{\"cmd\":\"speak\"}")
-   6102.301ms stu4/1: OnInviteeAccepted(speak, invitee=stu2, data="{\"cmd\":\"speak\"}")
+   6081.052ms stu4/1: OnInviteeAccepted(speak, invitee=stu2, data="{\"cmd\":\"speak\"}")
+   6089.197ms teacher/1: OnInviteeAccepted(speak, invitee=stu2, data="{\"cmd\":\"speak\"}")
+   6096.049ms stu2/1: accept speak -> ok
    6110.661ms stu1/1: OnInviteeAccepted(speak, invitee=stu2, data="{\"cmd\":\"speak\"}")
   20549.949ms s0: decided hands stu1 timed-out
   20549.949ms s0: decided hands stu3 timed-out
-  20572.840ms teacher/1: OnInvitationTimeout(hands, invitees=[stu1,stu3])
+  20574.683ms stu2/1: OnInvitationTimeout(hands, invitees=[stu1,stu3])
+  20585.161ms teacher/1: OnInvitationTimeout(hands, invitees=[stu1,stu3])
   20592.114ms stu1/1: OnInvitationTimeout(hands, invitees=[stu1,stu3])
-  20595.060ms stu2/1: OnInvitationTimeout(hands, invitees=[stu1,stu3])
-  20595.429ms stu4/1: OnInvitationTimeout(hands, invitees=[stu1,stu3])
+  20599.219ms stu4/1: OnInvitationTimeout(hands, invitees=[stu1,stu3])
   20606.732ms stu3/1: OnInvitationTimeout(hands, invitees=[stu1,stu3])
 
 expect hands stu1=timed-out stu2=accepted stu3=timed-out stu4=accepted

@@ -24,39 +24,39 @@ run 30s
     549.990ms s0: dup-next: PUSH s=1 seq=1 from=alice/1 to=bob invite call inviter=alice invitees=[bob] timeout=20s
     600.000ms alice/1: invite-group team invitees=bob,carol,dave timeout=20s
     608.767ms bob/1: OnReceiveNewInvitation(call, inviter=alice, group=, invitees=[bob], data="")
-    612.430ms alice/1: invite call -> ok
+    615.927ms alice/1: invite call -> ok
     664.573ms s0: decided created g inviter=alice invitees=[bob,carol,dave] timeout=20s group=team
     700.177ms dave/1: OnReceiveNewInvitation(g, inviter=alice, group=team, invitees=[bob,carol,dave], data="")
-    713.863ms alice/1: invite-group g -> ok
-    722.069ms bob/1: OnReceiveNewInvitation(g, inviter=alice, group=team, invitees=[bob,carol,dave], data="")
+    712.311ms bob/1: OnReceiveNewInvitation(g, inviter=alice, group=team, invitees=[bob,carol,dave], data="")
+    727.013ms alice/1: invite-group g -> ok
    1723.396ms carol/1: OnReceiveNewInvitation(g, inviter=alice, group=team, invitees=[bob,carol,dave], data="")
    2000.000ms bob/1: accept call
    2000.000ms bob/1: accept g
-   2010.746ms s0: decided call bob accepted
-   2022.802ms alice/1: OnInviteeAccepted(call, invitee=bob, data="")
-   2066.490ms s0: decided g bob accepted
-   2088.505ms bob/1: accept call -> ok
-   2090.862ms bob/1: accept g -> ok
+   2031.952ms s0: decided call bob accepted
+   2031.952ms s0: decided g bob accepted
+   2066.354ms dave/1: OnInviteeAccepted(g, invitee=bob, data="")
+   2081.966ms alice/1: OnInviteeAccepted(call, invitee=bob, data="")
+   2099.687ms carol/1: OnInviteeAccepted(g, invitee=bob, data="")
    2100.000ms carol/1: reject g
-   2100.893ms dave/1: OnInviteeAccepted(g, invitee=bob, data="")
-   2134.226ms carol/1: OnInviteeAccepted(g, invitee=bob, data="")
-   2146.094ms alice/1: OnInviteeAccepted(g, invitee=bob, data="")
    2154.214ms s0: decided g carol rejected
-   2166.639ms alice/1: OnInviteeRejected(g, invitee=carol, data="")
    2200.000ms alice/1: modify g data="v2"
-   2205.323ms carol/1: reject g -> ok
+   2215.771ms carol/1: reject g -> ok
    2221.010ms dave/1: OnInviteeRejected(g, invitee=carol, data="")
-   2226.181ms bob/1: OnInviteeRejected(g, invitee=carol, data="")
-   2271.713ms carol/1: OnInvitationModified(g, data="v2")
-   2295.731ms dave/1: OnInvitationModified(g, data="v2")
-   2300.231ms bob/1: OnInvitationModified(g, data="v2")
-   2317.478ms alice/1: modify g -> ok
+   2276.944ms carol/1: OnInvitationModified(g, data="v2")
+   2285.793ms dave/1: OnInvitationModified(g, data="v2")
    3000.000ms alice/1: cancel g
-   3043.607ms s0: decided g dave cancelled
-   3056.116ms carol/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[dave])
-   3059.807ms bob/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[dave])
-   3086.515ms alice/1: cancel g -> ok
-   3122.475ms dave/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[dave])
+   3020.498ms s0: decided g dave cancelled
+   3033.932ms carol/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[dave])
+   3067.847ms bob/1: accept g -> ok
+   3067.847ms bob/1: accept call -> ok
+   3067.847ms bob/1: OnInviteeRejected(g, invitee=carol, data="")
+   3067.847ms bob/1: OnInvitationModified(g, data="v2")
+   3071.589ms bob/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[dave])
+   3099.366ms dave/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[dave])
+   3100.102ms alice/1: OnInviteeAccepted(g, invitee=bob, data="")
+   3100.102ms alice/1: OnInviteeRejected(g, invitee=carol, data="")
+   3100.102ms alice/1: modify g -> ok
+   3100.102ms alice/1: cancel g -> ok
 
 expect call bob=accepted
 expect g bob=accepted carol=rejected dave=cancelled
@@ -76,13 +76,13 @@ run 15s
 ----
   31000.000ms bob/1: link latency=uniform(5ms,200ms) loss=0.05 dup=0.5 reorder=0.5 bandwidth=0
   31500.000ms alice/1: invite bob timeout=10s
-  31539.147ms s0: decided created call2 inviter=alice invitees=[bob] timeout=10s
-  31552.099ms alice/1: invite call2 -> ok
-  31555.661ms bob/1: OnReceiveNewInvitation(call2, inviter=alice, group=, invitees=[bob], data="")
+  31558.279ms s0: decided created call2 inviter=alice invitees=[bob] timeout=10s
+  31570.179ms bob/1: OnReceiveNewInvitation(call2, inviter=alice, group=, invitees=[bob], data="")
+  31601.188ms alice/1: invite call2 -> ok
   33000.000ms bob/1: reject call2 data="busy"
-  33030.763ms s0: decided call2 bob rejected
-  33077.018ms alice/1: OnInviteeRejected(call2, invitee=bob, data="busy")
-  33118.322ms bob/1: reject call2 -> ok
+  33121.529ms s0: decided call2 bob rejected
+  33129.676ms bob/1: reject call2 -> ok
+  33180.767ms alice/1: OnInviteeRejected(call2, invitee=bob, data="busy")
 
 expect call2 bob=rejected
 expect count OnInviteeRejected = 4

@@ -41,9 +41,9 @@ run 25s
    2060.000ms alice/1: OnMemberLeave(team, members=[dave])
    2060.000ms bob/1: OnMemberLeave(team, members=[dave])
    2060.000ms carol/1: OnMemberLeave(team, members=[dave])
-   2060.000ms dave/1: dropped invitation of group team: member-leave
    2060.000ms erin/1: OnMemberLeave(team, members=[dave])
    2060.000ms dave/1: quit-group -> ok
+   2060.000ms dave/1: dropped invitation of group team: member-leave
    3000.000ms zoe/1: join-group team
    3060.000ms alice/1: OnMemberEnter(team, members=[zoe])
    3060.000ms bob/1: OnMemberEnter(team, members=[zoe])

@@ -21,34 +21,34 @@ run 30s
     549.967ms bob/1: OnReceiveNewInvitation(call, inviter=alice, group=, invitees=[bob], data="")
     558.379ms alice/1: invite call -> ok
     600.000ms alice/1: invite-group team invitees=bob,carol,dave timeout=20s
-    642.337ms s0: decided created g inviter=alice invitees=[bob,carol,dave] timeout=20s group=team
-    678.107ms carol/1: OnReceiveNewInvitation(g, inviter=alice, group=team, invitees=[bob,carol,dave], data="")
-    681.568ms dave/1: OnReceiveNewInvitation(g, inviter=alice, group=team, invitees=[bob,carol,dave], data="")
-    694.004ms bob/1: OnReceiveNewInvitation(g, inviter=alice, group=team, invitees=[bob,carol,dave], data="")
-    862.969ms alice/1: invite-group g -> ok
+    648.034ms s0: decided created g inviter=alice invitees=[bob,carol,dave] timeout=20s group=team
+    680.502ms alice/1: invite-group g -> ok
+    683.805ms carol/1: OnReceiveNewInvitation(g, inviter=alice, group=team, invitees=[bob,carol,dave], data="")
+    687.265ms dave/1: OnReceiveNewInvitation(g, inviter=alice, group=team, invitees=[bob,carol,dave], data="")
+    699.701ms bob/1: OnReceiveNewInvitation(g, inviter=alice, group=team, invitees=[bob,carol,dave], data="")
    3000.000ms bob/1: accept call
-   3000.000ms bob/1: drop-next: REQ #1 accept accept call inviter=alice invitees=[] timeout=20s
+   3000.000ms bob/1: drop-next: REQ #1 accept accept call inviter=alice invitees=[] timeout=20s ack=2
+   3338.273ms s0: decided call bob accepted
+   3376.398ms alice/1: OnInviteeAccepted(call, invitee=bob, data="")
+   3397.986ms bob/1: accept call -> ok
    3500.000ms carol/1: accept g
    3538.993ms s0: decided g carol accepted
+   3578.720ms carol/1: accept g -> ok
    3593.050ms dave/1: OnInviteeAccepted(g, invitee=carol, data="")
-   3593.313ms alice/1: OnInviteeAccepted(g, invitee=carol, data="")
-   3594.601ms carol/1: accept g -> ok
-   3595.426ms bob/1: OnInviteeAccepted(g, invitee=carol, data="")
-   3634.067ms s0: decided call bob accepted
-   3654.811ms alice/1: OnInviteeAccepted(call, invitee=bob, data="")
+   3673.646ms alice/1: OnInviteeAccepted(g, invitee=carol, data="")
+   3688.968ms bob/1: OnInviteeAccepted(g, invitee=carol, data="")
    4000.000ms dave/1: reject g
    4042.179ms s0: decided g dave rejected
-   4080.728ms carol/1: OnInviteeRejected(g, invitee=dave, data="")
-   4088.215ms bob/1: OnInviteeRejected(g, invitee=dave, data="")
+   4068.932ms carol/1: OnInviteeRejected(g, invitee=dave, data="")
+   4075.342ms bob/1: OnInviteeRejected(g, invitee=dave, data="")
    4091.356ms dave/1: reject g -> ok
-   4093.543ms alice/1: OnInviteeRejected(g, invitee=dave, data="")
-   4291.148ms bob/1: accept call -> ok
+   4096.500ms alice/1: OnInviteeRejected(g, invitee=dave, data="")
    6000.000ms alice/1: cancel g
-   6059.018ms s0: decided g bob cancelled
-   6103.019ms bob/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[bob])
-   6105.690ms carol/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[bob])
-   6386.891ms alice/1: cancel g -> ok
-   6400.059ms dave/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[bob])
+   6352.188ms s0: decided g bob cancelled
+   6372.933ms alice/1: cancel g -> ok
+   6396.189ms bob/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[bob])
+   6398.861ms carol/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[bob])
+   6693.230ms dave/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[bob])
 
 expect call bob=accepted
 expect g bob=cancelled carol=accepted dave=rejected

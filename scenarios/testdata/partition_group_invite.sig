@@ -19,27 +19,27 @@ run 30s
     300.000ms alice/1: invite-group team invitees=bob,carol,dave timeout=20s
     336.992ms s0: decided created g inviter=alice invitees=[bob,carol,dave] timeout=20s group=team
     371.164ms bob/1: OnReceiveNewInvitation(g, inviter=alice, group=team, invitees=[bob,carol,dave], data="")
-    373.323ms alice/1: invite-group g -> ok
+    371.883ms alice/1: invite-group g -> ok
    1000.000ms bob/1: accept g
    1032.745ms s0: decided g bob accepted
-   1062.418ms bob/1: accept g -> ok
-   1067.792ms alice/1: OnInviteeAccepted(g, invitee=bob, data="")
+   1056.936ms bob/1: accept g -> ok
+   1069.076ms alice/1: OnInviteeAccepted(g, invitee=bob, data="")
    6000.000ms world: heal all
    6370.139ms carol/1: OnReceiveNewInvitation(g, inviter=alice, group=team, invitees=[bob,carol,dave], data="")
    6370.139ms carol/1: OnInviteeAccepted(g, invitee=bob, data="")
    6375.231ms dave/1: OnReceiveNewInvitation(g, inviter=alice, group=team, invitees=[bob,carol,dave], data="")
    6375.231ms dave/1: OnInviteeAccepted(g, invitee=bob, data="")
    9000.000ms carol/1: reject g
-   9026.971ms s0: decided g carol rejected
-   9053.550ms alice/1: OnInviteeRejected(g, invitee=carol, data="")
-   9054.602ms carol/1: reject g -> ok
-   9055.514ms bob/1: OnInviteeRejected(g, invitee=carol, data="")
-   9066.573ms dave/1: OnInviteeRejected(g, invitee=carol, data="")
+   9039.078ms s0: decided g carol rejected
+   9061.975ms carol/1: reject g -> ok
+   9068.752ms bob/1: OnInviteeRejected(g, invitee=carol, data="")
+   9074.125ms alice/1: OnInviteeRejected(g, invitee=carol, data="")
+   9078.680ms dave/1: OnInviteeRejected(g, invitee=carol, data="")
   20336.992ms s0: decided g dave timed-out
-  20357.712ms bob/1: OnInvitationTimeout(g, invitees=[dave])
-  20371.772ms alice/1: OnInvitationTimeout(g, invitees=[dave])
+  20363.570ms alice/1: OnInvitationTimeout(g, invitees=[dave])
+  20364.622ms carol/1: OnInvitationTimeout(g, invitees=[dave])
+  20365.534ms bob/1: OnInvitationTimeout(g, invitees=[dave])
   20373.330ms dave/1: OnInvitationTimeout(g, invitees=[dave])
-  20375.721ms carol/1: OnInvitationTimeout(g, invitees=[dave])
 
 expect g bob=accepted carol=rejected dave=timed-out
 expect count OnReceiveNewInvitation = 3

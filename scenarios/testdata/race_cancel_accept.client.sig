@@ -35,5 +35,5 @@ expect violation agreement
 check
 ----
 agreement violated at    1100.000ms (event 42) on alice/1: call: bob learned accepted here, cancelled elsewhere
-no-resurrection violated at    1100.000ms (event 46) on bob/1: call bob reported accepted after cancelled
-agreement violated at    1100.000ms (event 47) on bob/1: call: bob learned accepted here, cancelled first
+no-resurrection violated at    1100.000ms (event 45) on bob/1: call bob reported accepted after cancelled
+agreement violated at    1100.000ms (event 46) on bob/1: call: bob learned accepted here, cancelled first

@@ -65,10 +65,10 @@ check
 ----
 no-resurrection violated at    1090.000ms (event 59) on alice/1: call bob reported rejected after accepted
 agreement violated at    1090.000ms (event 60) on alice/1: call: bob learned rejected here, accepted first
-no-resurrection violated at    1090.000ms (event 64) on bob/1: call bob reported rejected after accepted
-agreement violated at    1090.000ms (event 65) on bob/1: call: bob learned rejected here, accepted first
-no-resurrection violated at    1090.000ms (event 69) on bob/2: call bob reported rejected after accepted
-agreement violated at    1090.000ms (event 70) on bob/2: call: bob learned rejected here, accepted first
-exactly-once violated at    4081.000ms (event 121) on alice/1: call2 bob accepted reported twice
-exactly-once violated at    4081.000ms (event 125) on bob/2: call2 bob accepted reported twice
-exactly-once violated at    4081.000ms (event 129) on bob/1: call2 bob accepted reported twice
+no-resurrection violated at    1090.000ms (event 63) on bob/1: call bob reported rejected after accepted
+agreement violated at    1090.000ms (event 64) on bob/1: call: bob learned rejected here, accepted first
+no-resurrection violated at    1090.000ms (event 67) on bob/2: call bob reported rejected after accepted
+agreement violated at    1090.000ms (event 68) on bob/2: call: bob learned rejected here, accepted first
+exactly-once violated at    4081.000ms (event 133) on alice/1: call2 bob accepted reported twice
+exactly-once violated at    4081.000ms (event 136) on bob/2: call2 bob accepted reported twice
+exactly-once violated at    4081.000ms (event 139) on bob/1: call2 bob accepted reported twice

@@ -15,22 +15,22 @@ generate group-invites count=20 from=g1 to=g2..g4 group=room rate=1/s start=1s t
 run 90s
 ----
 at   90000.000ms: summary of a busy run
-  call                                               138
-  callback OnInvitationCancelled                     1
+  call                                               140
+  callback OnInvitationCancelled                     3
   callback OnInvitationTimeout                       90
-  callback OnInviteeAccepted                         41
-  callback OnInviteeRejected                         25
-  callback OnReceiveNewInvitation                    132
+  callback OnInviteeAccepted                         35
+  callback OnInviteeRejected                         30
+  callback OnReceiveNewInvitation                    133
   fault                                              26
-  note                                               188
-  result accept -> 8010 invitation invalid           4
-  result accept -> ok                                28
-  result cancel -> ok                                1
+  note                                               187
+  result accept -> 8010 invitation invalid           5
+  result accept -> ok                                24
+  result cancel -> ok                                3
   result invite -> ok                                59
   result invite-group -> ok                          20
   result login -> ok                                 3
   result reject -> 8010 invitation invalid           3
-  result reject -> ok                                20
+  result reject -> ok                                23
 
 expect violations 0
 check

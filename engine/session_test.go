@@ -1,0 +1,120 @@
+package engine
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The device link's economy: a request's echo rides on its response, acks ride
+// on requests or wait a little to cover several pushes, and a result is reported
+// only after the pushes the shard sent before it.
+
+// inflightFrames describes the frames in flight, "from->to: FRAME".
+func (n *tnet) inflightFrames() []string {
+	var l []string
+	for _, m := range n.inflight {
+		l = append(l, n.name[m.from]+"->"+n.name[m.to]+": "+DescribeWire(m.b))
+	}
+	return l
+}
+
+// dropMatching removes the first in-flight frame whose description contains s.
+func (n *tnet) dropMatching(s string) {
+	n.t.Helper()
+	for i, m := range n.inflight {
+		if strings.Contains(DescribeWire(m.b), s) {
+			n.inflight = slices.Delete(n.inflight, i, i+1)
+			return
+		}
+	}
+	n.t.Fatalf("no frame %q in flight", s)
+}
+
+func TestEchoRidesOnResponse(t *testing.T) {
+	n := newNet(t, ModeServer, 1, "alice/1", "bob/1")
+	n.loginAll()
+	n.invite("alice/1", "bob", "", 30)
+	if !n.deliverMatching("REQ #1 invite") {
+		t.Fatal("no invite request")
+	}
+	wantLog(t, n.inflightFrames(),
+		"s0->bob/1: PUSH s=1 seq=1 from=alice/1 to=bob invite alice/1.0-1 inviter=alice invitees=[bob] timeout=30s",
+		"s0->alice/1: RESP #1 ok + s=1 seq=1 from=alice/1 to=bob invite alice/1.0-1 inviter=alice invitees=[bob] timeout=30s")
+	n.flush()
+	wantLog(t, sortedLog(n.take()),
+		"alice/1: invite alice/1.0-1 -> ok",
+		"bob/1: OnReceiveNewInvitation(alice/1.0-1, inviter=alice, group=, invitees=[bob], data=\"\")")
+	// The carried push is acknowledged like any other: nothing is sent again.
+	n.advance(int64(5 * time.Second))
+	if l := n.take(); len(l) != 0 {
+		t.Fatalf("after the acks: %q", l)
+	}
+	if got := n.shards[0].sessions[0].unacked; len(got) != 0 {
+		t.Fatalf("alice's session still holds %d unacked pushes", len(got))
+	}
+}
+
+func TestAckRidesOnRequest(t *testing.T) {
+	n := newNet(t, ModeServer, 1, "alice/1", "bob/1")
+	n.loginAll()
+	id := n.invite("alice/1", "bob", "", 30)
+	n.flush()
+	// bob answers before his ack timer fires: the ack rides on the request.
+	n.do("bob/1", func(c *Client, now int64) { c.Accept(now, id, "") })
+	wantLog(t, n.inflightFrames(), "bob/1->s0: REQ #1 accept accept alice/1.0-1 inviter=alice invitees=[] timeout=30s ack=1")
+	n.flush()
+	// Then alice holds two pushes (the echo of her invite and bob's accept) and
+	// bob one; when their timers fire, one ACK each covers everything.
+	n.record = true
+	n.advance(int64(3 * time.Second))
+	wantLog(t, sortedLog(n.frames), "alice/1->s0: ACK s=2", "bob/1->s0: ACK s=2")
+}
+
+func TestResultWaitsForEarlierPushes(t *testing.T) {
+	n := newNet(t, ModeServer, 1, "alice/1", "bob/1")
+	n.loginAll()
+	id := n.invite("alice/1", "bob", "", 30)
+	n.flush()
+	n.take()
+	n.do("alice/1", func(c *Client, now int64) { c.Modify(now, id, "v2") })
+	n.deliverMatching("REQ #2 modify")
+	n.dropMatching("PUSH s=2") // bob loses the modify
+	n.do("bob/1", func(c *Client, now int64) { c.Reject(now, id, "") })
+	n.flush()
+	// bob's answer came, carrying the echo of his reject (s=3), but s=2 is
+	// missing: the result waits, so bob's app does not hear of the modify after
+	// being told its reject ended the invitation.
+	if l := outcome(n.take(), "bob/1"); len(l) != 0 {
+		t.Fatalf("bob heard before the lost push came back: %q", l)
+	}
+	n.advance(DefaultRTO + int64(time.Millisecond))
+	wantLog(t, outcome(n.take(), "bob/1"),
+		"OnInvitationModified(alice/1.0-1, data=\"v2\")",
+		"reject alice/1.0-1 -> ok")
+}
+
+func TestAnswerOfOldSessionWaitsForSync(t *testing.T) {
+	n := newNet(t, ModeServer, 1, "alice/1", "bob/1")
+	n.loginAll()
+	id := n.invite("alice/1", "bob", "", 30)
+	n.flush()
+	n.take()
+	n.do("alice/1", func(c *Client, now int64) { c.Modify(now, id, "v2") })
+	n.deliverMatching("REQ #2 modify")
+	n.dropMatching("PUSH s=2") // bob loses the modify
+	n.do("bob/1", func(c *Client, now int64) { c.Reject(now, id, "") })
+	n.deliverMatching("REQ #1 reject")
+	n.dropMatching("RESP #1 ok") // and the answer that carried his echo
+	// bob's connection breaks and comes back: a new session, synced from his
+	// cursor; his retransmitted reject is answered from the shard's memory.
+	n.do("bob/1", func(c *Client, now int64) { c.Disconnected(now) })
+	n.shards[0].Disconnected(n.now, n.addr["bob/1"])
+	n.inflight = nil
+	n.do("bob/1", func(c *Client, now int64) { c.Connected(now) })
+	n.advance(int64(3 * time.Second))
+	wantLog(t, outcome(n.take(), "bob/1"),
+		"OnInvitationModified(alice/1.0-1, data=\"v2\")",
+		"reject alice/1.0-1 -> ok")
+}
