@@ -397,8 +397,8 @@ func (w *World) HealAll() {
 	for _, d := range w.devs {
 		d.pause.until = min(d.pause.until, w.now)
 		if !d.linkDefault {
-			d.up.SetOptions(w.opts.Link)
-			d.dn.SetOptions(w.opts.Link)
+			d.up.Heal(w.opts.Link)
+			d.dn.Heal(w.opts.Link)
 			d.linkDefault = true
 		}
 		if d.down {

@@ -75,6 +75,15 @@ func (l *Link) Options() LinkOptions { return l.opts }
 // FIFO state carry over.
 func (l *Link) SetOptions(opts LinkOptions) { l.opts = opts }
 
+// Heal sets the options a healed link goes back to and gives it a fresh path:
+// frames still in flight keep their arrival times, but later ones no longer
+// queue behind them (a frame stalled in a long latency tail would otherwise hold
+// the link FIFO long after the fault healed).
+func (l *Link) Heal(opts LinkOptions) {
+	l.opts = opts
+	l.lastArr = 0
+}
+
 // Send decides the fate of a message of size bytes handed to the link at
 // time now. It returns n arrival times in arrivals[:n]: n = 0 if the message
 // is lost, 1 normally, 2 if it is duplicated (the copy gets its own

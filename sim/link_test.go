@@ -121,6 +121,23 @@ func TestLinkSetOptionsAndDeterminism(t *testing.T) {
 	}
 }
 
+// A frame stalled in a latency tail holds a FIFO link until it arrives; a
+// healed link is a fresh path, so frames sent after the heal overtake it.
+func TestLinkHealEndsAStall(t *testing.T) {
+	l := NewLink(LinkOptions{Latency: Const(40 * time.Second)}, NewRand(1, "stall"))
+	stalled, _ := l.Send(0, 64)
+	l.SetOptions(LinkOptions{Latency: Const(time.Millisecond)})
+	behind, _ := l.Send(int64(time.Second), 64)
+	if behind[0] != stalled[0] {
+		t.Fatalf("FIFO: a frame after the stalled one arrives at %d, before it (%d)", behind[0], stalled[0])
+	}
+	l.Heal(LinkOptions{Latency: Const(time.Millisecond)})
+	fresh, _ := l.Send(int64(2*time.Second), 64)
+	if want := int64(2*time.Second + time.Millisecond); fresh[0] != want {
+		t.Fatalf("after the heal a frame arrives at %d, want %d", fresh[0], want)
+	}
+}
+
 func TestLinkNoAllocs(t *testing.T) {
 	l := NewLink(LinkOptions{Latency: LogNormal(20*time.Millisecond, 0.5), Loss: 0.01, Dup: 0.01, Reorder: 0.01, Bandwidth: 1e6},
 		NewRand(1, "alloc"))
