@@ -204,7 +204,7 @@ func (s *Server) invite(now int64, f *Frame) result {
 	s.fanout(now, s.recipients(r), &m, false, push, &info)
 	if r.timeout > 0 {
 		r.deadline = now + int64(r.timeout)*1e9
-		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerInviteTimeout, Ref: uint64(slot) | uint64(r.gen)<<32, At: r.deadline})
+		s.scheduleTimeout(slot, r)
 	}
 	return result{}
 }
@@ -249,16 +249,8 @@ func (s *Server) checkInvitees(f *Frame) ([]string, result) {
 	return l, result{}
 }
 
-// timeout ends every still-pending invitee when the invitation's timer fires.
-func (s *Server) timeout(now int64, t Timer) {
-	slot, gen := int32(t.Ref&0xffffffff), uint32(t.Ref>>32)
-	if slot < 0 || slot >= s.ninv {
-		return
-	}
-	r := s.inv(slot)
-	if !r.live || r.gen != gen || r.deadline == 0 || now < r.deadline {
-		return
-	}
+// timeout ends every still-pending invitee of an invitation past its deadline.
+func (s *Server) timeout(now int64, r *invRecord) {
 	info := r.info(ActionTimeout)
 	for i, l := 0, r.invitees(); i < len(l); i++ {
 		if iv := &l[i]; iv.state == Pending {

@@ -21,7 +21,8 @@ const (
 	// TimerRetransmit: resend unanswered requests (device) or unacknowledged pushes
 	// (shard; Ref is the session's slot).
 	TimerRetransmit TimerKind = 1
-	// TimerInviteTimeout: server mode, the invitation with record Ref times out.
+	// TimerInviteTimeout: server mode, the invitations of deadline queue Ref (one
+	// per timeout value) whose time has come time out.
 	TimerInviteTimeout TimerKind = 2
 	// TimerInviteeTimeout: client mode, an invitee's local timer (Ref = local invitation).
 	TimerInviteeTimeout TimerKind = 3

@@ -80,6 +80,9 @@ type Server struct {
 	names interner // decoded names, and the invite IDs known here
 	slab  slab     // encoded frames
 
+	deadlineQs    []deadlineQueue // server mode: invitations awaiting their timeout, per timeout value
+	deadlineIndex map[int32]int   // timeout value → its queue
+
 	pruneAt  int64 // the armed prune timer's time; 0 if none
 	syncMark uint64
 	buckets  [][]string
@@ -830,7 +833,7 @@ func (s *Server) Fire(now int64, t Timer) {
 		ss.rtoArmed = true
 		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerRetransmit, Ref: t.Ref, At: now + s.cfg.RTO})
 	case TimerInviteTimeout:
-		s.timeout(now, t)
+		s.fireTimeouts(now, t)
 	case TimerPrune:
 		if t.At == s.pruneAt {
 			s.prune(now)
