@@ -622,7 +622,14 @@ func (c *Client) response(now int64, f *Frame) {
 		return // a duplicate answer
 	}
 	a := heldAnswer{p: c.pending[i], after: f.Seq, code: f.Code, text: f.Text, members: f.Members}
-	c.pending = slices.Delete(c.pending, i, i+1)
+	if i == 0 {
+		// Answers mostly come in request order: dropping the head costs no copy
+		// (a device with hundreds of requests in flight would move them all).
+		c.pending[0] = pendingReq{}
+		c.pending = c.pending[1:]
+	} else {
+		c.pending = slices.Delete(c.pending, i, i+1)
+	}
 	if a.p.call == 0 {
 		return
 	}
