@@ -33,12 +33,8 @@ type Client struct {
 	cfg ClientConfig
 	out Output
 
-	pushTitle string // the default offline push title of an invite
-	enc       frameEncoder
-	dec       frameDecoder
-	in        Frame
-	sig       sigCodec
-	si        SignalingInfo
+	pushTitle string         // the default offline push title of an invite
+	sc        *clientScratch // cfg.Shared's, or the device's own
 
 	loggedIn  bool // login completed and no logout since
 	loginCall Call // the login call awaiting its answer, if any
@@ -71,6 +67,19 @@ type Client struct {
 // forgetMemory is how many forgotten invitation IDs a device remembers.
 const forgetMemory = 64
 
+// clientScratch is what a device needs only during one call (Receive, Fire or
+// an API call): the frame being decoded and the codecs' buffers. The devices of
+// one world share one (SharedNames), as a million devices each keeping its own,
+// sized for the largest frame seen, would hold gigabytes. Nothing points into it
+// once the call returns.
+type clientScratch struct {
+	enc frameEncoder
+	dec frameDecoder
+	in  Frame
+	sig sigCodec
+	si  SignalingInfo
+}
+
 type pendingReq struct {
 	call     Call
 	inviteID string
@@ -99,9 +108,11 @@ func NewClient(cfg ClientConfig) *Client {
 	c.names.ids = c.knownID
 	c.names.max = clientInternMax
 	c.names.shared = cfg.Shared
-	c.dec.in = &c.names
-	c.dec.scratchCustom = true
-	c.sig.in = &c.names
+	if cfg.Shared != nil {
+		c.sc = &cfg.Shared.scratch
+	} else {
+		c.sc = &clientScratch{dec: frameDecoder{scratchCustom: true}}
+	}
 	return c
 }
 
@@ -156,7 +167,7 @@ func (c *Client) send(f *Frame) {
 		return
 	}
 	f.Epoch = c.epoch
-	c.out.Msgs = append(c.out.Msgs, Envelope{To: c.cfg.Home, Bytes: c.slab.copy(c.enc.encode(f))})
+	c.out.Msgs = append(c.out.Msgs, Envelope{To: c.cfg.Home, Bytes: c.slab.copy(c.sc.enc.encode(f))})
 }
 
 func (c *Client) armRTO(now int64) {
@@ -466,8 +477,10 @@ func (c *Client) groupCall(now int64, op Op, groupID string, members []string) C
 // and undecodable bytes are dropped.
 func (c *Client) Receive(now int64, from Addr, b []byte) {
 	c.lastNow = now
-	f := &c.in
-	if err := c.dec.decode(b, f); err != nil {
+	sc := c.sc
+	sc.dec.in = &c.names
+	f := &sc.in
+	if err := sc.dec.decode(b, f); err != nil {
 		c.note("", "dropped frame: %v", err)
 		return
 	}
@@ -594,8 +607,10 @@ func (c *Client) message(now int64, m *Message) {
 	case ElemGroupTip:
 		c.groupTip(m, own)
 	case ElemCustom:
-		info := &c.si
-		if !c.sig.signaling(m, info) {
+		sc := c.sc
+		sc.sig.in = &c.names
+		info := &sc.si
+		if !sc.sig.signaling(m, info) {
 			return // business data that is not signaling
 		}
 		if c.cfg.Mode == ModeClient {

@@ -310,14 +310,17 @@ type interner struct {
 // decode: a member of a 200-member group otherwise keeps its own copy of every
 // invitee list it hears. Share one only among nodes driven by one goroutine (one
 // world); it never changes what a node does, only how much memory it holds.
+// The devices also share the scratch they use during one call.
 type SharedNames struct {
-	names map[string]string
-	lists map[string][]string
+	names   map[string]string
+	lists   map[string][]string
+	scratch clientScratch
 }
 
 // NewSharedNames returns an empty cache.
 func NewSharedNames() *SharedNames {
-	return &SharedNames{names: map[string]string{}, lists: map[string][]string{}}
+	return &SharedNames{names: map[string]string{}, lists: map[string][]string{},
+		scratch: clientScratch{dec: frameDecoder{scratchCustom: true}}}
 }
 
 // sharedMax bounds each map of a SharedNames; past it, decoding allocates.
