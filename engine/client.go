@@ -61,7 +61,7 @@ type Client struct {
 	forgottenPos int
 
 	names interner // decoded names, and the invite IDs known here
-	slab  slab     // encoded frames
+	slab  *slab    // encoded frames: cfg.Shared's, or the device's own
 }
 
 // forgetMemory is how many forgotten invitation IDs a device remembers.
@@ -104,14 +104,14 @@ func NewClient(cfg ClientConfig) *Client {
 	if cfg.IDPrefix == "" {
 		cfg.IDPrefix = cfg.User + "/" + cfg.Device + "." + strconv.FormatUint(uint64(cfg.Incarnation), 10) + "-"
 	}
-	c := &Client{cfg: cfg, connected: true, invs: map[string]*localInv{}, byRef: map[uint64]string{}, slab: slab{chunk: 4 << 10}}
+	c := &Client{cfg: cfg, connected: true, invs: map[string]*localInv{}, byRef: map[uint64]string{}}
 	c.names.ids = c.knownID
 	c.names.max = clientInternMax
 	c.names.shared = cfg.Shared
 	if cfg.Shared != nil {
-		c.sc = &cfg.Shared.scratch
+		c.sc, c.slab = &cfg.Shared.scratch, &cfg.Shared.frames
 	} else {
-		c.sc = &clientScratch{dec: frameDecoder{scratchCustom: true}}
+		c.sc, c.slab = &clientScratch{dec: frameDecoder{scratchCustom: true}}, &slab{chunk: 4 << 10}
 	}
 	return c
 }

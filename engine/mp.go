@@ -310,17 +310,20 @@ type interner struct {
 // decode: a member of a 200-member group otherwise keeps its own copy of every
 // invitee list it hears. Share one only among nodes driven by one goroutine (one
 // world); it never changes what a node does, only how much memory it holds.
-// The devices also share the scratch they use during one call.
+// The devices also share the scratch they use during one call, and the slab
+// their frames are carved from (each device's own would keep a chunk of up to
+// 4 KB alive for its last few frames).
 type SharedNames struct {
 	names   map[string]string
 	lists   map[string][]string
 	scratch clientScratch
+	frames  slab
 }
 
 // NewSharedNames returns an empty cache.
 func NewSharedNames() *SharedNames {
 	return &SharedNames{names: map[string]string{}, lists: map[string][]string{},
-		scratch: clientScratch{dec: frameDecoder{scratchCustom: true}}}
+		scratch: clientScratch{dec: frameDecoder{scratchCustom: true}}, frames: slab{chunk: 32 << 10}}
 }
 
 // sharedMax bounds each map of a SharedNames; past it, decoding allocates.
