@@ -52,12 +52,14 @@ type Client struct {
 	rtoAt      int64 // the armed retransmit timer's time; 0 if none
 	lastNow    int64 // the time of the input being handled, for deep helpers
 
+	// invs and byRef are made at their first entry, forgotten at the first
+	// forget: most of a million devices never need some of them.
 	invs    map[string]*localInv
 	byRef   map[uint64]string
 	nextRef uint64
 	// forgotten remembers the last invitations forgotten without an outcome, so a
 	// late message about one is not taken for a new invitation.
-	forgotten    [forgetMemory]string
+	forgotten    []string // forgetMemory IDs, a ring; nil stands for all ""
 	forgottenPos int
 
 	names interner // decoded names, and the invite IDs known here
@@ -104,7 +106,7 @@ func NewClient(cfg ClientConfig) *Client {
 	if cfg.IDPrefix == "" {
 		cfg.IDPrefix = cfg.User + "/" + cfg.Device + "." + strconv.FormatUint(uint64(cfg.Incarnation), 10) + "-"
 	}
-	c := &Client{cfg: cfg, connected: true, invs: map[string]*localInv{}, byRef: map[uint64]string{}}
+	c := &Client{cfg: cfg, connected: true}
 	c.names.ids = c.knownID
 	c.names.max = clientInternMax
 	c.names.shared = cfg.Shared
@@ -658,7 +660,7 @@ func (c *Client) serverSignal(m *Message, info *SignalingInfo, own bool) {
 			inv.mine = false // our own invite, or one added from a push, confirmed
 			return
 		}
-		if slices.Contains(c.forgotten[:], id) {
+		if c.wasForgotten(id) {
 			c.note(id, "ignored invite of a forgotten invitation")
 			return
 		}
@@ -758,6 +760,9 @@ func (c *Client) add(info SignalingInfo, mine bool) *localInv {
 	} else {
 		inv.states = make([]InviteeState, len(info.InviteeList))
 	}
+	if c.invs == nil {
+		c.invs = make(map[string]*localInv)
+	}
 	c.invs[info.InviteID] = inv
 	return inv
 }
@@ -794,8 +799,18 @@ func (c *Client) cleanup(id string, inv *localInv) {
 func (c *Client) forget(id, why string) {
 	c.note(id, "%s", why)
 	c.drop(id)
+	if c.forgotten == nil {
+		c.forgotten = make([]string, forgetMemory)
+	}
 	c.forgotten[c.forgottenPos] = id
 	c.forgottenPos = (c.forgottenPos + 1) % forgetMemory
+}
+
+func (c *Client) wasForgotten(id string) bool {
+	if c.forgotten == nil {
+		return id == "" // as the ring's empty slots
+	}
+	return slices.Contains(c.forgotten, id)
 }
 
 func (c *Client) drop(id string) {
@@ -809,6 +824,9 @@ func (c *Client) setTimer(k TimerKind, inv *localInv, at int64) {
 	if inv.ref == 0 {
 		c.nextRef++
 		inv.ref = c.nextRef
+		if c.byRef == nil {
+			c.byRef = make(map[uint64]string)
+		}
 		c.byRef[inv.ref] = inv.info.InviteID
 	}
 	c.out.Timers = append(c.out.Timers, Timer{Kind: k, Ref: inv.ref, At: at})
