@@ -53,7 +53,7 @@ func (o LinkOptions) String() string {
 // a queue (busy until the last message is serialized) and FIFO (no message
 // arrives before an earlier non-reordered one).
 type Link struct {
-	opts    LinkOptions
+	opts    *LinkOptions // never written through: links with equal options may share them
 	r       *Rand
 	busy    int64 // time the last message finishes serializing
 	lastArr int64 // latest arrival of a non-reordered message
@@ -64,16 +64,27 @@ type Link struct {
 // values never panic (probabilities act clamped to [0,1], a negative
 // bandwidth as unlimited).
 func NewLink(opts LinkOptions, r *Rand) *Link {
-	return &Link{opts: opts, r: r, busy: math.MinInt64, lastArr: math.MinInt64}
+	l := new(Link)
+	l.init(&opts, r)
+	return l
+}
+
+// init sets up a link in place (a world's devices hold theirs inline) with
+// options it may share with other links.
+func (l *Link) init(opts *LinkOptions, r *Rand) {
+	*l = Link{opts: opts, r: r, busy: math.MinInt64, lastArr: math.MinInt64}
 }
 
 // Options returns the link's current options.
-func (l *Link) Options() LinkOptions { return l.opts }
+func (l *Link) Options() LinkOptions { return *l.opts }
 
 // SetOptions changes the options from now on, e.g. when a fault starts or
 // heals; messages already sent keep their arrival times, and the queue and
 // FIFO state carry over.
-func (l *Link) SetOptions(opts LinkOptions) { l.opts = opts }
+func (l *Link) SetOptions(opts LinkOptions) { l.opts = &opts }
+
+// share is SetOptions with options shared with other links.
+func (l *Link) share(opts *LinkOptions) { l.opts = opts }
 
 // Send decides the fate of a message of size bytes handed to the link at
 // time now. It returns n arrival times in arrivals[:n]: n = 0 if the message
