@@ -31,7 +31,7 @@ type ClientConfig struct {
 // Receive, Fire, Connected and Disconnected, and reports what to do in Ready.
 type Client struct {
 	cfg ClientConfig
-	out Output
+	out *Output // cfg.Shared's, or the device's own
 
 	pushTitle string         // the default offline push title of an invite
 	sc        *clientScratch // cfg.Shared's, or the device's own
@@ -111,9 +111,9 @@ func NewClient(cfg ClientConfig) *Client {
 	c.names.max = clientInternMax
 	c.names.shared = cfg.Shared
 	if cfg.Shared != nil {
-		c.sc, c.slab = &cfg.Shared.scratch, &cfg.Shared.frames
+		c.sc, c.slab, c.out = &cfg.Shared.scratch, &cfg.Shared.frames, &cfg.Shared.out
 	} else {
-		c.sc, c.slab = &clientScratch{dec: frameDecoder{scratchCustom: true}}, &slab{chunk: 4 << 10}
+		c.sc, c.slab, c.out = &clientScratch{dec: frameDecoder{scratchCustom: true}}, &slab{chunk: 4 << 10}, new(Output)
 	}
 	return c
 }
@@ -130,7 +130,7 @@ func (c *Client) knownID(b []byte) (string, bool) {
 func (c *Client) Config() ClientConfig { return c.cfg }
 
 // Ready returns what the device produced since the last Advance.
-func (c *Client) Ready() *Output { return &c.out }
+func (c *Client) Ready() *Output { return c.out }
 
 // Advance tells the device its output was consumed; the slices are reused.
 func (c *Client) Advance() { c.out.reset() }

@@ -310,14 +310,16 @@ type interner struct {
 // decode: a member of a 200-member group otherwise keeps its own copy of every
 // invitee list it hears. Share one only among nodes driven by one goroutine (one
 // world); it never changes what a node does, only how much memory it holds.
-// The devices also share the scratch they use during one call, and the slab
-// their frames are carved from (each device's own would keep a chunk of up to
-// 4 KB alive for its last few frames).
+// The devices also share the scratch they use during one call, the slab their
+// frames are carved from (each device's own would keep a chunk of up to 4 KB
+// alive for its last few frames) and their Output: the driver must carry out
+// one device's output and Advance it before it drives another.
 type SharedNames struct {
 	names   map[string]string
 	lists   map[string][]string
 	scratch clientScratch
 	frames  slab
+	out     Output
 }
 
 // NewSharedNames returns an empty cache.
