@@ -761,7 +761,7 @@ func (c *Client) add(info SignalingInfo, mine bool) *localInv {
 		inv.states = make([]InviteeState, len(info.InviteeList))
 	}
 	if c.invs == nil {
-		c.invs = make(map[string]*localInv)
+		c.invs = c.cfg.Shared.invMap()
 	}
 	c.invs[info.InviteID] = inv
 	return inv
@@ -817,6 +817,17 @@ func (c *Client) drop(id string) {
 	if inv := c.invs[id]; inv != nil {
 		delete(c.byRef, inv.ref)
 		delete(c.invs, id)
+		if sh := c.cfg.Shared; sh != nil && len(c.invs) == 0 {
+			// Most devices hold no invitation most of the time: their empty maps
+			// go back to the world's pool (only sortedIDs ranges over a map, so a
+			// reused one changes nothing). byRef holds only IDs in invs.
+			sh.invMaps = append(sh.invMaps, c.invs)
+			c.invs = nil
+			if c.byRef != nil {
+				sh.refMaps = append(sh.refMaps, c.byRef)
+				c.byRef = nil
+			}
+		}
 	}
 }
 
@@ -825,7 +836,7 @@ func (c *Client) setTimer(k TimerKind, inv *localInv, at int64) {
 		c.nextRef++
 		inv.ref = c.nextRef
 		if c.byRef == nil {
-			c.byRef = make(map[uint64]string)
+			c.byRef = c.cfg.Shared.refMap()
 		}
 		c.byRef[inv.ref] = inv.info.InviteID
 	}

@@ -320,6 +320,30 @@ type SharedNames struct {
 	scratch clientScratch
 	frames  slab
 	out     Output
+	invMaps []map[string]*localInv // empty maps given back by devices
+	refMaps []map[uint64]string
+}
+
+// invMap returns an empty map for a device's invitations, from the pool if sh
+// has one.
+func (sh *SharedNames) invMap() map[string]*localInv {
+	if sh == nil || len(sh.invMaps) == 0 {
+		return make(map[string]*localInv)
+	}
+	m := sh.invMaps[len(sh.invMaps)-1]
+	sh.invMaps[len(sh.invMaps)-1] = nil
+	sh.invMaps = sh.invMaps[:len(sh.invMaps)-1]
+	return m
+}
+
+func (sh *SharedNames) refMap() map[uint64]string {
+	if sh == nil || len(sh.refMaps) == 0 {
+		return make(map[uint64]string)
+	}
+	m := sh.refMaps[len(sh.refMaps)-1]
+	sh.refMaps[len(sh.refMaps)-1] = nil
+	sh.refMaps = sh.refMaps[:len(sh.refMaps)-1]
+	return m
 }
 
 // NewSharedNames returns an empty cache.
