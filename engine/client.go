@@ -36,14 +36,10 @@ type ClientConfig struct {
 // Receive, Fire, Connected and Disconnected, and reports what to do in Ready.
 type Client struct {
 	cfg ClientConfig
-	out Output
+	out *Output // cfg.Shared's, or the device's own
 
-	pushTitle string // the default offline push title of an invite
-	enc       frameEncoder
-	dec       frameDecoder
-	in        Frame
-	sig       sigCodec
-	si        SignalingInfo
+	pushTitle string         // the default offline push title of an invite
+	sc        *clientScratch // cfg.Shared's, or the device's own
 
 	loggedIn  bool // login completed and no logout since
 	loginCall Call // the login call awaiting its answer, if any
@@ -67,20 +63,35 @@ type Client struct {
 	rtoAt    int64 // the armed retransmit timer's time; 0 if none
 	lastNow  int64 // the time of the input being handled, for deep helpers
 
+	// invs and byRef are made at their first entry, forgotten at the first
+	// forget: most of a million devices never need some of them.
 	invs    map[string]*localInv
 	byRef   map[uint64]string
 	nextRef uint64
 	// forgotten remembers the last invitations forgotten without an outcome, so a
 	// late message about one is not taken for a new invitation.
-	forgotten    [forgetMemory]string
+	forgotten    []string // forgetMemory IDs, a ring; nil stands for all ""
 	forgottenPos int
 
 	names interner // decoded names, and the invite IDs known here
-	slab  slab     // encoded frames
+	slab  *slab    // encoded frames: cfg.Shared's, or the device's own
 }
 
 // forgetMemory is how many forgotten invitation IDs a device remembers.
 const forgetMemory = 64
+
+// clientScratch is what a device needs only during one call (Receive, Fire or
+// an API call): the frame being decoded and the codecs' buffers. The devices of
+// one world share one (SharedNames), as a million devices each keeping its own,
+// sized for the largest frame seen, would hold gigabytes. Nothing points into it
+// once the call returns.
+type clientScratch struct {
+	enc frameEncoder
+	dec frameDecoder
+	in  Frame
+	sig sigCodec
+	si  SignalingInfo
+}
 
 type pendingReq struct {
 	call     Call
@@ -119,13 +130,15 @@ func NewClient(cfg ClientConfig) *Client {
 	if cfg.IDPrefix == "" {
 		cfg.IDPrefix = cfg.User + "/" + cfg.Device + "." + strconv.FormatUint(uint64(cfg.Incarnation), 10) + "-"
 	}
-	c := &Client{cfg: cfg, connected: true, invs: map[string]*localInv{}, byRef: map[uint64]string{}, slab: slab{chunk: 4 << 10}}
+	c := &Client{cfg: cfg, connected: true}
 	c.names.ids = c.knownID
 	c.names.max = clientInternMax
 	c.names.shared = cfg.Shared
-	c.dec.in = &c.names
-	c.dec.scratchCustom = true
-	c.sig.in = &c.names
+	if cfg.Shared != nil {
+		c.sc, c.slab, c.out = &cfg.Shared.scratch, &cfg.Shared.frames, &cfg.Shared.out
+	} else {
+		c.sc, c.slab, c.out = &clientScratch{dec: frameDecoder{scratchCustom: true}}, &slab{chunk: 4 << 10}, new(Output)
+	}
 	return c
 }
 
@@ -141,7 +154,7 @@ func (c *Client) knownID(b []byte) (string, bool) {
 func (c *Client) Config() ClientConfig { return c.cfg }
 
 // Ready returns what the device produced since the last Advance.
-func (c *Client) Ready() *Output { return &c.out }
+func (c *Client) Ready() *Output { return c.out }
 
 // Advance tells the device its output was consumed; the slices are reused.
 func (c *Client) Advance() { c.out.reset() }
@@ -184,7 +197,7 @@ func (c *Client) send(f *Frame) {
 		// The ack rides on the request: cumulative, so it covers every push so far.
 		f.Ack, c.ackDue = c.pushNext-1, false
 	}
-	c.out.Msgs = append(c.out.Msgs, Envelope{To: c.cfg.Home, Bytes: c.slab.copy(c.enc.encode(f))})
+	c.out.Msgs = append(c.out.Msgs, Envelope{To: c.cfg.Home, Bytes: c.slab.copy(c.sc.enc.encode(f))})
 }
 
 // ackLater notes pushes to acknowledge: the ack rides on the next request, or
@@ -512,8 +525,10 @@ func (c *Client) groupCall(now int64, op Op, groupID string, members []string) C
 // and undecodable bytes are dropped.
 func (c *Client) Receive(now int64, from Addr, b []byte) {
 	c.lastNow = now
-	f := &c.in
-	if err := c.dec.decode(b, f); err != nil {
+	sc := c.sc
+	sc.dec.in = &c.names
+	f := &sc.in
+	if err := sc.dec.decode(b, f); err != nil {
 		c.note("", "dropped frame: %v", err)
 		return
 	}
@@ -703,8 +718,10 @@ func (c *Client) message(now int64, m *Message) {
 	case ElemGroupTip:
 		c.groupTip(m, own)
 	case ElemCustom:
-		info := &c.si
-		if !c.sig.signaling(m, info) {
+		sc := c.sc
+		sc.sig.in = &c.names
+		info := &sc.si
+		if !sc.sig.signaling(m, info) {
 			return // business data that is not signaling
 		}
 		if c.cfg.Mode == ModeClient {
@@ -752,7 +769,7 @@ func (c *Client) serverSignal(m *Message, info *SignalingInfo, own bool) {
 			inv.mine = false // our own invite, or one added from a push, confirmed
 			return
 		}
-		if slices.Contains(c.forgotten[:], id) {
+		if c.wasForgotten(id) {
 			c.note(id, "ignored invite of a forgotten invitation")
 			return
 		}
@@ -852,6 +869,9 @@ func (c *Client) add(info SignalingInfo, mine bool) *localInv {
 	} else {
 		inv.states = make([]InviteeState, len(info.InviteeList))
 	}
+	if c.invs == nil {
+		c.invs = c.cfg.Shared.invMap()
+	}
 	c.invs[info.InviteID] = inv
 	return inv
 }
@@ -888,14 +908,35 @@ func (c *Client) cleanup(id string, inv *localInv) {
 func (c *Client) forget(id, why string) {
 	c.note(id, "%s", why)
 	c.drop(id)
+	if c.forgotten == nil {
+		c.forgotten = make([]string, forgetMemory)
+	}
 	c.forgotten[c.forgottenPos] = id
 	c.forgottenPos = (c.forgottenPos + 1) % forgetMemory
+}
+
+func (c *Client) wasForgotten(id string) bool {
+	if c.forgotten == nil {
+		return id == "" // as the ring's empty slots
+	}
+	return slices.Contains(c.forgotten, id)
 }
 
 func (c *Client) drop(id string) {
 	if inv := c.invs[id]; inv != nil {
 		delete(c.byRef, inv.ref)
 		delete(c.invs, id)
+		if sh := c.cfg.Shared; sh != nil && len(c.invs) == 0 {
+			// Most devices hold no invitation most of the time: their empty maps
+			// go back to the world's pool (only sortedIDs ranges over a map, so a
+			// reused one changes nothing). byRef holds only IDs in invs.
+			sh.invMaps = append(sh.invMaps, c.invs)
+			c.invs = nil
+			if c.byRef != nil {
+				sh.refMaps = append(sh.refMaps, c.byRef)
+				c.byRef = nil
+			}
+		}
 	}
 }
 
@@ -903,6 +944,9 @@ func (c *Client) setTimer(k TimerKind, inv *localInv, at int64) {
 	if inv.ref == 0 {
 		c.nextRef++
 		inv.ref = c.nextRef
+		if c.byRef == nil {
+			c.byRef = c.cfg.Shared.refMap()
+		}
 		c.byRef[inv.ref] = inv.info.InviteID
 	}
 	c.out.Timers = append(c.out.Timers, Timer{Kind: k, Ref: inv.ref, At: at})

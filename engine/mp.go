@@ -310,14 +310,46 @@ type interner struct {
 // decode: a member of a 200-member group otherwise keeps its own copy of every
 // invitee list it hears. Share one only among nodes driven by one goroutine (one
 // world); it never changes what a node does, only how much memory it holds.
+// The devices also share the scratch they use during one call, the slab their
+// frames are carved from (each device's own would keep a chunk of up to 4 KB
+// alive for its last few frames) and their Output: the driver must carry out
+// one device's output and Advance it before it drives another.
 type SharedNames struct {
-	names map[string]string
-	lists map[string][]string
+	names   map[string]string
+	lists   map[string][]string
+	scratch clientScratch
+	frames  slab
+	out     Output
+	invMaps []map[string]*localInv // empty maps given back by devices
+	refMaps []map[uint64]string
+}
+
+// invMap returns an empty map for a device's invitations, from the pool if sh
+// has one.
+func (sh *SharedNames) invMap() map[string]*localInv {
+	if sh == nil || len(sh.invMaps) == 0 {
+		return make(map[string]*localInv)
+	}
+	m := sh.invMaps[len(sh.invMaps)-1]
+	sh.invMaps[len(sh.invMaps)-1] = nil
+	sh.invMaps = sh.invMaps[:len(sh.invMaps)-1]
+	return m
+}
+
+func (sh *SharedNames) refMap() map[uint64]string {
+	if sh == nil || len(sh.refMaps) == 0 {
+		return make(map[uint64]string)
+	}
+	m := sh.refMaps[len(sh.refMaps)-1]
+	sh.refMaps[len(sh.refMaps)-1] = nil
+	sh.refMaps = sh.refMaps[:len(sh.refMaps)-1]
+	return m
 }
 
 // NewSharedNames returns an empty cache.
 func NewSharedNames() *SharedNames {
-	return &SharedNames{names: map[string]string{}, lists: map[string][]string{}}
+	return &SharedNames{names: map[string]string{}, lists: map[string][]string{},
+		scratch: clientScratch{dec: frameDecoder{scratchCustom: true}}, frames: slab{chunk: 32 << 10}}
 }
 
 // sharedMax bounds each map of a SharedNames; past it, decoding allocates.

@@ -213,8 +213,8 @@ func (w *World) SetLink(d *Device, o LinkOptions) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	d.up.SetOptions(o)
-	d.dn.SetOptions(o)
+	d.up.share(&o)
+	d.dn.share(&o)
 	d.linkDefault = o == w.opts.Link
 	w.fault(d.Addr, "link "+o.String())
 	return nil
@@ -397,8 +397,8 @@ func (w *World) HealAll() {
 	for _, d := range w.devs {
 		d.pause.until = min(d.pause.until, w.now)
 		if !d.linkDefault {
-			d.up.Heal(w.opts.Link)
-			d.dn.Heal(w.opts.Link)
+			d.up.heal(w.linkOpts)
+			d.dn.heal(w.linkOpts)
 			d.linkDefault = true
 		}
 		if d.down {

@@ -53,7 +53,7 @@ func (o LinkOptions) String() string {
 // a queue (busy until the last message is serialized) and FIFO (no message
 // arrives before an earlier non-reordered one).
 type Link struct {
-	opts    LinkOptions
+	opts    *LinkOptions // never written through: links with equal options may share them
 	r       *Rand
 	busy    int64 // time the last message finishes serializing
 	lastArr int64 // latest arrival of a non-reordered message
@@ -64,22 +64,36 @@ type Link struct {
 // values never panic (probabilities act clamped to [0,1], a negative
 // bandwidth as unlimited).
 func NewLink(opts LinkOptions, r *Rand) *Link {
-	return &Link{opts: opts, r: r, busy: math.MinInt64, lastArr: math.MinInt64}
+	l := new(Link)
+	l.init(&opts, r)
+	return l
+}
+
+// init sets up a link in place (a world's devices hold theirs inline) with
+// options it may share with other links.
+func (l *Link) init(opts *LinkOptions, r *Rand) {
+	*l = Link{opts: opts, r: r, busy: math.MinInt64, lastArr: math.MinInt64}
 }
 
 // Options returns the link's current options.
-func (l *Link) Options() LinkOptions { return l.opts }
+func (l *Link) Options() LinkOptions { return *l.opts }
 
 // SetOptions changes the options from now on, e.g. when a fault starts or
 // heals; messages already sent keep their arrival times, and the queue and
 // FIFO state carry over.
-func (l *Link) SetOptions(opts LinkOptions) { l.opts = opts }
+func (l *Link) SetOptions(opts LinkOptions) { l.opts = &opts }
+
+// share is SetOptions with options shared with other links.
+func (l *Link) share(opts *LinkOptions) { l.opts = opts }
 
 // Heal sets the options a healed link goes back to and gives it a fresh path:
 // frames still in flight keep their arrival times, but later ones no longer
 // queue behind them (a frame stalled in a long latency tail would otherwise hold
 // the link FIFO long after the fault healed).
-func (l *Link) Heal(opts LinkOptions) {
+func (l *Link) Heal(opts LinkOptions) { l.heal(&opts) }
+
+// heal is Heal with options shared with other links.
+func (l *Link) heal(opts *LinkOptions) {
 	l.opts = opts
 	l.lastArr = 0
 }

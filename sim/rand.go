@@ -16,6 +16,13 @@ type Rand struct {
 // stream depends only on (seed, name), so adding draws in one component
 // never shifts another's.
 func NewRand(seed uint64, name string) *Rand {
+	r := &Rand{}
+	r.init(seed, name)
+	return r
+}
+
+// init seeds r in place, for a Rand held inline (it must not be copied after).
+func (r *Rand) init(seed uint64, name string) {
 	// FNV-1a 64 of the name, then SplitMix64 to spread (seed, name) over
 	// the two PCG words: similar seeds or names give unrelated streams.
 	h := uint64(14695981039346656037)
@@ -27,10 +34,8 @@ func NewRand(seed uint64, name string) *Rand {
 	st = splitMix64(&st) ^ h
 	s1 := splitMix64(&st)
 	s2 := splitMix64(&st)
-	r := &Rand{}
 	r.src.Seed(s1, s2)
 	r.r = *rand.New(&r.src)
-	return r
 }
 
 // splitMix64 advances *st and returns the next SplitMix64 output.

@@ -113,8 +113,8 @@ func (w *World) planSwarm(s SwarmOptions) {
 	}
 	if link != w.opts.Link {
 		for _, d := range w.devs {
-			d.up.SetOptions(link)
-			d.dn.SetOptions(link)
+			d.up.share(&link)
+			d.dn.share(&link)
 			d.linkDefault = false
 		}
 	}

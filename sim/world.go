@@ -41,6 +41,7 @@ type World struct {
 
 	check     *Checker
 	shared    *engine.SharedNames // decoded names and lists, shared by the devices
+	linkOpts  *LinkOptions        // a copy of opts.Link, shared by the links that use it
 	stopped   bool
 	swarm     *SwarmOptions // planned at the first step, once devices exist
 	swarmPlan []string
@@ -167,14 +168,15 @@ type Device struct {
 	Name        string // "user/device"
 	User        string
 	Addr        engine.Addr
+	incarnation uint32 // next to Addr: the small fields pair up, so a Device fits 256 bytes
 	Home        int
 	client      *engine.Client
-	incarnation uint32
 	clock       clock
-	down        bool
 	pause       pause
-	up, dn      *Link // device→shard and shard→device
+	up, dn      Link // device→shard and shard→device
+	upR, dnR    Rand // their random streams
 	linkEpoch   uint32
+	down        bool
 	connected   bool
 	wantLogin   bool // logged in (or logging in) as far as the app knows: restart logs in again
 	linkDefault bool
@@ -216,6 +218,8 @@ func New(opts Options) (*World, error) {
 	w := &World{opts: opts, byName: map[string]*Device{}, held: map[string][]heldMsg{},
 		busLast: make([]int64, opts.Shards*opts.Shards), busSeq: make([]uint32, opts.Shards*opts.Shards),
 		busRand: NewRand(opts.Seed, "bus"), svcRand: NewRand(opts.Seed, "service"), shared: engine.NewSharedNames()}
+	w.linkOpts = new(LinkOptions)
+	*w.linkOpts = opts.Link
 	for k := 0; k < opts.Shards; k++ {
 		w.shards = append(w.shards, &shardNode{addr: engine.Addr(k), name: "s" + strconv.Itoa(k),
 			srv:     engine.NewServer(engine.ServerConfig{Shard: k, Shards: opts.Shards, Mode: opts.Mode, RTO: opts.RTO, Retention: opts.Retention}),
@@ -288,8 +292,11 @@ func (w *World) AddDevice(user, device string) (*Device, error) {
 	}
 	d := &Device{Name: name, User: user, Addr: engine.Addr(len(w.shards) + len(w.devs)),
 		Home: engine.ShardOf(user, len(w.shards)), connected: true, linkDefault: true}
-	d.up = NewLink(w.opts.Link, NewRand(w.opts.Seed, "link/"+name+"/up"))
-	d.dn = NewLink(w.opts.Link, NewRand(w.opts.Seed, "link/"+name+"/down"))
+	// Held inline, sharing the default options: a world may hold millions.
+	d.upR.init(w.opts.Seed, "link/"+name+"/up")
+	d.dnR.init(w.opts.Seed, "link/"+name+"/down")
+	d.up.init(w.linkOpts, &d.upR)
+	d.dn.init(w.linkOpts, &d.dnR)
 	d.client = w.newClient(d)
 	w.devs = append(w.devs, d)
 	w.byName[name] = d
@@ -706,9 +713,9 @@ func (w *World) transmit(from, to engine.Addr, b []byte, digest uint64) {
 	}
 	d, link := w.device(from), (*Link)(nil)
 	if d != nil {
-		link = d.up
+		link = &d.up
 	} else if d = w.device(to); d != nil {
-		link = d.dn
+		link = &d.dn
 	} else {
 		w.drop(from, to, b, "no such node")
 		return
