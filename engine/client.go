@@ -880,8 +880,15 @@ func (c *Client) add(info SignalingInfo, mine bool) *localInv {
 func (c *Client) mark(inv *localInv, who []string, st InviteeState) []string {
 	var changed []string
 	all := true // every one of who[:i] changed: changed is who[:i], not built yet
+	list, next := inv.info.InviteeList, 0
 	for i, u := range who {
-		if j := slices.Index(inv.info.InviteeList, u); j >= 0 && inv.states[j] == Pending {
+		// who usually follows the invitee list's order (a timeout of 199 group
+		// invitees): searching on from the last match keeps that linear.
+		j := indexFrom(list, u, next)
+		if j >= 0 {
+			next = j + 1
+		}
+		if j >= 0 && inv.states[j] == Pending {
 			inv.states[j] = st
 			if !all {
 				changed = append(changed, u)
@@ -895,6 +902,17 @@ func (c *Client) mark(inv *localInv, who []string, st InviteeState) []string {
 		return who[:len(who):len(who)]
 	}
 	return changed
+}
+
+// indexFrom is slices.Index(l, s), searching from l[from] round to l[from-1].
+func indexFrom(l []string, s string, from int) int {
+	if from > len(l) {
+		from = 0
+	}
+	if i := slices.Index(l[from:], s); i >= 0 {
+		return from + i
+	}
+	return slices.Index(l[:from], s)
 }
 
 // cleanup forgets an invitation once every invitee is final.
