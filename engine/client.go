@@ -364,6 +364,9 @@ func (c *Client) invite(now int64, op Op, groupID string, invitees []string, dat
 	case timeout < 0:
 		c.fail(call, op, "", CodeInvalidParameters, "negative timeout")
 		return "", call
+	case timeout > maxTimeout:
+		c.fail(call, op, "", CodeInvalidParameters, "timeout over %d s", maxTimeout)
+		return "", call
 	}
 	id := c.newInviteID()
 	info := SignalingInfo{BusinessID: BusinessID, InviteID: id, GroupID: groupID, Inviter: c.cfg.User,

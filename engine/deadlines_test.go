@@ -1,8 +1,11 @@
 package engine
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // Invitations of one timeout value share one timer: the shard arms it for the
@@ -59,8 +62,8 @@ func TestDeadlineQueueSharesOneTimer(t *testing.T) {
 func TestDeadlineQueueOutOfOrder(t *testing.T) {
 	s := NewServer(ServerConfig{})
 	mk := func(deadline int64) int32 {
-		r, slot := s.newRecord("x")
-		r.live, r.timeout, r.deadline = true, 5, deadline
+		r, slot := s.newRecord(strconv.FormatInt(deadline, 10))
+		r.tmo, r.deadline = 5, deadline
 		s.scheduleTimeout(slot, r)
 		return slot
 	}
@@ -68,12 +71,42 @@ func TestDeadlineQueueOutOfOrder(t *testing.T) {
 	mk(100)
 	mk(200)
 	q := s.deadlineQs[0]
-	for i, want := range []int64{100, 200, 300} {
-		if q.due[i].at != want {
-			t.Fatalf("queue order %v", q.due)
-		}
+	if len(q.due) != 1 || len(q.late) != 2 || q.late[0].at != 100 || q.late[1].at != 200 {
+		t.Fatalf("queue %v, late %v", q.due, q.late)
 	}
 	if q.armedAt != 100 {
 		t.Fatalf("armed at %d, want 100", q.armedAt)
+	}
+	// Firing takes them in deadline order, whichever list holds them.
+	var order []int64
+	for _, at := range []int64{100, 200, 300} {
+		r, _ := s.earliest(&s.deadlineQs[0])
+		order = append(order, r.deadline)
+		s.fireTimeouts(at, Timer{Kind: TimerInviteTimeout, Ref: 0, At: s.deadlineQs[0].armedAt})
+	}
+	if order[0] != 100 || order[1] != 200 || order[2] != 300 || s.invIndex.Len() != 0 {
+		t.Fatalf("fired in order %v, %d left", order, s.invIndex.Len())
+	}
+}
+
+// A timeout the wire and the record cannot hold is refused at once, not sent
+// (a shard would drop the frame, and the request would be resent forever).
+func TestTimeoutTooLong(t *testing.T) {
+	n := newNet(t, ModeServer, 1, "alice/1", "bob/1")
+	n.loginAll()
+	n.invite("alice/1", "bob", "", maxTimeout+1)
+	n.flush()
+	if r := n.lastResult("alice/1"); r.Code != CodeInvalidParameters || !strings.Contains(r.Text, "timeout over") {
+		t.Fatalf("result %s", r.Describe())
+	}
+	if n.liveOnServers() != 0 {
+		t.Fatal("an invitation was made")
+	}
+}
+
+// The record's size is what the memory target rests on: 80 bytes.
+func TestInvRecordSize(t *testing.T) {
+	if got := unsafe.Sizeof(invRecord{}); got != 80 {
+		t.Fatalf("invRecord is %d bytes", got)
 	}
 }

@@ -75,7 +75,7 @@ func (s *Server) groupOp(now int64, f *Frame) result {
 		s.tip(now, g, f, TipGroupDismissed, nil, g.members)
 		// Its live invitations end with it; members drop them on the dismissal tip.
 		for i := int32(0); i < s.ninv; i++ {
-			if r := s.inv(i); r.live && r.group() == g.id {
+			if r := s.inv(i); r.live() && r.group() == g.id {
 				s.out.Transitions = append(s.out.Transitions, Transition{InviteID: r.id, Dropped: true})
 				s.endRecord(r)
 			}

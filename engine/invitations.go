@@ -26,7 +26,7 @@ func (s *Server) newRecord(id string) (*invRecord, int32) {
 	}
 	r := s.inv(slot)
 	gen := r.gen + 1
-	*r = invRecord{id: id, gen: gen, live: true}
+	*r = invRecord{id: id, gen: gen}
 	s.invIndex.put(id, slot)
 	return r, slot
 }
@@ -46,7 +46,7 @@ func (s *Server) transition(id, invitee string, st InviteeState) {
 
 func (r *invRecord) info(a ActionType) SignalingInfo {
 	return SignalingInfo{BusinessID: BusinessID, InviteID: r.id, GroupID: r.group(), Inviter: r.inviter,
-		Timeout: int(r.timeout), ActionType: a, OnlineUserOnly: r.onlineOnly}
+		Timeout: int(r.timeout()), ActionType: a, OnlineUserOnly: r.onlineOnly()}
 }
 
 func (r *invRecord) inviteeNames() []string {
@@ -127,7 +127,7 @@ func (s *Server) invOp(now int64, f *Frame) result {
 		if len(info.InviteeList) == 0 {
 			return fail(CodeInviteInvalid, "no pending invitee")
 		}
-		r.pending, ended = 0, true
+		ended = true
 	case OpAccept, OpReject:
 		l := r.invitees()
 		i := slices.IndexFunc(l, func(iv invitee) bool { return iv.user == f.User })
@@ -142,17 +142,16 @@ func (s *Server) invOp(now int64, f *Frame) result {
 			a = ActionReject
 		}
 		l[i].state = stateOf(a)
-		r.pending--
 		s.transition(r.id, f.User, stateOf(a))
 		info = r.info(a)
 		s.one[0] = f.User
 		info.InviteeList = s.one[:] // encoded, never kept
-		ended = r.pending == 0
+		ended = !r.pending()
 	case OpModify:
 		if f.User != r.inviter {
 			return fail(CodeNotInviter, "%s is not the inviter", f.User)
 		}
-		if r.onlineOnly {
+		if r.onlineOnly() {
 			return fail(CodeOnlineOnlyModify, "")
 		}
 		info = r.info(ActionModify)
@@ -171,8 +170,13 @@ func (s *Server) invOp(now int64, f *Frame) result {
 
 func (s *Server) invite(now int64, f *Frame) result {
 	in := &f.Info
-	if in.Timeout < 0 {
+	switch {
+	case in.Timeout < 0:
 		return fail(CodeInvalidParameters, "negative timeout")
+	case in.Timeout > maxTimeout:
+		return fail(CodeInvalidParameters, "timeout over %d s", maxTimeout)
+	case in.InviteID == "":
+		return fail(CodeInvalidParameters, "empty invite ID")
 	}
 	invitees, res := s.checkInvitees(f)
 	if res.code != OK {
@@ -182,7 +186,10 @@ func (s *Server) invite(now int64, f *Frame) result {
 		return fail(CodeInvalidParameters, "invite ID %s is in use", in.InviteID)
 	}
 	r, slot := s.newRecord(in.InviteID)
-	r.inviter, r.timeout, r.onlineOnly = f.User, int32(in.Timeout), in.OnlineUserOnly
+	r.inviter, r.tmo = f.User, uint32(in.Timeout)
+	if in.OnlineUserOnly {
+		r.tmo |= onlineOnlyBit
+	}
 	if in.GroupID != "" {
 		r.ext = &invGroup{group: in.GroupID, invitees: make([]invitee, len(invitees))}
 		for i, u := range invitees {
@@ -191,19 +198,18 @@ func (s *Server) invite(now int64, f *Frame) result {
 	} else {
 		r.one[0] = invitee{user: invitees[0]}
 	}
-	r.pending = int32(len(invitees))
 	s.out.Transitions = append(s.out.Transitions, Transition{InviteID: r.id, Inviter: r.inviter, GroupID: r.group(),
-		Invitees: invitees, Timeout: int(r.timeout), OnlineOnly: r.onlineOnly})
+		Invitees: invitees, Timeout: int(r.timeout()), OnlineOnly: r.onlineOnly()})
 	info := r.info(ActionInvite)
 	info.InviteeList, info.Data = invitees, in.Data
 	m := s.newMessage(now, f.User, f.Device, &info)
 	var push *OfflinePushInfo
-	if r.ext == nil && !r.onlineOnly {
+	if r.ext == nil && !r.onlineOnly() {
 		push = &f.Push
 	}
 	s.fanout(now, s.recipients(r), &m, false, push, &info)
-	if r.timeout > 0 {
-		r.deadline = now + int64(r.timeout)*1e9
+	if r.timeout() > 0 {
+		r.deadline = now + int64(r.timeout())*1e9
 		s.scheduleTimeout(slot, r)
 	}
 	return result{}
@@ -310,8 +316,8 @@ func (s *Server) Invitations() []InvitationView {
 	views := make([]InvitationView, len(ids))
 	for i, id := range ids {
 		r := s.record(id)
-		v := InvitationView{InviteID: r.id, Inviter: r.inviter, GroupID: r.group(), Timeout: int(r.timeout),
-			OnlineOnly: r.onlineOnly, Deadline: r.deadline}
+		v := InvitationView{InviteID: r.id, Inviter: r.inviter, GroupID: r.group(), Timeout: int(r.timeout()),
+			OnlineOnly: r.onlineOnly(), Deadline: r.deadline}
 		for _, iv := range r.invitees() {
 			v.Invitees = append(v.Invitees, iv.user)
 			v.States = append(v.States, iv.state)

@@ -233,20 +233,33 @@ type invitee struct {
 	state InviteeState
 }
 
-// invRecord is a live invitation, kept compact: a shard may hold millions. The
-// single invitee of a one-to-one invitation is inline; a group invitation keeps
-// its group and invitee list aside.
+// invRecord is an invitation, kept compact (80 bytes): a shard may hold
+// millions. The single invitee of a one-to-one invitation is inline; a group
+// invitation keeps its group and invitee list aside. A free record has no ID.
 type invRecord struct {
-	id         string
-	inviter    string
-	one        [1]invitee // a one-to-one invitation's invitee
-	deadline   int64
-	ext        *invGroup
-	timeout    int32
-	gen        uint32
-	pending    int32
-	onlineOnly bool
-	live       bool
+	id       string
+	inviter  string
+	one      [1]invitee // a one-to-one invitation's invitee
+	deadline int64
+	ext      *invGroup
+	tmo      uint32 // the timeout in seconds, and onlineOnlyBit
+	gen      uint32
+}
+
+// onlineOnlyBit marks an online-only invitation in invRecord.tmo; timeouts are
+// below it (maxTimeout).
+const onlineOnlyBit = 1 << 31
+
+// maxTimeout is the longest timeout an invitation may have, in seconds (68 years).
+const maxTimeout = onlineOnlyBit - 1
+
+func (r *invRecord) live() bool       { return r.id != "" }
+func (r *invRecord) timeout() int32   { return int32(r.tmo &^ onlineOnlyBit) }
+func (r *invRecord) onlineOnly() bool { return r.tmo&onlineOnlyBit != 0 }
+
+// pending tells whether an invitee has not answered yet.
+func (r *invRecord) pending() bool {
+	return slices.ContainsFunc(r.invitees(), func(iv invitee) bool { return iv.state == Pending })
 }
 
 type invGroup struct {
