@@ -640,12 +640,16 @@ func (c *Client) response(now int64, f *Frame) {
 		return // a duplicate answer
 	}
 	a := heldAnswer{p: c.pending[i], after: f.Seq, code: f.Code, text: f.Text, members: f.Members}
-	if i == 0 {
+	switch {
+	case len(c.pending) == 1:
+		c.pending[0] = pendingReq{}
+		c.pending = c.pending[:0] // keep the array for the next request
+	case i == 0:
 		// Answers mostly come in request order: dropping the head costs no copy
 		// (a device with hundreds of requests in flight would move them all).
 		c.pending[0] = pendingReq{}
 		c.pending = c.pending[1:]
-	} else {
+	default:
 		c.pending = slices.Delete(c.pending, i, i+1)
 	}
 	if a.p.call == 0 {
