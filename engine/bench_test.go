@@ -58,7 +58,8 @@ func (p *pipe) run() {
 
 // BenchmarkLifecycle is one full 1:1 invitation through the engine alone: invite →
 // shard → invitee rings → accept → shard → inviter notified, with every push
-// acknowledged and msgpack on every hop (about 10 frames).
+// acknowledged and msgpack on every hop (6 frames: the acks ride on requests here,
+// as no ack timer fires).
 func BenchmarkLifecycle(b *testing.B) {
 	for _, mode := range []Mode{ModeServer, ModeClient} {
 		b.Run(mode.String(), func(b *testing.B) {
