@@ -196,6 +196,10 @@ func (c *Client) send(f *Frame) {
 	if f.Type == FrameRequest {
 		// The ack rides on the request: cumulative, so it covers every push so far.
 		f.Ack, c.ackDue = c.pushNext-1, false
+		if c.ackAt != 0 {
+			c.out.Timers = append(c.out.Timers, Timer{Kind: TimerAck, At: c.ackAt, Cancel: true})
+			c.ackAt = 0
+		}
 	}
 	c.out.Msgs = append(c.out.Msgs, Envelope{To: c.cfg.Home, Bytes: c.slab.copy(c.sc.enc.encode(f))})
 }
@@ -640,6 +644,7 @@ func (c *Client) response(now int64, f *Frame) {
 		return // a duplicate answer
 	}
 	a := heldAnswer{p: c.pending[i], after: f.Seq, code: f.Code, text: f.Text, members: f.Members}
+	defer c.idleRTO()
 	switch {
 	case len(c.pending) == 1:
 		c.pending[0] = pendingReq{}
@@ -670,6 +675,15 @@ func (c *Client) response(now int64, f *Frame) {
 		}
 	}
 	c.report(now, &a)
+}
+
+// idleRTO cancels the retransmit timer once every request is answered (the
+// next request arms a fresh one).
+func (c *Client) idleRTO() {
+	if len(c.pending) == 0 && c.sessionUp && c.loginCall == 0 && c.rtoAt != 0 {
+		c.out.Timers = append(c.out.Timers, Timer{Kind: TimerRetransmit, At: c.rtoAt, Cancel: true})
+		c.rtoAt = 0
+	}
 }
 
 // report applies a request's answer and reports its result.

@@ -95,6 +95,12 @@ func (n *tnet) collect(a Addr) {
 		}
 	}
 	for _, t := range out.Timers {
+		if t.Cancel {
+			n.timers = slices.DeleteFunc(n.timers, func(o ttimer) bool {
+				return o.node == a && o.t.Kind == t.Kind && o.t.Ref == t.Ref && o.t.At == t.At
+			})
+			continue
+		}
 		n.timers = append(n.timers, ttimer{node: a, t: t})
 	}
 	for _, cb := range out.Callbacks {

@@ -46,13 +46,16 @@ func (k TimerKind) String() string {
 	return "timer(" + strconv.Itoa(int(k)) + ")"
 }
 
-// Timer asks the driver to call Fire(At, timer) at the node's local time At. Timers
-// are never cancelled: a node ignores one that no longer applies, which also settles
-// a firing that races the event that made it moot.
+// Timer asks the driver to call Fire(At, timer) at the node's local time At. A
+// node ignores a timer that no longer applies, which also settles a firing that
+// races the event that made it moot. With Cancel set, the node tells the driver
+// it no longer needs the timer of that Kind (and, at a shard, Ref) it asked for
+// before: the driver may drop it to save the event, or fire it anyway.
 type Timer struct {
-	Kind TimerKind
-	Ref  uint64
-	At   int64 // node-local time, ns
+	Kind   TimerKind
+	Ref    uint64
+	At     int64 // node-local time, ns
+	Cancel bool
 }
 
 // CallbackKind names a listener callback.

@@ -215,17 +215,17 @@ func (s *Server) track(sm *storedMsg) *invTrack {
 }
 
 type session struct {
-	live     bool
-	gen      uint32
-	addr     Addr
-	user     *userState
-	device   string
-	epoch    uint64
-	nextSeq  uint64   // next push sequence number
-	syncEnd  uint64   // the last push of the sync at login
-	acked    uint64   // highest push acknowledged
-	unacked  [][]byte // encoded pushes acked+1, acked+2, ...
-	rtoArmed bool
+	live    bool
+	gen     uint32
+	addr    Addr
+	user    *userState
+	device  string
+	epoch   uint64
+	nextSeq uint64   // next push sequence number
+	syncEnd uint64   // the last push of the sync at login
+	acked   uint64   // highest push acknowledged
+	unacked [][]byte // encoded pushes acked+1, acked+2, ...
+	rtoAt   int64    // the armed retransmit timer's time; 0 if none
 }
 
 type invitee struct {
@@ -510,9 +510,9 @@ func (s *Server) pushTo(now int64, slot int32, tail []byte, seq uint64) {
 		s.out.Msgs = append(s.out.Msgs, Envelope{To: ss.addr, Bytes: b})
 	}
 	ss.nextSeq++
-	if !ss.rtoArmed {
-		ss.rtoArmed = true
-		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerRetransmit, Ref: uint64(slot) | uint64(ss.gen)<<32, At: now + s.cfg.RTO})
+	if ss.rtoAt == 0 {
+		ss.rtoAt = now + s.cfg.RTO
+		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerRetransmit, Ref: uint64(slot) | uint64(ss.gen)<<32, At: ss.rtoAt})
 	}
 }
 
@@ -539,6 +539,11 @@ func (s *Server) ack(from Addr, epoch, seq uint64) {
 	clear(ss.unacked[:n])
 	if n == uint64(len(ss.unacked)) {
 		ss.unacked = ss.unacked[:0] // keep the array: the next push does not allocate
+		if ss.rtoAt != 0 {
+			// Nothing left to resend: the next push arms a fresh timer.
+			s.out.Timers = append(s.out.Timers, Timer{Kind: TimerRetransmit, Ref: uint64(slot) | uint64(ss.gen)<<32, At: ss.rtoAt, Cancel: true})
+			ss.rtoAt = 0
+		}
 	} else {
 		ss.unacked = ss.unacked[n:]
 	}
@@ -833,18 +838,18 @@ func (s *Server) Fire(now int64, t Timer) {
 			return
 		}
 		ss := &s.sessions[slot]
-		if !ss.live || ss.gen != gen {
+		if !ss.live || ss.gen != gen || t.At != ss.rtoAt {
 			return
 		}
-		ss.rtoArmed = false
+		ss.rtoAt = 0
 		if len(ss.unacked) == 0 {
 			return
 		}
 		for _, b := range ss.unacked {
 			s.out.Msgs = append(s.out.Msgs, Envelope{To: ss.addr, Bytes: b})
 		}
-		ss.rtoArmed = true
-		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerRetransmit, Ref: t.Ref, At: now + s.cfg.RTO})
+		ss.rtoAt = now + s.cfg.RTO
+		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerRetransmit, Ref: t.Ref, At: ss.rtoAt})
 	case TimerInviteTimeout:
 		s.fireTimeouts(now, t)
 	case TimerPrune:

@@ -161,6 +161,14 @@ type shardNode struct {
 	busApply []int64        // per source shard: when its last frame is applied (the bus stays FIFO through service)
 	deferred []engine.Timer // timers that came due while down
 	inbox    []event        // shard-bus frames that arrived while down: the bus is durable
+	rto      []timerHandle  // per session slot: its retransmit timer, to cancel
+}
+
+// timerHandle is a pending timer a node may cancel: ref tells a session slot's
+// lives apart.
+type timerHandle struct {
+	ref uint64
+	h   Handle
 }
 
 // Device is one device of one user: the SDK instance and its link to its shard.
@@ -173,8 +181,9 @@ type Device struct {
 	client      *engine.Client
 	clock       clock
 	pause       pause
-	up, dn      Link // device→shard and shard→device
-	upR, dnR    Rand // their random streams
+	up, dn      Link   // device→shard and shard→device
+	upR, dnR    Rand   // their random streams
+	rto, ack    Handle // the client's pending retransmit and ack timers, to cancel
 	linkEpoch   uint32
 	down        bool
 	connected   bool
@@ -584,6 +593,44 @@ func (w *World) fire(ev *event) {
 	w.collect(ev.to)
 }
 
+// keepHandle remembers the handle of a timer its node may cancel: a device's
+// retransmit and ack timers, a shard session's retransmit timer.
+func (w *World) keepHandle(a engine.Addr, d *Device, t engine.Timer, h Handle) {
+	switch {
+	case d != nil && t.Kind == engine.TimerRetransmit:
+		d.rto = h
+	case d != nil && t.Kind == engine.TimerAck:
+		d.ack = h
+	case d == nil && t.Kind == engine.TimerRetransmit:
+		s := w.shards[a]
+		slot := int(t.Ref & 0xffffffff)
+		if slot >= len(s.rto) {
+			s.rto = append(s.rto, make([]timerHandle, slot+1-len(s.rto))...)
+		}
+		s.rto[slot] = timerHandle{ref: t.Ref, h: h}
+	}
+}
+
+// cancelTimer drops a timer its node no longer needs, saving the event. One
+// already taken from the queue (deferred by a pause or crash) fires anyway,
+// and the node ignores it.
+func (w *World) cancelTimer(a engine.Addr, d *Device, t engine.Timer) {
+	switch {
+	case d != nil && t.Kind == engine.TimerRetransmit:
+		w.q.Cancel(d.rto)
+		d.rto = Handle{}
+	case d != nil && t.Kind == engine.TimerAck:
+		w.q.Cancel(d.ack)
+		d.ack = Handle{}
+	case d == nil && t.Kind == engine.TimerRetransmit:
+		s := w.shards[a]
+		if slot := int(t.Ref & 0xffffffff); slot < len(s.rto) && s.rto[slot].ref == t.Ref {
+			w.q.Cancel(s.rto[slot].h)
+			s.rto[slot] = timerHandle{}
+		}
+	}
+}
+
 // collect carries out a node's output.
 func (w *World) collect(a engine.Addr) {
 	var out *engine.Output
@@ -642,6 +689,10 @@ func (w *World) collect(a engine.Addr) {
 		w.send(a, m.To, m.Bytes)
 	}
 	for _, t := range out.Timers {
+		if t.Cancel {
+			w.cancelTimer(a, d, t)
+			continue
+		}
 		at := max(cl.global(t.At), w.now)
 		var inc uint32
 		if d != nil {
@@ -650,7 +701,7 @@ func (w *World) collect(a engine.Addr) {
 		if t.Kind == engine.TimerPrune {
 			w.housekeeping++
 		}
-		w.q.Push(at, timerEv(a, inc, t))
+		w.keepHandle(a, d, t, w.q.Push(at, timerEv(a, inc, t)))
 	}
 	if d != nil {
 		d.client.Advance()

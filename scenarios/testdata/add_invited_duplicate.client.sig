@@ -61,7 +61,7 @@ expect violation no-resurrection
 check
 ----
 exactly-once violated at    8040.000ms (event 44) on bob/1: received invitation call again
-no-resurrection violated at   38040.000ms (event 84) on bob/1: call bob reported timed-out after accepted
-agreement violated at   38040.000ms (event 85) on bob/1: call: bob learned timed-out here, accepted first
-no-resurrection violated at   38120.000ms (event 92) on alice/1: call bob reported timed-out after accepted
-agreement violated at   38120.000ms (event 93) on alice/1: call: bob learned timed-out here, accepted first
+no-resurrection violated at   38040.000ms (event 78) on bob/1: call bob reported timed-out after accepted
+agreement violated at   38040.000ms (event 79) on bob/1: call: bob learned timed-out here, accepted first
+no-resurrection violated at   38120.000ms (event 86) on alice/1: call bob reported timed-out after accepted
+agreement violated at   38120.000ms (event 87) on alice/1: call: bob learned timed-out here, accepted first

@@ -48,6 +48,6 @@ expect count pushes = 0
 expect violation receive-first
 check
 ----
-receive-first violated at   30040.000ms (event 120) on dave/1: OnInviteeAccepted before invitation g arrived
-receive-first violated at   30040.000ms (event 123) on dave/1: OnInviteeRejected before invitation g arrived
-receive-first violated at   30040.000ms (event 126) on dave/1: OnInvitationTimeout before invitation g arrived
+receive-first violated at   30040.000ms (event 109) on dave/1: OnInviteeAccepted before invitation g arrived
+receive-first violated at   30040.000ms (event 112) on dave/1: OnInviteeRejected before invitation g arrived
+receive-first violated at   30040.000ms (event 115) on dave/1: OnInvitationTimeout before invitation g arrived

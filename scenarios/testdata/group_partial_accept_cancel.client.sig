@@ -44,11 +44,11 @@ expect result alice cancel g = ok
 expect violation no-resurrection
 check
 ----
-no-resurrection violated at    2060.000ms (event 126) on bob/1: g bob reported cancelled after accepted
-agreement violated at    2060.000ms (event 127) on bob/1: g: bob learned cancelled here, accepted first
-no-resurrection violated at    2060.000ms (event 130) on carol/1: g bob reported cancelled after accepted
-agreement violated at    2060.000ms (event 131) on carol/1: g: bob learned cancelled here, accepted first
-no-resurrection violated at    2060.000ms (event 134) on dave/1: g bob reported cancelled after accepted
-agreement violated at    2060.000ms (event 135) on dave/1: g: bob learned cancelled here, accepted first
-no-resurrection violated at    2060.000ms (event 138) on erin/1: g bob reported cancelled after accepted
-agreement violated at    2060.000ms (event 139) on erin/1: g: bob learned cancelled here, accepted first
+no-resurrection violated at    2060.000ms (event 104) on bob/1: g bob reported cancelled after accepted
+agreement violated at    2060.000ms (event 105) on bob/1: g: bob learned cancelled here, accepted first
+no-resurrection violated at    2060.000ms (event 108) on carol/1: g bob reported cancelled after accepted
+agreement violated at    2060.000ms (event 109) on carol/1: g: bob learned cancelled here, accepted first
+no-resurrection violated at    2060.000ms (event 112) on dave/1: g bob reported cancelled after accepted
+agreement violated at    2060.000ms (event 113) on dave/1: g: bob learned cancelled here, accepted first
+no-resurrection violated at    2060.000ms (event 116) on erin/1: g bob reported cancelled after accepted
+agreement violated at    2060.000ms (event 117) on erin/1: g: bob learned cancelled here, accepted first

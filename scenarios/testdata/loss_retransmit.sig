@@ -36,19 +36,19 @@ run 30s
    3578.720ms carol/1: accept g -> ok
    3593.050ms dave/1: OnInviteeAccepted(g, invitee=carol, data="")
    3673.646ms alice/1: OnInviteeAccepted(g, invitee=carol, data="")
-   3688.968ms bob/1: OnInviteeAccepted(g, invitee=carol, data="")
+   3889.687ms bob/1: OnInviteeAccepted(g, invitee=carol, data="")
    4000.000ms dave/1: reject g
    4042.179ms s0: decided g dave rejected
    4068.932ms carol/1: OnInviteeRejected(g, invitee=dave, data="")
-   4075.342ms bob/1: OnInviteeRejected(g, invitee=dave, data="")
+   4088.215ms bob/1: OnInviteeRejected(g, invitee=dave, data="")
    4091.356ms dave/1: reject g -> ok
    4096.500ms alice/1: OnInviteeRejected(g, invitee=dave, data="")
    6000.000ms alice/1: cancel g
    6352.188ms s0: decided g bob cancelled
    6372.933ms alice/1: cancel g -> ok
-   6396.189ms bob/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[bob])
-   6398.861ms carol/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[bob])
-   6693.230ms dave/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[bob])
+   6390.737ms carol/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[bob])
+   6398.688ms bob/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[bob])
+   6399.693ms dave/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[bob])
 
 expect call bob=accepted
 expect g bob=cancelled carol=accepted dave=rejected

@@ -43,10 +43,10 @@ expect violation no-resurrection
 expect violation agreement
 check
 ----
-agreement violated at   15100.000ms (event 55) on alice/1: call: bob learned timed-out here, accepted elsewhere
-no-resurrection violated at   16580.000ms (event 69) on alice/1: call bob reported accepted after timed-out
-no-resurrection violated at   17180.000ms (event 80) on bob/1: call bob reported timed-out after accepted
-agreement violated at   17180.000ms (event 81) on bob/1: call: bob learned timed-out here, accepted first
+agreement violated at   15100.000ms (event 52) on alice/1: call: bob learned timed-out here, accepted elsewhere
+no-resurrection violated at   16580.000ms (event 66) on alice/1: call bob reported accepted after timed-out
+no-resurrection violated at   17180.000ms (event 77) on bob/1: call bob reported timed-out after accepted
+agreement violated at   17180.000ms (event 78) on bob/1: call: bob learned timed-out here, accepted first
 
 # Without the delay the 5 s grace hides the skew: the invitee times out first
 # (T after the invite arrived) and announces it; the inviter learns it from

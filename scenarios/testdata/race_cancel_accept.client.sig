@@ -34,6 +34,6 @@ expect count OnInvitationCancelled = 1
 expect violation agreement
 check
 ----
-agreement violated at    1100.000ms (event 42) on alice/1: call: bob learned accepted here, cancelled elsewhere
-no-resurrection violated at    1100.000ms (event 45) on bob/1: call bob reported accepted after cancelled
-agreement violated at    1100.000ms (event 46) on bob/1: call: bob learned accepted here, cancelled first
+agreement violated at    1100.000ms (event 41) on alice/1: call: bob learned accepted here, cancelled elsewhere
+no-resurrection violated at    1100.000ms (event 44) on bob/1: call bob reported accepted after cancelled
+agreement violated at    1100.000ms (event 45) on bob/1: call: bob learned accepted here, cancelled first

@@ -63,12 +63,12 @@ expect violation agreement
 expect violation exactly-once
 check
 ----
-no-resurrection violated at    1090.000ms (event 59) on alice/1: call bob reported rejected after accepted
-agreement violated at    1090.000ms (event 60) on alice/1: call: bob learned rejected here, accepted first
-no-resurrection violated at    1090.000ms (event 63) on bob/1: call bob reported rejected after accepted
-agreement violated at    1090.000ms (event 64) on bob/1: call: bob learned rejected here, accepted first
-no-resurrection violated at    1090.000ms (event 67) on bob/2: call bob reported rejected after accepted
-agreement violated at    1090.000ms (event 68) on bob/2: call: bob learned rejected here, accepted first
-exactly-once violated at    4081.000ms (event 133) on alice/1: call2 bob accepted reported twice
-exactly-once violated at    4081.000ms (event 136) on bob/2: call2 bob accepted reported twice
-exactly-once violated at    4081.000ms (event 139) on bob/1: call2 bob accepted reported twice
+no-resurrection violated at    1090.000ms (event 58) on alice/1: call bob reported rejected after accepted
+agreement violated at    1090.000ms (event 59) on alice/1: call: bob learned rejected here, accepted first
+no-resurrection violated at    1090.000ms (event 62) on bob/1: call bob reported rejected after accepted
+agreement violated at    1090.000ms (event 63) on bob/1: call: bob learned rejected here, accepted first
+no-resurrection violated at    1090.000ms (event 66) on bob/2: call bob reported rejected after accepted
+agreement violated at    1090.000ms (event 67) on bob/2: call: bob learned rejected here, accepted first
+exactly-once violated at    4081.000ms (event 115) on alice/1: call2 bob accepted reported twice
+exactly-once violated at    4081.000ms (event 118) on bob/2: call2 bob accepted reported twice
+exactly-once violated at    4081.000ms (event 121) on bob/1: call2 bob accepted reported twice

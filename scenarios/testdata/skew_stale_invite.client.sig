@@ -28,4 +28,4 @@ expect count OnInvitationCancelled = 1
 expect violation receive-first
 check
 ----
-receive-first violated at    2080.000ms (event 35) on bob/1: OnInvitationCancelled before invitation call arrived
+receive-first violated at    2080.000ms (event 33) on bob/1: OnInvitationCancelled before invitation call arrived

@@ -20,7 +20,7 @@ at   90000.000ms: summary of a busy run
   callback OnInvitationTimeout                       90
   callback OnInviteeAccepted                         35
   callback OnInviteeRejected                         30
-  callback OnReceiveNewInvitation                    133
+  callback OnReceiveNewInvitation                    132
   fault                                              26
   note                                               187
   result accept -> 8010 invitation invalid           5
