@@ -72,7 +72,9 @@ func TestAckRidesOnRequest(t *testing.T) {
 	wantLog(t, sortedLog(n.frames), "alice/1->s0: ACK s=2", "bob/1->s0: ACK s=2")
 }
 
-func TestResultWaitsForEarlierPushes(t *testing.T) {
+// bobMissesAModify: alice invites bob and modifies the invitation; bob loses
+// the modify's push and rejects. His reject is in flight when it returns.
+func bobMissesAModify(t *testing.T) *tnet {
 	n := newNet(t, ModeServer, 1, "alice/1", "bob/1")
 	n.loginAll()
 	id := n.invite("alice/1", "bob", "", 30)
@@ -80,8 +82,13 @@ func TestResultWaitsForEarlierPushes(t *testing.T) {
 	n.take()
 	n.do("alice/1", func(c *Client, now int64) { c.Modify(now, id, "v2") })
 	n.deliverMatching("REQ #2 modify")
-	n.dropMatching("PUSH s=2") // bob loses the modify
+	n.dropMatching("PUSH s=2")
 	n.do("bob/1", func(c *Client, now int64) { c.Reject(now, id, "") })
+	return n
+}
+
+func TestResultWaitsForEarlierPushes(t *testing.T) {
+	n := bobMissesAModify(t)
 	n.flush()
 	// bob's answer came, carrying the echo of his reject (s=3), but s=2 is
 	// missing: the result waits, so bob's app does not hear of the modify after
@@ -96,15 +103,7 @@ func TestResultWaitsForEarlierPushes(t *testing.T) {
 }
 
 func TestAnswerOfOldSessionWaitsForSync(t *testing.T) {
-	n := newNet(t, ModeServer, 1, "alice/1", "bob/1")
-	n.loginAll()
-	id := n.invite("alice/1", "bob", "", 30)
-	n.flush()
-	n.take()
-	n.do("alice/1", func(c *Client, now int64) { c.Modify(now, id, "v2") })
-	n.deliverMatching("REQ #2 modify")
-	n.dropMatching("PUSH s=2") // bob loses the modify
-	n.do("bob/1", func(c *Client, now int64) { c.Reject(now, id, "") })
+	n := bobMissesAModify(t)
 	n.deliverMatching("REQ #1 reject")
 	n.dropMatching("RESP #1 ok") // and the answer that carried his echo
 	// bob's connection breaks and comes back: a new session, synced from his
