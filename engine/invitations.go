@@ -222,6 +222,9 @@ func (s *Server) checkInvitees(f *Frame) ([]string, result) {
 	if len(in.InviteeList) == 0 {
 		return nil, fail(CodeInvalidParameters, "no invitee")
 	}
+	if u := in.InviteeList[0]; in.GroupID == "" && len(in.InviteeList) == 1 && u != "" && u != f.User {
+		return in.InviteeList, result{} // the common case, without a copy: decoded lists are never modified
+	}
 	l := make([]string, 0, len(in.InviteeList))
 	for _, u := range in.InviteeList {
 		if u == "" {

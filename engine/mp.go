@@ -416,7 +416,7 @@ func (r *mpReader) strings(in *interner) []string {
 	if in != nil {
 		sh = in.shared
 	}
-	if sh != nil && n > 1 {
+	if sh != nil && n > 0 {
 		// Find the list's bytes without materializing it; a list seen before is
 		// shared (lists are never modified in place).
 		body := r.p
