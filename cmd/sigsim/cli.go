@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,6 +37,7 @@ usage:
   sigsim run FILE [--seed N] [--arbiter server|client] [--swarm] [--trace OUT] [--diagram OUT] [--json]
   sigsim check DIR|FILE... [--rewrite] [--seed N]
   sigsim replay TRACE
+  sigsim events TRACE [--grep TEXT]... [--from T] [--to T]
   sigsim diff A B
   sigsim explore FILE --seeds A..B [-j K] [--swarm] [--shard i/n] [--keep-going] [--json]
   sigsim merge SUMMARY.json...
@@ -53,7 +56,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	cmds := map[string]func([]string, io.Writer, io.Writer) int{
-		"run": runCmd, "check": checkCmd, "replay": replayCmd, "diff": diffCmd,
+		"run": runCmd, "check": checkCmd, "replay": replayCmd, "events": eventsCmd, "diff": diffCmd,
 		"explore": exploreCmd, "merge": mergeCmd, "shrink": shrinkCmd,
 	}
 	f, ok := cmds[args[0]]
@@ -198,7 +201,10 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, fl)
 	}
 	if res.Unexpected {
-		fmt.Fprintf(stderr, "invariant violated: %s\nreplay: sigsim run %s --seed %d%s\n", res.Violations[0], f.Name, res.World.Options().Seed, swarmFlag(opts.Swarm))
+		seed := res.World.Options().Seed
+		fmt.Fprintf(stderr, "invariant violated: %s\nreplay: sigsim run %s --seed %d%s\n", res.Violations[0], f.Name, seed, swarmFlag(opts.Swarm))
+		fmt.Fprintf(stderr, "events: sigsim run %s --seed %d%s --trace /tmp/seed%d.trace; sigsim events /tmp/seed%d.trace --grep ID\n",
+			f.Name, seed, swarmFlag(opts.Swarm), seed, seed)
 	}
 	return code
 }
@@ -387,6 +393,67 @@ func replayCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "diverged (a = recorded, b = replayed):\n%s\n", rep.Divergence)
 	return exitFailed
+}
+
+// eventsCmd prints a trace file's header and the events that match: the way to
+// read what happened around a reported failure (every send, delivery, drop,
+// timer, callback and fault, with its virtual time and node).
+func eventsCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flags("events", stderr)
+	grep := fs.StringArray("grep", nil, "print only events whose line contains TEXT (repeatable: any of them)")
+	from := fs.Duration("from", 0, "print only events at or after this virtual time")
+	to := fs.Duration("to", 0, "print only events at or before this virtual time (0: to the end)")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "sigsim events: want one TRACE")
+		fs.Usage()
+		return exitUsage
+	}
+	fh, err := os.Open(fs.Arg(0))
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitUsage
+	}
+	defer fh.Close()
+	r, err := trace.NewReader(bufio.NewReader(fh))
+	if err != nil {
+		fmt.Fprintf(stderr, "sigsim events: %s: %v\n", fs.Arg(0), err)
+		return exitUsage
+	}
+	h := r.Header()
+	fmt.Fprintf(stdout, "# trace %s: seed=%d version=%s", fs.Arg(0), h.Seed, h.Version)
+	for _, o := range h.Options {
+		fmt.Fprintf(stdout, " %s=%s", o.Key, o.Value)
+	}
+	fmt.Fprintln(stdout)
+	w := bufio.NewWriter(stdout)
+	defer w.Flush()
+	shown := 0
+	for {
+		e, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			w.Flush()
+			fmt.Fprintf(stderr, "sigsim events: %s: %v\n", fs.Arg(0), err)
+			return exitUsage
+		}
+		if e.At < int64(*from) || (*to > 0 && e.At > int64(*to)) {
+			continue
+		}
+		line := e.String()
+		if len(*grep) > 0 && !slices.ContainsFunc(*grep, func(g string) bool { return strings.Contains(line, g) }) {
+			continue
+		}
+		fmt.Fprintln(w, line)
+		shown++
+	}
+	count, hash := r.Trailer()
+	fmt.Fprintf(w, "# %d of %d events, hash %016x\n", shown, count, hash)
+	return exitOK
 }
 
 func diffCmd(args []string, stdout, stderr io.Writer) int {

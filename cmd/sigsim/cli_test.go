@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -145,5 +146,39 @@ func TestExploreShardsMergeAndShrink(t *testing.T) {
 	}
 	if code, _, _ := sigsim(t, "run", outFile); code != exitViolation {
 		t.Errorf("the shrunk scenario does not fail: %d", code)
+	}
+}
+
+func TestEventsPrintsAndFilters(t *testing.T) {
+	p := write(t, "race.sig", raceFile)
+	tr := filepath.Join(t.TempDir(), "a.trace")
+	if code, _, errs := sigsim(t, "run", p, "--trace", tr); code != exitOK && code != exitFailed {
+		t.Fatalf("run --trace: %d %s", code, errs)
+	}
+	code, out, _ := sigsim(t, "events", tr)
+	all := strings.Count(out, "\n")
+	if code != exitOK || !strings.HasPrefix(out, "# trace ") || !strings.Contains(out, " deliver ") || all < 10 {
+		t.Fatalf("events: %d %s", code, out)
+	}
+	code, out, _ = sigsim(t, "events", tr, "--grep", "callback", "--from", "1ms")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != exitOK || len(lines) < 3 {
+		t.Fatalf("events --grep: %d %s", code, out)
+	}
+	for _, l := range lines[1 : len(lines)-1] {
+		if !strings.Contains(l, "callback") {
+			t.Fatalf("--grep callback printed %q", l)
+		}
+	}
+	if !strings.HasPrefix(lines[len(lines)-1], fmt.Sprintf("# %d of ", len(lines)-2)) {
+		t.Fatalf("last line %q", lines[len(lines)-1])
+	}
+	b, _ := os.ReadFile(tr)
+	cut := write(t, "cut.trace", string(b[:len(b)/2]))
+	if code, _, errs := sigsim(t, "events", cut); code != exitUsage || !strings.Contains(errs, "cut.trace") {
+		t.Fatalf("a truncated trace: %d %s", code, errs)
+	}
+	if code, _, _ := sigsim(t, "events"); code != exitUsage {
+		t.Fatalf("no trace: %d", code)
 	}
 }
