@@ -1,7 +1,9 @@
 package bench
 
 import (
+	"maps"
 	"math/bits"
+	"slices"
 	"sort"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
@@ -148,12 +150,7 @@ func (m *Metrics) Names() []string {
 	if m == nil {
 		return nil
 	}
-	names := make([]string, 0, len(m.hists))
-	for n := range m.hists {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(m.hists))
 }
 
 // Summary returns the summary of the named metric and whether it exists.

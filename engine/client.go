@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -1064,12 +1065,7 @@ func (c *Client) legacyTimeout(now int64, k TimerKind, id string, inv *localInv)
 }
 
 func (c *Client) sortedIDs() []string {
-	ids := make([]string, 0, len(c.invs))
-	for id := range c.invs {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
+	return slices.Sorted(maps.Keys(c.invs))
 }
 
 // Invitations lists the device's own invitation list, by ID.

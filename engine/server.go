@@ -94,7 +94,6 @@ type Server struct {
 	holdSlot int32
 	held     []byte
 	heldMsg  []byte
-	heldSeq  uint64
 }
 
 // NewServer returns a shard ready to run.
@@ -504,7 +503,7 @@ func (s *Server) pushTo(now int64, slot int32, tail []byte, seq uint64) {
 	case !s.holding || slot != s.holdSlot:
 		s.out.Msgs = append(s.out.Msgs, Envelope{To: ss.addr, Bytes: b})
 	case s.held == nil:
-		s.held, s.heldMsg, s.heldSeq = b, b[msgAt:], ss.nextSeq
+		s.held, s.heldMsg = b, b[msgAt:]
 	default: // a second push to the session: both go as they are, in order
 		s.releaseHeld()
 		s.out.Msgs = append(s.out.Msgs, Envelope{To: ss.addr, Bytes: b})
@@ -610,7 +609,7 @@ func (s *Server) finish(u *userState, d *dedupEntry, r result) {
 		b := append(s.enc.buf[:0], 0x93, byte(FrameResponse))
 		b = appendUint(b, f.Epoch)
 		b = appendResponseHead(b, &f)
-		b = appendUint(b, s.heldSeq)
+		b = appendUint(b, f.Seq) // the held push is the session's last: a second one releases it
 		b = append(b, s.heldMsg...)
 		s.enc.buf = b
 		s.out.Msgs = append(s.out.Msgs, Envelope{To: ss.addr, Bytes: s.slab.copy(b)})

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -961,11 +962,7 @@ func (p *parser) checkPositional(s *cmdSpec, ps posSpec, a Arg) *Error {
 	case pHandle:
 		d, ok := p.handles[v]
 		if !ok {
-			names := make([]string, 0, len(p.handles))
-			for n := range p.handles {
-				names = append(names, n)
-			}
-			slices.Sort(names)
+			names := slices.Sorted(maps.Keys(p.handles))
 			if len(names) == 0 {
 				return &Error{Pos: a.Pos, Msg: fmt.Sprintf("unknown handle %q (no handles defined yet; define one with as NAME)", v)}
 			}

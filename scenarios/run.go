@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -680,11 +681,7 @@ func (r *runner) summary(evs []trace.Event) []string {
 		}
 		counts[key]++
 	}
-	keys := make([]string, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(counts))
 	lines := []string{fmt.Sprintf("at %s: summary of a busy run", trace.FormatTime(r.w.Now()))}
 	for _, k := range keys {
 		lines = append(lines, fmt.Sprintf("  %-50s %d", k, counts[k]))

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -408,12 +409,7 @@ func (w *World) HealAll() {
 		}
 	}
 	// Release holds in handle order: map order must never reach the run.
-	handles := make([]string, 0, len(w.held))
-	for h := range w.held {
-		handles = append(handles, h)
-	}
-	slices.Sort(handles)
-	for _, h := range handles {
+	for _, h := range slices.Sorted(maps.Keys(w.held)) {
 		w.Release(h)
 	}
 }

@@ -164,8 +164,8 @@ type shardNode struct {
 	rto      []timerHandle  // per session slot: its retransmit timer, to cancel
 }
 
-// timerHandle is a pending timer a node may cancel: ref tells a session slot's
-// lives apart.
+// timerHandle is a shard session's pending retransmit timer, with the Ref it
+// was set with: a slot's lives differ in it.
 type timerHandle struct {
 	ref uint64
 	h   Handle
@@ -593,41 +593,40 @@ func (w *World) fire(ev *event) {
 	w.collect(ev.to)
 }
 
-// keepHandle remembers the handle of a timer its node may cancel: a device's
-// retransmit and ack timers, a shard session's retransmit timer.
-func (w *World) keepHandle(a engine.Addr, d *Device, t engine.Timer, h Handle) {
+// handleOf returns where the handle of a timer its node may cancel is kept: a
+// device's retransmit and ack timers, a shard session's retransmit timer (per
+// slot). Nil for the timers never cancelled. A slot records the Ref it was armed
+// with (arming), and a cancel finds nil if the slot has had a later life since.
+func (w *World) handleOf(a engine.Addr, d *Device, t engine.Timer, arming bool) *Handle {
 	switch {
 	case d != nil && t.Kind == engine.TimerRetransmit:
-		d.rto = h
+		return &d.rto
 	case d != nil && t.Kind == engine.TimerAck:
-		d.ack = h
+		return &d.ack
 	case d == nil && t.Kind == engine.TimerRetransmit:
 		s := w.shards[a]
 		slot := int(t.Ref & 0xffffffff)
 		if slot >= len(s.rto) {
 			s.rto = append(s.rto, make([]timerHandle, slot+1-len(s.rto))...)
 		}
-		s.rto[slot] = timerHandle{ref: t.Ref, h: h}
+		th := &s.rto[slot]
+		if arming {
+			th.ref = t.Ref
+		} else if th.ref != t.Ref {
+			return nil
+		}
+		return &th.h
 	}
+	return nil
 }
 
 // cancelTimer drops a timer its node no longer needs, saving the event. One
 // already taken from the queue (deferred by a pause or crash) fires anyway,
 // and the node ignores it.
 func (w *World) cancelTimer(a engine.Addr, d *Device, t engine.Timer) {
-	switch {
-	case d != nil && t.Kind == engine.TimerRetransmit:
-		w.q.Cancel(d.rto)
-		d.rto = Handle{}
-	case d != nil && t.Kind == engine.TimerAck:
-		w.q.Cancel(d.ack)
-		d.ack = Handle{}
-	case d == nil && t.Kind == engine.TimerRetransmit:
-		s := w.shards[a]
-		if slot := int(t.Ref & 0xffffffff); slot < len(s.rto) && s.rto[slot].ref == t.Ref {
-			w.q.Cancel(s.rto[slot].h)
-			s.rto[slot] = timerHandle{}
-		}
+	if h := w.handleOf(a, d, t, false); h != nil {
+		w.q.Cancel(*h)
+		*h = Handle{}
 	}
 }
 
@@ -701,7 +700,10 @@ func (w *World) collect(a engine.Addr) {
 		if t.Kind == engine.TimerPrune {
 			w.housekeeping++
 		}
-		w.keepHandle(a, d, t, w.q.Push(at, timerEv(a, inc, t)))
+		h := w.q.Push(at, timerEv(a, inc, t))
+		if slot := w.handleOf(a, d, t, true); slot != nil {
+			*slot = h
+		}
 	}
 	if d != nil {
 		d.client.Advance()

@@ -4,11 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"regexp"
 	"runtime"
 	"runtime/pprof"
-	"sort"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -304,11 +305,7 @@ func commandLine(cmd string, fs *pflag.FlagSet) string {
 func printSummary(w io.Writer, r *bench.Report, res *result) {
 	fmt.Fprintf(w, "%s: seed %d, %s virtual\n", r.Header.Workload, r.Header.Seed, time.Duration(r.Virtual.DurationNS))
 	fmt.Fprintf(w, "reproduce: %s\n", r.Header.Command)
-	names := make([]string, 0, len(r.Virtual.Metrics))
-	for n := range r.Virtual.Metrics {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(r.Virtual.Metrics))
 	if len(names) > 0 {
 		fmt.Fprintln(w, "\nlatency (virtual, deterministic)")
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -320,11 +317,7 @@ func printSummary(w io.Writer, r *bench.Report, res *result) {
 		}
 		tw.Flush()
 	}
-	counts := make([]string, 0, len(r.Virtual.Counts))
-	for n := range r.Virtual.Counts {
-		counts = append(counts, n)
-	}
-	sort.Strings(counts)
+	counts := slices.Sorted(maps.Keys(r.Virtual.Counts))
 	if len(counts) > 0 {
 		fmt.Fprintln(w, "\ncounts (deterministic)")
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

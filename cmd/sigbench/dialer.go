@@ -210,13 +210,23 @@ func (d *dialer) idle(u int32, now int64) bool {
 	return d.engaged[u] == 0 && d.busyUntil[u] <= now
 }
 
-func (d *dialer) cancel(idx int32, gen uint32) {
+// undecided returns the call if it is still this life and the party (0 the
+// caller, 1 the callee) has not learned how it ended; nil otherwise.
+func (d *dialer) undecided(idx int32, gen uint32, party int) *callRec {
 	c := &d.calls[idx]
 	if c.gen != gen {
-		return
+		return nil
 	}
-	if c.view[0] != engine.Pending {
-		d.skipped++ // the caller's app already knows the call ended
+	if c.view[party] != engine.Pending {
+		d.skipped++ // the party's app already knows the call ended
+		return nil
+	}
+	return c
+}
+
+func (d *dialer) cancel(idx int32, gen uint32) {
+	c := d.undecided(idx, gen, 0)
+	if c == nil {
 		return
 	}
 	c.cancelAt = d.w.Now()
@@ -225,12 +235,8 @@ func (d *dialer) cancel(idx int32, gen uint32) {
 }
 
 func (d *dialer) answer(idx int32, gen uint32, op engine.Op) {
-	c := &d.calls[idx]
-	if c.gen != gen {
-		return
-	}
-	if c.view[1] != engine.Pending {
-		d.skipped++ // the callee's app already knows the call ended
+	c := d.undecided(idx, gen, 1)
+	if c == nil {
 		return
 	}
 	c.answerAt = d.w.Now()

@@ -366,23 +366,43 @@ func withEOL(l []string) []string {
 	return out
 }
 
+// traceArgs parses a command's flags and opens its n trace files.
+func traceArgs(fs *pflag.FlagSet, args []string, n int, want string, stderr io.Writer) ([]*os.File, int, bool) {
+	if code, ok := parseFlags(fs, args); !ok {
+		return nil, code, false
+	}
+	if fs.NArg() != n {
+		fmt.Fprintf(stderr, "%s: want %s\n", fs.Name(), want)
+		fs.Usage()
+		return nil, exitUsage, false
+	}
+	files := make([]*os.File, 0, n)
+	for _, name := range fs.Args() {
+		fh, err := os.Open(name)
+		if err != nil {
+			closeAll(files)
+			fmt.Fprintln(stderr, err)
+			return nil, exitUsage, false
+		}
+		files = append(files, fh)
+	}
+	return files, 0, true
+}
+
+func closeAll(files []*os.File) {
+	for _, f := range files {
+		f.Close()
+	}
+}
+
 func replayCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flags("replay", stderr)
-	if code, ok := parseFlags(fs, args); !ok {
+	files, code, ok := traceArgs(fs, args, 1, "one TRACE", stderr)
+	if !ok {
 		return code
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "sigsim replay: want one TRACE")
-		fs.Usage()
-		return exitUsage
-	}
-	fh, err := os.Open(fs.Arg(0))
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return exitUsage
-	}
-	defer fh.Close()
-	rep, err := scenarios.Replay(fh)
+	defer closeAll(files)
+	rep, err := scenarios.Replay(files[0])
 	if err != nil {
 		fmt.Fprintf(stderr, "sigsim replay: %s: %v\n", fs.Arg(0), err)
 		return exitUsage
@@ -403,21 +423,12 @@ func eventsCmd(args []string, stdout, stderr io.Writer) int {
 	grep := fs.StringArray("grep", nil, "print only events whose line contains TEXT (repeatable: any of them)")
 	from := fs.Duration("from", 0, "print only events at or after this virtual time")
 	to := fs.Duration("to", 0, "print only events at or before this virtual time (0: to the end)")
-	if code, ok := parseFlags(fs, args); !ok {
+	files, code, ok := traceArgs(fs, args, 1, "one TRACE", stderr)
+	if !ok {
 		return code
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "sigsim events: want one TRACE")
-		fs.Usage()
-		return exitUsage
-	}
-	fh, err := os.Open(fs.Arg(0))
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return exitUsage
-	}
-	defer fh.Close()
-	r, err := trace.NewReader(bufio.NewReader(fh))
+	defer closeAll(files)
+	r, err := trace.NewReader(bufio.NewReader(files[0]))
 	if err != nil {
 		fmt.Fprintf(stderr, "sigsim events: %s: %v\n", fs.Arg(0), err)
 		return exitUsage
@@ -458,23 +469,15 @@ func eventsCmd(args []string, stdout, stderr io.Writer) int {
 
 func diffCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flags("diff", stderr)
-	if code, ok := parseFlags(fs, args); !ok {
+	files, code, ok := traceArgs(fs, args, 2, "two traces A B", stderr)
+	if !ok {
 		return code
 	}
-	if fs.NArg() != 2 {
-		fmt.Fprintln(stderr, "sigsim diff: want two traces A B")
-		fs.Usage()
-		return exitUsage
-	}
+	defer closeAll(files)
 	var readers [2]*trace.Reader
 	for i := range readers {
-		fh, err := os.Open(fs.Arg(i))
-		if err != nil {
-			fmt.Fprintln(stderr, err)
-			return exitUsage
-		}
-		defer fh.Close()
-		if readers[i], err = trace.NewReader(fh); err != nil {
+		var err error
+		if readers[i], err = trace.NewReader(files[i]); err != nil {
 			fmt.Fprintf(stderr, "sigsim diff: %s: %v\n", fs.Arg(i), err)
 			return exitUsage
 		}
