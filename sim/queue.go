@@ -58,8 +58,9 @@ var levelOf = func() (t [64]uint8) {
 // (a push appends the largest seq; a slot is redistributed only into empty
 // lower slots), which makes ties exact FIFO and lets Cancel binary-search.
 // Slot arrays have power-of-two capacities recycled through per-size pools,
-// so the steady state allocates nothing and memory stays proportional to
-// the events held (at most about 4 entries of capacity per stored event).
+// so the steady state allocates nothing, bursts included, and memory stays
+// proportional to the most events held since the queue last ran empty (the
+// pool keeps at most about 4 entries of capacity per such event).
 // PeekAt finds the minimum without advancing last (it caches the minimum of
 // the lowest slot, which the next Pop then uses), so pushes at or after the
 // last popped time, such as those made between RunUntil slices, always go
@@ -79,6 +80,12 @@ type Queue[T any] struct {
 	pool      [64][][]qentry[T] // emptied arrays by log2(capacity)
 	poolMask  uint64            // bit k set iff pool[k] is not empty
 	pooled    int               // total capacity held in pool
+	// high is the most entries stored (live and dead) since the queue last
+	// ran empty: the pool may hold about 4 times that (what redistributing a
+	// burst into lower slots needs at once), so a queue that fills in bursts
+	// (a thousand invitations at one instant, then quiet) reuses its arrays
+	// instead of growing new ones each burst.
+	high int
 	// peekMin is the minimum key of the lowest slot, found by PeekAt while
 	// cur held no live entry; peekOK says it is still valid (any push or
 	// cancel clears it).
@@ -313,6 +320,7 @@ func (q *Queue[T]) dropSlot(l, d uint, src []qentry[T]) {
 // from the pool when it has one.
 func (q *Queue[T]) grow(s *[]qentry[T]) {
 	c := max(minCap, 2*cap(*s))
+	q.high = max(q.high, q.live+q.dead)
 	class := bits.Len(uint(c)) - 1
 	var a []qentry[T]
 	if m := q.poolMask >> class; m != 0 {
@@ -344,7 +352,7 @@ func (q *Queue[T]) poolTake(k int) []qentry[T] {
 // takes it), which bounds memory once a burst of events is gone.
 func (q *Queue[T]) release(a []qentry[T]) {
 	c := cap(a)
-	if c < minCap || q.pooled+c > poolMin+2*(q.live+q.dead) {
+	if c < minCap || q.pooled+c > poolMin+4*max(q.live+q.dead, q.high) {
 		return
 	}
 	k := bits.Len(uint(c)) - 1
@@ -371,6 +379,7 @@ func (q *Queue[T]) reset() {
 		q.levelMask &^= 1 << l
 	}
 	q.dead = 0
+	q.high = 0
 }
 
 func sideLess[T any](a, b *qentry[T]) bool {

@@ -292,6 +292,31 @@ func TestQueueZeroAllocs(t *testing.T) {
 	}
 }
 
+// TestQueueBurstsReuseArrays: a queue that fills in bursts (a thousand events
+// within a moment, drained, then the next thousand) while a few far timers keep
+// it from running empty reuses its slot arrays after the first burst.
+func TestQueueBurstsReuseArrays(t *testing.T) {
+	var q Queue[int64]
+	for i := int64(0); i < 8; i++ {
+		q.Push(3600e9+i, i) // far timers: the queue never runs empty
+	}
+	now := int64(0)
+	burst := func() {
+		now += 1e6
+		for i := int64(0); i < 3000; i++ {
+			q.Push(now+20e6+i%100*1e3, i) // 100 instants within 0.1 ms
+		}
+		for q.Len() > 8 {
+			at, _, _ := q.Pop()
+			now = at
+		}
+	}
+	burst()
+	if a := testing.AllocsPerRun(50, burst); a != 0 {
+		t.Fatalf("%v allocs per burst after the first, want 0", a)
+	}
+}
+
 // benchIncs pre-draws increments so the benchmark measures the queue, not
 // the generator.
 func benchIncs(mixed bool) []int64 {
