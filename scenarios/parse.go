@@ -1215,7 +1215,7 @@ func parseWeights(s string) ([]Weight, string) {
 	return out, ""
 }
 
-var distNames = []string{"const", "constant", "exp", "exponential", "lognormal", "normal", "pareto", "uniform"}
+var distNames = []string{"const", "constant", "exp", "exponential", "lognormal", "measured", "normal", "pareto", "uniform"}
 
 // checkDist checks the shape of a distribution (a duration or NAME(ARGS));
 // the runner parses the arguments.
@@ -1237,7 +1237,7 @@ func checkDist(s string) string {
 		if g := suggest(name, distNames); g != "" {
 			m += fmt.Sprintf(" (did you mean %q?)", g)
 		}
-		return m + "; want uniform, normal, lognormal, pareto, exp or a duration"
+		return m + "; want uniform, normal, lognormal, pareto, exp, measured or a duration"
 	}
 	if !strings.HasSuffix(s, ")") || strings.Count(s, "(") != 1 || strings.Count(s, ")") != 1 {
 		return fmt.Sprintf("malformed distribution %q (want e.g. %s(...))", s, name)

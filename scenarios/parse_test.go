@@ -385,7 +385,7 @@ func TestParseErrors(t *testing.T) {
 		{"!world shards=0", `t.sig:1:7: world: shards: "0" must be at least 1`},
 		{"!world mode=sever", `t.sig:1:7: world: mode: unknown value "sever" (did you mean "server"?); want server or client`},
 		{"!world stop=always", `t.sig:1:7: world: stop: unknown value "always"; want on-violation or never`},
-		{"!world latency=unifrom(1ms,2ms)", `t.sig:1:7: world: latency: unknown distribution "unifrom" (did you mean "uniform"?); want uniform, normal, lognormal, pareto, exp or a duration`},
+		{"!world latency=unifrom(1ms,2ms)", `t.sig:1:7: world: latency: unknown distribution "unifrom" (did you mean "uniform"?); want uniform, normal, lognormal, pareto, exp, measured or a duration`},
 		{"!world latency=40", `t.sig:1:7: world: latency: duration "40" has no unit; add one (e.g. 40s or 40ms); or a distribution like uniform(10ms,50ms)`},
 		{"!world latency=uniform(1ms,2ms", `t.sig:1:7: world: latency: malformed distribution "uniform(1ms,2ms" (want e.g. uniform(...))`},
 		{"!world loss=1.5", `t.sig:1:7: world: loss: "1.5" is not a probability in [0,1] (or 0%..100%)`},

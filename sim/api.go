@@ -91,8 +91,14 @@ func (w *World) InviteInGroup(d *Device, group string, invitees []string, data s
 	return id, c
 }
 
-// Answer runs cancel, accept, reject or modify on an invitation.
+// Answer runs cancel, accept, reject or modify on an invitation. Any other op
+// is a programming error: it panics before anything is traced.
 func (w *World) Answer(d *Device, op engine.Op, inviteID, data string) engine.Call {
+	switch op {
+	case engine.OpCancel, engine.OpAccept, engine.OpReject, engine.OpModify:
+	default:
+		panic("sim: Answer with op " + op.String())
+	}
 	text := op.String() + " " + inviteID
 	if data != "" {
 		text += " data=" + strconv.Quote(data)
@@ -112,10 +118,8 @@ func (w *World) Answer(d *Device, op engine.Op, inviteID, data string) engine.Ca
 		c = d.client.Accept(now, inviteID, data)
 	case engine.OpReject:
 		c = d.client.Reject(now, inviteID, data)
-	case engine.OpModify:
+	default: // OpModify
 		c = d.client.Modify(now, inviteID, data)
-	default:
-		panic("sim: Answer with op " + op.String())
 	}
 	w.collect(d.Addr)
 	return c
@@ -134,8 +138,14 @@ func (w *World) AddInvitedSignaling(d *Device, info engine.SignalingInfo) engine
 	return c
 }
 
-// Group runs a group operation (create, join, quit, dismiss, members).
+// Group runs a group operation (create, join, quit, dismiss, members). Any
+// other op is a programming error: it panics before anything is traced.
 func (w *World) Group(d *Device, op engine.Op, group string, members []string) engine.Call {
+	switch op {
+	case engine.OpCreateGroup, engine.OpJoinGroup, engine.OpQuitGroup, engine.OpDismissGroup, engine.OpGetGroupMembers:
+	default:
+		panic("sim: Group with op " + op.String())
+	}
 	text := op.String() + " " + group
 	if len(members) > 0 {
 		text += " members=" + strings.Join(members, ",")
@@ -154,10 +164,8 @@ func (w *World) Group(d *Device, op engine.Op, group string, members []string) e
 		c = d.client.QuitGroup(now, group)
 	case engine.OpDismissGroup:
 		c = d.client.DismissGroup(now, group)
-	case engine.OpGetGroupMembers:
+	default: // OpGetGroupMembers
 		c = d.client.GetGroupMemberList(now, group)
-	default:
-		panic("sim: Group with op " + op.String())
 	}
 	w.collect(d.Addr)
 	return c

@@ -21,9 +21,10 @@ const (
 	KindLogNormal                 // lognormal(median, sigma)
 	KindPareto                    // pareto(scale, alpha): minimum scale, long tail
 	KindExp                       // exponential with the given mean
+	KindMeasured                  // a measured distribution: its quantiles, interpolated
 )
 
-var kindNames = [...]string{"const", "uniform", "normal", "lognormal", "pareto", "exp"}
+var kindNames = [...]string{"const", "uniform", "normal", "lognormal", "pareto", "exp", "measured"}
 
 // String returns the kind's name in the text form.
 func (k DistKind) String() string {
@@ -44,6 +45,19 @@ type Dist struct {
 	// mu caches ln(median) for lognormal, or 1/alpha for Pareto, so Sample
 	// saves a transcendental call; fields are unexported so it stays in sync.
 	mu float64
+	// q is a measured distribution's quantile table, never written after it
+	// is made, so Dists may share it and stay small comparable values (two
+	// parses of one table are equal in String, not in ==).
+	q *quantiles
+}
+
+// Equal reports whether d and e are the same distribution; unlike ==, it
+// compares measured tables by value.
+func (d Dist) Equal(e Dist) bool {
+	if d.kind == KindMeasured && e.kind == KindMeasured {
+		return d.String() == e.String()
+	}
+	return d == e
 }
 
 // Kind returns the shape of the distribution.
@@ -105,6 +119,11 @@ func (d Dist) Sample(r *Rand) int64 {
 		return toNanos(float64(d.a) / ppow(u, d.mu))
 	case KindExp:
 		return toNanos(float64(d.a) * r.ExpFloat64())
+	case KindMeasured:
+		if d.q == nil {
+			return 0
+		}
+		return d.q.sample(r.Float64())
 	}
 	return 0
 }
@@ -151,6 +170,11 @@ func (d Dist) Mean() float64 {
 		return d.shape * a / (d.shape - 1)
 	case KindExp:
 		return a
+	case KindMeasured:
+		if d.q == nil {
+			return 0
+		}
+		return d.q.mean()
 	}
 	return math.NaN()
 }
@@ -201,6 +225,11 @@ func (d Dist) Validate() error {
 		if math.IsNaN(d.shape) || math.IsInf(d.shape, 0) || d.shape <= 0 {
 			return fmt.Errorf("pareto: alpha must be > 0, got %v", d.shape)
 		}
+	case KindMeasured:
+		if d.q == nil {
+			return errors.New("measured: no quantiles")
+		}
+		return d.q.validate()
 	default:
 		return fmt.Errorf("unknown distribution kind %d", uint8(d.kind))
 	}
@@ -209,7 +238,8 @@ func (d Dist) Validate() error {
 
 // String returns the canonical text form, which ParseDist reads back to
 // the same Dist: "40ms", "uniform(10ms,50ms)", "normal(40ms,5ms)",
-// "lognormal(40ms,0.5)", "pareto(10ms,1.5)", "exp(20ms)".
+// "lognormal(40ms,0.5)", "pareto(10ms,1.5)", "exp(20ms)",
+// "measured(0:80us,0.5:100us,0.99:400us,1:2ms)".
 func (d Dist) String() string {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	switch d.kind {
@@ -221,11 +251,15 @@ func (d Dist) String() string {
 		return d.kind.String() + "(" + d.a.String() + "," + f(d.shape) + ")"
 	case KindExp:
 		return "exp(" + d.a.String() + ")"
+	case KindMeasured:
+		if d.q != nil {
+			return d.q.String()
+		}
 	}
 	return d.kind.String()
 }
 
-const wantKinds = "want const, uniform, normal, lognormal, pareto, exp"
+const wantKinds = "want const, uniform, normal, lognormal, pareto, exp, measured"
 
 // ParseDist reads a distribution in the text form of Dist.String; durations
 // use time.ParseDuration syntax, and spaces around arguments are allowed.
@@ -296,6 +330,8 @@ func ParseDist(s string) (Dist, error) {
 			}
 			d = LogNormal(a, x)
 		}
+	case "measured":
+		d, err = parseQuantiles(args)
 	case "pareto":
 		if err = want(2, "scale,alpha"); err == nil {
 			if a, err = parseDur(name, "scale", args[0]); err == nil {

@@ -67,6 +67,9 @@ func TestDistEmpirical(t *testing.T) {
 			[]q{{0.5, 10 * ms * math.Pow(2, 1.0/3)}, {0.9, 10 * ms * math.Pow(10, 1.0/3)}}, false},
 		{Exp(20 * time.Millisecond), 20 * ms,
 			[]q{{0.5, 20 * ms * math.Ln2}, {0.9, 20 * ms * math.Log(10)}}, false},
+		// Mean: 0.5·15ms + 0.4·35ms + 0.1·75ms; quantiles interpolate linearly.
+		{Measured([]float64{0, 0.5, 0.9, 1}, []time.Duration{10 * time.Millisecond, 20 * time.Millisecond, 50 * time.Millisecond, 100 * time.Millisecond}),
+			29 * ms, []q{{0.25, 15 * ms}, {0.5, 20 * ms}, {0.7, 35 * ms}, {0.95, 75 * ms}}, false},
 	}
 	for _, c := range cases {
 		t.Run(c.d.String(), func(t *testing.T) {
@@ -90,7 +93,8 @@ func TestDistEmpirical(t *testing.T) {
 
 func TestDistSampleNoAllocs(t *testing.T) {
 	r := NewRand(1, "alloc")
-	ds := []Dist{Const(1), Uniform(1, 100), Normal(50, 10), LogNormal(50, 1), Pareto(10, 1.2), Exp(40)}
+	ds := []Dist{Const(1), Uniform(1, 100), Normal(50, 10), LogNormal(50, 1), Pareto(10, 1.2), Exp(40),
+		Measured([]float64{0, 0.9, 1}, []time.Duration{10, 20, 90})}
 	if a := testing.AllocsPerRun(1000, func() {
 		for _, d := range ds {
 			d.Sample(r)
@@ -103,7 +107,8 @@ func TestDistSampleNoAllocs(t *testing.T) {
 func TestDistExtremes(t *testing.T) {
 	r := NewRand(1, "extreme")
 	for _, s := range []string{"uniform(0s,2562047h47m16.854775807s)", "pareto(1ns,0.0001)",
-		"lognormal(2562047h,1e6)", "exp(2562047h)", "normal(2562047h,2562047h)", "0s"} {
+		"lognormal(2562047h,1e6)", "exp(2562047h)", "normal(2562047h,2562047h)", "0s",
+		"measured(0:0s,1e-300:2562047h47m16.854775807s,1:2562047h47m16.854775807s)"} {
 		d, err := ParseDist(s)
 		if err != nil {
 			t.Fatalf("%s: %v", s, err)
@@ -115,7 +120,8 @@ func TestDistExtremes(t *testing.T) {
 		}
 	}
 	// Unvalidated constructor values never panic nor go negative.
-	for _, d := range []Dist{Uniform(5, 1), Uniform(-5, 3), Normal(-5, 1), LogNormal(0, -1), Pareto(0, 0), Pareto(5, math.NaN()), Exp(-3), Const(-1)} {
+	for _, d := range []Dist{Uniform(5, 1), Uniform(-5, 3), Normal(-5, 1), LogNormal(0, -1), Pareto(0, 0), Pareto(5, math.NaN()), Exp(-3), Const(-1),
+		Measured(nil, nil), Measured([]float64{0, 1}, []time.Duration{-5, -1}), Measured([]float64{0, 1}, []time.Duration{5}), {kind: KindMeasured}} {
 		if d.Validate() == nil {
 			t.Errorf("%v validated", d)
 		}
@@ -142,6 +148,8 @@ func TestParseDist(t *testing.T) {
 		{"uniform(1ms,1ms)", "uniform(1ms,1ms)"},
 		{"normal(0s,0s)", "normal(0s,0s)"},
 		{"lognormal(1ms,0)", "lognormal(1ms,0)"},
+		{"measured(0:10ms, 0.5:20ms, 0.90:50ms, 1:100ms)", "measured(0:10ms,0.5:20ms,0.9:50ms,1:100ms)"},
+		{"Measured(0:1000us,1:1ms)", "measured(0:1ms,1:1ms)"},
 	} {
 		d, err := ParseDist(c.in)
 		if err != nil {
@@ -152,7 +160,7 @@ func TestParseDist(t *testing.T) {
 			t.Errorf("ParseDist(%q).String() = %q, want %q", c.in, got, c.want)
 		}
 		d2, err := ParseDist(d.String())
-		if err != nil || d2 != d {
+		if err != nil || !d2.Equal(d) {
 			t.Errorf("round trip of %q: %v, %v", c.in, d2, err)
 		}
 	}
@@ -160,8 +168,8 @@ func TestParseDist(t *testing.T) {
 
 func TestParseDistErrors(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
-		{"foo(1ms)", `unknown distribution "foo" (want const, uniform, normal, lognormal, pareto, exp)`},
-		{"foo", `unknown distribution "foo" (want const, uniform, normal, lognormal, pareto, exp)`},
+		{"foo(1ms)", `unknown distribution "foo" (want const, uniform, normal, lognormal, pareto, exp, measured)`},
+		{"foo", `unknown distribution "foo" (want const, uniform, normal, lognormal, pareto, exp, measured)`},
 		{"", "empty distribution"},
 		{"-5ms", "negative latency -5ms"},
 		{"const(-5ms)", "negative latency -5ms"},
@@ -182,6 +190,18 @@ func TestParseDistErrors(t *testing.T) {
 		{"exp(20)", `exp: mean "20" needs a unit`},
 		{"uniform(1ms,2ms", "uniform: missing closing parenthesis"},
 		{"normal(4xs,1ms)", "normal: mean: time: "},
+		{"measured(0:1ms)", "measured: want at least 2 points, from 0:MIN to 1:MAX"},
+		{"measured(0.1:1ms,1:2ms)", "measured: the first quantile must be 0 (the minimum), got 0.1"},
+		{"measured(0:1ms,0.9:2ms)", "measured: the last quantile must be 1 (the maximum), got 0.9"},
+		{"measured(0:1ms,0.5:3ms,0.5:4ms,1:5ms)", "measured: quantiles must rise: 0.5 after 0.5"},
+		{"measured(0:5ms,1:1ms)", "measured: durations must not fall: 1ms at 1 after 5ms at 0"},
+		{"measured(0:1ms,1.5:2ms)", "measured: quantile 1.5 is outside [0,1]"},
+		{"measured(0:1ms,NaN:2ms,1:3ms)", "measured: quantile NaN is outside [0,1]"},
+		{"measured(0-1ms,1:2ms)", `measured: point 1 "0-1ms": want QUANTILE:DURATION`},
+		{"measured(0:1,1:2ms)", `measured: duration "1" needs a unit`},
+		{"measured(x:1ms,1:2ms)", `measured: quantile "x" is not a number`},
+		{"measured(0:-1ms,1:2ms)", "measured: negative duration -1ms at 0"},
+		{"measured()", `measured: point 1 "": want QUANTILE:DURATION`},
 	} {
 		d, err := ParseDist(c.in)
 		if err == nil {
@@ -197,7 +217,8 @@ func TestParseDistErrors(t *testing.T) {
 func FuzzParseDist(f *testing.F) {
 	for _, s := range []string{"40ms", "const(40ms)", "uniform(10ms,50ms)", "normal(40ms,5ms)",
 		"lognormal(40ms,0.5)", "pareto(10ms,1.5)", "exp(20ms)", "foo(1ms)", "-5ms", "uniform(50ms,10ms)",
-		"pareto(1ns,1e-300)", "lognormal(1h,1e308)", "(", ")", "()", "exp(,)", "uniform(0s,2562047h47m16.854775807s)"} {
+		"pareto(1ns,1e-300)", "lognormal(1h,1e308)", "(", ")", "()", "exp(,)", "uniform(0s,2562047h47m16.854775807s)",
+		"measured(0:10ms,0.5:20ms,0.9:50ms,1:100ms)", "measured(0:1ms,1e-300:1h,1:2h)", "measured(0:1ms,0.5:1ms,1:1ms)"} {
 		f.Add(s)
 	}
 	r := NewRand(1, "fuzz")
@@ -213,7 +234,7 @@ func FuzzParseDist(f *testing.F) {
 		if err != nil {
 			t.Fatalf("ParseDist(%q).String() = %q does not parse: %v", s, d.String(), err)
 		}
-		if d2 != d || d2.String() != d.String() {
+		if !d2.Equal(d) || d2.String() != d.String() {
 			t.Fatalf("round trip %q -> %q -> %q", s, d.String(), d2.String())
 		}
 		if v := d.Sample(r); v < 0 {

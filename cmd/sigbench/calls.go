@@ -66,13 +66,13 @@ func (cw *callsWorkload) check(c *common) error {
 		errs = append(errs, err)
 	}
 	var err error
-	if cw.ringD, err = parseDistFlag("ring-time", cw.ringTime); err != nil {
+	if cw.ringD, err = parseDistFlag("ring-time", &cw.ringTime); err != nil {
 		errs = append(errs, err)
 	}
-	if cw.cancelD, err = parseDistFlag("cancel-after", cw.cancelAt); err != nil {
+	if cw.cancelD, err = parseDistFlag("cancel-after", &cw.cancelAt); err != nil {
 		errs = append(errs, err)
 	}
-	if cw.talkD, err = parseDistFlag("talk-time", cw.talkTime); err != nil {
+	if cw.talkD, err = parseDistFlag("talk-time", &cw.talkTime); err != nil {
 		errs = append(errs, err)
 	}
 	if cw.timeout <= 0 || cw.timeout > 3600 {

@@ -71,7 +71,7 @@ func (cw *classroomWorkload) check(c *common) error {
 		errs = append(errs, fmt.Errorf("--round-interval %s must exceed --collect + --timeout (%s): a round must end before the next", cw.interval, min))
 	}
 	var err error
-	if cw.thinkD, err = parseDistFlag("think-time", cw.think); err != nil {
+	if cw.thinkD, err = parseDistFlag("think-time", &cw.think); err != nil {
 		errs = append(errs, err)
 	}
 	if len(errs) > 0 {

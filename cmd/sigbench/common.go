@@ -106,10 +106,10 @@ func (c *common) register(fs *pflag.FlagSet, wl workload) {
 	fs.DurationVar(&c.duration, "duration", c.duration, "virtual time during which load arrives (after the warm-up)")
 	fs.DurationVar(&c.warmup, "warmup", 0, "virtual time for logins before load starts (0 = enough for every login at half the shards' capacity, at least 1s)")
 	fs.IntVar(&c.shards, "shards", c.shards, "number of server shards")
-	fs.StringVar(&c.serviceTime, "service-time", c.serviceTime, "per-frame service time at a shard, a distribution (0 = none)")
+	fs.StringVar(&c.serviceTime, "service-time", c.serviceTime, "per-frame service time at a shard: a distribution (see --latency), or @FILE of measured times, one per line (0 = none)")
 	fs.IntVar(&c.workers, "workers", c.workers, "frames a shard serves at once (c of M/M/c)")
 	fs.StringVar(&c.arbiter, "arbiter", c.arbiter, "arbitration mode: server or client")
-	fs.StringVar(&c.latency, "latency", c.latency, "device<->shard one-way latency distribution: 20ms, uniform(10ms,50ms), normal(40ms,5ms), lognormal(40ms,0.5), pareto(10ms,1.5), exp(20ms)")
+	fs.StringVar(&c.latency, "latency", c.latency, "device<->shard one-way latency distribution: 20ms, uniform(10ms,50ms), normal(40ms,5ms), lognormal(40ms,0.5), pareto(10ms,1.5), exp(20ms), measured(0:5ms,0.5:20ms,0.99:80ms,1:300ms) (quantile:duration points), or @FILE of measured durations, one per line")
 	fs.StringVar(&c.shardLatency, "shard-latency", c.shardLatency, "shard<->shard bus latency distribution")
 	fs.Float64Var(&c.loss, "loss", 0, "probability a device<->shard frame is lost")
 	fs.Float64Var(&c.dup, "dup", 0, "probability a frame is delivered twice")
@@ -143,19 +143,19 @@ func (c *common) check(wl workload) error {
 		bad("--workers %d must be at least 1", c.workers)
 	}
 	var err error
-	if c.serviceTime == "0" || c.serviceTime == "" {
+	if c.serviceTime == "" {
 		c.serviceD = sim.Dist{}
-	} else if c.serviceD, err = sim.ParseDist(c.serviceTime); err != nil {
-		bad("--service-time: %v", err)
+	} else if c.serviceD, err = parseDistFlag("service-time", &c.serviceTime); err != nil {
+		errs = append(errs, err)
 	}
-	if c.latencyD, err = sim.ParseDist(c.latency); err != nil {
-		bad("--latency: %v", err)
+	if c.latencyD, err = parseDistFlag("latency", &c.latency); err != nil {
+		errs = append(errs, err)
 	} else if c.latencyD == (sim.Dist{}) {
 		c.latencyD = sim.Const(0) // an explicit 0 stays 0 (the zero Dist means "default")
 		bad("--latency must be positive (the simulator takes a zero latency as its 20ms default)")
 	}
-	if c.shardLatD, err = sim.ParseDist(c.shardLatency); err != nil {
-		bad("--shard-latency: %v", err)
+	if c.shardLatD, err = parseDistFlag("shard-latency", &c.shardLatency); err != nil {
+		errs = append(errs, err)
 	}
 	for _, p := range []struct {
 		name string
@@ -619,12 +619,23 @@ func validProb(names []string, ps []float64) error {
 	return nil
 }
 
-// parseDistFlag parses a distribution flag, "0" meaning none.
-func parseDistFlag(name, s string) (sim.Dist, error) {
-	if s == "0" {
+// parseDistFlag parses a distribution flag, "0" meaning none. "@FILE" reads
+// measured samples, one duration per line (sim.LoadMeasured), and replaces
+// the flag's value by their table, so that the command printed to reproduce
+// the run needs no file.
+func parseDistFlag(name string, s *string) (sim.Dist, error) {
+	if *s == "0" {
 		return sim.Dist{}, nil
 	}
-	d, err := sim.ParseDist(s)
+	var d sim.Dist
+	var err error
+	if path, ok := strings.CutPrefix(*s, "@"); ok {
+		if d, err = sim.LoadMeasured(path); err == nil {
+			*s = d.String()
+		}
+	} else {
+		d, err = sim.ParseDist(*s)
+	}
 	if err != nil {
 		return sim.Dist{}, fmt.Errorf("--%s: %v", name, err)
 	}

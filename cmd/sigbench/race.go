@@ -74,7 +74,7 @@ func (rw *raceWorkload) check(c *common) error {
 		rw.spreadD = sim.Uniform(0, time.Duration(2*c.latencyD.Mean()))
 	} else {
 		var err error
-		if rw.spreadD, err = parseDistFlag("spread", rw.spread); err != nil {
+		if rw.spreadD, err = parseDistFlag("spread", &rw.spread); err != nil {
 			errs = append(errs, err)
 		}
 	}
