@@ -139,3 +139,53 @@ func userOverhead() float64 {
 	runtime.KeepAlive(s)
 	return float64(after.HeapAlloc-before.HeapAlloc) / n
 }
+
+// BenchmarkCodecLifecycle is the codec's share of BenchmarkLifecycle/server:
+// the frames of one 1:1 invitation (invite, its response, the ring, the
+// accept, its response, the inviter's notification) decoded and encoded again
+// with reused codecs and a warm interner, and the signaling info they carry
+// decoded too, as the nodes do. Nothing else: no state, no maps of the nodes.
+// It is the floor under any engine that keeps msgpack on every hop.
+func BenchmarkCodecLifecycle(b *testing.B) {
+	p := newPipe(ModeServer, "alice", "bob")
+	alice, bob := p.devs[0], p.devs[1]
+	var frames [][]byte
+	drain := func() { // p.run, keeping a copy of every frame in order
+		for i := 0; i < len(p.queue); i++ {
+			m := p.queue[i]
+			frames = append(frames, append([]byte(nil), m.b...))
+			if m.to == 0 {
+				p.s.Receive(0, m.from, m.b)
+			} else {
+				p.devs[m.to-1].Receive(0, m.from, m.b)
+			}
+			p.take(m.to)
+		}
+		p.queue = p.queue[:0]
+	}
+	id, _ := alice.Invite(0, "bob", "room", false, nil, 30)
+	p.take(1)
+	drain()
+	bob.Accept(0, id, "")
+	p.take(2)
+	drain()
+	in := &interner{}
+	fd := frameDecoder{in: in, scratchCustom: true}
+	var fe frameEncoder
+	sc := sigCodec{in: in}
+	var f Frame
+	var si SignalingInfo
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, w := range frames {
+			if err := fd.decode(w, &f); err != nil {
+				b.Fatal(err)
+			}
+			if f.HasMsg || f.Type == FramePush {
+				sc.signaling(&f.Msg, &si)
+			}
+			fe.encode(&f)
+		}
+	}
+	b.ReportMetric(float64(len(frames)), "frames/inv")
+}
