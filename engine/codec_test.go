@@ -53,6 +53,14 @@ func TestFrameRoundTrip(t *testing.T) {
 		if got.Describe() != f.Describe() {
 			t.Errorf("describe differs: %q vs %q", got.Describe(), f.Describe())
 		}
+		if wt := WireType(b); wt != f.Type {
+			t.Errorf("WireType of %s = %s", f.Describe(), wt)
+		}
+	}
+	for _, b := range [][]byte{nil, {0x93}, {0x92, 4}, {0x93, 0}, {0x93, byte(NumFrameTypes)}, {0x93, 0xcc}} {
+		if wt := WireType(b); wt != 0 {
+			t.Errorf("WireType(% x) = %s, want 0", b, wt)
+		}
 	}
 }
 

@@ -32,7 +32,19 @@ const (
 	FrameDeliver  FrameType = 10
 )
 
+// NumFrameTypes bounds the frame types: every FrameType is below it.
+const NumFrameTypes = FrameDeliver + 1
+
 var frameNames = [...]string{"?", "LOGIN", "LOGIN-OK", "LOGOUT", "REQ", "RESP", "PUSH", "ACK", "FWD", "REPLY", "DELIVER"}
+
+// WireType returns the type of an encoded frame from its first bytes,
+// without decoding it; 0 if they are not a frame's.
+func WireType(b []byte) FrameType {
+	if len(b) < 2 || b[0] != 0x93 || b[1] == 0 || b[1] >= byte(NumFrameTypes) {
+		return 0
+	}
+	return FrameType(b[1])
+}
 
 func (t FrameType) String() string {
 	if int(t) < len(frameNames) {

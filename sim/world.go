@@ -73,6 +73,9 @@ type Hooks struct {
 // Counts are running totals of a world's events.
 type Counts struct {
 	Events, Sends, Delivers, Drops, Dups, Timers, Calls, Results, Callbacks, Faults int64
+	// SendsByType splits Sends by frame type (engine.WireType); index 0
+	// counts frames that are no frame's (a broken node's).
+	SendsByType [engine.NumFrameTypes]int64
 }
 
 type evKind uint8
@@ -746,6 +749,7 @@ func (w *World) runHooks() {
 // otherwise. Message rules (hold, drop, dup) apply first.
 func (w *World) send(from, to engine.Addr, b []byte) {
 	w.Counts.Sends++
+	w.Counts.SendsByType[engine.WireType(b)]++
 	digest := frameDigest(b)
 	w.frameEvent(trace.Send, from, to, b, digest)
 	if len(w.rules) > 0 && w.applyRules(from, to, b) {

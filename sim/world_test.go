@@ -63,6 +63,16 @@ func TestInviteAcceptWithLatency(t *testing.T) {
 	if strings.Join(cbs, "\n") != strings.Join(want, "\n") {
 		t.Errorf("callbacks:\n%s\nwant:\n%s", strings.Join(cbs, "\n"), strings.Join(want, "\n"))
 	}
+	// Every frame sent is counted under its type, and the types add up.
+	var sum int64
+	for _, n := range w.Counts.SendsByType {
+		sum += n
+	}
+	by := w.Counts.SendsByType
+	if sum != w.Counts.Sends || by[0] != 0 || by[engine.FrameLogin] != 2 || by[engine.FrameLoginOK] != 2 ||
+		by[engine.FrameRequest] != 2 || by[engine.FrameResponse] != 2 || by[engine.FramePush] != 2 {
+		t.Errorf("sends by type %v, total %d", by, w.Counts.Sends)
+	}
 }
 
 var recordAll = false

@@ -447,6 +447,14 @@ func (e *env) close() {
 	} {
 		e.count(kv.k, kv.v)
 	}
+	for t, n := range w.Counts.SendsByType {
+		if name := engine.FrameType(t).String(); n > 0 {
+			if t == 0 {
+				name = "other"
+			}
+			e.count("net.sends."+name, n)
+		}
+	}
 	if e.c.checksOn {
 		vs := w.Violations()
 		e.count("violations", int64(len(vs)))
