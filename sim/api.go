@@ -193,14 +193,42 @@ func (w *World) Node(name string) (engine.Addr, error) {
 
 // Partition cuts the network between two sets of nodes (both ways unless oneWay:
 // then only a→b), decided when each frame would arrive, so frames already in
-// flight are caught too.
+// flight are caught too. It lasts until Heal or HealAll.
 func (w *World) Partition(a, b []engine.Addr, oneWay bool) {
-	w.partitions = append(w.partitions, partition{a: a, b: b, oneWay: oneWay})
-	arrow := "<->"
-	if oneWay {
-		arrow = "->"
+	w.partition(a, b, oneWay)
+}
+
+// PartitionFor is Partition for dur: at its end this partition heals, and
+// only this one (others, overlapping or not, keep their own ends).
+func (w *World) PartitionFor(a, b []engine.Addr, oneWay bool, dur int64) {
+	id := w.partition(a, b, oneWay)
+	w.At(w.now+max(dur, 0), func() { w.healPartition(id) })
+}
+
+func (w *World) partition(a, b []engine.Addr, oneWay bool) int {
+	w.nextPart++
+	w.partitions = append(w.partitions, partition{id: w.nextPart, a: a, b: b, oneWay: oneWay})
+	w.fault(-1, "partition "+w.describePartition(&w.partitions[len(w.partitions)-1]))
+	return w.nextPart
+}
+
+func (w *World) describePartition(p *partition) string {
+	arrow := " <-> "
+	if p.oneWay {
+		arrow = " -> "
 	}
-	w.fault(-1, "partition "+w.names(a)+" "+arrow+" "+w.names(b))
+	return w.names(p.a) + arrow + w.names(p.b)
+}
+
+// healPartition removes one partition, if it is still there (Heal or HealAll
+// may have removed it first).
+func (w *World) healPartition(id int) {
+	i := slices.IndexFunc(w.partitions, func(p partition) bool { return p.id == id })
+	if i < 0 {
+		return
+	}
+	w.fault(-1, "heal partition "+w.describePartition(&w.partitions[i]))
+	w.partitions = slices.Delete(w.partitions, i, i+1)
 }
 
 func (w *World) names(l []engine.Addr) string {
@@ -278,6 +306,41 @@ func (w *World) Crash(a engine.Addr) {
 		h.srv.Disconnected(h.clock.local(w.now), d.Addr)
 		w.collect(h.addr)
 	}
+}
+
+// CrashFor crashes a node for dur. Overlapping CrashFor intervals on one node
+// make one crash, which ends (Restart) when the last of them does; a scripted
+// Restart or HealAll may end it sooner.
+func (w *World) CrashFor(a engine.Addr, dur int64) {
+	w.Crash(a)
+	w.holdFor(hold{a, holdCrash}, dur, func() { w.Restart(a) })
+}
+
+// DisconnectFor disconnects a device for dur, overlapping intervals making
+// one disconnection as with CrashFor.
+func (w *World) DisconnectFor(d *Device, dur int64) {
+	w.Disconnect(d)
+	w.holdFor(hold{d.Addr, holdDisconnect}, dur, func() { w.Reconnect(d) })
+}
+
+// holdFor extends an interval fault to now+dur and, at that time, ends it
+// with end unless a later interval extended it meanwhile.
+func (w *World) holdFor(h hold, dur int64, end func()) {
+	until := w.now + max(dur, 0)
+	if w.holds == nil {
+		w.holds = map[hold]int64{}
+	}
+	if until <= w.holds[h] {
+		return // an interval already scheduled covers this one
+	}
+	w.holds[h] = until
+	w.At(until, func() {
+		if w.holds[h] != w.now {
+			return // extended by a later interval, or ended by HealAll
+		}
+		delete(w.holds, h)
+		end()
+	})
 }
 
 // Restart brings a crashed node back. A shard replays the timers that came due
@@ -396,6 +459,7 @@ func (w *World) Reconnect(d *Device) {
 func (w *World) HealAll() {
 	w.fault(-1, "heal all")
 	w.partitions = nil
+	clear(w.holds)
 	w.rules = nil
 	for _, s := range w.shards {
 		s.pause.until = min(s.pause.until, w.now)

@@ -126,18 +126,15 @@ func (w *World) planSwarm(s SwarmOptions) {
 				d := pick()
 				oneWay := r.Bool(0.3)
 				plan("at %s partition %s|s%d oneway=%v for %s", fmtDur(at), d.Name, d.Home, oneWay, fmtDur(dur))
-				w.At(at, func() { w.Partition([]engine.Addr{d.Addr}, []engine.Addr{engine.Addr(d.Home)}, oneWay) })
-				w.At(at+dur, w.Heal)
+				w.At(at, func() { w.PartitionFor([]engine.Addr{d.Addr}, []engine.Addr{engine.Addr(d.Home)}, oneWay, dur) })
 			case "crash":
 				d := pick()
 				plan("at %s crash %s for %s", fmtDur(at), d.Name, fmtDur(dur))
-				w.At(at, func() { w.Crash(d.Addr) })
-				w.At(at+dur, func() { w.Restart(d.Addr) })
+				w.At(at, func() { w.CrashFor(d.Addr, dur) })
 			case "shard-crash":
 				k := engine.Addr(r.IntN(len(w.shards)))
 				plan("at %s crash s%d for %s", fmtDur(at), k, fmtDur(dur))
-				w.At(at, func() { w.Crash(k) })
-				w.At(at+dur, func() { w.Restart(k) })
+				w.At(at, func() { w.CrashFor(k, dur) })
 			case "pause":
 				var a engine.Addr
 				if r.Bool(0.5) {
@@ -150,8 +147,7 @@ func (w *World) planSwarm(s SwarmOptions) {
 			case "disconnect":
 				d := pick()
 				plan("at %s disconnect %s for %s", fmtDur(at), d.Name, fmtDur(dur))
-				w.At(at, func() { w.Disconnect(d) })
-				w.At(at+dur, func() { w.Reconnect(d) })
+				w.At(at, func() { w.DisconnectFor(d, dur) })
 			case "skew":
 				d := pick()
 				off := r.Int64N(int64(20*time.Second)) - int64(10*time.Second)

@@ -31,6 +31,8 @@ type World struct {
 	busRand    *Rand
 	svcRand    *Rand
 	partitions []partition
+	nextPart   int                // the last partition's id
+	holds      map[hold]int64     // interval faults (CrashFor, DisconnectFor): when each ends
 	rules      []msgRule
 	held       map[string][]heldMsg
 
@@ -206,9 +208,22 @@ func (d *Device) Client() *engine.Client {
 func (d *Device) Down() bool { return d.down }
 
 type partition struct {
+	id     int
 	a, b   []engine.Addr
 	oneWay bool
 }
+
+// hold names an interval fault on a node: overlapping intervals of one kind
+// on one node make one fault that lasts until the last of them ends.
+type hold struct {
+	node engine.Addr
+	kind uint8 // holdCrash or holdDisconnect
+}
+
+const (
+	holdCrash uint8 = iota + 1
+	holdDisconnect
+)
 
 type msgRule struct {
 	pattern string

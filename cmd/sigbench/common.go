@@ -551,8 +551,7 @@ func (f fault) schedule(e *env, base int64) error {
 	}
 	switch f.kind {
 	case "crash":
-		w.At(from, func() { w.Crash(addr) })
-		w.At(to, func() { w.Restart(addr) })
+		w.At(from, func() { w.CrashFor(addr, int64(f.dur)) })
 	case "pause":
 		w.At(from, func() { w.Pause(addr, int64(f.dur)) })
 	case "partition":
@@ -571,17 +570,11 @@ func (f fault) schedule(e *env, base int64) error {
 				others = append(others, engine.Addr(k))
 			}
 		}
-		w.At(from, func() { w.Partition([]engine.Addr{addr}, others, false) })
-		w.At(to, func() { w.Heal() })
+		w.At(from, func() { w.PartitionFor([]engine.Addr{addr}, others, false, int64(f.dur)) })
 	case "disconnect":
 		w.At(from, func() {
 			for _, d := range devs {
-				w.Disconnect(d)
-			}
-		})
-		w.At(to, func() {
-			for _, d := range devs {
-				w.Reconnect(d)
+				w.DisconnectFor(d, int64(f.dur))
 			}
 		})
 	}

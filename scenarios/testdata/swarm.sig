@@ -15,22 +15,22 @@ generate group-invites count=20 from=g1 to=g2..g4 group=room rate=1/s start=1s t
 run 90s
 ----
 at   90000.000ms: summary of a busy run
-  call                                               140
-  callback OnInvitationCancelled                     3
-  callback OnInvitationTimeout                       90
-  callback OnInviteeAccepted                         35
-  callback OnInviteeRejected                         30
-  callback OnReceiveNewInvitation                    132
+  call                                               136
+  callback OnInvitationCancelled                     4
+  callback OnInvitationTimeout                       93
+  callback OnInviteeAccepted                         39
+  callback OnInviteeRejected                         23
+  callback OnReceiveNewInvitation                    133
   fault                                              26
-  note                                               187
+  note                                               188
   result accept -> 8010 invitation invalid           5
-  result accept -> ok                                24
-  result cancel -> ok                                3
-  result invite -> ok                                59
+  result accept -> ok                                27
+  result cancel -> ok                                4
+  result invite -> ok                                58
   result invite-group -> ok                          20
   result login -> ok                                 3
   result reject -> 8010 invitation invalid           3
-  result reject -> ok                                23
+  result reject -> ok                                16
 
 expect violations 0
 check
