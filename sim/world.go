@@ -31,8 +31,8 @@ type World struct {
 	busRand    *Rand
 	svcRand    *Rand
 	partitions []partition
-	nextPart   int                // the last partition's id
-	holds      map[hold]int64     // interval faults (CrashFor, DisconnectFor): when each ends
+	nextPart   int            // the last partition's id
+	holds      map[hold]int64 // interval faults (CrashFor, DisconnectFor): when each ends
 	rules      []msgRule
 	held       map[string][]heldMsg
 
