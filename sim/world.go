@@ -28,8 +28,7 @@ type World struct {
 
 	busLast    []int64  // per (from, to) shard pair: last arrival, so the bus is FIFO
 	busSeq     []uint32 // per (from, to) shard pair: frames sent, to restore order after a crash
-	busRand    *Rand
-	svcRand    *Rand
+	busRand    []*Rand  // per (from, to) shard pair, made at its first frame: "bus/s0->s1"
 	partitions []partition
 	nextPart   int            // the last partition's id
 	holds      map[hold]int64 // interval faults (CrashFor, DisconnectFor): when each ends
@@ -167,6 +166,7 @@ type shardNode struct {
 	deferred []engine.Timer // timers that came due while down
 	inbox    []event        // shard-bus frames that arrived while down: the bus is durable
 	rto      []timerHandle  // per session slot: its retransmit timer, to cancel
+	svcRand  Rand           // its service times' own stream, "service/s0"
 }
 
 // timerHandle is a shard session's pending retransmit timer, with the Ref it
@@ -244,13 +244,14 @@ func New(opts Options) (*World, error) {
 	opts.fill()
 	w := &World{opts: opts, byName: map[string]*Device{}, held: map[string][]heldMsg{},
 		busLast: make([]int64, opts.Shards*opts.Shards), busSeq: make([]uint32, opts.Shards*opts.Shards),
-		busRand: NewRand(opts.Seed, "bus"), svcRand: NewRand(opts.Seed, "service"), shared: engine.NewSharedNames()}
+		busRand: make([]*Rand, opts.Shards*opts.Shards), shared: engine.NewSharedNames()}
 	w.linkOpts = new(LinkOptions)
 	*w.linkOpts = opts.Link
 	for k := 0; k < opts.Shards; k++ {
 		w.shards = append(w.shards, &shardNode{addr: engine.Addr(k), name: "s" + strconv.Itoa(k),
 			srv:     engine.NewServer(engine.ServerConfig{Shard: k, Shards: opts.Shards, Mode: opts.Mode, RTO: opts.RTO, Retention: opts.Retention}),
 			workers: make([]int64, opts.Workers), busApply: make([]int64, opts.Shards)})
+		w.shards[k].svcRand.init(opts.Seed, "service/s"+strconv.Itoa(k))
 	}
 	if !opts.NoChecks {
 		w.check = newChecker(w)
@@ -543,7 +544,7 @@ func (w *World) deliver(ev *event) {
 			if w.Hooks.Queued != nil {
 				w.Hooks.Queued(w.now, int(to), start-w.now)
 			}
-			done := start + w.opts.Service.Sample(w.svcRand)
+			done := start + w.opts.Service.Sample(&s.svcRand)
 			s.workers[k] = done
 			if int(from) < len(w.shards) {
 				done = max(done, s.busApply[from])
@@ -777,7 +778,12 @@ func (w *World) transmit(from, to engine.Addr, b []byte, digest uint64) {
 	n := len(w.shards)
 	if int(from) < n && int(to) < n {
 		k := int(from)*n + int(to)
-		at := max(w.now+w.opts.ShardLatency.Sample(w.busRand), w.busLast[k])
+		r := w.busRand[k]
+		if r == nil {
+			r = NewRand(w.opts.Seed, "bus/"+w.nodeName(from)+"->"+w.nodeName(to))
+			w.busRand[k] = r
+		}
+		at := max(w.now+w.opts.ShardLatency.Sample(r), w.busLast[k])
 		w.busLast[k] = at
 		w.busSeq[k]++
 		w.q.Push(at, frameEv(evDeliver, to, from, w.busSeq[k], b, digest))

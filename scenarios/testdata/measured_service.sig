@@ -23,41 +23,41 @@ run until quiet
     100.000ms a3/1: invite b3 timeout=30s
     100.000ms a4/1: invite b4 timeout=30s
     100.000ms a5/1: invite b5 timeout=30s
-    114.619ms s0: decided created c1 inviter=a1 invitees=[b1] timeout=30s
-    116.233ms s0: decided created c2 inviter=a2 invitees=[b2] timeout=30s
-    119.544ms s0: decided created c3 inviter=a3 invitees=[b3] timeout=30s
-    124.619ms b1/1: OnReceiveNewInvitation(c1, inviter=a1, group=, invitees=[b1], data="")
-    124.619ms a1/1: invite c1 -> ok
-    126.233ms b2/1: OnReceiveNewInvitation(c2, inviter=a2, group=, invitees=[b2], data="")
-    126.233ms a2/1: invite c2 -> ok
-    129.544ms b3/1: OnReceiveNewInvitation(c3, inviter=a3, group=, invitees=[b3], data="")
-    129.544ms a3/1: invite c3 -> ok
-    131.266ms s0: decided created c4 inviter=a4 invitees=[b4] timeout=30s
-    133.814ms s0: decided created c5 inviter=a5 invitees=[b5] timeout=30s
-    141.266ms b4/1: OnReceiveNewInvitation(c4, inviter=a4, group=, invitees=[b4], data="")
-    141.266ms a4/1: invite c4 -> ok
-    143.814ms b5/1: OnReceiveNewInvitation(c5, inviter=a5, group=, invitees=[b5], data="")
-    143.814ms a5/1: invite c5 -> ok
+    111.112ms s0: decided created c1 inviter=a1 invitees=[b1] timeout=30s
+    112.883ms s0: decided created c2 inviter=a2 invitees=[b2] timeout=30s
+    115.689ms s0: decided created c3 inviter=a3 invitees=[b3] timeout=30s
+    117.605ms s0: decided created c4 inviter=a4 invitees=[b4] timeout=30s
+    118.976ms s0: decided created c5 inviter=a5 invitees=[b5] timeout=30s
+    121.112ms b1/1: OnReceiveNewInvitation(c1, inviter=a1, group=, invitees=[b1], data="")
+    121.112ms a1/1: invite c1 -> ok
+    122.883ms b2/1: OnReceiveNewInvitation(c2, inviter=a2, group=, invitees=[b2], data="")
+    122.883ms a2/1: invite c2 -> ok
+    125.689ms b3/1: OnReceiveNewInvitation(c3, inviter=a3, group=, invitees=[b3], data="")
+    125.689ms a3/1: invite c3 -> ok
+    127.605ms b4/1: OnReceiveNewInvitation(c4, inviter=a4, group=, invitees=[b4], data="")
+    127.605ms a4/1: invite c4 -> ok
+    128.976ms b5/1: OnReceiveNewInvitation(c5, inviter=a5, group=, invitees=[b5], data="")
+    128.976ms a5/1: invite c5 -> ok
    1000.000ms b1/1: accept c1
    1000.000ms b2/1: accept c2
    1000.000ms b3/1: accept c3
    1000.000ms b4/1: accept c4
    1000.000ms b5/1: accept c5
-   1015.018ms s0: decided c1 b1 accepted
-   1016.752ms s0: decided c2 b2 accepted
-   1018.155ms s0: decided c3 b3 accepted
-   1021.215ms s0: decided c4 b4 accepted
-   1025.018ms a1/1: OnInviteeAccepted(c1, invitee=b1, data="")
-   1025.018ms b1/1: accept c1 -> ok
-   1026.227ms s0: decided c5 b5 accepted
-   1026.752ms a2/1: OnInviteeAccepted(c2, invitee=b2, data="")
-   1026.752ms b2/1: accept c2 -> ok
-   1028.155ms a3/1: OnInviteeAccepted(c3, invitee=b3, data="")
-   1028.155ms b3/1: accept c3 -> ok
-   1031.215ms a4/1: OnInviteeAccepted(c4, invitee=b4, data="")
-   1031.215ms b4/1: accept c4 -> ok
-   1036.227ms a5/1: OnInviteeAccepted(c5, invitee=b5, data="")
-   1036.227ms b5/1: accept c5 -> ok
+   1025.239ms s0: decided c1 b1 accepted
+   1026.444ms s0: decided c2 b2 accepted
+   1027.594ms s0: decided c3 b3 accepted
+   1028.644ms s0: decided c4 b4 accepted
+   1030.117ms s0: decided c5 b5 accepted
+   1035.239ms a1/1: OnInviteeAccepted(c1, invitee=b1, data="")
+   1035.239ms b1/1: accept c1 -> ok
+   1036.444ms a2/1: OnInviteeAccepted(c2, invitee=b2, data="")
+   1036.444ms b2/1: accept c2 -> ok
+   1037.594ms a3/1: OnInviteeAccepted(c3, invitee=b3, data="")
+   1037.594ms b3/1: accept c3 -> ok
+   1038.644ms a4/1: OnInviteeAccepted(c4, invitee=b4, data="")
+   1038.644ms b4/1: accept c4 -> ok
+   1040.117ms a5/1: OnInviteeAccepted(c5, invitee=b5, data="")
+   1040.117ms b5/1: accept c5 -> ok
 
 expect c1 b1=accepted
 expect c5 b5=accepted
