@@ -263,8 +263,8 @@ func (o *observer) learn(h int32, n, i int, st engine.InviteeState) {
 }
 
 // learnedAll tells whether it learned a final state for every invitee of h,
-// whose list has n: never if the list repeats one, as only the first position
-// of an invitee is learned (just as a repeated name was counted once).
+// whose list has n. Never if the list repeats an invitee: the repeat counts in
+// n, but its state is learned at its first position only.
 func (o *observer) learnedAll(h int32, n int) bool {
 	if n == 1 {
 		return o.known[h] != 0
