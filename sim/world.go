@@ -940,21 +940,3 @@ func (w *World) SetSwarm(s SwarmOptions) error {
 	w.swarm = &s
 	return nil
 }
-
-// Outcome is what became of an invitee of an invitation: in server mode the
-// server's decision, in client mode the first outcome any device learned.
-func (w *World) Outcome(inviteID, invitee string) (engine.InviteeState, bool) {
-	if w.check == nil {
-		return engine.Pending, false
-	}
-	inv := w.check.invs[inviteID]
-	if inv == nil {
-		return engine.Pending, false
-	}
-	if w.opts.Mode == engine.ModeServer {
-		st, ok := inv.server[invitee]
-		return st, ok
-	}
-	st, ok := inv.learned[invitee]
-	return st, ok
-}
