@@ -458,6 +458,7 @@ func (w *World) Reconnect(d *Device) {
 // disconnections (clock skew stays: it is a property of the machines).
 func (w *World) HealAll() {
 	w.fault(-1, "heal all")
+	w.healedAt = w.now
 	w.partitions = nil
 	clear(w.holds)
 	w.rules = nil

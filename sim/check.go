@@ -638,10 +638,17 @@ func (w *World) Outcome(inviteID, invitee string) (engine.InviteeState, bool) {
 	return r.learned.get()
 }
 
-// CheckLiveness is the liveness phase's verdict, to be called once every fault
-// has healed and enough time has passed (see LivenessDeadline): no device may
-// still list an invitation with a timeout, and in server mode no shard may hold
-// one either. It returns the violations it found (also recorded).
+// CheckLiveness is the liveness phase's verdict (DESIGN §4.7), judged per
+// invitation: one with a timeout must be final at every observer by its own
+// due time, max(invited, healed) + its timeout + the liveness bound, where
+// healed is the last HealAll (0 if none): an invite made during faults may
+// reach the server, and start its timeout, only once they heal. A check at
+// any time flags exactly the invitations already past due, whatever the
+// others' timeouts. No device (that is up) may still list one past due, and
+// in server mode no shard may hold one past due, nor hold an ended invitation
+// (every invitee final) at all: an ended one leaves nothing but the bounded
+// history that answers late retransmissions. It returns the violations it
+// found (also recorded).
 func (w *World) CheckLiveness() []Violation {
 	if w.check == nil {
 		return nil
@@ -653,8 +660,9 @@ func (w *World) CheckLiveness() []Violation {
 			continue
 		}
 		for _, v := range d.client.Invitations() {
-			if v.Timeout > 0 {
-				c.violate(InvTermination, d, "%s still listed: %s", v.InviteID, v.Describe())
+			if due, ok := c.livenessDue(v.InviteID, v.Timeout); ok && w.now >= due {
+				c.violate(InvTermination, d, "%s still listed at %s, final by %s at the latest: %s",
+					v.InviteID, trace.FormatTime(w.now), trace.FormatTime(due), v.Describe())
 				break
 			}
 		}
@@ -662,8 +670,13 @@ func (w *World) CheckLiveness() []Violation {
 	if w.opts.Mode == engine.ModeServer {
 		for _, s := range w.shards {
 			for _, v := range s.srv.Invitations() {
-				if v.Timeout > 0 {
-					c.violate(InvTermination, nil, "shard %s still holds %s", s.name, v.Describe())
+				if due, ok := c.livenessDue(v.InviteID, v.Timeout); ok && w.now >= due {
+					c.violate(InvTermination, nil, "shard %s still holds %s at %s, final by %s at the latest",
+						s.name, v.Describe(), trace.FormatTime(w.now), trace.FormatTime(due))
+					break
+				}
+				if !slices.Contains(v.States, engine.Pending) {
+					c.violate(InvTermination, nil, "shard %s still holds %s, which has ended", s.name, v.Describe())
 					break
 				}
 			}
@@ -672,16 +685,33 @@ func (w *World) CheckLiveness() []Violation {
 	return c.violations[n:]
 }
 
+// livenessDue is when an invitation with a timeout must be final everywhere
+// (see CheckLiveness). ok is false for an invitation without a timeout, which
+// may stay pending forever.
+func (c *Checker) livenessDue(id string, timeout int) (due int64, ok bool) {
+	if timeout <= 0 {
+		return 0, false
+	}
+	from := c.w.healedAt // an invitation only heard of (AddInvitedSignaling): from the heal
+	if _, inv := c.lookup(id); inv != nil && inv.flags&invInvited != 0 {
+		from = max(inv.due-int64(inv.timeout)*1e9, c.w.healedAt) // inv.due is the invite call + its timeout
+	}
+	return from + int64(timeout)*1e9 + c.w.opts.LivenessBound, true
+}
+
 // LivenessDeadline is when, after healing at healedAt, every invitation with a
-// timeout must be final: the longest timeout invited so far, plus the bound.
+// timeout invited so far must be final: the latest of their due times.
 func (w *World) LivenessDeadline(healedAt int64) int64 {
-	maxTimeout := 0
+	last := healedAt + w.opts.LivenessBound
 	if w.check != nil {
 		for i := range w.check.invs {
-			maxTimeout = max(maxTimeout, int(w.check.invs[i].timeout))
+			if inv := &w.check.invs[i]; inv.timeout > 0 {
+				t := int64(inv.timeout) * 1e9
+				last = max(last, max(inv.due-t, healedAt)+t+w.opts.LivenessBound)
+			}
 		}
 	}
-	return healedAt + int64(maxTimeout)*1e9 + w.opts.LivenessBound
+	return last
 }
 
 // ViolationSummary counts violations by invariant, "agreement=2 validity=1".

@@ -224,7 +224,7 @@ outcome g1 m3 = rejected true
 outcome g1 m4 = timed-out true
 outcome g1 zed = pending false
 outcome c8 bob = pending false
-liveness deadline 40000000000
+liveness deadline 54000000000
 exactly-once violated at    1000.000ms (event 0) on bob/1: received invitation c1 again
 scope violated at    1000.000ms (event 1) on eve/1: OnReceiveNewInvitation of one-to-one c1 reached eve, not a party
 scope violated at    1000.000ms (event 2) on carol/1: OnInviteeAccepted of one-to-one c1 reached carol, not a party
@@ -301,7 +301,7 @@ outcome g1 m3 = rejected true
 outcome g1 m4 = timed-out true
 outcome g1 zed = pending false
 outcome c8 bob = pending false
-liveness deadline 40000000000
+liveness deadline 54000000000
 exactly-once violated at    1000.000ms (event 0) on bob/1: received invitation c1 again
 scope violated at    1000.000ms (event 1) on eve/1: OnReceiveNewInvitation of one-to-one c1 reached eve, not a party
 scope violated at    1000.000ms (event 2) on carol/1: OnInviteeAccepted of one-to-one c1 reached carol, not a party

@@ -233,3 +233,30 @@ func TestHealAllReleasesHoldsInOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestTerminationIsJudgedPerInvitation: each invitation is due at its own
+// time plus the bound, whatever the longest timeout of the run. bob, cut off
+// after his 2 s invitation arrived, still lists it at 13 s: past its due
+// (12 s), while carol's 60 s invitation is not due yet.
+func TestTerminationIsJudgedPerInvitation(t *testing.T) {
+	w := newTestWorld(t, Options{Seed: 1, KeepGoing: true}, "alice/1", "bob/1", "carol/1")
+	loginAll(w)
+	w.RunUntil(int64(time.Second))
+	start := w.Now()
+	short, _ := w.Invite(w.Device("alice"), "bob", "", false, nil, 2)
+	w.Invite(w.Device("alice"), "carol", "", false, nil, 60)
+	w.RunUntil(start + int64(500*time.Millisecond))
+	w.Partition([]engine.Addr{w.Device("bob").Addr}, []engine.Addr{0}, false)
+	w.RunUntil(start + int64(11900*time.Millisecond))
+	if vs := w.CheckLiveness(); len(vs) != 0 {
+		t.Fatalf("violations before the short invitation's due time: %v", vs)
+	}
+	w.RunUntil(start + int64(13*time.Second))
+	vs := w.CheckLiveness()
+	if len(vs) != 1 || vs[0].Node != "bob/1" || !strings.Contains(vs[0].Text, short+" still listed") {
+		t.Fatalf("want one termination violation for %s on bob/1, got %v", short, vs)
+	}
+	if d := w.LivenessDeadline(0); d != start+int64(70*time.Second) {
+		t.Fatalf("LivenessDeadline = %d, want the 60 s invitation's due time %d", d, start+int64(70*time.Second))
+	}
+}
