@@ -226,6 +226,9 @@ func (r *runner) setup() error {
 			return c.Errorf("group %s: %v", id, err)
 		}
 	}
+	if err := r.checkReferences(); err != nil {
+		return err
+	}
 	if r.opts.Swarm {
 		if err := w.SetSwarm(sim.SwarmOptions{Until: int64(30 * time.Second)}); err != nil {
 			return err
@@ -295,6 +298,70 @@ func (r *runner) worldOptions(c *Cmd, o *sim.Options) error {
 		}
 	}
 	return err
+}
+
+// checkReferences resolves, before anything runs, every device and node a
+// command names, and checks the values only the world can judge, so that a
+// misspelt name is an input error at its file:line:col, not a failure found
+// at its virtual time.
+func (r *runner) checkReferences() error {
+	for _, it := range r.f.Items {
+		if it.Block == nil {
+			continue
+		}
+		for _, c := range it.Block.Cmds {
+			if err := r.checkCmdReferences(c); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (r *runner) checkCmdReferences(c *Cmd) error {
+	nodeAt := func(i int) error {
+		ps := c.positionals()
+		if i >= len(ps) {
+			return nil // the parser reported it
+		}
+		if _, err := r.w.Node(ps[i].Value); err != nil {
+			return &Error{ps[i].Pos, c.Name + ": " + err.Error()}
+		}
+		return nil
+	}
+	switch {
+	case c.spec != nil && c.spec.device, c.Name == "link", c.Name == "disconnect", c.Name == "reconnect":
+		u, n, err := c.Device(0)
+		if err != nil {
+			return err
+		}
+		if name := u + "/" + strconv.Itoa(n); r.w.Device(name) == nil {
+			return &Error{c.positionals()[0].Pos, fmt.Sprintf("%s: unknown device %s (declare it with users)", c.Name, name)}
+		}
+	case c.Name == "crash", c.Name == "restart", c.Name == "pause":
+		return nodeAt(0)
+	case c.Name == "skew":
+		if err := nodeAt(0); err != nil {
+			return err
+		}
+		if drift, err := c.Float("drift", 0); err == nil && (drift <= -1 || drift >= 1) {
+			a, _ := c.arg("drift")
+			return &Error{a.Pos, fmt.Sprintf("skew: drift %g out of range (-1,1)", drift)}
+		}
+	case c.Name == "partition":
+		sides, err := c.Sides()
+		if err != nil {
+			return err
+		}
+		for _, side := range sides {
+			for _, name := range side {
+				if _, err := r.w.Node(name); err != nil {
+					return c.Errorf("partition: %v", err)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // device resolves positional i as a device of the world.

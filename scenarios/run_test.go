@@ -96,3 +96,26 @@ func TestRunErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownReferencesAreInputErrors: a misspelt node or device, or a skew
+// the world refuses, is an input error at its place before anything runs.
+func TestUnknownReferencesAreInputErrors(t *testing.T) {
+	for _, c := range []struct{ line, want string }{
+		{"at 200ms crash nobody", `t.sig:3:16: crash: no node "nobody"`},
+		{"at 200ms restart s3", `t.sig:3:18: restart: no shard s3 (shards s0..s0)`},
+		{"pause bob/2 for=1s", `t.sig:3:7: pause: no node "bob/2"`},
+		{"at 1s skew alice drift=5", `t.sig:3:18: skew: drift 5 out of range (-1,1)`},
+		{"at 1s partition alice | zed", `t.sig:3:1: partition: no node "zed"`},
+		{"at 1s carol invite bob", "t.sig:3:7: invite: unknown device carol/1 (declare it with users)"},
+		{"disconnect alice/3", "t.sig:3:12: disconnect: unknown device alice/3 (declare it with users)"},
+	} {
+		src := "world seed=1\nusers alice bob\n" + c.line + "\nrun 2s\n"
+		f, err := Parse("t.sig", []byte(src))
+		if err != nil {
+			t.Fatalf("%s: %v", c.line, err)
+		}
+		if _, err := Run(f, RunOptions{}); err == nil || err.Error() != c.want {
+			t.Errorf("%s: error %v, want %q", c.line, err, c.want)
+		}
+	}
+}

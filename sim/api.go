@@ -398,8 +398,10 @@ func (w *World) Restart(a engine.Addr) {
 	}
 }
 
-// Pause stops a node from processing anything for dur; what arrives waits.
+// Pause stops a node from processing anything for dur; what arrives waits. A
+// negative dur counts as 0.
 func (w *World) Pause(a engine.Addr, dur int64) {
+	dur = max(dur, 0)
 	w.fault(a, "pause "+fmtDur(dur))
 	if p := w.pauseOf(a); p != nil {
 		p.until = max(p.until, w.now+dur)

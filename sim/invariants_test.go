@@ -192,6 +192,9 @@ func TestOptionsValidate(t *testing.T) {
 		{Options{Link: LinkOptions{Loss: 1.5}}, "not a probability"},
 		{Options{Link: LinkOptions{Latency: Const(-5 * time.Millisecond)}}, "negative"},
 		{Options{Shards: -1}, "shards"},
+		{Options{Workers: -3}, "workers -3 must not be negative"},
+		{Options{LivenessBound: -1}, "liveness bound must not be negative"},
+		{Options{RTO: -1}, "rto, retention and liveness bound must not be negative"},
 		{Options{Swarm: &SwarmOptions{}}, "until"},
 		{Options{Swarm: &SwarmOptions{Until: 1, Kinds: []string{"meteor"}}}, `unknown fault kind "meteor"`},
 	} {

@@ -77,6 +77,14 @@ func (o Options) Validate() error {
 	if o.Mode != engine.ModeServer && o.Mode != engine.ModeClient {
 		errs = append(errs, fmt.Errorf("unknown mode %d", o.Mode))
 	}
+	// Zero means "the default"; a negative value is a mistake, checked before
+	// fill replaces it.
+	if o.Workers < 0 {
+		errs = append(errs, fmt.Errorf("workers %d must not be negative (0 = 1)", o.Workers))
+	}
+	if o.RTO < 0 || o.Retention < 0 || o.LivenessBound < 0 {
+		errs = append(errs, errors.New("rto, retention and liveness bound must not be negative"))
+	}
 	o.fill()
 	if err := o.Link.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("link: %w", err))
@@ -88,9 +96,6 @@ func (o Options) Validate() error {
 		if err := o.Service.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("service: %w", err))
 		}
-	}
-	if o.RTO < 0 || o.Retention < 0 || o.LivenessBound < 0 {
-		errs = append(errs, errors.New("rto, retention and liveness bound must not be negative"))
 	}
 	if o.Swarm != nil {
 		if err := o.Swarm.Validate(); err != nil {
