@@ -383,9 +383,18 @@ func (r *runner) generate(c *Cmd) {
 		tos = append(tos, d)
 	}
 	r.gen++
-	rng := sim.NewRand(r.w.Options().Seed, "generate/"+strconv.Itoa(r.gen))
+	name := "generate/" + strconv.Itoa(r.gen)
+	rng := sim.NewRand(r.w.Options().Seed, name)
 	secs := int(timeout / int64(time.Second))
 	data, online := c.Str("data", ""), c.Bool("online-only")
+	onlineShare := 0.0
+	if !c.Has("answer") && !online {
+		// Swarm mode chooses what the file leaves open, per seed.
+		if mix, ok := r.w.SwarmMix(name); ok {
+			answers = []Weight{{"accept", mix.Accept}, {"reject", mix.Reject}, {"cancel", mix.Cancel}}
+			onlineShare = mix.OnlineOnly
+		}
+	}
 	mine := map[string]bool{}
 	r.answerHook(rng, answers, mine)
 	i := int64(0)
@@ -393,6 +402,7 @@ func (r *runner) generate(c *Cmd) {
 	next = func() {
 		from := devs[int(i)%len(devs)]
 		var id string
+		online := online || (onlineShare > 0 && rng.Float64() < onlineShare)
 		if kind == "invites" {
 			id, _ = r.w.Invite(from, tos[int(i)%len(tos)].User, data, online, nil, secs)
 		} else {

@@ -162,3 +162,40 @@ func (w *World) planSwarm(s SwarmOptions) {
 	}
 	w.At(s.Until, w.HealAll)
 }
+
+// SwarmMix is an operation mix swarm mode chose for one workload of a run:
+// the shares of invitations their invitee accepts, rejects, or their inviter
+// cancels (the rest go unanswered and time out; the shares sum to at most
+// 1), and the share invited online-only.
+type SwarmMix struct {
+	Accept, Reject, Cancel float64
+	OnlineOnly             float64
+}
+
+func (m SwarmMix) String() string {
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
+	return "accept=" + f(m.Accept) + " reject=" + f(m.Reject) + " cancel=" + f(m.Cancel) + " online-only=" + f(m.OnlineOnly)
+}
+
+// SwarmMix chooses the operation mix of the workload named name (say
+// "generate/1") when swarm mode is on, so that seeds explore different mixes
+// as they explore different faults: the answer shares uniformly over the
+// simplex (no answer included), and, on half the seeds, some online-only
+// invitations. The choice comes from the workload's own stream and is
+// recorded in the swarm plan and the trace. ok is false when swarm mode is off.
+func (w *World) SwarmMix(name string) (m SwarmMix, ok bool) {
+	if w.opts.Swarm == nil {
+		return SwarmMix{}, false
+	}
+	r := NewRand(w.opts.Seed, "swarm/mix/"+name)
+	cuts := []float64{r.Float64(), r.Float64(), r.Float64()}
+	slices.Sort(cuts)
+	m.Accept, m.Reject, m.Cancel = cuts[0], cuts[1]-cuts[0], cuts[2]-cuts[1]
+	if r.Bool(0.5) {
+		m.OnlineOnly = r.Float64() * 0.5
+	}
+	line := name + " mix " + m.String()
+	w.swarmPlan = append(w.swarmPlan, line)
+	w.textEvent(trace.Note, -1, -1, "swarm plan: "+line)
+	return m, true
+}

@@ -154,3 +154,34 @@ func TestSameSeedSameHash(t *testing.T) {
 		t.Fatal("different seeds, same hash")
 	}
 }
+
+// TestSwarmMixPerSeed: with swarm on, a workload's operation mix depends on
+// the seed (and only on it and the workload's name), is a valid mix, and is
+// recorded in the plan; with swarm off there is none.
+func TestSwarmMixPerSeed(t *testing.T) {
+	mix := func(seed uint64) SwarmMix {
+		w := newTestWorld(t, Options{Seed: seed, Swarm: &SwarmOptions{Until: int64(time.Second)}}, "alice/1")
+		m, ok := w.SwarmMix("generate/1")
+		if !ok || !strings.HasPrefix(w.SwarmPlan()[0], "generate/1 mix accept=") {
+			t.Fatalf("seed %d: no mix or not in the plan: %v", seed, w.SwarmPlan())
+		}
+		if m.Accept < 0 || m.Reject < 0 || m.Cancel < 0 || m.Accept+m.Reject+m.Cancel > 1 || m.OnlineOnly < 0 || m.OnlineOnly > 0.5 {
+			t.Fatalf("seed %d: invalid mix %v", seed, m)
+		}
+		return m
+	}
+	if mix(1) != mix(1) {
+		t.Fatal("the same seed chose two mixes")
+	}
+	distinct := map[SwarmMix]bool{}
+	for seed := uint64(1); seed <= 20; seed++ {
+		distinct[mix(seed)] = true
+	}
+	if len(distinct) < 20 {
+		t.Fatalf("20 seeds chose %d distinct mixes", len(distinct))
+	}
+	w := newTestWorld(t, Options{Seed: 1}, "alice/1")
+	if _, ok := w.SwarmMix("generate/1"); ok {
+		t.Fatal("a mix without swarm mode")
+	}
+}

@@ -1,4 +1,4 @@
-# A fault-heavy mix of 20 invitations for seed exploration: 1:1 and group
+# A fault-heavy mix of 35 invitations for seed exploration: 1:1 and group
 # invitations, answers and cancels racing each other, while swarm mode lets each
 # seed choose its faults (loss, duplication, reordering, latency tails,
 # partitions, device and shard crashes, pauses, disconnections, clock skew). In
@@ -39,6 +39,8 @@ at 12s dave invite alice timeout=6s as c9
 at 12.5s alice cancel c9
 at 13s alice/2 invite erin timeout=10s as c10
 at 15s erin/1 accept c10
+# Fifteen more, whose answers (and online-only share) swarm mode picks per seed.
+generate invites count=15 from=alice,bob,carol to=dave,erin,alice rate=1/s start=2s timeout=6s
 run 60s
 check
 ----
