@@ -195,6 +195,11 @@ func (c *Client) send(f *Frame) {
 	}
 	f.Epoch = c.epoch
 	if f.Type == FrameRequest {
+		// pending is in request order: its head is the oldest still unanswered.
+		f.Low = f.ReqID
+		if len(c.pending) > 0 {
+			f.Low = min(f.Low, c.pending[0].f.ReqID)
+		}
 		// The ack rides on the request: cumulative, so it covers every push so far.
 		f.Ack, c.ackDue = c.pushNext-1, false
 		if c.ackAt != 0 {

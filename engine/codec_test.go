@@ -22,7 +22,7 @@ func sampleFrames() []Frame {
 		{Type: FrameLogin, Epoch: 1<<32 | 3, User: "alice", Device: "1", Cursor: 9},
 		{Type: FrameLoginOK, Epoch: 2},
 		{Type: FrameLogout, Epoch: 2},
-		{Type: FrameRequest, Epoch: 2, ReqID: 5, Op: OpInvite, Info: info, HasPush: true, Push: OfflinePushInfo{Title: "t", Desc: "d"}, Ack: 3},
+		{Type: FrameRequest, Epoch: 2, ReqID: 5, Op: OpInvite, Info: info, HasPush: true, Push: OfflinePushInfo{Title: "t", Desc: "d"}, Ack: 3, Low: 4},
 		{Type: FrameRequest, Epoch: 2, ReqID: 6, Op: OpCreateGroup, GroupID: "g", Members: []string{"a", "b"}},
 		{Type: FrameResponse, Epoch: 2, ReqID: 5, Op: OpInvite, Code: CodeInviteInvalid, Text: "why", Members: []string{"x"}},
 		{Type: FrameResponse, Epoch: 2, ReqID: 5, Op: OpInvite, Code: OK, Seq: 4, Msg: msg, HasMsg: true},

@@ -524,6 +524,7 @@ func (fd *frameDecoder) fast(b []byte, f *Frame) bool {
 			}
 		}
 		f.Ack = r.uint()
+		f.Low = r.uint()
 	case FrameResponse, FrameReply:
 		f.ReqID = r.uint()
 		f.Code = Code(r.int(0, 1<<31-1))

@@ -30,7 +30,7 @@ func libEncode(f *Frame) []byte {
 	case FrameLogout:
 		_ = e.EncodeArrayLen(0)
 	case FrameRequest, FrameForward:
-		_ = e.EncodeArrayLen(10)
+		_ = e.EncodeArrayLen(11)
 		_ = e.EncodeUint(f.ReqID)
 		_ = e.EncodeUint(uint64(f.Op))
 		_ = e.EncodeString(f.User)
@@ -51,6 +51,7 @@ func libEncode(f *Frame) []byte {
 			_ = e.EncodeNil()
 		}
 		_ = e.EncodeUint(f.Ack)
+		_ = e.EncodeUint(f.Low)
 	case FrameResponse, FrameReply:
 		_ = e.EncodeArrayLen(10)
 		_ = e.EncodeUint(f.ReqID)
@@ -139,6 +140,7 @@ func TestEncoderMatchesLibrary(t *testing.T) {
 		f.Seq = uints[rng.IntN(len(uints))]
 		f.ReqID = uints[rng.IntN(len(uints))]
 		f.Ack = uints[rng.IntN(len(uints))]
+		f.Low = uints[rng.IntN(len(uints))]
 		if f.HasMsg && f.Seq == 0 {
 			f.Seq = 1 // a carried push has a sequence
 		}

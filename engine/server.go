@@ -139,14 +139,25 @@ type userState struct {
 	sessions []int32
 	timeline []entry
 	nextSeq  uint64
-	dedup    []dedupEntry // grows to dedupSize, then a ring
-	dedupIDs []uint64     // dedup[i].reqID, for a scan that touches little memory
-	dedupPos int
+	// dedup holds the results of the user's requests that a device may still
+	// ask for again, in the order they were made: a retransmitted request is
+	// answered again and never applied twice, however late it comes.
+	dedup    []dedupEntry
+	dedupIDs []uint64    // dedup[i].reqID, for a scan that touches little memory
+	pruneAt  int         // len(dedup) at which the results no device awaits are dropped
+	lows     []deviceLow // per device: its lowest request still unanswered (Frame.Low)
 }
 
-// dedupSize is how many recent requests per user the shard remembers, so that a
-// retransmitted request is answered again and never applied twice.
+// dedupSize is the fewest results a user's list holds before it is pruned;
+// pruning again only when the list has doubled keeps it O(1) per request.
 const dedupSize = 32
+
+// deviceLow is the highest Frame.Low a device has sent: it has its answers
+// to every request below.
+type deviceLow struct {
+	device string
+	low    uint64
+}
 
 type dedupEntry struct {
 	device  string
@@ -559,6 +570,9 @@ func (s *Server) request(now int64, from Addr, f *Frame) {
 	}
 	ss := &s.sessions[slot]
 	u := ss.user
+	if f.ReqID != 0 && f.ReqID < u.noteLow(ss.device, min(f.Low, f.ReqID)) {
+		return // a late copy of a request whose answer the device has had
+	}
 	if d := u.findDedup(ss.device, f.ReqID); d != nil {
 		if d.done {
 			s.send(from, &Frame{Type: FrameResponse, Epoch: f.Epoch, ReqID: f.ReqID, Op: d.op, Code: d.code, Text: d.text, Members: d.members, Seq: ss.nextSeq - 1})
@@ -630,17 +644,49 @@ func (u *userState) findDedup(device string, reqID uint64) *dedupEntry {
 }
 
 func (u *userState) addDedup(device string, reqID uint64, op Op) *dedupEntry {
-	e := dedupEntry{device: device, reqID: reqID, op: op}
-	if len(u.dedup) < dedupSize {
-		u.dedup = append(u.dedup, e)
-		u.dedupIDs = append(u.dedupIDs, reqID)
-		return &u.dedup[len(u.dedup)-1]
+	if len(u.dedup) >= max(u.pruneAt, dedupSize) {
+		u.pruneDedup()
 	}
-	d := &u.dedup[u.dedupPos]
-	u.dedupIDs[u.dedupPos] = reqID
-	u.dedupPos = (u.dedupPos + 1) % dedupSize
-	*d = e
-	return d
+	u.dedup = append(u.dedup, dedupEntry{device: device, reqID: reqID, op: op})
+	u.dedupIDs = append(u.dedupIDs, reqID)
+	return &u.dedup[len(u.dedup)-1]
+}
+
+// pruneDedup drops the results no device can ask for again: those below the
+// device's low, except one still awaited from another shard.
+func (u *userState) pruneDedup() {
+	kept := 0
+	for i := range u.dedup {
+		if e := &u.dedup[i]; e.done && e.reqID < u.lowOf(e.device) {
+			continue
+		}
+		u.dedup[kept], u.dedupIDs[kept] = u.dedup[i], u.dedupIDs[i]
+		kept++
+	}
+	clear(u.dedup[kept:])
+	u.dedup, u.dedupIDs = u.dedup[:kept], u.dedupIDs[:kept]
+	u.pruneAt = 2 * kept
+}
+
+// noteLow raises a device's low to low and returns it.
+func (u *userState) noteLow(device string, low uint64) uint64 {
+	for i := range u.lows {
+		if l := &u.lows[i]; l.device == device {
+			l.low = max(l.low, low)
+			return l.low
+		}
+	}
+	u.lows = append(u.lows, deviceLow{device, low})
+	return low
+}
+
+func (u *userState) lowOf(device string) uint64 {
+	for _, l := range u.lows {
+		if l.device == device {
+			return l.low
+		}
+	}
+	return 0
 }
 
 // ownerOf is the shard that decides a request: the group's shard for group

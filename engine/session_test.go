@@ -117,3 +117,67 @@ func TestAnswerOfOldSessionWaitsForSync(t *testing.T) {
 		"OnInvitationModified(alice/1.0-1, data=\"v2\")",
 		"reject alice/1.0-1 -> ok")
 }
+
+// TestLateRetransmissionIsNotAppliedTwice: alice's invite is applied but its
+// answer is lost; forty more requests go by before her retransmission comes
+// back, after the invitation has timed out. The shard still holds the first
+// result (alice's Low pins it), so it answers again instead of creating the
+// invitation a second time; and once alice has her answer, a late copy of the
+// old request is dropped.
+func TestLateRetransmissionIsNotAppliedTwice(t *testing.T) {
+	n := newNet(t, ModeServer, 1, "alice/1", "bob/1", "carol/1")
+	n.loginAll()
+	n.take()
+	id := n.invite("alice/1", "bob", "", 5)
+	var first []byte
+	for _, m := range n.inflight {
+		if strings.Contains(DescribeWire(m.b), "REQ #1 invite") {
+			first = slices.Clone(m.b)
+		}
+	}
+	n.deliverMatching("REQ #1 invite")
+	n.dropMatching("RESP #1")
+	n.flush()
+	for i := 0; i < 40; i++ {
+		n.do("alice/1", func(c *Client, now int64) { c.Invite(now, "carol", "", false, nil, 0) })
+		n.flush()
+	}
+	for _, f := range n.inflightFrames() {
+		t.Errorf("left in flight: %s", f)
+	}
+	if s := n.shards[0].Stats(); s.Invitations != 41 {
+		t.Fatalf("%d live invitations, want 41", s.Invitations)
+	}
+	n.advance(int64(6 * time.Second)) // the invite times out; alice's retransmission arrives
+	rang := 0
+	for _, l := range n.take() {
+		if strings.Contains(l, "bob/1: OnReceiveNewInvitation("+id) {
+			rang++
+		}
+	}
+	answered := 0
+	for _, r := range n.results["alice/1"] {
+		if r.InviteID == id && r.Code == OK {
+			answered++
+		}
+	}
+	if rang != 1 || answered != 1 {
+		t.Fatalf("bob rang %d times, alice was answered %d times (want 1 and 1)", rang, answered)
+	}
+	if live := n.shards[0].Stats().Invitations; live != 40 {
+		t.Fatalf("%d live invitations after the timeout, want the 40 without a timeout", live)
+	}
+	// alice's next request tells the shard she has every earlier answer; then a
+	// copy of the first request, delayed in the network until now, arrives.
+	n.do("alice/1", func(c *Client, now int64) { c.Invite(now, "carol", "", false, nil, 0) })
+	n.flush()
+	if n.shards[0].Stats().Invitations != 41 {
+		t.Fatal("the next invite was not applied")
+	}
+	n.inflight = append(n.inflight, tmsg{from: n.addr["alice/1"], to: 0, b: first})
+	n.record = true
+	n.flush()
+	if len(n.frames) != 0 || n.shards[0].Stats().Invitations != 41 {
+		t.Fatalf("a stale copy was answered or applied: %v", n.frames)
+	}
+}

@@ -102,6 +102,11 @@ type Frame struct {
 	// push of the sync); a carried push (HasMsg) has this sequence.
 	Seq     uint64
 	Ack     uint64 // Request: highest in-order push received (an ack riding on the request), 0 if none
+	// Low — Request: the device's lowest request still awaiting its answer
+	// (this one's ReqID if none is older). The shard may forget the results of
+	// the device's requests below it, and drops a late copy of one unanswered:
+	// exact deduplication, however long a request is retransmitted.
+	Low uint64
 	ReqID   uint64 // Request, Response, Forward, Reply
 	Op      Op     // Request, Forward
 	Code    Code   // Response, Reply
@@ -153,7 +158,7 @@ func appendFrame(b []byte, f *Frame) []byte {
 	case FrameLogout:
 		b = append(b, 0x90)
 	case FrameRequest, FrameForward:
-		b = append(b, 0x9a)
+		b = append(b, 0x9b)
 		b = appendUint(b, f.ReqID)
 		b = appendUint(b, uint64(f.Op))
 		b = appendString(b, f.User)
@@ -174,6 +179,7 @@ func appendFrame(b []byte, f *Frame) []byte {
 			b = append(b, 0xc0)
 		}
 		b = appendUint(b, f.Ack)
+		b = appendUint(b, f.Low)
 	case FrameResponse, FrameReply:
 		b = appendResponseHead(b, f)
 		b = appendUint(b, f.Seq)
@@ -222,7 +228,7 @@ func EncodeFrame(f *Frame) []byte {
 }
 
 // frameBodyLen is the number of body fields of each frame type.
-var frameBodyLen = [...]int{FrameLogin: 3, FrameLoginOK: 1, FrameLogout: 0, FrameRequest: 10, FrameForward: 10,
+var frameBodyLen = [...]int{FrameLogin: 3, FrameLoginOK: 1, FrameLogout: 0, FrameRequest: 11, FrameForward: 11,
 	FrameResponse: 10, FrameReply: 10, FramePush: 2, FrameAck: 1, FrameDeliver: 5}
 
 // frameDecoder decodes frames with a reused decoder.
@@ -328,6 +334,7 @@ func (fd *frameDecoder) decodeInto(f *Frame) error {
 			}
 		}
 		f.Ack = r.uint64("ack")
+		f.Low = r.uint64("low")
 	case FrameResponse, FrameReply:
 		f.ReqID = r.uint64("reqID")
 		f.Code = Code(r.int64("code", 0, 1<<31-1))
@@ -407,6 +414,9 @@ func (f *Frame) Describe() string {
 		}
 		if f.Ack != 0 {
 			fmt.Fprintf(&b, " ack=%d", f.Ack)
+		}
+		if f.Low != 0 && f.Low != f.ReqID {
+			fmt.Fprintf(&b, " low=%d", f.Low)
 		}
 	case FrameResponse, FrameReply:
 		fmt.Fprintf(&b, " #%d %s", f.ReqID, f.Code)
