@@ -100,13 +100,13 @@ type Frame struct {
 	// Response, LoginOK: the last push sent on the session before it, which the
 	// device applies before it reports the result (or, after a login, the last
 	// push of the sync); a carried push (HasMsg) has this sequence.
-	Seq     uint64
-	Ack     uint64 // Request: highest in-order push received (an ack riding on the request), 0 if none
+	Seq uint64
+	Ack uint64 // Request: highest in-order push received (an ack riding on the request), 0 if none
 	// Low — Request: the device's lowest request still awaiting its answer
 	// (this one's ReqID if none is older). The shard may forget the results of
 	// the device's requests below it, and drops a late copy of one unanswered:
 	// exact deduplication, however long a request is retransmitted.
-	Low uint64
+	Low     uint64
 	ReqID   uint64 // Request, Response, Forward, Reply
 	Op      Op     // Request, Forward
 	Code    Code   // Response, Reply
