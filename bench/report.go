@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"sort"
+	"strings"
 )
 
 // Report is the result of one benchmark run. Header and Virtual are
@@ -214,7 +215,10 @@ func (r *Report) JSON() ([]byte, error) {
 }
 
 // ParseReport decodes a report written by JSON. Unknown fields are errors,
-// so that a misspelt baseline is noticed.
+// so that a misspelt baseline is noticed; so is a JSON value that is not a
+// report at all (no header naming the workload and version, or no virtual
+// section), so that comparing against "{}" or a truncated file is not
+// mistaken for comparing against a run that measured nothing.
 func ParseReport(data []byte) (*Report, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -222,7 +226,29 @@ func ParseReport(data []byte) (*Report, error) {
 	if err := dec.Decode(&r); err != nil {
 		return nil, fmt.Errorf("bench: decoding report: %w", err)
 	}
+	if err := r.checkComplete(); err != nil {
+		return nil, err
+	}
 	return &r, nil
+}
+
+// checkComplete tells what a decoded report lacks of what every report
+// written by JSON has.
+func (r *Report) checkComplete() error {
+	var missing []string
+	if r.Header.Workload == "" {
+		missing = append(missing, "header.workload")
+	}
+	if r.Header.Version == "" {
+		missing = append(missing, "header.version")
+	}
+	if r.Virtual.Metrics == nil && r.Virtual.Counts == nil {
+		missing = append(missing, "virtual")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("bench: not a sigbench report: missing %s", strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 // ReadReport reads a report.json file.

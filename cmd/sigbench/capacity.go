@@ -101,6 +101,11 @@ func runCapacity(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
 		return exitUsage
 	}
+	c.names = capacityNames(wl, c)
+	if err := checkThresholds(c.ths, c.names); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
+		return exitUsage
+	}
 	c.command = commandLine("capacity", fs)
 	hdr := header(wl, c)
 	hdr.Workload = "capacity:" + wl.name()
@@ -140,6 +145,16 @@ func runCapacity(args []string, stdout, stderr io.Writer) int {
 	res.notes = append([]string{fmt.Sprintf("knee %s/s; max sustainable rate per shard %s/s (SLO %s); latency and counts below are of the run at that rate",
 		fmtFloat(capa.KneeRate), fmtFloat(capa.MaxRatePerShard), o.slo)}, append(limits, res.notes...)...)
 	return finish(rep, res, c, stdout, stderr)
+}
+
+// capacityNames is what a capacity report holds: the swept workload's
+// names (its latency and counts are those of one run) and the capacity
+// counters.
+func capacityNames(wl workload, c *common) bench.Names {
+	n := names(wl, c)
+	n.Counts = append(n.Counts, "capacity.points", "capacity.max_rate_per_shard")
+	n.Families = append(n.Families, "capacity.")
+	return n
 }
 
 func orAuto(s string) string {
@@ -415,6 +430,10 @@ func runCompare(args []string, stdout, stderr io.Writer) int {
 	cur, err := bench.ReadReport(fs.Arg(1))
 	if err != nil {
 		fmt.Fprintf(stderr, "sigbench compare: %v\n", err)
+		return exitUsage
+	}
+	if err := checkThresholds(ths, bench.NamesOf(cur)); err != nil {
+		fmt.Fprintf(stderr, "sigbench compare: %v (in %s)\n", err, fs.Arg(1))
 		return exitUsage
 	}
 	text, failed := bench.Compare(old, cur, ths)

@@ -162,6 +162,11 @@ func runWorkload(wl workload, args []string, stdout, stderr io.Writer) int {
 	if st := parseWorkloadFlags(fs, args, "sigbench "+wl.name()+" [flags]", c, wl, stdout, stderr); st >= 0 {
 		return st
 	}
+	c.names = names(wl, c)
+	if err := checkThresholds(c.ths, c.names); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
+		return exitUsage
+	}
 	c.command = commandLine(wl.name(), fs)
 	hdr := header(wl, c)
 	fmt.Fprintf(stderr, "sigbench %s: %s\n", wl.name(), describeOptions(hdr.Options))
@@ -214,7 +219,7 @@ func finish(rep *bench.Report, res *result, c *common, stdout, stderr io.Writer)
 		fmt.Fprintln(verdictOut, "\nthresholds")
 		tw := tabwriter.NewWriter(verdictOut, 0, 0, 2, ' ', 0)
 		for _, th := range c.ths {
-			ok, actual, err := th.Eval(rep)
+			ok, actual, err := evalThreshold(th, rep, c.names)
 			switch {
 			case err != nil:
 				status = exitFail

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -170,9 +171,81 @@ func TestThresholds(t *testing.T) {
 	if st != exitFail || !strings.Contains(out, "FAIL  ring.p99<1ms") {
 		t.Errorf("failing threshold: exit %d\n%s", st, out)
 	}
-	st, out, _ = sigbench(append(args, "--threshold=nosuch.p99<1ms")...)
-	if st != exitFail || !strings.Contains(out, "ERROR") {
-		t.Errorf("threshold on an unknown metric: exit %d\n%s", st, out)
+	// A counter of a family the workload writes only when it happens counts 0.
+	st, out, _ = sigbench(append(args, "--threshold=errors.8010.accept==0")...)
+	if st != exitOK || !strings.Contains(out, "PASS  errors.8010.accept==0  actual 0") {
+		t.Errorf("threshold on an absent family counter: exit %d\n%s", st, out)
+	}
+}
+
+// TestThresholdNamesCheckedFirst: a threshold naming nothing the workload
+// reports is a usage error before the run (which would print its options
+// line first), naming the bad name and the close and valid ones.
+func TestThresholdNamesCheckedFirst(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"calls", "--threshold=foo.p99<250ms"}, []string{`--threshold "foo.p99<250ms": no metric or counter "foo.p99"`, "ring, accept, reject"}},
+		{[]string{"calls", "--threshold=rnig.p99<250ms"}, []string{"did you mean ring.p99?"}},
+		{[]string{"race", "--threshold=ring.p99<1s"}, []string{"did you mean server.ring.p99, client.ring.p99?"}},
+		{[]string{"race", "--threshold=anomalies==0"}, []string{"did you mean server.anomalies, client.anomalies?"}},
+		{[]string{"calls", "--checks=off", "--threshold=violations==0"}, []string{"the invariant checkers are off"}},
+		{[]string{"capacity", "--threshold=nope>1"}, []string{`no metric or counter "nope"`}},
+	} {
+		st, _, stderr := sigbench(tc.args...)
+		if st != exitUsage {
+			t.Errorf("sigbench %s: exit %d, want %d", strings.Join(tc.args, " "), st, exitUsage)
+		}
+		if strings.Contains(stderr, "seed=") {
+			t.Errorf("sigbench %s: ran before checking its thresholds:\n%s", strings.Join(tc.args, " "), stderr)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(stderr, w) {
+				t.Errorf("sigbench %s: stderr does not say %q:\n%s", strings.Join(tc.args, " "), w, stderr)
+			}
+		}
+	}
+}
+
+// TestNamesCoverReports keeps each workload's produces list honest: every
+// metric and counter a run reports is one its names declare.
+func TestNamesCoverReports(t *testing.T) {
+	runs := map[string][]string{
+		"calls, checks and a fault": append(small["calls"], "--checks=on", "--fault=pause:s0@5s+1s"),
+		"calls, client mode":        append(small["calls"], "--arbiter=client"),
+	}
+	for _, n := range []string{"classroom", "mass-timeout", "race"} {
+		runs[n] = small[n]
+	}
+	for label, args := range runs {
+		st, out, stderr := sigbench(args...)
+		if st != exitOK {
+			t.Fatalf("%s: exit %d\n%s", label, st, stderr)
+		}
+		r, err := bench.ParseReport([]byte(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := &common{}
+		wl := findWorkload(args[0])
+		fs := newFlagSet("test")
+		c.register(fs, wl)
+		wl.register(fs)
+		if st := parseWorkloadFlags(fs, args[1:], "", c, wl, io.Discard, io.Discard); st >= 0 {
+			t.Fatalf("%s: flags: exit %d", label, st)
+		}
+		n := names(wl, c)
+		for m := range r.Virtual.Metrics {
+			if !n.HasMetric(m) {
+				t.Errorf("%s: metric %q is not in %s's produces list", label, m, wl.name())
+			}
+		}
+		for k := range r.Virtual.Counts {
+			if err := n.Check(k); err != nil {
+				t.Errorf("%s: counter %q: %v", label, k, err)
+			}
+		}
 	}
 }
 
@@ -205,6 +278,18 @@ func TestOutAndCompare(t *testing.T) {
 	}
 	if st, _, stderr := sigbench("compare", "a", "b", "--threshold=x<"); st != exitUsage || !strings.Contains(stderr, "col 3") {
 		t.Errorf("compare with a malformed threshold: exit %d\n%s", st, stderr)
+	}
+	st, _, stderr := sigbench("compare", filepath.Join(a, "report.json"), filepath.Join(b, "report.json"), "--threshold=nosuch.p99<1ms")
+	if st != exitUsage || !strings.Contains(stderr, `no metric or counter "nosuch.p99"`) {
+		t.Errorf("compare with a threshold on an unknown metric: exit %d\n%s", st, stderr)
+	}
+	empty := filepath.Join(dir, "empty.json")
+	if err := os.WriteFile(empty, []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, _, stderr = sigbench("compare", empty, filepath.Join(b, "report.json"))
+	if st != exitUsage || !strings.Contains(stderr, "not a sigbench report: missing header.workload") {
+		t.Errorf("compare with {} as a report: exit %d\n%s", st, stderr)
 	}
 }
 

@@ -38,6 +38,10 @@ type workload interface {
 	horizon(c *common) int64
 	// simulate runs the workload in one world (one arbitration mode).
 	simulate(e *env) error
+	// produces lists the metrics and counters simulate records, before any
+	// mode prefix, so that thresholds and SLOs are checked before a run
+	// (TestNamesCoverReports keeps the lists honest).
+	produces() produced
 }
 
 // rated is a workload whose load is an arrival rate (capacity sweeps it).
@@ -88,6 +92,7 @@ type common struct {
 	checksOn  bool
 	warmupNS  int64 // the warm-up actually used (auto or given)
 	command   string
+	names     bench.Names // what the run reports (thresholds are checked against it)
 }
 
 func (c *common) register(fs *pflag.FlagSet, wl workload) {

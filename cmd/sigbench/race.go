@@ -96,6 +96,10 @@ func (rw *raceWorkload) describe() []bench.Option {
 	}
 }
 
+func (*raceWorkload) produces() produced {
+	return dialerProduces().with("calls", "anomalies_per_million_calls")
+}
+
 func (rw *raceWorkload) rate() float64     { return rw.arrivals }
 func (rw *raceWorkload) setRate(r float64) { rw.arrivals = r }
 
