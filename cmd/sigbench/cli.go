@@ -336,10 +336,13 @@ func printSummary(w io.Writer, r *bench.Report, res *result) {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "shards\trate/s\tp99\tok\t")
 		for _, p := range c.Points {
-			fmt.Fprintf(tw, "%d\t%g\t%s\t%v\t\n", p.Shards, p.Rate, ms(p.P99NS), p.OK)
+			p99, ok := ms(p.P99NS), fmt.Sprint(p.OK)
+			if p.NoData {
+				p99, ok = "no data", "-"
+			}
+			fmt.Fprintf(tw, "%d\t%g\t%s\t%s\t\n", p.Shards, p.Rate, p99, ok)
 		}
 		tw.Flush()
-		fmt.Fprintf(w, "knee %g/s; max sustainable rate per shard %g/s\n", c.KneeRate, c.MaxRatePerShard)
 	}
 	for _, n := range res.notes {
 		fmt.Fprintf(w, "%s\n", n)

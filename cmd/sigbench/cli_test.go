@@ -396,6 +396,9 @@ func TestCapacity(t *testing.T) {
 	if !cp.Points[0].OK || cp.Points[2].OK || cp.KneeRate < 1000 || cp.MaxRatePerShard <= 0 {
 		t.Errorf("capacity: knee %v, max per shard %v, points %+v", cp.KneeRate, cp.MaxRatePerShard, cp.Points)
 	}
+	if len(cp.PerShards) != 2 || cp.PerShards[0].Shards != 1 || cp.PerShards[0].Knee() <= 0 || cp.PerShards[1].Knee() < 1000 {
+		t.Errorf("capacity per shard count: %+v", cp.PerShards)
+	}
 }
 
 // TestBaseline regenerates the committed calls baseline and fails on any
@@ -437,4 +440,80 @@ func firstDiff(a, b string) string {
 		}
 	}
 	return ""
+}
+
+// TestCapacitySLOMetric: an SLO on a metric the swept workload does not
+// report is a usage error before any run, naming the metrics it has (race
+// with both arbiters prefixes them by mode); one that names a real metric
+// runs.
+func TestCapacitySLOMetric(t *testing.T) {
+	race := []string{"capacity", "--workload", "race", "--users=300", "--duration=3s", "--rates=20,40"}
+	st, _, stderr := sigbench(race...)
+	want := `--slo: workload race has no metric "ring"; it has server.ring, server.accept`
+	if st != exitUsage || !strings.Contains(stderr, want) || strings.Contains(stderr, "seed=") {
+		t.Errorf("exit %d, want %d with %q before any run:\n%s", st, exitUsage, want, stderr)
+	}
+	st, out, stderr := sigbench(append(race, "--slo=server.ring.p99<10s", "--json")...)
+	if st != exitOK {
+		t.Fatalf("exit %d\n%s", st, stderr)
+	}
+	r, err := bench.ParseReport([]byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range r.Capacity.Points {
+		if p.NoData || !p.OK || p.P99NS <= 0 || p.P99NS >= int64(10e9) {
+			t.Errorf("point %+v: want a measured p99 within the SLO", p)
+		}
+	}
+}
+
+// TestCapacityNoData: a point whose metric had no sample is "no data", not
+// the histogram's placeholder maximum, and ends the sweep.
+func TestCapacityNoData(t *testing.T) {
+	st, out, stderr := sigbench("capacity", "--users=300", "--duration=2s", "--cancel=0", "--slo=cancel.p99<1s",
+		"--rates=20,40", "--checks=off")
+	if st != exitOK {
+		t.Fatalf("exit %d\n%s", st, stderr)
+	}
+	for _, w := range []string{"20  no data", "1 shard: no data: the metric had no sample at any rate measured (cancel had no sample at 20/s)", "no run met the SLO"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("output does not say %q:\n%s", w, out)
+		}
+	}
+	if strings.Contains(out, "7200000") || strings.Contains(out, " 40 ") {
+		t.Errorf("a placeholder p99 is reported, or the sweep went on after no data:\n%s", out)
+	}
+}
+
+// TestCapacityNoKnee: when the user population, not the SLO, stops the
+// sweep, the verdict is "held up to", per shard count, never a knee.
+func TestCapacityNoKnee(t *testing.T) {
+	dir := t.TempDir()
+	st, out, stderr := sigbench("capacity", "--users=2000", "--talk-time=0", "--duration=5s", "--rate=100",
+		"--shards-list=1,2", "--out="+dir)
+	if st != exitOK {
+		t.Fatalf("exit %d\n%s", st, stderr)
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "report.md"))
+	for _, w := range []string{
+		"1 shard: the SLO held up to 400/s, the highest rate measured; no knee found",
+		"2 shards: the SLO held up to 400/s, the highest rate measured; no knee found",
+		"the sweep stopped because the user population ran out at 400/s",
+	} {
+		if !strings.Contains(out, w) || !strings.Contains(string(md), mdEscape(w)) {
+			t.Errorf("stdout or report.md does not say %q:\n%s", w, out)
+		}
+	}
+	if strings.Contains(strings.ToLower(out), "knee 200") || strings.Contains(string(md), "Knee:") {
+		t.Errorf("a knee is reported though the SLO never broke:\n%s", out)
+	}
+	r, err := bench.ReadReport(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := r.Virtual.Counts
+	if _, ok := c["capacity.knee_rate"]; ok || c["capacity.shards_1.held_rate"] != 400 || c["capacity.shards_2.max_rate_per_shard"] != 200 {
+		t.Errorf("capacity counts: %v", c)
+	}
 }
