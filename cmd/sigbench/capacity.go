@@ -84,7 +84,8 @@ func runCapacity(args []string, stdout, stderr io.Writer) int {
 	c := &common{}
 	o := &capacityOptions{}
 	fs := newFlagSet("sigbench capacity")
-	fs.StringVar(&o.workload, "workload", "calls", "the workload to sweep: "+strings.Join(capacityWorkloads, ", ")+" (its flags apply)")
+	// The flags below depend on the workload: --help shows the swept one's.
+	fs.StringVar(&o.workload, "workload", name, "the workload to sweep: "+strings.Join(capacityWorkloads, ", ")+" (its flags apply; default calls)")
 	fs.StringVar(&o.slo, "slo", "ring.p99<200ms", "the objective: METRIC.p99<DURATION")
 	fs.StringVar(&o.rates, "rates", "", "comma-separated rates to run (default: from --rate, times --factor until the SLO breaks, then --refine bisections)")
 	fs.Float64Var(&o.factor, "factor", 2, "rate multiplier between sweep steps (> 1)")
@@ -93,7 +94,7 @@ func runCapacity(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.shards, "shards-list", "", "comma-separated shard counts to sweep (default: --shards)")
 	c.register(fs, wl)
 	wl.register(fs)
-	synopsis := "sigbench capacity [--workload calls] [--slo 'ring.p99<200ms'] [--rates R1,R2,...] [--shards-list 1,2,4] [workload flags]"
+	synopsis := "sigbench capacity [--workload " + name + "] [--slo 'ring.p99<200ms'] [--rates R1,R2,...] [--shards-list 1,2,4] [" + name + " flags]"
 	if st := parseWorkloadFlags(fs, args, synopsis, c, wl, stdout, stderr); st >= 0 {
 		return st
 	}

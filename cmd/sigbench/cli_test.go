@@ -517,3 +517,22 @@ func TestCapacityNoKnee(t *testing.T) {
 		t.Errorf("capacity counts: %v", c)
 	}
 }
+
+// TestCapacityHelp: capacity --help lists the swept workload's flags, with
+// --workload given as one argument or two, before or after --help.
+func TestCapacityHelp(t *testing.T) {
+	for _, args := range [][]string{
+		{"capacity", "--workload", "race", "--help"},
+		{"capacity", "--workload=race", "--help"},
+		{"capacity", "-h", "--workload", "race"},
+	} {
+		st, out, _ := sigbench(args...)
+		if st != exitOK || !strings.Contains(out, "--cancel-accept") || strings.Contains(out, "--ring-time") ||
+			!strings.Contains(out, "[race flags]") || !strings.Contains(out, `(default "race")`) {
+			t.Errorf("sigbench %s: exit %d, not race's flags:\n%s", strings.Join(args, " "), st, out)
+		}
+	}
+	if _, out, _ := sigbench("capacity", "--help"); !strings.Contains(out, "--ring-time") {
+		t.Errorf("capacity --help does not list the calls workload's flags:\n%s", out)
+	}
+}
