@@ -128,7 +128,7 @@ func runCapacity(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
 		return exitUsage
 	}
-	capa, best, wall, err := o.sweep(wl, c, stderr)
+	capa, best, wall, violation, err := o.sweep(wl, c, stderr)
 	if perr := stop(); err == nil && perr != nil {
 		err = perr
 	}
@@ -140,6 +140,7 @@ func runCapacity(args []string, stdout, stderr io.Writer) int {
 	if res == nil {
 		res = &result{m: bench.NewMetrics()}
 	}
+	res.violation = violation
 	rep := res.m.Report(hdr)
 	rep.Capacity = capa
 	capacityCounts(rep.Virtual.Counts, capa)
@@ -300,13 +301,16 @@ func (o *capacityOptions) point(wl rated, c *common, shards int, rate float64) (
 }
 
 // sweep runs every shard count's sequence of rates; shard counts in parallel.
-func (o *capacityOptions) sweep(wl rated, c *common, stderr io.Writer) (*bench.Capacity, *result, bench.WallInput, error) {
+func (o *capacityOptions) sweep(wl rated, c *common, stderr io.Writer) (capa *bench.Capacity, best *result, wall bench.WallInput, violation string, err error) {
 	type run struct {
 		points  []bench.CapacityPoint
 		best    *result
 		bestR   float64
 		wall    bench.WallInput
 		limited string // why the sweep stopped short, if it did
+		// violation is the first server-mode invariant violation of any
+		// point (the report's run is only one of them).
+		violation string
 	}
 	runs := make([]run, len(o.shardsList))
 	var g errgroup.Group
@@ -322,6 +326,9 @@ func (o *capacityOptions) sweep(wl rated, c *common, stderr io.Writer) (*bench.C
 					return false, err
 				}
 				r.limited = stop
+				if res.violation != "" && r.violation == "" {
+					r.violation = fmt.Sprintf("at %s/s on %s: %s", fmtFloat(rate), bench.ShardsLabel(shards), res.violation)
+				}
 				r.points = append(r.points, p)
 				wi := res.wall
 				r.wall.WallNS += wi.WallNS
@@ -395,13 +402,14 @@ func (o *capacityOptions) sweep(wl rated, c *common, stderr io.Writer) (*bench.C
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, nil, bench.WallInput{}, err
+		return nil, nil, bench.WallInput{}, "", err
 	}
-	capa := &bench.Capacity{Metric: o.metric, SLO: strings.TrimPrefix(o.slo, o.metric+"."), SLONS: o.sloNS}
-	var wall bench.WallInput
-	var best *result
+	capa = &bench.Capacity{Metric: o.metric, SLO: strings.TrimPrefix(o.slo, o.metric+"."), SLONS: o.sloNS}
 	bestPerShard := 0.0
 	for i, r := range runs {
+		if violation == "" {
+			violation = r.violation
+		}
 		if r.limited != "" {
 			capa.SetStopped(o.shardsList[i], r.limited)
 		}
@@ -417,7 +425,7 @@ func (o *capacityOptions) sweep(wl rated, c *common, stderr io.Writer) (*bench.C
 		}
 	}
 	capa.Analyze()
-	return capa, best, wall, nil
+	return capa, best, wall, violation, nil
 }
 
 // errStop ends a shard count's sweep early without failing it.
