@@ -174,9 +174,9 @@ func capacityCounts(counts map[string]int64, capa *bench.Capacity) {
 // capacityNotes states the verdict per shard count, and which run the
 // latency and counts of the report are of.
 func capacityNotes(capa *bench.Capacity, slo string, haveBest bool) []string {
-	notes := []string{"SLO " + slo + ":"}
+	var notes []string
 	for _, s := range capa.PerShards {
-		notes = append(notes, "  "+s.Verdict())
+		notes = append(notes, "SLO "+slo+", "+s.Verdict())
 	}
 	if haveBest {
 		notes = append(notes, "the latency and counts of this report are those of the run at the highest rate per shard that met the SLO")
