@@ -286,8 +286,10 @@ func (shadeThumb) Thumbnail(c *draw.Canvas) {
 	})
 }
 
-// capacityChart draws p99 against offered rate, one line per shard count,
-// with the SLO as a dashed line and the knee marked.
+// capacityChart draws p99 against offered rate, one line per shard count
+// (points without data left out), with the SLO as a dashed line and each
+// shard count's knee marked in its colour; a shard count whose SLO never
+// broke says so in the legend instead.
 func capacityChart(c *Capacity) (*plot.Plot, error) {
 	title := "capacity"
 	if c.Metric != "" {
@@ -299,6 +301,9 @@ func capacityChart(c *Capacity) (*plot.Plot, error) {
 	var shards []int
 	xmin, xmax, ymax := math.Inf(1), math.Inf(-1), 0.0
 	for _, pt := range c.Points {
+		if pt.NoData {
+			continue
+		}
 		if _, ok := bySh[pt.Shards]; !ok {
 			shards = append(shards, pt.Shards)
 		}
@@ -306,7 +311,7 @@ func capacityChart(c *Capacity) (*plot.Plot, error) {
 		xmin, xmax = math.Min(xmin, pt.Rate), math.Max(xmax, pt.Rate)
 		ymax = math.Max(ymax, ms(pt.P99NS))
 	}
-	if len(c.Points) == 0 {
+	if len(shards) == 0 {
 		return p, nil
 	}
 	sort.Ints(shards)
@@ -322,9 +327,9 @@ func capacityChart(c *Capacity) (*plot.Plot, error) {
 		s.Color = plotutil.Color(i)
 		s.Shape = draw.CircleGlyph{}
 		p.Add(l, s)
-		label := fmt.Sprintf("%d shards", sh)
-		if sh == 1 {
-			label = "1 shard"
+		label := ShardsLabel(sh)
+		if v, ok := c.shardCapacity(sh); ok && v.BrokeAt == 0 && v.HeldTo > 0 {
+			label += ": held to " + FormatRate(v.HeldTo) + "/s, no knee"
 		}
 		p.Legend.Add(label, l, s)
 	}
@@ -345,15 +350,20 @@ func capacityChart(c *Capacity) (*plot.Plot, error) {
 		ymax = math.Max(ymax, slo)
 	}
 	ymax *= 1.25 // room for the legend
-	if c.KneeRate > 0 {
-		l, err := plotter.NewLine(plotter.XYs{{X: c.KneeRate, Y: 0}, {X: c.KneeRate, Y: ymax}})
+	for i, sh := range shards {
+		v, ok := c.shardCapacity(sh)
+		if !ok || v.Knee() <= 0 {
+			continue
+		}
+		k := v.Knee()
+		l, err := plotter.NewLine(plotter.XYs{{X: k, Y: 0}, {X: k, Y: ymax}})
 		if err != nil {
 			return nil, err
 		}
-		l.Color = kneeColor
+		l.Color = plotutil.Color(i)
 		l.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
 		p.Add(l)
-		p.Legend.Add("knee "+strconv.FormatFloat(c.KneeRate, 'g', 6, 64)+"/s", l)
+		p.Legend.Add("knee, "+ShardsLabel(sh)+": "+strconv.FormatFloat(k, 'g', 6, 64)+"/s", l)
 	}
 	p.Y.Max = math.Max(p.Y.Max, ymax)
 	return p, nil

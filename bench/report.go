@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"sort"
+	"strings"
 )
 
 // Report is the result of one benchmark run. Header and Virtual are
@@ -136,11 +137,14 @@ type Capacity struct {
 	SLONS int64 `json:"slo_ns,omitempty"`
 	// Points are the measured points.
 	Points []CapacityPoint `json:"points"`
-	// KneeRate is the highest rate up to which every point met the SLO
-	// (per shard count, the largest over shard counts).
+	// KneeRate is the largest knee over the shard counts whose SLO broke
+	// (0 if it broke on none). Kept for older readers: PerShards says which
+	// shard count it belongs to, and what held where there was no knee.
 	KneeRate float64 `json:"knee_rate"`
-	// MaxRatePerShard is the highest Rate/Shards of a point that met the SLO.
+	// MaxRatePerShard is the largest of the shard counts' MaxRatePerShard.
 	MaxRatePerShard float64 `json:"max_rate_per_shard"`
+	// PerShards is the verdict for each shard count, in increasing order.
+	PerShards []ShardCapacity `json:"per_shards,omitempty"`
 }
 
 // CapacityPoint is one run of a capacity sweep.
@@ -149,22 +153,108 @@ type CapacityPoint struct {
 	Rate float64 `json:"rate"`
 	// Shards is the number of server shards.
 	Shards int `json:"shards"`
-	// P99NS is the measured p99 of the metric.
+	// P99NS is the measured p99 of the metric; 0 if NoData.
 	P99NS int64 `json:"p99_ns"`
 	// OK tells whether the point met the SLO.
 	OK bool `json:"ok"`
+	// NoData tells that the metric had no sample at this point: it neither
+	// met nor broke the SLO, and P99NS means nothing.
+	NoData bool `json:"no_data,omitempty"`
 }
 
-// Analyze sets OK on every point (P99NS <= SLONS, when SLONS > 0), sorts
-// the points by shards then rate, and computes KneeRate and
-// MaxRatePerShard.
+// ShardCapacity is the verdict of a sweep on one shard count.
+type ShardCapacity struct {
+	// Shards is the number of server shards.
+	Shards int `json:"shards"`
+	// HeldTo is the highest rate up to which every measured point met the
+	// SLO; 0 if the lowest measured rate broke it already.
+	HeldTo float64 `json:"held_to"`
+	// BrokeAt is the lowest measured rate that broke the SLO; 0 if none
+	// did, and then there is no knee: the sweep only shows the SLO held up
+	// to HeldTo.
+	BrokeAt float64 `json:"broke_at,omitempty"`
+	// MaxRatePerShard is HeldTo/Shards: the rate each shard sustained
+	// within the SLO.
+	MaxRatePerShard float64 `json:"max_rate_per_shard"`
+	// Stopped says why the sweep stopped before the SLO broke, if it did
+	// (e.g. the user population could not offer a higher rate).
+	Stopped string `json:"stopped,omitempty"`
+}
+
+// Knee is the rate at which the SLO breaks: the highest rate that held
+// before the lowest that broke. It is 0 when there is none: the SLO never
+// broke, or broke at the lowest rate measured.
+func (s ShardCapacity) Knee() float64 {
+	if s.BrokeAt > 0 {
+		return s.HeldTo
+	}
+	return 0
+}
+
+// Verdict says in one line what the sweep found on this shard count,
+// e.g. "2 shards: knee 4000/s (the SLO held up to 4000/s and broke at
+// 8000/s); max sustainable rate 2000/s per shard".
+func (s ShardCapacity) Verdict() string {
+	head := ShardsLabel(s.Shards) + ": "
+	var v string
+	switch {
+	case s.HeldTo == 0 && s.BrokeAt == 0:
+		v = "no data: the metric had no sample at any rate measured"
+		if s.Stopped != "" {
+			v += " (" + s.Stopped + ")"
+		}
+	case s.HeldTo == 0:
+		v = "the SLO broke already at " + FormatRate(s.BrokeAt) + "/s, the lowest rate measured; no knee found (sweep lower rates)"
+	case s.BrokeAt == 0:
+		v = "the SLO held up to " + FormatRate(s.HeldTo) + "/s, the highest rate measured; no knee found"
+	default:
+		v = "knee " + FormatRate(s.HeldTo) + "/s (the SLO held up to " + FormatRate(s.HeldTo) + "/s and broke at " + FormatRate(s.BrokeAt) + "/s)"
+	}
+	switch {
+	case s.MaxRatePerShard > 0 && s.BrokeAt > 0:
+		v += "; max sustainable rate " + FormatRate(s.MaxRatePerShard) + "/s per shard"
+	case s.MaxRatePerShard > 0:
+		v += "; at least " + FormatRate(s.MaxRatePerShard) + "/s per shard sustainable"
+	}
+	if s.Stopped != "" && s.BrokeAt == 0 && s.HeldTo > 0 {
+		v += " — the sweep stopped because " + s.Stopped
+	}
+	return head + v
+}
+
+// ShardsLabel is "1 shard" or "N shards".
+func ShardsLabel(n int) string {
+	if n == 1 {
+		return "1 shard"
+	}
+	return fmt.Sprintf("%d shards", n)
+}
+
+// FormatRate formats a rate without trailing zeros.
+func FormatRate(v float64) string { return formatRate(v) }
+
+// Analyze sets OK on every point with data (P99NS <= SLONS, when SLONS >
+// 0), sorts the points by shards then rate, and computes the verdict per
+// shard count, KneeRate and MaxRatePerShard. A point whose P99NS is
+// HighestNS or more (how older reports wrote "no sample") is NoData. The
+// Stopped reason of a shard count already in PerShards is kept.
 func (c *Capacity) Analyze() {
 	if c == nil {
 		return
 	}
-	if c.SLONS > 0 {
-		for i := range c.Points {
-			c.Points[i].OK = c.Points[i].P99NS <= c.SLONS
+	stopped := map[int]string{}
+	for _, s := range c.PerShards {
+		stopped[s.Shards] = s.Stopped
+	}
+	for i := range c.Points {
+		p := &c.Points[i]
+		if p.P99NS >= HighestNS {
+			p.NoData, p.P99NS = true, 0
+		}
+		if p.NoData {
+			p.OK = false
+		} else if c.SLONS > 0 {
+			p.OK = p.P99NS <= c.SLONS
 		}
 	}
 	sort.SliceStable(c.Points, func(i, j int) bool {
@@ -174,26 +264,61 @@ func (c *Capacity) Analyze() {
 		}
 		return a.Rate < b.Rate
 	})
-	c.KneeRate, c.MaxRatePerShard = 0, 0
+	c.KneeRate, c.MaxRatePerShard, c.PerShards = 0, 0, nil
 	for i := 0; i < len(c.Points); {
 		j := i
-		knee, broken := 0.0, false
-		for ; j < len(c.Points) && c.Points[j].Shards == c.Points[i].Shards; j++ {
-			p := c.Points[j]
-			if !p.OK {
-				broken = true
-			} else if !broken && p.Rate > knee {
-				knee = p.Rate
-			}
-			if p.OK && p.Shards > 0 && p.Rate/float64(p.Shards) > c.MaxRatePerShard {
-				c.MaxRatePerShard = p.Rate / float64(p.Shards)
-			}
+		for j < len(c.Points) && c.Points[j].Shards == c.Points[i].Shards {
+			j++
 		}
-		if knee > c.KneeRate {
-			c.KneeRate = knee
-		}
+		s := shardVerdict(c.Points[i:j])
+		s.Stopped = stopped[s.Shards]
+		c.PerShards = append(c.PerShards, s)
+		c.KneeRate = max(c.KneeRate, s.Knee())
+		c.MaxRatePerShard = max(c.MaxRatePerShard, s.MaxRatePerShard)
 		i = j
 	}
+}
+
+// shardVerdict judges the points of one shard count, sorted by rate.
+func shardVerdict(pts []CapacityPoint) ShardCapacity {
+	s := ShardCapacity{Shards: pts[0].Shards}
+	for _, p := range pts {
+		switch {
+		case p.NoData:
+		case !p.OK && s.BrokeAt == 0:
+			s.BrokeAt = p.Rate
+		case p.OK && s.BrokeAt == 0:
+			s.HeldTo = p.Rate
+		}
+	}
+	if s.Shards > 0 {
+		// A point that met the SLO above one that broke it is noise, not
+		// a rate the shards sustain.
+		s.MaxRatePerShard = s.HeldTo / float64(s.Shards)
+	}
+	return s
+}
+
+// shardCapacity returns the verdict of a shard count.
+func (c *Capacity) shardCapacity(shards int) (ShardCapacity, bool) {
+	for _, s := range c.PerShards {
+		if s.Shards == shards {
+			return s, true
+		}
+	}
+	return ShardCapacity{}, false
+}
+
+// SetStopped records why the sweep on a shard count stopped before the SLO
+// broke; Analyze keeps it.
+func (c *Capacity) SetStopped(shards int, why string) {
+	for i := range c.PerShards {
+		if c.PerShards[i].Shards == shards {
+			c.PerShards[i].Stopped = why
+			return
+		}
+	}
+	c.PerShards = append(c.PerShards, ShardCapacity{Shards: shards, Stopped: why})
 }
 
 // JSON returns the report as indented JSON with a final newline. Map keys
@@ -214,7 +339,10 @@ func (r *Report) JSON() ([]byte, error) {
 }
 
 // ParseReport decodes a report written by JSON. Unknown fields are errors,
-// so that a misspelt baseline is noticed.
+// so that a misspelt baseline is noticed; so is a JSON value that is not a
+// report at all (no header naming the workload and version, or no virtual
+// section), so that comparing against "{}" or a truncated file is not
+// mistaken for comparing against a run that measured nothing.
 func ParseReport(data []byte) (*Report, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -222,7 +350,29 @@ func ParseReport(data []byte) (*Report, error) {
 	if err := dec.Decode(&r); err != nil {
 		return nil, fmt.Errorf("bench: decoding report: %w", err)
 	}
+	if err := r.checkComplete(); err != nil {
+		return nil, err
+	}
 	return &r, nil
+}
+
+// checkComplete tells what a decoded report lacks of what every report
+// written by JSON has.
+func (r *Report) checkComplete() error {
+	var missing []string
+	if r.Header.Workload == "" {
+		missing = append(missing, "header.workload")
+	}
+	if r.Header.Version == "" {
+		missing = append(missing, "header.version")
+	}
+	if r.Virtual.Metrics == nil && r.Virtual.Counts == nil {
+		missing = append(missing, "virtual")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("bench: not a sigbench report: missing %s", strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 // ReadReport reads a report.json file.

@@ -365,3 +365,58 @@ func TestProgressNotATerminal(t *testing.T) {
 	nilP.Finish()
 	NewProgress(1, "x", nil).Add(1)
 }
+
+// TestCapacityVerdicts: a knee only where the SLO broke above a rate that
+// held; "held up to" where it never broke; no-data points judge nothing.
+func TestCapacityVerdicts(t *testing.T) {
+	c := &Capacity{Metric: "ring", SLO: "p99<200ms", SLONS: 200 * ms1, Points: []CapacityPoint{
+		// 1 shard: holds at every rate measured, the sweep stopped short.
+		{Rate: 100, Shards: 1, P99NS: 40 * ms1}, {Rate: 200, Shards: 1, P99NS: 41 * ms1}, {Rate: 400, Shards: 1, P99NS: 41 * ms1},
+		// 2 shards: a knee at 300, noise above the break.
+		{Rate: 300, Shards: 2, P99NS: 90 * ms1}, {Rate: 600, Shards: 2, P99NS: 900 * ms1}, {Rate: 1200, Shards: 2, P99NS: 150 * ms1},
+		// 3 shards: broken at the lowest rate; 4 shards: no sample (the old placeholder).
+		{Rate: 50, Shards: 3, P99NS: 300 * ms1},
+		{Rate: 50, Shards: 4, P99NS: HighestNS},
+	}}
+	c.SetStopped(1, "the user population ran out at 400/s")
+	c.Analyze()
+	want := []string{
+		"1 shard: the SLO held up to 400/s, the highest rate measured; no knee found; at least 400/s per shard sustainable — the sweep stopped because the user population ran out at 400/s",
+		"2 shards: knee 300/s (the SLO held up to 300/s and broke at 600/s); max sustainable rate 150/s per shard",
+		"3 shards: the SLO broke already at 50/s, the lowest rate measured; no knee found (sweep lower rates)",
+		"4 shards: no data: the metric had no sample at any rate measured",
+	}
+	if len(c.PerShards) != len(want) {
+		t.Fatalf("per shards: %+v", c.PerShards)
+	}
+	for i, w := range want {
+		if got := c.PerShards[i].Verdict(); got != w {
+			t.Errorf("verdict %d:\n got %s\nwant %s", i, got, w)
+		}
+	}
+	if c.KneeRate != 300 || c.MaxRatePerShard != 400 {
+		t.Errorf("knee %v, max per shard %v; want 300 (of 2 shards), 400 (of 1)", c.KneeRate, c.MaxRatePerShard)
+	}
+	if p := c.Points[len(c.Points)-1]; !p.NoData || p.OK || p.P99NS != 0 {
+		t.Errorf("the placeholder p99 is not no data: %+v", p)
+	}
+}
+
+// TestCapacityOldJSON: a capacity report written before per-shard verdicts
+// (no per_shards, the placeholder p99 for no sample) still reads, and
+// Analyze gives it its verdicts.
+func TestCapacityOldJSON(t *testing.T) {
+	old := `{"header":{"workload":"capacity:calls","version":"sigsim/1","seed":1,"options":[],"command":"sigbench capacity"},
+"virtual":{"metrics":{},"counts":{"capacity.knee_rate":200},"duration_ns":1},
+"capacity":{"metric":"ring","slo":"p99<200ms","slo_ns":199999999,"points":[
+{"rate":100,"shards":1,"p99_ns":40000000,"ok":true},{"rate":200,"shards":1,"p99_ns":7200000000000,"ok":false}],
+"knee_rate":100,"max_rate_per_shard":100}}`
+	r, err := ParseReport([]byte(old))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Capacity.Analyze()
+	if got := r.Capacity.PerShards[0].Verdict(); !strings.Contains(got, "held up to 100/s, the highest rate measured; no knee found") {
+		t.Errorf("verdict: %s", got)
+	}
+}

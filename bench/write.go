@@ -124,15 +124,20 @@ func markdown(r *Report, cs []chart) string {
 		if c.SLONS > 0 {
 			fmt.Fprintf(&b, " (p99 ≤ %s ms)", msCell(c.SLONS))
 		}
-		fmt.Fprintf(&b, ". Knee: %s invitations/s; max rate per shard within the SLO: %s invitations/s.\n\n",
-			formatRate(c.KneeRate), formatRate(c.MaxRatePerShard))
-		b.WriteString("| rate /s | shards | p99 ms | within SLO |\n|--:|--:|--:|---|\n")
+		b.WriteString(".\n\n")
+		for _, s := range c.PerShards {
+			b.WriteString("- " + mdText(s.Verdict()) + "\n")
+		}
+		b.WriteString("\n| rate /s | shards | p99 ms | within SLO |\n|--:|--:|--:|---|\n")
 		for _, p := range c.Points {
-			ok := "no"
-			if p.OK {
+			p99, ok := msCell(p.P99NS), "no"
+			switch {
+			case p.NoData:
+				p99, ok = "no data", "-"
+			case p.OK:
 				ok = "yes"
 			}
-			fmt.Fprintf(&b, "| %s | %d | %s | %s |\n", formatRate(p.Rate), p.Shards, msCell(p.P99NS), ok)
+			fmt.Fprintf(&b, "| %s | %d | %s | %s |\n", formatRate(p.Rate), p.Shards, p99, ok)
 		}
 	}
 

@@ -101,6 +101,10 @@ func (cw *callsWorkload) describe() []bench.Option {
 	}
 }
 
+func (*callsWorkload) produces() produced {
+	return dialerProduces().with("arrivals.no_idle_caller", "calls")
+}
+
 func (cw *callsWorkload) rate() float64     { return cw.arrivals }
 func (cw *callsWorkload) setRate(r float64) { cw.arrivals = r }
 

@@ -84,7 +84,8 @@ func runCapacity(args []string, stdout, stderr io.Writer) int {
 	c := &common{}
 	o := &capacityOptions{}
 	fs := newFlagSet("sigbench capacity")
-	fs.StringVar(&o.workload, "workload", "calls", "the workload to sweep: "+strings.Join(capacityWorkloads, ", ")+" (its flags apply)")
+	// The flags below depend on the workload: --help shows the swept one's.
+	fs.StringVar(&o.workload, "workload", name, "the workload to sweep: "+strings.Join(capacityWorkloads, ", ")+" (its flags apply; default calls)")
 	fs.StringVar(&o.slo, "slo", "ring.p99<200ms", "the objective: METRIC.p99<DURATION")
 	fs.StringVar(&o.rates, "rates", "", "comma-separated rates to run (default: from --rate, times --factor until the SLO breaks, then --refine bisections)")
 	fs.Float64Var(&o.factor, "factor", 2, "rate multiplier between sweep steps (> 1)")
@@ -93,11 +94,20 @@ func runCapacity(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.shards, "shards-list", "", "comma-separated shard counts to sweep (default: --shards)")
 	c.register(fs, wl)
 	wl.register(fs)
-	synopsis := "sigbench capacity [--workload calls] [--slo 'ring.p99<200ms'] [--rates R1,R2,...] [--shards-list 1,2,4] [workload flags]"
+	synopsis := "sigbench capacity [--workload " + name + "] [--slo 'ring.p99<200ms'] [--rates R1,R2,...] [--shards-list 1,2,4] [" + name + " flags]"
 	if st := parseWorkloadFlags(fs, args, synopsis, c, wl, stdout, stderr); st >= 0 {
 		return st
 	}
 	if err := o.check(c); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
+		return exitUsage
+	}
+	c.names = capacityNames(wl, c)
+	if !c.names.HasMetric(o.metric) {
+		fmt.Fprintf(stderr, "%s: --slo: workload %s has no metric %q; it has %s\n", fs.Name(), wl.name(), o.metric, strings.Join(c.names.Metrics, ", "))
+		return exitUsage
+	}
+	if err := checkThresholds(c.ths, c.names); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
 		return exitUsage
 	}
@@ -118,7 +128,7 @@ func runCapacity(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
 		return exitUsage
 	}
-	capa, best, wall, limits, err := o.sweep(wl, c, stderr)
+	capa, best, wall, violation, err := o.sweep(wl, c, stderr)
 	if perr := stop(); err == nil && perr != nil {
 		err = perr
 	}
@@ -130,16 +140,60 @@ func runCapacity(args []string, stdout, stderr io.Writer) int {
 	if res == nil {
 		res = &result{m: bench.NewMetrics()}
 	}
+	res.violation = violation
 	rep := res.m.Report(hdr)
 	rep.Capacity = capa
-	rep.Virtual.Counts["capacity.points"] = int64(len(capa.Points))
-	rep.Virtual.Counts["capacity.knee_rate"] = int64(math.Floor(capa.KneeRate))
-	rep.Virtual.Counts["capacity.max_rate_per_shard"] = int64(math.Floor(capa.MaxRatePerShard))
+	capacityCounts(rep.Virtual.Counts, capa)
 	w := wall.Wall()
 	rep.Wall = &w
-	res.notes = append([]string{fmt.Sprintf("knee %s/s; max sustainable rate per shard %s/s (SLO %s); latency and counts below are of the run at that rate",
-		fmtFloat(capa.KneeRate), fmtFloat(capa.MaxRatePerShard), o.slo)}, append(limits, res.notes...)...)
+	res.notes = append(capacityNotes(capa, o.slo, best != nil), res.notes...)
 	return finish(rep, res, c, stdout, stderr)
+}
+
+// capacityCounts adds the sweep's verdict to the counters, where
+// thresholds find it: capacity.points, capacity.max_rate_per_shard,
+// capacity.knee_rate (only when the SLO broke somewhere), and per shard
+// count N capacity.shards_N.held_rate, .max_rate_per_shard and .knee_rate
+// (only when it broke there). Rates are floored to whole invitations/s.
+func capacityCounts(counts map[string]int64, capa *bench.Capacity) {
+	counts["capacity.points"] = int64(len(capa.Points))
+	counts["capacity.max_rate_per_shard"] = int64(math.Floor(capa.MaxRatePerShard))
+	if capa.KneeRate > 0 {
+		counts["capacity.knee_rate"] = int64(math.Floor(capa.KneeRate))
+	}
+	for _, s := range capa.PerShards {
+		pfx := "capacity.shards_" + strconv.Itoa(s.Shards) + "."
+		counts[pfx+"held_rate"] = int64(math.Floor(s.HeldTo))
+		counts[pfx+"max_rate_per_shard"] = int64(math.Floor(s.MaxRatePerShard))
+		if k := s.Knee(); k > 0 {
+			counts[pfx+"knee_rate"] = int64(math.Floor(k))
+		}
+	}
+}
+
+// capacityNotes states the verdict per shard count, and which run the
+// latency and counts of the report are of.
+func capacityNotes(capa *bench.Capacity, slo string, haveBest bool) []string {
+	var notes []string
+	for _, s := range capa.PerShards {
+		notes = append(notes, "SLO "+slo+", "+s.Verdict())
+	}
+	if haveBest {
+		notes = append(notes, "the latency and counts of this report are those of the run at the highest rate per shard that met the SLO")
+	} else {
+		notes = append(notes, "no run met the SLO: the report has no latency or counts of a run")
+	}
+	return notes
+}
+
+// capacityNames is what a capacity report holds: the swept workload's
+// names (its latency and counts are those of one run) and the capacity
+// counters.
+func capacityNames(wl workload, c *common) bench.Names {
+	n := names(wl, c)
+	n.Counts = append(n.Counts, "capacity.points", "capacity.max_rate_per_shard")
+	n.Families = append(n.Families, "capacity.")
+	return n
 }
 
 func orAuto(s string) string {
@@ -204,8 +258,10 @@ func (o *capacityOptions) check(c *common) error {
 	return errors.Join(errs...)
 }
 
-// point runs the workload once at a rate on a shard count.
-func (o *capacityOptions) point(wl rated, c *common, shards int, rate float64) (bench.CapacityPoint, *result, error) {
+// point runs the workload once at a rate on a shard count. stop, if set,
+// says why the sweep cannot go on past this point (no sample of the SLO's
+// metric, or the user population ran out).
+func (o *capacityOptions) point(wl rated, c *common, shards int, rate float64) (p bench.CapacityPoint, res *result, stop string, err error) {
 	cc := *c
 	cc.shards = shards
 	cc.out, cc.json, cc.ths = "", false, nil
@@ -214,19 +270,22 @@ func (o *capacityOptions) point(wl rated, c *common, shards int, rate float64) (
 	w := cloneRated(wl)
 	w.setRate(rate)
 	if err := w.check(&cc); err != nil {
-		return bench.CapacityPoint{}, nil, err
+		return bench.CapacityPoint{}, nil, "", err
 	}
 	cc.finishCheck(w)
-	res, err := execute(w, &cc, io.Discard)
+	res, err = execute(w, &cc, io.Discard)
 	if err != nil {
-		return bench.CapacityPoint{}, nil, err
+		return bench.CapacityPoint{}, nil, "", err
 	}
-	p := bench.CapacityPoint{Rate: rate, Shards: shards}
+	p = bench.CapacityPoint{Rate: rate, Shards: shards}
 	if s, ok := res.m.Summary(o.metric); ok && s.Count > 0 {
 		p.P99NS = s.P99NS
 		p.OK = s.P99NS <= o.sloNS
 	} else {
-		p.P99NS = bench.HighestNS // no sample at all: the system never got there
+		// No sample: nothing to judge the SLO by. Not a latency, and not
+		// a broken SLO either.
+		p.NoData = true
+		return p, res, fmt.Sprintf("%s had no sample at %s/s", o.metric, fmtFloat(rate)), nil
 	}
 	// Callers stay engaged while the system is slow: past the knee, idle
 	// callers run out. Within the SLO that means the population, not the
@@ -234,21 +293,24 @@ func (o *capacityOptions) point(wl rated, c *common, shards int, rate float64) (
 	if dropped, ok := res.m.Counter(prefixOf(o.metric) + "arrivals.no_idle_caller"); ok && p.OK {
 		placed, _ := res.m.Counter(prefixOf(o.metric) + "calls")
 		if float64(dropped) > 0.01*float64(dropped+placed) {
-			return p, res, fmt.Errorf("%w: at %s calls/s on %d shard(s), %d of %d arrivals found no idle caller (raise --users or lower --talk-time)",
-				errPopulation, fmtFloat(rate), shards, dropped, dropped+placed)
+			return p, res, fmt.Sprintf("the user population ran out at %s/s: %d of %d arrivals found no idle caller (raise --users or lower --talk-time)",
+				fmtFloat(rate), dropped, dropped+placed), nil
 		}
 	}
-	return p, res, nil
+	return p, res, "", nil
 }
 
 // sweep runs every shard count's sequence of rates; shard counts in parallel.
-func (o *capacityOptions) sweep(wl rated, c *common, stderr io.Writer) (*bench.Capacity, *result, bench.WallInput, []string, error) {
+func (o *capacityOptions) sweep(wl rated, c *common, stderr io.Writer) (capa *bench.Capacity, best *result, wall bench.WallInput, violation string, err error) {
 	type run struct {
 		points  []bench.CapacityPoint
 		best    *result
 		bestR   float64
 		wall    bench.WallInput
 		limited string // why the sweep stopped short, if it did
+		// violation is the first server-mode invariant violation of any
+		// point (the report's run is only one of them).
+		violation string
 	}
 	runs := make([]run, len(o.shardsList))
 	var g errgroup.Group
@@ -256,14 +318,16 @@ func (o *capacityOptions) sweep(wl rated, c *common, stderr io.Writer) (*bench.C
 	for i, shards := range o.shardsList {
 		g.Go(func() error {
 			r := &runs[i]
+			// try measures one point; a point that ends the sweep (no
+			// data, the population ran out) is kept, with the reason.
 			try := func(rate float64) (bool, error) {
-				p, res, err := o.point(wl, c, shards, rate)
-				if errors.Is(err, errPopulation) {
-					r.limited = err.Error()
-					return false, errStop
-				}
+				p, res, stop, err := o.point(wl, c, shards, rate)
 				if err != nil {
 					return false, err
+				}
+				r.limited = stop
+				if res.violation != "" && r.violation == "" {
+					r.violation = fmt.Sprintf("at %s/s on %s: %s", fmtFloat(rate), bench.ShardsLabel(shards), res.violation)
 				}
 				r.points = append(r.points, p)
 				wi := res.wall
@@ -275,6 +339,9 @@ func (o *capacityOptions) sweep(wl rated, c *common, stderr io.Writer) (*bench.C
 				r.wall.PeakLiveInvitations = max(r.wall.PeakLiveInvitations, wi.PeakLiveInvitations)
 				if p.OK && rate > r.bestR {
 					r.best, r.bestR = res, rate
+				}
+				if stop != "" {
+					return false, errStop
 				}
 				return p.OK, nil
 			}
@@ -335,16 +402,16 @@ func (o *capacityOptions) sweep(wl rated, c *common, stderr io.Writer) (*bench.C
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, nil, bench.WallInput{}, nil, err
+		return nil, nil, bench.WallInput{}, "", err
 	}
-	capa := &bench.Capacity{Metric: o.metric, SLO: strings.TrimPrefix(o.slo, o.metric+"."), SLONS: o.sloNS}
-	var wall bench.WallInput
-	var best *result
-	var notes []string
+	capa = &bench.Capacity{Metric: o.metric, SLO: strings.TrimPrefix(o.slo, o.metric+"."), SLONS: o.sloNS}
 	bestPerShard := 0.0
 	for i, r := range runs {
+		if violation == "" {
+			violation = r.violation
+		}
 		if r.limited != "" {
-			notes = append(notes, "sweep stopped short: "+r.limited)
+			capa.SetStopped(o.shardsList[i], r.limited)
 		}
 		capa.Points = append(capa.Points, r.points...)
 		wall.WallNS += r.wall.WallNS
@@ -358,14 +425,11 @@ func (o *capacityOptions) sweep(wl rated, c *common, stderr io.Writer) (*bench.C
 		}
 	}
 	capa.Analyze()
-	return capa, best, wall, notes, nil
+	return capa, best, wall, violation, nil
 }
 
 // errStop ends a shard count's sweep early without failing it.
 var errStop = errors.New("stop")
-
-// errPopulation: the population cannot offer the rate; the sweep stops.
-var errPopulation = errors.New("the population is too small for the rate")
 
 // prefixOf is the mode prefix of a metric name ("server." of "server.ring").
 func prefixOf(metric string) string {
@@ -415,6 +479,10 @@ func runCompare(args []string, stdout, stderr io.Writer) int {
 	cur, err := bench.ReadReport(fs.Arg(1))
 	if err != nil {
 		fmt.Fprintf(stderr, "sigbench compare: %v\n", err)
+		return exitUsage
+	}
+	if err := checkThresholds(ths, bench.NamesOf(cur)); err != nil {
+		fmt.Fprintf(stderr, "sigbench compare: %v (in %s)\n", err, fs.Arg(1))
 		return exitUsage
 	}
 	text, failed := bench.Compare(old, cur, ths)

@@ -82,6 +82,15 @@ func (cw *classroomWorkload) check(c *common) error {
 	return nil
 }
 
+func (*classroomWorkload) produces() produced {
+	return produced{
+		metrics: []string{"ring", "speak_ring", "accept", "timeout_skew"},
+		counts: []string{"rounds", "outcome.raised_hand", "outcome.no_hand_timeout", "outcome.invited_to_speak",
+			"outcome.spoke", "callbacks.earlier_round"},
+		families: []string{"errors.", "callbacks."},
+	}
+}
+
 func (cw *classroomWorkload) describe() []bench.Option {
 	return []bench.Option{
 		{Key: "groups", Value: strconv.Itoa(cw.groups)},

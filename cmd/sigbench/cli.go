@@ -20,11 +20,12 @@ import (
 	"sigsim/sim"
 )
 
-// Exit codes.
+// Exit codes, as sigsim's (README, "Exit codes").
 const (
-	exitOK    = 0 // the run passed
-	exitFail  = 1 // a threshold or a built-in check failed
-	exitUsage = 2 // usage or input error
+	exitOK        = 0 // the run passed
+	exitFail      = 1 // a threshold or a built-in check failed
+	exitUsage     = 2 // usage or input error
+	exitViolation = 3 // an invariant was violated in server mode (checkers on)
 )
 
 // workloads lists the workload commands in usage order.
@@ -67,7 +68,8 @@ other commands:
   help                                              this text
 
 Run "sigbench COMMAND --help" for the flags of a command.
-Exit status: 0 ok, 1 a threshold or check failed, 2 usage or input error.
+Exit status: 0 ok, 1 a threshold or check failed, 2 usage or input error,
+3 an invariant was violated in server mode (with the checkers on).
 `)
 }
 
@@ -162,6 +164,11 @@ func runWorkload(wl workload, args []string, stdout, stderr io.Writer) int {
 	if st := parseWorkloadFlags(fs, args, "sigbench "+wl.name()+" [flags]", c, wl, stdout, stderr); st >= 0 {
 		return st
 	}
+	c.names = names(wl, c)
+	if err := checkThresholds(c.ths, c.names); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
+		return exitUsage
+	}
 	c.command = commandLine(wl.name(), fs)
 	hdr := header(wl, c)
 	fmt.Fprintf(stderr, "sigbench %s: %s\n", wl.name(), describeOptions(hdr.Options))
@@ -209,20 +216,20 @@ func finish(rep *bench.Report, res *result, c *common, stdout, stderr io.Writer)
 	} else {
 		printSummary(stdout, rep, res)
 	}
-	status := exitOK
+	thFailed := false
 	if len(c.ths) > 0 {
 		fmt.Fprintln(verdictOut, "\nthresholds")
 		tw := tabwriter.NewWriter(verdictOut, 0, 0, 2, ' ', 0)
 		for _, th := range c.ths {
-			ok, actual, err := th.Eval(rep)
+			ok, actual, err := evalThreshold(th, rep, c.names)
 			switch {
 			case err != nil:
-				status = exitFail
+				thFailed = true
 				fmt.Fprintf(tw, "ERROR\t%s\t%v\n", th, err)
 			case ok:
 				fmt.Fprintf(tw, "PASS\t%s\tactual %s\n", th, actual)
 			default:
-				status = exitFail
+				thFailed = true
 				fmt.Fprintf(tw, "FAIL\t%s\tactual %s\n", th, actual)
 			}
 		}
@@ -230,9 +237,25 @@ func finish(rep *bench.Report, res *result, c *common, stdout, stderr io.Writer)
 	}
 	for _, f := range res.failures {
 		fmt.Fprintf(verdictOut, "FAIL: %s\n", f)
-		status = exitFail
 	}
-	return status
+	if res.violation != "" {
+		fmt.Fprintf(verdictOut, "INVARIANT VIOLATED: %s\n", res.violation)
+	}
+	return exitStatus(res, thFailed)
+}
+
+// exitStatus maps a finished run to its exit status: 3 if an invariant was
+// violated in server mode (a bug in the engine outranks any measurement),
+// else 1 if a threshold or a built-in check failed, else 0. Client-mode
+// violations and anomalies are measurements and change nothing.
+func exitStatus(res *result, thresholdFailed bool) int {
+	switch {
+	case res.violation != "":
+		return exitViolation
+	case thresholdFailed || len(res.failures) > 0:
+		return exitFail
+	}
+	return exitOK
 }
 
 // result is what a workload run produced.
@@ -242,6 +265,8 @@ type result struct {
 	notes    []string // deterministic findings, for the summary
 	wallNote []string // wall-clock findings (not deterministic)
 	failures []string // built-in checks that failed: exit 1
+	// violation names the first invariant violation in server mode: exit 3.
+	violation string
 }
 
 // header returns the report header: what ran, with every option.
@@ -331,10 +356,13 @@ func printSummary(w io.Writer, r *bench.Report, res *result) {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "shards\trate/s\tp99\tok\t")
 		for _, p := range c.Points {
-			fmt.Fprintf(tw, "%d\t%g\t%s\t%v\t\n", p.Shards, p.Rate, ms(p.P99NS), p.OK)
+			p99, ok := ms(p.P99NS), fmt.Sprint(p.OK)
+			if p.NoData {
+				p99, ok = "no data", "-"
+			}
+			fmt.Fprintf(tw, "%d\t%g\t%s\t%s\t\n", p.Shards, p.Rate, p99, ok)
 		}
 		tw.Flush()
-		fmt.Fprintf(w, "knee %g/s; max sustainable rate per shard %g/s\n", c.KneeRate, c.MaxRatePerShard)
 	}
 	for _, n := range res.notes {
 		fmt.Fprintf(w, "%s\n", n)
@@ -357,7 +385,7 @@ func ms(ns int64) string {
 
 // appendSummary adds the workload's findings to report.md.
 func appendSummary(dir string, res *result) error {
-	if len(res.notes) == 0 && len(res.wallNote) == 0 && len(res.failures) == 0 {
+	if len(res.notes) == 0 && len(res.wallNote) == 0 && len(res.failures) == 0 && res.violation == "" {
 		return nil
 	}
 	var b strings.Builder
@@ -367,6 +395,9 @@ func appendSummary(dir string, res *result) error {
 	}
 	for _, f := range res.failures {
 		b.WriteString("- **FAILED:** " + mdEscape(f) + "\n")
+	}
+	if res.violation != "" {
+		b.WriteString("- **INVARIANT VIOLATED:** " + mdEscape(res.violation) + "\n")
 	}
 	if len(res.wallNote) > 0 {
 		b.WriteString("\nWall clock (not deterministic):\n\n")

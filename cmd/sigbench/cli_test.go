@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -170,9 +171,81 @@ func TestThresholds(t *testing.T) {
 	if st != exitFail || !strings.Contains(out, "FAIL  ring.p99<1ms") {
 		t.Errorf("failing threshold: exit %d\n%s", st, out)
 	}
-	st, out, _ = sigbench(append(args, "--threshold=nosuch.p99<1ms")...)
-	if st != exitFail || !strings.Contains(out, "ERROR") {
-		t.Errorf("threshold on an unknown metric: exit %d\n%s", st, out)
+	// A counter of a family the workload writes only when it happens counts 0.
+	st, out, _ = sigbench(append(args, "--threshold=errors.8010.accept==0")...)
+	if st != exitOK || !strings.Contains(out, "PASS  errors.8010.accept==0  actual 0") {
+		t.Errorf("threshold on an absent family counter: exit %d\n%s", st, out)
+	}
+}
+
+// TestThresholdNamesCheckedFirst: a threshold naming nothing the workload
+// reports is a usage error before the run (which would print its options
+// line first), naming the bad name and the close and valid ones.
+func TestThresholdNamesCheckedFirst(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"calls", "--threshold=foo.p99<250ms"}, []string{`--threshold "foo.p99<250ms": no metric or counter "foo.p99"`, "ring, accept, reject"}},
+		{[]string{"calls", "--threshold=rnig.p99<250ms"}, []string{"did you mean ring.p99?"}},
+		{[]string{"race", "--threshold=ring.p99<1s"}, []string{"did you mean server.ring.p99, client.ring.p99?"}},
+		{[]string{"race", "--threshold=anomalies==0"}, []string{"did you mean server.anomalies, client.anomalies?"}},
+		{[]string{"calls", "--checks=off", "--threshold=violations==0"}, []string{"the invariant checkers are off"}},
+		{[]string{"capacity", "--threshold=nope>1"}, []string{`no metric or counter "nope"`}},
+	} {
+		st, _, stderr := sigbench(tc.args...)
+		if st != exitUsage {
+			t.Errorf("sigbench %s: exit %d, want %d", strings.Join(tc.args, " "), st, exitUsage)
+		}
+		if strings.Contains(stderr, "seed=") {
+			t.Errorf("sigbench %s: ran before checking its thresholds:\n%s", strings.Join(tc.args, " "), stderr)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(stderr, w) {
+				t.Errorf("sigbench %s: stderr does not say %q:\n%s", strings.Join(tc.args, " "), w, stderr)
+			}
+		}
+	}
+}
+
+// TestNamesCoverReports keeps each workload's produces list honest: every
+// metric and counter a run reports is one its names declare.
+func TestNamesCoverReports(t *testing.T) {
+	runs := map[string][]string{
+		"calls, checks and a fault": append(small["calls"], "--checks=on", "--fault=pause:s0@5s+1s"),
+		"calls, client mode":        append(small["calls"], "--arbiter=client"),
+	}
+	for _, n := range []string{"classroom", "mass-timeout", "race"} {
+		runs[n] = small[n]
+	}
+	for label, args := range runs {
+		st, out, stderr := sigbench(args...)
+		if st != exitOK {
+			t.Fatalf("%s: exit %d\n%s", label, st, stderr)
+		}
+		r, err := bench.ParseReport([]byte(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := &common{}
+		wl := findWorkload(args[0])
+		fs := newFlagSet("test")
+		c.register(fs, wl)
+		wl.register(fs)
+		if st := parseWorkloadFlags(fs, args[1:], "", c, wl, io.Discard, io.Discard); st >= 0 {
+			t.Fatalf("%s: flags: exit %d", label, st)
+		}
+		n := names(wl, c)
+		for m := range r.Virtual.Metrics {
+			if !n.HasMetric(m) {
+				t.Errorf("%s: metric %q is not in %s's produces list", label, m, wl.name())
+			}
+		}
+		for k := range r.Virtual.Counts {
+			if err := n.Check(k); err != nil {
+				t.Errorf("%s: counter %q: %v", label, k, err)
+			}
+		}
 	}
 }
 
@@ -205,6 +278,18 @@ func TestOutAndCompare(t *testing.T) {
 	}
 	if st, _, stderr := sigbench("compare", "a", "b", "--threshold=x<"); st != exitUsage || !strings.Contains(stderr, "col 3") {
 		t.Errorf("compare with a malformed threshold: exit %d\n%s", st, stderr)
+	}
+	st, _, stderr := sigbench("compare", filepath.Join(a, "report.json"), filepath.Join(b, "report.json"), "--threshold=nosuch.p99<1ms")
+	if st != exitUsage || !strings.Contains(stderr, `no metric or counter "nosuch.p99"`) {
+		t.Errorf("compare with a threshold on an unknown metric: exit %d\n%s", st, stderr)
+	}
+	empty := filepath.Join(dir, "empty.json")
+	if err := os.WriteFile(empty, []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, _, stderr = sigbench("compare", empty, filepath.Join(b, "report.json"))
+	if st != exitUsage || !strings.Contains(stderr, "not a sigbench report: missing header.workload") {
+		t.Errorf("compare with {} as a report: exit %d\n%s", st, stderr)
 	}
 }
 
@@ -311,6 +396,9 @@ func TestCapacity(t *testing.T) {
 	if !cp.Points[0].OK || cp.Points[2].OK || cp.KneeRate < 1000 || cp.MaxRatePerShard <= 0 {
 		t.Errorf("capacity: knee %v, max per shard %v, points %+v", cp.KneeRate, cp.MaxRatePerShard, cp.Points)
 	}
+	if len(cp.PerShards) != 2 || cp.PerShards[0].Shards != 1 || cp.PerShards[0].Knee() <= 0 || cp.PerShards[1].Knee() < 1000 {
+		t.Errorf("capacity per shard count: %+v", cp.PerShards)
+	}
 }
 
 // TestBaseline regenerates the committed calls baseline and fails on any
@@ -352,4 +440,99 @@ func firstDiff(a, b string) string {
 		}
 	}
 	return ""
+}
+
+// TestCapacitySLOMetric: an SLO on a metric the swept workload does not
+// report is a usage error before any run, naming the metrics it has (race
+// with both arbiters prefixes them by mode); one that names a real metric
+// runs.
+func TestCapacitySLOMetric(t *testing.T) {
+	race := []string{"capacity", "--workload", "race", "--users=300", "--duration=3s", "--rates=20,40"}
+	st, _, stderr := sigbench(race...)
+	want := `--slo: workload race has no metric "ring"; it has server.ring, server.accept`
+	if st != exitUsage || !strings.Contains(stderr, want) || strings.Contains(stderr, "seed=") {
+		t.Errorf("exit %d, want %d with %q before any run:\n%s", st, exitUsage, want, stderr)
+	}
+	st, out, stderr := sigbench(append(race, "--slo=server.ring.p99<10s", "--json")...)
+	if st != exitOK {
+		t.Fatalf("exit %d\n%s", st, stderr)
+	}
+	r, err := bench.ParseReport([]byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range r.Capacity.Points {
+		if p.NoData || !p.OK || p.P99NS <= 0 || p.P99NS >= int64(10e9) {
+			t.Errorf("point %+v: want a measured p99 within the SLO", p)
+		}
+	}
+}
+
+// TestCapacityNoData: a point whose metric had no sample is "no data", not
+// the histogram's placeholder maximum, and ends the sweep.
+func TestCapacityNoData(t *testing.T) {
+	st, out, stderr := sigbench("capacity", "--users=300", "--duration=2s", "--cancel=0", "--slo=cancel.p99<1s",
+		"--rates=20,40", "--checks=off")
+	if st != exitOK {
+		t.Fatalf("exit %d\n%s", st, stderr)
+	}
+	for _, w := range []string{"20  no data", "1 shard: no data: the metric had no sample at any rate measured (cancel had no sample at 20/s)", "no run met the SLO"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("output does not say %q:\n%s", w, out)
+		}
+	}
+	if strings.Contains(out, "7200000") || strings.Contains(out, " 40 ") {
+		t.Errorf("a placeholder p99 is reported, or the sweep went on after no data:\n%s", out)
+	}
+}
+
+// TestCapacityNoKnee: when the user population, not the SLO, stops the
+// sweep, the verdict is "held up to", per shard count, never a knee.
+func TestCapacityNoKnee(t *testing.T) {
+	dir := t.TempDir()
+	st, out, stderr := sigbench("capacity", "--users=2000", "--talk-time=0", "--duration=5s", "--rate=100",
+		"--shards-list=1,2", "--out="+dir)
+	if st != exitOK {
+		t.Fatalf("exit %d\n%s", st, stderr)
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "report.md"))
+	for _, w := range []string{
+		"1 shard: the SLO held up to 400/s, the highest rate measured; no knee found",
+		"2 shards: the SLO held up to 400/s, the highest rate measured; no knee found",
+		"the sweep stopped because the user population ran out at 400/s",
+	} {
+		if !strings.Contains(out, w) || !strings.Contains(string(md), mdEscape(w)) {
+			t.Errorf("stdout or report.md does not say %q:\n%s", w, out)
+		}
+	}
+	if strings.Contains(strings.ToLower(out), "knee 200") || strings.Contains(string(md), "Knee:") {
+		t.Errorf("a knee is reported though the SLO never broke:\n%s", out)
+	}
+	r, err := bench.ReadReport(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := r.Virtual.Counts
+	if _, ok := c["capacity.knee_rate"]; ok || c["capacity.shards_1.held_rate"] != 400 || c["capacity.shards_2.max_rate_per_shard"] != 200 {
+		t.Errorf("capacity counts: %v", c)
+	}
+}
+
+// TestCapacityHelp: capacity --help lists the swept workload's flags, with
+// --workload given as one argument or two, before or after --help.
+func TestCapacityHelp(t *testing.T) {
+	for _, args := range [][]string{
+		{"capacity", "--workload", "race", "--help"},
+		{"capacity", "--workload=race", "--help"},
+		{"capacity", "-h", "--workload", "race"},
+	} {
+		st, out, _ := sigbench(args...)
+		if st != exitOK || !strings.Contains(out, "--cancel-accept") || strings.Contains(out, "--ring-time") ||
+			!strings.Contains(out, "[race flags]") || !strings.Contains(out, `(default "race")`) {
+			t.Errorf("sigbench %s: exit %d, not race's flags:\n%s", strings.Join(args, " "), st, out)
+		}
+	}
+	if _, out, _ := sigbench("capacity", "--help"); !strings.Contains(out, "--ring-time") {
+		t.Errorf("capacity --help does not list the calls workload's flags:\n%s", out)
+	}
 }

@@ -513,6 +513,23 @@ func (d *dialer) classify(c *callRec, final bool) {
 	}
 }
 
+// dialerProduces is what a dialer records: its metrics (created at their
+// first sample, ring at once) and the counters close writes.
+func dialerProduces() produced {
+	p := produced{
+		metrics:  []string{"ring", "accept", "reject", "cancel", "timeout_skew", "timeout_late"},
+		counts:   []string{"anomalies", "unreached", "skipped_answers"},
+		families: []string{"plan.", "errors.", "callbacks.", "api."},
+	}
+	for _, o := range outcomeNames {
+		p.counts = append(p.counts, "outcome."+o)
+	}
+	for _, a := range anomalyNames {
+		p.counts = append(p.counts, "anomaly."+a)
+	}
+	return p
+}
+
 func pair(a, b, x, y engine.InviteeState) bool { return a == x && b == y || a == y && b == x }
 
 // close retires every call still tracked (in record order, so the counts do

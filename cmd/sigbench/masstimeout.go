@@ -67,6 +67,8 @@ func (mw *massTimeoutWorkload) check(c *common) error {
 	return nil
 }
 
+func (*massTimeoutWorkload) produces() produced { return dialerProduces().with("calls") }
+
 func (mw *massTimeoutWorkload) describe() []bench.Option {
 	return []bench.Option{
 		{Key: "invitations", Value: strconv.Itoa(mw.n)},
