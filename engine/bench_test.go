@@ -2,6 +2,7 @@ package engine
 
 import (
 	"runtime"
+	"slices"
 	"strconv"
 	"testing"
 )
@@ -9,9 +10,11 @@ import (
 // pipe is the leanest possible driver: one shard, FIFO, zero latency, no timers
 // fired, nothing formatted. It measures the engine alone, codec included.
 type pipe struct {
-	s     *Server
-	devs  []*Client
-	queue []tmsg
+	s      *Server
+	devs   []*Client
+	queue  []tmsg
+	frames [][]byte // every frame delivered, in order, when record is set
+	record bool
 }
 
 func newPipe(mode Mode, users ...string) *pipe {
@@ -46,6 +49,9 @@ func (p *pipe) take(a Addr) {
 func (p *pipe) run() {
 	for i := 0; i < len(p.queue); i++ {
 		m := p.queue[i]
+		if p.record {
+			p.frames = append(p.frames, slices.Clone(m.b))
+		}
 		if m.to == 0 {
 			p.s.Receive(0, m.from, m.b)
 		} else {
@@ -149,26 +155,14 @@ func userOverhead() float64 {
 func BenchmarkCodecLifecycle(b *testing.B) {
 	p := newPipe(ModeServer, "alice", "bob")
 	alice, bob := p.devs[0], p.devs[1]
-	var frames [][]byte
-	drain := func() { // p.run, keeping a copy of every frame in order
-		for i := 0; i < len(p.queue); i++ {
-			m := p.queue[i]
-			frames = append(frames, append([]byte(nil), m.b...))
-			if m.to == 0 {
-				p.s.Receive(0, m.from, m.b)
-			} else {
-				p.devs[m.to-1].Receive(0, m.from, m.b)
-			}
-			p.take(m.to)
-		}
-		p.queue = p.queue[:0]
-	}
+	p.record = true
 	id, _ := alice.Invite(0, "bob", "room", false, nil, 30)
 	p.take(1)
-	drain()
+	p.run()
 	bob.Accept(0, id, "")
 	p.take(2)
-	drain()
+	p.run()
+	frames := p.frames
 	in := &interner{}
 	fd := frameDecoder{in: in, scratchCustom: true}
 	var fe frameEncoder
