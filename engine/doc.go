@@ -39,8 +39,10 @@
 // loss, duplication and reordering below it change nothing above it. Acks are
 // cumulative and lazy: one rides on the device's next request, or goes alone
 // after ClientConfig.AckDelay, covering every push received by then. Requests carry
-// a request ID; the shard remembers recent ones per user, so a retransmitted request
-// is answered again and never applied twice. A response names the last push the
+// a request ID and the device's lowest request still unanswered (Frame.Low); the
+// shard keeps each result until the device is past it, so a retransmitted request
+// is answered again and never applied twice, however late it comes, and a late
+// copy of an answered one is dropped. A response names the last push the
 // shard sent the session before it, and the device reports the result only after
 // applying that push, so an app never hears of an invitation out of the shard's
 // order (a result is not overtaken by an older message that was lost and resent).
