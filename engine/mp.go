@@ -320,20 +320,45 @@ type SharedNames struct {
 	scratch clientScratch
 	frames  slab
 	out     Output
-	invMaps []map[string]*localInv // empty maps given back by devices
-	refMaps []map[uint64]string
+	// Arrays given back by devices that hold no invitation any more (only
+	// small ones: a device that held many does not hand its size to one that
+	// holds one).
+	invSlabs [][]localInv
+	invTabs  [][]idEnt
+	refMaps  []map[uint64]string
 }
 
-// invMap returns an empty map for a device's invitations, from the pool if sh
-// has one.
-func (sh *SharedNames) invMap() map[string]*localInv {
-	if sh == nil || len(sh.invMaps) == 0 {
-		return make(map[string]*localInv)
+// Pooled arrays are at most this large.
+const (
+	pooledInvCap = 4
+	pooledTabLen = 16
+)
+
+// invArrays returns empty arrays for a device's invitations, from the pool if
+// sh has them (nil ones otherwise: append and the table make them).
+func (sh *SharedNames) invArrays() (inv []localInv, tab []idEnt) {
+	if sh == nil {
+		return nil, nil
 	}
-	m := sh.invMaps[len(sh.invMaps)-1]
-	sh.invMaps[len(sh.invMaps)-1] = nil
-	sh.invMaps = sh.invMaps[:len(sh.invMaps)-1]
-	return m
+	if n := len(sh.invSlabs); n > 0 {
+		inv, sh.invSlabs[n-1] = sh.invSlabs[n-1], nil
+		sh.invSlabs = sh.invSlabs[:n-1]
+	}
+	if n := len(sh.invTabs); n > 0 {
+		tab, sh.invTabs[n-1] = sh.invTabs[n-1], nil
+		sh.invTabs = sh.invTabs[:n-1]
+	}
+	return inv, tab
+}
+
+// putInvArrays takes back a device's arrays, zeroed and empty, if small.
+func (sh *SharedNames) putInvArrays(inv []localInv, tab []idEnt) {
+	if cap(inv) > 0 && cap(inv) <= pooledInvCap {
+		sh.invSlabs = append(sh.invSlabs, inv[:0])
+	}
+	if len(tab) == pooledTabLen {
+		sh.invTabs = append(sh.invTabs, tab)
+	}
 }
 
 func (sh *SharedNames) refMap() map[uint64]string {
