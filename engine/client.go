@@ -63,16 +63,10 @@ type Client struct {
 	rtoAt    int64 // the armed retransmit timer's time; 0 if none
 	lastNow  int64 // the time of the input being handled, for deep helpers
 
-	// inv holds the device's invitations, densely (a drop moves the last one
-	// into the hole), and invs indexes them by invite ID: one small array and an
-	// 8-byte table entry per invitation instead of a map entry and a pointer to
-	// an object of its own, so the GC has fewer objects to find and scan. Both
-	// are given back to the world's pool (SharedNames) when the device holds no
-	// invitation, as most of a million devices do most of the time; byRef is
-	// made at its first entry and pooled the same way. A *localInv is valid
-	// only until the next add or drop.
-	inv     []localInv
-	invs    idTable
+	// invs is made at the first invitation and, with byRef (made at its first
+	// entry), given back to the world's pool (SharedNames) when the device holds
+	// none, as most of a million devices do most of the time.
+	invs    *invList
 	byRef   map[uint64]string
 	nextRef uint64
 	// forgotten remembers the last invitations forgotten without an outcome, so a
@@ -116,10 +110,12 @@ type heldAnswer struct {
 	members []string
 }
 
-// localInv is one invitation in the device's own list.
+// localInv is one invitation in the device's own list: what is the device's
+// own, and the invitation as invited, shared with the other devices of the
+// world that hold the same (invStore).
 type localInv struct {
-	info  invInfo
-	many  []InviteeState  // the invitees' states, unless there is exactly one
+	info  *invInfo        // never changed through this pointer: setData replaces it
+	many  *[]InviteeState // the invitees' states, unless there is exactly one
 	ref   uint64          // its timers' Ref (byRef), 0 before its first timer
 	epoch uint32          // server mode, online-only: the session (epochN) it arrived on
 	one   [1]InviteeState // the state of a one-invitee invitation, without allocating
@@ -131,13 +127,13 @@ func (inv *localInv) states() []InviteeState {
 	if len(inv.info.invitees) == 1 {
 		return inv.one[:]
 	}
-	return inv.many
+	return *inv.many
 }
 
 // invInfo is what a device keeps of an invitation's signaling info. The rest is
 // the same for every stored invitation: BusinessID (a message with another one
 // is not signaling) and ActionType (only an invite is stored); signaling()
-// restores them.
+// restores them. One in an invStore is shared and must not change.
 type invInfo struct {
 	id       string
 	group    string
@@ -145,6 +141,9 @@ type invInfo struct {
 	data     string
 	invitees []string // the full list
 	timeout  int      // seconds, as given (AddInvitedSignaling bounds it only below)
+	refs     int32    // in a store: the devices holding it
+	slot     int32    // its slot in a store + 1; 0 if it is a device's own
+	next     int32    // in a store: slot + 1 of the next body with the same ID, 0 if none
 	online   bool
 }
 
@@ -171,7 +170,6 @@ func NewClient(cfg ClientConfig) *Client {
 		cfg.IDPrefix = cfg.User + "/" + cfg.Device + "." + strconv.FormatUint(uint64(cfg.Incarnation), 10) + "-"
 	}
 	c := &Client{cfg: cfg, connected: true}
-	c.invs.key = func(slot int32) string { return c.inv[slot].info.id }
 	c.names.ids = c.knownID
 	c.names.max = clientInternMax
 	c.names.shared = cfg.Shared
@@ -185,18 +183,23 @@ func NewClient(cfg ClientConfig) *Client {
 
 // knownID finds an invite ID this device holds, so decoding it does not allocate.
 func (c *Client) knownID(b []byte) (string, bool) {
-	if s, ok := c.invs.getBytes(b); ok {
-		return c.inv[s].info.id, true
+	if inv := c.invs.getBytes(b); inv != nil {
+		return inv.info.id, true
 	}
 	return "", false
 }
 
 // lookup returns the invitation with the given ID, nil if this device has none.
-func (c *Client) lookup(id string) *localInv {
-	if s, ok := c.invs.get(id); ok {
-		return &c.inv[s]
+// It is valid until the next add or drop.
+func (c *Client) lookup(id string) *localInv { return c.invs.get(id) }
+
+// store is where the device's invitations are shared with the other devices
+// of its world; nil without SharedNames.
+func (c *Client) store() *invStore {
+	if c.cfg.Shared == nil {
+		return nil
 	}
-	return nil
+	return &c.cfg.Shared.invs
 }
 
 // Config returns the device's configuration with defaults filled in.
@@ -776,7 +779,7 @@ func (c *Client) applyOwn(f *Frame) {
 	case OpAccept, OpReject:
 		c.mark(inv, []string{c.cfg.User}, stateOf(f.Info.ActionType))
 	case OpModify:
-		inv.info.data = f.Info.Data
+		c.setData(inv, f.Info.Data)
 	}
 	c.cleanup(f.Info.InviteID, inv)
 }
@@ -864,7 +867,7 @@ func (c *Client) serverSignal(m *Message, info *SignalingInfo, own bool) {
 		return
 	}
 	if info.ActionType == ActionModify {
-		inv.info.data = info.Data
+		c.setData(inv, info.Data)
 		if !own {
 			c.callback(Callback{Kind: OnInvitationModified, InviteID: id, Data: info.Data})
 		}
@@ -917,7 +920,7 @@ func (c *Client) legacySignal(now int64, m *Message, info *SignalingInfo) {
 		return
 	case ActionModify:
 		if inv != nil {
-			inv.info.data = info.Data
+			c.setData(inv, info.Data)
 		}
 		c.callback(Callback{Kind: OnInvitationModified, InviteID: id, Data: info.Data})
 		return
@@ -940,17 +943,34 @@ func fmtDur(ns int64) string {
 // add puts an invitation (an invite: its BusinessID and ActionType are not
 // kept) into the list; its ID must not be there.
 func (c *Client) add(info *SignalingInfo, mine bool) *localInv {
-	if c.inv == nil {
-		c.inv, c.invs.e = c.cfg.Shared.invArrays()
+	if c.invs == nil {
+		c.invs = c.cfg.Shared.invList()
 	}
-	c.inv = append(c.inv, localInv{info: infoOf(info), mine: mine})
-	slot := int32(len(c.inv) - 1)
-	inv := &c.inv[slot]
+	inv := c.invs.add(localInv{info: c.store().acquire(info), mine: mine})
 	if n := len(info.InviteeList); n != 1 {
-		inv.many = make([]InviteeState, n)
+		// Behind a pointer: a slice header in every entry would make an entry of
+		// a 1:1 invitation, the common case, half as large again.
+		many := make([]InviteeState, n)
+		inv.many = &many
 	}
-	c.invs.put(info.InviteID, slot)
 	return inv
+}
+
+// setData changes an invitation's data: a shared body is not changed but
+// replaced by one with the new data (shared too, if another device has it).
+func (c *Client) setData(inv *localInv, data string) {
+	if inv.info.slot == 0 {
+		inv.info.data = data // the device's own
+		return
+	}
+	if inv.info.data == data {
+		return
+	}
+	s := inv.info.signaling()
+	s.Data = data
+	old := inv.info
+	inv.info = c.store().acquire(&s)
+	c.store().release(old)
 }
 
 // mark moves the named invitees that are still pending to st and returns them.
@@ -1018,33 +1038,22 @@ func (c *Client) wasForgotten(id string) bool {
 }
 
 func (c *Client) drop(id string) {
-	slot, ok := c.invs.del(id)
+	inv, ok := c.invs.remove(id)
 	if !ok {
 		return
 	}
-	if ref := c.inv[slot].ref; ref != 0 {
-		delete(c.byRef, ref)
+	if inv.ref != 0 {
+		delete(c.byRef, inv.ref)
 	}
-	last := int32(len(c.inv) - 1)
-	if slot != last {
-		// Keep inv dense: the last invitation moves into the hole. Nothing
-		// depends on the slots' order (sortedIDs sorts).
-		c.inv[slot] = c.inv[last]
-		c.invs.set(c.inv[slot].info.id, slot)
-	}
-	c.inv[last] = localInv{}
-	c.inv = c.inv[:last]
-	if last == 0 {
-		// Most devices hold no invitation most of the time: their empty arrays
-		// go back to the world's pool (the table's order never shows, so a
-		// reused one changes nothing). byRef holds only IDs in invs.
-		if sh := c.cfg.Shared; sh != nil {
-			sh.putInvArrays(c.inv, c.invs.e)
-			c.inv, c.invs.e = nil, nil
-			if c.byRef != nil {
-				sh.refMaps = append(sh.refMaps, c.byRef)
-				c.byRef = nil
-			}
+	c.store().release(inv.info)
+	if sh := c.cfg.Shared; sh != nil && c.invs.len() == 0 {
+		// The empty list goes back to the world's pool (its table's order never
+		// shows, so a reused one changes nothing). byRef holds only IDs in invs.
+		sh.putInvList(c.invs)
+		c.invs = nil
+		if c.byRef != nil {
+			sh.refMaps = append(sh.refMaps, c.byRef)
+			c.byRef = nil
 		}
 	}
 }
@@ -1133,17 +1142,7 @@ func (c *Client) legacyTimeout(now int64, k TimerKind, id string, inv *localInv)
 	}
 }
 
-func (c *Client) sortedIDs() []string {
-	if len(c.inv) == 0 {
-		return nil
-	}
-	ids := make([]string, len(c.inv))
-	for i := range c.inv {
-		ids[i] = c.inv[i].info.id
-	}
-	slices.Sort(ids)
-	return ids
-}
+func (c *Client) sortedIDs() []string { return c.invs.sortedIDs() }
 
 // Invitations lists the device's own invitation list, by ID.
 func (c *Client) Invitations() []InvitationView {

@@ -313,53 +313,50 @@ type interner struct {
 // The devices also share the scratch they use during one call, the slab their
 // frames are carved from (each device's own would keep a chunk of up to 4 KB
 // alive for its last few frames) and their Output: the driver must carry out
-// one device's output and Advance it before it drives another.
+// one device's output and Advance it before it drives another. And they share
+// the invitations they hold (invStore): the two devices of a 1:1 invitation, or
+// the members of a group, point at one copy of its signaling info.
 type SharedNames struct {
-	names   map[string]string
-	lists   map[string][]string
-	scratch clientScratch
-	frames  slab
-	out     Output
-	// Arrays given back by devices that hold no invitation any more (only
-	// small ones: a device that held many does not hand its size to one that
-	// holds one).
-	invSlabs [][]localInv
-	invTabs  [][]idEnt
+	names    map[string]string
+	lists    map[string][]string
+	scratch  clientScratch
+	frames   slab
+	out      Output
+	invs     invStore   // the invitations the devices hold, shared
+	invLists []*invList // empty invitation lists given back by devices
 	refMaps  []map[uint64]string
 }
 
-// Pooled arrays are at most this large.
+// invList returns an empty list for a device's invitations, from the pool if sh
+// has one.
+func (sh *SharedNames) invList() *invList {
+	if sh == nil || len(sh.invLists) == 0 {
+		return newInvList()
+	}
+	n := len(sh.invLists)
+	l := sh.invLists[n-1]
+	sh.invLists[n-1] = nil
+	sh.invLists = sh.invLists[:n-1]
+	return l
+}
+
+// putInvList takes back an empty list. Its arrays stay with it only if small:
+// a device that held many does not hand its size to one that holds one.
+func (sh *SharedNames) putInvList(l *invList) {
+	if cap(l.inv) > pooledInvCap {
+		l.inv = nil
+	}
+	if len(l.ids.e) > pooledTabLen {
+		l.ids.e = nil
+	}
+	sh.invLists = append(sh.invLists, l)
+}
+
+// The largest arrays a pooled invList keeps.
 const (
 	pooledInvCap = 4
 	pooledTabLen = 16
 )
-
-// invArrays returns empty arrays for a device's invitations, from the pool if
-// sh has them (nil ones otherwise: append and the table make them).
-func (sh *SharedNames) invArrays() (inv []localInv, tab []idEnt) {
-	if sh == nil {
-		return nil, nil
-	}
-	if n := len(sh.invSlabs); n > 0 {
-		inv, sh.invSlabs[n-1] = sh.invSlabs[n-1], nil
-		sh.invSlabs = sh.invSlabs[:n-1]
-	}
-	if n := len(sh.invTabs); n > 0 {
-		tab, sh.invTabs[n-1] = sh.invTabs[n-1], nil
-		sh.invTabs = sh.invTabs[:n-1]
-	}
-	return inv, tab
-}
-
-// putInvArrays takes back a device's arrays, zeroed and empty, if small.
-func (sh *SharedNames) putInvArrays(inv []localInv, tab []idEnt) {
-	if cap(inv) > 0 && cap(inv) <= pooledInvCap {
-		sh.invSlabs = append(sh.invSlabs, inv[:0])
-	}
-	if len(tab) == pooledTabLen {
-		sh.invTabs = append(sh.invTabs, tab)
-	}
-}
 
 func (sh *SharedNames) refMap() map[uint64]string {
 	if sh == nil || len(sh.refMaps) == 0 {
@@ -416,6 +413,11 @@ func (in *interner) id(b []byte) string {
 	}
 	if in != nil && in.ids != nil {
 		if s, ok := in.ids(b); ok {
+			return s
+		}
+	}
+	if in != nil && in.shared != nil {
+		if s, ok := in.shared.invs.id(b); ok {
 			return s
 		}
 	}
