@@ -298,7 +298,8 @@ const (
 
 // interner gives decoded strings without allocating for the ones seen before:
 // user, device and group names, push titles, data. Invite IDs are looked up
-// among the invitations the node knows (ids), never kept here.
+// among the invitations the node knows (ids), or its world's devices hold
+// (shared), never kept here.
 type interner struct {
 	m      map[string]string
 	ids    func(b []byte) (string, bool)
@@ -411,13 +412,16 @@ func (in *interner) id(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	if in != nil && in.ids != nil {
-		if s, ok := in.ids(b); ok {
+	switch {
+	case in == nil:
+	case in.shared != nil:
+		// Every invitation a device of the world holds is in the world's store:
+		// one lookup there finds the ID whether this device holds it or not.
+		if s, ok := in.shared.invs.id(b); ok {
 			return s
 		}
-	}
-	if in != nil && in.shared != nil {
-		if s, ok := in.shared.invs.id(b); ok {
+	case in.ids != nil:
+		if s, ok := in.ids(b); ok {
 			return s
 		}
 	}
