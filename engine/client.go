@@ -92,6 +92,7 @@ type clientScratch struct {
 	in  Frame
 	sig sigCodec
 	si  SignalingInfo
+	lb  []byte // a list's encoding (canonical)
 }
 
 type pendingReq struct {
@@ -429,6 +430,10 @@ func (c *Client) invite(now int64, op Op, groupID string, invitees []string, dat
 		c.fail(call, op, "", CodeInvalidParameters, "timeout over %d s", maxTimeout)
 		return "", call
 	}
+	// The list as the world's devices will decode it: the invitation this device
+	// keeps is then shared with theirs as is, names and all, and comparing
+	// invitees finds the same strings.
+	list = c.canonical(list)
 	id := c.newInviteID()
 	info := SignalingInfo{BusinessID: BusinessID, InviteID: id, GroupID: groupID, Inviter: c.cfg.User,
 		InviteeList: list, Data: data, Timeout: timeout, ActionType: ActionInvite, OnlineUserOnly: onlineOnly}

@@ -471,6 +471,22 @@ func (r *mpReader) strings(in *interner) []string {
 	return r.decodeStrings(n, in)
 }
 
+// canonical returns a list made here as the devices of the world (SharedNames)
+// decode it from the wire: the same slice every time, of interned names. A
+// device without SharedNames keeps its own.
+func (c *Client) canonical(l []string) []string {
+	if c.cfg.Shared == nil {
+		return l
+	}
+	sc := c.sc
+	sc.lb = appendStrings(sc.lb[:0], l)
+	r := mpReader{b: sc.lb, ok: true}
+	if d := r.strings(&c.names); r.ok && r.p == len(sc.lb) {
+		return d
+	}
+	return l
+}
+
 func (r *mpReader) decodeStrings(n int, in *interner) []string {
 	l := make([]string, n)
 	for i := range l {
