@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -64,9 +63,10 @@ type Client struct {
 	rtoAt    int64 // the armed retransmit timer's time; 0 if none
 	lastNow  int64 // the time of the input being handled, for deep helpers
 
-	// invs and byRef are made at their first entry, forgotten at the first
-	// forget: most of a million devices never need some of them.
-	invs    map[string]*localInv
+	// invs is made at the first invitation and, with byRef (made at its first
+	// entry), given back to the world's pool (SharedNames) when the device holds
+	// none, as most of a million devices do most of the time.
+	invs    *invList
 	byRef   map[uint64]string
 	nextRef uint64
 	// forgotten remembers the last invitations forgotten without an outcome, so a
@@ -92,6 +92,7 @@ type clientScratch struct {
 	in  Frame
 	sig sigCodec
 	si  SignalingInfo
+	lb  []byte // a list's encoding (canonical)
 }
 
 type pendingReq struct {
@@ -110,14 +111,52 @@ type heldAnswer struct {
 	members []string
 }
 
-// localInv is one invitation in the device's own list.
+// localInv is one invitation in the device's own list: what is the device's
+// own, and the invitation as invited, shared with the other devices of the
+// world that hold the same (invStore).
 type localInv struct {
-	info   SignalingInfo // the invitation as invited; InviteeList is the full list
-	states []InviteeState
-	one    [1]InviteeState // states of a one-invitee invitation, without allocating
-	ref    uint64
-	epoch  uint64 // server mode, online-only: the session it arrived on
-	mine   bool   // created here by Invite or AddInvitedSignaling, before any push
+	info  *invInfo        // never changed through this pointer: setData replaces it
+	many  *[]InviteeState // the invitees' states, unless there is exactly one
+	ref   uint64          // its timers' Ref (byRef), 0 before its first timer
+	epoch uint32          // server mode, online-only: the session (epochN) it arrived on
+	one   [1]InviteeState // the state of a one-invitee invitation, without allocating
+	mine  bool            // created here by Invite or AddInvitedSignaling, before any push
+}
+
+// states are the states of the invitees, in the order of the invitee list.
+func (inv *localInv) states() []InviteeState {
+	if len(inv.info.invitees) == 1 {
+		return inv.one[:]
+	}
+	return *inv.many
+}
+
+// invInfo is what a device keeps of an invitation's signaling info. The rest is
+// the same for every stored invitation: BusinessID (a message with another one
+// is not signaling) and ActionType (only an invite is stored); signaling()
+// restores them. One in an invStore is shared and must not change.
+type invInfo struct {
+	id       string
+	group    string
+	inviter  string
+	data     string
+	invitees []string // the full list
+	timeout  int      // seconds, as given (AddInvitedSignaling bounds it only below)
+	refs     int32    // in a store: the devices holding it
+	slot     int32    // its slot in a store + 1; 0 if it is a device's own
+	next     int32    // in a store: slot + 1 of the next body with the same ID, 0 if none
+	online   bool
+}
+
+func infoOf(s *SignalingInfo) invInfo {
+	return invInfo{id: s.InviteID, group: s.GroupID, inviter: s.Inviter, data: s.Data,
+		invitees: s.InviteeList, timeout: s.Timeout, online: s.OnlineUserOnly}
+}
+
+// signaling is the invitation's signaling info as invited.
+func (p *invInfo) signaling() SignalingInfo {
+	return SignalingInfo{BusinessID: BusinessID, InviteID: p.id, GroupID: p.group, Inviter: p.inviter,
+		InviteeList: p.invitees, Data: p.data, Timeout: p.timeout, ActionType: ActionInvite, OnlineUserOnly: p.online}
 }
 
 // NewClient returns a device that is connected and logged out.
@@ -145,10 +184,23 @@ func NewClient(cfg ClientConfig) *Client {
 
 // knownID finds an invite ID this device holds, so decoding it does not allocate.
 func (c *Client) knownID(b []byte) (string, bool) {
-	if inv := c.invs[string(b)]; inv != nil {
-		return inv.info.InviteID, true
+	if inv := c.invs.getBytes(b); inv != nil {
+		return inv.info.id, true
 	}
 	return "", false
+}
+
+// lookup returns the invitation with the given ID, nil if this device has none.
+// It is valid until the next add or drop.
+func (c *Client) lookup(id string) *localInv { return c.invs.get(id) }
+
+// store is where the device's invitations are shared with the other devices
+// of its world; nil without SharedNames.
+func (c *Client) store() *invStore {
+	if c.cfg.Shared == nil {
+		return nil
+	}
+	return &c.cfg.Shared.invs
 }
 
 // Config returns the device's configuration with defaults filled in.
@@ -378,11 +430,15 @@ func (c *Client) invite(now int64, op Op, groupID string, invitees []string, dat
 		c.fail(call, op, "", CodeInvalidParameters, "timeout over %d s", maxTimeout)
 		return "", call
 	}
+	// The list as the world's devices will decode it: the invitation this device
+	// keeps is then shared with theirs as is, names and all, and comparing
+	// invitees finds the same strings.
+	list = c.canonical(list)
 	id := c.newInviteID()
 	info := SignalingInfo{BusinessID: BusinessID, InviteID: id, GroupID: groupID, Inviter: c.cfg.User,
 		InviteeList: list, Data: data, Timeout: timeout, ActionType: ActionInvite, OnlineUserOnly: onlineOnly}
-	inv := c.add(info, true)
-	inv.epoch = c.epoch
+	inv := c.add(&info, true)
+	inv.epoch = c.epochN
 	if c.cfg.Mode == ModeClient && timeout > 0 {
 		c.setTimer(TimerInviterTimeout, inv, now+int64(timeout)*1e9+inviterGrace)
 	}
@@ -428,37 +484,37 @@ func (c *Client) answer(now int64, op Op, id, data string) Call {
 	if id == "" {
 		return c.fail(call, op, id, CodeInvalidParameters, "empty invite ID")
 	}
-	inv := c.invs[id]
+	inv := c.lookup(id)
 	if inv == nil {
 		// Server mode needs the invitation too: it names the shard that decides.
 		return c.fail(call, op, id, CodeInviteInvalid, "unknown invitation")
 	}
-	info := inv.info
+	info := inv.info.signaling()
 	info.ActionType, info.Data = opAction[op], data
 	if c.cfg.Mode == ModeClient {
 		// The legacy SDK decides from its own list.
-		me := slices.Index(inv.info.InviteeList, c.cfg.User)
+		me := slices.Index(inv.info.invitees, c.cfg.User)
 		switch op {
 		case OpCancel:
-			if inv.info.Inviter != c.cfg.User {
+			if inv.info.inviter != c.cfg.User {
 				return c.fail(call, op, id, CodeNotInviter, "")
 			}
-			if !slices.Contains(inv.states, Pending) {
+			if !slices.Contains(inv.states(), Pending) {
 				return c.fail(call, op, id, CodeInviteInvalid, "no pending invitee")
 			}
 		case OpAccept, OpReject:
 			if me < 0 {
 				return c.fail(call, op, id, CodeInviteInvalid, "not invited")
 			}
-			if inv.states[me] != Pending {
-				return c.fail(call, op, id, CodeInviteInvalid, "already %s", inv.states[me])
+			if st := inv.states()[me]; st != Pending {
+				return c.fail(call, op, id, CodeInviteInvalid, "already %s", st)
 			}
 			info.InviteeList = []string{c.cfg.User}
 		case OpModify:
-			if inv.info.Inviter != c.cfg.User {
+			if inv.info.inviter != c.cfg.User {
 				return c.fail(call, op, id, CodeNotInviter, "")
 			}
-			if inv.info.OnlineUserOnly {
+			if inv.info.online {
 				return c.fail(call, op, id, CodeOnlineOnlyModify, "")
 			}
 		}
@@ -481,11 +537,10 @@ func (c *Client) AddInvitedSignaling(now int64, info SignalingInfo) Call {
 		return c.fail(call, op, info.InviteID, CodeInvalidParameters, "incomplete signaling info")
 	case info.ActionType != ActionInvite:
 		return c.fail(call, op, info.InviteID, CodeInvalidParameters, "not an invitation (action %s)", info.ActionType)
-	case c.invs[info.InviteID] != nil:
+	case c.lookup(info.InviteID) != nil:
 		return c.fail(call, op, info.InviteID, CodeInviteExists, "")
 	}
-	info.BusinessID = BusinessID
-	inv := c.add(info, true)
+	inv := c.add(&info, true)
 	switch {
 	case c.cfg.Mode == ModeClient && info.Timeout > 0 && slices.Contains(info.InviteeList, c.cfg.User):
 		c.setTimer(TimerInviteeTimeout, inv, now+int64(info.Timeout)*1e9)
@@ -618,8 +673,8 @@ func (c *Client) release(now int64) {
 // invitation: its messages are never stored, so a lost session can take its end
 // with it. Past its timeout (plus the inviter's grace) it is forgotten silently.
 func (c *Client) expireOnlineOnly(now int64, inv *localInv) {
-	if c.cfg.Mode == ModeServer && inv.info.OnlineUserOnly && inv.info.Timeout > 0 {
-		c.setTimer(TimerForget, inv, now+int64(inv.info.Timeout)*1e9+inviterGrace)
+	if c.cfg.Mode == ModeServer && inv.info.online && inv.info.timeout > 0 {
+		c.setTimer(TimerForget, inv, now+int64(inv.info.timeout)*1e9+inviterGrace)
 	}
 }
 
@@ -629,9 +684,10 @@ func (c *Client) expireOnlineOnly(now int64, inv *localInv) {
 // its echo will come on this session.
 func (c *Client) forgetOnlineOnly() {
 	for _, id := range c.sortedIDs() {
-		inv := c.invs[id]
+		inv := c.lookup(id)
 		inviting := slices.ContainsFunc(c.pending, func(p pendingReq) bool { return p.inviteID == id && p.f.Info.ActionType == ActionInvite })
-		if inv.info.OnlineUserOnly && inv.epoch != c.epoch && !inviting {
+		// inv.epoch is the session's epochN: the incarnation, c.epoch's other half, is the device's own.
+		if inv.info.online && inv.epoch != c.epochN && !inviting {
 			c.forget(id, "forgot online-only invitation after reconnect")
 		}
 	}
@@ -697,7 +753,7 @@ func (c *Client) report(now int64, a *heldAnswer) {
 	p := &a.p
 	if a.code == OK {
 		c.applyOwn(&p.f)
-		if inv := c.invs[p.inviteID]; inv != nil && p.f.Info.ActionType == ActionInvite {
+		if inv := c.lookup(p.inviteID); inv != nil && p.f.Info.ActionType == ActionInvite {
 			c.expireOnlineOnly(now, inv)
 		}
 	} else if p.f.Op == OpInvite || p.f.Op == OpInviteInGroup {
@@ -718,17 +774,17 @@ func (c *Client) applyOwn(f *Frame) {
 	if c.cfg.Mode != ModeClient {
 		return
 	}
-	inv := c.invs[f.Info.InviteID]
+	inv := c.lookup(f.Info.InviteID)
 	if inv == nil {
 		return
 	}
 	switch f.Op {
 	case OpCancel:
-		c.mark(inv, inv.info.InviteeList, Cancelled)
+		c.mark(inv, inv.info.invitees, Cancelled)
 	case OpAccept, OpReject:
 		c.mark(inv, []string{c.cfg.User}, stateOf(f.Info.ActionType))
 	case OpModify:
-		inv.info.Data = f.Info.Data
+		c.setData(inv, f.Info.Data)
 	}
 	c.cleanup(f.Info.InviteID, inv)
 }
@@ -778,7 +834,7 @@ func (c *Client) groupTip(m *Message, own bool) {
 // message of theirs will reach it any more.
 func (c *Client) dropGroup(groupID, why string) {
 	for _, id := range c.sortedIDs() {
-		if c.invs[id].info.GroupID == groupID {
+		if c.lookup(id).info.group == groupID {
 			c.note(id, "dropped invitation of group %s: %s", groupID, why)
 			c.drop(id)
 		}
@@ -790,7 +846,7 @@ func (c *Client) dropGroup(groupID, why string) {
 // transition is reported once (a duplicate changes nothing, so it says nothing).
 func (c *Client) serverSignal(m *Message, info *SignalingInfo, own bool) {
 	id := info.InviteID
-	inv := c.invs[id]
+	inv := c.lookup(id)
 	if info.ActionType == ActionInvite {
 		if inv != nil {
 			inv.mine = false // our own invite, or one added from a push, confirmed
@@ -802,9 +858,9 @@ func (c *Client) serverSignal(m *Message, info *SignalingInfo, own bool) {
 		}
 		// Unknown here even if this device's name sent it: an earlier incarnation
 		// did, before a crash; this one learns it like any other.
-		inv = c.add(*info, false)
+		inv = c.add(info, false)
 		if info.OnlineUserOnly {
-			inv.epoch = c.epoch
+			inv.epoch = c.epochN
 			c.expireOnlineOnly(c.lastNow, inv)
 		}
 		c.callback(Callback{Kind: OnReceiveNewInvitation, InviteID: id, Inviter: info.Inviter, GroupID: info.GroupID,
@@ -816,7 +872,7 @@ func (c *Client) serverSignal(m *Message, info *SignalingInfo, own bool) {
 		return
 	}
 	if info.ActionType == ActionModify {
-		inv.info.Data = info.Data
+		c.setData(inv, info.Data)
 		if !own {
 			c.callback(Callback{Kind: OnInvitationModified, InviteID: id, Data: info.Data})
 		}
@@ -850,7 +906,7 @@ func closing(info *SignalingInfo, sender string, who []string) Callback {
 // comes, without asking whether the invitation is known or already ended.
 func (c *Client) legacySignal(now int64, m *Message, info *SignalingInfo) {
 	id := info.InviteID
-	inv := c.invs[id]
+	inv := c.lookup(id)
 	switch info.ActionType {
 	case ActionInvite:
 		if info.Timeout > 0 && now-m.Time > int64(info.Timeout)*1e9 {
@@ -860,7 +916,7 @@ func (c *Client) legacySignal(now int64, m *Message, info *SignalingInfo) {
 		if inv != nil {
 			return
 		}
-		inv = c.add(*info, false)
+		inv = c.add(info, false)
 		if info.Timeout > 0 && slices.Contains(info.InviteeList, c.cfg.User) {
 			c.setTimer(TimerInviteeTimeout, inv, now+int64(info.Timeout)*1e9)
 		}
@@ -869,7 +925,7 @@ func (c *Client) legacySignal(now int64, m *Message, info *SignalingInfo) {
 		return
 	case ActionModify:
 		if inv != nil {
-			inv.info.Data = info.Data
+			c.setData(inv, info.Data)
 		}
 		c.callback(Callback{Kind: OnInvitationModified, InviteID: id, Data: info.Data})
 		return
@@ -889,25 +945,44 @@ func fmtDur(ns int64) string {
 	return strconv.FormatFloat(float64(ns)/1e6, 'f', 3, 64) + "ms"
 }
 
-func (c *Client) add(info SignalingInfo, mine bool) *localInv {
-	inv := &localInv{info: info, mine: mine}
-	if len(info.InviteeList) == 1 {
-		inv.states = inv.one[:]
-	} else {
-		inv.states = make([]InviteeState, len(info.InviteeList))
-	}
+// add puts an invitation (an invite: its BusinessID and ActionType are not
+// kept) into the list; its ID must not be there.
+func (c *Client) add(info *SignalingInfo, mine bool) *localInv {
 	if c.invs == nil {
-		c.invs = c.cfg.Shared.invMap()
+		c.invs = c.cfg.Shared.invList()
 	}
-	c.invs[info.InviteID] = inv
+	inv := c.invs.add(localInv{info: c.store().acquire(info), mine: mine})
+	if n := len(info.InviteeList); n != 1 {
+		// Behind a pointer: a slice header in every entry would make an entry of
+		// a 1:1 invitation, the common case, half as large again.
+		many := make([]InviteeState, n)
+		inv.many = &many
+	}
 	return inv
+}
+
+// setData changes an invitation's data: a shared body is not changed but
+// replaced by one with the new data (shared too, if another device has it).
+func (c *Client) setData(inv *localInv, data string) {
+	if inv.info.slot == 0 {
+		inv.info.data = data // the device's own
+		return
+	}
+	if inv.info.data == data {
+		return
+	}
+	s := inv.info.signaling()
+	s.Data = data
+	old := inv.info
+	inv.info = c.store().acquire(&s)
+	c.store().release(old)
 }
 
 // mark moves the named invitees that are still pending to st and returns them.
 func (c *Client) mark(inv *localInv, who []string, st InviteeState) []string {
 	var changed []string
 	all := true // every one of who[:i] changed: changed is who[:i], not built yet
-	list, next := inv.info.InviteeList, 0
+	list, states, next := inv.info.invitees, inv.states(), 0
 	for i, u := range who {
 		// who usually follows the invitee list's order (a timeout of 199 group
 		// invitees): searching on from the last match keeps that linear.
@@ -915,8 +990,8 @@ func (c *Client) mark(inv *localInv, who []string, st InviteeState) []string {
 		if j >= 0 {
 			next = j + 1
 		}
-		if j >= 0 && inv.states[j] == Pending {
-			inv.states[j] = st
+		if j >= 0 && states[j] == Pending {
+			states[j] = st
 			if !all {
 				changed = append(changed, u)
 			}
@@ -944,7 +1019,7 @@ func indexFrom(l []string, s string, from int) int {
 
 // cleanup forgets an invitation once every invitee is final.
 func (c *Client) cleanup(id string, inv *localInv) {
-	if !slices.Contains(inv.states, Pending) {
+	if !slices.Contains(inv.states(), Pending) {
 		c.drop(id)
 	}
 }
@@ -968,19 +1043,22 @@ func (c *Client) wasForgotten(id string) bool {
 }
 
 func (c *Client) drop(id string) {
-	if inv := c.invs[id]; inv != nil {
+	inv, ok := c.invs.remove(id)
+	if !ok {
+		return
+	}
+	if inv.ref != 0 {
 		delete(c.byRef, inv.ref)
-		delete(c.invs, id)
-		if sh := c.cfg.Shared; sh != nil && len(c.invs) == 0 {
-			// Most devices hold no invitation most of the time: their empty maps
-			// go back to the world's pool (only sortedIDs ranges over a map, so a
-			// reused one changes nothing). byRef holds only IDs in invs.
-			sh.invMaps = append(sh.invMaps, c.invs)
-			c.invs = nil
-			if c.byRef != nil {
-				sh.refMaps = append(sh.refMaps, c.byRef)
-				c.byRef = nil
-			}
+	}
+	c.store().release(inv.info)
+	if sh := c.cfg.Shared; sh != nil && c.invs.len() == 0 {
+		// The empty list goes back to the world's pool (its table's order never
+		// shows, so a reused one changes nothing). byRef holds only IDs in invs.
+		sh.putInvList(c.invs)
+		c.invs = nil
+		if c.byRef != nil {
+			sh.refMaps = append(sh.refMaps, c.byRef)
+			c.byRef = nil
 		}
 	}
 }
@@ -992,7 +1070,7 @@ func (c *Client) setTimer(k TimerKind, inv *localInv, at int64) {
 		if c.byRef == nil {
 			c.byRef = c.cfg.Shared.refMap()
 		}
-		c.byRef[inv.ref] = inv.info.InviteID
+		c.byRef[inv.ref] = inv.info.id
 	}
 	c.out.Timers = append(c.out.Timers, Timer{Kind: k, Ref: inv.ref, At: at})
 }
@@ -1035,14 +1113,14 @@ func (c *Client) Fire(now int64, t Timer) {
 		if !ok {
 			return
 		}
-		c.legacyTimeout(now, t.Kind, id, c.invs[id])
+		c.legacyTimeout(now, t.Kind, id, c.lookup(id))
 	case TimerForget:
 		id, ok := c.byRef[t.Ref]
 		switch {
 		case !ok:
-		case c.invs[id].info.OnlineUserOnly:
+		case c.lookup(id).info.online:
 			c.forget(id, "forgot online-only invitation past its time: its end may never arrive")
-		case c.invs[id].mine:
+		case c.lookup(id).mine:
 			c.forget(id, "forgot added invitation whose invite never arrived")
 		}
 	}
@@ -1054,13 +1132,13 @@ func (c *Client) Fire(now int64, t Timer) {
 func (c *Client) legacyTimeout(now int64, k TimerKind, id string, inv *localInv) {
 	who := []string{c.cfg.User}
 	if k == TimerInviterTimeout {
-		who = inv.info.InviteeList
+		who = inv.info.invitees
 	}
 	timedOut := c.mark(inv, who, TimedOut)
 	if len(timedOut) == 0 {
 		return
 	}
-	info := inv.info
+	info := inv.info.signaling()
 	info.ActionType, info.InviteeList, info.Data = ActionTimeout, timedOut, ""
 	c.callback(closing(&info, c.cfg.User, timedOut))
 	c.cleanup(id, inv)
@@ -1069,19 +1147,17 @@ func (c *Client) legacyTimeout(now int64, k TimerKind, id string, inv *localInv)
 	}
 }
 
-func (c *Client) sortedIDs() []string {
-	return slices.Sorted(maps.Keys(c.invs))
-}
+func (c *Client) sortedIDs() []string { return c.invs.sortedIDs() }
 
 // Invitations lists the device's own invitation list, by ID.
 func (c *Client) Invitations() []InvitationView {
 	ids := c.sortedIDs()
 	views := make([]InvitationView, len(ids))
 	for i, id := range ids {
-		inv := c.invs[id]
-		views[i] = InvitationView{InviteID: id, Inviter: inv.info.Inviter, GroupID: inv.info.GroupID,
-			Invitees: slices.Clone(inv.info.InviteeList), States: slices.Clone(inv.states), Data: inv.info.Data,
-			Timeout: inv.info.Timeout, OnlineOnly: inv.info.OnlineUserOnly}
+		inv := c.lookup(id)
+		views[i] = InvitationView{InviteID: id, Inviter: inv.info.inviter, GroupID: inv.info.group,
+			Invitees: slices.Clone(inv.info.invitees), States: slices.Clone(inv.states()), Data: inv.info.data,
+			Timeout: inv.info.timeout, OnlineOnly: inv.info.online}
 	}
 	return views
 }

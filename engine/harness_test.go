@@ -32,6 +32,8 @@ type tnet struct {
 	nextAddr Addr
 	frames   []string // every frame sent, "from->to: FRAME", when record is set
 	record   bool
+	shared   *SharedNames // given to every device added, if set
+	check    func()       // called after every delivery and timer, if set
 }
 
 type tmsg struct {
@@ -66,7 +68,7 @@ func (n *tnet) addDevice(d string, incarnation uint32) *Client {
 		n.addr[d], n.name[a] = a, d
 	}
 	c := NewClient(ClientConfig{User: user, Device: dev, Home: Addr(ShardOf(user, len(n.shards))), Mode: n.mode,
-		Incarnation: incarnation, IDPrefix: fmt.Sprintf("%s.%d-", d, incarnation)})
+		Incarnation: incarnation, IDPrefix: fmt.Sprintf("%s.%d-", d, incarnation), Shared: n.shared})
 	n.devs[d] = c
 	return c
 }
@@ -118,6 +120,9 @@ func (n *tnet) collect(a Addr) {
 		n.shards[a].Advance()
 	} else {
 		n.devs[who].Advance()
+	}
+	if n.check != nil {
+		n.check()
 	}
 }
 

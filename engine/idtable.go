@@ -98,6 +98,22 @@ func (t *idTable) grow() {
 	}
 }
 
+// set changes the slot stored for key, which must be present.
+func (t *idTable) set(key string, slot int32) {
+	h := hashID(key)
+	mask := uint32(len(t.e) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		e := t.e[i]
+		if e.v == 0 {
+			panic("idTable.set: key not present")
+		}
+		if e.h == h && t.key(e.v-1) == key {
+			t.e[i].v = slot + 1
+			return
+		}
+	}
+}
+
 // del removes key, reporting its slot.
 func (t *idTable) del(key string) (int32, bool) {
 	if t.n == 0 {

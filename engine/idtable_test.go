@@ -90,3 +90,28 @@ func TestPushBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestIDTableSet(t *testing.T) {
+	keys := []string{}
+	var tab idTable
+	tab.key = func(s int32) string { return keys[s] }
+	for i := range 100 {
+		keys = append(keys, "k"+strconv.Itoa(i))
+		tab.put(keys[i], int32(i))
+	}
+	// Move key 99 into slot 3 (as a dense slab's drop does), dropping key 3.
+	if s, ok := tab.del("k3"); !ok || s != 3 {
+		t.Fatalf("del k3 = %d, %v", s, ok)
+	}
+	keys[3] = keys[99]
+	tab.set("k99", 3)
+	keys = keys[:99]
+	for i, k := range keys {
+		if s, ok := tab.get(k); !ok || s != int32(i) {
+			t.Errorf("get(%s) = %d, %v, want %d", k, s, ok, i)
+		}
+	}
+	if _, ok := tab.get("k3"); ok {
+		t.Error("k3 still present")
+	}
+}

@@ -298,7 +298,8 @@ const (
 
 // interner gives decoded strings without allocating for the ones seen before:
 // user, device and group names, push titles, data. Invite IDs are looked up
-// among the invitations the node knows (ids), never kept here.
+// among the invitations the node knows (ids), or its world's devices hold
+// (shared), never kept here.
 type interner struct {
 	m      map[string]string
 	ids    func(b []byte) (string, bool)
@@ -313,28 +314,50 @@ type interner struct {
 // The devices also share the scratch they use during one call, the slab their
 // frames are carved from (each device's own would keep a chunk of up to 4 KB
 // alive for its last few frames) and their Output: the driver must carry out
-// one device's output and Advance it before it drives another.
+// one device's output and Advance it before it drives another. And they share
+// the invitations they hold (invStore): the two devices of a 1:1 invitation, or
+// the members of a group, point at one copy of its signaling info.
 type SharedNames struct {
-	names   map[string]string
-	lists   map[string][]string
-	scratch clientScratch
-	frames  slab
-	out     Output
-	invMaps []map[string]*localInv // empty maps given back by devices
-	refMaps []map[uint64]string
+	names    map[string]string
+	lists    map[string][]string
+	scratch  clientScratch
+	frames   slab
+	out      Output
+	invs     invStore   // the invitations the devices hold, shared
+	invLists []*invList // empty invitation lists given back by devices
+	refMaps  []map[uint64]string
 }
 
-// invMap returns an empty map for a device's invitations, from the pool if sh
+// invList returns an empty list for a device's invitations, from the pool if sh
 // has one.
-func (sh *SharedNames) invMap() map[string]*localInv {
-	if sh == nil || len(sh.invMaps) == 0 {
-		return make(map[string]*localInv)
+func (sh *SharedNames) invList() *invList {
+	if sh == nil || len(sh.invLists) == 0 {
+		return newInvList()
 	}
-	m := sh.invMaps[len(sh.invMaps)-1]
-	sh.invMaps[len(sh.invMaps)-1] = nil
-	sh.invMaps = sh.invMaps[:len(sh.invMaps)-1]
-	return m
+	n := len(sh.invLists)
+	l := sh.invLists[n-1]
+	sh.invLists[n-1] = nil
+	sh.invLists = sh.invLists[:n-1]
+	return l
 }
+
+// putInvList takes back an empty list. Its arrays stay with it only if small:
+// a device that held many does not hand its size to one that holds one.
+func (sh *SharedNames) putInvList(l *invList) {
+	if cap(l.inv) > pooledInvCap {
+		l.inv = nil
+	}
+	if len(l.ids.e) > pooledTabLen {
+		l.ids.e = nil
+	}
+	sh.invLists = append(sh.invLists, l)
+}
+
+// The largest arrays a pooled invList keeps.
+const (
+	pooledInvCap = 4
+	pooledTabLen = 16
+)
 
 func (sh *SharedNames) refMap() map[uint64]string {
 	if sh == nil || len(sh.refMaps) == 0 {
@@ -389,7 +412,15 @@ func (in *interner) id(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	if in != nil && in.ids != nil {
+	switch {
+	case in == nil:
+	case in.shared != nil:
+		// Every invitation a device of the world holds is in the world's store:
+		// one lookup there finds the ID whether this device holds it or not.
+		if s, ok := in.shared.invs.id(b); ok {
+			return s
+		}
+	case in.ids != nil:
 		if s, ok := in.ids(b); ok {
 			return s
 		}
@@ -438,6 +469,22 @@ func (r *mpReader) strings(in *interner) []string {
 		return l
 	}
 	return r.decodeStrings(n, in)
+}
+
+// canonical returns a list made here as the devices of the world (SharedNames)
+// decode it from the wire: the same slice every time, of interned names. A
+// device without SharedNames keeps its own.
+func (c *Client) canonical(l []string) []string {
+	if c.cfg.Shared == nil {
+		return l
+	}
+	sc := c.sc
+	sc.lb = appendStrings(sc.lb[:0], l)
+	r := mpReader{b: sc.lb, ok: true}
+	if d := r.strings(&c.names); r.ok && r.p == len(sc.lb) {
+		return d
+	}
+	return l
 }
 
 func (r *mpReader) decodeStrings(n int, in *interner) []string {
