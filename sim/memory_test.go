@@ -11,16 +11,14 @@ import (
 // many a run can hold (sigbench classroom at 2M devices): the live heap per
 // device, after GC, of 100k logged-in devices. "idle" devices have only logged
 // in; "group" devices are members of 200-member groups and have each seen one
-// invitation to the whole group end (timed out), as in a classroom round.
+// invitation to the whole group end (timed out), as in a classroom round;
+// "holding" devices are the same while that invitation is still ringing.
 // The engine's state (client and shard) and the simulator's (device, links,
 // queue) are both counted.
 func BenchmarkDeviceMemory(b *testing.B) {
 	const n, members = 100_000, 200
-	for _, group := range []bool{false, true} {
-		name := "idle"
-		if group {
-			name = "group"
-		}
+	for _, name := range []string{"idle", "group", "holding"} {
+		group, holding := name != "idle", name == "holding"
 		b.Run(name, func(b *testing.B) {
 			for range b.N {
 				before := liveHeap()
@@ -49,9 +47,13 @@ func BenchmarkDeviceMemory(b *testing.B) {
 				}
 				w.RunUntil(w.Now() + int64(2*time.Second))
 				if group {
+					timeout := 1
+					if holding {
+						timeout = 30
+					}
 					for g := 0; g < n/members; g++ {
 						base := g * members
-						w.InviteInGroup(devs[base], "g"+strconv.Itoa(g), users[base+1:base+members], "raise-hand", false, 1)
+						w.InviteInGroup(devs[base], "g"+strconv.Itoa(g), users[base+1:base+members], "raise-hand", false, timeout)
 					}
 					w.RunUntil(w.Now() + int64(5*time.Second))
 				}

@@ -86,6 +86,7 @@ type Queue[T any] struct {
 	// (a thousand invitations at one instant, then quiet) reuses its arrays
 	// instead of growing new ones each burst.
 	high int
+	lull int // pops since the queue last held more than high/8: at high, high halves
 	// peekMin is the minimum key of the lowest slot, found by PeekAt while
 	// cur held no live entry; peekOK says it is still valid (any push or
 	// cancel clears it).
@@ -182,9 +183,7 @@ func (q *Queue[T]) PeekAt() (int64, bool) {
 		return fromKey(q.side[0].key), true
 	}
 	if q.live == 0 {
-		if q.dead > 0 {
-			q.reset()
-		}
+		q.emptied()
 		return 0, false
 	}
 	for q.head < len(q.cur) {
@@ -238,7 +237,45 @@ func (q *Queue[T]) Pop() (at int64, v T, ok bool) {
 	e.v = zero
 	q.head++
 	q.live--
+	q.decay()
 	return fromKey(q.last), v, true
+}
+
+// decay lets the pool follow a queue that stays small: once it has popped
+// high/4 events without holding more than high/8, high halves and the pool
+// gives back what it holds beyond the new bound. A shorter lull (between
+// bursts) keeps the arrays for the next burst.
+func (q *Queue[T]) decay() {
+	if q.live+q.dead >= q.high>>3 {
+		q.lull = 0
+		return
+	}
+	if q.lull++; q.lull < q.high>>2 {
+		return
+	}
+	q.high >>= 1
+	q.lull = 0
+	q.trimPool(poolMin + 4*max(q.live+q.dead, q.high))
+}
+
+// trimPool drops pooled arrays, the largest first, until the pool holds at
+// most limit entries of capacity.
+func (q *Queue[T]) trimPool(limit int) {
+	for k := 63; k >= 0 && q.pooled > limit; k-- {
+		for q.poolMask&(1<<k) != 0 && q.pooled > limit {
+			q.poolTake(k) // dropped: the GC takes it
+		}
+	}
+}
+
+// emptied notes that no radix entry is pending any more: what the last burst
+// needed is no guide to the next, so the pool keeps only poolMin.
+func (q *Queue[T]) emptied() {
+	if q.dead > 0 {
+		q.reset()
+	}
+	q.high, q.lull = 0, 0
+	q.trimPool(poolMin)
 }
 
 // settle makes cur[head] the next live radix entry, reporting false if there
@@ -246,9 +283,7 @@ func (q *Queue[T]) Pop() (at int64, v T, ok bool) {
 // unchanged.
 func (q *Queue[T]) settle() bool {
 	if q.live == 0 {
-		if q.dead > 0 {
-			q.reset()
-		}
+		q.emptied()
 		return false
 	}
 	for {
@@ -379,7 +414,7 @@ func (q *Queue[T]) reset() {
 		q.levelMask &^= 1 << l
 	}
 	q.dead = 0
-	q.high = 0
+	q.high, q.lull = 0, 0
 }
 
 func sideLess[T any](a, b *qentry[T]) bool {
