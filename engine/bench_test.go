@@ -62,6 +62,17 @@ func (p *pipe) run() {
 	p.queue = p.queue[:0]
 }
 
+// invitation runs one 1:1 lifecycle between the pipe's first two devices:
+// the first invites the second, who accepts.
+func (p *pipe) invitation() {
+	id, _ := p.devs[0].Invite(0, p.devs[1].Config().User, "room", false, nil, 30)
+	p.take(1)
+	p.run()
+	p.devs[1].Accept(0, id, "")
+	p.take(2)
+	p.run()
+}
+
 // BenchmarkLifecycle is one full 1:1 invitation through the engine alone: invite →
 // shard → invitee rings → accept → shard → inviter notified, with every push
 // acknowledged and msgpack on every hop (6 frames: the acks ride on requests here,
@@ -70,17 +81,11 @@ func BenchmarkLifecycle(b *testing.B) {
 	for _, mode := range []Mode{ModeServer, ModeClient} {
 		b.Run(mode.String(), func(b *testing.B) {
 			p := newPipe(mode, "alice", "bob")
-			alice, bob := p.devs[0], p.devs[1]
 			b.ReportAllocs()
 			for b.Loop() {
-				id, _ := alice.Invite(0, "bob", "room", false, nil, 30)
-				p.take(1)
-				p.run()
-				bob.Accept(0, id, "")
-				p.take(2)
-				p.run()
+				p.invitation()
 			}
-			if alice.Outstanding() != 0 || p.s.invIndex.Len() != 0 {
+			if p.devs[0].Outstanding() != 0 || p.s.invIndex.Len() != 0 {
 				b.Fatal("lifecycle did not complete")
 			}
 		})
@@ -154,14 +159,8 @@ func userOverhead() float64 {
 // It is the floor under any engine that keeps msgpack on every hop.
 func BenchmarkCodecLifecycle(b *testing.B) {
 	p := newPipe(ModeServer, "alice", "bob")
-	alice, bob := p.devs[0], p.devs[1]
 	p.record = true
-	id, _ := alice.Invite(0, "bob", "room", false, nil, 30)
-	p.take(1)
-	p.run()
-	bob.Accept(0, id, "")
-	p.take(2)
-	p.run()
+	p.invitation()
 	frames := p.frames
 	in := &interner{}
 	fd := frameDecoder{in: in, scratchCustom: true}

@@ -43,22 +43,31 @@ func hashID(s string) uint32 {
 // Len is the number of entries.
 func (t *idTable) Len() int { return t.n }
 
-// get returns the slot stored for key.
-func (t *idTable) get(key string) (int32, bool) {
+// find returns the index in e of key's entry, or -1: the one probe loop that
+// get, set and del share.
+func (t *idTable) find(key string) int {
 	if t.n == 0 {
-		return 0, false
+		return -1
 	}
 	h := hashID(key)
 	mask := uint32(len(t.e) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		e := t.e[i]
 		if e.v == 0 {
-			return 0, false
+			return -1
 		}
 		if e.h == h && t.key(e.v-1) == key {
-			return e.v - 1, true
+			return int(i)
 		}
 	}
+}
+
+// get returns the slot stored for key.
+func (t *idTable) get(key string) (int32, bool) {
+	if i := t.find(key); i >= 0 {
+		return t.e[i].v - 1, true
+	}
+	return 0, false
 }
 
 // getBytes is get for a key in bytes, without allocating.
@@ -100,38 +109,21 @@ func (t *idTable) grow() {
 
 // set changes the slot stored for key, which must be present.
 func (t *idTable) set(key string, slot int32) {
-	h := hashID(key)
-	mask := uint32(len(t.e) - 1)
-	for i := h & mask; ; i = (i + 1) & mask {
-		e := t.e[i]
-		if e.v == 0 {
-			panic("idTable.set: key not present")
-		}
-		if e.h == h && t.key(e.v-1) == key {
-			t.e[i].v = slot + 1
-			return
-		}
+	i := t.find(key)
+	if i < 0 {
+		panic("idTable.set: key not present")
 	}
+	t.e[i].v = slot + 1
 }
 
 // del removes key, reporting its slot.
 func (t *idTable) del(key string) (int32, bool) {
-	if t.n == 0 {
+	found := t.find(key)
+	if found < 0 {
 		return 0, false
 	}
-	h := hashID(key)
 	mask := uint32(len(t.e) - 1)
-	i := h & mask
-	for {
-		e := t.e[i]
-		if e.v == 0 {
-			return 0, false
-		}
-		if e.h == h && t.key(e.v-1) == key {
-			break
-		}
-		i = (i + 1) & mask
-	}
+	i := uint32(found)
 	slot := t.e[i].v - 1
 	// Backward shift: move later entries of the probe run into the hole when
 	// their home position allows it.

@@ -241,14 +241,13 @@ func (d Dist) Validate() error {
 // "lognormal(40ms,0.5)", "pareto(10ms,1.5)", "exp(20ms)",
 // "measured(0:80us,0.5:100us,0.99:400us,1:2ms)".
 func (d Dist) String() string {
-	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	switch d.kind {
 	case KindConst:
 		return d.a.String()
 	case KindUniform, KindNormal:
 		return d.kind.String() + "(" + d.a.String() + "," + d.b.String() + ")"
 	case KindLogNormal, KindPareto:
-		return d.kind.String() + "(" + d.a.String() + "," + f(d.shape) + ")"
+		return d.kind.String() + "(" + d.a.String() + "," + fmtP(d.shape) + ")"
 	case KindExp:
 		return "exp(" + d.a.String() + ")"
 	case KindMeasured:

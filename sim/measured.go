@@ -69,6 +69,8 @@ func (q *quantiles) validate() error {
 	return nil
 }
 
+// fmtP is the shortest text that parses back to p: quantiles and shapes in
+// the text form of a Dist.
 func fmtP(p float64) string { return strconv.FormatFloat(p, 'g', -1, 64) }
 
 // sample is the inverse CDF at u in [0, 1). An unvalidated table never

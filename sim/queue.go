@@ -255,8 +255,12 @@ func (q *Queue[T]) decay() {
 	}
 	q.high >>= 1
 	q.lull = 0
-	q.trimPool(poolMin + 4*max(q.live+q.dead, q.high))
+	q.trimPool(q.poolLimit())
 }
+
+// poolLimit is the most capacity the pool may hold: about 4 entries for each
+// event held at the high-water mark (what redistributing a burst needs at once).
+func (q *Queue[T]) poolLimit() int { return poolMin + 4*max(q.live+q.dead, q.high) }
 
 // trimPool drops pooled arrays, the largest first, until the pool holds at
 // most limit entries of capacity.
@@ -387,7 +391,7 @@ func (q *Queue[T]) poolTake(k int) []qentry[T] {
 // takes it), which bounds memory once a burst of events is gone.
 func (q *Queue[T]) release(a []qentry[T]) {
 	c := cap(a)
-	if c < minCap || q.pooled+c > poolMin+4*max(q.live+q.dead, q.high) {
+	if c < minCap || q.pooled+c > q.poolLimit() {
 		return
 	}
 	k := bits.Len(uint(c)) - 1
@@ -414,7 +418,6 @@ func (q *Queue[T]) reset() {
 		q.levelMask &^= 1 << l
 	}
 	q.dead = 0
-	q.high, q.lull = 0, 0
 }
 
 func sideLess[T any](a, b *qentry[T]) bool {
