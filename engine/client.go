@@ -688,6 +688,7 @@ func (c *Client) forgetOnlineOnly() {
 		inviting := slices.ContainsFunc(c.pending, func(p pendingReq) bool { return p.inviteID == id && p.f.Info.ActionType == ActionInvite })
 		// inv.epoch is the session's epochN: the incarnation, c.epoch's other half, is the device's own.
 		if inv.info.online && inv.epoch != c.epochN && !inviting {
+			c.out.hit(PathOnlineOnlyForgotten)
 			c.forget(id, "forgot online-only invitation after reconnect")
 		}
 	}
@@ -725,12 +726,14 @@ func (c *Client) response(now int64, f *Frame) {
 	if c.cfg.Mode == ModeServer {
 		if f.Epoch != c.epoch {
 			// Answered on an older session: what it waited for comes in this one's sync.
+			c.out.hit(PathAnswerOfOldSession)
 			a.after = math.MaxUint64
 			if c.sessionUp {
 				a.after = c.syncEnd
 			}
 		}
 		if a.after >= c.pushNext || len(c.answered) > 0 {
+			c.out.hit(PathAnswerWaitedForPush)
 			c.answered = append(c.answered, a)
 			c.release(now)
 			return
@@ -868,6 +871,7 @@ func (c *Client) serverSignal(m *Message, info *SignalingInfo, own bool) {
 		return
 	}
 	if inv == nil {
+		c.out.hit(PathUnknownInvitationDropped)
 		c.note(id, "dropped %s of an invitation never received", info.ActionType)
 		return
 	}
@@ -910,6 +914,7 @@ func (c *Client) legacySignal(now int64, m *Message, info *SignalingInfo) {
 	switch info.ActionType {
 	case ActionInvite:
 		if info.Timeout > 0 && now-m.Time > int64(info.Timeout)*1e9 {
+			c.out.hit(PathStaleInviteDropped)
 			c.note(id, "dropped stale invite: sent %s ago by the local clock", fmtDur(now-m.Time))
 			return
 		}
@@ -1119,8 +1124,10 @@ func (c *Client) Fire(now int64, t Timer) {
 		switch {
 		case !ok:
 		case c.lookup(id).info.online:
+			c.out.hit(PathOnlineOnlyForgotten)
 			c.forget(id, "forgot online-only invitation past its time: its end may never arrive")
 		case c.lookup(id).mine:
+			c.out.hit(PathAddedInvitationForgotten)
 			c.forget(id, "forgot added invitation whose invite never arrived")
 		}
 	}

@@ -241,6 +241,8 @@ type Output struct {
 	// Transitions are a server-mode shard's decisions (created, and each invitee's
 	// final state), in the order it made them.
 	Transitions []Transition
+	// Paths are the rare code paths the node took (see Path), for coverage.
+	Paths []Path
 }
 
 // Empty tells whether there is nothing to act on.
@@ -262,4 +264,5 @@ func (o *Output) reset() {
 	o.Notes = o.Notes[:0]
 	clear(o.Transitions)
 	o.Transitions = o.Transitions[:0]
+	o.Paths = o.Paths[:0]
 }

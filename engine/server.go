@@ -403,11 +403,13 @@ func (s *Server) login(now int64, from Addr, f *Frame) {
 			switch {
 			case ss.epoch == f.Epoch:
 				// A retransmitted login: answer again, do not sync twice.
+				s.out.hit(PathLoginRetransmitted)
 				s.send(from, &Frame{Type: FrameLoginOK, Epoch: f.Epoch, Seq: ss.syncEnd})
 				return
 			case ss.epoch > f.Epoch:
 				// A login that lingered in the network behind a newer one: the
 				// device has moved on, so must we not move back.
+				s.out.hit(PathStaleLoginDropped)
 				s.note("", "dropped stale login of %s/%s epoch %d (session has %d)", f.User, f.Device, f.Epoch, ss.epoch)
 				return
 			}
@@ -418,6 +420,7 @@ func (s *Server) login(now int64, from Addr, f *Frame) {
 	for _, slot := range u.sessions {
 		if s.sessions[slot].device == f.Device {
 			if s.sessions[slot].epoch > f.Epoch {
+				s.out.hit(PathStaleLoginDropped)
 				s.note("", "dropped stale login of %s/%s epoch %d (session has %d)", f.User, f.Device, f.Epoch, s.sessions[slot].epoch)
 				return
 			}
@@ -452,6 +455,7 @@ func (s *Server) sync(now int64, slot int32, cursor uint64) {
 				continue
 			}
 			if e.m.invite && tr.ended {
+				s.out.hit(PathSyncSkippedEnded)
 				tr.skipMark = s.syncMark
 				continue
 			}
@@ -565,16 +569,21 @@ func (s *Server) request(now int64, from Addr, f *Frame) {
 	if !ok || s.sessions[slot].epoch != f.Epoch {
 		// The device believes in a session we do not have (we crashed, or it was
 		// replaced): tell it to log in again; it will retransmit.
+		s.out.hit(PathNoSession)
 		s.send(from, &Frame{Type: FrameResponse, Epoch: f.Epoch, ReqID: f.ReqID, Op: OpLogin, Code: CodeNotLoggedIn, Text: "no session"})
 		return
 	}
 	ss := &s.sessions[slot]
 	u := ss.user
 	if f.ReqID != 0 && f.ReqID < u.noteLow(ss.device, min(f.Low, f.ReqID)) {
+		s.out.hit(PathLateCopyDropped)
 		return // a late copy of a request whose answer the device has had
 	}
 	if d := u.findDedup(ss.device, f.ReqID); d != nil {
-		if d.done {
+		if !d.done {
+			s.out.hit(PathRequestAwaitingOwner)
+		} else {
+			s.out.hit(PathRequestFromLog)
 			s.send(from, &Frame{Type: FrameResponse, Epoch: f.Epoch, ReqID: f.ReqID, Op: d.op, Code: d.code, Text: d.text, Members: d.members, Seq: ss.nextSeq - 1})
 		}
 		return
@@ -627,6 +636,7 @@ func (s *Server) finish(u *userState, d *dedupEntry, r result) {
 		b = append(b, s.heldMsg...)
 		s.enc.buf = b
 		s.out.Msgs = append(s.out.Msgs, Envelope{To: ss.addr, Bytes: s.slab.copy(b)})
+		s.out.hit(PathPushRodeOnResponse)
 		s.holding, s.held, s.heldMsg = false, nil, nil
 	}
 }
@@ -890,6 +900,7 @@ func (s *Server) Fire(now int64, t Timer) {
 		if len(ss.unacked) == 0 {
 			return
 		}
+		s.out.hit(PathPushResent)
 		for _, b := range ss.unacked {
 			s.out.Msgs = append(s.out.Msgs, Envelope{To: ss.addr, Bytes: b})
 		}

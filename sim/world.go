@@ -78,6 +78,9 @@ type Counts struct {
 	// SendsByType splits Sends by frame type (engine.WireType); index 0
 	// counts frames that are no frame's (a broken node's).
 	SendsByType [engine.NumFrameTypes]int64
+	// Paths counts the rare code paths the nodes took (engine.Path): coverage,
+	// which explore adds up across a sweep. Not part of the trace hash.
+	Paths [engine.NumPaths]int64
 }
 
 type evKind uint8
@@ -660,6 +663,9 @@ func (w *World) collect(a engine.Addr) {
 	} else {
 		d = w.device(a)
 		out, cl = d.client.Ready(), d.clock
+	}
+	for _, p := range out.Paths {
+		w.Counts.Paths[p]++
 	}
 	for i := range out.Transitions {
 		tr := &out.Transitions[i]

@@ -185,3 +185,23 @@ func TestSwarmMixPerSeed(t *testing.T) {
 		t.Fatal("a mix without swarm mode")
 	}
 }
+
+// TestPathsAreCounted: a lost response makes the device retransmit its
+// request, which the shard answers again from its request log.
+func TestPathsAreCounted(t *testing.T) {
+	w, err := New(Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice, _ := w.AddDevice("alice", "1")
+	bob, _ := w.AddDevice("bob", "1")
+	w.Login(alice)
+	w.Login(bob)
+	w.RunUntil(int64(time.Second))
+	w.DropNext("RESP #")
+	w.Invite(alice, "bob", "", false, nil, 30)
+	w.RunUntil(int64(10 * time.Second))
+	if n := w.Counts.Paths[engine.PathRequestFromLog]; n != 1 {
+		t.Errorf("request-from-log taken %d times, want 1", n)
+	}
+}
