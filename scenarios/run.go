@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -757,24 +756,4 @@ func (r *runner) summary(evs []trace.Event) []string {
 }
 
 // subst writes invitation IDs as the handles the file gave them.
-func (r *runner) subst(s string) string {
-	if len(r.ids) == 0 {
-		return s
-	}
-	pairs := make([]string, 0, 2*len(r.ids))
-	ids := make([]string, 0, len(r.ids))
-	for id := range r.ids {
-		ids = append(ids, id)
-	}
-	// Longer IDs first, so "a-10" is not taken for "a-1" followed by "0".
-	sort.Slice(ids, func(i, j int) bool {
-		if len(ids[i]) != len(ids[j]) {
-			return len(ids[i]) > len(ids[j])
-		}
-		return ids[i] < ids[j]
-	})
-	for _, id := range ids {
-		pairs = append(pairs, id, r.ids[id])
-	}
-	return strings.NewReplacer(pairs...).Replace(s)
-}
+func (r *runner) subst(s string) string { return renamer(r.ids)(s) }

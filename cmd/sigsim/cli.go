@@ -256,12 +256,7 @@ func writeDiagram(path string, res *scenarios.Result) error {
 	case ".svg":
 		return writeFile(path, res.WriteSVG)
 	case ".html":
-		return writeFile(path, func(w io.Writer) error {
-			if _, err := io.WriteString(w, "<!doctype html><meta charset=\"utf-8\"><title>sigsim</title><body>\n"); err != nil {
-				return err
-			}
-			return res.WriteSVG(w)
-		})
+		return writeFile(path, func(w io.Writer) error { return res.WriteHTML(w, "sigsim: "+res.File.Name) })
 	}
 	return fmt.Errorf("unknown diagram format %q (want .md, .mmd, .svg or .html)", filepath.Ext(path))
 }
