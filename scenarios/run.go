@@ -757,24 +757,27 @@ func (r *runner) summary(evs []trace.Event) []string {
 }
 
 // subst writes invitation IDs as the handles the file gave them.
-func (r *runner) subst(s string) string {
-	if len(r.ids) == 0 {
+func (r *runner) subst(s string) string { return substIDs(r.ids, s) }
+
+// substIDs writes the IDs in s as their handles in ids (ID → handle).
+func substIDs(ids map[string]string, s string) string {
+	if len(ids) == 0 {
 		return s
 	}
-	pairs := make([]string, 0, 2*len(r.ids))
-	ids := make([]string, 0, len(r.ids))
-	for id := range r.ids {
-		ids = append(ids, id)
+	pairs := make([]string, 0, 2*len(ids))
+	l := make([]string, 0, len(ids))
+	for id := range ids {
+		l = append(l, id)
 	}
 	// Longer IDs first, so "a-10" is not taken for "a-1" followed by "0".
-	sort.Slice(ids, func(i, j int) bool {
-		if len(ids[i]) != len(ids[j]) {
-			return len(ids[i]) > len(ids[j])
+	sort.Slice(l, func(i, j int) bool {
+		if len(l[i]) != len(l[j]) {
+			return len(l[i]) > len(l[j])
 		}
-		return ids[i] < ids[j]
+		return l[i] < l[j]
 	})
-	for _, id := range ids {
-		pairs = append(pairs, id, r.ids[id])
+	for _, id := range l {
+		pairs = append(pairs, id, ids[id])
 	}
 	return strings.NewReplacer(pairs...).Replace(s)
 }
