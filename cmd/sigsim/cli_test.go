@@ -349,7 +349,7 @@ func TestExploreInterruptedBySignal(t *testing.T) {
 	}
 	done, _ := strconv.Atoi(m[1])
 	next, _ := strconv.Atoi(m[2])
-	if done < 5 || done > 6 || next != done+1 || m[3] != m[2] {
+	if done < 5 || done > 1000 || next != done+1 || m[3] != m[2] { // 5 or 6 unless the signal is slow to arrive
 		t.Fatalf("%d seeds done, resume at %s/%s", done, m[2], m[3])
 	}
 }
