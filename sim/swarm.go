@@ -12,8 +12,28 @@ import (
 	"sigsim/sim/trace"
 )
 
-// SwarmKinds are the fault kinds swarm mode can choose from.
-var SwarmKinds = []string{"loss", "dup", "reorder", "latency", "partition", "crash", "shard-crash", "pause", "disconnect", "skew"}
+// SwarmKinds are the fault kinds swarm mode can choose from (DESIGN §3: every
+// fault the scenario language can script):
+//
+//   - loss, dup, reorder, latency: every device link's loss, duplication,
+//     reordering or latency distribution;
+//   - partition: a device cut from its shard, both ways or one way (either way);
+//   - shard-partition: two shards cut from each other, or one from all the
+//     others, both ways or one way;
+//   - crash, shard-crash: a device, or a shard, down and restarted;
+//   - pause: a device or a shard frozen;
+//   - disconnect: a device's connection reset and restored;
+//   - skew: a device clock's offset and drift;
+//   - login-churn: a device logs out, sometimes flaps (logs in and out again
+//     at once, crossing its own login), and logs in again;
+//   - group-churn: a member quits a loaded group and joins it again, a
+//     non-member joins and quits, or the owner dismisses the group.
+//
+// Shard faults (shard-partition, shard-crash, a shard's pause) start, on half
+// of the episodes, at the first cross-shard frame after their time, so that
+// they catch shard-to-shard traffic in flight. Every fault ends by Until.
+var SwarmKinds = []string{"loss", "dup", "reorder", "latency", "partition", "shard-partition", "crash", "shard-crash",
+	"pause", "disconnect", "skew", "login-churn", "group-churn"}
 
 // SwarmOptions lets the seed decide which faults are on and how strong, as in
 // FoundationDB's and TigerBeetle's swarm testing: each seed explores a different
@@ -63,13 +83,22 @@ func (s SwarmOptions) intensity() float64 {
 func (w *World) SwarmPlan() []string { return w.swarmPlan }
 
 // planSwarm draws this seed's faults once the population exists (at the first
-// step), from its own random stream.
+// step), from its own random stream. Every fault it plans ends by s.Until, when
+// HealAll ends what is left; what is not a fault but the app's state (a device
+// the swarm logged out, a member it made quit or join) is put back by then too,
+// so that termination can be judged after the heal. A dismissed group stays
+// dismissed: later invitations in it fail (10010), as they would for an app.
 func (w *World) planSwarm(s SwarmOptions) {
 	r := NewRand(w.opts.Seed, "swarm")
 	in := s.intensity()
 	kinds := s.Kinds
 	if len(kinds) == 0 {
 		kinds = SwarmKinds
+	}
+	kinds = slices.DeleteFunc(slices.Clone(kinds), func(k string) bool { return !w.swarmApplies(k) })
+	defer w.At(s.Until, w.HealAll)
+	if len(kinds) == 0 {
+		return
 	}
 	var on []string
 	for _, k := range kinds {
@@ -90,6 +119,13 @@ func (w *World) planSwarm(s SwarmOptions) {
 	when := func() int64 { return r.Int64N(max(1, s.Until*4/5)) }
 	length := func() int64 { return int64(time.Second) + r.Int64N(max(1, int64(in*float64(s.Until)/3))) }
 	pick := func() *Device { return w.devs[r.IntN(len(w.devs))] }
+	// A shard fault waits, on half of the episodes, for cross-shard traffic.
+	traffic := func() (bool, string) {
+		if len(w.shards) > 1 && r.Bool(0.5) {
+			return true, ", on cross-shard traffic,"
+		}
+		return false, ""
+	}
 	for _, k := range on {
 		switch k {
 		case "loss":
@@ -108,9 +144,6 @@ func (w *World) planSwarm(s SwarmOptions) {
 			plan("latency=%s", link.Latency)
 		}
 	}
-	if len(w.devs) == 0 {
-		return
-	}
 	if link != w.opts.Link {
 		for _, d := range w.devs {
 			d.up.share(&link)
@@ -118,32 +151,48 @@ func (w *World) planSwarm(s SwarmOptions) {
 			d.linkDefault = false
 		}
 	}
+	churn := &groupChurn{dismissed: map[string]bool{}, current: map[[2]string]int{}}
 	for _, k := range on {
 		for e := 0; e < episodes; e++ {
 			at, dur := when(), length()
 			switch k {
 			case "partition":
 				d := pick()
+				a, b := []engine.Addr{d.Addr}, []engine.Addr{engine.Addr(d.Home)}
 				oneWay := r.Bool(0.3)
-				plan("at %s partition %s|s%d oneway=%v for %s", fmtDur(at), d.Name, d.Home, oneWay, fmtDur(dur))
-				w.At(at, func() { w.PartitionFor([]engine.Addr{d.Addr}, []engine.Addr{engine.Addr(d.Home)}, oneWay, dur) })
+				if oneWay && r.Bool(0.5) {
+					a, b = b, a // shard to device only
+				}
+				p := partition{a: a, b: b, oneWay: oneWay}
+				plan("at %s partition %s for %s", fmtDur(at), w.describePartition(&p), fmtDur(dur))
+				w.At(at, func() { w.PartitionFor(a, b, oneWay, dur) })
+			case "shard-partition":
+				a, b := w.shardSides(r)
+				oneWay := r.Bool(0.3)
+				onTraffic, how := traffic()
+				p := partition{a: a, b: b, oneWay: oneWay}
+				plan("at %s%s partition %s for %s", fmtDur(at), how, w.describePartition(&p), fmtDur(dur))
+				w.startFault(at, s.Until, onTraffic, func() { w.PartitionFor(a, b, oneWay, dur) })
 			case "crash":
 				d := pick()
 				plan("at %s crash %s for %s", fmtDur(at), d.Name, fmtDur(dur))
 				w.At(at, func() { w.CrashFor(d.Addr, dur) })
 			case "shard-crash":
 				k := engine.Addr(r.IntN(len(w.shards)))
-				plan("at %s crash s%d for %s", fmtDur(at), k, fmtDur(dur))
-				w.At(at, func() { w.CrashFor(k, dur) })
+				onTraffic, how := traffic()
+				plan("at %s%s crash s%d for %s", fmtDur(at), how, k, fmtDur(dur))
+				w.startFault(at, s.Until, onTraffic, func() { w.CrashFor(k, dur) })
 			case "pause":
 				var a engine.Addr
+				onTraffic, how := false, ""
 				if r.Bool(0.5) {
 					a = engine.Addr(r.IntN(len(w.shards)))
+					onTraffic, how = traffic()
 				} else {
 					a = pick().Addr
 				}
-				plan("at %s pause %s for %s", fmtDur(at), w.nodeName(a), fmtDur(dur))
-				w.At(at, func() { w.Pause(a, dur) })
+				plan("at %s%s pause %s for %s", fmtDur(at), how, w.nodeName(a), fmtDur(dur))
+				w.startFault(at, s.Until, onTraffic, func() { w.Pause(a, dur) })
 			case "disconnect":
 				d := pick()
 				plan("at %s disconnect %s for %s", fmtDur(at), d.Name, fmtDur(dur))
@@ -154,14 +203,254 @@ func (w *World) planSwarm(s SwarmOptions) {
 				drift := (r.Float64() - 0.5) * 0.02 * in
 				plan("skew %s offset=%s drift=%s", d.Name, fmtDur(off), strconv.FormatFloat(drift, 'f', 5, 64))
 				w.At(0, func() { _ = w.Skew(d.Addr, off, drift) })
+			case "login-churn":
+				d := pick()
+				end := min(at+dur, s.Until)
+				var flap, flapOut int64 = -1, -1
+				if r.Bool(0.3) {
+					// Log in and out again at once: the logout crosses the login
+					// still in flight.
+					flap = at + r.Int64N(max(1, (end-at)/2))
+					flapOut = flap + r.Int64N(int64(100*time.Millisecond))
+				}
+				if flap >= 0 {
+					plan("at %s logout %s, at %s login, at %s logout, at %s login", fmtDur(at), d.Name, fmtDur(flap), fmtDur(flapOut), fmtDur(end))
+				} else {
+					plan("at %s logout %s, at %s login", fmtDur(at), d.Name, fmtDur(end))
+				}
+				w.loginChurn(d, at, flap, flapOut, end)
+			case "group-churn":
+				w.planGroupChurn(r, churn, at, min(at+dur, s.Until), s.Until, plan)
 			}
 			if k == "skew" {
 				break
 			}
 		}
 	}
-	w.At(s.Until, w.HealAll)
 }
+
+// swarmApplies tells whether fault kind k can happen in this world.
+func (w *World) swarmApplies(k string) bool {
+	switch k {
+	case "shard-partition":
+		return len(w.shards) > 1
+	case "shard-crash", "pause":
+		return true
+	case "group-churn":
+		return len(w.groupIDs) > 0 && len(w.devs) > 0
+	}
+	return len(w.devs) > 0
+}
+
+// shardSides draws the sides of a shard partition: two shards, or (with three
+// or more, on a third of the draws) one shard and all the others.
+func (w *World) shardSides(r *Rand) ([]engine.Addr, []engine.Addr) {
+	n := len(w.shards)
+	x := engine.Addr(r.IntN(n))
+	if n > 2 && r.Bool(1.0/3) {
+		var rest []engine.Addr
+		for k := range n {
+			if engine.Addr(k) != x {
+				rest = append(rest, engine.Addr(k))
+			}
+		}
+		if r.Bool(0.5) {
+			return rest, []engine.Addr{x}
+		}
+		return []engine.Addr{x}, rest
+	}
+	y := engine.Addr(r.IntN(n - 1))
+	if y >= x {
+		y++
+	}
+	return []engine.Addr{x}, []engine.Addr{y}
+}
+
+// busFrames counts the shard-to-shard frames sent so far.
+func (w *World) busFrames() int64 {
+	c := &w.Counts.SendsByType
+	return c[engine.FrameForward] + c[engine.FrameReply] + c[engine.FrameDeliver]
+}
+
+// trafficWait is how long a shard fault waits for cross-shard traffic.
+const trafficWait = 2 * int64(time.Second)
+
+// startFault runs fault at time at or, if onTraffic, at the first cross-shard
+// frame sent from then on (at most trafficWait later). The wait polls the
+// count of bus frames every millisecond, no longer than the bus's latency, so
+// the frame that started the fault is still in flight: a poll scheduled
+// before the frame's delivery runs before it at the same instant. A fault
+// never starts at or after until, when everything heals.
+func (w *World) startFault(at, until int64, onTraffic bool, fault func()) {
+	if !onTraffic {
+		w.At(at, fault)
+		return
+	}
+	last := int64(-1)
+	deadline := min(at+trafficWait, until-1)
+	var poll func()
+	poll = func() {
+		n := w.busFrames()
+		if last >= 0 && n != last || w.now >= deadline {
+			fault()
+			return
+		}
+		last = n
+		w.At(min(w.now+int64(time.Millisecond), deadline), poll)
+	}
+	w.At(at, poll)
+}
+
+// loginChurn logs device d out at at and in again at end (and, if flap ≥ 0, in
+// at flap and out at flapOut between them), only if the app had it logged in
+// at at. A device down at end gets its login back when it restarts.
+func (w *World) loginChurn(d *Device, at, flap, flapOut, end int64) {
+	out := false
+	w.At(at, func() {
+		if d.down || !d.wantLogin {
+			return // crashed, or logged out by the app: not the swarm's to touch
+		}
+		out = true
+		w.Logout(d)
+	})
+	if flap >= 0 {
+		w.At(flap, func() {
+			if out && !d.down && !d.wantLogin {
+				w.Login(d)
+				w.At(flapOut, func() {
+					if !d.down && d.wantLogin {
+						w.Logout(d)
+					}
+				})
+			}
+		})
+	}
+	w.At(end, func() {
+		switch {
+		case !out || d.wantLogin:
+		case d.down:
+			d.wantLogin = true // its restart logs it in
+		default:
+			w.Login(d)
+		}
+	})
+}
+
+// groupChurn is what swarm's group churn planned so far in a run.
+type groupChurn struct {
+	dismissed map[string]bool // a dismissal is planned for the group
+	episodes  int
+	// current is, per group and user, the episode that started last: an
+	// earlier one stops putting the membership back once a later one has
+	// started (overlapping episodes would otherwise undo each other).
+	current map[[2]string]int
+}
+
+// planGroupChurn plans one episode of membership churn on a loaded group,
+// from at to end: a member (not the owner) quits and joins again, a user
+// who is not a member joins and quits, or (rarely, once per group) the owner
+// dismisses the group. Membership is put back from end on (see restoreMember).
+func (w *World) planGroupChurn(r *Rand, c *groupChurn, at, end, until int64, plan func(string, ...any)) {
+	g := w.groupIDs[r.IntN(len(w.groupIDs))]
+	srv := w.shards[engine.ShardOf(g, len(w.shards))].srv
+	members, owner, ok := srv.Group(g)
+	if !ok {
+		return
+	}
+	var users, others []string
+	for _, d := range w.devs {
+		if slices.Contains(users, d.User) || slices.Contains(others, d.User) {
+			continue
+		}
+		if !slices.Contains(members, d.User) {
+			others = append(others, d.User)
+		} else if d.User != owner {
+			users = append(users, d.User)
+		}
+	}
+	switch x := r.Float64(); {
+	case x < 0.15 && !c.dismissed[g] && w.userDevice(owner) != nil:
+		c.dismissed[g] = true
+		plan("at %s %s dismiss-group %s", fmtDur(at), owner, g)
+		w.At(at, func() { w.groupCall(owner, engine.OpDismissGroup, g) })
+	case x < 0.6 && len(users) > 0:
+		u := users[r.IntN(len(users))]
+		plan("at %s %s quit-group %s, at %s join-group", fmtDur(at), u, g, fmtDur(end))
+		c.episode(w, g, u, at, end, until, engine.OpQuitGroup)
+	case len(others) > 0:
+		u := others[r.IntN(len(others))]
+		plan("at %s %s join-group %s, at %s quit-group", fmtDur(at), u, g, fmtDur(end))
+		c.episode(w, g, u, at, end, until, engine.OpJoinGroup)
+	}
+}
+
+// userDevice returns a device of user u that is up, logged in as far as the
+// app knows, preferring one whose login completed; nil if none.
+func (w *World) userDevice(u string) *Device {
+	var found *Device
+	for _, d := range w.devs {
+		if d.User != u || d.down || !d.wantLogin {
+			continue
+		}
+		if d.client.LoggedIn() {
+			return d
+		}
+		if found == nil {
+			found = d
+		}
+	}
+	return found
+}
+
+// groupCall runs a group operation from a device of user u, if one is up.
+func (w *World) groupCall(u string, op engine.Op, g string) {
+	if d := w.userDevice(u); d != nil {
+		w.Group(d, op, g, nil)
+	}
+}
+
+// episode runs op (a quit or a join) for user u on group g at at, and from
+// end on puts the membership back (see restoreMember).
+func (c *groupChurn) episode(w *World, g, u string, at, end, until int64, op engine.Op) {
+	c.episodes++
+	id, key := c.episodes, [2]string{g, u}
+	w.At(at, func() {
+		c.current[key] = id
+		w.groupCall(u, op, g)
+	})
+	w.restoreMember(g, u, op == engine.OpQuitGroup, end, until, func() bool { return c.current[key] == id })
+}
+
+// restoreMember puts user u back in group g (member) or out of it (!member)
+// from time from on: once a second, while the group's shard says otherwise, it
+// asks from a device of u whose login completed. It watches until a while
+// after the heal at until (a quit or join still in flight then lands within
+// it) and gives up at until plus the liveness bound; a dismissed group ends
+// it, and so does a later episode on the same membership (mine false).
+func (w *World) restoreMember(g, u string, member bool, from, until int64, mine func() bool) {
+	srv := w.shards[engine.ShardOf(g, len(w.shards))].srv
+	settled, deadline := until+restoreSettle, until+w.opts.LivenessBound
+	var try func()
+	try = func() {
+		members, _, ok := srv.Group(g)
+		right := slices.Contains(members, u) == member
+		if !ok || !mine() || right && w.now >= settled || w.now >= deadline {
+			return
+		}
+		if d := w.userDevice(u); !right && d != nil && d.client.LoggedIn() {
+			op := engine.OpJoinGroup
+			if !member {
+				op = engine.OpQuitGroup
+			}
+			w.Group(d, op, g, nil)
+		}
+		w.At(w.now+int64(time.Second), try)
+	}
+	w.At(from, try)
+}
+
+// restoreSettle is how long after the heal restoreMember keeps watching.
+const restoreSettle = 3 * int64(time.Second)
 
 // SwarmMix is an operation mix swarm mode chose for one workload of a run:
 // the shares of invitations their invitee accepts, rejects, or their inviter

@@ -47,7 +47,8 @@ type World struct {
 	stopped   bool
 	swarm     *SwarmOptions // planned at the first step, once devices exist
 	swarmPlan []string
-	started   bool // an event has been processed
+	groupIDs  []string // the groups loaded before the run, in order: swarm churns their membership
+	started   bool     // an event has been processed
 	// housekeeping counts the history-prune timers in the queue, which do not
 	// keep a world from being quiet.
 	housekeeping int
@@ -348,6 +349,7 @@ func (w *World) LoadGroup(id, owner string, members []string) error {
 	if w.check != nil {
 		w.check.loadGroup(id, owner, members)
 	}
+	w.groupIDs = append(w.groupIDs, id)
 	return nil
 }
 

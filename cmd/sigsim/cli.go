@@ -2,17 +2,21 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/pmezard/go-difflib/difflib"
 	"github.com/spf13/pflag"
@@ -29,6 +33,10 @@ const (
 	exitFailed    = 1 // an expectation or golden output did not match; a replay or diff diverged
 	exitUsage     = 2 // bad flags, unreadable or malformed input
 	exitViolation = 3 // an invariant was violated (and the scenario did not expect it)
+	exitInternal  = 4 // a run panicked: a bug in sigsim itself (explore goes on and reports the seed)
+	// exitInterrupted is the shell's code for a SIGINT (128+2): explore
+	// stopped by Ctrl-C or SIGTERM, after printing what it had done.
+	exitInterrupted = 130
 )
 
 const usage = `sigsim: deterministic simulation of call-invitation signaling
@@ -39,12 +47,13 @@ usage:
   sigsim replay TRACE
   sigsim events TRACE [--grep TEXT]... [--from T] [--to T]
   sigsim diff A B
-  sigsim explore FILE --seeds A..B [-j K] [--swarm] [--shard i/n] [--keep-going] [--json]
-  sigsim merge SUMMARY.json...
+  sigsim explore FILE --seeds A..B [-j K] [--swarm] [--shard i/n] [--keep-going] [--json] [--expect-paths FILE]
+  sigsim merge SUMMARY.json... [--json] [--expect-paths FILE]
   sigsim shrink FILE --seed N -o OUT [--swarm] [--arbiter server|client]
 
-exit codes: 0 ok, 1 check failed (golden or expect mismatch, divergence),
-            2 usage or input error, 3 invariant violation
+exit codes: 0 ok, 1 check failed (golden or expect mismatch, divergence,
+            an expected path never hit), 2 usage or input error, 3 invariant
+            violation, 4 internal error (a run panicked), 130 interrupted
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -490,6 +499,9 @@ func diffCmd(args []string, stdout, stderr io.Writer) int {
 	return exitFailed
 }
 
+// testBeforeSeed, if set (by tests), runs before each seed of explore.
+var testBeforeSeed func(seed uint64)
+
 func exploreCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flags("explore", stderr)
 	seeds := fs.String("seeds", "1..100", "seed range A..B (inclusive)")
@@ -498,6 +510,7 @@ func exploreCmd(args []string, stdout, stderr io.Writer) int {
 	shard := fs.String("shard", "", "run the i-th of n disjoint slices of the range, as i/n (0-based)")
 	keep := fs.Bool("keep-going", false, "run every seed even after a failure")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	expect := fs.String("expect-paths", "", "fail (exit 1) if a rare path this file lists (one a line, # comments) is never hit")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -508,12 +521,26 @@ func exploreCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	from, to, err := parseRange(*seeds)
 	if err != nil {
-		fmt.Fprintln(stderr, "sigsim explore: --seeds:", err)
+		fmt.Fprintln(stderr, "sigsim explore: --seeds", err)
 		return exitUsage
 	}
 	i, n, err := parseShard(*shard)
-	if err != nil || *jobs < 1 {
-		fmt.Fprintln(stderr, "sigsim explore: --shard wants i/n with 0 ≤ i < n, and -j at least 1")
+	if err != nil {
+		fmt.Fprintln(stderr, "sigsim explore: --shard", err)
+		return exitUsage
+	}
+	if *jobs < 1 {
+		fmt.Fprintf(stderr, "sigsim explore: -j %d: want at least 1 seed at a time\n", *jobs)
+		return exitUsage
+	}
+	lo, hi, ok := scenarios.Slice(from, to, i, n)
+	if !ok {
+		fmt.Fprintf(stderr, "sigsim explore: --shard %s: seeds %d..%d are too few for %d shards: shard %d would be empty\n", *shard, from, to, n, i)
+		return exitUsage
+	}
+	expected, err := loadPaths(*expect)
+	if err != nil {
+		fmt.Fprintln(stderr, "sigsim explore: --expect-paths:", err)
 		return exitUsage
 	}
 	f, _, err := load(fs.Arg(0))
@@ -527,18 +554,49 @@ func exploreCmd(args []string, stdout, stderr io.Writer) int {
 		// seeds/s on both -j 1 and -j 2 at GOGC=100; 950 and 1,900 at 400).
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
-	lo, hi, _ := scenarios.Slice(from, to, i, n)
+	// Ctrl-C or SIGTERM: start no more seeds, report what was done. A second
+	// one, once the first is seen, kills as usual.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() { <-ctx.Done(); stop() }()
 	var prog *bench.Progress
 	if file, ok := stderr.(*os.File); ok {
-		prog = bench.NewProgress(int64(hi-lo+1), "seeds", file)
+		total := int64(hi - lo + 1)
+		if hi-lo >= 1<<62 {
+			total = 0 // a spinner
+		}
+		prog = bench.NewProgress(total, "seeds", file)
 	}
-	sum := scenarios.Explore(f, scenarios.ExploreOptions{From: from, To: to, Jobs: *jobs, Swarm: *swarm, Shard: i, Shards: n,
-		KeepGoing: *keep, Command: "sigsim run " + f.Name, Progress: func() { prog.Add(1) }})
+	resume := "sigsim explore " + f.Name
+	if *keep {
+		resume += " --keep-going"
+	}
+	sum := scenarios.Explore(ctx, f, scenarios.ExploreOptions{From: from, To: to, Jobs: *jobs, Swarm: *swarm, Shard: i, Shards: n,
+		KeepGoing: *keep, Command: "sigsim run " + f.Name, ResumeCommand: resume, Progress: func() { prog.Add(1) },
+		BeforeSeed: testBeforeSeed})
 	prog.Finish()
-	return printSummary(sum, *asJSON, stdout)
+	if expected != nil {
+		sum.CheckPaths(expected)
+	}
+	return printSummary(sum, *asJSON, *expect, stdout)
 }
 
-func printSummary(sum scenarios.Summary, asJSON bool, stdout io.Writer) int {
+// loadPaths reads a list of expected paths (none if path is "").
+func loadPaths(path string) ([]engine.Path, error) {
+	if path == "" {
+		return nil, nil
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return scenarios.ParsePathList(path, src)
+}
+
+// printSummary prints an exploration's summary and returns its exit code:
+// interrupted outranks a panic, which outranks a violation, which outranks
+// another failure (an expectation, an expected path never hit).
+func printSummary(sum scenarios.Summary, asJSON bool, expectFile string, stdout io.Writer) int {
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -547,31 +605,91 @@ func printSummary(sum scenarios.Summary, asJSON bool, stdout io.Writer) int {
 		}
 		_ = enc.Encode(sum)
 	} else {
+		w := bufio.NewWriter(stdout)
 		for _, fl := range sum.Failures {
-			fmt.Fprintf(stdout, "seed %d FAILED: %s\n  replay: %s\n", fl.Seed, fl.Reason, fl.Replay)
+			if fl.Panic {
+				fmt.Fprintf(w, "seed %d PANICKED: %s\n  replay: %s\n  stack:\n    %s\n", fl.Seed, fl.Reason, fl.Replay,
+					strings.ReplaceAll(strings.TrimSpace(fl.Stack), "\n", "\n    "))
+				continue
+			}
+			fmt.Fprintf(w, "seed %d FAILED: %s\n  replay: %s\n", fl.Seed, fl.Reason, fl.Replay)
 		}
-		fmt.Fprintf(stdout, "seeds=%d failed=%d seeds_per_s=%.1f wall=%.2fs\n", sum.Seeds, sum.Failed, sum.SeedsPerSec, sum.WallSeconds)
-	}
-	for _, fl := range sum.Failures {
-		if strings.Contains(fl.Reason, "violated") {
-			return exitViolation
+		fmt.Fprintf(w, "seeds=%d failed=%d", sum.Seeds, sum.Failed)
+		if sum.Panicked > 0 {
+			fmt.Fprintf(w, " panicked=%d", sum.Panicked)
 		}
+		fmt.Fprintf(w, " seeds_per_s=%.1f wall=%.2fs\n", sum.SeedsPerSec, sum.WallSeconds)
+		printCoverage(w, sum)
+		for _, p := range sum.MissingPaths {
+			fmt.Fprintf(w, "expected path %s never hit (listed in %s)\n", p, expectFile)
+		}
+		if sum.Interrupted {
+			fmt.Fprintf(w, "interrupted after %d seeds: seeds %s not run; to run them: %s\n", sum.Seeds, sum.Resume, sum.Next)
+		}
+		w.Flush()
 	}
-	if sum.Failed > 0 {
+	violation := slices.ContainsFunc(sum.Failures, func(fl scenarios.SeedFailure) bool {
+		return !fl.Panic && strings.Contains(fl.Reason, "violated")
+	})
+	switch {
+	case sum.Interrupted:
+		return exitInterrupted
+	case sum.Panicked > 0:
+		return exitInternal
+	case violation:
+		return exitViolation
+	case sum.Failed > 0 || len(sum.MissingPaths) > 0:
 		return exitFailed
 	}
 	return exitOK
 }
 
+// printCoverage prints how often the sweep took each rare path, in the
+// engine's order, flagging those never taken.
+func printCoverage(w io.Writer, sum scenarios.Summary) {
+	if len(sum.Paths) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "coverage: %d of %d rare paths hit\n", len(sum.Paths)-len(sum.NeverHit), len(sum.Paths))
+	for p := engine.Path(1); p < engine.NumPaths; p++ {
+		n, ok := sum.Paths[p.String()]
+		if !ok {
+			continue
+		}
+		mark := ""
+		if n == 0 {
+			mark = "  never hit"
+		}
+		fmt.Fprintf(w, "  %-28s %10d%s\n", p, n, mark)
+	}
+}
+
+// parseRange reads --seeds A..B.
 func parseRange(s string) (uint64, uint64, error) {
 	a, b, ok := strings.Cut(s, "..")
 	if !ok {
-		return 0, 0, fmt.Errorf("%q is not A..B", s)
+		return 0, 0, fmt.Errorf("%q: want A..B, the first and last seed", s)
 	}
-	from, err1 := strconv.ParseUint(a, 10, 64)
-	to, err2 := strconv.ParseUint(b, 10, 64)
-	if err1 != nil || err2 != nil || from > to {
-		return 0, 0, fmt.Errorf("%q is not A..B with A ≤ B", s)
+	seed := func(x string) (uint64, error) {
+		v, err := strconv.ParseUint(x, 10, 64)
+		if errors.Is(err, strconv.ErrRange) {
+			return 0, fmt.Errorf("%q: seed %s overflows (seeds are at most %d)", s, x, uint64(math.MaxUint64))
+		}
+		if err != nil {
+			return 0, fmt.Errorf("%q: %q is not a seed (a whole number from 0)", s, x)
+		}
+		return v, nil
+	}
+	from, err := seed(a)
+	if err != nil {
+		return 0, 0, err
+	}
+	to, err := seed(b)
+	if err != nil {
+		return 0, 0, err
+	}
+	if from > to {
+		return 0, 0, fmt.Errorf("%q is reversed (%d > %d): did you mean %d..%d?", s, from, to, to, from)
 	}
 	return from, to, nil
 }
@@ -584,7 +702,7 @@ func parseShard(s string) (int, int, error) {
 	i, err1 := strconv.Atoi(a)
 	n, err2 := strconv.Atoi(b)
 	if !ok || err1 != nil || err2 != nil || n < 1 || i < 0 || i >= n {
-		return 0, 0, fmt.Errorf("bad shard %q", s)
+		return 0, 0, fmt.Errorf("%q: want i/n with 0 ≤ i < n (0/4, 1/4, 2/4, 3/4)", s)
 	}
 	return i, n, nil
 }
@@ -592,11 +710,17 @@ func parseShard(s string) (int, int, error) {
 func mergeCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flags("merge", stderr)
 	asJSON := fs.Bool("json", false, "print the merged summary as JSON")
+	expect := fs.String("expect-paths", "", "fail (exit 1) if a rare path this file lists (one a line, # comments) is never hit")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "sigsim merge: want summary files (explore --json output)")
+		return exitUsage
+	}
+	expected, err := loadPaths(*expect)
+	if err != nil {
+		fmt.Fprintln(stderr, "sigsim merge: --expect-paths:", err)
 		return exitUsage
 	}
 	var parts []scenarios.Summary
@@ -613,12 +737,15 @@ func mergeCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		parts = append(parts, s)
 	}
-	sum, err := scenarios.Merge(parts)
+	sum, err := scenarios.Merge(parts, fs.Args())
 	if err != nil {
 		fmt.Fprintln(stderr, "sigsim merge:", err)
 		return exitUsage
 	}
-	return printSummary(sum, *asJSON, stdout)
+	if expected != nil {
+		sum.CheckPaths(expected)
+	}
+	return printSummary(sum, *asJSON, *expect, stdout)
 }
 
 func shrinkCmd(args []string, stdout, stderr io.Writer) int {
@@ -639,20 +766,52 @@ func shrinkCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sigsim shrink:", err)
 		return exitUsage
 	}
-	f, src, err := load(fs.Arg(0))
+	f, _, err := load(fs.Arg(0))
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitUsage
 	}
-	text, inv, ok := scenarios.Shrink(f, src, opts)
-	if !ok {
+	shrunk, err := scenarios.Shrink(f, opts)
+	if errors.Is(err, scenarios.ErrNoFailure) {
 		fmt.Fprintf(stderr, "sigsim shrink: %s does not violate an invariant with these options; nothing to shrink\n", f.Name)
 		return exitFailed
 	}
-	if err := os.WriteFile(*out, text, 0o644); err != nil {
+	if err != nil {
+		fmt.Fprintf(stderr, "sigsim shrink: %s: %v\n", f.Name, err)
+		return exitFailed
+	}
+	if err := os.WriteFile(*out, shrunk.Text, 0o644); err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitUsage
 	}
-	fmt.Fprintf(stdout, "wrote %s: %d lines still violate %s\n", *out, strings.Count(string(text), "\n"), inv)
+	// The written file must fail alone, as the original did: run it as the
+	// user will, with no flags.
+	got, err := reproduces(*out, shrunk.Failure)
+	if err != nil {
+		fmt.Fprintf(stderr, "sigsim shrink: wrote %s, but it does not reproduce the failure alone (%s): %v\n", *out, shrunk.Failure, err)
+		return exitFailed
+	}
+	fmt.Fprintf(stdout, "wrote %s: %d lines still violate %s: %s\nreproduce: sigsim run %s\n", *out, shrunk.Lines, shrunk.Failure, got.Text, *out)
 	return exitOK
+}
+
+// reproduces runs the scenario file at path with no options and says how it
+// fails; an error if it does not fail as want.
+func reproduces(path string, want scenarios.Failure) (scenarios.Failure, error) {
+	f, _, err := load(path)
+	if err != nil {
+		return scenarios.Failure{}, err
+	}
+	res, err := scenarios.Run(f, scenarios.RunOptions{NoRecord: true})
+	if err != nil {
+		return scenarios.Failure{}, err
+	}
+	got, ok := res.Failure()
+	if !ok {
+		return got, errors.New("it passes")
+	}
+	if !got.Same(want) {
+		return got, fmt.Errorf("it fails differently: %s", got.Text)
+	}
+	return got, nil
 }

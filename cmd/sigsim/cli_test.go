@@ -6,8 +6,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"sigsim/scenarios"
 )
 
 func sigsim(t *testing.T, args ...string) (int, string, string) {
@@ -180,5 +187,214 @@ func TestEventsPrintsAndFilters(t *testing.T) {
 	}
 	if code, _, _ := sigsim(t, "events"); code != exitUsage {
 		t.Fatalf("no trace: %d", code)
+	}
+}
+
+const lossyFile = `world seed=1 mode=server latency=uniform(10ms,60ms) loss=20%
+users alice bob
+
+at 100ms alice invite bob timeout=5s as c
+at 1s bob accept c
+run 30s
+check
+----
+`
+
+// TestExploreSeedsAndShardErrors: a --seeds range that overflows or is
+// reversed, a shard slice with no seed, -j 0 and a bad --shard are usage
+// errors (exit 2), each with its own message.
+func TestExploreSeedsAndShardErrors(t *testing.T) {
+	p := write(t, "lossy.sig", lossyFile)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--seeds", "1..18446744073709551616"}, "seed 18446744073709551616 overflows (seeds are at most 18446744073709551615)"},
+		{[]string{"--seeds", "9..1"}, `--seeds "9..1" is reversed (9 > 1): did you mean 1..9?`},
+		{[]string{"--seeds", "1-9"}, `--seeds "1-9": want A..B`},
+		{[]string{"--seeds", "1..x"}, `"x" is not a seed`},
+		{[]string{"--seeds", "1..3", "--shard", "5/10"}, "--shard 5/10: seeds 1..3 are too few for 10 shards: shard 5 would be empty"},
+		{[]string{"--shard", "x"}, `--shard "x": want i/n`},
+		{[]string{"-j", "0"}, "-j 0: want at least 1 seed at a time"},
+		{[]string{"--expect-paths", "/no/such/file"}, "--expect-paths: open /no/such/file"},
+	} {
+		code, _, errs := sigsim(t, append([]string{"explore", p}, c.args...)...)
+		if code != exitUsage || !strings.Contains(errs, c.want) {
+			t.Errorf("explore %v: exit %d %q, want 2 and %q", c.args, code, errs, c.want)
+		}
+	}
+	// The whole of uint64 is a valid range (interrupted at once here).
+	if _, _, err := parseRange("0..18446744073709551615"); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestExplorePanicExitCode: a panicking seed is reported with its replay
+// line and stack, the other seeds still run, and the exit code is 4.
+func TestExplorePanicExitCode(t *testing.T) {
+	p := write(t, "lossy.sig", lossyFile)
+	testBeforeSeed = func(seed uint64) {
+		if seed == 3 {
+			panic("injected")
+		}
+	}
+	defer func() { testBeforeSeed = nil }()
+	code, out, _ := sigsim(t, "explore", p, "--seeds", "1..8", "-j", "1")
+	if code != exitInternal || !strings.Contains(out, "seed 3 PANICKED: panic: injected\n  replay: sigsim run "+p+" --seed 3\n  stack:\n    goroutine") ||
+		!strings.Contains(out, "seeds=8 failed=1 panicked=1") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	code, out, _ = sigsim(t, "explore", p, "--seeds", "1..8", "--json")
+	var sum struct {
+		Panicked int
+		Failures []struct {
+			Seed  uint64
+			Panic bool
+			Stack string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &sum); err != nil || code != exitInternal || sum.Panicked != 1 || !sum.Failures[0].Panic ||
+		!strings.Contains(sum.Failures[0].Stack, "TestExplorePanicExitCode") {
+		t.Fatalf("json: exit %d %v %+v", code, err, sum)
+	}
+}
+
+// TestExploreCoverageAndExpectedPaths: explore prints how often each rare
+// path was hit and which never were (human and JSON); --expect-paths fails
+// the sweep (exit 1) naming each listed path never hit, and a misspelt
+// name in the list is an input error at its line.
+func TestExploreCoverageAndExpectedPaths(t *testing.T) {
+	p := write(t, "lossy.sig", lossyFile)
+	code, out, _ := sigsim(t, "explore", p, "--seeds", "1..5")
+	if code != exitOK || !regexp.MustCompile(`coverage: \d+ of \d+ rare paths hit\n`).MatchString(out) ||
+		!regexp.MustCompile(`\n  push-resent +[1-9]\d*\n`).MatchString(out) || !regexp.MustCompile(`\n  bus-resend +0  never hit\n`).MatchString(out) {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	code, out, _ = sigsim(t, "explore", p, "--seeds", "1..5", "--json")
+	var sum struct {
+		Paths    map[string]int64
+		NeverHit []string `json:"never_hit"`
+	}
+	if err := json.Unmarshal([]byte(out), &sum); err != nil || code != exitOK || sum.Paths["push-resent"] == 0 || !slices.Contains(sum.NeverHit, "bus-resend") {
+		t.Fatalf("json: %v %+v", err, sum)
+	}
+	good := write(t, "good.paths", "# hit by 20% loss\npush-resent\n")
+	if code, out, _ := sigsim(t, "explore", p, "--seeds", "1..5", "--expect-paths", good); code != exitOK {
+		t.Fatalf("expected paths hit: exit %d\n%s", code, out)
+	}
+	bad := write(t, "bad.paths", "push-resent\nbus-resend   # needs shard partitions\nbus-duplicate\n")
+	code, out, _ = sigsim(t, "explore", p, "--seeds", "1..5", "--expect-paths", bad)
+	if code != exitFailed || !strings.Contains(out, "expected path bus-resend never hit (listed in "+bad+")") ||
+		!strings.Contains(out, "expected path bus-duplicate never hit") || strings.Contains(out, "expected path push-resent") {
+		t.Fatalf("expected paths never hit: exit %d\n%s", code, out)
+	}
+	typo := write(t, "typo.paths", "push-resent\nbus-resnd\n")
+	if code, _, errs := sigsim(t, "explore", p, "--expect-paths", typo); code != exitUsage || !strings.Contains(errs, typo+`:2:1: unknown path "bus-resnd", did you mean "bus-resend"?`) {
+		t.Fatalf("a misspelt path: exit %d %s", code, errs)
+	}
+}
+
+// TestMergeChecksTheShards: merge of summary files in a temp dir adds up
+// complete shards (paths too), and refuses a repeated or missing shard,
+// naming it.
+func TestMergeChecksTheShards(t *testing.T) {
+	p := write(t, "lossy.sig", lossyFile)
+	dir := t.TempDir()
+	var files []string
+	for i := 0; i < 3; i++ {
+		code, out, _ := sigsim(t, "explore", p, "--seeds", "1..9", "--shard", fmt.Sprintf("%d/3", i), "--json")
+		if code != exitOK {
+			t.Fatalf("shard %d: exit %d", i, code)
+		}
+		f := filepath.Join(dir, fmt.Sprintf("s%d.json", i))
+		if err := os.WriteFile(f, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	code, out, _ := sigsim(t, "merge", files[0], files[1], files[2])
+	if code != exitOK || !strings.Contains(out, "seeds=9 failed=0") || !regexp.MustCompile(`\n  push-resent +[1-9]`).MatchString(out) {
+		t.Fatalf("merge: exit %d\n%s", code, out)
+	}
+	if code, _, errs := sigsim(t, "merge", files[0], files[1], files[1], files[2]); code != exitUsage ||
+		!strings.Contains(errs, "shard 1/3 appears twice: in "+files[1]+" and in "+files[1]) {
+		t.Fatalf("a repeated shard: exit %d %s", code, errs)
+	}
+	if code, _, errs := sigsim(t, "merge", files[0], files[2]); code != exitUsage || !strings.Contains(errs, "shard 1/3 missing") {
+		t.Fatalf("a missing shard: exit %d %s", code, errs)
+	}
+	if code, _, _ := sigsim(t, "merge", files[0], files[1], files[2], "--expect-paths", write(t, "p.paths", "bus-resend\n")); code != exitFailed {
+		t.Fatalf("merge --expect-paths: exit %d", code)
+	}
+}
+
+// TestExploreInterruptedBySignal: a real SIGINT during explore stops the
+// sweep; it prints what it did, the range left and how to run it, and exits
+// 130. (The signal is sent once the handler is installed: from a seed.)
+func TestExploreInterruptedBySignal(t *testing.T) {
+	p := write(t, "lossy.sig", lossyFile)
+	testBeforeSeed = func(seed uint64) {
+		if seed == 5 {
+			if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+				t.Error(err)
+			}
+			time.Sleep(100 * time.Millisecond) // let the signal arrive before the next seed starts
+		}
+	}
+	defer func() { testBeforeSeed = nil }()
+	code, out, _ := sigsim(t, "explore", p, "--seeds", "1..100000", "-j", "1", "--keep-going")
+	m := regexp.MustCompile(`interrupted after (\d+) seeds: seeds (\d+)\.\.100000 not run; to run them: sigsim explore \S+ --keep-going --seeds (\d+)\.\.100000\n`).FindStringSubmatch(out)
+	if code != exitInterrupted || m == nil {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	done, _ := strconv.Atoi(m[1])
+	next, _ := strconv.Atoi(m[2])
+	if done < 5 || done > 1000 || next != done+1 || m[3] != m[2] { // 5 or 6 unless the signal is slow to arrive
+		t.Fatalf("%d seeds done, resume at %s/%s", done, m[2], m[3])
+	}
+}
+
+// TestShrinkWritesSeedAndSwarm: a failure found with --seed and --swarm on a
+// file that has neither shrinks to a file that fails alone with plain
+// `sigsim run`, the same way; shrink says so only after running it.
+func TestShrinkWritesSeedAndSwarm(t *testing.T) {
+	p := write(t, "client.sig", `world seed=1 mode=client latency=uniform(10ms,80ms) shards=2
+users alice bob carol dave
+
+at 100ms alice invite bob timeout=5s as c1
+at 600ms bob accept c1
+at 1s carol invite dave timeout=4s as c2
+at 2s dave reject c2
+at 2s dave invite alice timeout=6s as c3
+at 4s alice accept c3
+at 4.1s dave cancel c3
+generate invites count=10 from=alice,carol to=bob,dave rate=1/s start=3s timeout=5s
+run 60s
+check
+`)
+	if code, _, _ := sigsim(t, "run", p); code != exitOK {
+		t.Fatalf("the file fails without swarm: exit %d", code)
+	}
+	_, out, _ := sigsim(t, "explore", p, "--seeds", "1..300", "--swarm", "--json")
+	var sum struct{ Failures []struct{ Seed uint64 } }
+	if err := json.Unmarshal([]byte(out), &sum); err != nil || len(sum.Failures) == 0 {
+		t.Fatalf("no failing swarm seed: %v %s", err, out)
+	}
+	seed := strconv.FormatUint(sum.Failures[0].Seed, 10)
+	min := filepath.Join(t.TempDir(), "min.sig")
+	code, out, errs := sigsim(t, "shrink", p, "--seed", seed, "--swarm", "-o", min)
+	if code != exitOK || !strings.Contains(out, "reproduce: sigsim run "+min) {
+		t.Fatalf("shrink: exit %d %s %s", code, out, errs)
+	}
+	text, _ := os.ReadFile(min)
+	if !strings.Contains(string(text), "world seed="+seed+" ") || !strings.Contains(string(text), "\nswarm ") {
+		t.Fatalf("the seed or swarm mode is not in the shrunk file:\n%s", text)
+	}
+	if code, _, errs := sigsim(t, "run", min); code != exitViolation {
+		t.Fatalf("the shrunk file alone: exit %d %s", code, errs)
+	}
+	// reproduces is what shrink checks the written file with.
+	if _, err := reproduces(p, scenarios.Failure{Invariant: "agreement"}); err == nil || !strings.Contains(err.Error(), "it passes") {
+		t.Fatalf("a passing file reproduces: %v", err)
 	}
 }
