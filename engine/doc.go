@@ -50,6 +50,19 @@
 // Online-only messages are pushed to the sessions open at that moment and never
 // stored.
 //
+// # The shard bus
+//
+// Shards talk to each other (Forward, Reply, Deliver) with the same guarantees,
+// over a network that loses, duplicates and reorders as any other: each frame to
+// a peer carries a sequence number (Frame.BusSeq) and stays in the sender's
+// outbox until the peer acknowledges it; acks are cumulative (Frame.BusAck) and
+// ride on the frames going back, or go alone (BusAck) after a short delay; what
+// is not acked is resent every RTO. The receiver applies each peer's frames
+// exactly once, in the order sent, keeping a bounded number that arrive early.
+// Unlike a session the bus is durable: outboxes, sequence numbers and what was
+// applied survive Crash, so a decision taken during a partition between shards,
+// or while one of them is down, reaches the others once they can talk again.
+//
 // # Arbitration modes
 //
 // ModeServer (the zero value) is the correct engine: the owning shard serializes

@@ -26,9 +26,8 @@ type World struct {
 	devs   []*Device
 	byName map[string]*Device
 
-	busLast    []int64  // per (from, to) shard pair: last arrival, so the bus is FIFO
-	busSeq     []uint32 // per (from, to) shard pair: frames sent, to restore order after a crash
-	busRand    []*Rand  // per (from, to) shard pair, made at its first frame: "bus/s0->s1"
+	busLast    []int64 // per (from, to) shard pair: last arrival, so the bus is FIFO (like TCP)
+	busRand    []*Rand // per (from, to) shard pair, made at its first frame: "bus/s0->s1"
 	partitions []partition
 	nextPart   int            // the last partition's id
 	holds      map[hold]int64 // interval faults (CrashFor, DisconnectFor): when each ends
@@ -168,8 +167,8 @@ type shardNode struct {
 	workers  []int64
 	busApply []int64        // per source shard: when its last frame is applied (the bus stays FIFO through service)
 	deferred []engine.Timer // timers that came due while down
-	inbox    []event        // shard-bus frames that arrived while down: the bus is durable
 	rto      []timerHandle  // per session slot: its retransmit timer, to cancel
+	busTimer []Handle       // per peer shard: its bus retransmit and ack timers (2k, 2k+1), to cancel
 	svcRand  Rand           // its service times' own stream, "service/s0"
 }
 
@@ -247,7 +246,7 @@ func New(opts Options) (*World, error) {
 	}
 	opts.fill()
 	w := &World{opts: opts, byName: map[string]*Device{}, held: map[string][]heldMsg{},
-		busLast: make([]int64, opts.Shards*opts.Shards), busSeq: make([]uint32, opts.Shards*opts.Shards),
+		busLast: make([]int64, opts.Shards*opts.Shards),
 		busRand: make([]*Rand, opts.Shards*opts.Shards), shared: engine.NewSharedNames()}
 	w.linkOpts = new(LinkOptions)
 	*w.linkOpts = opts.Link
@@ -526,10 +525,6 @@ func (w *World) deliver(ev *event) {
 	if int(to) < len(w.shards) {
 		s := w.shards[to]
 		if s.down {
-			if int(from) < len(w.shards) {
-				s.inbox = append(s.inbox, *ev)
-				return
-			}
 			w.drop(from, to, ev.frame(), "shard down")
 			return
 		}
@@ -567,12 +562,6 @@ func (w *World) deliver(ev *event) {
 func (w *World) process(ev *event) {
 	to, from := ev.to, ev.from
 	if int(to) < len(w.shards) && w.shards[to].down {
-		if int(from) < len(w.shards) {
-			e := *ev
-			e.kind = evDeliver
-			w.shards[to].inbox = append(w.shards[to].inbox, e)
-			return
-		}
 		w.drop(from, to, ev.frame(), "shard down")
 		return
 	}
@@ -639,6 +628,19 @@ func (w *World) handleOf(a engine.Addr, d *Device, t engine.Timer, arming bool) 
 			return nil
 		}
 		return &th.h
+	case d == nil && (t.Kind == engine.TimerBusRetransmit || t.Kind == engine.TimerBusAck):
+		s := w.shards[a]
+		if s.busTimer == nil {
+			s.busTimer = make([]Handle, 2*len(w.shards))
+		}
+		i := 2 * int(t.Ref)
+		if t.Kind == engine.TimerBusAck {
+			i++
+		}
+		if i >= len(s.busTimer) {
+			return nil
+		}
+		return &s.busTimer[i]
 	}
 	return nil
 }
@@ -792,8 +794,7 @@ func (w *World) transmit(from, to engine.Addr, b []byte, digest uint64) {
 		}
 		at := max(w.now+w.opts.ShardLatency.Sample(r), w.busLast[k])
 		w.busLast[k] = at
-		w.busSeq[k]++
-		w.q.Push(at, frameEv(evDeliver, to, from, w.busSeq[k], b, digest))
+		w.q.Push(at, frameEv(evDeliver, to, from, 0, b, digest))
 		return
 	}
 	d, link := w.device(from), (*Link)(nil)
