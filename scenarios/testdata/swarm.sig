@@ -18,19 +18,19 @@ at   90000.000ms: summary of a busy run
   call                                               136
   callback OnInvitationCancelled                     4
   callback OnInvitationTimeout                       97
-  callback OnInviteeAccepted                         39
-  callback OnInviteeRejected                         20
+  callback OnInviteeAccepted                         38
+  callback OnInviteeRejected                         22
   callback OnReceiveNewInvitation                    133
   fault                                              26
   note                                               179
-  result accept -> 8010 invitation invalid           5
-  result accept -> ok                                27
+  result accept -> 8010 invitation invalid           6
+  result accept -> ok                                26
   result cancel -> ok                                4
   result invite -> ok                                58
   result invite-group -> ok                          20
   result login -> ok                                 3
-  result reject -> 8010 invitation invalid           4
-  result reject -> ok                                15
+  result reject -> 8010 invitation invalid           3
+  result reject -> ok                                16
 
 expect violations 0
 check
