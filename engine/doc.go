@@ -78,6 +78,28 @@
 // it (which gets its API result instead): for a group invitation that is every
 // member of the group, for a one-to-one invitation both users' devices.
 //
+// # Same-instant rule
+//
+// In server mode a deadline is inclusive: an invitation with timeout T created
+// at local time c is live during [c, c+T) and timed out from c+T on. At any
+// instant the shard first times out every invitation whose deadline has come,
+// then handles whatever frame arrived at that instant; so an accept, reject or
+// cancel that reaches the owning shard at the exact instant of the deadline
+// finds the invitation timed out and gets 8010 ("timed out at this instant"),
+// as it would a nanosecond later. The driver may deliver the deadline's timer
+// and a frame of the same instant in either order, and another invitation's
+// timeout may have re-armed the timer just before: Receive applies the rule
+// before anything else (expireDue), and a timer that comes afterwards finds
+// its work done. Why this way round: the SDK's timeout is the invitation's
+// lifetime (invitees "that have not answered in time" time out), and both
+// parties hear of the timeout at c+T, so c+T is the first instant that is not
+// in time; and a rule that let the answer win would have to look ahead at
+// every frame of the instant before deciding a timeout, which no real server
+// can do. Times are the shard's local ones (the now passed to Receive and
+// Fire), so a skewed or drifting shard clock moves the instant in global time,
+// not the rule. Client mode keeps the legacy SDKs' behaviour: each device
+// times out by its own timers, and the relay decides nothing.
+//
 // # Errors
 //
 // Codes are those of the SDK where it has one (6014, 6017, 8010, 8011, 8012, 10007,

@@ -82,6 +82,12 @@ type Server struct {
 
 	deadlineQs    []deadlineQueue // server mode: invitations awaiting their timeout, per timeout value
 	deadlineIndex map[int32]int   // timeout value → its queue
+	dueAt         int64           // at or before every queue's armed time (0: none armed): expireDue's shortcut
+	// The invitations that timed out at their exact deadline, expiredAt (the
+	// last instant any did): an answer to one at that same instant is told
+	// why it lost.
+	expiredAt  int64
+	expiredIDs []string
 
 	bus []*busLink // per peer shard: the bus to it (durable), made at first use
 
@@ -334,6 +340,7 @@ func (s *Server) user(name string) *userState {
 // Receive handles a frame that arrived from a device or another shard. Undecodable
 // or unexpected frames are dropped with a note.
 func (s *Server) Receive(now int64, from Addr, b []byte) {
+	s.expireDue(now) // the same-instant rule: deadlines first
 	f := &s.in
 	if err := s.dec.decode(b, f); err != nil {
 		s.note("", "dropped frame from %d: %v", from, err)

@@ -142,11 +142,23 @@ func (c clock) local(t int64) int64 {
 	return t + c.offset + int64(c.drift*float64(t))
 }
 
+// global is the first global time at which the clock reads l or later: a
+// timer set for local time l fires there, and its node never finds its clock
+// short of l (which would make it set the timer again, for the same instant,
+// forever). The float estimate may be off by a few nanoseconds either way;
+// local is non-decreasing, so stepping corrects it.
 func (c clock) global(l int64) int64 {
 	if c.drift == 0 {
 		return l - c.offset
 	}
-	return int64(float64(l-c.offset) / (1 + c.drift))
+	g := int64(float64(l-c.offset) / (1 + c.drift))
+	for i := 0; i < 1<<12 && c.local(g) < l; i++ {
+		g++
+	}
+	for i := 0; i < 1<<12 && c.local(g-1) >= l; i++ {
+		g--
+	}
+	return g
 }
 
 // pause freezes a node: what arrives for it (frames, timers) waits in order in a
