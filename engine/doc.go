@@ -35,8 +35,11 @@
 // each recipient's timeline with a sequence number (Message.Seq); a device keeps the
 // highest one it processed and syncs from there when it logs in or reconnects.
 // Within a session every push carries a session sequence number, is acknowledged,
-// and is resent until acknowledged; the device takes pushes strictly in order, so
-// loss, duplication and reordering below it change nothing above it. Acks are
+// and is resent until acknowledged; the device applies pushes strictly in order,
+// keeping up to 64 that arrive before their turn (and any that overtake the
+// session's LOGIN-OK) until the gap before them fills, so loss, duplication and
+// reordering below it change nothing above it, and reordering within that bound
+// needs no resend. Acks are
 // cumulative and lazy: one rides on the device's next request, or goes alone
 // after ClientConfig.AckDelay, covering every push received by then. Requests carry
 // a request ID and the device's lowest request still unanswered (Frame.Low); the

@@ -40,8 +40,8 @@ const NumFrameTypes = FrameBusAck + 1
 
 var frameNames = [...]string{"?", "LOGIN", "LOGIN-OK", "LOGOUT", "REQ", "RESP", "PUSH", "ACK", "FWD", "REPLY", "DELIVER", "BUS-ACK"}
 
-// onBus tells whether frames of the type travel between shards: each carries
-// BusSeq (but BusAck) and BusAck.
+// onBus tells whether frames of the type travel between shards: each carries a
+// BusAck, and each but BusAck itself a BusSeq.
 func (t FrameType) onBus() bool { return t >= FrameForward && t <= FrameBusAck }
 
 // WireType returns the type of an encoded frame from its first bytes,
