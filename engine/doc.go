@@ -39,9 +39,9 @@
 // keeping up to 64 that arrive before their turn (and any that overtake the
 // session's LOGIN-OK) until the gap before them fills, so loss, duplication and
 // reordering below it change nothing above it, and reordering within that bound
-// needs no resend. Acks are
-// cumulative and lazy: one rides on the device's next request, or goes alone
-// after ClientConfig.AckDelay, covering every push received by then. Requests carry
+// needs no resend. Acks are cumulative and lazy: one rides on the device's next
+// request, or goes alone after ClientConfig.AckDelay, covering every push
+// received by then. Requests carry
 // a request ID and the device's lowest request still unanswered (Frame.Low); the
 // shard keeps each result until the device is past it, so a retransmitted request
 // is answered again and never applied twice, however late it comes, and a late
