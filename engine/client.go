@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -48,10 +49,14 @@ type Client struct {
 	epochN    uint32
 	epoch     uint64
 	pushNext  uint64 // next push sequence expected in this session
-	ackDue    bool   // pushes received that no ack has covered yet
-	ackAt     int64  // the armed ack timer's time; 0 if none
-	syncEnd   uint64 // the last push of this session's login sync
-	cursor    uint64 // highest timeline seq processed
+	// ahead holds pushes of this session that came before their turn, by
+	// sequence, at most pushAheadMax; nil (8 bytes, nothing allocated) when
+	// none, as for almost every device almost all the time.
+	ahead   *[]aheadPush
+	ackDue  bool   // pushes received that no ack has covered yet
+	ackAt   int64  // the armed ack timer's time; 0 if none
+	syncEnd uint64 // the last push of this session's login sync
+	cursor  uint64 // highest timeline seq processed
 
 	nextCall   Call
 	nextReq    uint64
@@ -80,6 +85,18 @@ type Client struct {
 
 // forgetMemory is how many forgotten invitation IDs a device remembers.
 const forgetMemory = 64
+
+// pushAheadMax bounds the pushes a device keeps ahead of the one it awaits; a
+// later one is dropped, and the shard resends it.
+const pushAheadMax = 64
+
+// aheadPush is a push that arrived before its turn: the frame that carried it
+// (a PUSH, or a RESP with HasMsg), kept encoded until the pushes before it are
+// applied.
+type aheadPush struct {
+	seq uint64
+	b   []byte
+}
 
 // clientScratch is what a device needs only during one call (Receive, Fire or
 // an API call): the frame being decoded and the codecs' buffers. The devices of
@@ -285,6 +302,7 @@ func (c *Client) startSession(now int64) {
 	c.epoch = uint64(c.cfg.Incarnation)<<32 | uint64(c.epochN)
 	c.sessionUp = false
 	c.pushNext = 1
+	c.ahead = nil // the old session's: the new one numbers its pushes from 1
 	c.ackDue = false
 	for i := range c.answered {
 		c.answered[i].after = math.MaxUint64 // the new session's sync brings what it waited for
@@ -615,6 +633,7 @@ func (c *Client) Receive(now int64, from Addr, b []byte) {
 		for i := range c.answered {
 			c.answered[i].after = f.Seq
 		}
+		c.applyAhead(now) // pushes of the sync that overtook the LOGIN-OK
 		c.release(now)
 		if c.cfg.Mode == ModeServer {
 			c.forgetOnlineOnly()
@@ -624,29 +643,84 @@ func (c *Client) Receive(now int64, from Addr, b []byte) {
 		}
 	case FrameResponse:
 		if f.HasMsg {
-			c.push(now, f) // the shard's echo of this request rides on its response
+			c.push(now, f, b) // the shard's echo of this request rides on its response
 		}
 		c.response(now, f)
 	case FramePush:
-		c.push(now, f)
+		c.push(now, f, b)
 	default:
 		c.note("", "dropped unexpected %s frame", f.Type)
 	}
 }
 
-// push takes a pushed message of the session: in order it is applied, a
-// duplicate or one out of order is not; either way the shard will hear how far
-// this device got.
-func (c *Client) push(now int64, f *Frame) {
+// push takes a pushed message of the session (f, from frame b): the next one is
+// applied, with those that came before their turn and follow it; one ahead of
+// its turn (or of the session's LOGIN-OK) is kept until then, a duplicate
+// dropped. Either way the shard will hear how far this device got: acks are
+// cumulative, so a gap is resent and nothing kept is lost.
+func (c *Client) push(now int64, f *Frame, b []byte) {
 	if f.Epoch != c.epoch {
 		return
 	}
-	if f.Seq == c.pushNext {
+	switch {
+	case f.Seq < c.pushNext: // a duplicate
+	case f.Seq > c.pushNext || !c.sessionUp:
+		c.keepAhead(f.Seq, b)
+	default:
+		c.pushNext++
+		c.message(now, &f.Msg)
+		c.release(now)
+		c.applyAhead(now)
+	}
+	c.ackLater(now)
+}
+
+// keepAhead keeps push seq, which came before its turn (frame b), unless it is
+// kept already or pushAheadMax are.
+func (c *Client) keepAhead(seq uint64, b []byte) {
+	var l []aheadPush
+	if c.ahead != nil {
+		l = *c.ahead
+	}
+	i, found := slices.BinarySearchFunc(l, seq, func(a aheadPush, seq uint64) int { return cmp.Compare(a.seq, seq) })
+	if found || len(l) >= pushAheadMax {
+		return
+	}
+	if c.ahead == nil {
+		c.ahead = new([]aheadPush)
+	}
+	*c.ahead = slices.Insert(l, i, aheadPush{seq: seq, b: c.slab.copy(b)})
+}
+
+// applyAhead applies the kept pushes whose turn has come, in order, each as if
+// it had just arrived.
+func (c *Client) applyAhead(now int64) {
+	for c.ahead != nil && c.sessionUp {
+		l := *c.ahead
+		if l[0].seq > c.pushNext {
+			return
+		}
+		a := l[0]
+		if len(l) == 1 {
+			c.ahead = nil
+		} else {
+			l[0] = aheadPush{}
+			*c.ahead = l[1:]
+		}
+		if a.seq < c.pushNext {
+			continue // applied meanwhile: a resent copy came in order
+		}
+		// Not the scratch decoder: the frame being received may still be in use.
+		fd := frameDecoder{in: &c.names}
+		var f Frame
+		if err := fd.decode(a.b, &f); err != nil {
+			continue // cannot be: it decoded when it came
+		}
+		c.out.hit(PathPushFromReorderBuffer)
 		c.pushNext++
 		c.message(now, &f.Msg)
 		c.release(now)
 	}
-	c.ackLater(now)
 }
 
 // release reports the answers whose preceding pushes are all applied, in order.

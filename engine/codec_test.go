@@ -31,9 +31,10 @@ func sampleFrames() []Frame {
 		{Type: FramePush, Epoch: 2, Seq: 4, Msg: msg},
 		{Type: FramePush, Epoch: 2, Seq: 5, Msg: tip},
 		{Type: FrameAck, Epoch: 2, Seq: 4},
-		{Type: FrameForward, ReqID: 5, Op: OpAccept, User: "bob", Device: "2", Origin: 9, Info: info},
-		{Type: FrameReply, ReqID: 5, Op: OpAccept, User: "bob", Device: "2", Origin: 9, Code: OK},
-		{Type: FrameDeliver, Members: []string{"bob"}, Msg: msg, HasPush: true, Push: OfflinePushInfo{Title: "t"}},
+		{Type: FrameForward, ReqID: 5, Op: OpAccept, User: "bob", Device: "2", Origin: 9, Info: info, BusSeq: 3, BusAck: 2},
+		{Type: FrameReply, ReqID: 5, Op: OpAccept, User: "bob", Device: "2", Origin: 9, Code: OK, BusSeq: 1},
+		{Type: FrameDeliver, Members: []string{"bob"}, Msg: msg, HasPush: true, Push: OfflinePushInfo{Title: "t"}, BusSeq: 4, BusAck: 1},
+		{Type: FrameBusAck, BusAck: 7},
 	}
 }
 

@@ -66,6 +66,30 @@ func (s *Server) scheduleTimeout(slot int32, r *invRecord) {
 	if q.armedAt == 0 || r.deadline < q.armedAt {
 		q.armedAt = r.deadline
 		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerInviteTimeout, Ref: uint64(qi), At: r.deadline})
+		if s.dueAt == 0 || r.deadline < s.dueAt {
+			s.dueAt = r.deadline
+		}
+	}
+}
+
+// expireDue applies the same-instant rule (see the package doc): at local time
+// now, before anything else happens, every invitation whose deadline is at or
+// before now times out, whether or not the driver has delivered its timer yet,
+// queue by queue in their order. A timer that comes afterwards finds its work
+// done (its queue is armed for a later time) and is ignored.
+func (s *Server) expireDue(now int64) {
+	if s.dueAt == 0 || s.dueAt > now {
+		return // dueAt is at or before every armed queue's time
+	}
+	s.dueAt = 0
+	for qi := range s.deadlineQs {
+		q := &s.deadlineQs[qi]
+		if q.armedAt != 0 && q.armedAt <= now {
+			s.fireQueue(now, qi)
+		}
+		if q.armedAt != 0 && (s.dueAt == 0 || q.armedAt < s.dueAt) {
+			s.dueAt = q.armedAt
+		}
 	}
 }
 
@@ -90,15 +114,19 @@ func (s *Server) earliest(q *deadlineQueue) (r *invRecord, fromLate bool) {
 	return r, false
 }
 
-// fireTimeouts times out every due invitation of a queue and arms its next timer.
+// fireTimeouts handles a deadline queue's timer: whatever is due, in that
+// queue and every other, times out (expireDue), so the outcome at an instant
+// never depends on which of its events the driver delivered first.
 func (s *Server) fireTimeouts(now int64, t Timer) {
-	if t.Ref >= uint64(len(s.deadlineQs)) {
-		return
+	if t.Ref >= uint64(len(s.deadlineQs)) || t.At != s.deadlineQs[t.Ref].armedAt {
+		return // superseded by an earlier timer, or its work done already
 	}
-	q := &s.deadlineQs[t.Ref]
-	if t.At != q.armedAt {
-		return // a timer superseded by an earlier one
-	}
+	s.expireDue(now)
+}
+
+// fireQueue times out every due invitation of queue qi and arms its next timer.
+func (s *Server) fireQueue(now int64, qi int) {
+	q := &s.deadlineQs[qi]
 	q.armedAt = 0
 	for {
 		r, fromLate := s.earliest(q)
@@ -107,7 +135,7 @@ func (s *Server) fireTimeouts(now int64, t Timer) {
 		}
 		if r.deadline > now {
 			q.armedAt = r.deadline
-			s.out.Timers = append(s.out.Timers, Timer{Kind: TimerInviteTimeout, Ref: t.Ref, At: r.deadline})
+			s.out.Timers = append(s.out.Timers, Timer{Kind: TimerInviteTimeout, Ref: uint64(qi), At: r.deadline})
 			break
 		}
 		if fromLate {

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -108,5 +109,127 @@ func TestTimeoutTooLong(t *testing.T) {
 func TestInvRecordSize(t *testing.T) {
 	if got := unsafe.Sizeof(invRecord{}); got != 80 {
 		t.Fatalf("invRecord is %d bytes", got)
+	}
+}
+
+// fireDue fires the shard timers of kind k due by now, as the driver would.
+func (n *tnet) fireDue(k TimerKind) {
+	for i := 0; i < len(n.timers); {
+		tm := n.timers[i]
+		if int(tm.node) >= len(n.shards) || tm.t.Kind != k || tm.t.At > n.now {
+			i++
+			continue
+		}
+		n.timers = slices.Delete(n.timers, i, i+1)
+		n.shards[tm.node].Fire(n.now, tm.t)
+		n.collect(tm.node)
+	}
+}
+
+// The same-instant rule: an accept that reaches the shard at the exact
+// instant of its invitation's deadline finds it timed out (8010), whichever
+// of the two events the driver delivers first, and whether or not another
+// invitation's timeout fired just before and re-armed the timer.
+func TestSameInstantRule(t *testing.T) {
+	const (
+		timerFirst = iota
+		frameFirst
+		afterOther // another invitation of the same timeout value timed out 1 ms before; the frame comes before the re-armed timer
+	)
+	run := func(history int) ([]string, *tnet) {
+		n := newNet(t, ModeServer, 1, "alice/1", "bob/1", "carol/1")
+		n.loginAll()
+		if history == afterOther {
+			n.invite("alice/1", "carol", "", 5)
+			n.flush()
+			n.advance(int64(time.Millisecond))
+		}
+		id := n.invite("alice/1", "bob", "", 5)
+		n.flush()
+		deadline := n.shards[0].Invitations()[len(n.shards[0].Invitations())-1].Deadline
+		n.advance(deadline - n.now - int64(100*time.Millisecond))
+		n.take()
+		if history == afterOther {
+			n.now = deadline - int64(time.Millisecond)
+			n.fireDue(TimerInviteTimeout) // carol's: the queue is re-armed for bob's deadline
+			n.flush()
+			n.take()
+		}
+		n.do("bob/1", func(c *Client, now int64) { c.Accept(now, id, "") })
+		n.now = deadline // the request arrives at the deadline
+		switch history {
+		case timerFirst:
+			n.fireDue(TimerInviteTimeout)
+			n.deliverMatching("REQ")
+		case frameFirst, afterOther:
+			n.deliverMatching("REQ")
+			n.fireDue(TimerInviteTimeout)
+		}
+		n.flush()
+		return sortedLog(n.take()), n
+	}
+	want := []string{
+		"alice/1: OnInvitationTimeout(alice/1.0-1, invitees=[bob])",
+		"bob/1: OnInvitationTimeout(alice/1.0-1, invitees=[bob])",
+		"bob/1: accept alice/1.0-1 -> 8010 invitation invalid (timed out at this instant: a deadline comes before any frame of its instant)",
+	}
+	for _, h := range []int{timerFirst, frameFirst, afterOther} {
+		got, n := run(h)
+		w := want
+		if h == afterOther { // bob's is alice's second invitation
+			w = nil
+			for _, l := range want {
+				w = append(w, strings.ReplaceAll(l, "alice/1.0-1", "alice/1.0-2"))
+			}
+		}
+		wantLog(t, got, w...)
+		if n.paths[PathAnswerAtDeadline] != 1 {
+			t.Errorf("history %d: answer-at-deadline hit %d times, want 1", h, n.paths[PathAnswerAtDeadline])
+		}
+		if n.liveOnServers() != 0 {
+			t.Errorf("history %d: %d invitations live", h, n.liveOnServers())
+		}
+	}
+}
+
+// A nanosecond before its deadline an answer still wins; the timer then finds
+// nothing to do.
+func TestAnswerJustBeforeDeadlineWins(t *testing.T) {
+	n := newNet(t, ModeServer, 1, "alice/1", "bob/1")
+	n.loginAll()
+	id := n.invite("alice/1", "bob", "", 5)
+	n.flush()
+	deadline := n.shards[0].Invitations()[0].Deadline
+	n.take()
+	n.do("bob/1", func(c *Client, now int64) { c.Accept(now, id, "") })
+	n.now = deadline - 1
+	n.deliverMatching("REQ")
+	n.now = deadline
+	n.fireDue(TimerInviteTimeout)
+	n.flush()
+	wantLog(t, sortedLog(n.take()), `alice/1: OnInviteeAccepted(`+id+`, invitee=bob, data="")`, "bob/1: accept "+id+" -> ok")
+	if n.paths[PathAnswerAtDeadline] != 0 {
+		t.Error("answer-at-deadline hit for an answer before the deadline")
+	}
+}
+
+// The rule holds in the shard's own time: with its clock ahead, a frame whose
+// local arrival time is the deadline loses, whatever the global time.
+func TestSameInstantRuleInLocalTime(t *testing.T) {
+	s := NewServer(ServerConfig{})
+	const skew = int64(7 * time.Second)
+	r, slot := s.newRecord("c1")
+	r.inviter, r.tmo, r.one[0] = "alice", 5, invitee{user: "bob"}
+	r.deadline = skew + int64(5*time.Second)
+	s.scheduleTimeout(slot, r)
+	s.Advance()
+	// Any frame at the deadline (local) runs the timeouts first, before it is
+	// even decoded: here an undecodable one.
+	s.Receive(r.deadline, 9, []byte{0xc1})
+	if s.invIndex.Len() != 0 {
+		t.Fatal("the invitation is still live at its deadline")
+	}
+	if s.expiredAt != skew+int64(5*time.Second) || !slices.Contains(s.expiredIDs, "c1") {
+		t.Fatalf("expired at %d: %v", s.expiredAt, s.expiredIDs)
 	}
 }

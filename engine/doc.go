@@ -35,10 +35,13 @@
 // each recipient's timeline with a sequence number (Message.Seq); a device keeps the
 // highest one it processed and syncs from there when it logs in or reconnects.
 // Within a session every push carries a session sequence number, is acknowledged,
-// and is resent until acknowledged; the device takes pushes strictly in order, so
-// loss, duplication and reordering below it change nothing above it. Acks are
-// cumulative and lazy: one rides on the device's next request, or goes alone
-// after ClientConfig.AckDelay, covering every push received by then. Requests carry
+// and is resent until acknowledged; the device applies pushes strictly in order,
+// keeping up to 64 that arrive before their turn (and any that overtake the
+// session's LOGIN-OK) until the gap before them fills, so loss, duplication and
+// reordering below it change nothing above it, and reordering within that bound
+// needs no resend. Acks are cumulative and lazy: one rides on the device's next
+// request, or goes alone after ClientConfig.AckDelay, covering every push
+// received by then. Requests carry
 // a request ID and the device's lowest request still unanswered (Frame.Low); the
 // shard keeps each result until the device is past it, so a retransmitted request
 // is answered again and never applied twice, however late it comes, and a late
@@ -49,6 +52,19 @@
 // In server mode the echo of a request to its own device rides on the response.
 // Online-only messages are pushed to the sessions open at that moment and never
 // stored.
+//
+// # The shard bus
+//
+// Shards talk to each other (Forward, Reply, Deliver) with the same guarantees,
+// over a network that loses, duplicates and reorders as any other: each frame to
+// a peer carries a sequence number (Frame.BusSeq) and stays in the sender's
+// outbox until the peer acknowledges it; acks are cumulative (Frame.BusAck) and
+// ride on the frames going back, or go alone (BusAck) after a short delay; what
+// is not acked is resent every RTO. The receiver applies each peer's frames
+// exactly once, in the order sent, keeping a bounded number that arrive early.
+// Unlike a session the bus is durable: outboxes, sequence numbers and what was
+// applied survive Crash, so a decision taken during a partition between shards,
+// or while one of them is down, reaches the others once they can talk again.
 //
 // # Arbitration modes
 //
@@ -64,6 +80,28 @@
 // Callbacks go to every device that receives a message except the device that sent
 // it (which gets its API result instead): for a group invitation that is every
 // member of the group, for a one-to-one invitation both users' devices.
+//
+// # Same-instant rule
+//
+// In server mode a deadline is inclusive: an invitation with timeout T created
+// at local time c is live during [c, c+T) and timed out from c+T on. At any
+// instant the shard first times out every invitation whose deadline has come,
+// then handles whatever frame arrived at that instant; so an accept, reject or
+// cancel that reaches the owning shard at the exact instant of the deadline
+// finds the invitation timed out and gets 8010 ("timed out at this instant"),
+// as it would a nanosecond later. The driver may deliver the deadline's timer
+// and a frame of the same instant in either order, and another invitation's
+// timeout may have re-armed the timer just before: Receive applies the rule
+// before anything else (expireDue), and a timer that comes afterwards finds
+// its work done. Why this way round: the SDK's timeout is the invitation's
+// lifetime (invitees "that have not answered in time" time out), and both
+// parties hear of the timeout at c+T, so c+T is the first instant that is not
+// in time; and a rule that let the answer win would have to look ahead at
+// every frame of the instant before deciding a timeout, which no real server
+// can do. Times are the shard's local ones (the now passed to Receive and
+// Fire), so a skewed or drifting shard clock moves the instant in global time,
+// not the rule. Client mode keeps the legacy SDKs' behaviour: each device
+// times out by its own timers, and the relay decides nothing.
 //
 // # Errors
 //

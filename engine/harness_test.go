@@ -32,8 +32,16 @@ type tnet struct {
 	nextAddr Addr
 	frames   []string // every frame sent, "from->to: FRAME", when record is set
 	record   bool
-	shared   *SharedNames // given to every device added, if set
-	check    func()       // called after every delivery and timer, if set
+	shared   *SharedNames  // given to every device added, if set
+	check    func()        // called after every delivery and timer, if set
+	paths    [NumPaths]int // the rare paths the nodes took
+	// busAnyOrder lets shard-to-shard frames arrive in any order (deliverOne
+	// delivers the one asked for); by default the bus is FIFO, like the
+	// simulator's. A lossy network (rng) reorders, loses and duplicates them
+	// as it does the device links'.
+	busAnyOrder bool
+	// lose, if set, loses every frame it returns true for, on delivery.
+	lose func(m tmsg) bool
 }
 
 type tmsg struct {
@@ -90,6 +98,9 @@ func (n *tnet) collect(a Addr) {
 		out = n.devs[n.name[a]].Ready()
 	}
 	who := n.name[a]
+	for _, p := range out.Paths {
+		n.paths[p]++
+	}
 	for _, m := range out.Msgs {
 		n.inflight = append(n.inflight, tmsg{from: a, to: m.To, b: m.Bytes})
 		if n.record {
@@ -135,8 +146,8 @@ func (n *tnet) do(d string, f func(c *Client, now int64)) {
 func (n *tnet) deliverOne(i int) {
 	m := n.inflight[i]
 	shardLink := int(m.from) < len(n.shards) && int(m.to) < len(n.shards)
-	if shardLink {
-		// Shards talk over a reliable FIFO bus: deliver the oldest frame of this pair.
+	if shardLink && n.rng == nil && !n.busAnyOrder {
+		// A FIFO link between shards: deliver the oldest frame of this pair.
 		for j, o := range n.inflight[:i] {
 			if o.from == m.from && o.to == m.to {
 				i, m = j, o
@@ -145,7 +156,10 @@ func (n *tnet) deliverOne(i int) {
 		}
 	}
 	n.inflight = slices.Delete(n.inflight, i, i+1)
-	if n.rng != nil && !shardLink {
+	if n.lose != nil && n.lose(m) {
+		return
+	}
+	if n.rng != nil {
 		if n.rng.Float64() < n.loss {
 			return
 		}

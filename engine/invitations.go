@@ -107,6 +107,12 @@ func (s *Server) invOp(now int64, f *Frame) result {
 	}
 	r := s.record(in.InviteID)
 	if r == nil {
+		if now == s.expiredAt && slices.Contains(s.expiredIDs, in.InviteID) {
+			if f.Op == OpAccept || f.Op == OpReject {
+				s.out.hit(PathAnswerAtDeadline)
+			}
+			return fail(CodeInviteInvalid, "timed out at this instant: a deadline comes before any frame of its instant")
+		}
 		return fail(CodeInviteInvalid, "unknown invitation %s", in.InviteID)
 	}
 	var info SignalingInfo
@@ -260,6 +266,13 @@ func (s *Server) checkInvitees(f *Frame) ([]string, result) {
 
 // timeout ends every still-pending invitee of an invitation past its deadline.
 func (s *Server) timeout(now int64, r *invRecord) {
+	if r.deadline == now {
+		if s.expiredAt != now {
+			clear(s.expiredIDs)
+			s.expiredAt, s.expiredIDs = now, s.expiredIDs[:0]
+		}
+		s.expiredIDs = append(s.expiredIDs, r.id)
+	}
 	info := r.info(ActionTimeout)
 	for i, l := 0, r.invitees(); i < len(l); i++ {
 		if iv := &l[i]; iv.state == Pending {

@@ -529,7 +529,7 @@ func (fd *frameDecoder) fast(b []byte, f *Frame) bool {
 	if r.arrayLen() != 3 || !r.ok {
 		return false
 	}
-	f.Type = FrameType(r.int(1, int64(FrameDeliver)))
+	f.Type = FrameType(r.int(1, int64(NumFrameTypes)-1))
 	f.Epoch = r.uint()
 	if !r.ok || r.arrayLen() != frameBodyLen[f.Type] || !r.ok {
 		return false
@@ -570,8 +570,13 @@ func (fd *frameDecoder) fast(b []byte, f *Frame) bool {
 				f.Push.Desc = string(d)
 			}
 		}
-		f.Ack = r.uint()
-		f.Low = r.uint()
+		if f.Type == FrameRequest {
+			f.Ack = r.uint()
+			f.Low = r.uint()
+		} else {
+			f.BusSeq = r.uint()
+			f.BusAck = r.uint()
+		}
 	case FrameResponse, FrameReply:
 		f.ReqID = r.uint()
 		f.Code = Code(r.int(0, 1<<31-1))
@@ -583,6 +588,11 @@ func (fd *frameDecoder) fast(b []byte, f *Frame) bool {
 		f.Op = Op(r.int(0, int64(opMax)-1))
 		f.User = r.string(in)
 		f.Device = r.string(in)
+		if f.Type == FrameReply {
+			f.BusSeq = r.uint()
+			f.BusAck = r.uint()
+			break
+		}
 		f.Seq = r.uint()
 		if !r.isNil() {
 			if f.Seq == 0 {
@@ -608,6 +618,13 @@ func (fd *frameDecoder) fast(b []byte, f *Frame) bool {
 		if d := r.str(); len(d) > 0 {
 			f.Push.Desc = string(d)
 		}
+		f.BusSeq = r.uint()
+		f.BusAck = r.uint()
+	case FrameBusAck:
+		f.BusAck = r.uint()
+	}
+	if f.Type.onBus() && f.Type != FrameBusAck && f.BusSeq == 0 {
+		return false // the library decoder names the error
 	}
 	return r.ok && r.p == len(b)
 }

@@ -50,8 +50,13 @@ func libEncode(f *Frame) []byte {
 		} else {
 			_ = e.EncodeNil()
 		}
-		_ = e.EncodeUint(f.Ack)
-		_ = e.EncodeUint(f.Low)
+		if f.Type == FrameRequest {
+			_ = e.EncodeUint(f.Ack)
+			_ = e.EncodeUint(f.Low)
+		} else {
+			_ = e.EncodeUint(f.BusSeq)
+			_ = e.EncodeUint(f.BusAck)
+		}
 	case FrameResponse, FrameReply:
 		_ = e.EncodeArrayLen(10)
 		_ = e.EncodeUint(f.ReqID)
@@ -62,6 +67,11 @@ func libEncode(f *Frame) []byte {
 		_ = e.EncodeUint(uint64(f.Op))
 		_ = e.EncodeString(f.User)
 		_ = e.EncodeString(f.Device)
+		if f.Type == FrameReply {
+			_ = e.EncodeUint(f.BusSeq)
+			_ = e.EncodeUint(f.BusAck)
+			break
+		}
 		_ = e.EncodeUint(f.Seq)
 		if f.HasMsg {
 			libMessage(e, &f.Msg)
@@ -76,7 +86,7 @@ func libEncode(f *Frame) []byte {
 		_ = e.EncodeArrayLen(1)
 		_ = e.EncodeUint(f.Seq)
 	case FrameDeliver:
-		_ = e.EncodeArrayLen(5)
+		_ = e.EncodeArrayLen(7)
 		libStrings(e, f.Members)
 		libMessage(e, &f.Msg)
 		_ = e.EncodeBool(f.Msg.Ended)
@@ -84,6 +94,11 @@ func libEncode(f *Frame) []byte {
 		_ = e.EncodeArrayLen(2)
 		_ = e.EncodeString(f.Push.Title)
 		_ = e.EncodeString(f.Push.Desc)
+		_ = e.EncodeUint(f.BusSeq)
+		_ = e.EncodeUint(f.BusAck)
+	case FrameBusAck:
+		_ = e.EncodeArrayLen(1)
+		_ = e.EncodeUint(f.BusAck)
 	}
 	return buf.Bytes()
 }
@@ -141,6 +156,8 @@ func TestEncoderMatchesLibrary(t *testing.T) {
 		f.ReqID = uints[rng.IntN(len(uints))]
 		f.Ack = uints[rng.IntN(len(uints))]
 		f.Low = uints[rng.IntN(len(uints))]
+		f.BusSeq = uints[rng.IntN(len(uints))]
+		f.BusAck = uints[rng.IntN(len(uints))]
 		if f.HasMsg && f.Seq == 0 {
 			f.Seq = 1 // a carried push has a sequence
 		}

@@ -35,9 +35,16 @@ const (
 	TimerForget TimerKind = 6
 	// TimerAck: a device acks the pushes it holds unacknowledged.
 	TimerAck TimerKind = 7
+	// TimerBusRetransmit: a shard resends its bus frames to peer shard Ref
+	// that are not acknowledged yet.
+	TimerBusRetransmit TimerKind = 8
+	// TimerBusAck: a shard acks the bus frames of peer shard Ref that no
+	// frame of its own has acked on the way back.
+	TimerBusAck TimerKind = 9
 )
 
-var timerNames = [...]string{"?", "retransmit", "invite-timeout", "invitee-timeout", "inviter-timeout", "prune", "forget", "ack"}
+var timerNames = [...]string{"?", "retransmit", "invite-timeout", "invitee-timeout", "inviter-timeout", "prune", "forget", "ack",
+	"bus-retransmit", "bus-ack"}
 
 func (k TimerKind) String() string {
 	if int(k) < len(timerNames) {

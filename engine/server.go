@@ -82,6 +82,14 @@ type Server struct {
 
 	deadlineQs    []deadlineQueue // server mode: invitations awaiting their timeout, per timeout value
 	deadlineIndex map[int32]int   // timeout value → its queue
+	dueAt         int64           // at or before every queue's armed time (0: none armed): expireDue's shortcut
+	// The invitations that timed out at their exact deadline, expiredAt (the
+	// last instant any did): an answer to one at that same instant is told
+	// why it lost.
+	expiredAt  int64
+	expiredIDs []string
+
+	bus []*busLink // per peer shard: the bus to it (durable), made at first use
 
 	pruneAt  int64 // the armed prune timer's time; 0 if none
 	syncMark uint64
@@ -332,6 +340,7 @@ func (s *Server) user(name string) *userState {
 // Receive handles a frame that arrived from a device or another shard. Undecodable
 // or unexpected frames are dropped with a note.
 func (s *Server) Receive(now int64, from Addr, b []byte) {
+	s.expireDue(now) // the same-instant rule: deadlines first
 	f := &s.in
 	if err := s.dec.decode(b, f); err != nil {
 		s.note("", "dropped frame from %d: %v", from, err)
@@ -351,9 +360,23 @@ func (s *Server) Receive(now int64, from Addr, b []byte) {
 		s.request(now, from, f)
 	case FrameAck:
 		s.ack(from, f.Epoch, f.Seq)
+	case FrameForward, FrameReply, FrameDeliver, FrameBusAck:
+		if from < 0 || int(from) >= s.cfg.Shards || int(from) == s.cfg.Shard {
+			s.note("", "dropped %s frame from %d, which is no peer shard", f.Type, from)
+			return
+		}
+		s.busReceive(now, int(from), f, b)
+	default:
+		s.note("", "dropped unexpected %s frame from %d", f.Type, from)
+	}
+}
+
+// busApply applies a frame of peer shard from, once, in the order it sent them.
+func (s *Server) busApply(now int64, from Addr, f *Frame) {
+	switch f.Type {
 	case FrameForward:
 		r := s.execute(now, f)
-		s.send(from, &Frame{Type: FrameReply, ReqID: f.ReqID, User: f.User, Device: f.Device, Origin: f.Origin,
+		s.busSend(now, int(from), &Frame{Type: FrameReply, ReqID: f.ReqID, User: f.User, Device: f.Device, Origin: f.Origin,
 			Op: f.Op, Code: r.code, Text: r.text, Members: r.members})
 	case FrameReply:
 		s.reply(f)
@@ -367,8 +390,6 @@ func (s *Server) Receive(now int64, from Addr, b []byte) {
 			push = &f.Push
 		}
 		s.deliverLocal(now, f.Members, &f.Msg, f.Msg.Ended, push, info)
-	default:
-		s.note("", "dropped unexpected %s frame from %d", f.Type, from)
 	}
 }
 
@@ -382,7 +403,8 @@ func (s *Server) Disconnected(now int64, device Addr) {
 }
 
 // Crash loses the shard's volatile state: every session and its unacknowledged
-// pushes. Timelines, groups, invitations and the request log are durable.
+// pushes. Timelines, groups, invitations, the request log and the bus (its
+// outboxes, sequence numbers and what was applied) are durable.
 func (s *Server) Crash() {
 	for i := range s.sessions {
 		if s.sessions[i].live {
@@ -591,8 +613,8 @@ func (s *Server) request(now int64, from Addr, f *Frame) {
 	d := u.addDedup(ss.device, f.ReqID, f.Op)
 	f.User, f.Device, f.Origin = u.name, ss.device, from
 	if owner := s.ownerOf(f); owner != s.cfg.Shard {
-		f.Type = FrameForward
-		s.send(Addr(owner), f)
+		f.Type, f.Ack, f.Low = FrameForward, 0, 0 // the device link's fields stay on it
+		s.busSend(now, owner, f)
 		return
 	}
 	s.holding, s.holdSlot = true, slot
@@ -769,7 +791,7 @@ func (s *Server) fanout(now int64, recipients []string, m *Message, ended bool, 
 		if push != nil {
 			f.HasPush, f.Push = true, *push
 		}
-		s.send(Addr(k), &f)
+		s.busSend(now, k, &f)
 	}
 }
 
@@ -912,6 +934,8 @@ func (s *Server) Fire(now int64, t Timer) {
 		if t.At == s.pruneAt {
 			s.prune(now)
 		}
+	case TimerBusRetransmit, TimerBusAck:
+		s.busFire(now, t)
 	}
 }
 
@@ -924,6 +948,7 @@ type Stats struct {
 	Tracked     int // invitations with stored messages here (server mode)
 	Groups      int
 	Unacked     int // pushes awaiting ack
+	BusUnacked  int // bus frames to other shards awaiting ack
 }
 
 // Stats reports the shard's current holdings.
@@ -934,6 +959,11 @@ func (s *Server) Stats() Stats {
 	}
 	for i := range s.sessions {
 		st.Unacked += len(s.sessions[i].unacked)
+	}
+	for _, l := range s.bus {
+		if l != nil {
+			st.BusUnacked += len(l.unacked)
+		}
 	}
 	return st
 }

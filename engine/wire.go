@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -18,7 +19,8 @@ type Addr int32
 type FrameType uint8
 
 // Frame types. Device → shard: Login, Logout, Request, Ack. Shard → device:
-// LoginOK, Response, Push. Shard → shard: Forward, Reply, Deliver.
+// LoginOK, Response, Push. Shard → shard (the bus): Forward, Reply, Deliver,
+// BusAck.
 const (
 	FrameLogin    FrameType = 1
 	FrameLoginOK  FrameType = 2
@@ -30,12 +32,17 @@ const (
 	FrameForward  FrameType = 8
 	FrameReply    FrameType = 9
 	FrameDeliver  FrameType = 10
+	FrameBusAck   FrameType = 11
 )
 
 // NumFrameTypes bounds the frame types: every FrameType is below it.
-const NumFrameTypes = FrameDeliver + 1
+const NumFrameTypes = FrameBusAck + 1
 
-var frameNames = [...]string{"?", "LOGIN", "LOGIN-OK", "LOGOUT", "REQ", "RESP", "PUSH", "ACK", "FWD", "REPLY", "DELIVER"}
+var frameNames = [...]string{"?", "LOGIN", "LOGIN-OK", "LOGOUT", "REQ", "RESP", "PUSH", "ACK", "FWD", "REPLY", "DELIVER", "BUS-ACK"}
+
+// onBus tells whether frames of the type travel between shards: each carries a
+// BusAck, and each but BusAck itself a BusSeq.
+func (t FrameType) onBus() bool { return t >= FrameForward && t <= FrameBusAck }
 
 // WireType returns the type of an encoded frame from its first bytes,
 // without decoding it; 0 if they are not a frame's.
@@ -122,6 +129,13 @@ type Frame struct {
 	Msg     Message // Push, Deliver; Response with HasMsg: the push it carries
 	HasMsg  bool
 	Text    string // Response, Reply: error detail
+	// BusSeq — Forward, Reply, Deliver: the frame's sequence number on the bus
+	// from its shard to the receiving one (1, 2, …; never 0). A shard applies
+	// each peer's frames once, in this order, and resends what is not acked.
+	BusSeq uint64
+	// BusAck — every bus frame: the highest BusSeq of the receiver's frames
+	// the sender has applied, in order (cumulative, riding on the frame).
+	BusAck uint64
 }
 
 // carriesInfo tells whether a request op carries signaling info.
@@ -178,9 +192,14 @@ func appendFrame(b []byte, f *Frame) []byte {
 		} else {
 			b = append(b, 0xc0)
 		}
-		b = appendUint(b, f.Ack)
-		b = appendUint(b, f.Low)
-	case FrameResponse, FrameReply:
+		if f.Type == FrameRequest {
+			b = appendUint(b, f.Ack)
+			b = appendUint(b, f.Low)
+		} else { // a forward carries the bus's sequence and ack in their places
+			b = appendUint(b, f.BusSeq)
+			b = appendUint(b, f.BusAck)
+		}
+	case FrameResponse:
 		b = appendResponseHead(b, f)
 		b = appendUint(b, f.Seq)
 		if f.HasMsg {
@@ -188,6 +207,10 @@ func appendFrame(b []byte, f *Frame) []byte {
 		} else {
 			b = append(b, 0xc0)
 		}
+	case FrameReply: // a response's head, then the bus's sequence and ack
+		b = appendResponseHead(b, f)
+		b = appendUint(b, f.BusSeq)
+		b = appendUint(b, f.BusAck)
 	case FramePush:
 		b = append(b, 0x92)
 		b = appendUint(b, f.Seq)
@@ -196,7 +219,7 @@ func appendFrame(b []byte, f *Frame) []byte {
 		b = append(b, 0x91)
 		b = appendUint(b, f.Seq)
 	case FrameDeliver:
-		b = append(b, 0x95)
+		b = append(b, 0x97)
 		b = appendStrings(b, f.Members)
 		b = appendMessage(b, &f.Msg)
 		b = appendBool(b, f.Msg.Ended)
@@ -204,6 +227,11 @@ func appendFrame(b []byte, f *Frame) []byte {
 		b = append(b, 0x92)
 		b = appendString(b, f.Push.Title)
 		b = appendString(b, f.Push.Desc)
+		b = appendUint(b, f.BusSeq)
+		b = appendUint(b, f.BusAck)
+	case FrameBusAck:
+		b = append(b, 0x91)
+		b = appendUint(b, f.BusAck)
 	}
 	return b
 }
@@ -229,7 +257,10 @@ func EncodeFrame(f *Frame) []byte {
 
 // frameBodyLen is the number of body fields of each frame type.
 var frameBodyLen = [...]int{FrameLogin: 3, FrameLoginOK: 1, FrameLogout: 0, FrameRequest: 11, FrameForward: 11,
-	FrameResponse: 10, FrameReply: 10, FramePush: 2, FrameAck: 1, FrameDeliver: 5}
+	FrameResponse: 10, FrameReply: 10, FramePush: 2, FrameAck: 1, FrameDeliver: 7, FrameBusAck: 1}
+
+// errNoBusSeq: a forward, reply or deliver must have its place on the bus.
+var errNoBusSeq = errors.New("a bus frame without a sequence")
 
 // frameDecoder decodes frames with a reused decoder.
 type frameDecoder struct {
@@ -284,7 +315,7 @@ func (fd *frameDecoder) decodeInto(f *Frame) error {
 		return fmt.Errorf("want 3 elements, got %d", n)
 	}
 	r := fieldReader{d: d}
-	f.Type = FrameType(r.int64("type", 1, int64(FrameDeliver)))
+	f.Type = FrameType(r.int64("type", 1, int64(NumFrameTypes)-1))
 	f.Epoch = r.uint64("epoch")
 	if r.err != nil {
 		return r.err
@@ -333,8 +364,13 @@ func (fd *frameDecoder) decodeInto(f *Frame) error {
 				f.Push.Desc = r.string("push.desc")
 			}
 		}
-		f.Ack = r.uint64("ack")
-		f.Low = r.uint64("low")
+		if f.Type == FrameRequest {
+			f.Ack = r.uint64("ack")
+			f.Low = r.uint64("low")
+		} else {
+			f.BusSeq = r.uint64("busSeq")
+			f.BusAck = r.uint64("busAck")
+		}
 	case FrameResponse, FrameReply:
 		f.ReqID = r.uint64("reqID")
 		f.Code = Code(r.int64("code", 0, 1<<31-1))
@@ -344,6 +380,11 @@ func (fd *frameDecoder) decodeInto(f *Frame) error {
 		f.Op = Op(r.int64("op", 0, int64(opMax)-1))
 		f.User = r.string("user")
 		f.Device = r.string("device")
+		if f.Type == FrameReply {
+			f.BusSeq = r.uint64("busSeq")
+			f.BusAck = r.uint64("busAck")
+			break
+		}
 		f.Seq = r.uint64("seq")
 		if r.err == nil {
 			if c, err := d.PeekCode(); err != nil {
@@ -374,6 +415,13 @@ func (fd *frameDecoder) decodeInto(f *Frame) error {
 		}
 		f.Push.Title = r.string("push.title")
 		f.Push.Desc = r.string("push.desc")
+		f.BusSeq = r.uint64("busSeq")
+		f.BusAck = r.uint64("busAck")
+	case FrameBusAck:
+		f.BusAck = r.uint64("busAck")
+	}
+	if r.err == nil && f.Type.onBus() && f.Type != FrameBusAck && f.BusSeq == 0 {
+		r.fail("busSeq", errNoBusSeq)
 	}
 	return r.err
 }
@@ -382,6 +430,12 @@ func (fd *frameDecoder) decodeInto(f *Frame) error {
 func (f *Frame) Describe() string {
 	var b strings.Builder
 	b.WriteString(f.Type.String())
+	if f.Type.onBus() {
+		if f.Type != FrameBusAck {
+			fmt.Fprintf(&b, " bus=%d", f.BusSeq)
+		}
+		fmt.Fprintf(&b, " ack=%d", f.BusAck)
+	}
 	switch f.Type {
 	case FrameLogin:
 		fmt.Fprintf(&b, " %s/%s epoch=%d cursor=%d", f.User, f.Device, f.Epoch, f.Cursor)
@@ -412,10 +466,10 @@ func (f *Frame) Describe() string {
 		if f.HasPush {
 			fmt.Fprintf(&b, " push=%q", f.Push.Title)
 		}
-		if f.Ack != 0 {
+		if f.Type == FrameRequest && f.Ack != 0 {
 			fmt.Fprintf(&b, " ack=%d", f.Ack)
 		}
-		if f.Low != 0 && f.Low != f.ReqID {
+		if f.Type == FrameRequest && f.Low != 0 && f.Low != f.ReqID {
 			fmt.Fprintf(&b, " low=%d", f.Low)
 		}
 	case FrameResponse, FrameReply:

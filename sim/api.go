@@ -269,15 +269,12 @@ func (w *World) Crash(a engine.Addr) {
 		w.fault(a, "crash")
 		s.down = true
 		s.srv.Crash()
-		// What waited for a pause is now the durable queue's (bus frames) or the
-		// restart's (timers); device frames die with their connections.
+		// What waited for a pause is now the restart's (timers) or lost (frames:
+		// the devices' and the peer shards' send them again).
 		for _, e := range s.pause.backlog {
-			switch {
-			case e.kind == evTimer:
+			if e.kind == evTimer {
 				s.deferred = append(s.deferred, e.timer())
-			case int(e.from) < len(w.shards):
-				s.inbox = append(s.inbox, e)
-			default:
+			} else {
 				w.drop(e.from, a, e.frame(), "shard down")
 			}
 		}
@@ -361,19 +358,6 @@ func (w *World) Restart(a engine.Addr) {
 			w.q.Push(w.now, timerEv(a, 0, t))
 		}
 		s.deferred = nil
-		// Frames reached the queue in completion order; replay each source's in
-		// the order it sent them.
-		slices.SortStableFunc(s.inbox, func(x, y event) int {
-			if x.from != y.from {
-				return int(x.from) - int(y.from)
-			}
-			return int(x.epoch) - int(y.epoch)
-		})
-		for _, e := range s.inbox {
-			e.kind = evDeliver
-			w.q.Push(w.now, e)
-		}
-		s.inbox = nil
 		for _, d := range w.devs {
 			if d.Home == int(a) && !d.down && d.connected {
 				if w.check != nil {

@@ -22,8 +22,10 @@ type Options struct {
 	// Link is the default device↔shard link, each direction drawn independently.
 	// A zero Latency means 20 ms constant.
 	Link LinkOptions
-	// ShardLatency is the one-way latency of the reliable FIFO bus between shards
-	// (default 1 ms).
+	// ShardLatency is the one-way latency of the links between shards (default
+	// 1 ms). They are FIFO, like TCP, but lose what a partition or a crashed
+	// shard catches, like any link: the shards' own bus layer (sequence, ack,
+	// resend, dedup) makes them reliable.
 	ShardLatency Dist
 	// Service is the virtual time a shard spends on each frame it receives; zero
 	// means none. Frames queue while every worker is busy, so load makes delay.

@@ -38,3 +38,39 @@ func TestCancelledTimersDoNotFire(t *testing.T) {
 		t.Fatal(v)
 	}
 }
+
+// A drifting clock's timer fires at the first global instant its node's clock
+// reads the timer's time: never a nanosecond short of it, which made a shard's
+// deadline timer re-arm for the same instant forever (a shard with drift
+// 0.0137 hung the run). The run keeps going past violations: the checker judges
+// a timeout by the global clock, by which a fast shard clock times out early.
+func TestDriftingTimerFiresOnTime(t *testing.T) {
+	r := NewRand(1, "drift")
+	for i := 0; i < 100_000; i++ {
+		c := clock{offset: int64(r.Uint64()%uint64(time.Hour)) - int64(30*time.Minute), drift: (r.Float64() - 0.5) * 0.2}
+		l := int64(r.Uint64() % uint64(100*time.Hour))
+		g := c.global(l)
+		if c.local(g) < l || c.local(g-1) >= l {
+			t.Fatalf("clock %+v: global(%d) = %d, local there %d, a nanosecond before %d", c, l, g, c.local(g), c.local(g-1))
+		}
+	}
+	w := newTestWorld(t, Options{Seed: 1, KeepGoing: true, Link: LinkOptions{Latency: Uniform(10*time.Millisecond, 30*time.Millisecond)}}, "alice/1", "bob/1")
+	if err := w.Skew(0, 0, 0.0137); err != nil {
+		t.Fatal(err)
+	}
+	loginAll(w)
+	for i := 0; i < 300; i++ {
+		w.At(w.Now()+int64(i)*int64(20*time.Millisecond), func() { w.Invite(w.Device("alice"), "bob", "", false, nil, 3) })
+	}
+	if !w.RunQuiet(w.Now() + int64(time.Minute)) {
+		t.Fatal("the run does not go quiet")
+	}
+	if n := w.Shard(0).Stats().Invitations; n != 0 {
+		t.Fatalf("%d invitations left", n)
+	}
+	for _, d := range w.Devices() {
+		if l := d.Client().Invitations(); len(l) != 0 {
+			t.Fatalf("%s still lists %d invitations", d.Name, len(l))
+		}
+	}
+}

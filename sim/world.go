@@ -26,9 +26,8 @@ type World struct {
 	devs   []*Device
 	byName map[string]*Device
 
-	busLast    []int64  // per (from, to) shard pair: last arrival, so the bus is FIFO
-	busSeq     []uint32 // per (from, to) shard pair: frames sent, to restore order after a crash
-	busRand    []*Rand  // per (from, to) shard pair, made at its first frame: "bus/s0->s1"
+	busLast    []int64 // per (from, to) shard pair: last arrival, so the bus is FIFO (like TCP)
+	busRand    []*Rand // per (from, to) shard pair, made at its first frame: "bus/s0->s1"
 	partitions []partition
 	nextPart   int            // the last partition's id
 	holds      map[hold]int64 // interval faults (CrashFor, DisconnectFor): when each ends
@@ -144,11 +143,23 @@ func (c clock) local(t int64) int64 {
 	return t + c.offset + int64(c.drift*float64(t))
 }
 
+// global is the first global time at which the clock reads l or later: a
+// timer set for local time l fires there, and its node never finds its clock
+// short of l (which would make it set the timer again, for the same instant,
+// forever). The float estimate may be off by a few nanoseconds either way;
+// local is non-decreasing, so stepping corrects it.
 func (c clock) global(l int64) int64 {
 	if c.drift == 0 {
 		return l - c.offset
 	}
-	return int64(float64(l-c.offset) / (1 + c.drift))
+	g := int64(float64(l-c.offset) / (1 + c.drift))
+	for i := 0; i < 1<<12 && c.local(g) < l; i++ {
+		g++
+	}
+	for i := 0; i < 1<<12 && c.local(g-1) >= l; i++ {
+		g--
+	}
+	return g
 }
 
 // pause freezes a node: what arrives for it (frames, timers) waits in order in a
@@ -169,8 +180,8 @@ type shardNode struct {
 	workers  []int64
 	busApply []int64        // per source shard: when its last frame is applied (the bus stays FIFO through service)
 	deferred []engine.Timer // timers that came due while down
-	inbox    []event        // shard-bus frames that arrived while down: the bus is durable
 	rto      []timerHandle  // per session slot: its retransmit timer, to cancel
+	busTimer []Handle       // per peer shard: its bus retransmit and ack timers (2k, 2k+1), to cancel
 	svcRand  Rand           // its service times' own stream, "service/s0"
 }
 
@@ -248,7 +259,7 @@ func New(opts Options) (*World, error) {
 	}
 	opts.fill()
 	w := &World{opts: opts, byName: map[string]*Device{}, held: map[string][]heldMsg{},
-		busLast: make([]int64, opts.Shards*opts.Shards), busSeq: make([]uint32, opts.Shards*opts.Shards),
+		busLast: make([]int64, opts.Shards*opts.Shards),
 		busRand: make([]*Rand, opts.Shards*opts.Shards), shared: engine.NewSharedNames()}
 	w.linkOpts = new(LinkOptions)
 	*w.linkOpts = opts.Link
@@ -528,10 +539,6 @@ func (w *World) deliver(ev *event) {
 	if int(to) < len(w.shards) {
 		s := w.shards[to]
 		if s.down {
-			if int(from) < len(w.shards) {
-				s.inbox = append(s.inbox, *ev)
-				return
-			}
 			w.drop(from, to, ev.frame(), "shard down")
 			return
 		}
@@ -569,12 +576,6 @@ func (w *World) deliver(ev *event) {
 func (w *World) process(ev *event) {
 	to, from := ev.to, ev.from
 	if int(to) < len(w.shards) && w.shards[to].down {
-		if int(from) < len(w.shards) {
-			e := *ev
-			e.kind = evDeliver
-			w.shards[to].inbox = append(w.shards[to].inbox, e)
-			return
-		}
 		w.drop(from, to, ev.frame(), "shard down")
 		return
 	}
@@ -641,6 +642,19 @@ func (w *World) handleOf(a engine.Addr, d *Device, t engine.Timer, arming bool) 
 			return nil
 		}
 		return &th.h
+	case d == nil && (t.Kind == engine.TimerBusRetransmit || t.Kind == engine.TimerBusAck):
+		s := w.shards[a]
+		if s.busTimer == nil {
+			s.busTimer = make([]Handle, 2*len(w.shards))
+		}
+		i := 2 * int(t.Ref)
+		if t.Kind == engine.TimerBusAck {
+			i++
+		}
+		if i >= len(s.busTimer) {
+			return nil
+		}
+		return &s.busTimer[i]
 	}
 	return nil
 }
@@ -794,8 +808,7 @@ func (w *World) transmit(from, to engine.Addr, b []byte, digest uint64) {
 		}
 		at := max(w.now+w.opts.ShardLatency.Sample(r), w.busLast[k])
 		w.busLast[k] = at
-		w.busSeq[k]++
-		w.q.Push(at, frameEv(evDeliver, to, from, w.busSeq[k], b, digest))
+		w.q.Push(at, frameEv(evDeliver, to, from, 0, b, digest))
 		return
 	}
 	d, link := w.device(from), (*Link)(nil)

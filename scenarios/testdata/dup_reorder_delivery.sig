@@ -36,26 +36,26 @@ run 30s
    2031.952ms s0: decided g bob accepted
    2066.354ms dave/1: OnInviteeAccepted(g, invitee=bob, data="")
    2081.966ms alice/1: OnInviteeAccepted(call, invitee=bob, data="")
+   2081.966ms alice/1: OnInviteeAccepted(g, invitee=bob, data="")
    2099.687ms carol/1: OnInviteeAccepted(g, invitee=bob, data="")
    2100.000ms carol/1: reject g
+   2109.710ms bob/1: accept g -> ok
+   2109.710ms bob/1: accept call -> ok
    2154.214ms s0: decided g carol rejected
+   2178.586ms bob/1: OnInviteeRejected(g, invitee=carol, data="")
+   2185.991ms alice/1: OnInviteeRejected(g, invitee=carol, data="")
    2200.000ms alice/1: modify g data="v2"
    2215.771ms carol/1: reject g -> ok
    2221.010ms dave/1: OnInviteeRejected(g, invitee=carol, data="")
+   2260.397ms alice/1: modify g -> ok
    2276.944ms carol/1: OnInvitationModified(g, data="v2")
    2285.793ms dave/1: OnInvitationModified(g, data="v2")
+   2320.308ms bob/1: OnInvitationModified(g, data="v2")
    3000.000ms alice/1: cancel g
    3020.498ms s0: decided g dave cancelled
    3033.932ms carol/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[dave])
-   3067.847ms bob/1: accept g -> ok
-   3067.847ms bob/1: accept call -> ok
-   3067.847ms bob/1: OnInviteeRejected(g, invitee=carol, data="")
-   3067.847ms bob/1: OnInvitationModified(g, data="v2")
-   3071.589ms bob/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[dave])
+   3062.450ms bob/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[dave])
    3099.366ms dave/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[dave])
-   3100.102ms alice/1: OnInviteeAccepted(g, invitee=bob, data="")
-   3100.102ms alice/1: OnInviteeRejected(g, invitee=carol, data="")
-   3100.102ms alice/1: modify g -> ok
    3100.102ms alice/1: cancel g -> ok
 
 expect call bob=accepted
@@ -77,12 +77,12 @@ run 15s
   31000.000ms bob/1: link latency=uniform(5ms,200ms) loss=0.05 dup=0.5 reorder=0.5 bandwidth=0
   31500.000ms alice/1: invite bob timeout=10s
   31558.279ms s0: decided created call2 inviter=alice invitees=[bob] timeout=10s
-  31570.179ms bob/1: OnReceiveNewInvitation(call2, inviter=alice, group=, invitees=[bob], data="")
-  31601.188ms alice/1: invite call2 -> ok
+  31570.705ms alice/1: invite call2 -> ok
+  31580.550ms bob/1: OnReceiveNewInvitation(call2, inviter=alice, group=, invitees=[bob], data="")
   33000.000ms bob/1: reject call2 data="busy"
   33121.529ms s0: decided call2 bob rejected
-  33129.676ms bob/1: reject call2 -> ok
-  33180.767ms alice/1: OnInviteeRejected(call2, invitee=bob, data="busy")
+  33138.043ms bob/1: reject call2 -> ok
+  33162.647ms alice/1: OnInviteeRejected(call2, invitee=bob, data="busy")
 
 expect call2 bob=rejected
 expect count OnInviteeRejected = 4

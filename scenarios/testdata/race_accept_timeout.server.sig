@@ -47,6 +47,8 @@ expect late bob=timed-out
 expect result bob accept late = 8010
 
 # Exactly at the boundary: the timer and the accept are both due at 35.040 s.
+# The same-instant rule decides: the deadline comes first, the accept gets
+# 8010, whichever event was queued first (answer_at_deadline.sig shows both).
 at 25s alice invite bob timeout=10s as tie
 at 35s bob accept tie
 run 4s
@@ -67,7 +69,7 @@ run 30s
   35040.000ms s0: decided tie bob timed-out
   35080.000ms alice/1: OnInvitationTimeout(tie, invitees=[bob])
   35080.000ms bob/1: OnInvitationTimeout(tie, invitees=[bob])
-  35080.000ms bob/1: accept tie -> 8010 invitation invalid (unknown invitation tie)
+  35080.000ms bob/1: accept tie -> 8010 invitation invalid (timed out at this instant: a deadline comes before any frame of its instant)
   40000.000ms alice/1: invite bob timeout=10s
   40040.000ms s0: decided created slow inviter=alice invitees=[bob] timeout=10s
   40080.000ms bob/1: OnReceiveNewInvitation(slow, inviter=alice, group=, invitees=[bob], data="")

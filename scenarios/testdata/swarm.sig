@@ -17,23 +17,23 @@ generate group-invites count=20 from=g1 to=g2..g4 group=room rate=1/s start=1s t
 run 90s
 ----
 at   90000.000ms: summary of a busy run
-  call                                               143
-  callback OnInvitationCancelled                     5
-  callback OnInvitationTimeout                       70
+  call                                               141
+  callback OnInvitationCancelled                     4
+  callback OnInvitationTimeout                       75
   callback OnInviteeAccepted                         29
-  callback OnInviteeRejected                         28
-  callback OnReceiveNewInvitation                    120
+  callback OnInviteeRejected                         30
+  callback OnReceiveNewInvitation                    126
   fault                                              26
-  note                                               178
-  result accept -> 8010 invitation invalid           4
+  note                                               172
+  result accept -> 8010 invitation invalid           5
   result accept -> ok                                22
-  result cancel -> ok                                5
+  result cancel -> ok                                4
   result invite -> 6014 not logged in                2
   result invite -> ok                                55
   result invite-group -> ok                          20
   result login -> ok                                 3
-  result reject -> 8010 invitation invalid           5
-  result reject -> ok                                25
+  result reject -> 8010 invitation invalid           2
+  result reject -> ok                                26
 
 expect violations 0
 check
