@@ -22,10 +22,11 @@ import (
 //     -benchtime 1x ./sim/`, "idle": the device, its links, its client and its
 //     session at the shard); the rest is headroom and the workload's arrays.
 //   - GroupMemberBytes: a device holding a ringing group invitation is 2,285 B
-//     live instead of 1,182 (DeviceMemory "holding"); `sigbench classroom
-//     --members=100 --checks=off` peaks at 277 MB for 500 classes and 772 MB
-//     for 1,000 (two group invitations live per class): about 2,500 B per
-//     (member, live group invitation) on top of the device.
+//     live instead of 1,182 (DeviceMemory "holding"). `sigbench classroom
+//     --checks=off` (two group invitations live per class) peaks, net of
+//     DeviceBytes per member, at 1,870 B per (member, live group invitation)
+//     for 500 classes of 100, 2,960 B for 1,000 of 100 (30s), and 1,000 B for
+//     10,000 of 200 (7.6 GB, reports/README.md): 1,500 B, between them.
 //   - LiveInvitationBytes: `sigbench mass-timeout --window=1s
 //     --service-time=0 --checks=on` peaks at 1,642 B per live invitation for
 //     100k invitations and 1,622 B for 300k (1,583 B at 1M, reports/README.md):
@@ -42,7 +43,7 @@ import (
 //     about 130 B in the 1M mass timeout after GC).
 const (
 	DeviceBytes            = 1_800
-	GroupMemberBytes       = 2_500
+	GroupMemberBytes       = 1_500
 	LiveInvitationBytes    = 1_650
 	EndedInvitationBytes   = 1_000
 	CheckedInvitationBytes = 130
