@@ -298,14 +298,16 @@ func (c *common) autoWarmup(devices int) {
 // service time's 99.9th percentile plus the queueing at half load (about 20
 // mean service times at its own 99.9th percentile), and with loss as many
 // retransmission timeouts as make a login that still fails rarer than 1 in
-// 10,000. The percentiles are read off 20,000 draws from the distributions,
-// with a stream of their own (deterministic, and no other stream moves).
+// 10,000. The percentiles are read off 20,000 draws from the distributions
+// with a stream of their own and a fixed seed: the warm-up depends on the
+// options only, not on --seed (two seeds' runs differ by their randomness
+// alone), and no stream of the run moves.
 func (c *common) loginSettle() int64 {
 	q := func(d sim.Dist, name string) int64 {
 		if d == (sim.Dist{}) {
 			return 0
 		}
-		r := sim.NewRand(c.seed, "warmup/"+name)
+		r := sim.NewRand(0, "warmup/"+name)
 		xs := make([]int64, 20_000)
 		for i := range xs {
 			xs[i] = d.Sample(r)

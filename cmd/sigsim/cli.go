@@ -136,6 +136,16 @@ func sameFile(a, b string) bool {
 	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }
 
+// inputErrors runs a scenario once to find the input errors only a run
+// finds (undeclared users, a script line swallowed by an expected output,
+// a world too large): explore and shrink must report those as what they
+// are (exit 2), not as a failure of every seed, or as nothing to shrink.
+func inputErrors(f *scenarios.File, o scenarios.RunOptions) error {
+	o.NoRecord = true
+	_, err := scenarios.Run(f, o)
+	return err
+}
+
 func load(path string) (*scenarios.File, []byte, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
@@ -619,6 +629,9 @@ func exploreCmd(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	f, _, err := load(fs.Arg(0))
+	if err == nil {
+		err = inputErrors(f, scenarios.RunOptions{Seed: from, HasSeed: true, Swarm: *swarm})
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitUsage
@@ -757,6 +770,9 @@ func shrinkCmd(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	f, src, err := load(fs.Arg(0))
+	if err == nil {
+		err = inputErrors(f, opts)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitUsage

@@ -361,3 +361,16 @@ func TestFlagErrorsNameTheirFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestExploreAndShrinkInputErrors: an input error only a run finds (an
+// undeclared user) is exit 2 for explore and shrink too, not a failure of
+// every seed or "nothing to shrink".
+func TestExploreAndShrinkInputErrors(t *testing.T) {
+	p := write(t, "bobb.sig", "world seed=1\nusers alice bob\nat 100ms alice invite bobb\nrun 1s\n")
+	for _, args := range [][]string{{"explore", p, "--seeds", "1..5"}, {"shrink", p, "-o", filepath.Join(t.TempDir(), "m.sig")}} {
+		code, out, errs := sigsim(t, args...)
+		if code != exitUsage || !strings.Contains(errs, `bobb.sig:3:23: invite: unknown user "bobb" (did you mean "bob"?)`) || out != "" {
+			t.Errorf("%v: exit %d\n%s%s", args, code, out, errs)
+		}
+	}
+}
