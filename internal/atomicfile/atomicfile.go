@@ -92,6 +92,13 @@ func Create(path string, perm os.FileMode) (*Pending, error) {
 		if !st.Mode().IsRegular() {
 			return nil, fmt.Errorf("%s: not a regular file", path)
 		}
+		// A rename would replace a read-only file too: refuse, as writing
+		// it in place would have.
+		w, err := os.OpenFile(target, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, err
+		}
+		_ = w.Close()
 		perm = st.Mode().Perm()
 	}
 	f, err := System.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp-*")
@@ -199,6 +206,12 @@ func CheckFile(path string) error {
 		return fmt.Errorf("%s is not a regular file", path)
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return err
+	case err == nil:
+		w, err := os.OpenFile(target, os.O_WRONLY, 0)
+		if err != nil {
+			return unwrapPath(err)
+		}
+		_ = w.Close()
 	}
 	dir := filepath.Dir(target)
 	if st, err := os.Stat(dir); err != nil {

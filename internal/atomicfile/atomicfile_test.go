@@ -179,5 +179,15 @@ func TestChecks(t *testing.T) {
 		if err := atomicfile.CheckFile(filepath.Join(ro, "x")); err == nil {
 			t.Error("file in a read-only directory accepted")
 		}
+		rof := filepath.Join(dir, "ro.sig")
+		if err := os.WriteFile(rof, []byte("keep"), 0o444); err != nil {
+			t.Fatal(err)
+		}
+		if err := atomicfile.CheckFile(rof); err == nil {
+			t.Error("read-only file accepted")
+		}
+		if err := atomicfile.Write(rof, []byte("new"), 0o644); err == nil || read(t, rof) != "keep" {
+			t.Errorf("a read-only file was replaced: %v", err)
+		}
 	}
 }
