@@ -29,6 +29,42 @@ type Report struct {
 	// Faults are the fault periods shaded on series charts, ordered by
 	// start time.
 	Faults []Fault `json:"faults,omitempty"`
+	// Findings are what the run concluded besides its numbers (notes,
+	// failed checks, the first invariant violation): deterministic, like
+	// Virtual. report.md lists them too.
+	Findings *Findings `json:"findings,omitempty"`
+	// Interrupted is set when the run was stopped before its end (SIGINT,
+	// SIGTERM): its numbers cover the run up to that moment only.
+	Interrupted *Interrupted `json:"interrupted,omitempty"`
+}
+
+// Findings are a run's conclusions in words.
+type Findings struct {
+	// Notes are the workload's findings (outcomes, anomalies, verdicts).
+	Notes []string `json:"notes,omitempty"`
+	// Failures are the built-in checks that failed (exit 1).
+	Failures []string `json:"failures,omitempty"`
+	// Violation names the first invariant violation in server mode (exit 3).
+	Violation string `json:"violation,omitempty"`
+}
+
+// Interrupted says where a run was stopped.
+type Interrupted struct {
+	// AtNS is the virtual time the run had reached.
+	AtNS int64 `json:"at_ns"`
+	// Signal is the signal that stopped it ("interrupt", "terminated").
+	Signal string `json:"signal"`
+	// Detail says what was running then (the mode, the capacity point).
+	Detail string `json:"detail,omitempty"`
+}
+
+// String is "interrupted at virtual time 12.345 s (interrupt; server mode)".
+func (i *Interrupted) String() string {
+	s := "interrupted at virtual time " + formatSeconds(i.AtNS) + " s (" + i.Signal
+	if i.Detail != "" {
+		s += "; " + i.Detail
+	}
+	return s + ")"
 }
 
 // Header identifies a run.
@@ -85,6 +121,8 @@ type Wall struct {
 	Speedup float64 `json:"speedup"`
 	// WallNS is the wall time the run took.
 	WallNS int64 `json:"wall_ns"`
+	// Notes are findings measured on the wall clock.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // WallInput is what the caller measures with the wall clock; Wall derives

@@ -2,14 +2,19 @@ package bench
 
 import (
 	"bytes"
+	"errors"
 	"flag"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+
+	"sigsim/internal/atomicfile/atomicfiletest"
 )
 
 var rewrite = flag.Bool("rewrite", false, "rewrite the golden files in testdata/")
@@ -112,10 +117,10 @@ func TestWallInput(t *testing.T) {
 		PeakHeapBytes: 1e8, PeakLiveInvitations: 1e4}.Wall()
 	want := Wall{Events: 4e6, EventsPerSec: 2e6, NsPerEvent: 500, NsPerInvitation: 20000,
 		PeakHeapBytes: 1e8, BytesPerLiveInvitation: 1e4, Speedup: 300, WallNS: 2e9}
-	if w != want {
+	if !reflect.DeepEqual(w, want) {
 		t.Errorf("got %+v\nwant %+v", w, want)
 	}
-	if z := (WallInput{}).Wall(); z != (Wall{}) {
+	if z := (WallInput{}).Wall(); !reflect.DeepEqual(z, Wall{}) {
 		t.Errorf("zero input gave %+v", z)
 	}
 }
@@ -418,5 +423,75 @@ func TestCapacityOldJSON(t *testing.T) {
 	r.Capacity.Analyze()
 	if got := r.Capacity.PerShards[0].Verdict(); !strings.Contains(got, "held up to 100/s, the highest rate measured; no knee found") {
 		t.Errorf("verdict: %s", got)
+	}
+}
+
+// TestWriteReportFailure: a write that fails half-way (injected) leaves the
+// folder marked INCOMPLETE, the previous report.md whole, and no temporary
+// file; a later successful write removes the marker.
+func TestWriteReportFailure(t *testing.T) {
+	dir := t.TempDir()
+	m, r := fullRun()
+	if err := WriteReport(dir, r, m); err != nil {
+		t.Fatal(err)
+	}
+	before := readDir(t, dir)
+	r.Header.Seed = 99 // a different report
+	f := &atomicfiletest.Faulty{Match: ReportMarkdown, Step: "write"}
+	atomicfiletest.Inject(t, f)
+	err := WriteReport(dir, r, m)
+	if !errors.Is(err, atomicfiletest.ErrInjected) {
+		t.Fatalf("error %v", err)
+	}
+	after := readDir(t, dir)
+	if !bytes.Equal(after[ReportMarkdown], before[ReportMarkdown]) {
+		t.Error("report.md changed though its write failed")
+	}
+	if !strings.Contains(string(after[ReportIncomplete]), "incomplete") || !Incomplete(filepath.Join(dir, ReportJSON)) {
+		t.Errorf("no INCOMPLETE marker after a failed write: %v", slices.Sorted(maps.Keys(after)))
+	}
+	if len(after) != len(before)+1 {
+		t.Errorf("files: %v, want the report's and the marker", slices.Sorted(maps.Keys(after)))
+	}
+	f.Step = ""
+	if err := WriteReport(dir, r, m); err != nil {
+		t.Fatal(err)
+	}
+	if Incomplete(filepath.Join(dir, ReportJSON)) {
+		t.Error("the marker stays after a complete write")
+	}
+}
+
+// TestFindingsInReport: report.json carries the findings and the
+// interruption, report.md lists them, and the JSON round-trips.
+func TestFindingsInReport(t *testing.T) {
+	_, r := fullRun()
+	r.Findings = &Findings{Notes: []string{"server mode: 3 calls"}, Failures: []string{"setup: 2 calls failed"},
+		Violation: "agreement violated at 1s"}
+	r.Interrupted = &Interrupted{AtNS: 12_345_000_000, Signal: "interrupt", Detail: "server mode"}
+	r.Wall.Notes = []string{"wall note"}
+	js, err := r.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{`"findings": {`, `"notes": [`, `"failures": [`, `"violation": "agreement violated at 1s"`,
+		`"interrupted": {`, `"at_ns": 12345000000`} {
+		if !strings.Contains(string(js), w) {
+			t.Errorf("report.json lacks %s:\n%s", w, js)
+		}
+	}
+	back, err := ParseReport(js)
+	if err != nil || !reflect.DeepEqual(back.Findings, r.Findings) || !reflect.DeepEqual(back.Interrupted, r.Interrupted) {
+		t.Errorf("round trip: %v %+v", err, back)
+	}
+	md := markdown(r, nil)
+	for _, w := range []string{
+		"**Interrupted at virtual time 12.345 s (interrupt; server mode): this report covers the run up to then only.**",
+		"## Findings", "- **INTERRUPTED:** interrupted at virtual time 12.345 s", "- server mode: 3 calls",
+		"- **FAILED:** setup: 2 calls failed", "- **INVARIANT VIOLATED:** agreement violated at 1s", "- wall note",
+	} {
+		if !strings.Contains(md, w) {
+			t.Errorf("report.md lacks %q:\n%s", w, md)
+		}
 	}
 }

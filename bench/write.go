@@ -7,13 +7,25 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"sigsim/internal/atomicfile"
 )
 
 // Files written by WriteReport besides the charts.
 const (
 	ReportJSON     = "report.json"
 	ReportMarkdown = "report.md"
+	// ReportIncomplete marks a report folder being written: WriteReport
+	// creates it first and removes it last, so a folder that has it was
+	// left half-written (the run was killed while writing).
+	ReportIncomplete = "INCOMPLETE"
 )
+
+const incompleteText = `This sigbench report is incomplete: sigbench was writing it and stopped
+(killed, or a write failed) before it finished. Each file here is whole,
+but some may be missing or left from an earlier report in this folder.
+Run the command in report.md again to get a complete report.
+`
 
 // WriteReport writes r into dir (created if needed): report.json,
 // report.md and SVG charts drawn with gonum.org/v1/plot:
@@ -44,13 +56,33 @@ func WriteReport(dir string, r *Report, m *Metrics) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
-	files := []chart{{file: ReportJSON, svg: js}, {file: ReportMarkdown, svg: []byte(md)}}
-	for _, f := range append(files, cs...) {
-		if err := os.WriteFile(filepath.Join(dir, f.file), f.svg, 0o644); err != nil {
+	// The folder is complete or visibly marked incomplete: the marker goes
+	// first and is removed last; each file is written atomically (a reader
+	// never sees half of one), the charts before the reports that embed them.
+	marker := filepath.Join(dir, ReportIncomplete)
+	if err := atomicfile.Write(marker, []byte(incompleteText), 0o644); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	files := append(cs, chart{file: ReportJSON, svg: js}, chart{file: ReportMarkdown, svg: []byte(md)})
+	for _, f := range files {
+		if err := atomicfile.Write(filepath.Join(dir, f.file), f.svg, 0o644); err != nil {
 			return fmt.Errorf("bench: %w", err)
 		}
 	}
+	if err := atomicfile.System.Remove(marker); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	if err := atomicfile.System.SyncDir(dir); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
 	return nil
+}
+
+// Incomplete tells whether the report folder holding file (a report.json,
+// say) is marked incomplete.
+func Incomplete(file string) bool {
+	_, err := os.Stat(filepath.Join(filepath.Dir(file), ReportIncomplete))
+	return err == nil
 }
 
 // markdown returns report.md for r, embedding the given charts.
@@ -65,6 +97,9 @@ func markdown(r *Report, cs []chart) string {
 		title += ": " + h.Workload
 	}
 	fmt.Fprintf(&b, "# %s\n\n", mdText(title))
+	if r.Interrupted != nil {
+		fmt.Fprintf(&b, "**%s: this report covers the run up to then only.**\n\n", mdText(strings.ToUpper(r.Interrupted.String()[:1])+r.Interrupted.String()[1:]))
+	}
 
 	b.WriteString("| | |\n|---|---|\n")
 	fmt.Fprintf(&b, "| workload | %s |\n", mdCell(h.Workload))
@@ -182,7 +217,46 @@ func markdown(r *Report, cs []chart) string {
 			fmt.Fprintf(&b, "| %s | %s |\n", row.k, row.v)
 		}
 	}
+	findings(&b, r)
 	return b.String()
+}
+
+// findings writes the run's findings, if any, at the end of report.md.
+func findings(b *strings.Builder, r *Report) {
+	f := r.Findings
+	var wallNotes []string
+	if r.Wall != nil {
+		wallNotes = r.Wall.Notes
+	}
+	if (f == nil || len(f.Notes)+len(f.Failures) == 0 && f.Violation == "") && len(wallNotes) == 0 && r.Interrupted == nil {
+		return
+	}
+	b.WriteString("\n## Findings\n\n")
+	if r.Interrupted != nil {
+		b.WriteString("- **INTERRUPTED:** " + MarkdownEscape(r.Interrupted.String()) + "\n")
+	}
+	if f != nil {
+		for _, n := range f.Notes {
+			b.WriteString("- " + MarkdownEscape(n) + "\n")
+		}
+		for _, n := range f.Failures {
+			b.WriteString("- **FAILED:** " + MarkdownEscape(n) + "\n")
+		}
+		if f.Violation != "" {
+			b.WriteString("- **INVARIANT VIOLATED:** " + MarkdownEscape(f.Violation) + "\n")
+		}
+	}
+	if len(wallNotes) > 0 {
+		b.WriteString("\nWall clock (not deterministic):\n\n")
+		for _, n := range wallNotes {
+			b.WriteString("- " + MarkdownEscape(n) + "\n")
+		}
+	}
+}
+
+// MarkdownEscape makes a finding safe as a Markdown list item.
+func MarkdownEscape(s string) string {
+	return strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "<", `\<`, ">", `\>`).Replace(s)
 }
 
 func msCell(ns int64) string {

@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"sigsim/sim"
 )
 
 // ---------------------------------------------------------------------------
@@ -46,6 +48,10 @@ type Block struct {
 
 	sep  int  // line of the (first) "----"
 	long bool // written in the "----\n----" form that allows blank lines
+	// cmdLike are the indexes of the Expected lines that read as command
+	// or comment lines: a missing blank line may have put them there, and
+	// a rewrite must not delete them (see Run).
+	cmdLike []int
 }
 
 // Cmd is one command line.
@@ -143,12 +149,14 @@ const (
 	vWeights                    // name:p,name:p
 	vBandwidth                  // 10Mbps, 1MB/s, 0
 	vEnum                       // one of keySpec.enum
+	vSecs                       // duration ≥ 0 in whole seconds (the API's timeout is an int)
+	vSize                       // memory size: 16GiB, 512MiB
 )
 
 var kindUsage = [...]string{
 	vStr: "TEXT", vName: "USER", vDur: "DUR", vSignedDur: "±DUR", vCount: "N", vPosInt: "N",
 	vSeed: "N", vFloat: "X", vProb: "P", vList: "LIST", vDist: "DIST", vBool: "BOOL",
-	vRate: "N/s", vWeights: "NAME:P,...", vBandwidth: "BW", vEnum: "",
+	vRate: "N/s", vWeights: "NAME:P,...", vBandwidth: "BW", vEnum: "", vSecs: "SECS", vSize: "SIZE",
 }
 
 type keySpec struct {
@@ -229,7 +237,7 @@ var commands = []*cmdSpec{
 		k("latency", vDist), k("loss", vProb), k("dup", vProb), k("reorder", vProb),
 		k("bandwidth", vBandwidth), k("shard-latency", vDist), k("service", vDist),
 		k("workers", vPosInt), k("rto", vDur), k("retention", vDur), k("bound", vDur),
-		enum("stop", "on-violation", "never"),
+		enum("stop", "on-violation", "never"), k("max-memory", vSize),
 	}},
 	{name: "users", pos: []posSpec{{name: "USERS", kind: pUsers}}, min: 1, rest: true},
 	{name: "group", pos: []posSpec{groupID}, min: 1, keys: []keySpec{req("owner", vName), k("members", vList)}},
@@ -239,10 +247,10 @@ var commands = []*cmdSpec{
 	{name: "logout", device: true, at: optional},
 	{name: "invite", device: true, at: optional, as: optional, handle: "invitation",
 		pos: []posSpec{{name: "USER", kind: pUser}}, min: 1,
-		keys: []keySpec{k("data", vStr), k("timeout", vDur), k("push", vStr)}, flags: []string{"online-only"}},
+		keys: []keySpec{k("data", vStr), k("timeout", vSecs), k("push", vStr)}, flags: []string{"online-only"}},
 	{name: "invite-group", device: true, at: optional, as: optional, handle: "invitation",
 		pos: []posSpec{groupID}, min: 1,
-		keys: []keySpec{req("invitees", vList), k("data", vStr), k("timeout", vDur)}, flags: []string{"online-only"}},
+		keys: []keySpec{req("invitees", vList), k("data", vStr), k("timeout", vSecs)}, flags: []string{"online-only"}},
 	{name: "cancel", device: true, at: optional, pos: []posSpec{invHandl}, min: 1, keys: dataKey},
 	{name: "accept", device: true, at: optional, pos: []posSpec{invHandl}, min: 1, keys: dataKey},
 	{name: "reject", device: true, at: optional, pos: []posSpec{invHandl}, min: 1, keys: dataKey},
@@ -288,7 +296,7 @@ var commands = []*cmdSpec{
 	// generators
 	{name: "generate", pos: []posSpec{{name: "KIND", kind: pWord, words: []string{"group-invites", "invites"}}}, min: 1,
 		keys: []keySpec{k("count", vCount), k("from", vList), k("to", vList), k("group", vStr), k("rate", vRate),
-			k("start", vDur), k("timeout", vDur), k("data", vStr), k("answer", vWeights)},
+			k("start", vDur), k("timeout", vSecs), k("data", vStr), k("answer", vWeights)},
 		flags: []string{"online-only"}, check: checkGenerate},
 }
 
@@ -403,6 +411,32 @@ type parser struct {
 	haveAt  bool
 	first   *Cmd // first command of the file
 	world   *Cmd
+	users   []listItem // the users declared so far (ranges unexpanded)
+}
+
+// declared tells whether a users line above declared the user of device
+// token s ("alice", "alice/2").
+func (p *parser) declared(s string) bool {
+	u, _, msg := parseDevice(s)
+	if msg != "" {
+		return false
+	}
+	for _, it := range p.users {
+		if !it.isRng {
+			if it.word == u {
+				return true
+			}
+			continue
+		}
+		rest, ok := strings.CutPrefix(u, it.prefix)
+		if !ok || rest == "" || (it.width > 0 && len(rest) != it.width) || (it.width == 0 && len(rest) > 1 && rest[0] == '0') {
+			continue
+		}
+		if n, err := strconv.ParseUint(rest, 10, 64); err == nil && n >= it.lo && n <= it.hi {
+			return true
+		}
+	}
+	return false
 }
 
 type srcLine struct {
@@ -510,7 +544,7 @@ func Parse(name string, src []byte) (*File, error) {
 					i = n
 				} else {
 					for j := start; j < end; j++ {
-						b.Expected = append(b.Expected, lines[j].text)
+						b.addExpected(lines[j].text)
 					}
 					i = end + 2
 				}
@@ -518,12 +552,15 @@ func Parse(name string, src []byte) (*File, error) {
 			} else {
 				b.ExpectedLine = i + 1
 				for i < n && !isBlank(lines[i].text) {
-					b.Expected = append(b.Expected, lines[i].text)
+					b.addExpected(lines[i].text)
 					i++
 				}
 			}
 		}
 		f.Items = append(f.Items, Item{Block: b, line: b.Line})
+	}
+	if len(p.errs) == 0 && !slices.ContainsFunc(f.Items, func(it Item) bool { return it.Block != nil && len(it.Block.Cmds) > 0 }) {
+		p.errorf(p.pos(1, 1), "empty scenario: no command (a scenario needs at least a users line and a run; see scenarios/LANGUAGE.md)")
 	}
 	if len(p.errs) == 1 {
 		return nil, p.errs[0]
@@ -545,6 +582,47 @@ func Parse(name string, src []byte) (*File, error) {
 		f.Description = append(f.Description, strings.TrimPrefix(d, " "))
 	}
 	return f, nil
+}
+
+func (b *Block) addExpected(line string) {
+	if looksLikeCommand(line) {
+		b.cmdLike = append(b.cmdLike, len(b.Expected))
+	}
+	b.Expected = append(b.Expected, line)
+}
+
+// looksLikeCommand tells whether an expected-output line reads as a line of
+// the script rather than of the runner's output: a comment, a line starting
+// with "at TIME", a command name, or a device followed by a device operation
+// (or a near miss of one, "bob acept call"). No output line of the runner
+// has these shapes (it starts with a time, a node and a colon, "ok:",
+// "error:", ...).
+func looksLikeCommand(text string) bool {
+	if isComment(text) {
+		return true
+	}
+	toks, _, msg := tokenize(text)
+	if msg != "" || len(toks) == 0 || !toks[0].bare || toks[0].keyed {
+		return false
+	}
+	t0 := toks[0].val
+	if t0 == "at" {
+		if len(toks) < 3 || !toks[1].bare {
+			return false
+		}
+		_, m := parseDuration(strings.TrimPrefix(toks[1].val, "+"))
+		return m == ""
+	}
+	if specs[t0] != nil {
+		return true
+	}
+	if len(toks) < 2 || !validDevice(t0) || !toks[1].bare || toks[1].keyed {
+		return false
+	}
+	if s := specs[toks[1].val]; s != nil && s.device {
+		return true
+	}
+	return suggest(toks[1].val, deviceOps) != ""
 }
 
 // token is one whitespace-separated word of a command line.
@@ -710,10 +788,19 @@ func (p *parser) parseCmd(text string, ln int) *Cmd {
 		}
 		spec, rest, devTok = s, toks[i+2:], &toks[i]
 	} else {
-		// Unknown: report the word that most likely was meant as the name
-		// ("alice invit bob" means invite, "heel" means heal).
+		// Unknown: report the word that most likely was meant as the name.
+		// After a declared user it is the next word ("alice frobnicate bob"
+		// means an unknown device operation); otherwise the closest to a
+		// command ("alice invit bob" means invite, "heel" means heal).
 		bad := t0
-		if i+1 < len(toks) && suggest(t0.val, commandNames) == "" && suggest(toks[i+1].val, commandNames) != "" {
+		userFirst := t0.bare && !t0.keyed && p.declared(t0.val)
+		switch {
+		case userFirst && i+1 == len(toks):
+			p.errorf(tp(t0), "missing command after the device %s (e.g. %s invite bob, %s accept H)", t0.val, t0.val, t0.val)
+			return nil
+		case i+1 < len(toks) && userFirst:
+			bad = toks[i+1]
+		case i+1 < len(toks) && suggest(t0.val, commandNames) == "" && suggest(toks[i+1].val, commandNames) != "":
 			bad = toks[i+1]
 		}
 		w := bad.raw
@@ -764,6 +851,13 @@ func (p *parser) parseCmd(text string, ln int) *Cmd {
 	if e := p.validate(c, spec, atPos, asPos, handlePos); e != nil {
 		p.add(e)
 		return nil
+	}
+	if spec.name == "users" {
+		for _, a := range c.positionals() {
+			if e, msg := parseUsers(a.Value); msg == "" {
+				p.users = append(p.users, e.items...)
+			}
+		}
 	}
 	return c
 }
@@ -1072,6 +1166,27 @@ func parseDuration(s string) (int64, string) {
 	return 0, fmt.Sprintf("invalid duration %q (want e.g. 100ms, 1.5s, 2m)", s)
 }
 
+// parseSeconds parses a timeout: a duration of whole seconds, as the API's
+// timeout is an integer number of seconds. 500ms would be 0 (never times
+// out) and 1.9s would be 1s: both are errors rather than a silent change.
+func parseSeconds(s string) (int64, string) {
+	d, msg := parseDuration(s)
+	switch {
+	case msg != "":
+		return 0, msg
+	case d < 0:
+		return 0, fmt.Sprintf("negative duration %q", s)
+	case d%int64(time.Second) != 0:
+		lo := d / int64(time.Second)
+		fix := fmt.Sprintf("write %ds or %ds", lo, lo+1)
+		if lo == 0 {
+			fix = "write 1s; 0 never times out"
+		}
+		return 0, fmt.Sprintf("%q is not a whole number of seconds: the API's timeout is an integer number of seconds (%s)", s, fix)
+	}
+	return d, ""
+}
+
 func parseInt(s string) (int64, string) {
 	t := s
 	if strings.Contains(s, "_") {
@@ -1259,6 +1374,12 @@ func checkValue(ks keySpec, v string) string {
 		}
 	case vSignedDur:
 		_, msg = parseDuration(v)
+	case vSecs:
+		_, msg = parseSeconds(v)
+	case vSize:
+		if _, err := sim.ParseSize(v); err != nil {
+			msg = err.Error()
+		}
 	case vCount, vPosInt:
 		var n int64
 		if n, msg = parseInt(v); msg == "" && n < 0 {
@@ -1791,6 +1912,19 @@ func (c *Cmd) Dur(key string, def int64) (int64, error) {
 		return 0, c.argErr(a, key, msg)
 	}
 	return d, nil
+}
+
+// Size returns the value of key as a memory size in bytes ("16GiB"), or def.
+func (c *Cmd) Size(key string, def int64) (int64, error) {
+	a, ok := c.arg(key)
+	if !ok {
+		return def, nil
+	}
+	n, err := sim.ParseSize(a.Value)
+	if err != nil {
+		return 0, c.argErr(a, key, err.Error())
+	}
+	return n, nil
 }
 
 // Int returns the value of key as an integer (underscores allowed), or def.

@@ -376,6 +376,10 @@ func TestParseErrors(t *testing.T) {
 		{"bob acept call", L(1) + `5: unknown command "acept" (did you mean "accept"?)` + validCmds},
 		{"bob cancle call", L(1) + `5: unknown command "cancle" (did you mean "cancel"?)` + validCmds},
 		{"frobnicate", L(1) + `1: unknown command "frobnicate"` + validCmds},
+		// after a declared user, the word in the command's place is the unknown one
+		{"at 100ms alice frobnicate bob", L(1) + `16: unknown command "frobnicate"` + validCmds},
+		{"carol/2 frobnicate", L(1) + `9: unknown command "frobnicate"` + validCmds},
+		{"at 100ms alice", L(1) + `10: missing command after the device alice (e.g. alice invite bob, alice accept H)`},
 		{"x=1", L(1) + `1: unknown command "x=1"` + validCmds},
 		{"login alice", L(1) + `1: login is a device operation: write the device first, e.g. "alice login"`},
 		{"alice crash", L(1) + `7: crash is not a device operation: write "crash alice"`},
@@ -392,7 +396,7 @@ func TestParseErrors(t *testing.T) {
 		{"!world bandwidth=fast", `t.sig:1:7: world: bandwidth: invalid bandwidth "fast" (want e.g. 10Mbps, 1MB/s, 0 = unlimited)`},
 		{"!world seed=-1", `t.sig:1:7: world: seed: invalid unsigned integer "-1"`},
 		{"!world rto=-1s", `t.sig:1:7: world: rto: negative duration "-1s"`},
-		{"!world extra", `t.sig:1:7: world: unexpected argument "extra" (usage: world [seed=N] [mode=server|client] [shards=N] [latency=DIST] [loss=P] [dup=P] [reorder=P] [bandwidth=BW] [shard-latency=DIST] [service=DIST] [workers=N] [rto=DUR] [retention=DUR] [bound=DUR] [stop=on-violation|never])`},
+		{"!world extra", `t.sig:1:7: world: unexpected argument "extra" (usage: world [seed=N] [mode=server|client] [shards=N] [latency=DIST] [loss=P] [dup=P] [reorder=P] [bandwidth=BW] [shard-latency=DIST] [service=DIST] [workers=N] [rto=DUR] [retention=DUR] [bound=DUR] [stop=on-violation|never] [max-memory=SIZE])`},
 		{"!at 1s world", `t.sig:1:1: world cannot have an at TIME prefix`},
 		// users and group
 		{"users", L(1) + `1: users: missing USERS (usage: users USERS...)`},
@@ -406,15 +410,22 @@ func TestParseErrors(t *testing.T) {
 		{"group g owner=bob owner=alice", L(1) + `19: group: duplicate owner (first at t.sig:` + itoa(p+1) + `:9)`},
 		{"at 1s group g owner=bob", L(1) + `1: group cannot have an at TIME prefix`},
 		// device operations
-		{"alice invite", L(1) + `1: invite: missing USER (usage: [at TIME] DEVICE invite USER [data=TEXT] [timeout=DUR] [push=TEXT] [online-only] [as NAME])`},
-		{"alice invite bob carol", L(1) + `18: invite: unexpected argument "carol" (usage: [at TIME] DEVICE invite USER [data=TEXT] [timeout=DUR] [push=TEXT] [online-only] [as NAME])`},
+		{"alice invite", L(1) + `1: invite: missing USER (usage: [at TIME] DEVICE invite USER [data=TEXT] [timeout=SECS] [push=TEXT] [online-only] [as NAME])`},
+		{"alice invite bob carol", L(1) + `18: invite: unexpected argument "carol" (usage: [at TIME] DEVICE invite USER [data=TEXT] [timeout=SECS] [push=TEXT] [online-only] [as NAME])`},
 		{"alice invite bob timeout=30", L(1) + `18: invite: timeout: duration "30" has no unit; add one (e.g. 30s or 30ms)`},
+		// the API's timeout is whole seconds: no silent truncation
+		{"alice invite bob timeout=500ms", L(1) + `18: invite: timeout: "500ms" is not a whole number of seconds: the API's timeout is an integer number of seconds (write 1s; 0 never times out)`},
+		{"alice invite bob timeout=1.9s", L(1) + `18: invite: timeout: "1.9s" is not a whole number of seconds: the API's timeout is an integer number of seconds (write 1s or 2s)`},
+		{"alice invite-group team invitees=bob timeout=2500ms", L(1) + `38: invite-group: timeout: "2500ms" is not a whole number of seconds: the API's timeout is an integer number of seconds (write 2s or 3s)`},
+		{"generate invites count=2 from=alice to=bob timeout=0.5s", L(1) + `44: generate: timeout: "0.5s" is not a whole number of seconds: the API's timeout is an integer number of seconds (write 1s; 0 never times out)`},
+		{"!world max-memory=lots", `t.sig:1:7: world: max-memory: invalid size "lots" (want e.g. 16GiB, 512MiB, 2GB)`},
+		{"!world max-memory=0GiB", `t.sig:1:7: world: max-memory: size "0GiB" must be at least 1 byte`},
 		{"alice invite bob timout=30s", L(1) + `18: unknown key "timout" for invite (did you mean "timeout"?); valid keys: data, push, timeout; flags: online-only`},
 		{"alice invite bob online-only online-only", L(1) + `30: invite: duplicate online-only (first at t.sig:` + itoa(p+1) + `:18)`},
 		{"alice invite bob online-only=yes", L(1) + `18: invite: flag online-only takes true or false, not "yes"`},
 		{"alice/x invite bob", L(1) + `1: invite: invalid device number in "alice/x" (want USER/N with N ≥ 1)`},
 		{"alice invite bob/2", L(1) + `14: invite: invalid user name "bob/2" (want letters, digits, _ or -)`},
-		{"alice invite-group team", L(1) + `1: invite-group: missing required invitees=LIST (usage: [at TIME] DEVICE invite-group GROUP invitees=LIST [data=TEXT] [timeout=DUR] [online-only] [as NAME])`},
+		{"alice invite-group team", L(1) + `1: invite-group: missing required invitees=LIST (usage: [at TIME] DEVICE invite-group GROUP invitees=LIST [data=TEXT] [timeout=SECS] [online-only] [as NAME])`},
 		{"alice invite-group team invitees=a..b", L(1) + `25: invite-group: invitees: invalid range "a..b" (want PREFIX1..PREFIX100 or PREFIX1..100, e.g. u1..u100)`},
 		{"bob accept", L(1) + `1: accept: missing H (usage: [at TIME] DEVICE accept H [data=TEXT])`},
 		{"bob accept cal", L(1) + `12: unknown handle "cal" (defined: call, held)`},
@@ -511,6 +522,49 @@ func TestParseErrors(t *testing.T) {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// TestEmptyScenario: a file without a single command is an error, not a
+// scenario that passes by doing nothing.
+func TestEmptyScenario(t *testing.T) {
+	for _, src := range []string{"", "\n", "# only a comment\n", "\n\n# a\n\n"} {
+		_, err := Parse("e.sig", []byte(src))
+		if err == nil || !strings.HasPrefix(err.Error(), "e.sig:1:1: empty scenario: no command") {
+			t.Errorf("%q: %v", src, err)
+		}
+	}
+}
+
+// TestExpectedLinesThatReadAsCommands: the parser marks the lines of an
+// expected output that read as script lines (a missing blank line put them
+// there); output-shaped lines are not marked.
+func TestExpectedLinesThatReadAsCommands(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want bool
+	}{
+		{"at 2s bob accept call", true},
+		{"at +0 bob acept call", true},
+		{"bob accept call", true},
+		{"bob/2 acept call", true},
+		{"run 5s", true},
+		{"check", true},
+		{"# a comment", true},
+		{"  # indented comment", true},
+		{"    100.000ms alice/1: invite bob timeout=30s", false},
+		{"at    1000.000ms: summary of a busy run", false},
+		{"ok: every invariant holds", false},
+		{"no live invitations", false},
+		{"not quiet after 1h0m0s", false},
+		{"offline-push to=bob title=\"\" inviteID=x", false},
+		{"seq=1 GetSignalingInfo: nil", false},
+		{"s0: users=2 sessions=2", false},
+		{"error: expect call bob=accepted: got pending", false},
+	} {
+		if got := looksLikeCommand(tc.line); got != tc.want {
+			t.Errorf("looksLikeCommand(%q) = %v, want %v", tc.line, got, tc.want)
+		}
+	}
+}
+
 func TestErrorList(t *testing.T) {
 	_, err := Parse("m.sig", []byte("heel\nrun 30\n\nalice accept nope\n"))
 	var l ErrorList
@@ -578,7 +632,7 @@ const complexFile = "# Complex scenario\n" +
 	"ok"
 
 func TestFormatRoundTrip(t *testing.T) {
-	for _, src := range []string{complexFile, complexFile + "\n", "", "\n", "# only\n", "run 1s", "run 1s\n----", "run 1s\n----\n", "run 1s\n----\n----\n----\n----", "\r\n\r\nrun 1s\r\n"} {
+	for _, src := range []string{complexFile, complexFile + "\n", "run 1s", "run 1s\n----", "run 1s\n----\n", "run 1s\n----\n----\n----\n----", "\r\n\r\nrun 1s\r\n"} {
 		f, err := Parse("c.sig", []byte(src))
 		if err != nil {
 			t.Fatalf("%q: %v", src, err)

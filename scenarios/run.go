@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"sigsim/engine"
 	"sigsim/sim"
@@ -76,7 +77,12 @@ type runner struct {
 	results   []resultRec
 	auto      map[string]int  // devices logged in by setup: lines of it still to hide
 	attempted map[string]bool // invitation handles whose invite has run
+	maxMemory int64           // the world's max-memory (0: sim.DefaultMaxMemory)
+	userNames []string        // declared users, for "did you mean" (the first maxSuggest)
 }
+
+// maxSuggest bounds the names a "did you mean" compares with.
+const maxSuggest = 100_000
 
 // Run executes a parsed scenario.
 func Run(f *File, opts RunOptions) (*Result, error) {
@@ -118,7 +124,52 @@ func Run(f *File, opts RunOptions) (*Result, error) {
 	r.res.ids = r.ids
 	r.res.Violations = r.w.Violations()
 	r.res.Unexpected = len(r.res.Violations) > 0 && !r.expectV
+	if err := swallowed(r.res); err != nil {
+		return nil, err
+	}
 	return r.res, nil
+}
+
+// swallowed reports the expected-output lines that read as commands or
+// comments (a blank line is missing before them) and that the run does not
+// print. The expected output of a block runs to the next blank line, so
+// those lines were never run, and --rewrite, which replaces the expected
+// output by the actual one, would delete them: a user's script lines must
+// never be lost that way. A line the run does print is output, whatever it
+// looks like.
+func swallowed(res *Result) error {
+	var errs ErrorList
+	for _, it := range res.File.Items {
+		b := it.Block
+		if b == nil || len(b.cmdLike) == 0 {
+			continue
+		}
+		var actual []string
+		for _, o := range res.Outputs[b] {
+			actual = append(actual, strings.Split(o, "\n")...)
+		}
+		for _, i := range b.cmdLike {
+			line := b.Expected[i]
+			if slices.Contains(actual, line) || len(errs) == maxErrors {
+				continue
+			}
+			what := "a command"
+			if isComment(line) {
+				what = "a comment"
+			}
+			col := len(line) - len(strings.TrimLeftFunc(line, unicode.IsSpace)) + 1
+			errs = append(errs, &Error{Pos{res.File.Name, b.ExpectedLine + i, col}, fmt.Sprintf(
+				"this line reads as %s but is part of the expected output of the block at line %d, which runs to the next blank line: "+
+					"it never ran, and --rewrite would delete it; put a blank line before it", what, b.Line)})
+		}
+	}
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	return errs
 }
 
 func (r *runner) isSetup(c *Cmd) bool {
@@ -138,7 +189,7 @@ func (r *runner) fail(c *Cmd, format string, args ...any) {
 func (r *runner) setup() error {
 	var o sim.Options
 	o.Link.Latency = sim.Const(sim.DefaultLatency)
-	var users, groups []*Cmd
+	var users, groups, gens []*Cmd
 	var wcmd *Cmd
 	for _, it := range r.f.Items {
 		if it.Block == nil {
@@ -163,6 +214,7 @@ func (r *runner) setup() error {
 					}
 				}
 			case "generate":
+				gens = append(gens, c)
 				if n, _ := c.Int("count", 1); n > 20000 {
 					r.record = false
 				}
@@ -174,6 +226,9 @@ func (r *runner) setup() error {
 		if err := r.worldOptions(wcmd, &o); err != nil {
 			return err
 		}
+	}
+	if err := r.checkFootprint(users, groups, gens, o); err != nil {
+		return err
 	}
 	if r.opts.HasSeed {
 		o.Seed = r.opts.Seed
@@ -202,6 +257,9 @@ func (r *runner) setup() error {
 			return err
 		}
 		for _, u := range us {
+			if len(r.userNames) < maxSuggest {
+				r.userNames = append(r.userNames, u.Name)
+			}
 			for d := 1; d <= max(1, u.Devices); d++ {
 				if _, err := w.AddDevice(u.Name, strconv.Itoa(d)); err != nil {
 					return c.Errorf("users: %v", err)
@@ -218,7 +276,7 @@ func (r *runner) setup() error {
 		owner := c.Str("owner", "")
 		for _, m := range append([]string{owner}, members...) {
 			if w.Device(m) == nil {
-				return c.Errorf("group %s: unknown user %q (declare it with users)", id, m)
+				return c.Errorf("group %s: %s", id, r.unknownUser(m))
 			}
 		}
 		if err := w.LoadGroup(id, owner, members); err != nil {
@@ -291,12 +349,108 @@ func (r *runner) worldOptions(c *Cmd, o *sim.Options) error {
 	o.LivenessBound, e = c.Dur("bound", 0)
 	get(e)
 	r.stopOn = c.Str("stop", "on-violation") == "on-violation"
+	r.maxMemory, e = c.Size("max-memory", 0)
+	get(e)
 	if err == nil {
 		if verr := o.Validate(); verr != nil {
 			err = c.Errorf("world: %v", verr)
 		}
 	}
 	return err
+}
+
+// checkFootprint refuses, before anything is allocated, a scenario whose
+// estimated peak memory (sim.Footprint: its devices and the invitations its
+// generators keep live and as history) exceeds the world's max-memory. The
+// error points at the generator, or the users line, that weighs most.
+func (r *runner) checkFootprint(users, groups, gens []*Cmd, o sim.Options) error {
+	f := sim.Footprint{Checks: !o.NoChecks}
+	for _, c := range users {
+		for _, a := range c.positionals() {
+			if e, msg := parseUsers(a.Value); msg == "" {
+				n := 0.0
+				for _, it := range e.items {
+					n += float64(it.count())
+				}
+				f.Devices += n * float64(max(1, e.devices))
+			}
+		}
+	}
+	members := map[string]float64{}
+	for _, c := range groups {
+		id, _ := c.Positional(0)
+		items, _ := parseList(c.Str("members", ""))
+		n := 1.0 // the owner
+		for _, it := range items {
+			n += float64(it.count())
+		}
+		members[id] = n
+	}
+	var big *Cmd
+	bigBytes := 0.0
+	for _, c := range gens {
+		count, err1 := c.Int("count", 1)
+		rate, err2 := c.Rate("rate", 100)
+		timeout, err3 := c.Dur("timeout", int64(30*time.Second))
+		if err1 != nil || err2 != nil || err3 != nil {
+			continue // the generator reports it when it runs
+		}
+		g := sim.Footprint{Invitations: float64(count), Checks: f.Checks}
+		g.LiveInvitations, g.Ended = sim.Flow(float64(count), rate, float64(timeout)/1e9, o.Retention)
+		if kind, _ := c.Positional(0); kind == "group-invites" {
+			g.GroupMembers = g.LiveInvitations * members[c.Str("group", "")]
+		}
+		if b := g.Bytes(); b > bigBytes {
+			big, bigBytes = c, b
+		}
+		f.LiveInvitations += g.LiveInvitations
+		f.Ended += g.Ended
+		f.GroupMembers += g.GroupMembers
+		f.Invitations += g.Invitations
+	}
+	err := sim.CheckMemory(f, r.maxMemory)
+	if err == nil {
+		return nil
+	}
+	var pos Pos
+	what := "users"
+	if len(users) > 0 {
+		pos = users[0].Pos
+	}
+	if big != nil && (len(users) == 0 || bigBytes >= f.Devices*sim.DeviceBytes) {
+		what, pos = "generate", big.Pos
+		if a, ok := big.arg("count"); ok {
+			pos = a.Pos
+		}
+	}
+	return &Error{pos, fmt.Sprintf("%s: the scenario %v; if the machine has that much, raise the limit with world max-memory=SIZE", what, err)}
+}
+
+// unknownUser says that name is not a declared user, with the closest one.
+func (r *runner) unknownUser(name string) string {
+	m := fmt.Sprintf("unknown user %q", name)
+	if g := suggest(name, r.userNames); g != "" {
+		m += fmt.Sprintf(" (did you mean %q?)", g)
+	}
+	return m + "; declare it with users"
+}
+
+// checkUsers checks that every name of a list argument is a declared user.
+func (r *runner) checkUsers(c *Cmd, key string) error {
+	a, ok := c.arg(key)
+	if !ok {
+		return nil
+	}
+	l, err := c.List(key)
+	if err != nil {
+		return err
+	}
+	for _, u := range l {
+		if r.w.Device(u) == nil {
+			return &Error{a.Pos, fmt.Sprintf("%s: %s: %s", c.Name, key, r.unknownUser(u))}
+		}
+	}
+	return nil
 }
 
 // checkReferences resolves, before anything runs, every device and node a
@@ -335,8 +489,30 @@ func (r *runner) checkCmdReferences(c *Cmd) error {
 			return err
 		}
 		if name := u + "/" + strconv.Itoa(n); r.w.Device(name) == nil {
-			return &Error{c.positionals()[0].Pos, fmt.Sprintf("%s: unknown device %s (declare it with users)", c.Name, name)}
+			hint := "declare it with users"
+			if r.w.Device(u) == nil {
+				if g := suggest(u, r.userNames); g != "" {
+					hint = fmt.Sprintf("did you mean %q?; ", g) + hint
+				}
+			}
+			return &Error{c.positionals()[0].Pos, fmt.Sprintf("%s: unknown device %s (%s)", c.Name, name, hint)}
 		}
+		switch c.Name {
+		case "invite":
+			ps := c.positionals()
+			if len(ps) > 1 && r.w.Device(ps[1].Value) == nil {
+				return &Error{ps[1].Pos, "invite: " + r.unknownUser(ps[1].Value)}
+			}
+		case "invite-group":
+			return r.checkUsers(c, "invitees")
+		case "create-group":
+			return r.checkUsers(c, "members")
+		}
+	case c.Name == "generate":
+		if err := r.checkUsers(c, "from"); err != nil {
+			return err
+		}
+		return r.checkUsers(c, "to")
 	case c.Name == "crash", c.Name == "restart", c.Name == "pause":
 		return nodeAt(0)
 	case c.Name == "skew":

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -108,6 +109,13 @@ func TestUnknownReferencesAreInputErrors(t *testing.T) {
 		{"at 1s partition alice | zed", `t.sig:3:1: partition: no node "zed"`},
 		{"at 1s carol invite bob", "t.sig:3:7: invite: unknown device carol/1 (declare it with users)"},
 		{"disconnect alice/3", "t.sig:3:12: disconnect: unknown device alice/3 (declare it with users)"},
+		{"at 1s alcie invite bob", `t.sig:3:7: invite: unknown device alcie/1 (did you mean "alice"?; declare it with users)`},
+		// an undeclared invitee is an input error, not an offline push to nobody
+		{"at 100ms alice invite bobb", `t.sig:3:23: invite: unknown user "bobb" (did you mean "bob"?); declare it with users`},
+		{"at 100ms alice invite zed", `t.sig:3:23: invite: unknown user "zed"; declare it with users`},
+		{"at 100ms alice create-group g members=bob,bobby", `t.sig:3:31: create-group: members: unknown user "bobby" (did you mean "bob"?); declare it with users`},
+		{"group g owner=alice members=bob\nat 1s alice invite-group g invitees=bob,alise", `t.sig:4:28: invite-group: invitees: unknown user "alise" (did you mean "alice"?); declare it with users`},
+		{"generate invites count=3 from=alice to=bob,u1..u3", `t.sig:3:37: generate: to: unknown user "u1"; declare it with users`},
 	} {
 		src := "world seed=1\nusers alice bob\n" + c.line + "\nrun 2s\n"
 		f, err := Parse("t.sig", []byte(src))
@@ -117,5 +125,65 @@ func TestUnknownReferencesAreInputErrors(t *testing.T) {
 		if _, err := Run(f, RunOptions{}); err == nil || err.Error() != c.want {
 			t.Errorf("%s: error %v, want %q", c.line, err, c.want)
 		}
+	}
+}
+
+// TestSwallowedCommandsAreInputErrors: when a blank line is missing after an
+// expected output, the script lines after it are part of that output. They
+// never run, and a rewrite would delete them: Run refuses the file, naming
+// the first such line, unless the run really prints it.
+func TestSwallowedCommandsAreInputErrors(t *testing.T) {
+	src := "world seed=1\nusers alice bob\n\nat 100ms alice invite bob timeout=30s as call\nrun 1s\n----\n" +
+		"# then bob answers\nat 2s bob accept call\nrun 5s\n"
+	f, err := Parse("s.sig", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(f, RunOptions{})
+	var l ErrorList
+	if !errors.As(err, &l) || len(l) != 3 {
+		t.Fatalf("want 3 errors, got %v", err)
+	}
+	for i, want := range []string{"s.sig:7:1: this line reads as a comment", "s.sig:8:1: this line reads as a command", "s.sig:9:1: this line reads as a command"} {
+		if !strings.HasPrefix(l[i].Error(), want) || !strings.Contains(l[i].Error(), "block at line 4") || !strings.Contains(l[i].Error(), "put a blank line before it") {
+			t.Errorf("error %d: %v, want %q...", i, l[i], want)
+		}
+	}
+	// With the blank line, the same lines run.
+	fixed := strings.Replace(src, "----\n#", "----\n\n#", 1)
+	f, err = Parse("s.sig", []byte(fixed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(f, RunOptions{}); err != nil {
+		t.Fatalf("fixed file: %v", err)
+	}
+}
+
+// TestMemoryGuard: a scenario whose estimated memory exceeds the world's
+// max-memory (16 GiB by default) is refused before anything is allocated,
+// with the estimate and the key that raises the limit; the same scenario
+// runs with the limit raised (here: a small one, made to fit).
+func TestMemoryGuard(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"world seed=1\nusers u1..u10\ngenerate invites count=100000000000 from=u1..u5 to=u6..u10 rate=10000/s timeout=30s\nrun until quiet\n",
+			"g.sig:3:18: generate: the scenario needs about 11.8 TiB of memory (10 devices × 1800 B + 300000 live invitations × 1650 B + 6000000 ended invitations kept × 1000 B + 100000000000 checked invitations × 130 B), more than the limit of 16 GiB; if the machine has that much, raise the limit with world max-memory=SIZE"},
+		{"world seed=1 max-memory=1MiB\nusers u1..u1000\nrun 1s\n",
+			"g.sig:2:1: users: the scenario needs about 1.72 MiB of memory (1000 devices × 1800 B), more than the limit of 1 MiB; if the machine has that much, raise the limit with world max-memory=SIZE"},
+	} {
+		f, err := Parse("g.sig", []byte(tc.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Run(f, RunOptions{}); err == nil || err.Error() != tc.want {
+			t.Errorf("error:\n got %v\nwant %s", err, tc.want)
+		}
+	}
+	f, err := Parse("g.sig", []byte("world seed=1 max-memory=2MiB\nusers u1..u1000\nrun 1s\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(f, RunOptions{}); err != nil {
+		t.Errorf("with the limit raised: %v", err)
 	}
 }

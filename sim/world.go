@@ -436,6 +436,30 @@ func (w *World) RunUntil(t int64) {
 	}
 }
 
+// RunUntilAtMost is RunUntil processing at most n events: it reports whether
+// it reached t (or the run stopped). A driver that must react between events,
+// to an interrupt say, runs in such bounded slices; they do not change the run.
+func (w *World) RunUntilAtMost(t int64, n int) bool {
+	w.prepare()
+	for ; !w.stopped && n > 0; n-- {
+		at, ok := w.q.PeekAt()
+		if !ok || at > t {
+			break
+		}
+		w.Step()
+	}
+	if w.stopped {
+		return true
+	}
+	if at, ok := w.q.PeekAt(); ok && at <= t {
+		return false
+	}
+	if t > w.now {
+		w.now = t
+	}
+	return true
+}
+
 // RunQuiet runs until no event is left or virtual time passes limit; it reports
 // whether the world went quiet.
 func (w *World) RunQuiet(limit int64) bool {

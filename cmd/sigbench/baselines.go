@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
+
+	"sigsim/internal/atomicfile"
 )
 
 // baselines are the small runs whose reports are kept in reports/<name>/.
@@ -22,7 +25,7 @@ var baselines = []struct {
 }
 
 // runBaselines: sigbench baselines [DIR] (default reports).
-func runBaselines(args []string, stdout, stderr io.Writer) int {
+func runBaselines(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("sigbench baselines")
 	if st := parseFlags(fs, args, "sigbench baselines [DIR]   (regenerates DIR/<workload>/, default DIR reports)", stdout, stderr); st >= 0 {
 		return st
@@ -35,10 +38,14 @@ func runBaselines(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() == 1 {
 		dir = fs.Arg(0)
 	}
+	if err := atomicfile.CheckDir(dir); err != nil {
+		fmt.Fprintf(stderr, "sigbench baselines: %s: %v\n", dir, err)
+		return exitUsage
+	}
 	for _, b := range baselines {
 		args := append(append([]string(nil), b.args...), "--out="+filepath.Join(dir, b.dir), "--progress=false")
 		fmt.Fprintf(stderr, "sigbench %s\n", strings.Join(args, " "))
-		if st := run(args, io.Discard, stderr); st != exitOK {
+		if st := runContext(ctx, args, io.Discard, stderr); st != exitOK {
 			fmt.Fprintf(stderr, "sigbench baselines: %s exited %d\n", b.dir, st)
 			return st
 		}

@@ -50,7 +50,7 @@ func (cw *callsWorkload) register(fs *pflag.FlagSet) {
 	fs.StringVar(&cw.ringTime, "ring-time", "lognormal(3s,0.6)", "how long the callee lets it ring before accepting or rejecting")
 	fs.StringVar(&cw.cancelAt, "cancel-after", "uniform(2s,15s)", "when the caller cancels, after the invite")
 	fs.StringVar(&cw.talkTime, "talk-time", "exp(20s)", "talk time after an accept; both users are busy meanwhile (0 = none)")
-	fs.IntVar(&cw.timeout, "timeout", 30, "invitation timeout in seconds (> 0)")
+	secondsVar(fs, &cw.timeout, "timeout", 30, "invitation timeout in whole seconds: 30 or 30s (> 0)")
 }
 
 func (cw *callsWorkload) check(c *common) error {
@@ -81,8 +81,14 @@ func (cw *callsWorkload) check(c *common) error {
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
-	c.warmupNS = c.autoWarmup(cw.users)
+	c.autoWarmup(cw.users)
 	return nil
+}
+
+// footprint: the users, and the calls alive for at most their timeout plus
+// the 10 s the dialer keeps a call after it ended.
+func (cw *callsWorkload) footprint(c *common) sim.Footprint {
+	return c.flowFootprint(cw.users, cw.invitations(c), cw.arrivals, float64(cw.timeout+10))
 }
 
 func (cw *callsWorkload) describe() []bench.Option {
@@ -155,7 +161,7 @@ func (cw *callsWorkload) simulate(e *env) error {
 	start := c.warmupNS
 	end := start + int64(c.duration)
 	horizon := cw.horizon(c)
-	loginSpread(w, devs, start-int64(time.Second))
+	loginSpread(w, devs, c.spreadNS)
 	if err := e.begin(start); err != nil {
 		return err
 	}

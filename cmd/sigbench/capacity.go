@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -69,7 +70,7 @@ func scanWorkload(args []string) string {
 	return name
 }
 
-func runCapacity(args []string, stdout, stderr io.Writer) int {
+func runCapacity(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	name := scanWorkload(args)
 	found := false
 	for _, n := range capacityWorkloads {
@@ -81,7 +82,7 @@ func runCapacity(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	wl := findWorkload(name).(rated)
-	c := &common{}
+	c := &common{ctx: ctx}
 	o := &capacityOptions{}
 	fs := newFlagSet("sigbench capacity")
 	// The flags below depend on the workload: --help shows the swept one's.
@@ -111,6 +112,10 @@ func runCapacity(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
 		return exitUsage
 	}
+	if err := c.checkOutputs(); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
+		return exitUsage
+	}
 	c.command = commandLine("capacity", fs)
 	hdr := header(wl, c)
 	hdr.Workload = "capacity:" + wl.name()
@@ -128,7 +133,7 @@ func runCapacity(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
 		return exitUsage
 	}
-	capa, best, wall, violation, err := o.sweep(wl, c, stderr)
+	capa, best, wall, violation, interrupted, err := o.sweep(wl, c, stderr)
 	if perr := stop(); err == nil && perr != nil {
 		err = perr
 	}
@@ -141,6 +146,7 @@ func runCapacity(args []string, stdout, stderr io.Writer) int {
 		res = &result{m: bench.NewMetrics()}
 	}
 	res.violation = violation
+	res.interrupted = interrupted
 	rep := res.m.Report(hdr)
 	rep.Capacity = capa
 	capacityCounts(rep.Virtual.Counts, capa)
@@ -272,7 +278,9 @@ func (o *capacityOptions) point(wl rated, c *common, shards int, rate float64) (
 	if err := w.check(&cc); err != nil {
 		return bench.CapacityPoint{}, nil, "", err
 	}
-	cc.finishCheck(w)
+	if err := cc.finishCheck(w); err != nil {
+		return bench.CapacityPoint{}, nil, "", fmt.Errorf("at %s/s on %s: %w", fmtFloat(rate), bench.ShardsLabel(shards), err)
+	}
 	res, err = execute(w, &cc, io.Discard)
 	if err != nil {
 		return bench.CapacityPoint{}, nil, "", err
@@ -301,7 +309,10 @@ func (o *capacityOptions) point(wl rated, c *common, shards int, rate float64) (
 }
 
 // sweep runs every shard count's sequence of rates; shard counts in parallel.
-func (o *capacityOptions) sweep(wl rated, c *common, stderr io.Writer) (capa *bench.Capacity, best *result, wall bench.WallInput, violation string, err error) {
+// An interrupt (c.ctx done) ends every sequence: the point it cut short is
+// left out, the points measured before it are kept, and interrupted says
+// where it happened.
+func (o *capacityOptions) sweep(wl rated, c *common, stderr io.Writer) (capa *bench.Capacity, best *result, wall bench.WallInput, violation string, interrupted *bench.Interrupted, err error) {
 	type run struct {
 		points  []bench.CapacityPoint
 		best    *result
@@ -311,6 +322,8 @@ func (o *capacityOptions) sweep(wl rated, c *common, stderr io.Writer) (capa *be
 		// violation is the first server-mode invariant violation of any
 		// point (the report's run is only one of them).
 		violation string
+		// interrupted: an interrupt cut a point short (it is left out).
+		interrupted *bench.Interrupted
 	}
 	runs := make([]run, len(o.shardsList))
 	var g errgroup.Group
@@ -324,6 +337,11 @@ func (o *capacityOptions) sweep(wl rated, c *common, stderr io.Writer) (capa *be
 				p, res, stop, err := o.point(wl, c, shards, rate)
 				if err != nil {
 					return false, err
+				}
+				if res.interrupted != nil {
+					r.interrupted = res.interrupted
+					r.interrupted.Detail = fmt.Sprintf("in the point at %s/s on %s, left out of the sweep", fmtFloat(rate), bench.ShardsLabel(shards))
+					return false, errStop
 				}
 				r.limited = stop
 				if res.violation != "" && r.violation == "" {
@@ -402,13 +420,16 @@ func (o *capacityOptions) sweep(wl rated, c *common, stderr io.Writer) (capa *be
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, nil, bench.WallInput{}, "", err
+		return nil, nil, bench.WallInput{}, "", nil, err
 	}
 	capa = &bench.Capacity{Metric: o.metric, SLO: strings.TrimPrefix(o.slo, o.metric+"."), SLONS: o.sloNS}
 	bestPerShard := 0.0
 	for i, r := range runs {
 		if violation == "" {
 			violation = r.violation
+		}
+		if interrupted == nil {
+			interrupted = r.interrupted
 		}
 		if r.limited != "" {
 			capa.SetStopped(o.shardsList[i], r.limited)
@@ -425,7 +446,7 @@ func (o *capacityOptions) sweep(wl rated, c *common, stderr io.Writer) (capa *be
 		}
 	}
 	capa.Analyze()
-	return capa, best, wall, violation, nil
+	return capa, best, wall, violation, interrupted, nil
 }
 
 // errStop ends a shard count's sweep early without failing it.
@@ -471,16 +492,24 @@ func runCompare(args []string, stdout, stderr io.Writer) int {
 		}
 		ths = append(ths, th)
 	}
-	old, err := bench.ReadReport(fs.Arg(0))
-	if err != nil {
-		fmt.Fprintf(stderr, "sigbench compare: %v\n", err)
-		return exitUsage
+	var reps [2]*bench.Report
+	for i := range reps {
+		p := fs.Arg(i)
+		r, err := bench.ReadReport(p)
+		switch {
+		case err != nil:
+		case bench.Incomplete(p):
+			err = fmt.Errorf("%s: its folder is marked %s: sigbench stopped while writing it, so its files may not belong together", p, bench.ReportIncomplete)
+		case r.Interrupted != nil:
+			err = fmt.Errorf("%s is a partial report (%s): its numbers cover part of a run and compare with nothing", p, r.Interrupted)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "sigbench compare: %v\n", err)
+			return exitUsage
+		}
+		reps[i] = r
 	}
-	cur, err := bench.ReadReport(fs.Arg(1))
-	if err != nil {
-		fmt.Fprintf(stderr, "sigbench compare: %v\n", err)
-		return exitUsage
-	}
+	old, cur := reps[0], reps[1]
 	if err := checkThresholds(ths, bench.NamesOf(cur)); err != nil {
 		fmt.Fprintf(stderr, "sigbench compare: %v (in %s)\n", err, fs.Arg(1))
 		return exitUsage

@@ -47,7 +47,7 @@ func (cw *classroomWorkload) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&cw.interval, "round-interval", 30*time.Second, "time between rounds of a class; rounds = duration / interval, classes start spread over one interval")
 	fs.DurationVar(&cw.collect, "collect", 3*time.Second, "how long the teacher collects raised hands before inviting one to speak")
 	fs.StringVar(&cw.think, "think-time", "lognormal(1500ms,0.5)", "how long a student takes to answer after the ring")
-	fs.IntVar(&cw.timeout, "timeout", 10, "timeout of both invitations, in seconds")
+	secondsVar(fs, &cw.timeout, "timeout", 10, "timeout of both invitations in whole seconds: 10 or 10s (> 0)")
 }
 
 func (cw *classroomWorkload) check(c *common) error {
@@ -78,8 +78,16 @@ func (cw *classroomWorkload) check(c *common) error {
 		return errors.Join(errs...)
 	}
 	cw.rounds = max(1, int(c.duration/cw.interval))
-	c.warmupNS = c.autoWarmup(cw.groups * cw.members)
+	c.autoWarmup(cw.groups * cw.members)
 	return nil
+}
+
+// footprint: every member of every class, each holding the class's two
+// group invitations of a round.
+func (cw *classroomWorkload) footprint(c *common) sim.Footprint {
+	live := 2 * float64(cw.groups)
+	return sim.Footprint{Devices: float64(cw.groups) * float64(cw.members), LiveInvitations: live,
+		GroupMembers: live * float64(cw.members), Invitations: cw.invitations(c)}
 }
 
 func (*classroomWorkload) produces() produced {
@@ -182,11 +190,11 @@ func (cw *classroomWorkload) simulate(e *env) error {
 	cr.hAccept = e.metric("accept")
 	cr.hSkew = e.metric("timeout_skew")
 	w.Hooks.Callback = cr.onCallback
-	w.Hooks.Result = cr.onResult
+	e.watchResults(cr.onResult)
 
 	start := c.warmupNS
 	horizon := cw.horizon(c)
-	loginSpread(w, cr.devs, start-int64(time.Second))
+	loginSpread(w, cr.devs, c.spreadNS)
 	if err := e.begin(start); err != nil {
 		return err
 	}

@@ -1,11 +1,11 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"regexp"
 	"runtime"
 	"runtime/pprof"
@@ -17,15 +17,17 @@ import (
 	"github.com/spf13/pflag"
 
 	"sigsim/bench"
+	"sigsim/internal/atomicfile"
 	"sigsim/sim"
 )
 
 // Exit codes, as sigsim's (README, "Exit codes").
 const (
-	exitOK        = 0 // the run passed
-	exitFail      = 1 // a threshold or a built-in check failed
-	exitUsage     = 2 // usage or input error
-	exitViolation = 3 // an invariant was violated in server mode (checkers on)
+	exitOK          = 0   // the run passed
+	exitFail        = 1   // a threshold or a built-in check failed
+	exitUsage       = 2   // usage or input error
+	exitViolation   = 3   // an invariant was violated in server mode (checkers on)
+	exitInterrupted = 130 // stopped by SIGINT or SIGTERM; the partial report was written
 )
 
 // workloads lists the workload commands in usage order.
@@ -69,13 +71,21 @@ other commands:
 
 Run "sigbench COMMAND --help" for the flags of a command.
 Exit status: 0 ok, 1 a threshold or check failed, 2 usage or input error,
-3 an invariant was violated in server mode (with the checkers on).
+3 an invariant was violated in server mode (with the checkers on),
+130 interrupted (SIGINT or SIGTERM): the partial report is written.
 `)
 }
 
 // run is the whole program: it parses args, runs the command and returns
 // the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
+	return runContext(context.Background(), args, stdout, stderr)
+}
+
+// runContext is run, stopped early when ctx is done (main cancels it on
+// SIGINT or SIGTERM, with the signal as its cause): a workload then writes
+// the report of what ran, marked interrupted, and exits 130.
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		usage(stderr)
 		return exitUsage
@@ -88,9 +98,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "compare":
 		return runCompare(rest, stdout, stderr)
 	case "capacity":
-		return runCapacity(rest, stdout, stderr)
+		return runCapacity(ctx, rest, stdout, stderr)
 	case "baselines":
-		return runBaselines(rest, stdout, stderr)
+		return runBaselines(ctx, rest, stdout, stderr)
 	}
 	wl := findWorkload(cmd)
 	if wl == nil {
@@ -98,7 +108,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return exitUsage
 	}
-	return runWorkload(wl, rest, stdout, stderr)
+	return runWorkload(ctx, wl, rest, stdout, stderr)
 }
 
 // newFlagSet returns a flag set that reports errors to the caller instead of
@@ -151,13 +161,16 @@ func parseWorkloadFlags(fs *pflag.FlagSet, args []string, synopsis string, c *co
 		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
 		return exitUsage
 	}
-	c.finishCheck(wl)
+	if err := c.finishCheck(wl); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
+		return exitUsage
+	}
 	return -1
 }
 
 // runWorkload runs one workload command.
-func runWorkload(wl workload, args []string, stdout, stderr io.Writer) int {
-	c := &common{}
+func runWorkload(ctx context.Context, wl workload, args []string, stdout, stderr io.Writer) int {
+	c := &common{ctx: ctx}
 	fs := newFlagSet("sigbench " + wl.name())
 	c.register(fs, wl)
 	wl.register(fs)
@@ -166,6 +179,10 @@ func runWorkload(wl workload, args []string, stdout, stderr io.Writer) int {
 	}
 	c.names = names(wl, c)
 	if err := checkThresholds(c.ths, c.names); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
+		return exitUsage
+	}
+	if err := c.checkOutputs(); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
 		return exitUsage
 	}
@@ -192,15 +209,41 @@ func runWorkload(wl workload, args []string, stdout, stderr io.Writer) int {
 	return finish(rep, res, c, stdout, stderr)
 }
 
+// checkOutputs checks, before any work, that every file and folder the run
+// will write can be written: a run can take minutes, and then have nowhere
+// to go. Each error names its flag.
+func (c *common) checkOutputs() error {
+	if c.out != "" {
+		if err := atomicfile.CheckDir(c.out); err != nil {
+			return fmt.Errorf("--out %s: %w", c.out, err)
+		}
+	}
+	for _, f := range []struct{ flag, path string }{{"--cpuprofile", c.cpuProfile}, {"--memprofile", c.memProfile}} {
+		if f.path == "" {
+			continue
+		}
+		if err := atomicfile.CheckFile(f.path); err != nil {
+			return fmt.Errorf("%s %s: %w", f.flag, f.path, err)
+		}
+	}
+	return nil
+}
+
 // finish writes the report and evaluates thresholds and built-in checks.
 func finish(rep *bench.Report, res *result, c *common, stdout, stderr io.Writer) int {
+	if len(res.notes)+len(res.failures) > 0 || res.violation != "" {
+		rep.Findings = &bench.Findings{Notes: res.notes, Failures: res.failures, Violation: res.violation}
+	}
+	if rep.Wall != nil {
+		rep.Wall.Notes = res.wallNote
+	}
+	rep.Interrupted = res.interrupted
+	if res.interrupted != nil {
+		fmt.Fprintf(stderr, "sigbench: %s; the report covers the run up to then\n", res.interrupted)
+	}
 	if c.out != "" {
 		if err := bench.WriteReport(c.out, rep, res.m); err != nil {
-			fmt.Fprintf(stderr, "sigbench: %v\n", err)
-			return exitUsage
-		}
-		if err := appendSummary(c.out, res); err != nil {
-			fmt.Fprintf(stderr, "sigbench: %v\n", err)
+			fmt.Fprintf(stderr, "sigbench: --out: %v\n", err)
 			return exitUsage
 		}
 	}
@@ -241,15 +284,21 @@ func finish(rep *bench.Report, res *result, c *common, stdout, stderr io.Writer)
 	if res.violation != "" {
 		fmt.Fprintf(verdictOut, "INVARIANT VIOLATED: %s\n", res.violation)
 	}
+	if res.interrupted != nil {
+		fmt.Fprintf(verdictOut, "INTERRUPTED: %s\n", res.interrupted)
+	}
 	return exitStatus(res, thFailed)
 }
 
-// exitStatus maps a finished run to its exit status: 3 if an invariant was
-// violated in server mode (a bug in the engine outranks any measurement),
-// else 1 if a threshold or a built-in check failed, else 0. Client-mode
-// violations and anomalies are measurements and change nothing.
+// exitStatus maps a finished run to its exit status: 130 if it was
+// interrupted (its verdict is not one), else 3 if an invariant was violated
+// in server mode (a bug in the engine outranks any measurement), else 1 if a
+// threshold or a built-in check failed, else 0. Client-mode violations and
+// anomalies are measurements and change nothing.
 func exitStatus(res *result, thresholdFailed bool) int {
 	switch {
+	case res.interrupted != nil:
+		return exitInterrupted
 	case res.violation != "":
 		return exitViolation
 	case thresholdFailed || len(res.failures) > 0:
@@ -267,6 +316,8 @@ type result struct {
 	failures []string // built-in checks that failed: exit 1
 	// violation names the first invariant violation in server mode: exit 3.
 	violation string
+	// interrupted says where the run stopped on SIGINT or SIGTERM: exit 130.
+	interrupted *bench.Interrupted
 }
 
 // header returns the report header: what ran, with every option.
@@ -383,61 +434,28 @@ func ms(ns int64) string {
 	return fmt.Sprintf("%.3fms", float64(ns)/1e6)
 }
 
-// appendSummary adds the workload's findings to report.md.
-func appendSummary(dir string, res *result) error {
-	if len(res.notes) == 0 && len(res.wallNote) == 0 && len(res.failures) == 0 && res.violation == "" {
-		return nil
-	}
-	var b strings.Builder
-	b.WriteString("\n## Findings\n\n")
-	for _, n := range res.notes {
-		b.WriteString("- " + mdEscape(n) + "\n")
-	}
-	for _, f := range res.failures {
-		b.WriteString("- **FAILED:** " + mdEscape(f) + "\n")
-	}
-	if res.violation != "" {
-		b.WriteString("- **INVARIANT VIOLATED:** " + mdEscape(res.violation) + "\n")
-	}
-	if len(res.wallNote) > 0 {
-		b.WriteString("\nWall clock (not deterministic):\n\n")
-		for _, n := range res.wallNote {
-			b.WriteString("- " + mdEscape(n) + "\n")
-		}
-	}
-	f, err := os.OpenFile(dir+"/"+bench.ReportMarkdown, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		return err
-	}
-	if _, err := f.WriteString(b.String()); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "<", `\<`, ">", `\>`).Replace(s)
-}
+// mdEscape is how report.md writes a finding.
+func mdEscape(s string) string { return bench.MarkdownEscape(s) }
 
 // startProfile starts the CPU profile if asked; stop ends it and writes the
-// heap profile if asked.
+// heap profile if asked. Both files are written atomically: the CPU profile
+// goes to a temporary file that stop renames into place.
 func startProfile(c *common) (stop func() error, err error) {
-	var cpu *os.File
+	var cpu *atomicfile.Pending
 	if c.cpuProfile != "" {
-		if cpu, err = os.Create(c.cpuProfile); err != nil {
-			return nil, err
+		if cpu, err = atomicfile.Create(c.cpuProfile, 0o644); err != nil {
+			return nil, fmt.Errorf("--cpuprofile: %w", err)
 		}
 		if err := pprof.StartCPUProfile(cpu); err != nil {
-			cpu.Close()
-			return nil, err
+			cpu.Abort()
+			return nil, fmt.Errorf("--cpuprofile: %w", err)
 		}
 	}
 	return func() error {
 		if cpu != nil {
 			pprof.StopCPUProfile()
-			if err := cpu.Close(); err != nil {
-				return err
+			if err := cpu.Commit(); err != nil {
+				return fmt.Errorf("--cpuprofile: %w", err)
 			}
 		}
 		if c.memProfile != "" && !c.memProfileDone {
@@ -449,14 +467,9 @@ func startProfile(c *common) (stop func() error, err error) {
 
 // writeHeapProfile writes the live heap, after a GC, to path.
 func writeHeapProfile(path string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
 	runtime.GC()
-	if err := pprof.WriteHeapProfile(f); err != nil {
-		f.Close()
-		return err
+	if err := atomicfile.WriteFile(path, 0o644, pprof.WriteHeapProfile); err != nil {
+		return fmt.Errorf("--memprofile: %w", err)
 	}
-	return f.Close()
+	return nil
 }

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +36,9 @@ type workload interface {
 	describe() []bench.Option
 	// invitations estimates how many invitations a run makes (for --checks=auto).
 	invitations(c *common) float64
+	// footprint is what a run holds at its peak, for the memory estimate
+	// checked before anything is allocated (--max-memory).
+	footprint(c *common) sim.Footprint
 	// horizon is the virtual time a run covers, warm-up and drain included.
 	horizon(c *common) int64
 	// simulate runs the workload in one world (one arbitration mode).
@@ -81,8 +86,12 @@ type common struct {
 	progress     bool
 	cpuProfile   string
 	memProfile   string
+	maxMemory    string
 	// memProfileDone: a workload wrote the heap profile at its peak.
 	memProfileDone bool
+	// ctx ends the run early when it is done (SIGINT, SIGTERM): the
+	// simulation checks it between slices of events.
+	ctx context.Context
 
 	// derived by check
 	serviceD  sim.Dist
@@ -93,6 +102,8 @@ type common struct {
 	ths       []bench.Threshold
 	checksOn  bool
 	warmupNS  int64 // the warm-up actually used (auto or given)
+	spreadNS  int64 // logins are spread over [0, spreadNS); they complete by warmupNS
+	maxMemB   int64
 	command   string
 	names     bench.Names // what the run reports (thresholds are checked against it)
 }
@@ -108,6 +119,7 @@ func (c *common) register(fs *pflag.FlagSet, wl workload) {
 	c.arbiter = "server"
 	c.checks = "auto"
 	c.progress = true
+	c.maxMemory = sim.FormatSize(float64(sim.DefaultMaxMemory))
 	wl.defaults(c)
 	fs.Uint64Var(&c.seed, "seed", c.seed, "master seed: same seed and options, same virtual metrics")
 	fs.DurationVar(&c.duration, "duration", c.duration, "virtual time during which load arrives (after the warm-up)")
@@ -131,6 +143,7 @@ func (c *common) register(fs *pflag.FlagSet, wl workload) {
 	fs.BoolVar(&c.progress, "progress", c.progress, "progress bar on stderr when it is a terminal")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	fs.StringVar(&c.memProfile, "memprofile", "", "write a heap profile, taken at the end of the run, to this file")
+	fs.StringVar(&c.maxMemory, "max-memory", c.maxMemory, "refuse, before allocating anything, a run whose estimated peak memory is larger (e.g. 64GiB)")
 }
 
 // check validates the common flags and derives their values.
@@ -204,6 +217,9 @@ func (c *common) check(wl workload) error {
 	default:
 		bad("--checks %q: want on, off or auto", c.checks)
 	}
+	if c.maxMemB, err = sim.ParseSize(strings.ReplaceAll(c.maxMemory, " ", "")); err != nil {
+		bad("--max-memory: %v", err)
+	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
@@ -213,8 +229,10 @@ func (c *common) check(wl workload) error {
 	return nil
 }
 
-// finishCheck settles what depends on the workload's own options.
-func (c *common) finishCheck(wl workload) {
+// finishCheck settles what depends on the workload's own options, and
+// refuses a run that would not fit in --max-memory, before anything is
+// allocated.
+func (c *common) finishCheck(wl workload) error {
 	switch c.checks {
 	case "on":
 		c.checksOn = true
@@ -223,6 +241,20 @@ func (c *common) finishCheck(wl workload) {
 	default:
 		c.checksOn = wl.invitations(c) <= autoChecksLimit
 	}
+	f := wl.footprint(c)
+	f.Checks = c.checksOn
+	if err := sim.CheckMemory(f, c.maxMemB); err != nil {
+		return fmt.Errorf("this run %v; if the machine has that much, raise --max-memory (the figures per device and invitation are measured: sim/footprint.go)", err)
+	}
+	return nil
+}
+
+// flowFootprint is the footprint of devices and a flow of invitations
+// (sim.Flow) held for at most hold seconds.
+func (c *common) flowFootprint(devices int, invitations, rate, hold float64) sim.Footprint {
+	f := sim.Footprint{Devices: float64(devices), Invitations: invitations}
+	f.LiveInvitations, f.Ended = sim.Flow(invitations, rate, hold, int64(c.retention))
+	return f
 }
 
 func parseArbiter(s string, both bool) ([]engine.Mode, error) {
@@ -239,19 +271,59 @@ func parseArbiter(s string, both bool) ([]engine.Mode, error) {
 	return []engine.Mode{m}, nil
 }
 
-// autoWarmup is the warm-up needed for logins of n devices spread so that
-// they load the shards to half their capacity, at least 1 s, plus 1 s to
-// settle.
-func (c *common) autoWarmup(devices int) int64 {
+// autoWarmup sets the warm-up (c.warmupNS) and the logins' spread
+// (c.spreadNS) for n devices. The logins are spread so that they load the
+// shards to half their capacity, over at least 1 s; then the warm-up waits
+// until the last one has surely completed (loginSettle). A --warmup given by
+// the user is kept, the logins spread over what it leaves after the settle
+// time; if it is too short, the calls that fail for it are counted and
+// reported (env.watchResults), never silently.
+func (c *common) autoWarmup(devices int) {
+	settle := c.loginSettle()
 	if c.warmup > 0 {
-		return int64(c.warmup)
+		c.warmupNS = int64(c.warmup)
+		c.spreadNS = max(0, c.warmupNS-settle)
+		return
 	}
 	spread := int64(0)
 	if mean := c.serviceD.Mean(); mean > 0 {
 		spread = int64(2 * float64(devices) * mean / float64(c.shards*c.workers))
 	}
-	spread = max(spread, int64(time.Second))
-	return roundUp(spread, int64(time.Millisecond)) + int64(time.Second)
+	c.spreadNS = roundUp(max(spread, int64(time.Second)), int64(time.Millisecond))
+	c.warmupNS = c.spreadNS + settle
+}
+
+// loginSettle is how long a login takes at worst, rounded up to 1 ms and at
+// least 1 s: a frame each way at the latency's 99.9th percentile, the
+// service time's 99.9th percentile plus the queueing at half load (about 20
+// mean service times at its own 99.9th percentile), and with loss as many
+// retransmission timeouts as make a login that still fails rarer than 1 in
+// 10,000. The percentiles are read off 20,000 draws from the distributions
+// with a stream of their own and a fixed seed: the warm-up depends on the
+// options only, not on --seed (two seeds' runs differ by their randomness
+// alone), and no stream of the run moves.
+func (c *common) loginSettle() int64 {
+	q := func(d sim.Dist, name string) int64 {
+		if d == (sim.Dist{}) {
+			return 0
+		}
+		r := sim.NewRand(0, "warmup/"+name)
+		xs := make([]int64, 20_000)
+		for i := range xs {
+			xs[i] = d.Sample(r)
+		}
+		slices.Sort(xs)
+		return xs[len(xs)*999/1000]
+	}
+	t := 2*q(c.latencyD, "latency") + q(c.serviceD, "service") + int64(20*c.serviceD.Mean())
+	if p := c.loss; p > 0 {
+		tries := 1
+		for f := p; f > 1e-4 && tries < 20; f *= p {
+			tries++
+		}
+		t += int64(tries) * int64(time.Second) // engine.DefaultRTO, each way
+	}
+	return max(int64(time.Second), roundUp(t, int64(time.Millisecond)))
 }
 
 func roundUp(v, unit int64) int64 { return (v + unit - 1) / unit * unit }
@@ -313,9 +385,17 @@ type env struct {
 	live        int64
 	peakLive    int64
 	invitations int64
+
+	// loggedIn marks the devices (by address) whose first login completed;
+	// a call that fails with 6014 on a device not yet marked failed because
+	// the warm-up was too short: a setup failure, never a silent one.
+	loggedIn      []bool
+	setupFailures map[engine.Op]int64
 }
 
 // execute runs a workload once per arbitration mode and gathers the result.
+// When c.ctx is done (an interrupt) it stops between slices of events, and
+// res.interrupted says where: what ran so far is in the result.
 func execute(wl workload, c *common, stderr io.Writer) (*result, error) {
 	res := &result{m: bench.NewMetrics()}
 	res.m.SetSeriesInterval(seriesInterval(wl.horizon(c)))
@@ -328,8 +408,34 @@ func execute(wl workload, c *common, stderr io.Writer) (*result, error) {
 			return nil, err
 		}
 		e.close()
+		if res.interrupted != nil {
+			if len(c.modes) > 1 {
+				res.interrupted.Detail = mode.String() + " mode"
+			}
+			break
+		}
 	}
 	return res, nil
+}
+
+// watchResults installs the world's result hook: next (the workload's), after
+// the setup check: a call that fails with 6014 (not logged in) on a device
+// whose first login has not completed yet is a setup failure (the warm-up
+// was too short), counted and reported by close.
+func (e *env) watchResults(next func(at int64, d *sim.Device, r *engine.Result)) {
+	e.loggedIn = make([]bool, e.w.NumShards()+len(e.w.Devices()))
+	e.w.Hooks.Result = func(at int64, d *sim.Device, r *engine.Result) {
+		switch {
+		case r.Op == engine.OpLogin && r.Code == engine.OK:
+			e.loggedIn[d.Addr] = true
+		case r.Code == engine.CodeNotLoggedIn && !e.loggedIn[d.Addr]:
+			if e.setupFailures == nil {
+				e.setupFailures = map[engine.Op]int64{}
+			}
+			e.setupFailures[r.Op]++
+		}
+		next(at, d, r)
+	}
 }
 
 // seriesInterval is a whole number of seconds giving at most ~300 points.
@@ -392,9 +498,20 @@ func (e *env) invited() {
 // ended notes that an invitation ended.
 func (e *env) ended() { e.live-- }
 
+// sliceEvents is how many events run between two looks at the interrupt
+// (about 10 ms of wall time): the run stays single-threaded and is stopped
+// only between events.
+const sliceEvents = 1 << 14
+
 // runTo advances the world to virtual time t in slices, sampling the heap
-// between slices and measuring the wall time spent in the simulator.
+// between slices and measuring the wall time spent in the simulator. It
+// returns early, with e.res.interrupted set, when c.ctx is done; after that
+// every runTo returns at once, so a workload finishes its bookkeeping on
+// what ran.
 func (e *env) runTo(t int64, horizon int64) {
+	if e.res.interrupted != nil {
+		return
+	}
 	if e.prog == nil {
 		var f *os.File
 		if file, ok := e.stderr.(*os.File); ok && e.c.progress {
@@ -406,7 +523,11 @@ func (e *env) runTo(t int64, horizon int64) {
 	for e.w.Now() < t && !e.w.Stopped() {
 		next := min(e.w.Now()+step, t)
 		t0 := time.Now()
-		e.w.RunUntil(next)
+		for !e.w.RunUntilAtMost(next, sliceEvents) {
+			if e.interrupt() {
+				break
+			}
+		}
 		d := time.Since(t0).Nanoseconds()
 		e.wallNS += d
 		if e.start > 0 && next > e.start {
@@ -424,7 +545,28 @@ func (e *env) runTo(t int64, horizon int64) {
 			e.prog.Add(now - e.progAt)
 			e.progAt = now
 		}
+		if e.res.interrupted != nil || e.interrupt() {
+			return
+		}
 	}
+}
+
+// interrupt tells whether the run must stop (c.ctx is done), and if so
+// records where it stopped.
+func (e *env) interrupt() bool {
+	if e.res.interrupted != nil {
+		return true
+	}
+	ctx := e.c.ctx
+	if ctx == nil || ctx.Err() == nil {
+		return false
+	}
+	sig := "interrupt"
+	if cause := context.Cause(ctx); cause != nil && cause != ctx.Err() {
+		sig = cause.Error()
+	}
+	e.res.interrupted = &bench.Interrupted{AtNS: e.w.Now(), Signal: sig}
+	return true
 }
 
 func (e *env) sampleHeap() {
@@ -465,6 +607,7 @@ func (e *env) close() {
 	if e.c.checksOn {
 		e.noteViolations(w.Violations())
 	}
+	e.noteSetupFailures()
 	if e.loadWallNS > 0 && e.invitations > 0 {
 		e.res.wallNote = append(e.res.wallNote, fmt.Sprintf("%s: %d invitations in %s of wall time after the warm-up (%.0f invitations per wall second; warm-up with logins took %s)",
 			e.mode, e.invitations, time.Duration(e.loadWallNS).Round(time.Millisecond),
@@ -497,6 +640,27 @@ func (e *env) noteViolations(vs []sim.Violation) {
 	if e.mode == engine.ModeServer && e.res.violation == "" {
 		e.res.violation = fmt.Sprintf("%s (%d in all)", first, len(vs))
 	}
+}
+
+// noteSetupFailures counts the calls that failed because their device had
+// not finished its first login (counter setup_failures, always written) and
+// fails the run if there were any: it did not measure what was asked.
+func (e *env) noteSetupFailures() {
+	var n int64
+	var parts []string
+	for op := range engine.Op(16) {
+		if k := e.setupFailures[op]; k > 0 {
+			n += k
+			parts = append(parts, fmt.Sprintf("%d %s", k, op))
+		}
+	}
+	e.count("setup_failures", n)
+	if n == 0 {
+		return
+	}
+	e.res.failures = append(e.res.failures, fmt.Sprintf(
+		"%s mode: %d calls (%s) failed with 6014 (not logged in) because their device had not finished logging in: the warm-up (%s) was too short for the logins; raise --warmup",
+		e.mode, n, strings.Join(parts, ", "), time.Duration(e.c.warmupNS)))
 }
 
 // perThousand formats n per 1,000 of total.
@@ -668,4 +832,49 @@ func fmtFloat(v float64) string {
 		return strconv.FormatInt(int64(v), 10)
 	}
 	return strconv.FormatFloat(v, 'g', 12, 64)
+}
+
+// secondsFlag is a timeout flag in whole seconds, as the API's timeout is an
+// integer: it takes "30" (seconds) or a duration of whole seconds ("30s",
+// "2m"). "1.5" or "1500ms" are usage errors, never a silent truncation to 1 s
+// (or, under a second, to 0, which means "never times out").
+type secondsFlag struct{ v *int }
+
+// secondsVar defines a timeout flag in whole seconds.
+func secondsVar(fs *pflag.FlagSet, p *int, name string, def int, usage string) {
+	*p = def
+	fs.Var(secondsFlag{p}, name, usage)
+}
+
+func (f secondsFlag) String() string {
+	if f.v == nil {
+		return "0"
+	}
+	return strconv.Itoa(*f.v)
+}
+
+func (secondsFlag) Type() string { return "seconds" }
+
+func (f secondsFlag) Set(s string) error {
+	if n, err := strconv.Atoi(s); err == nil {
+		*f.v = n
+		return nil
+	}
+	notWhole := func() error {
+		return fmt.Errorf("%s is not a whole number of seconds: the API's timeout is an integer number of seconds", s)
+	}
+	d, err := time.ParseDuration(s)
+	switch {
+	case err != nil:
+		if _, ferr := strconv.ParseFloat(s, 64); ferr == nil {
+			return notWhole()
+		}
+		return errors.New("want whole seconds, e.g. 30 or 30s")
+	case d%time.Second != 0:
+		return notWhole()
+	case d/time.Second > math.MaxInt32 || d < 0:
+		return fmt.Errorf("%s is out of range", s)
+	}
+	*f.v = int(d / time.Second)
+	return nil
 }

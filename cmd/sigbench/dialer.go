@@ -156,7 +156,7 @@ func newDialer(e *env, devs []*sim.Device, users []string, timeout int) (*dialer
 	}
 	d.hRing = e.metric("ring")
 	w.Hooks.Callback = d.onCallback
-	w.Hooks.Result = d.onResult
+	e.watchResults(d.onResult)
 	return d, nil
 }
 

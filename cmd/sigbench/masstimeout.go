@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"sigsim/bench"
+	"sigsim/sim"
 )
 
 // massTimeoutWorkload: N 1:1 invitations created evenly within a window,
@@ -35,7 +36,7 @@ func (*massTimeoutWorkload) defaults(c *common) { c.duration = time.Second }
 func (mw *massTimeoutWorkload) register(fs *pflag.FlagSet) {
 	fs.IntVar(&mw.n, "invitations", 10_000, "number of invitations N (up to 1,000,000 and beyond)")
 	fs.DurationVar(&mw.window, "window", 0, "virtual time over which the invitations are created (0 = --duration)")
-	fs.IntVar(&mw.timeout, "timeout", 30, "invitation timeout in seconds (> 0)")
+	secondsVar(fs, &mw.timeout, "timeout", 30, "invitation timeout in whole seconds: 30 or 30s (> 0)")
 	fs.IntVar(&mw.inviters, "inviters", 1000, "inviting users (one device each); invitation i comes from inviter i mod inviters")
 	fs.IntVar(&mw.invitees, "invitees", 1000, "invited users (one device each)")
 	fs.BoolVar(&mw.offline, "offline", false, "invitees never log in (offline push recorded, no ring)")
@@ -63,8 +64,14 @@ func (mw *massTimeoutWorkload) check(c *common) error {
 		return errors.Join(errs...)
 	}
 	c.duration = mw.window
-	c.warmupNS = c.autoWarmup(mw.inviters + mw.invitees)
+	c.autoWarmup(mw.inviters + mw.invitees)
 	return nil
+}
+
+// footprint: every invitation is alive at the peak.
+func (mw *massTimeoutWorkload) footprint(c *common) sim.Footprint {
+	n := float64(mw.n)
+	return sim.Footprint{Devices: float64(mw.inviters + mw.invitees), LiveInvitations: n, Invitations: n}
 }
 
 func (*massTimeoutWorkload) produces() produced { return dialerProduces().with("calls") }
@@ -119,7 +126,7 @@ func (mw *massTimeoutWorkload) simulate(e *env) error {
 	if !mw.offline {
 		login = devs
 	}
-	loginSpread(w, login, start-int64(time.Second))
+	loginSpread(w, login, c.spreadNS)
 	if err := e.begin(start); err != nil {
 		return err
 	}

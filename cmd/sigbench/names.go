@@ -23,7 +23,7 @@ func (p produced) with(counts ...string) produced {
 
 // worldCounts are the counters env.close writes for every world.
 var worldCounts = []string{"net.sends", "net.delivers", "net.drops", "net.dups", "timers",
-	"api.calls", "api.results", "callbacks", "faults", "events"}
+	"api.calls", "api.results", "callbacks", "faults", "events", "setup_failures"}
 
 // names lists what a run of wl with c reports: the workload's own metrics
 // and counters and those of every world (queue, net.*, violations when the

@@ -52,7 +52,7 @@ func (rw *raceWorkload) register(fs *pflag.FlagSet) {
 	fs.Float64Var(&rw.pCancelAccept, "cancel-accept", 0.5, "share of calls where the caller's cancel crosses the callee's accept")
 	fs.Float64Var(&rw.pAcceptTO, "accept-timeout", 0.5, "share of calls where the callee accepts at the edge of the timeout (the rest are plain accepts)")
 	fs.StringVar(&rw.spread, "spread", "auto", "how far apart the colliding actions are, a distribution (auto = uniform(0, 2 x mean latency))")
-	fs.IntVar(&rw.timeout, "timeout", 10, "invitation timeout in seconds (> 0)")
+	secondsVar(fs, &rw.timeout, "timeout", 10, "invitation timeout in whole seconds: 30 or 30s (> 0)")
 }
 
 func (rw *raceWorkload) check(c *common) error {
@@ -81,8 +81,14 @@ func (rw *raceWorkload) check(c *common) error {
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
-	c.warmupNS = c.autoWarmup(rw.users)
+	c.autoWarmup(rw.users)
 	return nil
+}
+
+// footprint: the users, and the calls alive for at most their timeout plus
+// the 30 s the dialer keeps a call after it ended (one mode at a time).
+func (rw *raceWorkload) footprint(c *common) sim.Footprint {
+	return c.flowFootprint(rw.users, rw.invitations(c), rw.arrivals, float64(rw.timeout+30))
 }
 
 func (rw *raceWorkload) describe() []bench.Option {
@@ -130,7 +136,7 @@ func (rw *raceWorkload) simulate(e *env) error {
 	start := c.warmupNS
 	end := start + int64(c.duration)
 	horizon := rw.horizon(c)
-	loginSpread(w, devs, start-int64(time.Second))
+	loginSpread(w, devs, c.spreadNS)
 	if err := e.begin(start); err != nil {
 		return err
 	}

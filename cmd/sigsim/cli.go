@@ -23,6 +23,7 @@ import (
 
 	"sigsim/bench"
 	"sigsim/engine"
+	"sigsim/internal/atomicfile"
 	"sigsim/scenarios"
 	"sigsim/sim/trace"
 )
@@ -49,7 +50,7 @@ usage:
   sigsim diff A B
   sigsim explore FILE --seeds A..B [-j K] [--swarm] [--shard i/n] [--keep-going] [--json] [--expect-paths FILE]
   sigsim merge SUMMARY.json... [--json] [--expect-paths FILE]
-  sigsim shrink FILE --seed N -o OUT [--swarm] [--arbiter server|client]
+  sigsim shrink FILE --seed N -o OUT [--force] [--swarm] [--arbiter server|client]
 
 exit codes: 0 ok, 1 check failed (golden or expect mismatch, divergence,
             an expected path never hit), 2 usage or input error, 3 invariant
@@ -114,11 +115,44 @@ func (c *common) options(fs *pflag.FlagSet) (scenarios.RunOptions, error) {
 	if c.arbiter != "" {
 		m, err := engine.ParseMode(c.arbiter)
 		if err != nil {
-			return o, err
+			return o, fmt.Errorf("--arbiter: %w", err)
 		}
 		o.Mode, o.HasMode = m, true
 	}
 	return o, nil
+}
+
+// checkOutput checks, before any work, that the file a flag names can be
+// written, and that it is none of the inputs (writing a trace over the
+// scenario it ran would lose the scenario). The error names the flag.
+func checkOutput(flag, path string, inputs ...string) error {
+	if err := atomicfile.CheckFile(path); err != nil {
+		return fmt.Errorf("%s %s: %w", flag, path, err)
+	}
+	for _, in := range inputs {
+		if sameFile(path, in) {
+			return fmt.Errorf("%s %s: that is the input file %s; write the output elsewhere", flag, path, in)
+		}
+	}
+	return nil
+}
+
+// sameFile tells whether a and b name the same existing file (however
+// spelt: relative, through a link).
+func sameFile(a, b string) bool {
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}
+
+// inputErrors runs a scenario once to find the input errors only a run
+// finds (undeclared users, a script line swallowed by an expected output,
+// a world too large): explore and shrink must report those as what they
+// are (exit 2), not as a failure of every seed, or as nothing to shrink.
+func inputErrors(f *scenarios.File, o scenarios.RunOptions) error {
+	o.NoRecord = true
+	_, err := scenarios.Run(f, o)
+	return err
 }
 
 func load(path string) (*scenarios.File, []byte, error) {
@@ -151,6 +185,26 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sigsim run:", err)
 		return exitUsage
 	}
+	// Outputs first: a run may take minutes, and then have nowhere to go.
+	if *tracePath != "" {
+		if err := checkOutput("--trace", *tracePath, fs.Arg(0)); err != nil {
+			fmt.Fprintln(stderr, "sigsim run:", err)
+			return exitUsage
+		}
+	}
+	if *diagram != "" {
+		err := checkOutput("--diagram", *diagram, fs.Arg(0))
+		if err == nil && diagramFormat(*diagram) == "" {
+			err = fmt.Errorf("--diagram %s: unknown format %q (want .md, .mmd, .svg or .html)", *diagram, filepath.Ext(*diagram))
+		}
+		if err == nil && *tracePath != "" && filepath.Clean(*diagram) == filepath.Clean(*tracePath) {
+			err = fmt.Errorf("--diagram and --trace name the same file %s", *diagram)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "sigsim run:", err)
+			return exitUsage
+		}
+	}
 	f, src, err := load(fs.Arg(0))
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -162,14 +216,14 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if *tracePath != "" {
-		if err := writeFile(*tracePath, func(w io.Writer) error { return res.WriteTrace(w, src, opts) }); err != nil {
-			fmt.Fprintln(stderr, "sigsim run: trace:", err)
+		if err := atomicfile.WriteFile(*tracePath, 0o644, func(w io.Writer) error { return res.WriteTrace(w, src, opts) }); err != nil {
+			fmt.Fprintln(stderr, "sigsim run: --trace:", err)
 			return exitUsage
 		}
 	}
 	if *diagram != "" {
 		if err := writeDiagram(*diagram, res); err != nil {
-			fmt.Fprintln(stderr, "sigsim run: diagram:", err)
+			fmt.Fprintln(stderr, "sigsim run: --diagram:", err)
 			return exitUsage
 		}
 	}
@@ -232,23 +286,28 @@ func nonNil(l []string) []string {
 	return l
 }
 
-func writeFile(path string, write func(io.Writer) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
+// diagramFormat is the diagram format a file name asks for: "mermaid",
+// "mermaid-md", "svg", "html", or "" for none of them.
+func diagramFormat(path string) string {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".md":
+		return "mermaid-md"
+	case ".mmd":
+		return "mermaid"
+	case ".svg":
+		return "svg"
+	case ".html":
+		return "html"
 	}
-	if err := write(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return ""
 }
 
 func writeDiagram(path string, res *scenarios.Result) error {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".md", ".mmd":
+	writeFile := func(path string, write func(io.Writer) error) error { return atomicfile.WriteFile(path, 0o644, write) }
+	switch format := diagramFormat(path); format {
+	case "mermaid", "mermaid-md":
 		return writeFile(path, func(w io.Writer) error {
-			if strings.HasSuffix(path, ".md") {
+			if format == "mermaid-md" {
 				if _, err := io.WriteString(w, "```mermaid\n"); err != nil {
 					return err
 				}
@@ -256,15 +315,15 @@ func writeDiagram(path string, res *scenarios.Result) error {
 			if err := res.WriteMermaid(w); err != nil {
 				return err
 			}
-			if strings.HasSuffix(path, ".md") {
+			if format == "mermaid-md" {
 				_, err := io.WriteString(w, "```\n")
 				return err
 			}
 			return nil
 		})
-	case ".svg":
+	case "svg":
 		return writeFile(path, res.WriteSVG)
-	case ".html":
+	case "html":
 		return writeFile(path, func(w io.Writer) error { return res.WriteHTML(w, "sigsim: "+res.File.Name) })
 	}
 	return fmt.Errorf("unknown diagram format %q (want .md, .mmd, .svg or .html)", filepath.Ext(path))
@@ -287,79 +346,112 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	for _, a := range fs.Args() {
 		st, err := os.Stat(a)
 		if err != nil {
-			fmt.Fprintln(stderr, err)
+			fmt.Fprintln(stderr, "sigsim check:", err)
 			return exitUsage
 		}
 		if !st.IsDir() {
 			files = append(files, a)
 			continue
 		}
-		_ = filepath.WalkDir(a, func(p string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".sig") || strings.HasSuffix(p, ".txt")) {
+		before := len(files)
+		err = filepath.WalkDir(a, func(p string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err // an unreadable directory is not an empty one
+			}
+			if !d.IsDir() && (strings.HasSuffix(p, ".sig") || strings.HasSuffix(p, ".txt")) {
 				files = append(files, p)
 			}
 			return nil
 		})
-	}
-	sort.Strings(files)
-	passed, failed := 0, 0
-	for _, p := range files {
-		ok := checkFile(p, *rewrite, *seed, fs.Changed("seed"), stdout)
-		if ok {
-			passed++
-		} else {
-			failed++
+		if err != nil {
+			fmt.Fprintln(stderr, "sigsim check:", err)
+			return exitUsage
+		}
+		if len(files) == before {
+			fmt.Fprintf(stderr, "sigsim check: %s holds no scenario (no *.sig or *.txt file): nothing to check\n", a)
+			return exitUsage
 		}
 	}
-	fmt.Fprintf(stdout, "%d passed, %d failed\n", passed, failed)
-	if failed > 0 {
+	sort.Strings(files)
+	passed, failed, malformed := 0, 0, 0
+	for _, p := range files {
+		switch checkFile(p, *rewrite, *seed, fs.Changed("seed"), stdout) {
+		case checkPassed:
+			passed++
+		case checkFailed:
+			failed++
+		default:
+			failed++
+			malformed++
+		}
+	}
+	fmt.Fprintf(stdout, "%d passed, %d failed", passed, failed)
+	if malformed > 0 {
+		fmt.Fprintf(stdout, " (%d malformed or unwritable: input errors)", malformed)
+	}
+	fmt.Fprintln(stdout)
+	switch {
+	case malformed > 0:
+		return exitUsage
+	case failed > 0:
 		return exitFailed
 	}
 	return exitOK
 }
 
-func checkFile(path string, rewrite bool, seed uint64, hasSeed bool, stdout io.Writer) bool {
+// The verdict on one file of check.
+const (
+	checkPassed = iota
+	checkFailed // a golden or an expect did not match, or an invariant was violated
+	checkInput  // the file is malformed or unreadable, or its rewrite failed
+)
+
+func checkFile(path string, rewrite bool, seed uint64, hasSeed bool, stdout io.Writer) int {
 	f, _, err := load(path)
-	if err != nil {
-		fmt.Fprintf(stdout, "FAIL %s\n%v\n", path, err)
-		return false
+	if err == nil {
+		var res *scenarios.Result
+		if res, err = scenarios.Run(f, scenarios.RunOptions{Seed: seed, HasSeed: hasSeed}); err == nil {
+			return checkResult(path, res, rewrite, stdout)
+		}
 	}
-	res, err := scenarios.Run(f, scenarios.RunOptions{Seed: seed, HasSeed: hasSeed})
-	if err != nil {
-		fmt.Fprintf(stdout, "FAIL %s\n%v\n", path, err)
-		return false
-	}
-	ok := true
+	fmt.Fprintf(stdout, "FAIL %s: malformed scenario\n%v\n", path, err)
+	return checkInput
+}
+
+func checkResult(path string, res *scenarios.Result, rewrite bool, stdout io.Writer) int {
+	verdict := checkPassed
 	var report []string
 	for _, b := range res.Mismatches() {
 		if rewrite {
 			continue
 		}
-		ok = false
+		verdict = checkFailed
 		d := difflib.UnifiedDiff{A: withEOL(b.Expected), B: withEOL(res.Outputs[b]), FromFile: "expected", ToFile: "actual", Context: 2}
 		text, _ := difflib.GetUnifiedDiffString(d)
 		report = append(report, fmt.Sprintf("%s:%d: output differs\n%s", path, b.Line, text))
 	}
 	for _, fl := range res.Failures {
-		ok = false
+		verdict = checkFailed
 		report = append(report, fl)
 	}
 	if res.Unexpected {
-		ok = false
+		verdict = checkFailed
 		report = append(report, fmt.Sprintf("%s: invariant violated: %s", path, res.Violations[0]))
 	}
 	if rewrite && len(res.Mismatches()) > 0 {
-		if err := os.WriteFile(path, res.Text(), 0o644); err != nil {
-			report = append(report, err.Error())
-			ok = false
+		// Atomic: killed at any moment, the file is the old one or the
+		// new one, never a truncated one.
+		if err := atomicfile.Write(path, res.Text(), 0o644); err != nil {
+			report = append(report, "--rewrite: "+err.Error())
+			verdict = checkInput
 		} else {
 			fmt.Fprintf(stdout, "rewrote %s\n", path)
 		}
 	}
-	if !ok {
+	if verdict != checkPassed {
 		fmt.Fprintf(stdout, "FAIL %s\n%s\n", path, strings.Join(report, "\n"))
 	}
-	return ok
+	return verdict
 }
 
 func withEOL(l []string) []string {
@@ -432,6 +524,17 @@ func eventsCmd(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	defer closeAll(files)
+	switch {
+	case *from < 0:
+		fmt.Fprintf(stderr, "sigsim events: --from %s: a virtual time is not negative\n", *from)
+		return exitUsage
+	case *to < 0:
+		fmt.Fprintf(stderr, "sigsim events: --to %s: a virtual time is not negative\n", *to)
+		return exitUsage
+	case *to > 0 && *from > *to:
+		fmt.Fprintf(stderr, "sigsim events: --from %s is after --to %s: the window is empty\n", *from, *to)
+		return exitUsage
+	}
 	r, err := trace.NewReader(bufio.NewReader(files[0]))
 	if err != nil {
 		fmt.Fprintf(stderr, "sigsim events: %s: %v\n", fs.Arg(0), err)
@@ -544,6 +647,9 @@ func exploreCmd(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	f, _, err := load(fs.Arg(0))
+	if err == nil {
+		err = inputErrors(f, scenarios.RunOptions{Seed: from, HasSeed: true, Swarm: *swarm})
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitUsage
@@ -753,6 +859,7 @@ func shrinkCmd(args []string, stdout, stderr io.Writer) int {
 	var c common
 	c.register(fs)
 	out := fs.StringP("output", "o", "", "where to write the minimal scenario")
+	force := fs.Bool("force", false, "let -o overwrite the input FILE")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -766,7 +873,24 @@ func shrinkCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sigsim shrink:", err)
 		return exitUsage
 	}
+	// Before shrinking (minutes, for a long script): -o must be writable, and
+	// it must not silently replace the scenario being shrunk, someone's bug
+	// report, with its shrunk version.
+	inputs := []string{fs.Arg(0)}
+	if *force {
+		inputs = nil
+	}
+	if err := checkOutput("-o", *out, inputs...); err != nil {
+		if !*force && sameFile(*out, fs.Arg(0)) {
+			err = fmt.Errorf("-o %s is the input file: add --force to replace it with the shrunk script", *out)
+		}
+		fmt.Fprintln(stderr, "sigsim shrink:", err)
+		return exitUsage
+	}
 	f, _, err := load(fs.Arg(0))
+	if err == nil {
+		err = inputErrors(f, opts)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitUsage
@@ -780,8 +904,8 @@ func shrinkCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sigsim shrink: %s: %v\n", f.Name, err)
 		return exitFailed
 	}
-	if err := os.WriteFile(*out, shrunk.Text, 0o644); err != nil {
-		fmt.Fprintln(stderr, err)
+	if err := atomicfile.Write(*out, shrunk.Text, 0o644); err != nil {
+		fmt.Fprintln(stderr, "sigsim shrink: -o:", err)
 		return exitUsage
 	}
 	// The written file must fail alone, as the original did: run it as the

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"sigsim/scenarios"
+
+	"sigsim/internal/atomicfile/atomicfiletest"
 )
 
 func sigsim(t *testing.T, args ...string) (int, string, string) {
@@ -396,5 +398,195 @@ check
 	// reproduces is what shrink checks the written file with.
 	if _, err := reproduces(p, scenarios.Failure{Invariant: "agreement"}); err == nil || !strings.Contains(err.Error(), "it passes") {
 		t.Fatalf("a passing file reproduces: %v", err)
+	}
+}
+
+// noBlankLine is a scenario whose author forgot the blank line after an
+// expected output: the comment and the two commands after it are part of
+// that output.
+const noBlankLine = `world seed=1
+users alice bob
+
+at 100ms alice invite bob timeout=30s as call
+run 1s
+----
+# bob answers
+at 2s bob accept call
+run 5s
+`
+
+// TestCheckNeverDropsCommandLines: check (and check --rewrite) of a file
+// whose commands were swallowed by an expected output is an input error at
+// the first such line; the rewrite leaves the file alone.
+func TestCheckNeverDropsCommandLines(t *testing.T) {
+	p := write(t, "noblank.sig", noBlankLine)
+	for _, args := range [][]string{{"check", p}, {"check", "--rewrite", p}, {"run", p}} {
+		code, out, errs := sigsim(t, args...)
+		if code != exitUsage || !strings.Contains(out+errs, "noblank.sig:7:1: this line reads as a comment") ||
+			!strings.Contains(out+errs, "noblank.sig:8:1: this line reads as a command") {
+			t.Errorf("%v: exit %d\n%s%s", args, code, out, errs)
+		}
+	}
+	if b, _ := os.ReadFile(p); string(b) != noBlankLine {
+		t.Fatalf("the file changed:\n%s", b)
+	}
+	// With the blank line the file is fine, and a rewrite keeps every command.
+	fixed := write(t, "fixed.sig", strings.Replace(noBlankLine, "----\n#", "----\n\n#", 1))
+	if code, out, _ := sigsim(t, "check", "--rewrite", fixed); code != exitOK {
+		t.Fatalf("fixed file: exit %d\n%s", code, out)
+	}
+	b, _ := os.ReadFile(fixed)
+	for _, l := range []string{"# bob answers", "at 2s bob accept call", "run 5s"} {
+		if !strings.Contains(string(b), l+"\n") {
+			t.Errorf("the rewrite lost %q:\n%s", l, b)
+		}
+	}
+}
+
+// TestCheckExitCodes: malformed, empty or missing scenarios are input errors
+// (exit 2), as the README says; a golden mismatch is 1.
+func TestCheckExitCodes(t *testing.T) {
+	bad := write(t, "bad.sig", "world seed=1\nusers alice bob\nat 1s alice invit bob\n")
+	good := write(t, "good.sig", raceFile)
+	empty := write(t, "empty.sig", "")
+	emptyDir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"check", bad}, exitUsage, `bad.sig:3:13: unknown command "invit"`},
+		{[]string{"check", bad, good}, exitUsage, "0 passed, 2 failed (1 malformed or unwritable: input errors)"},
+		{[]string{"check", good}, exitFailed, "0 passed, 1 failed\n"},
+		{[]string{"check", empty}, exitUsage, "empty.sig:1:1: empty scenario: no command"},
+		{[]string{"check", emptyDir}, exitUsage, "holds no scenario"},
+		{[]string{"check", filepath.Join(emptyDir, "missing.sig")}, exitUsage, "no such file"},
+		{[]string{"run", empty}, exitUsage, "empty scenario"},
+		{[]string{"run", write(t, "bobb.sig", "world seed=1\nusers alice bob\nat 100ms alice invite bobb\nrun 1s\n")}, exitUsage,
+			`bobb.sig:3:23: invite: unknown user "bobb" (did you mean "bob"?)`},
+		{[]string{"run", write(t, "frob.sig", "world seed=1\nusers alice bob\nat 100ms alice frobnicate bob\nrun 1s\n")}, exitUsage,
+			`frob.sig:3:16: unknown command "frobnicate"`},
+		{[]string{"run", write(t, "ms.sig", "world seed=1\nusers alice bob\nat 100ms alice invite bob timeout=500ms\nrun 1s\n")}, exitUsage,
+			`ms.sig:3:27: invite: timeout: "500ms" is not a whole number of seconds`},
+		{[]string{"run", write(t, "s19.sig", "world seed=1\nusers alice bob\nat 100ms alice invite bob timeout=1.9s\nrun 1s\n")}, exitUsage,
+			`s19.sig:3:27: invite: timeout: "1.9s" is not a whole number of seconds`},
+		{[]string{"run", write(t, "huge.sig", "world seed=1\nusers u1..u10\ngenerate invites count=100000000000 from=u1..u5 to=u6..u10 rate=10000/s timeout=30s\nrun until quiet\n")}, exitUsage,
+			"huge.sig:3:18: generate: the scenario needs about 11.8 TiB of memory"},
+	} {
+		code, out, errs := sigsim(t, tc.args...)
+		if code != tc.code || !strings.Contains(out+errs, tc.want) {
+			t.Errorf("%v: exit %d, want %d and %q:\n%s%s", tc.args, code, tc.code, tc.want, out, errs)
+		}
+	}
+}
+
+// TestOutputsCheckedFirst: an output that cannot be written is a usage error
+// naming its flag before any work: here the scenario is malformed too, and
+// the output is what is reported.
+func TestOutputsCheckedFirst(t *testing.T) {
+	p := write(t, "race.sig", raceFile)
+	bad := write(t, "bad.sig", "world seed=1\nusers alice bob\nat 1s alice invit bob\n")
+	aFile := write(t, "a-file", "x")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", bad, "--trace", "/proc/x/a.trace"}, "sigsim run: --trace /proc/x/a.trace:"},
+		{[]string{"run", bad, "--trace", filepath.Join(aFile, "a.trace")}, "--trace " + filepath.Join(aFile, "a.trace") + ": "},
+		{[]string{"run", bad, "--trace", t.TempDir()}, "is a directory"},
+		{[]string{"run", bad, "--trace", "/dev/null"}, "not a regular file"},
+		{[]string{"run", bad, "--diagram", "/proc/x.svg"}, "sigsim run: --diagram /proc/x.svg:"},
+		{[]string{"run", bad, "--diagram", filepath.Join(t.TempDir(), "d.png")}, `unknown format ".png"`},
+		{[]string{"run", p, "--trace", p}, "that is the input file"},
+		{[]string{"shrink", bad, "-o", "/proc/x.sig"}, "sigsim shrink: -o /proc/x.sig:"},
+		{[]string{"shrink", p, "-o", p}, "-o " + p + " is the input file: add --force"},
+	} {
+		code, out, errs := sigsim(t, tc.args...)
+		if code != exitUsage || !strings.Contains(errs, tc.want) || out != "" {
+			t.Errorf("%v: exit %d, stderr does not say %q:\n%s%s", tc.args, code, tc.want, out, errs)
+		}
+	}
+	if b, _ := os.ReadFile(p); string(b) != raceFile {
+		t.Errorf("the scenario changed")
+	}
+	// --force lets shrink replace its input.
+	client := write(t, "client.sig", strings.Replace(raceFile, "mode=server", "mode=client", 1))
+	if code, out, errs := sigsim(t, "shrink", client, "-o", client, "--force"); code != exitOK || !strings.Contains(out, "still violate") {
+		t.Fatalf("shrink --force: exit %d\n%s%s", code, out, errs)
+	}
+	if b, _ := os.ReadFile(client); !strings.HasPrefix(string(b), "# Shrunk by sigsim shrink") {
+		t.Errorf("shrink --force did not replace the input:\n%s", b)
+	}
+}
+
+// TestWritesAreAtomic: a write that fails half-way (injected) leaves the
+// file as it was: the scenario a rewrite was updating, the trace a run was
+// replacing, the script shrink was replacing.
+func TestWritesAreAtomic(t *testing.T) {
+	for _, step := range []string{"write", "sync", "rename"} {
+		t.Run(step, func(t *testing.T) {
+			p := write(t, "race.sig", raceFile)
+			f := &atomicfiletest.Faulty{Match: "race.sig", Step: step}
+			atomicfiletest.Inject(t, f)
+			code, out, _ := sigsim(t, "check", "--rewrite", p)
+			if code != exitUsage || !strings.Contains(out, "--rewrite: writing") || !strings.Contains(out, "injected write failure") || f.Hits != 1 {
+				t.Errorf("rewrite: exit %d, %d hits\n%s", code, f.Hits, out)
+			}
+			if b, _ := os.ReadFile(p); string(b) != raceFile {
+				t.Errorf("the scenario changed:\n%s", b)
+			}
+			tr := filepath.Join(t.TempDir(), "a.trace")
+			if err := os.WriteFile(tr, []byte("previous trace"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f.Match = "a.trace"
+			if code, _, errs := sigsim(t, "run", p, "--trace", tr); code != exitUsage || !strings.Contains(errs, "sigsim run: --trace: writing") {
+				t.Errorf("trace: exit %d\n%s", code, errs)
+			}
+			if b, _ := os.ReadFile(tr); string(b) != "previous trace" {
+				t.Errorf("the previous trace changed")
+			}
+			entries, _ := os.ReadDir(filepath.Dir(tr))
+			if len(entries) != 1 {
+				t.Errorf("temporary files left: %v", entries)
+			}
+		})
+	}
+}
+
+// TestFlagErrorsNameTheirFlag: each bad flag value is reported with its own
+// flag, and an empty event window is an error.
+func TestFlagErrorsNameTheirFlag(t *testing.T) {
+	p := write(t, "race.sig", raceFile)
+	tr := filepath.Join(t.TempDir(), "a.trace")
+	if code, _, errs := sigsim(t, "run", p, "--trace", tr); code != exitOK {
+		t.Fatalf("run: %d %s", code, errs)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"explore", p, "-j", "0"}, "sigsim explore: -j 0: want at least 1"},
+		{[]string{"explore", p, "--shard", "x"}, `sigsim explore: --shard "x": want i/n`},
+		{[]string{"events", tr, "--from", "5s", "--to", "1s"}, "sigsim events: --from 5s is after --to 1s"},
+		{[]string{"events", tr, "--from", "-1s"}, "sigsim events: --from -1s: a virtual time is not negative"},
+		{[]string{"run", p, "--arbiter", "chaos"}, "sigsim run: --arbiter:"},
+	} {
+		if code, _, errs := sigsim(t, tc.args...); code != exitUsage || !strings.Contains(errs, tc.want) {
+			t.Errorf("%v: exit %d, stderr does not say %q:\n%s", tc.args, code, tc.want, errs)
+		}
+	}
+}
+
+// TestExploreAndShrinkInputErrors: an input error only a run finds (an
+// undeclared user) is exit 2 for explore and shrink too, not a failure of
+// every seed or "nothing to shrink".
+func TestExploreAndShrinkInputErrors(t *testing.T) {
+	p := write(t, "bobb.sig", "world seed=1\nusers alice bob\nat 100ms alice invite bobb\nrun 1s\n")
+	for _, args := range [][]string{{"explore", p, "--seeds", "1..5"}, {"shrink", p, "-o", filepath.Join(t.TempDir(), "m.sig")}} {
+		code, out, errs := sigsim(t, args...)
+		if code != exitUsage || !strings.Contains(errs, `bobb.sig:3:23: invite: unknown user "bobb" (did you mean "bob"?)`) || out != "" {
+			t.Errorf("%v: exit %d\n%s%s", args, code, out, errs)
+		}
 	}
 }
