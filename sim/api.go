@@ -229,6 +229,7 @@ func (w *World) healPartition(id int) {
 	}
 	w.fault(-1, "heal partition "+w.describePartition(&w.partitions[i]))
 	w.partitions = slices.Delete(w.partitions, i, i+1)
+	w.healed()
 }
 
 func (w *World) names(l []engine.Addr) string {
@@ -243,6 +244,7 @@ func (w *World) names(l []engine.Addr) string {
 func (w *World) Heal() {
 	w.partitions = nil
 	w.fault(-1, "heal partitions")
+	w.healed()
 }
 
 // SetLink changes both directions of a device's link.
@@ -254,6 +256,9 @@ func (w *World) SetLink(d *Device, o LinkOptions) error {
 	d.dn.share(&o)
 	d.linkDefault = o == w.opts.Link
 	w.fault(d.Addr, "link "+o.String())
+	if d.linkDefault {
+		w.healed()
+	}
 	return nil
 }
 
@@ -354,6 +359,7 @@ func (w *World) Restart(a engine.Addr) {
 		}
 		w.fault(a, "restart")
 		s.down = false
+		w.healed()
 		for _, t := range s.deferred {
 			if t.Kind == engine.TimerPrune {
 				w.housekeeping++
@@ -391,6 +397,7 @@ func (w *World) Restart(a engine.Addr) {
 	}
 	w.fault(a, "restart")
 	d.down = false
+	w.healed()
 	d.incarnation++
 	d.client = w.newClient(d)
 	if d.wantLogin {
@@ -405,6 +412,7 @@ func (w *World) Pause(a engine.Addr, dur int64) {
 	w.fault(a, "pause "+fmtDur(dur))
 	if p := w.pauseOf(a); p != nil {
 		p.until = max(p.until, w.now+dur)
+		w.healedAt = max(w.healedAt, p.until) // when it ends
 	}
 }
 
@@ -448,6 +456,7 @@ func (w *World) Reconnect(d *Device) {
 	}
 	w.fault(d.Addr, "reconnect")
 	d.connected = true
+	w.healed()
 	if w.check != nil {
 		w.check.online(d)
 	}
@@ -522,6 +531,7 @@ func (w *World) Release(handle string) bool {
 		return false
 	}
 	delete(w.held, handle)
+	w.healed()
 	for _, m := range l {
 		w.fault(m.from, "release "+handle+": "+engine.DescribeWire(m.b))
 		w.transmit(m.from, m.to, m.b, frameDigest(m.b))

@@ -641,19 +641,32 @@ func (w *World) Outcome(inviteID, invitee string) (engine.InviteeState, bool) {
 // CheckLiveness is the liveness phase's verdict (DESIGN §4.7), judged per
 // invitation: one with a timeout must be final at every observer by its own
 // due time, max(invited, healed) + its timeout + the liveness bound, where
-// healed is the last HealAll (0 if none): an invite made during faults may
-// reach the server, and start its timeout, only once they heal. A check at
-// any time flags exactly the invitations already past due, whatever the
-// others' timeouts. No device (that is up) may still list one past due, and
-// in server mode no shard may hold one past due, nor hold an ended invitation
-// (every invitee final) at all: an ended one leaves nothing but the bounded
-// history that answers late retransmissions. It returns the violations it
-// found (also recorded).
-func (w *World) CheckLiveness() []Violation {
+// healed is when the last fault ended (0 if none did): an invite made during
+// faults may reach the server, and start its timeout, only once they heal. A
+// check at any time flags exactly the invitations already past due, whatever
+// the others' timeouts. No device (that is up) may still list one past due,
+// and in server mode no shard may hold one past due, nor hold an ended
+// invitation (every invitee final) at all: an ended one leaves nothing but the
+// bounded history that answers late retransmissions. It returns the
+// violations it found (also recorded).
+//
+// Termination is judged only once every fault has healed: while one is still
+// in force (ActiveFaults) an invitation may rightly be pending past its due
+// time, and a verdict would be a false alarm. Then nothing is judged and
+// active lists those faults.
+func (w *World) CheckLiveness() (vs []Violation, active []string) {
 	if w.check == nil {
-		return nil
+		return nil, nil
 	}
-	c := w.check
+	if active := w.ActiveFaults(); len(active) > 0 {
+		return nil, active
+	}
+	return w.check.judgeTermination(), nil
+}
+
+// judgeTermination is CheckLiveness's verdict, whatever the faults.
+func (c *Checker) judgeTermination() []Violation {
+	w := c.w
 	n := len(c.violations)
 	for _, d := range w.devs {
 		if d.down {

@@ -32,7 +32,7 @@ type World struct {
 	partitions []partition
 	nextPart   int            // the last partition's id
 	holds      map[hold]int64 // interval faults (CrashFor, DisconnectFor): when each ends
-	healedAt   int64          // the last HealAll: liveness is judged from it
+	healedAt   int64          // when the last fault ended (or will end: a pause): liveness is judged from it
 	rules      []msgRule
 	held       map[string][]heldMsg
 

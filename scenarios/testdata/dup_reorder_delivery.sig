@@ -87,6 +87,7 @@ run 15s
 expect call2 bob=rejected
 expect count OnInviteeRejected = 4
 expect violations 0
+heal
 check
 ----
 ok: every invariant holds
