@@ -52,6 +52,14 @@ type Client struct {
 	ackAt     int64  // the armed ack timer's time; 0 if none
 	syncEnd   uint64 // the last push of this session's login sync
 	cursor    uint64 // highest timeline seq processed
+	// heard is the cursor at the last logout (server mode): the next login
+	// syncs from the start, to learn again the invitations still live that
+	// the logout cleared, but the group tips up to here the app has heard.
+	heard uint64
+	// closed is the last session (epoch) this device logged out of: a frame
+	// of it, or of an earlier one, comes from a shard that still believes in
+	// it, and is answered with LOGOUT, never applied.
+	closed uint64
 
 	nextCall   Call
 	nextReq    uint64
@@ -311,15 +319,19 @@ func (c *Client) Login(now int64) Call {
 }
 
 // Logout ends the login: requests still unanswered fail with 6014 and the local
-// invitation list is cleared, as the SDK does.
+// invitation list is cleared, as the SDK does. The session ends here and now,
+// whether it was up or still being opened (a login, or the re-login of a
+// reconnect, in flight): the shard is told, and nothing of that session
+// reaches the app any more. If the shard opens it anyway (the LOGIN overtook
+// the LOGOUT, or the LOGOUT was lost), its first frame to the device is
+// answered with another LOGOUT (see Receive).
 func (c *Client) Logout(now int64) Call {
 	call := c.newCall()
 	if !c.loggedIn && c.loginCall == 0 {
 		return c.fail(call, OpLogout, "", CodeNotLoggedIn, "")
 	}
-	if c.sessionUp {
-		c.send(&Frame{Type: FrameLogout})
-	}
+	c.logout(c.epoch)
+	c.closeSession()
 	if c.loginCall != 0 {
 		c.result(c.loginCall, OpLogin, "", CodeNotLoggedIn, "logged out")
 		c.loginCall = 0
@@ -335,9 +347,38 @@ func (c *Client) Logout(now int64) Call {
 	for _, id := range c.sortedIDs() {
 		c.drop(id)
 	}
-	c.loggedIn, c.sessionUp = false, false
+	if c.cfg.Mode == ModeServer {
+		// The list is gone: the next login learns again what is still live
+		// (the shard sends nothing of what ended).
+		c.heard = max(c.heard, c.cursor)
+		c.cursor = 0
+	}
+	c.loggedIn = false
 	c.result(call, OpLogout, "", OK, "")
 	return call
+}
+
+// logout tells the shard that session epoch is over.
+func (c *Client) logout(epoch uint64) {
+	if c.connected {
+		f := Frame{Type: FrameLogout, Epoch: epoch}
+		c.out.Msgs = append(c.out.Msgs, Envelope{To: c.cfg.Home, Bytes: c.slab.copy(c.sc.enc.encode(&f))})
+	}
+}
+
+// closeSession leaves the current session: its epoch is closed and the device
+// moves to a fresh one that no shard has, so every later frame of the old
+// session is stale. Nothing is left to acknowledge.
+func (c *Client) closeSession() {
+	c.closed = c.epoch
+	c.epochN++
+	c.epoch = uint64(c.cfg.Incarnation)<<32 | uint64(c.epochN)
+	c.sessionUp = false
+	c.ackDue = false
+	if c.ackAt != 0 {
+		c.out.Timers = append(c.out.Timers, Timer{Kind: TimerAck, At: c.ackAt, Cancel: true})
+		c.ackAt = 0
+	}
 }
 
 // Connected tells the device its link to the shard is up again; a logged-in device
@@ -600,6 +641,15 @@ func (c *Client) Receive(now int64, from Addr, b []byte) {
 		c.note("", "dropped frame: %v", err)
 		return
 	}
+	if f.Epoch != c.epoch && f.Epoch <= c.closed && f.Epoch>>32 == uint64(c.cfg.Incarnation) {
+		// The shard still believes in a session this device logged out of (or
+		// left before that): tell it again, and apply nothing of it.
+		if f.Type == FrameLoginOK || f.Type == FramePush || f.HasMsg {
+			c.out.hit(PathClosedSessionLoggedOut)
+			c.logout(f.Epoch)
+		}
+		return
+	}
 	switch f.Type {
 	case FrameLoginOK:
 		if f.Epoch != c.epoch || c.sessionUp {
@@ -802,6 +852,9 @@ func (c *Client) message(now int64, m *Message) {
 	own := m.Sender == c.cfg.User && m.SenderDevice == c.cfg.Device
 	switch m.Elem {
 	case ElemGroupTip:
+		if m.Seq != 0 && m.Seq <= c.heard {
+			return // heard before a logout: a membership change is news once
+		}
 		c.groupTip(m, own)
 	case ElemCustom:
 		sc := c.sc

@@ -68,6 +68,14 @@ const (
 	// PathBusDuplicate: a shard dropped a shard-to-shard frame it had already
 	// applied.
 	PathBusDuplicate
+	// PathLogoutOvertookLogin: a device's LOGOUT reached the shard before
+	// the LOGIN of the session it closes; that login, arriving later, was
+	// dropped.
+	PathLogoutOvertookLogin
+	// PathClosedSessionLoggedOut: a device got a frame of a session it had
+	// logged out of (the shard opened it anyway, or never heard the LOGOUT)
+	// and answered it with LOGOUT instead of applying it.
+	PathClosedSessionLoggedOut
 	// NumPaths bounds the paths: every Path is below it.
 	NumPaths
 )
@@ -78,7 +86,7 @@ var pathNames = [...]string{"?",
 	"answer-waited-for-push", "answer-of-old-session", "push-from-reorder-buffer",
 	"stale-invite-dropped", "sync-skipped-ended", "unknown-invitation-dropped",
 	"online-only-forgotten", "added-invitation-forgotten", "answer-at-deadline",
-	"bus-resend", "bus-duplicate",
+	"bus-resend", "bus-duplicate", "logout-overtook-login", "closed-session-logged-out",
 }
 
 func (p Path) String() string {

@@ -85,7 +85,12 @@ type Server struct {
 
 	pruneAt  int64 // the armed prune timer's time; 0 if none
 	syncMark uint64
-	buckets  [][]string
+	// loggedOut holds, per device address, the last session epoch it logged
+	// out of without the shard having that session open: its LOGIN is still
+	// on the way (or retransmitted), and must not open it. Volatile, like
+	// the sessions.
+	loggedOut map[Addr]uint64
+	buckets   [][]string
 
 	// While a device's request executes here, the first push to its session is
 	// held (held, in unacked too; heldMsg is its message part) to ride on the
@@ -341,9 +346,7 @@ func (s *Server) Receive(now int64, from Addr, b []byte) {
 	case FrameLogin:
 		s.login(now, from, f)
 	case FrameLogout:
-		if slot, ok := s.sessByAddr[from]; ok && s.sessions[slot].epoch == f.Epoch {
-			s.dropSession(slot)
-		}
+		s.logout(from, f.Epoch)
 	case FrameRequest:
 		if f.Ack != 0 {
 			s.ack(from, f.Epoch, f.Ack)
@@ -389,13 +392,41 @@ func (s *Server) Crash() {
 			s.dropSession(int32(i))
 		}
 	}
+	s.loggedOut = nil
 	s.out.reset()
+}
+
+// logout ends a device's session epoch. A LOGOUT may overtake the LOGIN of
+// the session it closes (or that login may be retransmitted after it): the
+// shard then remembers the epoch, and a login of it or an earlier one from
+// that address is stale. A session of an earlier epoch at the address is one
+// the device has left: it ends too.
+func (s *Server) logout(from Addr, epoch uint64) {
+	if slot, ok := s.sessByAddr[from]; ok && s.sessions[slot].epoch <= epoch {
+		open := s.sessions[slot].epoch
+		s.dropSession(slot)
+		if open == epoch {
+			return
+		}
+	}
+	if s.loggedOut == nil {
+		s.loggedOut = map[Addr]uint64{}
+	}
+	s.loggedOut[from] = max(s.loggedOut[from], epoch)
 }
 
 func (s *Server) login(now int64, from Addr, f *Frame) {
 	if f.User == "" || f.Device == "" {
 		s.note("", "dropped login without user or device from %d", from)
 		return
+	}
+	if closed, ok := s.loggedOut[from]; ok {
+		if f.Epoch <= closed {
+			s.out.hit(PathLogoutOvertookLogin)
+			s.note("", "dropped login of %s/%s epoch %d: the device logged out of it", f.User, f.Device, f.Epoch)
+			return
+		}
+		delete(s.loggedOut, from)
 	}
 	if slot, ok := s.sessByAddr[from]; ok {
 		ss := &s.sessions[slot]
@@ -439,9 +470,11 @@ func (s *Server) login(now int64, from Addr, f *Frame) {
 }
 
 // sync pushes the timeline past cursor. In server mode an invitation that ended
-// before the device ever saw its invite is skipped whole (unless the device sent
-// it): a user who logs in receives only invitations still live, plus the ends of
-// those it already knew.
+// before the device saw its invite is not sent: a user who logs in receives
+// only invitations still live, plus the ends of those it already knew. Its
+// other messages are skipped too, except when the device sent the invite: it
+// may hold the invitation as its own without having seen the invite's echo,
+// and needs its end (a device that does not hold it drops them).
 func (s *Server) sync(now int64, slot int32, cursor uint64) {
 	u, device := s.sessions[slot].user, s.sessions[slot].device
 	s.syncMark++
@@ -449,14 +482,16 @@ func (s *Server) sync(now int64, slot int32, cursor uint64) {
 		if e.seq <= cursor {
 			continue
 		}
-		// The device knows its own invitations without having seen their invite.
-		if tr := s.track(e.m); tr != nil && !e.m.sentBy(u.name, device) {
-			if tr.skipMark == s.syncMark {
+		if tr := s.track(e.m); tr != nil {
+			own := e.m.sentBy(u.name, device)
+			if tr.skipMark == s.syncMark && !own {
 				continue
 			}
 			if e.m.invite && tr.ended {
 				s.out.hit(PathSyncSkippedEnded)
-				tr.skipMark = s.syncMark
+				if !own {
+					tr.skipMark = s.syncMark
+				}
 				continue
 			}
 		}

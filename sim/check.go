@@ -218,6 +218,8 @@ type observer struct {
 	since int64 // last login call, reconnect or restart: when its session may have opened
 	known map[int32]maybeState
 	many  map[int32][]maybeState // made at the first state learned
+	// out: its logout succeeded and no login has since: no callback may reach it.
+	out bool
 }
 
 func (o *observer) received(h int32) bool {
@@ -446,6 +448,14 @@ func (c *Checker) result(d *Device, r *engine.Result) {
 	if r.Code != engine.OK {
 		return
 	}
+	switch r.Op {
+	case engine.OpLogout:
+		c.observer(d).out = true
+		return
+	case engine.OpLogin:
+		c.observer(d).out = false
+		return
+	}
 	h, inv := c.lookup(r.InviteID)
 	if inv != nil && (r.Op == engine.OpAccept || r.Op == engine.OpReject) {
 		// Told its answer succeeded, the device has learned its own outcome.
@@ -490,6 +500,10 @@ func (c *Checker) result(d *Device, r *engine.Result) {
 }
 
 func (c *Checker) callback(d *Device, cb *engine.Callback) {
+	if c.observer(d).out {
+		c.violate(InvScope, d, "%s reached %s after its logout", cb.Describe(), d.Name)
+		return
+	}
 	switch cb.Kind {
 	case engine.OnMemberEnter, engine.OnMemberLeave, engine.OnGroupDismissed:
 		c.groupTip(cb)

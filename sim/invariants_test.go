@@ -114,6 +114,29 @@ func TestScopeBrokenByForgedCallback(t *testing.T) {
 	}
 }
 
+// TestScopeBrokenByCallbackAfterLogout: a broken device (the engine before the
+// fix: a logout with the login in flight left the session to open, and its
+// pushes reached the app) reports a callback after its logout succeeded.
+func TestScopeBrokenByCallbackAfterLogout(t *testing.T) {
+	w := newTestWorld(t, Options{Seed: 1, KeepGoing: true}, "alice/1", "bob/1")
+	loginAll(w)
+	bob := w.Device("bob")
+	id, _ := w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
+	w.RunUntil(w.Now() + int64(time.Second))
+	w.Logout(bob)
+	w.check.callback(bob, &engine.Callback{Kind: engine.OnReceiveNewInvitation, InviteID: id, Inviter: "alice", Invitees: []string{"bob"}})
+	if !hasViolation(w, InvScope) || !strings.Contains(w.Violations()[0].Text, "after its logout") {
+		t.Fatalf("no scope violation: %v", w.Violations())
+	}
+	// Logged in again, the device hears of it legitimately.
+	w.check.violations = nil
+	w.Login(bob)
+	w.RunUntil(w.Now() + int64(time.Second))
+	if vs := w.Violations(); len(vs) != 0 {
+		t.Fatalf("after a new login: %v", vs)
+	}
+}
+
 // TestTerminationNotJudgedWhileFaulted: with a partition still in force an
 // invitation may rightly stay pending past its due time, so termination is not
 // judged (a verdict would be a false alarm) and CheckLiveness says which fault

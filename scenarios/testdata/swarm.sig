@@ -17,12 +17,12 @@ run 90s
 at   90000.000ms: summary of a busy run
   call                                               136
   callback OnInvitationCancelled                     4
-  callback OnInvitationTimeout                       93
-  callback OnInviteeAccepted                         39
-  callback OnInviteeRejected                         23
-  callback OnReceiveNewInvitation                    133
+  callback OnInvitationTimeout                       91
+  callback OnInviteeAccepted                         33
+  callback OnInviteeRejected                         20
+  callback OnReceiveNewInvitation                    121
   fault                                              26
-  note                                               188
+  note                                               200
   result accept -> 8010 invitation invalid           5
   result accept -> ok                                27
   result cancel -> ok                                4
