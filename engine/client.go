@@ -223,6 +223,9 @@ func (c *Client) Advance() { c.out.reset() }
 // LoggedIn tells whether login completed and no logout followed.
 func (c *Client) LoggedIn() bool { return c.loggedIn }
 
+// Knows tells whether the device's list holds the invitation.
+func (c *Client) Knows(inviteID string) bool { return c.lookup(inviteID) != nil }
+
 // Outstanding is the number of requests awaiting an answer.
 func (c *Client) Outstanding() int { return len(c.pending) }
 
@@ -239,7 +242,7 @@ func (c *Client) result(call Call, op Op, id string, code Code, text string) {
 	if call == 0 {
 		return // internal request (a client-mode timeout announcement)
 	}
-	c.out.Results = append(c.out.Results, Result{Call: call, Op: op, InviteID: id, Code: code, Text: text})
+	c.out.Results = append(c.out.Results, Result{Call: call, Op: op, InviteID: id, Code: code, Text: text, After: int32(len(c.out.Callbacks))})
 }
 
 func (c *Client) fail(call Call, op Op, id string, code Code, format string, args ...any) Call {
@@ -678,6 +681,12 @@ func (c *Client) Receive(now int64, from Addr, b []byte) {
 		}
 		c.response(now, f)
 	case FramePush:
+		if !c.sessionUp {
+			// A push that overtook its session's LOGIN-OK: the app hears
+			// that the login succeeded first. Unacknowledged, it is resent.
+			c.out.hit(PathPushBeforeLoginOK)
+			return
+		}
 		c.push(now, f)
 	default:
 		c.note("", "dropped unexpected %s frame", f.Type)
@@ -807,12 +816,20 @@ func (c *Client) report(now int64, a *heldAnswer) {
 	if a.code == OK {
 		c.applyOwn(&p.f)
 		if inv := c.lookup(p.inviteID); inv != nil && p.f.Info.ActionType == ActionInvite {
-			c.expireOnlineOnly(now, inv)
+			if inv.mine && c.cfg.Mode == ModeServer && c.sessionUp {
+				// Its echo came before this answer, or a new session's sync left
+				// it out: it ended, or its group was left, before this device
+				// saw it. Nothing more of it will come.
+				c.forget(p.inviteID, "forgot own invitation that ended before its invite reached this device")
+			} else {
+				c.expireOnlineOnly(now, inv)
+			}
 		}
 	} else if p.f.Op == OpInvite || p.f.Op == OpInviteInGroup {
 		c.drop(p.inviteID)
 	}
-	r := Result{Call: p.call, Op: p.f.Op, InviteID: p.inviteID, Code: a.code, Text: a.text, Members: a.members}
+	r := Result{Call: p.call, Op: p.f.Op, InviteID: p.inviteID, Code: a.code, Text: a.text, Members: a.members,
+		After: int32(len(c.out.Callbacks))}
 	c.out.Results = append(c.out.Results, r)
 }
 
@@ -820,11 +837,13 @@ func (c *Client) report(now int64, a *heldAnswer) {
 // mode the shard echoes the operation back and that echo does it, in order; the
 // legacy SDK updates on the send's success.
 func (c *Client) applyOwn(f *Frame) {
-	if f.Op == OpQuitGroup || f.Op == OpDismissGroup {
-		c.dropGroup(f.GroupID, f.Op.String())
+	if c.cfg.Mode != ModeClient {
+		// The device's own tip of a quit or dismissal came before the result,
+		// in the shard's order, and dropped the group's invitations then.
 		return
 	}
-	if c.cfg.Mode != ModeClient {
+	if f.Op == OpQuitGroup || f.Op == OpDismissGroup {
+		c.dropGroup(f.GroupID, f.Op.String())
 		return
 	}
 	inv := c.lookup(f.Info.InviteID)
@@ -887,10 +906,12 @@ func (c *Client) groupTip(m *Message, own bool) {
 }
 
 // dropGroup forgets the invitations of a group this user is no longer in: no
-// message of theirs will reach it any more.
+// message of theirs will reach it any more. In server mode an invitation of
+// its own that the shard has not confirmed yet stays: the shard decides it
+// after this (for a group of the same ID made again, or refuses it).
 func (c *Client) dropGroup(groupID, why string) {
 	for _, id := range c.sortedIDs() {
-		if c.lookup(id).info.group == groupID {
+		if inv := c.lookup(id); inv.info.group == groupID && !(inv.mine && c.cfg.Mode == ModeServer) {
 			c.note(id, "dropped invitation of group %s: %s", groupID, why)
 			c.drop(id)
 		}
@@ -924,6 +945,9 @@ func (c *Client) serverSignal(m *Message, info *SignalingInfo, own bool) {
 		return
 	}
 	if inv == nil {
+		if info.ActionType == ActionDrop {
+			return // this device dropped it on leaving the group, or never had it
+		}
 		c.out.hit(PathUnknownInvitationDropped)
 		c.note(id, "dropped %s of an invitation never received", info.ActionType)
 		return
@@ -936,7 +960,8 @@ func (c *Client) serverSignal(m *Message, info *SignalingInfo, own bool) {
 		return
 	}
 	changed := c.mark(inv, info.InviteeList, stateOf(info.ActionType))
-	if len(changed) > 0 && !own {
+	if len(changed) > 0 && !own && info.ActionType != ActionDrop {
+		// A drop has no callback of its own: the app heard the member leave.
 		c.callback(closing(info, m.Sender, changed))
 	}
 	c.cleanup(id, inv)

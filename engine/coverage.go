@@ -76,6 +76,16 @@ const (
 	// logged out of (the shard opened it anyway, or never heard the LOGOUT)
 	// and answered it with LOGOUT instead of applying it.
 	PathClosedSessionLoggedOut
+	// PathInviteeDropped: a member left a group (quit, or the group was
+	// dismissed) while an invitation of it was live: the shard dropped the
+	// invitees it no longer concerns.
+	PathInviteeDropped
+	// PathPushBeforeLoginOK: a push of a new session overtook its LOGIN-OK
+	// and was left for the shard to resend.
+	PathPushBeforeLoginOK
+	// PathSyncSkippedLeft: a login's sync skipped an invitation of a group
+	// the user left after it.
+	PathSyncSkippedLeft
 	// NumPaths bounds the paths: every Path is below it.
 	NumPaths
 )
@@ -87,6 +97,7 @@ var pathNames = [...]string{"?",
 	"stale-invite-dropped", "sync-skipped-ended", "unknown-invitation-dropped",
 	"online-only-forgotten", "added-invitation-forgotten", "answer-at-deadline",
 	"bus-resend", "bus-duplicate", "logout-overtook-login", "closed-session-logged-out",
+	"invitee-dropped", "push-before-login-ok", "sync-skipped-left",
 }
 
 func (p Path) String() string {

@@ -18,7 +18,11 @@ const (
 	InvScope          = "scope"           // callbacks reach the right users, online-only never late
 	InvNoResurrection = "no-resurrection" // nothing about an invitee after its final state
 	InvTermination    = "termination"     // once healed, everything ends within the bound
+	InvOrder          = "order"           // a device hears of an invitation in the shard's order
 )
+
+// invariants lists the invariants in the order summaries print them.
+var invariants = []string{InvReceiveFirst, InvExactlyOnce, InvAgreement, InvValidity, InvScope, InvNoResurrection, InvTermination, InvOrder}
 
 // Violation is one broken invariant, with the event that broke it.
 type Violation struct {
@@ -50,22 +54,40 @@ type Checker struct {
 	invs []invCheck
 	// Lone invitees are interned: a 1:1 invitation holds a 4-byte handle where
 	// a string would take 16.
-	userIDs    map[string]int32 // user → handle, its index in users
-	users      []string
-	obs        []observer          // by device index
-	members    map[string][]string // group → the members the checker knows of, sorted
+	userIDs map[string]int32 // user → handle, its index in users
+	users   []string
+	obs     []observer             // by device index
+	groups  map[string]*groupCheck // membership over time (membership.go)
+	// decisions numbers the shards' decisions (engine.Transition), from 1, in
+	// the order they were made: a shard's are in its own order.
+	decisions uint32
+	// marks is, per device (index) and shard, where the device's app is in
+	// that shard's order (server mode): marks[device*shards+shard].
+	marks      []orderMark
 	violations []Violation
+}
+
+// orderMark is where a device's app is in one shard's decisions: the latest
+// decision it heard of in a callback, and the latest one a result it was told
+// depended on (with that result's op and invitation, to name it).
+type orderMark struct {
+	cb, res uint32
+	resOp   engine.Op
+	resID   string
 }
 
 // invCheck is one invitation. A 1:1 invitation fits in it alone; more holds
 // what only some invitations need.
 type invCheck struct {
 	due     int64        // the invite call's time plus the timeout: it may not time out before
+	ended   int64        // server mode: when its last invitee became final; 0 while live
 	more    *invMore     // nil for a 1:1 invitation that is not online-only
 	invitee int32        // its invitee (in Checker.users), if it lists one only (else more.invitees)
 	inviter int32        // the inviting device's index in the world; its user is the inviter
 	timeout int32        // seconds (the engine refuses more than 2³¹-1)
+	created uint32       // server mode: the decision index of its creation
 	one     inviteeCheck // its lone invitee's record (else more.per)
+	shard   uint16       // server mode: the shard that decides it
 	flags   invFlags
 }
 
@@ -89,6 +111,8 @@ type invMore struct {
 	index     map[string]int32         // each invitee's first position, for lists longer than indexAbove
 	reached   map[string]int64         // online-only: when it reached each user's home shard
 	strangers map[string]*inviteeCheck // users it does not list
+	modified  []uint32                 // the decision indexes of its modifications
+	open      int32                    // invitees (each once) the server has not decided yet
 }
 
 // indexAbove is the length above which an invitee list gets an index: a short
@@ -101,6 +125,7 @@ type inviteeCheck struct {
 	server   maybeState // server mode: the server's decision
 	learned  maybeState // the first outcome any observer learned
 	answered bool       // the user called accept or reject
+	at       uint32     // the decision index of the server's decision
 }
 
 // maybeState is an engine.InviteeState or none, in one byte: 0 is none, s+1
@@ -276,7 +301,7 @@ func (o *observer) learnedAll(h int32, n int) bool {
 }
 
 func newChecker(w *World) *Checker {
-	return &Checker{w: w, ids: map[string]int32{}, userIDs: map[string]int32{}, members: map[string][]string{}}
+	return &Checker{w: w, ids: map[string]int32{}, userIDs: map[string]int32{}, groups: map[string]*groupCheck{}}
 }
 
 func (c *Checker) violate(inv string, d *Device, format string, args ...any) {
@@ -313,6 +338,25 @@ func (c *Checker) online(d *Device) { c.observer(d).since = c.w.now }
 func (c *Checker) reset(d *Device) {
 	o := c.observer(d)
 	*o = observer{since: c.w.now}
+	c.resetOrder(d)
+}
+
+// resetOrder forgets where d's app is in the shards' orders: after a logout
+// or a crash, a new session starts from nothing.
+func (c *Checker) resetOrder(d *Device) {
+	if n := len(c.w.shards); len(c.marks) >= (c.devIndex(d)+1)*n {
+		clear(c.marks[c.devIndex(d)*n : (c.devIndex(d)+1)*n])
+	}
+}
+
+// mark is where device d's app is in shard k's order.
+func (c *Checker) mark(d *Device, k int) *orderMark {
+	n := len(c.w.shards)
+	i := c.devIndex(d)*n + k
+	if i >= len(c.marks) {
+		c.marks = append(c.marks, make([]orderMark, (c.devIndex(d)+1)*n-len(c.marks))...)
+	}
+	return &c.marks[i]
 }
 
 // lookup returns the invitation an invite call made under id, and its handle;
@@ -345,24 +389,6 @@ func (c *Checker) intern(u string) int32 {
 	return h
 }
 
-func (c *Checker) loadGroup(id, owner string, members []string) {
-	l := append(append(make([]string, 0, len(members)+1), members...), owner)
-	slices.Sort(l)
-	c.members[id] = slices.Compact(l)
-}
-
-func (c *Checker) isMember(group, user string) bool {
-	_, ok := slices.BinarySearch(c.members[group], user)
-	return ok
-}
-
-func (c *Checker) addMember(group, user string) {
-	l := c.members[group]
-	if i, ok := slices.BinarySearch(l, user); !ok {
-		c.members[group] = slices.Insert(l, i, user)
-	}
-}
-
 func (c *Checker) invited(d *Device, id, group string, invitees []string, timeout int, onlineOnly bool) {
 	h, ok := c.ids[id]
 	if !ok || c.invs[h].is(invInvited) {
@@ -388,6 +414,13 @@ func (c *Checker) invited(d *Device, id, group string, invitees []string, timeou
 			m.index = make(map[string]int32, len(invitees))
 			for i, u := range slices.Backward(invitees) { // a repeated invitee keeps its first position
 				m.index[u] = int32(i)
+			}
+			m.open = int32(len(m.index))
+		} else {
+			for i, u := range invitees {
+				if slices.Index(invitees[:i], u) < 0 {
+					m.open++
+				}
 			}
 		}
 	}
@@ -419,7 +452,14 @@ func (c *Checker) answered(d *Device, op engine.Op, id string) {
 	}
 }
 
-func (c *Checker) transition(t *engine.Transition) {
+// transition follows a decision of shard k.
+func (c *Checker) transition(k int, t *engine.Transition) {
+	c.decisions++
+	at := c.decisions
+	if t.Tip != 0 {
+		c.groupDecided(t, at)
+		return
+	}
 	_, inv := c.lookup(t.InviteID)
 	if inv == nil {
 		return
@@ -435,13 +475,57 @@ func (c *Checker) transition(t *engine.Transition) {
 				m.reached[u] = c.w.now
 			}
 		}
-	case t.Dropped:
-		// Its group was dismissed: no invariant reads that (and it is no creation).
+	case t.Modified:
+		m := inv.extra()
+		m.modified = append(m.modified, at)
 	case t.Invitee == "":
 		inv.flags |= invDecided
+		inv.created, inv.shard = at, uint16(k)
 	default:
-		c.record(inv, t.Invitee, true).server = maybe(t.State)
+		c.decided(inv, t, at)
 	}
+}
+
+// decided checks and records the server's final state for one invitee,
+// decision at: an invitee decided once, an answer only from an invitee that
+// is a member of the invitation's group, a drop only of one who is no longer
+// (or whose inviter is no longer).
+func (c *Checker) decided(inv *invCheck, t *engine.Transition, at uint32) {
+	u, st, group := t.Invitee, t.State, inv.group()
+	r := c.record(inv, u, true)
+	switch prev, ok := r.server.get(); {
+	case c.position(inv, u) < 0:
+		c.violate(InvValidity, nil, "the server decided %s %s for %s, who was not invited", t.InviteID, st, u)
+	case ok:
+		c.violate(InvNoResurrection, nil, "the server decided %s %s for %s after %s", t.InviteID, st, u, prev)
+		return
+	}
+	r.server, r.at = maybe(st), at
+	if group != "" {
+		switch st {
+		case engine.Accepted, engine.Rejected:
+			if !c.memberAt(group, u, at) {
+				c.violate(InvValidity, nil, "the server applied %s's answer to %s (%s), but %s is not a member of %s",
+					u, t.InviteID, st, u, group)
+			}
+		case engine.Dropped:
+			if c.memberAt(group, u, at) && c.memberAt(group, c.inviter(inv), at) {
+				c.violate(InvValidity, nil, "the server dropped %s from %s while %s and the inviter are members of %s",
+					u, t.InviteID, u, group)
+			}
+		}
+	} else if st == engine.Dropped {
+		c.violate(InvValidity, nil, "the server dropped %s from one-to-one %s", u, t.InviteID)
+	}
+	if c.position(inv, u) < 0 {
+		return
+	}
+	if inv.more != nil && inv.more.invitees != nil {
+		if inv.more.open--; inv.more.open > 0 {
+			return
+		}
+	}
+	inv.ended = c.w.now
 }
 
 func (c *Checker) result(d *Device, r *engine.Result) {
@@ -450,7 +534,10 @@ func (c *Checker) result(d *Device, r *engine.Result) {
 	}
 	switch r.Op {
 	case engine.OpLogout:
+		// The results a logout releases (answers held for pushes that will
+		// now never be applied) come before it: the next session starts afresh.
 		c.observer(d).out = true
+		c.resetOrder(d)
 		return
 	case engine.OpLogin:
 		c.observer(d).out = false
@@ -470,10 +557,13 @@ func (c *Checker) result(d *Device, r *engine.Result) {
 	if c.w.opts.Mode != engine.ModeServer {
 		return
 	}
+	var at uint32 // the decision the result reports, once found valid
 	switch r.Op {
 	case engine.OpInvite, engine.OpInviteInGroup:
 		if inv != nil && !inv.is(invDecided) {
 			c.violate(InvValidity, d, "%s told success for %s, which the server never created", r.Op, r.InviteID)
+		} else if inv != nil {
+			at = inv.created
 		}
 	case engine.OpAccept, engine.OpReject:
 		want := engine.Accepted
@@ -485,6 +575,8 @@ func (c *Checker) result(d *Device, r *engine.Result) {
 		}
 		if dec, _ := c.decision(inv, d.User).get(); dec != want {
 			c.violate(InvValidity, d, "%s of %s told success but the server has %s for %s", r.Op, r.InviteID, dec, d.User)
+		} else {
+			at = c.record(inv, d.User, false).at
 		}
 	case engine.OpCancel:
 		if inv == nil {
@@ -492,11 +584,75 @@ func (c *Checker) result(d *Device, r *engine.Result) {
 		}
 		for i := range inv.size() {
 			if inv.at(i).server == maybe(engine.Cancelled) {
-				return
+				at = inv.at(i).at
+				break
 			}
 		}
-		c.violate(InvValidity, d, "cancel of %s told success but the server cancelled nobody", r.InviteID)
+		if at == 0 {
+			c.violate(InvValidity, d, "cancel of %s told success but the server cancelled nobody", r.InviteID)
+		}
 	}
+	// The app heard of everything the shard decided before this, and must
+	// hear nothing of it later (DESIGN §4.8).
+	if at == 0 {
+		return
+	}
+	if m := c.mark(d, int(inv.shard)); at > m.res {
+		m.res, m.resOp, m.resID = at, r.Op, r.InviteID
+	}
+}
+
+// decisionOf finds the shard's decision a callback of invitation inv reports
+// (server mode): its creation, an invitee's final state, or, for a
+// modification, the first one the device has not heard yet. ok is false when
+// there is none to find: the other checks say what is wrong then.
+func (c *Checker) decisionOf(d *Device, inv *invCheck, cb *engine.Callback) (at uint32, ok bool) {
+	if c.w.opts.Mode != engine.ModeServer || !inv.is(invDecided) {
+		return 0, false
+	}
+	var u string
+	switch cb.Kind {
+	case engine.OnReceiveNewInvitation:
+		return inv.created, true
+	case engine.OnInviteeAccepted, engine.OnInviteeRejected:
+		u = cb.Invitee
+	case engine.OnInvitationCancelled, engine.OnInvitationTimeout:
+		if len(cb.Invitees) == 0 {
+			return 0, false
+		}
+		u = cb.Invitees[0] // one decision ended them all
+	case engine.OnInvitationModified:
+		if inv.more == nil {
+			return 0, false
+		}
+		after := c.mark(d, int(inv.shard)).cb
+		i, _ := slices.BinarySearch(inv.more.modified, after+1)
+		if i == len(inv.more.modified) {
+			return 0, false
+		}
+		return inv.more.modified[i], true
+	default:
+		return 0, false
+	}
+	if r := c.record(inv, u, false); r != nil && r.server != 0 {
+		return r.at, true
+	}
+	return 0, false
+}
+
+// order checks that device d's app hears decision at of shard k, reported by
+// callback cb, in the shard's order: after every decision it heard before in
+// a callback, and not after a result of a later one (DESIGN §4.8).
+func (c *Checker) order(d *Device, k int, cb *engine.Callback, at uint32) {
+	m := c.mark(d, k)
+	switch {
+	case at < m.res:
+		c.violate(InvOrder, d, "%s reached the app after the result of %s %s, which the shard decided later",
+			cb.Describe(), m.resOp, m.resID)
+	case at < m.cb:
+		c.violate(InvOrder, d, "%s reached the app after a callback the shard decided later", cb.Describe())
+	}
+	m.cb = max(m.cb, at)
 }
 
 func (c *Checker) callback(d *Device, cb *engine.Callback) {
@@ -506,7 +662,7 @@ func (c *Checker) callback(d *Device, cb *engine.Callback) {
 	}
 	switch cb.Kind {
 	case engine.OnMemberEnter, engine.OnMemberLeave, engine.OnGroupDismissed:
-		c.groupTip(cb)
+		c.groupTip(d, cb)
 		return
 	}
 	o := c.observer(d)
@@ -516,7 +672,11 @@ func (c *Checker) callback(d *Device, cb *engine.Callback) {
 		c.violate(InvValidity, d, "%s about %s, which nobody invited", cb.Kind, id)
 		return
 	}
-	c.scope(d, inv, cb)
+	at, decided := c.decisionOf(d, inv, cb)
+	c.scope(d, inv, cb, at, decided)
+	if decided {
+		c.order(d, int(inv.shard), cb, at)
+	}
 	if cb.Kind == engine.OnReceiveNewInvitation {
 		if o.received(h) {
 			c.violate(InvExactlyOnce, d, "received invitation %s again", id)
@@ -526,6 +686,12 @@ func (c *Checker) callback(d *Device, cb *engine.Callback) {
 		if at, ok := inv.reachedAt(d.User); inv.is(invOnlineOnly) && ok && o.since > at {
 			c.violate(InvScope, d, "online-only invitation %s arrived late: it reached %s's shard at %s, the device came online at %s",
 				id, d.User, trace.FormatTime(at), trace.FormatTime(o.since))
+		}
+		if bound := c.w.opts.LivenessBound; inv.ended != 0 && o.since > inv.ended+bound && c.w.healedAt <= inv.ended && !c.w.shardFaultActive() {
+			// A login syncs only what is live: the shards had a bound's time to
+			// learn it had ended, and no fault held them back.
+			c.violate(InvScope, d, "invitation %s arrived at a session opened at %s, after it ended at %s",
+				id, trace.FormatTime(o.since), trace.FormatTime(inv.ended))
 		}
 		return
 	}
@@ -604,7 +770,10 @@ func (c *Checker) learn(d *Device, o *observer, h int32, inv *invCheck, id, u st
 	}
 }
 
-func (c *Checker) scope(d *Device, inv *invCheck, cb *engine.Callback) {
+// scope checks that callback cb of inv reached a party (1:1) or a member of
+// its group; in server mode a member as of the decision it reports (at, when
+// decided), in client mode (where no decision is known) a member at any time.
+func (c *Checker) scope(d *Device, inv *invCheck, cb *engine.Callback, at uint32, decided bool) {
 	group := inv.group()
 	if group == "" {
 		if d.User != c.inviter(inv) && c.position(inv, d.User) < 0 {
@@ -612,22 +781,45 @@ func (c *Checker) scope(d *Device, inv *invCheck, cb *engine.Callback) {
 		}
 		return
 	}
-	if c.isMember(group, d.User) {
-		return
+	when := uint32(anyTime)
+	if decided {
+		when = at
 	}
-	// Members the checker was not told of (added on the server) are learned
-	// from it, once each.
-	if m, _, ok := c.w.shards[engine.ShardOf(group, len(c.w.shards))].srv.Group(group); ok && slices.Contains(m, d.User) {
-		c.addMember(group, d.User)
-		return
+	switch {
+	case c.memberAt(group, d.User, when):
+	case decided && c.memberAt(group, d.User, anyTime):
+		c.violate(InvScope, d, "%s of group %s reached %s, not a member of %s when the shard decided it", cb.Kind, cb.InviteID, d.User, group)
+	default:
+		c.violate(InvScope, d, "%s of group %s reached %s, never a member", cb.Kind, cb.InviteID, d.User)
 	}
-	c.violate(InvScope, d, "%s of group %s reached %s, never a member", cb.Kind, cb.InviteID, d.User)
 }
 
-func (c *Checker) groupTip(cb *engine.Callback) {
-	if cb.Kind == engine.OnMemberEnter {
-		for _, u := range cb.Invitees {
-			c.addMember(cb.GroupID, u)
+// groupTip checks a membership callback: it reports a membership decision of
+// its group that the device's user was part of (a member at it), and, in
+// server mode, in the shard's order.
+func (c *Checker) groupTip(d *Device, cb *engine.Callback) {
+	g := c.groups[cb.GroupID]
+	if g == nil {
+		return // a group the checker never heard of: nothing to judge against
+	}
+	server := c.w.opts.Mode == engine.ModeServer
+	var after uint32
+	if server {
+		after = c.mark(d, g.shard).cb
+	}
+	at, ok, exists := c.tipDecision(cb.GroupID, d.User, cb, after)
+	switch {
+	case ok:
+		if server {
+			c.order(d, g.shard, cb, at)
+		}
+	case exists:
+		c.violate(InvScope, d, "%s reached %s, not a member of %s when the shard decided it", cb.Describe(), d.User, cb.GroupID)
+	default:
+		if _, ok, _ := c.tipDecision(cb.GroupID, d.User, cb, 0); ok && server {
+			c.violate(InvOrder, d, "%s reached the app after a callback the shard decided later", cb.Describe())
+		} else {
+			c.violate(InvValidity, d, "%s reached %s, but the shard made no such change", cb.Describe(), d.User)
 		}
 	}
 }
@@ -695,6 +887,7 @@ func (c *Checker) judgeTermination() []Violation {
 		}
 	}
 	if w.opts.Mode == engine.ModeServer {
+		var devices map[string][]*Device // by user, made at the first live invitation
 		for _, s := range w.shards {
 			for _, v := range s.srv.Invitations() {
 				if due, ok := c.livenessDue(v.InviteID, v.Timeout); ok && w.now >= due {
@@ -706,10 +899,61 @@ func (c *Checker) judgeTermination() []Violation {
 					c.violate(InvTermination, nil, "shard %s still holds %s, which has ended", s.name, v.Describe())
 					break
 				}
+				if devices == nil {
+					devices = map[string][]*Device{}
+					for _, d := range w.devs {
+						devices[d.User] = append(devices[d.User], d)
+					}
+				}
+				if c.undelivered(&v, devices) {
+					break
+				}
 			}
 		}
 	}
 	return c.violations[n:]
+}
+
+// undelivered checks that a live invitation (server mode) is listed by every
+// device that should know it: a device logged in, of a party to it (for a
+// group invitation, a member since it was made), within the bound of the
+// invite, of the device's login and of the last heal. A user who logs in while
+// an invitation is live receives it then (DESIGN §1). It reports whether it
+// found a device that does not.
+func (c *Checker) undelivered(v *engine.InvitationView, devices map[string][]*Device) bool {
+	_, inv := c.lookup(v.InviteID)
+	if inv == nil || v.OnlineOnly {
+		return false // online-only invitations are never delivered late
+	}
+	w, bound := c.w, c.w.opts.LivenessBound
+	made := inv.due - int64(inv.timeout)*1e9
+	users := []string{v.Inviter, v.Invitees[0]}
+	if v.GroupID != "" {
+		g := c.groups[v.GroupID]
+		if g == nil {
+			return false
+		}
+		users = users[:0]
+		for _, s := range g.spans {
+			if s.to == openSpan && s.from <= inv.created {
+				users = append(users, s.user)
+			}
+		}
+	}
+	for _, u := range users {
+		for _, d := range devices[u] {
+			if d.down || !d.connected || !d.client.LoggedIn() {
+				continue
+			}
+			since := max(made, c.observer(d).since, w.healedAt)
+			if w.now >= since+bound && !d.client.Knows(v.InviteID) {
+				c.violate(InvTermination, d, "live invitation %s not delivered: %s has been logged in since %s and does not list it",
+					v.InviteID, d.Name, trace.FormatTime(c.observer(d).since))
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // livenessDue is when an invitation with a timeout must be final everywhere
@@ -748,7 +992,7 @@ func (w *World) ViolationSummary() string {
 		counts[v.Invariant]++
 	}
 	var l []string
-	for _, k := range []string{InvReceiveFirst, InvExactlyOnce, InvAgreement, InvValidity, InvScope, InvNoResurrection, InvTermination} {
+	for _, k := range invariants {
 		if counts[k] > 0 {
 			l = append(l, fmt.Sprintf("%s=%d", k, counts[k]))
 		}

@@ -5,6 +5,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"sigsim/engine"
 )
 
 // ActiveFaults describes every fault still in force now, in a fixed order:
@@ -73,3 +75,21 @@ func DescribeFaults(l []string) string {
 // healed notes that a fault ended now: termination is judged from the end of
 // the last fault (CheckLiveness), whichever way it ended.
 func (w *World) healed() { w.healedAt = max(w.healedAt, w.now) }
+
+// shardFaultActive tells whether a fault that can hold back what shards tell
+// each other is in force: a partition involving a shard, or a crashed or
+// paused shard.
+func (w *World) shardFaultActive() bool {
+	for _, s := range w.shards {
+		if s.down || w.now < s.pause.until || len(s.pause.backlog) > 0 {
+			return true
+		}
+	}
+	isShard := func(a engine.Addr) bool { return int(a) < len(w.shards) }
+	for i := range w.partitions {
+		if slices.ContainsFunc(w.partitions[i].a, isShard) || slices.ContainsFunc(w.partitions[i].b, isShard) {
+			return true
+		}
+	}
+	return false
+}

@@ -27,6 +27,7 @@ run 3s
    1010.000ms bob/1: login -> 6014 not logged in (logged out)
    1010.000ms bob/1: logout -> ok
    2000.000ms alice/1: modify call data="v2"
+   2030.000ms s0: decided modified call
    2060.000ms alice/1: modify call -> ok
 
 show server
@@ -49,6 +50,7 @@ run 3s
    4100.000ms bob/1: release lg: LOGIN bob/1 epoch=3 cursor=0
    4130.000ms s0: dropped login of bob/1 epoch 3: the device logged out of it
    5000.000ms alice/1: modify call data="v3"
+   5030.000ms s0: decided modified call
    5060.000ms alice/1: modify call -> ok
 
 show server
@@ -72,6 +74,7 @@ run 4s
    8000.000ms bob/1: logout -> ok
    8000.000ms bob/1: drop-next: LOGOUT epoch=5
    9000.000ms alice/1: modify call data="v4"
+   9030.000ms s0: decided modified call
    9060.000ms alice/1: modify call -> ok
 
 show server
@@ -97,6 +100,7 @@ run 5s
   13010.000ms bob/1: logout
   13010.000ms bob/1: logout -> ok
   14000.000ms alice/1: modify call data="v5"
+  14030.000ms s0: decided modified call
   14060.000ms alice/1: modify call -> ok
 
 show server
