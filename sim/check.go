@@ -622,15 +622,18 @@ func (c *Checker) decisionOf(d *Device, inv *invCheck, cb *engine.Callback) (at 
 		}
 		u = cb.Invitees[0] // one decision ended them all
 	case engine.OnInvitationModified:
-		if inv.more == nil {
+		var l []uint32
+		if inv.more != nil {
+			l = inv.more.modified
+		}
+		if len(l) == 0 {
+			c.violate(InvValidity, d, "%s modified, but the shard never modified it", cb.InviteID)
 			return 0, false
 		}
-		after := c.mark(d, int(inv.shard)).cb
-		i, _ := slices.BinarySearch(inv.more.modified, after+1)
-		if i == len(inv.more.modified) {
-			return 0, false
-		}
-		return inv.more.modified[i], true
+		// The first the device has not heard yet; if none is left, the last:
+		// then it hears it again, or out of the shard's order.
+		i, _ := slices.BinarySearch(l, c.mark(d, int(inv.shard)).cb+1)
+		return l[min(i, len(l)-1)], true
 	default:
 		return 0, false
 	}
@@ -651,6 +654,9 @@ func (c *Checker) order(d *Device, k int, cb *engine.Callback, at uint32) {
 			cb.Describe(), m.resOp, m.resID)
 	case at < m.cb:
 		c.violate(InvOrder, d, "%s reached the app after a callback the shard decided later", cb.Describe())
+	case at == m.cb && cb.Kind == engine.OnInvitationModified:
+		// The other callbacks have exactly-once of their own.
+		c.violate(InvOrder, d, "%s reached the app again", cb.Describe())
 	}
 	m.cb = max(m.cb, at)
 }
