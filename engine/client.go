@@ -52,6 +52,9 @@ type Client struct {
 	ackAt     int64  // the armed ack timer's time; 0 if none
 	syncEnd   uint64 // the last push of this session's login sync
 	cursor    uint64 // highest timeline seq processed
+	// logoutCall is a logout waiting for the answers of the requests made
+	// before it.
+	logoutCall Call
 	// heard is the cursor at the last logout (server mode): the next login
 	// syncs from the start, to learn again the invitations still live that
 	// the logout cleared, but the group tips up to here the app has heard.
@@ -315,36 +318,64 @@ func (c *Client) Login(now int64) Call {
 		return call
 	case c.loginCall != 0:
 		return c.fail(call, OpLogin, "", CodeInvalidParameters, "login in progress")
+	case c.logoutCall != 0:
+		return c.fail(call, OpLogin, "", CodeInvalidParameters, "logout in progress")
 	}
 	c.loginCall = call
 	c.startSession(now)
 	return call
 }
 
-// Logout ends the login: requests still unanswered fail with 6014 and the local
-// invitation list is cleared, as the SDK does. The session ends here and now,
+// wantsSession tells whether the device needs a session with its shard: it is
+// logged in, logging in, or logging out with requests still to be answered.
+func (c *Client) wantsSession() bool { return c.loggedIn || c.loginCall != 0 || c.logoutCall != 0 }
+
+// Logout ends the login, as the SDK does: the app is logged out at once (a new
+// call fails with 6014), a login still in flight fails, and once the requests
+// made before are answered — their answers come back first, as they would
+// from a server that takes requests in order, so an app is never told that an
+// accept failed which the shard applied — the session ends and the local
+// invitation list is cleared; then the logout succeeds. It ends the session
 // whether it was up or still being opened (a login, or the re-login of a
 // reconnect, in flight): the shard is told, and nothing of that session
 // reaches the app any more. If the shard opens it anyway (the LOGIN overtook
 // the LOGOUT, or the LOGOUT was lost), its first frame to the device is
-// answered with another LOGOUT (see Receive).
+// answered with another LOGOUT (see Receive). Without a connection there is
+// no waiting: requests still unanswered fail with 6014, saying they may still
+// take effect.
 func (c *Client) Logout(now int64) Call {
 	call := c.newCall()
-	if !c.loggedIn && c.loginCall == 0 {
+	switch {
+	case c.logoutCall != 0:
+		return c.fail(call, OpLogout, "", CodeInvalidParameters, "logout in progress")
+	case !c.loggedIn && c.loginCall == 0:
 		return c.fail(call, OpLogout, "", CodeNotLoggedIn, "")
 	}
-	c.logout(c.epoch)
-	c.closeSession()
 	if c.loginCall != 0 {
 		c.result(c.loginCall, OpLogin, "", CodeNotLoggedIn, "logged out")
 		c.loginCall = 0
 	}
+	c.loggedIn = false
+	c.logoutCall = call
+	if len(c.pending) == 0 || !c.connected {
+		c.finishLogout(now)
+	}
+	return call
+}
+
+// finishLogout ends the session and reports the logout.
+func (c *Client) finishLogout(now int64) {
+	c.logout(c.epoch)
+	c.closeSession()
 	for i := range c.answered {
 		c.report(now, &c.answered[i])
 	}
 	c.answered = nil
 	for _, p := range c.pending {
-		c.result(p.call, p.f.Op, p.inviteID, CodeNotLoggedIn, "logged out")
+		c.result(p.call, p.f.Op, p.inviteID, CodeNotLoggedIn, "logged out before its answer: it may still take effect")
+		if p.call != 0 {
+			c.out.Results[len(c.out.Results)-1].Unanswered = true
+		}
 	}
 	c.pending = c.pending[:0]
 	for _, id := range c.sortedIDs() {
@@ -356,9 +387,9 @@ func (c *Client) Logout(now int64) Call {
 		c.heard = max(c.heard, c.cursor)
 		c.cursor = 0
 	}
-	c.loggedIn = false
+	call := c.logoutCall
+	c.logoutCall = 0
 	c.result(call, OpLogout, "", OK, "")
-	return call
 }
 
 // logout tells the shard that session epoch is over.
@@ -388,7 +419,7 @@ func (c *Client) closeSession() {
 // resumes its session and syncs what it missed.
 func (c *Client) Connected(now int64) {
 	c.connected = true
-	if c.loggedIn || c.loginCall != 0 {
+	if c.wantsSession() {
 		c.startSession(now)
 	}
 }
@@ -397,6 +428,9 @@ func (c *Client) Connected(now int64) {
 func (c *Client) Disconnected(now int64) {
 	c.connected = false
 	c.sessionUp = false
+	if c.logoutCall != 0 {
+		c.finishLogout(now) // no answer can come now
+	}
 }
 
 // request queues an API request and sends it if the session is up.
@@ -636,6 +670,13 @@ func (c *Client) groupCall(now int64, op Op, groupID string, members []string) C
 // Receive handles a frame from the shard. Frames of an older session, duplicates
 // and undecodable bytes are dropped.
 func (c *Client) Receive(now int64, from Addr, b []byte) {
+	c.receive(now, b)
+	if c.logoutCall != 0 && len(c.pending) == 0 && len(c.answered) == 0 {
+		c.finishLogout(now) // every request made before the logout is answered
+	}
+}
+
+func (c *Client) receive(now int64, b []byte) {
 	c.lastNow = now
 	sc := c.sc
 	sc.dec.in = &c.names
@@ -756,7 +797,7 @@ func (c *Client) forgetOnlineOnly() {
 func (c *Client) response(now int64, f *Frame) {
 	if f.Op == OpLogin && f.Code == CodeNotLoggedIn {
 		// The shard lost our session: log in again; pending requests follow.
-		if f.Epoch == c.epoch && (c.loggedIn || c.loginCall != 0) && c.connected {
+		if f.Epoch == c.epoch && c.wantsSession() && c.connected {
 			c.startSession(now)
 		}
 		return
@@ -1170,7 +1211,7 @@ func (c *Client) Fire(now int64, t Timer) {
 			return
 		}
 		if !c.sessionUp {
-			if c.loggedIn || c.loginCall != 0 {
+			if c.wantsSession() {
 				c.send(&Frame{Type: FrameLogin, User: c.cfg.User, Device: c.cfg.Device, Cursor: c.cursor})
 				c.armRTO(now)
 			}

@@ -137,6 +137,10 @@ type Result struct {
 	// released by it, after its callback, in the same output (DESIGN §4.8);
 	// a driver reports the two slices merged in this order (see EachReport).
 	After int32
+	// Unanswered: the request was sent but its answer never came (the device
+	// logged out without a connection): it may still take effect. Any other
+	// failure is definite: the request had no effect.
+	Unanswered bool
 }
 
 // Err returns the result as an error, nil on success.

@@ -46,10 +46,7 @@ func (w *World) Logout(d *Device) engine.Call {
 	}
 	d.wantLogin = false
 	c := d.client.Logout(w.local(d))
-	if w.check != nil {
-		w.check.reset(d)
-	}
-	w.collect(d.Addr)
+	w.collect(d.Addr) // the checker starts the device afresh at the logout's success
 	return c
 }
 

@@ -122,10 +122,11 @@ const indexAbove = 8
 
 // inviteeCheck is what is known of one invitee of an invitation.
 type inviteeCheck struct {
-	server   maybeState // server mode: the server's decision
-	learned  maybeState // the first outcome any observer learned
-	answered bool       // the user called accept or reject
-	at       uint32     // the decision index of the server's decision
+	server  maybeState // server mode: the server's decision
+	learned maybeState // the first outcome any observer learned
+	calls   uint8      // the accept and reject calls the user made (at most 255 counted)
+	refused uint8      // those told they failed, for certain (an unanswered one is not)
+	at      uint32     // the decision index of the server's decision
 }
 
 // maybeState is an engine.InviteeState or none, in one byte: 0 is none, s+1
@@ -448,7 +449,9 @@ func (c *Checker) answered(d *Device, op engine.Op, id string) {
 			inv.flags |= invCancelled
 		}
 	case engine.OpAccept, engine.OpReject:
-		c.record(inv, d.User, true).answered = true
+		if r := c.record(inv, d.User, true); r.calls < 255 {
+			r.calls++
+		}
 	}
 }
 
@@ -501,6 +504,9 @@ func (c *Checker) decided(inv *invCheck, t *engine.Transition, at uint32) {
 		return
 	}
 	r.server, r.at = maybe(st), at
+	if st == engine.Accepted || st == engine.Rejected {
+		c.appliedRefused(inv, t.InviteID, u, r)
+	}
 	if group != "" {
 		switch st {
 		case engine.Accepted, engine.Rejected:
@@ -530,14 +536,22 @@ func (c *Checker) decided(inv *invCheck, t *engine.Transition, at uint32) {
 
 func (c *Checker) result(d *Device, r *engine.Result) {
 	if r.Code != engine.OK {
+		if (r.Op == engine.OpAccept || r.Op == engine.OpReject) && !r.Unanswered {
+			if _, inv := c.lookup(r.InviteID); inv != nil {
+				if rec := c.record(inv, d.User, false); rec != nil && rec.refused < 255 {
+					rec.refused++
+					c.appliedRefused(inv, r.InviteID, d.User, rec)
+				}
+			}
+		}
 		return
 	}
 	switch r.Op {
 	case engine.OpLogout:
-		// The results a logout releases (answers held for pushes that will
-		// now never be applied) come before it: the next session starts afresh.
+		// The device's list is cleared: the next session starts afresh, and
+		// until it does no callback may reach the app.
+		c.reset(d)
 		c.observer(d).out = true
-		c.resetOrder(d)
 		return
 	case engine.OpLogin:
 		c.observer(d).out = false
@@ -599,6 +613,16 @@ func (c *Checker) result(d *Device, r *engine.Result) {
 	}
 	if m := c.mark(d, int(inv.shard)); at > m.res {
 		m.res, m.resOp, m.resID = at, r.Op, r.InviteID
+	}
+}
+
+// appliedRefused checks that the server applied no answer of u to inv (ID id)
+// of which u's app was told, for every answer it made, that it failed
+// (DESIGN §4.4: accepted only if the invitee was told success; an unanswered
+// call, whose outcome the app was told is unknown, does not count).
+func (c *Checker) appliedRefused(inv *invCheck, id, u string, r *inviteeCheck) {
+	if st, ok := r.server.get(); ok && (st == engine.Accepted || st == engine.Rejected) && r.calls > 0 && r.refused >= r.calls {
+		c.violate(InvValidity, nil, "the server applied %s's answer to %s (%s), but every answer %s made was told it failed", u, id, st, u)
 	}
 }
 
@@ -713,7 +737,7 @@ func (c *Checker) callback(d *Device, cb *engine.Callback) {
 		if cb.Kind == engine.OnInviteeRejected {
 			st = engine.Rejected
 		}
-		if r := c.record(inv, cb.Invitee, false); r == nil || !r.answered {
+		if r := c.record(inv, cb.Invitee, false); r == nil || r.calls == 0 {
 			c.violate(InvValidity, d, "%s %s but %s never answered", id, st, cb.Invitee)
 		}
 	case engine.OnInvitationCancelled:

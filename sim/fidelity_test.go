@@ -241,3 +241,59 @@ func TestEndedInvitationArrivesAtALaterSession(t *testing.T) {
 		t.Fatalf("scope violations %q", l)
 	}
 }
+
+// TestValidityBrokenByAppliedAnswerToldFailed: an app told its accept failed
+// while the shard applied it (what a logout did to the requests before it: it
+// failed them at once, and the shard took them all the same). An unanswered
+// call, told its outcome is unknown, is not a refusal.
+func TestValidityBrokenByAppliedAnswerToldFailed(t *testing.T) {
+	for _, unanswered := range []bool{false, true} {
+		w := newTestWorld(t, Options{Seed: 1, KeepGoing: true}, "alice/1", "bob/1")
+		c, bob := w.check, w.Device("bob")
+		c.invited(w.Device("alice"), "c", "", []string{"bob"}, 30, false)
+		c.transition(0, &engine.Transition{InviteID: "c", Inviter: "alice", Invitees: []string{"bob"}, Timeout: 30})
+		c.answered(bob, engine.OpAccept, "c")
+		c.result(bob, &engine.Result{Op: engine.OpAccept, InviteID: "c", Code: engine.CodeNotLoggedIn, Unanswered: unanswered})
+		c.transition(0, &engine.Transition{InviteID: "c", Invitee: "bob", State: engine.Accepted})
+		l := violations(w, InvValidity)
+		if unanswered && len(l) != 0 || !unanswered && (len(l) != 1 || !strings.Contains(l[0], "every answer bob made was told it failed")) {
+			t.Errorf("unanswered=%v: validity violations %q", unanswered, l)
+		}
+	}
+}
+
+// TestLogoutWaitsForTheAnswersBeforeIt: bob accepts and logs out at once; the
+// accept is applied, so bob's app is told it succeeded, then that the logout
+// did. Disconnected, bob's device cannot wait: the accept's outcome is unknown.
+func TestLogoutWaitsForTheAnswersBeforeIt(t *testing.T) {
+	for _, connected := range []bool{true, false} {
+		w := newTestWorld(t, Options{Seed: 1, Record: true, Link: LinkOptions{Latency: Const(30 * time.Millisecond)}}, "alice/1", "bob/1")
+		loginAll(w)
+		bob := w.Device("bob")
+		id, _ := w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
+		w.RunUntil(w.Now() + int64(time.Second))
+		w.Answer(bob, engine.OpAccept, id, "")
+		if !connected {
+			w.RunUntil(w.Now() + int64(10*time.Millisecond))
+			w.Disconnect(bob)
+		}
+		w.Logout(bob)
+		w.RunUntil(w.Now() + int64(2*time.Second))
+		var heard []string
+		for _, e := range w.Trace() {
+			if e.Node == "bob/1" && e.Kind == trace.Result && !strings.HasPrefix(e.Text, "login") {
+				heard = append(heard, e.Text)
+			}
+		}
+		want := "accept " + id + " -> ok|logout -> ok"
+		if !connected {
+			want = "accept " + id + " -> 6014 not logged in (logged out before its answer: it may still take effect)|logout -> ok"
+		}
+		if strings.Join(heard, "|") != want {
+			t.Errorf("connected=%v: bob heard %q, want %q", connected, heard, want)
+		}
+		if v := w.Violation(); v != nil {
+			t.Errorf("connected=%v: %v", connected, v)
+		}
+	}
+}

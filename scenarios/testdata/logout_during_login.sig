@@ -8,7 +8,8 @@
 # server: alice's alone is open). Each time bob logs in again he receives the
 # invitation, still live, as a fresh login does: a logout clears the device's
 # list, so the next login learns again what is live (group tips it already
-# heard are not repeated).
+# heard are not repeated). And a logout right after an accept waits for its
+# answer: the app is never told an accept failed that the shard applied.
 world seed=5 mode=server latency=30ms
 users alice bob
 
@@ -125,6 +126,27 @@ run 5s
   18060.000ms bob/1: accept call -> ok
 
 expect call bob=accepted
+
+# A logout on the heels of an answer waits for it: the shard applies the
+# accept, so bob's app is told it succeeded, then that the logout did.
+at 24s alice invite bob timeout=60s as call2
+at 25s bob accept call2
+at 25001ms bob logout
+run 8s
+----
+  24000.000ms alice/1: invite bob timeout=60s
+  24030.000ms s0: decided created call2 inviter=alice invitees=[bob] timeout=60s
+  24060.000ms bob/1: OnReceiveNewInvitation(call2, inviter=alice, group=, invitees=[bob], data="")
+  24060.000ms alice/1: invite call2 -> ok
+  25000.000ms bob/1: accept call2
+  25001.000ms bob/1: logout
+  25030.000ms s0: decided call2 bob accepted
+  25060.000ms alice/1: OnInviteeAccepted(call2, invitee=bob, data="")
+  25060.000ms bob/1: accept call2 -> ok
+  25060.000ms bob/1: logout -> ok
+
+expect call2 bob=accepted
+expect result bob accept call2 = ok
 check
 ----
 ok: every invariant holds
