@@ -29,6 +29,7 @@ func (w *World) ActiveFaults() []string {
 			l = append(l, fmt.Sprintf("%s paused until %s", s.name, fmtDur(s.pause.until)))
 		}
 	}
+	var links []*Device
 	for _, d := range w.devs {
 		switch {
 		case d.down:
@@ -40,8 +41,14 @@ func (w *World) ActiveFaults() []string {
 			l = append(l, fmt.Sprintf("%s paused until %s", d.Name, fmtDur(d.pause.until)))
 		}
 		if !d.linkDefault {
-			l = append(l, d.Name+" link "+d.up.opts.String())
+			links = append(links, d)
 		}
+	}
+	switch {
+	case len(links) == 1:
+		l = append(l, links[0].Name+" link "+links[0].up.opts.String())
+	case len(links) > 1:
+		l = append(l, fmt.Sprintf("links of %d devices changed (%s: %s)", len(links), links[0].Name, links[0].up.opts.String()))
 	}
 	holds := map[string]bool{}
 	for _, r := range w.rules {
