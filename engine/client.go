@@ -57,6 +57,17 @@ type Client struct {
 	ackAt   int64  // the armed ack timer's time; 0 if none
 	syncEnd uint64 // the last push of this session's login sync
 	cursor  uint64 // highest timeline seq processed
+	// logoutCall is a logout waiting for the answers of the requests made
+	// before it.
+	logoutCall Call
+	// heard is the cursor at the last logout (server mode): the next login
+	// syncs from the start, to learn again the invitations still live that
+	// the logout cleared, but the group tips up to here the app has heard.
+	heard uint64
+	// closed is the last session (epoch) this device logged out of: a frame
+	// of it, or of an earlier one, comes from a shard that still believes in
+	// it, and is answered with LOGOUT, never applied.
+	closed uint64
 
 	nextCall   Call
 	nextReq    uint64
@@ -232,6 +243,17 @@ func (c *Client) Advance() { c.out.reset() }
 // LoggedIn tells whether login completed and no logout followed.
 func (c *Client) LoggedIn() bool { return c.loggedIn }
 
+// Session numbers the device's current session (its epoch): it changes
+// whenever the device opens a new one (a login, a reconnect's re-login).
+func (c *Client) Session() uint64 { return c.epoch }
+
+// LoggingOut tells whether a logout waits for the answers of the requests
+// made before it (a login then fails with "logout in progress").
+func (c *Client) LoggingOut() bool { return c.logoutCall != 0 }
+
+// Knows tells whether the device's list holds the invitation.
+func (c *Client) Knows(inviteID string) bool { return c.lookup(inviteID) != nil }
+
 // Outstanding is the number of requests awaiting an answer.
 func (c *Client) Outstanding() int { return len(c.pending) }
 
@@ -248,7 +270,7 @@ func (c *Client) result(call Call, op Op, id string, code Code, text string) {
 	if call == 0 {
 		return // internal request (a client-mode timeout announcement)
 	}
-	c.out.Results = append(c.out.Results, Result{Call: call, Op: op, InviteID: id, Code: code, Text: text})
+	c.out.Results = append(c.out.Results, Result{Call: call, Op: op, InviteID: id, Code: code, Text: text, After: int32(len(c.out.Callbacks))})
 }
 
 func (c *Client) fail(call Call, op Op, id string, code Code, format string, args ...any) Call {
@@ -322,47 +344,108 @@ func (c *Client) Login(now int64) Call {
 		return call
 	case c.loginCall != 0:
 		return c.fail(call, OpLogin, "", CodeInvalidParameters, "login in progress")
+	case c.logoutCall != 0:
+		return c.fail(call, OpLogin, "", CodeInvalidParameters, "logout in progress")
 	}
 	c.loginCall = call
 	c.startSession(now)
 	return call
 }
 
-// Logout ends the login: requests still unanswered fail with 6014 and the local
-// invitation list is cleared, as the SDK does.
+// wantsSession tells whether the device needs a session with its shard: it is
+// logged in, logging in, or logging out with requests still to be answered.
+func (c *Client) wantsSession() bool { return c.loggedIn || c.loginCall != 0 || c.logoutCall != 0 }
+
+// Logout ends the login, as the SDK does: the app is logged out at once (a new
+// call fails with 6014), a login still in flight fails, and once the requests
+// made before are answered — their answers come back first, as they would
+// from a server that takes requests in order, so an app is never told that an
+// accept failed which the shard applied — the session ends and the local
+// invitation list is cleared; then the logout succeeds. It ends the session
+// whether it was up or still being opened (a login, or the re-login of a
+// reconnect, in flight): the shard is told, and nothing of that session
+// reaches the app any more. If the shard opens it anyway (the LOGIN overtook
+// the LOGOUT, or the LOGOUT was lost), its first frame to the device is
+// answered with another LOGOUT (see Receive). Without a connection there is
+// no waiting: requests still unanswered fail with 6014, saying they may still
+// take effect.
 func (c *Client) Logout(now int64) Call {
 	call := c.newCall()
-	if !c.loggedIn && c.loginCall == 0 {
+	switch {
+	case c.logoutCall != 0:
+		return c.fail(call, OpLogout, "", CodeInvalidParameters, "logout in progress")
+	case !c.loggedIn && c.loginCall == 0:
 		return c.fail(call, OpLogout, "", CodeNotLoggedIn, "")
-	}
-	if c.sessionUp {
-		c.send(&Frame{Type: FrameLogout})
 	}
 	if c.loginCall != 0 {
 		c.result(c.loginCall, OpLogin, "", CodeNotLoggedIn, "logged out")
 		c.loginCall = 0
 	}
+	c.loggedIn = false
+	c.logoutCall = call
+	if len(c.pending) == 0 || !c.connected {
+		c.finishLogout(now)
+	}
+	return call
+}
+
+// finishLogout ends the session and reports the logout.
+func (c *Client) finishLogout(now int64) {
+	c.logout(c.epoch)
+	c.closeSession()
 	for i := range c.answered {
 		c.report(now, &c.answered[i])
 	}
 	c.answered = nil
 	for _, p := range c.pending {
-		c.result(p.call, p.f.Op, p.inviteID, CodeNotLoggedIn, "logged out")
+		c.result(p.call, p.f.Op, p.inviteID, CodeNotLoggedIn, "logged out before its answer: it may still take effect")
+		if p.call != 0 {
+			c.out.Results[len(c.out.Results)-1].Unanswered = true
+		}
 	}
 	c.pending = c.pending[:0]
 	for _, id := range c.sortedIDs() {
 		c.drop(id)
 	}
-	c.loggedIn, c.sessionUp = false, false
+	if c.cfg.Mode == ModeServer {
+		// The list is gone: the next login learns again what is still live
+		// (the shard sends nothing of what ended).
+		c.heard = max(c.heard, c.cursor)
+		c.cursor = 0
+	}
+	call := c.logoutCall
+	c.logoutCall = 0
 	c.result(call, OpLogout, "", OK, "")
-	return call
+}
+
+// logout tells the shard that session epoch is over.
+func (c *Client) logout(epoch uint64) {
+	if c.connected {
+		f := Frame{Type: FrameLogout, Epoch: epoch}
+		c.out.Msgs = append(c.out.Msgs, Envelope{To: c.cfg.Home, Bytes: c.slab.copy(c.sc.enc.encode(&f))})
+	}
+}
+
+// closeSession leaves the current session: its epoch is closed and the device
+// moves to a fresh one that no shard has, so every later frame of the old
+// session is stale. Nothing is left to acknowledge.
+func (c *Client) closeSession() {
+	c.closed = c.epoch
+	c.epochN++
+	c.epoch = uint64(c.cfg.Incarnation)<<32 | uint64(c.epochN)
+	c.sessionUp = false
+	c.ackDue = false
+	if c.ackAt != 0 {
+		c.out.Timers = append(c.out.Timers, Timer{Kind: TimerAck, At: c.ackAt, Cancel: true})
+		c.ackAt = 0
+	}
 }
 
 // Connected tells the device its link to the shard is up again; a logged-in device
 // resumes its session and syncs what it missed.
 func (c *Client) Connected(now int64) {
 	c.connected = true
-	if c.loggedIn || c.loginCall != 0 {
+	if c.wantsSession() {
 		c.startSession(now)
 	}
 }
@@ -371,6 +454,9 @@ func (c *Client) Connected(now int64) {
 func (c *Client) Disconnected(now int64) {
 	c.connected = false
 	c.sessionUp = false
+	if c.logoutCall != 0 {
+		c.finishLogout(now) // no answer can come now
+	}
 }
 
 // request queues an API request and sends it if the session is up.
@@ -610,12 +696,28 @@ func (c *Client) groupCall(now int64, op Op, groupID string, members []string) C
 // Receive handles a frame from the shard. Frames of an older session, duplicates
 // and undecodable bytes are dropped.
 func (c *Client) Receive(now int64, from Addr, b []byte) {
+	c.receive(now, b)
+	if c.logoutCall != 0 && len(c.pending) == 0 && len(c.answered) == 0 {
+		c.finishLogout(now) // every request made before the logout is answered
+	}
+}
+
+func (c *Client) receive(now int64, b []byte) {
 	c.lastNow = now
 	sc := c.sc
 	sc.dec.in = &c.names
 	f := &sc.in
 	if err := sc.dec.decode(b, f); err != nil {
 		c.note("", "dropped frame: %v", err)
+		return
+	}
+	if f.Epoch != c.epoch && f.Epoch <= c.closed && f.Epoch>>32 == uint64(c.cfg.Incarnation) {
+		// The shard still believes in a session this device logged out of (or
+		// left before that): tell it again, and apply nothing of it.
+		if f.Type == FrameLoginOK || f.Type == FramePush || f.HasMsg {
+			c.out.hit(PathClosedSessionLoggedOut)
+			c.logout(f.Epoch)
+		}
 		return
 	}
 	switch f.Type {
@@ -631,7 +733,11 @@ func (c *Client) Receive(now int64, from Addr, b []byte) {
 		}
 		c.syncEnd = f.Seq
 		for i := range c.answered {
-			c.answered[i].after = f.Seq
+			// An answer of an earlier session waits for this one's sync; one
+			// of this session that overtook the LOGIN-OK names its own push.
+			if c.answered[i].after == math.MaxUint64 {
+				c.answered[i].after = f.Seq
+			}
 		}
 		c.applyAhead(now) // pushes of the sync that overtook the LOGIN-OK
 		c.release(now)
@@ -647,6 +753,11 @@ func (c *Client) Receive(now int64, from Addr, b []byte) {
 		}
 		c.response(now, f)
 	case FramePush:
+		if !c.sessionUp {
+			// A push that overtook its session's LOGIN-OK: kept until the
+			// app has heard that the login succeeded (see push).
+			c.out.hit(PathPushBeforeLoginOK)
+		}
 		c.push(now, f, b)
 	default:
 		c.note("", "dropped unexpected %s frame", f.Type)
@@ -771,7 +882,7 @@ func (c *Client) forgetOnlineOnly() {
 func (c *Client) response(now int64, f *Frame) {
 	if f.Op == OpLogin && f.Code == CodeNotLoggedIn {
 		// The shard lost our session: log in again; pending requests follow.
-		if f.Epoch == c.epoch && (c.loggedIn || c.loginCall != 0) && c.connected {
+		if f.Epoch == c.epoch && c.wantsSession() && c.connected {
 			c.startSession(now)
 		}
 		return
@@ -831,12 +942,20 @@ func (c *Client) report(now int64, a *heldAnswer) {
 	if a.code == OK {
 		c.applyOwn(&p.f)
 		if inv := c.lookup(p.inviteID); inv != nil && p.f.Info.ActionType == ActionInvite {
-			c.expireOnlineOnly(now, inv)
+			if inv.mine && c.cfg.Mode == ModeServer && c.sessionUp {
+				// Its echo came before this answer, or a new session's sync left
+				// it out: it ended, or its group was left, before this device
+				// saw it. Nothing more of it will come.
+				c.forget(p.inviteID, "forgot own invitation that ended before its invite reached this device")
+			} else {
+				c.expireOnlineOnly(now, inv)
+			}
 		}
 	} else if p.f.Op == OpInvite || p.f.Op == OpInviteInGroup {
 		c.drop(p.inviteID)
 	}
-	r := Result{Call: p.call, Op: p.f.Op, InviteID: p.inviteID, Code: a.code, Text: a.text, Members: a.members}
+	r := Result{Call: p.call, Op: p.f.Op, InviteID: p.inviteID, Code: a.code, Text: a.text, Members: a.members,
+		After: int32(len(c.out.Callbacks))}
 	c.out.Results = append(c.out.Results, r)
 }
 
@@ -844,11 +963,13 @@ func (c *Client) report(now int64, a *heldAnswer) {
 // mode the shard echoes the operation back and that echo does it, in order; the
 // legacy SDK updates on the send's success.
 func (c *Client) applyOwn(f *Frame) {
-	if f.Op == OpQuitGroup || f.Op == OpDismissGroup {
-		c.dropGroup(f.GroupID, f.Op.String())
+	if c.cfg.Mode != ModeClient {
+		// The device's own tip of a quit or dismissal came before the result,
+		// in the shard's order, and dropped the group's invitations then.
 		return
 	}
-	if c.cfg.Mode != ModeClient {
+	if f.Op == OpQuitGroup || f.Op == OpDismissGroup {
+		c.dropGroup(f.GroupID, f.Op.String())
 		return
 	}
 	inv := c.lookup(f.Info.InviteID)
@@ -876,6 +997,9 @@ func (c *Client) message(now int64, m *Message) {
 	own := m.Sender == c.cfg.User && m.SenderDevice == c.cfg.Device
 	switch m.Elem {
 	case ElemGroupTip:
+		if m.Seq != 0 && m.Seq <= c.heard {
+			return // heard before a logout: a membership change is news once
+		}
 		c.groupTip(m, own)
 	case ElemCustom:
 		sc := c.sc
@@ -908,10 +1032,12 @@ func (c *Client) groupTip(m *Message, own bool) {
 }
 
 // dropGroup forgets the invitations of a group this user is no longer in: no
-// message of theirs will reach it any more.
+// message of theirs will reach it any more. In server mode an invitation of
+// its own that the shard has not confirmed yet stays: the shard decides it
+// after this (for a group of the same ID made again, or refuses it).
 func (c *Client) dropGroup(groupID, why string) {
 	for _, id := range c.sortedIDs() {
-		if c.lookup(id).info.group == groupID {
+		if inv := c.lookup(id); inv.info.group == groupID && !(inv.mine && c.cfg.Mode == ModeServer) {
 			c.note(id, "dropped invitation of group %s: %s", groupID, why)
 			c.drop(id)
 		}
@@ -945,6 +1071,9 @@ func (c *Client) serverSignal(m *Message, info *SignalingInfo, own bool) {
 		return
 	}
 	if inv == nil {
+		if info.ActionType == ActionDrop {
+			return // this device dropped it on leaving the group, or never had it
+		}
 		c.out.hit(PathUnknownInvitationDropped)
 		c.note(id, "dropped %s of an invitation never received", info.ActionType)
 		return
@@ -957,7 +1086,8 @@ func (c *Client) serverSignal(m *Message, info *SignalingInfo, own bool) {
 		return
 	}
 	changed := c.mark(inv, info.InviteeList, stateOf(info.ActionType))
-	if len(changed) > 0 && !own {
+	if len(changed) > 0 && !own && info.ActionType != ActionDrop {
+		// A drop has no callback of its own: the app heard the member leave.
 		c.callback(closing(info, m.Sender, changed))
 	}
 	c.cleanup(id, inv)
@@ -1166,7 +1296,7 @@ func (c *Client) Fire(now int64, t Timer) {
 			return
 		}
 		if !c.sessionUp {
-			if c.loggedIn || c.loginCall != 0 {
+			if c.wantsSession() {
 				c.send(&Frame{Type: FrameLogin, User: c.cfg.User, Device: c.cfg.Device, Cursor: c.cursor})
 				c.armRTO(now)
 			}

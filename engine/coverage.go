@@ -68,6 +68,24 @@ const (
 	// PathBusDuplicate: a shard dropped a shard-to-shard frame it had already
 	// applied.
 	PathBusDuplicate
+	// PathLogoutOvertookLogin: a device's LOGOUT reached the shard before
+	// the LOGIN of the session it closes; that login, arriving later, was
+	// dropped.
+	PathLogoutOvertookLogin
+	// PathClosedSessionLoggedOut: a device got a frame of a session it had
+	// logged out of (the shard opened it anyway, or never heard the LOGOUT)
+	// and answered it with LOGOUT instead of applying it.
+	PathClosedSessionLoggedOut
+	// PathInviteeDropped: a member left a group (quit, or the group was
+	// dismissed) while an invitation of it was live: the shard dropped the
+	// invitees it no longer concerns.
+	PathInviteeDropped
+	// PathPushBeforeLoginOK: a push of a new session overtook its LOGIN-OK
+	// and waited for it.
+	PathPushBeforeLoginOK
+	// PathSyncSkippedLeft: a login's sync skipped an invitation of a group
+	// the user left after it.
+	PathSyncSkippedLeft
 	// NumPaths bounds the paths: every Path is below it.
 	NumPaths
 )
@@ -78,7 +96,8 @@ var pathNames = [...]string{"?",
 	"answer-waited-for-push", "answer-of-old-session", "push-from-reorder-buffer",
 	"stale-invite-dropped", "sync-skipped-ended", "unknown-invitation-dropped",
 	"online-only-forgotten", "added-invitation-forgotten", "answer-at-deadline",
-	"bus-resend", "bus-duplicate",
+	"bus-resend", "bus-duplicate", "logout-overtook-login", "closed-session-logged-out",
+	"invitee-dropped", "push-before-login-ok", "sync-skipped-left",
 }
 
 func (p Path) String() string {

@@ -17,6 +17,11 @@
 //	Connected/Disconnected, Crash        Results:   API success/error callbacks
 //	                                     Pushes:    offline push notifications
 //	                                     Notes:     silent decisions worth tracing
+//	                                     Transitions: a shard's decisions
+//
+// Callbacks and Results are one stream to the app: Result.After places each
+// result among the callbacks of the same output (Output.EachReport), so a
+// result released by a push is heard after that push's callback.
 //
 // Time is the node's own local clock in nanoseconds, passed in by the driver, so a
 // driver can give each node an offset or drift. There are no goroutines, no wall
@@ -52,6 +57,18 @@
 // In server mode the echo of a request to its own device rides on the response.
 // Online-only messages are pushed to the sessions open at that moment and never
 // stored.
+//
+// A session starts with LOGIN and LOGIN-OK (which the device reports before
+// anything of the session: a push that overtakes it waits for it) and
+// ends with LOGOUT, sent whether the session is up or still being opened; the
+// device then ignores the session's frames and answers a LOGIN-OK or push of it
+// with another LOGOUT, and the shard drops a login its device already logged
+// out of. A login's sync sends nothing of an invitation that ended before, nor
+// of one of a group the user left after it.
+//
+// A member who leaves a group (or a dismissal) drops the pending invitees that
+// no longer belong in its live invitations (Dropped, announced by an ActionDrop
+// message after the tip; see groups.go).
 //
 // # The shard bus
 //

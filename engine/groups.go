@@ -4,8 +4,16 @@ import (
 	"slices"
 )
 
-// Groups live on the shard ShardOf(groupID). Membership changes are group tips:
-// stored messages in every member's timeline, reported by V2TimGroupListener.
+// Groups live on the shard ShardOf(groupID), with their invitations. Membership
+// changes are group tips: stored messages in every member's timeline, reported
+// by V2TimGroupListener, and Transitions (Tip set) in the shard's order.
+//
+// A group invitation concerns members only. When an invitee quits before
+// answering, its state becomes Dropped; when the inviter quits, or the group is
+// dismissed, every invitee still pending is Dropped, and the invitation ends if
+// none is left. The shard announces it after the tip, with an ActionDrop
+// message to the members (the former members, for a dismissal), so that their
+// devices end it in the shard's order and their home shards mark it ended.
 
 // LoadGroup creates a group directly, without messages, as a data load before a run
 // (mass scenarios set up thousands of groups this way). It must be called on the
@@ -42,6 +50,7 @@ func (s *Server) groupOp(now int64, f *Frame) result {
 		}
 		g = &group{id: f.GroupID, owner: f.User, members: sortedMembers(f.Members, f.User)}
 		s.groups[f.GroupID] = g
+		s.groupTransition(g.id, TipMemberEnter, g.members)
 		s.tip(now, g, f, TipMemberEnter, g.members, g.members)
 		return result{}
 	}
@@ -55,6 +64,7 @@ func (s *Server) groupOp(now int64, f *Frame) result {
 		}
 		i, _ := slices.BinarySearch(g.members, f.User)
 		g.members = slices.Insert(g.members, i, f.User)
+		s.groupTransition(g.id, TipMemberEnter, []string{f.User})
 		s.tip(now, g, f, TipMemberEnter, []string{f.User}, g.members)
 	case OpQuitGroup:
 		if !g.has(f.User) {
@@ -66,20 +76,19 @@ func (s *Server) groupOp(now int64, f *Frame) result {
 		rcpt := slices.Clone(g.members)
 		i, _ := slices.BinarySearch(g.members, f.User)
 		g.members = slices.Delete(g.members, i, i+1)
+		s.groupTransition(g.id, TipMemberLeave, []string{f.User})
 		s.tip(now, g, f, TipMemberLeave, []string{f.User}, rcpt)
+		s.dropLeavers(now, g.id, f.User, g.members)
 	case OpDismissGroup:
 		if f.User != g.owner {
 			return fail(CodeNotGroupOwner, "%s does not own %s", f.User, g.id)
 		}
 		delete(s.groups, g.id)
+		s.groupTransition(g.id, TipGroupDismissed, nil)
 		s.tip(now, g, f, TipGroupDismissed, nil, g.members)
-		// Its live invitations end with it; members drop them on the dismissal tip.
-		for i := int32(0); i < s.ninv; i++ {
-			if r := s.inv(i); r.live() && r.group() == g.id {
-				s.out.Transitions = append(s.out.Transitions, Transition{InviteID: r.id, Dropped: true})
-				s.endRecord(r)
-			}
-		}
+		// Its live invitations end with it: members drop them on the
+		// dismissal tip, and the drops that follow end them on their shards.
+		s.dropLeavers(now, g.id, "", g.members)
 	case OpGetGroupMembers:
 		if !g.has(f.User) {
 			return fail(CodeNotGroupMember, "%s is not in %s", f.User, g.id)
@@ -89,6 +98,42 @@ func (s *Server) groupOp(now int64, f *Frame) result {
 		return fail(CodeInvalidParameters, "operation %s", f.Op)
 	}
 	return result{}
+}
+
+func (s *Server) groupTransition(id string, t TipType, who []string) {
+	s.out.Transitions = append(s.out.Transitions, Transition{GroupID: id, Tip: t, Invitees: slices.Clone(who)})
+}
+
+// dropLeavers ends what a member's leaving ends in the live invitations of
+// group id: the leaver's own pending state, or, when the leaver is their
+// inviter, every pending state ("" for a dismissal: every invitation's). Each
+// change is announced to rcpt, the members who remain.
+func (s *Server) dropLeavers(now int64, id, leaver string, rcpt []string) {
+	for i := int32(0); i < s.ninv; i++ {
+		r := s.inv(i)
+		if !r.live() || r.group() != id {
+			continue
+		}
+		all := leaver == "" || r.inviter == leaver
+		info := r.info(ActionDrop)
+		for j, l := 0, r.invitees(); j < len(l); j++ {
+			if iv := &l[j]; iv.state == Pending && (all || iv.user == leaver) {
+				iv.state = Dropped
+				info.InviteeList = append(info.InviteeList, iv.user)
+				s.transition(r.id, iv.user, Dropped)
+			}
+		}
+		if len(info.InviteeList) == 0 {
+			continue
+		}
+		s.out.hit(PathInviteeDropped)
+		ended := !r.pending()
+		m := s.newMessage(now, r.inviter, "", &info)
+		s.fanout(now, rcpt, &m, ended, nil, &info)
+		if ended {
+			s.endRecord(r)
+		}
+	}
 }
 
 func (s *Server) tip(now int64, g *group, f *Frame, t TipType, who, rcpt []string) {

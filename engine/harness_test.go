@@ -116,13 +116,10 @@ func (n *tnet) collect(a Addr) {
 		}
 		n.timers = append(n.timers, ttimer{node: a, t: t})
 	}
-	for _, cb := range out.Callbacks {
-		n.log = append(n.log, who+": "+cb.Describe())
-	}
-	for _, r := range out.Results {
+	out.EachReport(func(cb *Callback) { n.log = append(n.log, who+": "+cb.Describe()) }, func(r *Result) {
 		n.log = append(n.log, who+": "+r.Describe())
-		n.results[who] = append(n.results[who], r)
-	}
+		n.results[who] = append(n.results[who], *r)
+	})
 	n.pushes = append(n.pushes, out.Pushes...)
 	for _, no := range out.Notes {
 		n.notes = append(n.notes, who+": "+no.Text)

@@ -143,6 +143,11 @@ func (s *Server) invOp(now int64, f *Frame) result {
 		if st := l[i].state; st != Pending {
 			return fail(CodeInviteInvalid, "already %s", st)
 		}
+		if g := r.group(); g != "" && (s.groups[g] == nil || !s.groups[g].has(f.User)) {
+			// Unreachable while leaving the group drops a pending invitee;
+			// an answer from outside the group is never applied.
+			return fail(CodeNotGroupMember, "%s is not a member of %s", f.User, g)
+		}
 		a := ActionAccept
 		if f.Op == OpReject {
 			a = ActionReject
@@ -162,6 +167,7 @@ func (s *Server) invOp(now int64, f *Frame) result {
 		}
 		info = r.info(ActionModify)
 		info.InviteeList = r.inviteeNames()
+		s.out.Transitions = append(s.out.Transitions, Transition{InviteID: r.id, Modified: true})
 	default:
 		return fail(CodeInvalidParameters, "operation %s", f.Op)
 	}

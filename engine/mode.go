@@ -63,9 +63,13 @@ const (
 	Rejected
 	Cancelled
 	TimedOut
+	// Dropped (server mode, ours): the invitee left the group of a group
+	// invitation before answering (quit, or the group was dismissed), or its
+	// inviter did: the invitation no longer concerns it.
+	Dropped
 )
 
-var stateNames = [...]string{"pending", "accepted", "rejected", "cancelled", "timed-out"}
+var stateNames = [...]string{"pending", "accepted", "rejected", "cancelled", "timed-out", "dropped"}
 
 func (s InviteeState) String() string {
 	if int(s) < len(stateNames) {
@@ -88,6 +92,8 @@ func stateOf(a ActionType) InviteeState {
 		return Cancelled
 	case ActionTimeout:
 		return TimedOut
+	case ActionDrop:
+		return Dropped
 	}
 	return Pending
 }

@@ -676,6 +676,6 @@ func (r *mpReader) signaling(s *SignalingInfo, in *interner) {
 		s.Data = string(d)
 	}
 	s.Timeout = int(r.int(0, 1<<31-1))
-	s.ActionType = ActionType(r.int(1, 6))
+	s.ActionType = ActionType(r.int(1, int64(maxAction)))
 	s.OnlineUserOnly = r.bool()
 }

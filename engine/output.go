@@ -139,6 +139,15 @@ type Result struct {
 	Code     Code
 	Text     string   // error detail
 	Members  []string // OpGetGroupMembers
+	// After is how many of the same Output's Callbacks fired before this
+	// result: the app hears those first. A result that waited for a push is
+	// released by it, after its callback, in the same output (DESIGN §4.8);
+	// a driver reports the two slices merged in this order (see EachReport).
+	After int32
+	// Unanswered: the request was sent but its answer never came (the device
+	// logged out without a connection): it may still take effect. Any other
+	// failure is definite: the request had no effect.
+	Unanswered bool
 }
 
 // Err returns the result as an error, nil on success.
@@ -193,8 +202,10 @@ type Note struct {
 	Text     string
 }
 
-// Transition is a decision of the server-mode state machine, reported so that
-// checkers can compare what every device learns with what the server decided.
+// Transition is a decision of a shard, reported so that checkers can compare
+// what every device learns with what the shard decided, in the shard's order:
+// in server mode, each invitation's creation, modifications and each
+// invitee's final state; in both modes, each change of a group's membership.
 type Transition struct {
 	InviteID string
 	Invitee  string       // "" when the invitation was created
@@ -205,19 +216,29 @@ type Transition struct {
 	Invitees   []string
 	Timeout    int
 	OnlineOnly bool
-	// Dropped: the invitation ended without an outcome for its pending invitees
-	// (its group was dismissed).
-	Dropped bool
+	// Modified: the inviter changed the invitation's data.
+	Modified bool
 	// Reached: an online-only invitation reached the home shard of Invitees (users
 	// placed there), which pushed it to the sessions open at this moment and no
 	// others.
 	Reached bool
+	// Tip, with GroupID (and no InviteID), is a change of a group's
+	// membership: Invitees entered it (its creation too) or left it, or it was
+	// dismissed. Its members hear it as a group tip.
+	Tip TipType
 }
 
 // Describe is the canonical text of the transition.
 func (t *Transition) Describe() string {
-	if t.Dropped {
-		return "dropped " + t.InviteID
+	if t.Tip != 0 {
+		s := "group " + t.GroupID + " " + t.Tip.String()
+		if t.Tip != TipGroupDismissed {
+			s += " " + describeList(t.Invitees)
+		}
+		return s
+	}
+	if t.Modified {
+		return "modified " + t.InviteID
 	}
 	if t.Reached {
 		return "online-only " + t.InviteID + " reached " + describeList(t.Invitees)
@@ -237,7 +258,9 @@ func (t *Transition) Describe() string {
 
 // Output is what a node produced since the last Advance: frames to send, timers to
 // set, callbacks fired, API results, offline pushes recorded and notes. The slices
-// belong to the node and are reused after Advance.
+// belong to the node and are reused after Advance. Callbacks and Results are one
+// stream to the app, kept in two slices: Result.After says where each result
+// falls among the callbacks (EachReport walks them in that order).
 type Output struct {
 	Msgs      []Envelope
 	Timers    []Timer
@@ -250,6 +273,22 @@ type Output struct {
 	Transitions []Transition
 	// Paths are the rare code paths the node took (see Path), for coverage.
 	Paths []Path
+}
+
+// EachReport calls callback and result for the output's callbacks and results
+// in the order the app hears them.
+func (o *Output) EachReport(callback func(*Callback), result func(*Result)) {
+	next := 0
+	for i := range o.Results {
+		r := &o.Results[i]
+		for ; next < int(r.After) && next < len(o.Callbacks); next++ {
+			callback(&o.Callbacks[next])
+		}
+		result(r)
+	}
+	for ; next < len(o.Callbacks); next++ {
+		callback(&o.Callbacks[next])
+	}
 }
 
 // Empty tells whether there is nothing to act on.

@@ -91,9 +91,14 @@ type Server struct {
 
 	bus []*busLink // per peer shard: the bus to it (durable), made at first use
 
-	pruneAt  int64 // the armed prune timer's time; 0 if none
-	syncMark uint64
-	buckets  [][]string
+	pruneAt  int64  // the armed prune timer's time; 0 if none
+	syncMark uint32 // numbers the syncs, for invTrack's marks (a wrap would need 2³² syncs of one shard)
+	// loggedOut holds, per device address, the last session epoch it logged
+	// out of without the shard having that session open: its LOGIN is still
+	// on the way (or retransmitted), and must not open it. Volatile, like
+	// the sessions.
+	loggedOut map[Addr]uint64
+	buckets   [][]string
 
 	// While a device's request executes here, the first push to its session is
 	// held (held, in unacked too; heldMsg is its message part) to ride on the
@@ -201,6 +206,17 @@ func (sm *storedMsg) sentBy(user, device string) bool {
 	return r.ok && string(sender) == user && string(senderDevice) == device
 }
 
+// inGroup tells whether the message belongs to group (a group message of it).
+func (sm *storedMsg) inGroup(group string) bool {
+	r := mpReader{b: bytesOf(sm.enc), ok: true}
+	r.uint() // conv
+	r.str()  // sender
+	r.str()  // sender device
+	r.str()  // receiver
+	g := r.str()
+	return r.ok && string(g) == group
+}
+
 // message decodes the stored message, with its Seq.
 func (sm *storedMsg) message(seq uint64) Message {
 	b := appendUint([]byte{0x90 | messageFields}, seq)
@@ -219,7 +235,8 @@ func (sm *storedMsg) message(seq uint64) Message {
 type invTrack struct {
 	id       string
 	endedAt  int64
-	skipMark uint64
+	skipMark uint32 // = syncMark: this sync skips the invitation's messages
+	ownMark  uint32 // = syncMark: this sync sent the device the invite it made
 	refs     int32
 	ended    bool
 }
@@ -350,9 +367,7 @@ func (s *Server) Receive(now int64, from Addr, b []byte) {
 	case FrameLogin:
 		s.login(now, from, f)
 	case FrameLogout:
-		if slot, ok := s.sessByAddr[from]; ok && s.sessions[slot].epoch == f.Epoch {
-			s.dropSession(slot)
-		}
+		s.logout(from, f.Epoch)
 	case FrameRequest:
 		if f.Ack != 0 {
 			s.ack(from, f.Epoch, f.Ack)
@@ -411,13 +426,41 @@ func (s *Server) Crash() {
 			s.dropSession(int32(i))
 		}
 	}
+	s.loggedOut = nil
 	s.out.reset()
+}
+
+// logout ends a device's session epoch. A LOGOUT may overtake the LOGIN of
+// the session it closes (or that login may be retransmitted after it): the
+// shard then remembers the epoch, and a login of it or an earlier one from
+// that address is stale. A session of an earlier epoch at the address is one
+// the device has left: it ends too.
+func (s *Server) logout(from Addr, epoch uint64) {
+	if slot, ok := s.sessByAddr[from]; ok && s.sessions[slot].epoch <= epoch {
+		open := s.sessions[slot].epoch
+		s.dropSession(slot)
+		if open == epoch {
+			return
+		}
+	}
+	if s.loggedOut == nil {
+		s.loggedOut = map[Addr]uint64{}
+	}
+	s.loggedOut[from] = max(s.loggedOut[from], epoch)
 }
 
 func (s *Server) login(now int64, from Addr, f *Frame) {
 	if f.User == "" || f.Device == "" {
 		s.note("", "dropped login without user or device from %d", from)
 		return
+	}
+	if closed, ok := s.loggedOut[from]; ok {
+		if f.Epoch <= closed {
+			s.out.hit(PathLogoutOvertookLogin)
+			s.note("", "dropped login of %s/%s epoch %d: the device logged out of it", f.User, f.Device, f.Epoch)
+			return
+		}
+		delete(s.loggedOut, from)
 	}
 	if slot, ok := s.sessByAddr[from]; ok {
 		ss := &s.sessions[slot]
@@ -461,29 +504,90 @@ func (s *Server) login(now int64, from Addr, f *Frame) {
 }
 
 // sync pushes the timeline past cursor. In server mode an invitation that ended
-// before the device ever saw its invite is skipped whole (unless the device sent
-// it): a user who logs in receives only invitations still live, plus the ends of
-// those it already knew.
+// before the device saw its invite is not sent: a user who logs in receives
+// only invitations still live, plus the ends of those it already knew. Its
+// other messages are skipped too, except when the device sent the invite: it
+// may hold the invitation as its own without having seen the invite's echo,
+// and needs its end (a device that does not hold it drops them).
+//
+// Nor is an invitation of a group the user left (or that was dismissed) after
+// it: a device logged in then dropped it on the tip, and no more of it reaches
+// the user; a device syncing from before the tip (after a logout, which
+// clears the device's list) must not learn it again.
 func (s *Server) sync(now int64, slot int32, cursor uint64) {
 	u, device := s.sessions[slot].user, s.sessions[slot].device
 	s.syncMark++
+	left := s.groupsLeft(u, cursor)
 	for _, e := range u.timeline {
 		if e.seq <= cursor {
 			continue
 		}
-		// The device knows its own invitations without having seen their invite.
-		if tr := s.track(e.m); tr != nil && !e.m.sentBy(u.name, device) {
-			if tr.skipMark == s.syncMark {
+		if tr := s.track(e.m); tr != nil {
+			own := e.m.sentBy(u.name, device)
+			if e.m.invite && own {
+				tr.ownMark = s.syncMark // the device may hold it as its own
+			}
+			if tr.skipMark == s.syncMark && !own {
 				continue
 			}
-			if e.m.invite && tr.ended {
-				s.out.hit(PathSyncSkippedEnded)
-				tr.skipMark = s.syncMark
+			gone := len(left) > 0 && s.leftAfter(left, e)
+			if e.m.invite && (tr.ended || gone) {
+				if gone {
+					s.out.hit(PathSyncSkippedLeft)
+				} else {
+					s.out.hit(PathSyncSkippedEnded)
+				}
+				if !own {
+					tr.skipMark = s.syncMark
+				}
+				continue
+			}
+			if gone && !own && tr.ownMark != s.syncMark {
+				s.out.hit(PathSyncSkippedLeft)
 				continue
 			}
 		}
 		s.pushTo(now, slot, bytesOf(e.m.enc), e.seq)
 	}
+}
+
+// groupLeft is a group a user left (or that was dismissed), and the
+// timeline position of the tip that says so.
+type groupLeft struct {
+	group string
+	seq   uint64
+}
+
+// groupsLeft lists, from the tips in u's timeline past cursor, the groups u
+// left, each with the last such tip. Tips are rare: only they are decoded.
+func (s *Server) groupsLeft(u *userState, cursor uint64) []groupLeft {
+	var l []groupLeft
+	for _, e := range u.timeline {
+		if e.seq <= cursor || e.m.track != 0 || s.cfg.Mode != ModeServer {
+			continue
+		}
+		m := e.m.message(e.seq)
+		if m.Elem != ElemGroupTip || !(m.Tip == TipGroupDismissed || m.Tip == TipMemberLeave && slices.Contains(m.TipMembers, u.name)) {
+			continue
+		}
+		if i := slices.IndexFunc(l, func(g groupLeft) bool { return g.group == m.GroupID }); i >= 0 {
+			l[i].seq = e.seq
+		} else {
+			l = append(l, groupLeft{m.GroupID, e.seq})
+		}
+	}
+	return l
+}
+
+// leftAfter tells whether timeline entry e is a message of a group the user
+// left after it.
+func (s *Server) leftAfter(left []groupLeft, e entry) bool {
+	for _, g := range left {
+		if e.seq < g.seq && e.m.inGroup(g.group) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) newSession(addr Addr, u *userState, device string, epoch uint64) int32 {

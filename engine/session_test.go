@@ -181,3 +181,77 @@ func TestLateRetransmissionIsNotAppliedTwice(t *testing.T) {
 		t.Fatalf("a stale copy was answered or applied: %v", n.frames)
 	}
 }
+
+// TestLogoutEndsTheSessionBeingOpened: a device that logs out while its login
+// is in flight hears nothing of that session, and the shard keeps no session
+// for it, whichever of LOGIN and LOGOUT arrives first, and even when the LOGOUT
+// is lost (the device answers the session's next frame with LOGOUT). After a
+// new login the device learns the invitation still live.
+func TestLogoutEndsTheSessionBeingOpened(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		up   bool // the login completes before the logout
+		run  func(t *testing.T, n *tnet)
+	}{
+		{"login first", false, func(t *testing.T, n *tnet) { n.flush() }},
+		{"logout overtakes login", false, func(t *testing.T, n *tnet) {
+			if !n.deliverMatching("LOGOUT") {
+				t.Fatal("no LOGOUT in flight")
+			}
+			n.flush()
+			if !slices.ContainsFunc(n.notes, func(s string) bool { return strings.Contains(s, "the device logged out of it") }) {
+				t.Errorf("the late login was not dropped: notes %q", n.notes)
+			}
+		}},
+		{"logout lost before login-ok", false, func(t *testing.T, n *tnet) {
+			n.dropMatching("LOGOUT")
+			n.flush() // the LOGIN-OK is answered with LOGOUT
+		}},
+		{"logout lost", true, func(t *testing.T, n *tnet) {
+			n.dropMatching("LOGOUT")
+			n.flush()
+			if got := n.shards[0].Stats().Sessions; got != 2 {
+				t.Fatalf("the shard should still believe in bob's session: %d sessions", got)
+			}
+			// Its next push is answered with LOGOUT.
+			n.do("alice/1", func(c *Client, now int64) { c.Modify(now, n.dev("alice/1").Invitations()[0].InviteID, "v2") })
+			n.flush()
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n := newNet(t, ModeServer, 1, "alice/1", "bob/1")
+			n.do("alice/1", func(c *Client, now int64) { c.Login(now) })
+			n.flush()
+			n.invite("alice/1", "bob", "", 30)
+			n.flush()
+			n.do("bob/1", func(c *Client, now int64) { c.Login(now) })
+			if tc.up {
+				n.flush()
+			}
+			n.take()
+			n.do("bob/1", func(c *Client, now int64) { c.Logout(now) })
+			tc.run(t, n)
+			n.advance(int64(5 * time.Second))
+			var bob []string
+			for _, l := range n.take() {
+				if strings.HasPrefix(l, "bob/1") {
+					bob = append(bob, l)
+				}
+			}
+			want := []string{"bob/1: login -> 6014 not logged in (logged out)", "bob/1: logout -> ok"}
+			if tc.up {
+				want = want[1:]
+			}
+			wantLog(t, bob, want...)
+			if st := n.shards[0].Stats(); st.Sessions != 1 || st.Unacked != 0 {
+				t.Errorf("the shard holds %d sessions (want alice's alone) and %d unacked pushes", st.Sessions, st.Unacked)
+			}
+			// Logged in again, bob learns the invitation, still live.
+			n.do("bob/1", func(c *Client, now int64) { c.Login(now) })
+			n.flush()
+			if l := n.dev("bob/1").Invitations(); len(l) != 1 {
+				t.Errorf("after a new login bob lists %d invitations, want the live one", len(l))
+			}
+		})
+	}
+}

@@ -23,9 +23,17 @@ const (
 	ActionReject  ActionType = 4
 	ActionTimeout ActionType = 5
 	ActionModify  ActionType = 6
+	// ActionDrop (server mode, ours): the shard drops invitees of a group
+	// invitation who left the group, or all of them when the inviter left or
+	// the group was dismissed. Devices apply it without a callback: the app
+	// hears OnMemberLeave or OnGroupDismissed, which comes first.
+	ActionDrop ActionType = 7
 )
 
-var actionNames = [...]string{"?", "invite", "cancel", "accept", "reject", "timeout", "modify"}
+// maxAction is the highest action type on the wire.
+const maxAction = ActionDrop
+
+var actionNames = [...]string{"?", "invite", "cancel", "accept", "reject", "timeout", "modify", "drop"}
 
 func (a ActionType) String() string {
 	if int(a) < len(actionNames) {
@@ -127,7 +135,7 @@ func decodeSignaling(d *msgpack.Decoder, s *SignalingInfo) error {
 	s.InviteeList = r.strings("inviteeList")
 	s.Data = r.string("data")
 	s.Timeout = int(r.int64("timeout", 0, 1<<31-1))
-	s.ActionType = ActionType(r.int64("actionType", 1, 6))
+	s.ActionType = ActionType(r.int64("actionType", 1, int64(maxAction)))
 	s.OnlineUserOnly = r.bool("onlineUserOnly")
 	return r.err
 }

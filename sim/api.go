@@ -31,10 +31,13 @@ func (w *World) Login(d *Device) engine.Call {
 		return 0
 	}
 	d.wantLogin = true
-	if w.check != nil {
+	before := d.client.Session()
+	c := d.client.Login(w.local(d))
+	if w.check != nil && d.client.Session() != before {
+		// A session may open from now on; a login refused at once (logging
+		// in or out already) opens none.
 		w.check.online(d)
 	}
-	c := d.client.Login(w.local(d))
 	w.collect(d.Addr)
 	return c
 }
@@ -46,10 +49,7 @@ func (w *World) Logout(d *Device) engine.Call {
 	}
 	d.wantLogin = false
 	c := d.client.Logout(w.local(d))
-	if w.check != nil {
-		w.check.reset(d)
-	}
-	w.collect(d.Addr)
+	w.collect(d.Addr) // the checker starts the device afresh at the logout's success
 	return c
 }
 
@@ -229,6 +229,7 @@ func (w *World) healPartition(id int) {
 	}
 	w.fault(-1, "heal partition "+w.describePartition(&w.partitions[i]))
 	w.partitions = slices.Delete(w.partitions, i, i+1)
+	w.healed()
 }
 
 func (w *World) names(l []engine.Addr) string {
@@ -243,6 +244,7 @@ func (w *World) names(l []engine.Addr) string {
 func (w *World) Heal() {
 	w.partitions = nil
 	w.fault(-1, "heal partitions")
+	w.healed()
 }
 
 // SetLink changes both directions of a device's link.
@@ -254,6 +256,9 @@ func (w *World) SetLink(d *Device, o LinkOptions) error {
 	d.dn.share(&o)
 	d.linkDefault = o == w.opts.Link
 	w.fault(d.Addr, "link "+o.String())
+	if d.linkDefault {
+		w.healed()
+	}
 	return nil
 }
 
@@ -296,7 +301,7 @@ func (w *World) Crash(a engine.Addr) {
 	d.down = true
 	d.linkEpoch++
 	if w.check != nil {
-		w.check.reset(d)
+		w.check.crashed(d)
 	}
 	h := w.shards[d.Home]
 	if !h.down {
@@ -351,6 +356,7 @@ func (w *World) Restart(a engine.Addr) {
 		}
 		w.fault(a, "restart")
 		s.down = false
+		w.healed()
 		for _, t := range s.deferred {
 			if t.Kind == engine.TimerPrune {
 				w.housekeeping++
@@ -375,6 +381,7 @@ func (w *World) Restart(a engine.Addr) {
 	}
 	w.fault(a, "restart")
 	d.down = false
+	w.healed()
 	d.incarnation++
 	d.client = w.newClient(d)
 	if d.wantLogin {
@@ -389,6 +396,7 @@ func (w *World) Pause(a engine.Addr, dur int64) {
 	w.fault(a, "pause "+fmtDur(dur))
 	if p := w.pauseOf(a); p != nil {
 		p.until = max(p.until, w.now+dur)
+		w.healedAt = max(w.healedAt, p.until) // when it ends
 	}
 }
 
@@ -432,6 +440,7 @@ func (w *World) Reconnect(d *Device) {
 	}
 	w.fault(d.Addr, "reconnect")
 	d.connected = true
+	w.healed()
 	if w.check != nil {
 		w.check.online(d)
 	}
@@ -506,6 +515,7 @@ func (w *World) Release(handle string) bool {
 		return false
 	}
 	delete(w.held, handle)
+	w.healed()
 	for _, m := range l {
 		w.fault(m.from, "release "+handle+": "+engine.DescribeWire(m.b))
 		w.transmit(m.from, m.to, m.b, frameDigest(m.b))

@@ -18,7 +18,11 @@ const (
 	InvScope          = "scope"           // callbacks reach the right users, online-only never late
 	InvNoResurrection = "no-resurrection" // nothing about an invitee after its final state
 	InvTermination    = "termination"     // once healed, everything ends within the bound
+	InvOrder          = "order"           // a device hears of an invitation in the shard's order
 )
+
+// invariants lists the invariants in the order summaries print them.
+var invariants = []string{InvReceiveFirst, InvExactlyOnce, InvAgreement, InvValidity, InvScope, InvNoResurrection, InvTermination, InvOrder}
 
 // Violation is one broken invariant, with the event that broke it.
 type Violation struct {
@@ -50,22 +54,45 @@ type Checker struct {
 	invs []invCheck
 	// Lone invitees are interned: a 1:1 invitation holds a 4-byte handle where
 	// a string would take 16.
-	userIDs    map[string]int32 // user → handle, its index in users
-	users      []string
-	obs        []observer          // by device index
-	members    map[string][]string // group → the members the checker knows of, sorted
+	userIDs map[string]int32 // user → handle, its index in users
+	users   []string
+	obs     []observer             // by device index
+	groups  map[string]*groupCheck // membership over time (membership.go)
+	// decisions numbers the shards' decisions (engine.Transition), from 1, in
+	// the order they were made: a shard's are in its own order.
+	decisions uint32
+	// marks is, per device (index) and shard, where the device's app is in
+	// that shard's order (server mode): marks[device*shards+shard].
+	marks []orderMark
+	// tips is, per device and group, the shard decision of the last group
+	// tip its app heard. Unlike marks it survives a logout: the device never
+	// hears a tip twice, so the next session's tips come after it. A crash
+	// (a new SDK incarnation, which hears them all again) clears it.
+	tips       map[tipKey]uint32
 	violations []Violation
+}
+
+// orderMark is where a device's app is in one shard's decisions: the latest
+// decision it heard of in a callback, and the latest one a result it was told
+// depended on (with that result's op and invitation, to name it).
+type orderMark struct {
+	cb, res uint32
+	resOp   engine.Op
+	resID   string
 }
 
 // invCheck is one invitation. A 1:1 invitation fits in it alone; more holds
 // what only some invitations need.
 type invCheck struct {
 	due     int64        // the invite call's time plus the timeout: it may not time out before
+	ended   int64        // server mode: when its last invitee became final; 0 while live
 	more    *invMore     // nil for a 1:1 invitation that is not online-only
 	invitee int32        // its invitee (in Checker.users), if it lists one only (else more.invitees)
 	inviter int32        // the inviting device's index in the world; its user is the inviter
 	timeout int32        // seconds (the engine refuses more than 2³¹-1)
+	created uint32       // server mode: the decision index of its creation
 	one     inviteeCheck // its lone invitee's record (else more.per)
+	shard   uint16       // server mode: the shard that decides it
 	flags   invFlags
 }
 
@@ -89,6 +116,8 @@ type invMore struct {
 	index     map[string]int32         // each invitee's first position, for lists longer than indexAbove
 	reached   map[string]int64         // online-only: when it reached each user's home shard
 	strangers map[string]*inviteeCheck // users it does not list
+	modified  []uint32                 // the decision indexes of its modifications
+	open      int32                    // invitees (each once) the server has not decided yet
 }
 
 // indexAbove is the length above which an invitee list gets an index: a short
@@ -98,9 +127,11 @@ const indexAbove = 8
 
 // inviteeCheck is what is known of one invitee of an invitation.
 type inviteeCheck struct {
-	server   maybeState // server mode: the server's decision
-	learned  maybeState // the first outcome any observer learned
-	answered bool       // the user called accept or reject
+	server  maybeState // server mode: the server's decision
+	learned maybeState // the first outcome any observer learned
+	calls   uint8      // the accept and reject calls the user made (at most 255 counted)
+	refused uint8      // those told they failed, for certain (an unanswered one is not)
+	at      uint32     // the decision index of the server's decision
 }
 
 // maybeState is an engine.InviteeState or none, in one byte: 0 is none, s+1
@@ -218,6 +249,8 @@ type observer struct {
 	since int64 // last login call, reconnect or restart: when its session may have opened
 	known map[int32]maybeState
 	many  map[int32][]maybeState // made at the first state learned
+	// out: its logout succeeded and no login has since: no callback may reach it.
+	out bool
 }
 
 func (o *observer) received(h int32) bool {
@@ -274,7 +307,7 @@ func (o *observer) learnedAll(h int32, n int) bool {
 }
 
 func newChecker(w *World) *Checker {
-	return &Checker{w: w, ids: map[string]int32{}, userIDs: map[string]int32{}, members: map[string][]string{}}
+	return &Checker{w: w, ids: map[string]int32{}, userIDs: map[string]int32{}, groups: map[string]*groupCheck{}}
 }
 
 func (c *Checker) violate(inv string, d *Device, format string, args ...any) {
@@ -311,6 +344,42 @@ func (c *Checker) online(d *Device) { c.observer(d).since = c.w.now }
 func (c *Checker) reset(d *Device) {
 	o := c.observer(d)
 	*o = observer{since: c.w.now}
+	c.resetOrder(d)
+}
+
+// tipKey names a device's place in a group's tips.
+type tipKey struct {
+	dev   int
+	group string
+}
+
+// crashed starts a device afresh after a crash: its new incarnation knows
+// nothing, group tips included.
+func (c *Checker) crashed(d *Device) {
+	c.reset(d)
+	for k := range c.tips {
+		if k.dev == c.devIndex(d) {
+			delete(c.tips, k)
+		}
+	}
+}
+
+// resetOrder forgets where d's app is in the shards' orders: after a logout
+// or a crash, a new session starts from nothing.
+func (c *Checker) resetOrder(d *Device) {
+	if n := len(c.w.shards); len(c.marks) >= (c.devIndex(d)+1)*n {
+		clear(c.marks[c.devIndex(d)*n : (c.devIndex(d)+1)*n])
+	}
+}
+
+// mark is where device d's app is in shard k's order.
+func (c *Checker) mark(d *Device, k int) *orderMark {
+	n := len(c.w.shards)
+	i := c.devIndex(d)*n + k
+	if i >= len(c.marks) {
+		c.marks = append(c.marks, make([]orderMark, (c.devIndex(d)+1)*n-len(c.marks))...)
+	}
+	return &c.marks[i]
 }
 
 // lookup returns the invitation an invite call made under id, and its handle;
@@ -343,24 +412,6 @@ func (c *Checker) intern(u string) int32 {
 	return h
 }
 
-func (c *Checker) loadGroup(id, owner string, members []string) {
-	l := append(append(make([]string, 0, len(members)+1), members...), owner)
-	slices.Sort(l)
-	c.members[id] = slices.Compact(l)
-}
-
-func (c *Checker) isMember(group, user string) bool {
-	_, ok := slices.BinarySearch(c.members[group], user)
-	return ok
-}
-
-func (c *Checker) addMember(group, user string) {
-	l := c.members[group]
-	if i, ok := slices.BinarySearch(l, user); !ok {
-		c.members[group] = slices.Insert(l, i, user)
-	}
-}
-
 func (c *Checker) invited(d *Device, id, group string, invitees []string, timeout int, onlineOnly bool) {
 	h, ok := c.ids[id]
 	if !ok || c.invs[h].is(invInvited) {
@@ -386,6 +437,13 @@ func (c *Checker) invited(d *Device, id, group string, invitees []string, timeou
 			m.index = make(map[string]int32, len(invitees))
 			for i, u := range slices.Backward(invitees) { // a repeated invitee keeps its first position
 				m.index[u] = int32(i)
+			}
+			m.open = int32(len(m.index))
+		} else {
+			for i, u := range invitees {
+				if slices.Index(invitees[:i], u) < 0 {
+					m.open++
+				}
 			}
 		}
 	}
@@ -413,11 +471,20 @@ func (c *Checker) answered(d *Device, op engine.Op, id string) {
 			inv.flags |= invCancelled
 		}
 	case engine.OpAccept, engine.OpReject:
-		c.record(inv, d.User, true).answered = true
+		if r := c.record(inv, d.User, true); r.calls < 255 {
+			r.calls++
+		}
 	}
 }
 
-func (c *Checker) transition(t *engine.Transition) {
+// transition follows a decision of shard k.
+func (c *Checker) transition(k int, t *engine.Transition) {
+	c.decisions++
+	at := c.decisions
+	if t.Tip != 0 {
+		c.groupDecided(t, at)
+		return
+	}
 	_, inv := c.lookup(t.InviteID)
 	if inv == nil {
 		return
@@ -433,17 +500,83 @@ func (c *Checker) transition(t *engine.Transition) {
 				m.reached[u] = c.w.now
 			}
 		}
-	case t.Dropped:
-		// Its group was dismissed: no invariant reads that (and it is no creation).
+	case t.Modified:
+		m := inv.extra()
+		m.modified = append(m.modified, at)
 	case t.Invitee == "":
 		inv.flags |= invDecided
+		inv.created, inv.shard = at, uint16(k)
 	default:
-		c.record(inv, t.Invitee, true).server = maybe(t.State)
+		c.decided(inv, t, at)
 	}
+}
+
+// decided checks and records the server's final state for one invitee,
+// decision at: an invitee decided once, an answer only from an invitee that
+// is a member of the invitation's group, a drop only of one who is no longer
+// (or whose inviter is no longer).
+func (c *Checker) decided(inv *invCheck, t *engine.Transition, at uint32) {
+	u, st, group := t.Invitee, t.State, inv.group()
+	r := c.record(inv, u, true)
+	switch prev, ok := r.server.get(); {
+	case c.position(inv, u) < 0:
+		c.violate(InvValidity, nil, "the server decided %s %s for %s, who was not invited", t.InviteID, st, u)
+	case ok:
+		c.violate(InvNoResurrection, nil, "the server decided %s %s for %s after %s", t.InviteID, st, u, prev)
+		return
+	}
+	r.server, r.at = maybe(st), at
+	if st == engine.Accepted || st == engine.Rejected {
+		c.appliedRefused(inv, t.InviteID, u, r)
+	}
+	if group != "" {
+		switch st {
+		case engine.Accepted, engine.Rejected:
+			if !c.memberAt(group, u, at) {
+				c.violate(InvValidity, nil, "the server applied %s's answer to %s (%s), but %s is not a member of %s",
+					u, t.InviteID, st, u, group)
+			}
+		case engine.Dropped:
+			if c.memberAt(group, u, at) && c.memberAt(group, c.inviter(inv), at) {
+				c.violate(InvValidity, nil, "the server dropped %s from %s while %s and the inviter are members of %s",
+					u, t.InviteID, u, group)
+			}
+		}
+	} else if st == engine.Dropped {
+		c.violate(InvValidity, nil, "the server dropped %s from one-to-one %s", u, t.InviteID)
+	}
+	if c.position(inv, u) < 0 {
+		return
+	}
+	if inv.more != nil && inv.more.invitees != nil {
+		if inv.more.open--; inv.more.open > 0 {
+			return
+		}
+	}
+	inv.ended = c.w.now
 }
 
 func (c *Checker) result(d *Device, r *engine.Result) {
 	if r.Code != engine.OK {
+		if (r.Op == engine.OpAccept || r.Op == engine.OpReject) && !r.Unanswered {
+			if _, inv := c.lookup(r.InviteID); inv != nil {
+				if rec := c.record(inv, d.User, false); rec != nil && rec.refused < 255 {
+					rec.refused++
+					c.appliedRefused(inv, r.InviteID, d.User, rec)
+				}
+			}
+		}
+		return
+	}
+	switch r.Op {
+	case engine.OpLogout:
+		// The device's list is cleared: the next session starts afresh, and
+		// until it does no callback may reach the app.
+		c.reset(d)
+		c.observer(d).out = true
+		return
+	case engine.OpLogin:
+		c.observer(d).out = false
 		return
 	}
 	h, inv := c.lookup(r.InviteID)
@@ -460,10 +593,13 @@ func (c *Checker) result(d *Device, r *engine.Result) {
 	if c.w.opts.Mode != engine.ModeServer {
 		return
 	}
+	var at uint32 // the decision the result reports, once found valid
 	switch r.Op {
 	case engine.OpInvite, engine.OpInviteInGroup:
 		if inv != nil && !inv.is(invDecided) {
 			c.violate(InvValidity, d, "%s told success for %s, which the server never created", r.Op, r.InviteID)
+		} else if inv != nil {
+			at = inv.created
 		}
 	case engine.OpAccept, engine.OpReject:
 		want := engine.Accepted
@@ -475,6 +611,8 @@ func (c *Checker) result(d *Device, r *engine.Result) {
 		}
 		if dec, _ := c.decision(inv, d.User).get(); dec != want {
 			c.violate(InvValidity, d, "%s of %s told success but the server has %s for %s", r.Op, r.InviteID, dec, d.User)
+		} else {
+			at = c.record(inv, d.User, false).at
 		}
 	case engine.OpCancel:
 		if inv == nil {
@@ -482,17 +620,101 @@ func (c *Checker) result(d *Device, r *engine.Result) {
 		}
 		for i := range inv.size() {
 			if inv.at(i).server == maybe(engine.Cancelled) {
-				return
+				at = inv.at(i).at
+				break
 			}
 		}
-		c.violate(InvValidity, d, "cancel of %s told success but the server cancelled nobody", r.InviteID)
+		if at == 0 {
+			c.violate(InvValidity, d, "cancel of %s told success but the server cancelled nobody", r.InviteID)
+		}
+	}
+	// The app heard of everything the shard decided before this, and must
+	// hear nothing of it later (DESIGN §4.8).
+	if at == 0 {
+		return
+	}
+	if m := c.mark(d, int(inv.shard)); at > m.res {
+		m.res, m.resOp, m.resID = at, r.Op, r.InviteID
 	}
 }
 
+// appliedRefused checks that the server applied no answer of u to inv (ID id)
+// of which u's app was told, for every answer it made, that it failed
+// (DESIGN §4.4: accepted only if the invitee was told success; an unanswered
+// call, whose outcome the app was told is unknown, does not count).
+func (c *Checker) appliedRefused(inv *invCheck, id, u string, r *inviteeCheck) {
+	if st, ok := r.server.get(); ok && (st == engine.Accepted || st == engine.Rejected) && r.calls > 0 && r.refused >= r.calls {
+		c.violate(InvValidity, nil, "the server applied %s's answer to %s (%s), but every answer %s made was told it failed", u, id, st, u)
+	}
+}
+
+// decisionOf finds the shard's decision a callback of invitation inv reports
+// (server mode): its creation, an invitee's final state, or, for a
+// modification, the first one the device has not heard yet. ok is false when
+// there is none to find: the other checks say what is wrong then.
+func (c *Checker) decisionOf(d *Device, inv *invCheck, cb *engine.Callback) (at uint32, ok bool) {
+	if c.w.opts.Mode != engine.ModeServer || !inv.is(invDecided) {
+		return 0, false
+	}
+	var u string
+	switch cb.Kind {
+	case engine.OnReceiveNewInvitation:
+		return inv.created, true
+	case engine.OnInviteeAccepted, engine.OnInviteeRejected:
+		u = cb.Invitee
+	case engine.OnInvitationCancelled, engine.OnInvitationTimeout:
+		if len(cb.Invitees) == 0 {
+			return 0, false
+		}
+		u = cb.Invitees[0] // one decision ended them all
+	case engine.OnInvitationModified:
+		var l []uint32
+		if inv.more != nil {
+			l = inv.more.modified
+		}
+		if len(l) == 0 {
+			c.violate(InvValidity, d, "%s modified, but the shard never modified it", cb.InviteID)
+			return 0, false
+		}
+		// The first the device has not heard yet; if none is left, the last:
+		// then it hears it again, or out of the shard's order.
+		i, _ := slices.BinarySearch(l, c.mark(d, int(inv.shard)).cb+1)
+		return l[min(i, len(l)-1)], true
+	default:
+		return 0, false
+	}
+	if r := c.record(inv, u, false); r != nil && r.server != 0 {
+		return r.at, true
+	}
+	return 0, false
+}
+
+// order checks that device d's app hears decision at of shard k, reported by
+// callback cb, in the shard's order: after every decision it heard before in
+// a callback, and not after a result of a later one (DESIGN §4.8).
+func (c *Checker) order(d *Device, k int, cb *engine.Callback, at uint32) {
+	m := c.mark(d, k)
+	switch {
+	case at < m.res:
+		c.violate(InvOrder, d, "%s reached the app after the result of %s %s, which the shard decided later",
+			cb.Describe(), m.resOp, m.resID)
+	case at < m.cb:
+		c.violate(InvOrder, d, "%s reached the app after a callback the shard decided later", cb.Describe())
+	case at == m.cb && cb.Kind == engine.OnInvitationModified:
+		// The other callbacks have exactly-once of their own.
+		c.violate(InvOrder, d, "%s reached the app again", cb.Describe())
+	}
+	m.cb = max(m.cb, at)
+}
+
 func (c *Checker) callback(d *Device, cb *engine.Callback) {
+	if c.observer(d).out {
+		c.violate(InvScope, d, "%s reached %s after its logout", cb.Describe(), d.Name)
+		return
+	}
 	switch cb.Kind {
 	case engine.OnMemberEnter, engine.OnMemberLeave, engine.OnGroupDismissed:
-		c.groupTip(cb)
+		c.groupTip(d, cb)
 		return
 	}
 	o := c.observer(d)
@@ -502,7 +724,11 @@ func (c *Checker) callback(d *Device, cb *engine.Callback) {
 		c.violate(InvValidity, d, "%s about %s, which nobody invited", cb.Kind, id)
 		return
 	}
-	c.scope(d, inv, cb)
+	at, decided := c.decisionOf(d, inv, cb)
+	c.scope(d, inv, cb, at, decided)
+	if decided {
+		c.order(d, int(inv.shard), cb, at)
+	}
 	if cb.Kind == engine.OnReceiveNewInvitation {
 		if o.received(h) {
 			c.violate(InvExactlyOnce, d, "received invitation %s again", id)
@@ -512,6 +738,12 @@ func (c *Checker) callback(d *Device, cb *engine.Callback) {
 		if at, ok := inv.reachedAt(d.User); inv.is(invOnlineOnly) && ok && o.since > at {
 			c.violate(InvScope, d, "online-only invitation %s arrived late: it reached %s's shard at %s, the device came online at %s",
 				id, d.User, trace.FormatTime(at), trace.FormatTime(o.since))
+		}
+		if bound := c.w.opts.LivenessBound; inv.ended != 0 && o.since > inv.ended+bound && c.w.healedAt <= inv.ended && !c.w.shardFaultActive() {
+			// A login syncs only what is live: the shards had a bound's time to
+			// learn it had ended, and no fault held them back.
+			c.violate(InvScope, d, "invitation %s arrived at a session opened at %s, after it ended at %s",
+				id, trace.FormatTime(o.since), trace.FormatTime(inv.ended))
 		}
 		return
 	}
@@ -527,7 +759,7 @@ func (c *Checker) callback(d *Device, cb *engine.Callback) {
 		if cb.Kind == engine.OnInviteeRejected {
 			st = engine.Rejected
 		}
-		if r := c.record(inv, cb.Invitee, false); r == nil || !r.answered {
+		if r := c.record(inv, cb.Invitee, false); r == nil || r.calls == 0 {
 			c.violate(InvValidity, d, "%s %s but %s never answered", id, st, cb.Invitee)
 		}
 	case engine.OnInvitationCancelled:
@@ -590,7 +822,10 @@ func (c *Checker) learn(d *Device, o *observer, h int32, inv *invCheck, id, u st
 	}
 }
 
-func (c *Checker) scope(d *Device, inv *invCheck, cb *engine.Callback) {
+// scope checks that callback cb of inv reached a party (1:1) or a member of
+// its group; in server mode a member as of the decision it reports (at, when
+// decided), in client mode (where no decision is known) a member at any time.
+func (c *Checker) scope(d *Device, inv *invCheck, cb *engine.Callback, at uint32, decided bool) {
 	group := inv.group()
 	if group == "" {
 		if d.User != c.inviter(inv) && c.position(inv, d.User) < 0 {
@@ -598,22 +833,50 @@ func (c *Checker) scope(d *Device, inv *invCheck, cb *engine.Callback) {
 		}
 		return
 	}
-	if c.isMember(group, d.User) {
-		return
+	when := uint32(anyTime)
+	if decided {
+		when = at
 	}
-	// Members the checker was not told of (added on the server) are learned
-	// from it, once each.
-	if m, _, ok := c.w.shards[engine.ShardOf(group, len(c.w.shards))].srv.Group(group); ok && slices.Contains(m, d.User) {
-		c.addMember(group, d.User)
-		return
+	switch {
+	case c.memberAt(group, d.User, when):
+	case decided && c.memberAt(group, d.User, anyTime):
+		c.violate(InvScope, d, "%s of group %s reached %s, not a member of %s when the shard decided it", cb.Kind, cb.InviteID, d.User, group)
+	default:
+		c.violate(InvScope, d, "%s of group %s reached %s, never a member", cb.Kind, cb.InviteID, d.User)
 	}
-	c.violate(InvScope, d, "%s of group %s reached %s, never a member", cb.Kind, cb.InviteID, d.User)
 }
 
-func (c *Checker) groupTip(cb *engine.Callback) {
-	if cb.Kind == engine.OnMemberEnter {
-		for _, u := range cb.Invitees {
-			c.addMember(cb.GroupID, u)
+// groupTip checks a membership callback: it reports a membership decision of
+// its group that the device's user was part of (a member at it), and, in
+// server mode, in the shard's order.
+func (c *Checker) groupTip(d *Device, cb *engine.Callback) {
+	g := c.groups[cb.GroupID]
+	if g == nil {
+		return // a group the checker never heard of: nothing to judge against
+	}
+	server := c.w.opts.Mode == engine.ModeServer
+	var after uint32
+	key := tipKey{c.devIndex(d), cb.GroupID}
+	if server {
+		after = max(c.mark(d, g.shard).cb, c.tips[key])
+	}
+	at, ok, exists := c.tipDecision(cb.GroupID, d.User, cb, after)
+	switch {
+	case ok:
+		if server {
+			c.order(d, g.shard, cb, at)
+			if c.tips == nil {
+				c.tips = map[tipKey]uint32{}
+			}
+			c.tips[key] = at
+		}
+	case exists:
+		c.violate(InvScope, d, "%s reached %s, not a member of %s when the shard decided it", cb.Describe(), d.User, cb.GroupID)
+	default:
+		if _, ok, _ := c.tipDecision(cb.GroupID, d.User, cb, 0); ok && server {
+			c.violate(InvOrder, d, "%s reached the app after a callback the shard decided later", cb.Describe())
+		} else {
+			c.violate(InvValidity, d, "%s reached %s, but the shard made no such change", cb.Describe(), d.User)
 		}
 	}
 }
@@ -641,19 +904,32 @@ func (w *World) Outcome(inviteID, invitee string) (engine.InviteeState, bool) {
 // CheckLiveness is the liveness phase's verdict (DESIGN §4.7), judged per
 // invitation: one with a timeout must be final at every observer by its own
 // due time, max(invited, healed) + its timeout + the liveness bound, where
-// healed is the last HealAll (0 if none): an invite made during faults may
-// reach the server, and start its timeout, only once they heal. A check at
-// any time flags exactly the invitations already past due, whatever the
-// others' timeouts. No device (that is up) may still list one past due, and
-// in server mode no shard may hold one past due, nor hold an ended invitation
-// (every invitee final) at all: an ended one leaves nothing but the bounded
-// history that answers late retransmissions. It returns the violations it
-// found (also recorded).
-func (w *World) CheckLiveness() []Violation {
+// healed is when the last fault ended (0 if none did): an invite made during
+// faults may reach the server, and start its timeout, only once they heal. A
+// check at any time flags exactly the invitations already past due, whatever
+// the others' timeouts. No device (that is up) may still list one past due,
+// and in server mode no shard may hold one past due, nor hold an ended
+// invitation (every invitee final) at all: an ended one leaves nothing but the
+// bounded history that answers late retransmissions. It returns the
+// violations it found (also recorded).
+//
+// Termination is judged only once every fault has healed: while one is still
+// in force (ActiveFaults) an invitation may rightly be pending past its due
+// time, and a verdict would be a false alarm. Then nothing is judged and
+// active lists those faults.
+func (w *World) CheckLiveness() (vs []Violation, active []string) {
 	if w.check == nil {
-		return nil
+		return nil, nil
 	}
-	c := w.check
+	if active := w.ActiveFaults(); len(active) > 0 {
+		return nil, active
+	}
+	return w.check.judgeTermination(), nil
+}
+
+// judgeTermination is CheckLiveness's verdict, whatever the faults.
+func (c *Checker) judgeTermination() []Violation {
+	w := c.w
 	n := len(c.violations)
 	for _, d := range w.devs {
 		if d.down {
@@ -668,6 +944,7 @@ func (w *World) CheckLiveness() []Violation {
 		}
 	}
 	if w.opts.Mode == engine.ModeServer {
+		var devices map[string][]*Device // by user, made at the first live invitation
 		for _, s := range w.shards {
 			for _, v := range s.srv.Invitations() {
 				if due, ok := c.livenessDue(v.InviteID, v.Timeout); ok && w.now >= due {
@@ -679,10 +956,61 @@ func (w *World) CheckLiveness() []Violation {
 					c.violate(InvTermination, nil, "shard %s still holds %s, which has ended", s.name, v.Describe())
 					break
 				}
+				if devices == nil {
+					devices = map[string][]*Device{}
+					for _, d := range w.devs {
+						devices[d.User] = append(devices[d.User], d)
+					}
+				}
+				if c.undelivered(&v, devices) {
+					break
+				}
 			}
 		}
 	}
 	return c.violations[n:]
+}
+
+// undelivered checks that a live invitation (server mode) is listed by every
+// device that should know it: a device logged in, of a party to it (for a
+// group invitation, a member since it was made), within the bound of the
+// invite, of the device's login and of the last heal. A user who logs in while
+// an invitation is live receives it then (DESIGN §1). It reports whether it
+// found a device that does not.
+func (c *Checker) undelivered(v *engine.InvitationView, devices map[string][]*Device) bool {
+	_, inv := c.lookup(v.InviteID)
+	if inv == nil || v.OnlineOnly {
+		return false // online-only invitations are never delivered late
+	}
+	w, bound := c.w, c.w.opts.LivenessBound
+	made := inv.due - int64(inv.timeout)*1e9
+	users := []string{v.Inviter, v.Invitees[0]}
+	if v.GroupID != "" {
+		g := c.groups[v.GroupID]
+		if g == nil {
+			return false
+		}
+		users = users[:0]
+		for _, s := range g.spans {
+			if s.to == openSpan && s.from <= inv.created {
+				users = append(users, s.user)
+			}
+		}
+	}
+	for _, u := range users {
+		for _, d := range devices[u] {
+			if d.down || !d.connected || !d.client.LoggedIn() {
+				continue
+			}
+			since := max(made, c.observer(d).since, w.healedAt)
+			if w.now >= since+bound && !d.client.Knows(v.InviteID) {
+				c.violate(InvTermination, d, "live invitation %s not delivered: %s has been logged in since %s and does not list it",
+					v.InviteID, d.Name, trace.FormatTime(c.observer(d).since))
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // livenessDue is when an invitation with a timeout must be final everywhere
@@ -721,7 +1049,7 @@ func (w *World) ViolationSummary() string {
 		counts[v.Invariant]++
 	}
 	var l []string
-	for _, k := range []string{InvReceiveFirst, InvExactlyOnce, InvAgreement, InvValidity, InvScope, InvNoResurrection, InvTermination} {
+	for _, k := range invariants {
 		if counts[k] > 0 {
 			l = append(l, fmt.Sprintf("%s=%d", k, counts[k]))
 		}

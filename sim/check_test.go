@@ -16,7 +16,12 @@ import (
 // was made) and group lists long enough to be indexed, and pins every violation
 // it reports and every outcome it records, texts included. The expected text
 // was produced by the checker's first, map-based implementation, so that a
-// change of its data structures cannot change what it finds.
+// change of its data structures cannot change what it finds; what it finds
+// changed with the checks added since: the server's decision for a user it
+// never invited, a modification it never made, a callback out of the shard's
+// order, and membership that
+// follows the shards' decisions only (a forged OnMemberEnter no longer makes
+// erin a member, and is itself a change no shard made).
 func TestCheckerEdgeCases(t *testing.T) {
 	for _, mode := range []engine.Mode{engine.ModeServer, engine.ModeClient} {
 		t.Run(mode.String(), func(t *testing.T) {
@@ -62,7 +67,7 @@ func checkerEdgeCases(t *testing.T, mode engine.Mode) string {
 		c.callback(dev(d), x)
 	}
 	decide := func(id, invitee string, st engine.InviteeState) {
-		c.transition(&engine.Transition{InviteID: id, Invitee: invitee, State: st})
+		c.transition(0, &engine.Transition{InviteID: id, Invitee: invitee, State: st})
 	}
 	told := func(d string, op engine.Op, id string) {
 		c.result(dev(d), &engine.Result{Op: op, InviteID: id, Code: engine.OK})
@@ -107,7 +112,7 @@ func checkerEdgeCases(t *testing.T, mode engine.Mode) string {
 	// An online-only call without a timeout, c2, that arrives late.
 	c.invited(dev("carol"), "c2", "", []string{"dave"}, 0, true)
 	told("carol", engine.OpInvite, "c2")
-	c.transition(&engine.Transition{InviteID: "c2", Reached: true, Invitees: []string{"dave", "erin"}})
+	c.transition(0, &engine.Transition{InviteID: "c2", Reached: true, Invitees: []string{"dave", "erin"}})
 	decide("c2", "", 0)
 	tick()
 	c.online(dev("dave"))
@@ -232,64 +237,71 @@ receive-first violated at    1000.000ms (event 3) on carol/1: OnInviteeAccepted 
 exactly-once violated at    2000.000ms (event 4) on alice/1: c1 bob accepted reported twice
 no-resurrection violated at    2000.000ms (event 5) on alice/1: c1 bob reported rejected after accepted
 agreement violated at    2000.000ms (event 6) on alice/1: c1: bob learned rejected here, accepted first
-no-resurrection violated at    2000.000ms (event 7) on alice/1: modified c1 after every invitee was final
-receive-first violated at    2000.000ms (event 8) on alice/2: OnInviteeAccepted before invitation c1 arrived
-no-resurrection violated at    2000.000ms (event 9) on bob/1: c1 bob reported rejected after accepted
-agreement violated at    2000.000ms (event 10) on bob/1: c1: bob learned rejected here, accepted first
-validity violated at    2000.000ms (event 11) on bob/1: reject of c1 told success but the server has accepted for bob
-validity violated at    2000.000ms (event 12) on alice/1: c1 timed out at    2000.000ms, before its time    5000.000ms
-no-resurrection violated at    2000.000ms (event 13) on alice/1: c1 bob reported timed-out after accepted
-agreement violated at    2000.000ms (event 14) on alice/1: c1: bob learned timed-out here, accepted first
-validity violated at    2000.000ms (event 15) on alice/1: cancel of c1 told success but the server cancelled nobody
-validity violated at    2000.000ms (event 16) on alice/1: c1 accepted for eve, who was not invited
-validity violated at    2000.000ms (event 17) on alice/1: c1 accepted but dave never answered
-validity violated at    2000.000ms (event 18) on alice/1: c1 accepted for dave, who was not invited
-validity violated at    2000.000ms (event 19) on eve/1: c1 accepted for eve, who was not invited
-validity violated at    2000.000ms (event 20) on dave/1: reject of c1 told success but the server has pending for dave
-validity violated at    2000.000ms (event 21) on carol/1: invite told success for c2, which the server never created
-scope violated at    4000.000ms (event 22) on dave/1: online-only invitation c2 arrived late: it reached dave's shard at    2000.000ms, the device came online at    3000.000ms
-scope violated at    4000.000ms (event 23) on erin/1: OnReceiveNewInvitation of one-to-one c2 reached erin, not a party
-scope violated at    4000.000ms (event 24) on erin/1: online-only invitation c2 arrived late: it reached erin's shard at    2000.000ms, the device came online at    3000.000ms
-validity violated at    4000.000ms (event 25) on dave/1: c2 timed out but its timeout is 0
-agreement violated at    4000.000ms (event 26) on dave/1: c2: dave learned timed-out, which the server never decided
-validity violated at    4000.000ms (event 27) on carol/1: c2 cancelled but the inviter never called cancel
-agreement violated at    4000.000ms (event 28) on carol/1: c2: dave learned cancelled here, timed-out elsewhere
-no-resurrection violated at    4000.000ms (event 29) on dave/1: c2 dave reported cancelled after timed-out
-agreement violated at    4000.000ms (event 30) on dave/1: c2: dave learned cancelled here, timed-out first
-scope violated at    4000.000ms (event 31) on eve/1: OnReceiveNewInvitation of group g1 reached eve, never a member
-scope violated at    4000.000ms (event 32) on erin/1: OnReceiveNewInvitation of group g1 reached erin, never a member
-exactly-once violated at    4000.000ms (event 33) on erin/1: received invitation g1 again
-no-resurrection violated at    4000.000ms (event 34) on m1/1: g1 m0 reported rejected after accepted
-agreement violated at    4000.000ms (event 35) on m1/1: g1: m0 learned rejected here, accepted first
-validity violated at    4000.000ms (event 36) on m1/1: g1 accepted but m2 never answered
-agreement violated at    4000.000ms (event 37) on m1/1: g1: m2 learned accepted, which the server never decided
-agreement violated at    4000.000ms (event 38) on m2/1: g1: m0 learned rejected here, accepted elsewhere
-validity violated at   13000.000ms (event 39) on m5/1: g1 timed out at   13000.000ms, before its time   14000.000ms
-validity violated at   13000.000ms (event 40) on m5/1: g1 timed-out for zed, who was not invited
-agreement violated at   13000.000ms (event 41) on m5/1: g1: m1 learned timed-out, which the server never decided
-agreement violated at   13000.000ms (event 42) on m5/1: g1: m2 learned timed-out here, accepted elsewhere
-agreement violated at   13000.000ms (event 43) on m5/1: g1: m3 learned timed-out here, rejected elsewhere
-exactly-once violated at   13000.000ms (event 44) on m5/1: g1 m3 timed-out reported twice
-validity violated at   13000.000ms (event 45) on m5/1: g1 cancelled but the inviter never called cancel
-no-resurrection violated at   13000.000ms (event 46) on m5/1: g1 m11 reported cancelled after timed-out
-agreement violated at   13000.000ms (event 47) on m5/1: g1: m11 learned cancelled here, timed-out first
-validity violated at   13000.000ms (event 48) on alice/1: cancel of g1 told success but the server cancelled nobody
-scope violated at   13000.000ms (event 49) on eve/1: OnReceiveNewInvitation of group g2 reached eve, never a member
-agreement violated at   13000.000ms (event 50) on bob/1: g2: bob learned cancelled, which the server never decided
-no-resurrection violated at   13000.000ms (event 51) on bob/1: modified g2 after every invitee was final
-exactly-once violated at   13000.000ms (event 52) on wren/1: received invitation g3 again
-scope violated at   13000.000ms (event 53) on bob/1: OnReceiveNewInvitation of group g3 reached bob, never a member
-exactly-once violated at   13000.000ms (event 54) on m0/1: received invitation g3 again
-scope violated at   13000.000ms (event 55) on alice/1: OnReceiveNewInvitation of group g3 reached alice, never a member
-agreement violated at   13000.000ms (event 56) on bob/1: g4: bob learned cancelled, which the server never decided
-agreement violated at   13000.000ms (event 57) on bob/1: g4: carol learned cancelled, which the server never decided
-validity violated at   14000.000ms (event 58) on bob/1: OnInviteeAccepted about c8, which nobody invited
-exactly-once violated at   14000.000ms (event 59) on bob/1: received invitation c9 again
-validity violated at   14000.000ms (event 60) on bob/1: c9 cancelled but the inviter never called cancel
-agreement violated at   14000.000ms (event 61) on bob/1: c9: bob learned cancelled, which the server never decided
-receive-first violated at   14000.000ms (event 62) on bob/1: OnInvitationCancelled before invitation c9 arrived
-validity violated at   14000.000ms (event 63) on bob/1: c9 cancelled but the inviter never called cancel
-agreement violated at   14000.000ms (event 64) on bob/1: c9: bob learned cancelled, which the server never decided`,
+validity violated at    2000.000ms (event 7) on alice/1: c1 modified, but the shard never modified it
+no-resurrection violated at    2000.000ms (event 8) on alice/1: modified c1 after every invitee was final
+receive-first violated at    2000.000ms (event 9) on alice/2: OnInviteeAccepted before invitation c1 arrived
+no-resurrection violated at    2000.000ms (event 10) on bob/1: c1 bob reported rejected after accepted
+agreement violated at    2000.000ms (event 11) on bob/1: c1: bob learned rejected here, accepted first
+validity violated at    2000.000ms (event 12) on bob/1: reject of c1 told success but the server has accepted for bob
+validity violated at    2000.000ms (event 13) on alice/1: c1 timed out at    2000.000ms, before its time    5000.000ms
+no-resurrection violated at    2000.000ms (event 14) on alice/1: c1 bob reported timed-out after accepted
+agreement violated at    2000.000ms (event 15) on alice/1: c1: bob learned timed-out here, accepted first
+validity violated at    2000.000ms (event 16) on alice/1: cancel of c1 told success but the server cancelled nobody
+validity violated at    2000.000ms (event 17) on alice/1: c1 accepted for eve, who was not invited
+validity violated at    2000.000ms (event 18) on alice/1: c1 accepted but dave never answered
+validity violated at    2000.000ms (event 19) on alice/1: c1 accepted for dave, who was not invited
+validity violated at    2000.000ms (event 20) on -: the server decided c1 accepted for eve, who was not invited
+validity violated at    2000.000ms (event 21) on eve/1: c1 accepted for eve, who was not invited
+validity violated at    2000.000ms (event 22) on dave/1: reject of c1 told success but the server has pending for dave
+validity violated at    2000.000ms (event 23) on carol/1: invite told success for c2, which the server never created
+scope violated at    4000.000ms (event 24) on dave/1: online-only invitation c2 arrived late: it reached dave's shard at    2000.000ms, the device came online at    3000.000ms
+scope violated at    4000.000ms (event 25) on erin/1: OnReceiveNewInvitation of one-to-one c2 reached erin, not a party
+scope violated at    4000.000ms (event 26) on erin/1: online-only invitation c2 arrived late: it reached erin's shard at    2000.000ms, the device came online at    3000.000ms
+validity violated at    4000.000ms (event 27) on dave/1: c2 timed out but its timeout is 0
+agreement violated at    4000.000ms (event 28) on dave/1: c2: dave learned timed-out, which the server never decided
+validity violated at    4000.000ms (event 29) on carol/1: c2 cancelled but the inviter never called cancel
+agreement violated at    4000.000ms (event 30) on carol/1: c2: dave learned cancelled here, timed-out elsewhere
+no-resurrection violated at    4000.000ms (event 31) on dave/1: c2 dave reported cancelled after timed-out
+agreement violated at    4000.000ms (event 32) on dave/1: c2: dave learned cancelled here, timed-out first
+scope violated at    4000.000ms (event 33) on eve/1: OnReceiveNewInvitation of group g1 reached eve, never a member
+scope violated at    4000.000ms (event 34) on erin/1: OnReceiveNewInvitation of group g1 reached erin, never a member
+validity violated at    4000.000ms (event 35) on erin/1: OnMemberEnter(big, members=[erin,m1]) reached erin, but the shard made no such change
+scope violated at    4000.000ms (event 36) on erin/1: OnReceiveNewInvitation of group g1 reached erin, never a member
+exactly-once violated at    4000.000ms (event 37) on erin/1: received invitation g1 again
+order violated at    4000.000ms (event 38) on m1/1: OnInviteeRejected(g1, invitee=m0, data="") reached the app after a callback the shard decided later
+no-resurrection violated at    4000.000ms (event 39) on m1/1: g1 m0 reported rejected after accepted
+agreement violated at    4000.000ms (event 40) on m1/1: g1: m0 learned rejected here, accepted first
+validity violated at    4000.000ms (event 41) on m1/1: g1 accepted but m2 never answered
+agreement violated at    4000.000ms (event 42) on m1/1: g1: m2 learned accepted, which the server never decided
+agreement violated at    4000.000ms (event 43) on m2/1: g1: m0 learned rejected here, accepted elsewhere
+validity violated at   13000.000ms (event 44) on m5/1: g1 timed out at   13000.000ms, before its time   14000.000ms
+validity violated at   13000.000ms (event 45) on m5/1: g1 timed-out for zed, who was not invited
+agreement violated at   13000.000ms (event 46) on m5/1: g1: m1 learned timed-out, which the server never decided
+agreement violated at   13000.000ms (event 47) on m5/1: g1: m2 learned timed-out here, accepted elsewhere
+agreement violated at   13000.000ms (event 48) on m5/1: g1: m3 learned timed-out here, rejected elsewhere
+exactly-once violated at   13000.000ms (event 49) on m5/1: g1 m3 timed-out reported twice
+validity violated at   13000.000ms (event 50) on m5/1: g1 modified, but the shard never modified it
+validity violated at   13000.000ms (event 51) on m5/1: g1 cancelled but the inviter never called cancel
+no-resurrection violated at   13000.000ms (event 52) on m5/1: g1 m11 reported cancelled after timed-out
+agreement violated at   13000.000ms (event 53) on m5/1: g1: m11 learned cancelled here, timed-out first
+validity violated at   13000.000ms (event 54) on alice/1: cancel of g1 told success but the server cancelled nobody
+scope violated at   13000.000ms (event 55) on eve/1: OnReceiveNewInvitation of group g2 reached eve, never a member
+agreement violated at   13000.000ms (event 56) on bob/1: g2: bob learned cancelled, which the server never decided
+validity violated at   13000.000ms (event 57) on bob/1: g2 modified, but the shard never modified it
+no-resurrection violated at   13000.000ms (event 58) on bob/1: modified g2 after every invitee was final
+exactly-once violated at   13000.000ms (event 59) on wren/1: received invitation g3 again
+scope violated at   13000.000ms (event 60) on bob/1: OnReceiveNewInvitation of group g3 reached bob, never a member
+exactly-once violated at   13000.000ms (event 61) on m0/1: received invitation g3 again
+scope violated at   13000.000ms (event 62) on alice/1: OnReceiveNewInvitation of group g3 reached alice, never a member
+agreement violated at   13000.000ms (event 63) on bob/1: g4: bob learned cancelled, which the server never decided
+agreement violated at   13000.000ms (event 64) on bob/1: g4: carol learned cancelled, which the server never decided
+validity violated at   14000.000ms (event 65) on bob/1: OnInviteeAccepted about c8, which nobody invited
+exactly-once violated at   14000.000ms (event 66) on bob/1: received invitation c9 again
+validity violated at   14000.000ms (event 67) on bob/1: c9 cancelled but the inviter never called cancel
+agreement violated at   14000.000ms (event 68) on bob/1: c9: bob learned cancelled, which the server never decided
+receive-first violated at   14000.000ms (event 69) on bob/1: OnInvitationCancelled before invitation c9 arrived
+validity violated at   14000.000ms (event 70) on bob/1: c9 cancelled but the inviter never called cancel
+agreement violated at   14000.000ms (event 71) on bob/1: c9: bob learned cancelled, which the server never decided`,
 	engine.ModeClient: `outcome c1 bob = accepted true
 outcome c1 eve = pending false
 outcome c1 zed = pending false
@@ -319,39 +331,42 @@ agreement violated at    2000.000ms (event 13) on alice/1: c1: bob learned timed
 validity violated at    2000.000ms (event 14) on alice/1: c1 accepted for eve, who was not invited
 validity violated at    2000.000ms (event 15) on alice/1: c1 accepted but dave never answered
 validity violated at    2000.000ms (event 16) on alice/1: c1 accepted for dave, who was not invited
-validity violated at    2000.000ms (event 17) on eve/1: c1 accepted for eve, who was not invited
-scope violated at    4000.000ms (event 18) on dave/1: online-only invitation c2 arrived late: it reached dave's shard at    2000.000ms, the device came online at    3000.000ms
-scope violated at    4000.000ms (event 19) on erin/1: OnReceiveNewInvitation of one-to-one c2 reached erin, not a party
-scope violated at    4000.000ms (event 20) on erin/1: online-only invitation c2 arrived late: it reached erin's shard at    2000.000ms, the device came online at    3000.000ms
-validity violated at    4000.000ms (event 21) on dave/1: c2 timed out but its timeout is 0
-validity violated at    4000.000ms (event 22) on carol/1: c2 cancelled but the inviter never called cancel
-agreement violated at    4000.000ms (event 23) on carol/1: c2: dave learned cancelled here, timed-out elsewhere
-no-resurrection violated at    4000.000ms (event 24) on dave/1: c2 dave reported cancelled after timed-out
-agreement violated at    4000.000ms (event 25) on dave/1: c2: dave learned cancelled here, timed-out first
-scope violated at    4000.000ms (event 26) on eve/1: OnReceiveNewInvitation of group g1 reached eve, never a member
-scope violated at    4000.000ms (event 27) on erin/1: OnReceiveNewInvitation of group g1 reached erin, never a member
-exactly-once violated at    4000.000ms (event 28) on erin/1: received invitation g1 again
-no-resurrection violated at    4000.000ms (event 29) on m1/1: g1 m0 reported rejected after accepted
-agreement violated at    4000.000ms (event 30) on m1/1: g1: m0 learned rejected here, accepted first
-validity violated at    4000.000ms (event 31) on m1/1: g1 accepted but m2 never answered
-agreement violated at    4000.000ms (event 32) on m2/1: g1: m0 learned rejected here, accepted elsewhere
-validity violated at   13000.000ms (event 33) on m5/1: g1 timed out at   13000.000ms, before its time   14000.000ms
-validity violated at   13000.000ms (event 34) on m5/1: g1 timed-out for zed, who was not invited
-agreement violated at   13000.000ms (event 35) on m5/1: g1: m2 learned timed-out here, accepted elsewhere
-agreement violated at   13000.000ms (event 36) on m5/1: g1: m3 learned timed-out here, rejected elsewhere
-exactly-once violated at   13000.000ms (event 37) on m5/1: g1 m3 timed-out reported twice
-validity violated at   13000.000ms (event 38) on m5/1: g1 cancelled but the inviter never called cancel
-no-resurrection violated at   13000.000ms (event 39) on m5/1: g1 m11 reported cancelled after timed-out
-agreement violated at   13000.000ms (event 40) on m5/1: g1: m11 learned cancelled here, timed-out first
-scope violated at   13000.000ms (event 41) on eve/1: OnReceiveNewInvitation of group g2 reached eve, never a member
-no-resurrection violated at   13000.000ms (event 42) on bob/1: modified g2 after every invitee was final
-exactly-once violated at   13000.000ms (event 43) on wren/1: received invitation g3 again
-scope violated at   13000.000ms (event 44) on bob/1: OnReceiveNewInvitation of group g3 reached bob, never a member
-exactly-once violated at   13000.000ms (event 45) on m0/1: received invitation g3 again
-scope violated at   13000.000ms (event 46) on alice/1: OnReceiveNewInvitation of group g3 reached alice, never a member
-validity violated at   14000.000ms (event 47) on bob/1: OnInviteeAccepted about c8, which nobody invited
-exactly-once violated at   14000.000ms (event 48) on bob/1: received invitation c9 again
-validity violated at   14000.000ms (event 49) on bob/1: c9 cancelled but the inviter never called cancel
-receive-first violated at   14000.000ms (event 50) on bob/1: OnInvitationCancelled before invitation c9 arrived
-validity violated at   14000.000ms (event 51) on bob/1: c9 cancelled but the inviter never called cancel`,
+validity violated at    2000.000ms (event 17) on -: the server decided c1 accepted for eve, who was not invited
+validity violated at    2000.000ms (event 18) on eve/1: c1 accepted for eve, who was not invited
+scope violated at    4000.000ms (event 19) on dave/1: online-only invitation c2 arrived late: it reached dave's shard at    2000.000ms, the device came online at    3000.000ms
+scope violated at    4000.000ms (event 20) on erin/1: OnReceiveNewInvitation of one-to-one c2 reached erin, not a party
+scope violated at    4000.000ms (event 21) on erin/1: online-only invitation c2 arrived late: it reached erin's shard at    2000.000ms, the device came online at    3000.000ms
+validity violated at    4000.000ms (event 22) on dave/1: c2 timed out but its timeout is 0
+validity violated at    4000.000ms (event 23) on carol/1: c2 cancelled but the inviter never called cancel
+agreement violated at    4000.000ms (event 24) on carol/1: c2: dave learned cancelled here, timed-out elsewhere
+no-resurrection violated at    4000.000ms (event 25) on dave/1: c2 dave reported cancelled after timed-out
+agreement violated at    4000.000ms (event 26) on dave/1: c2: dave learned cancelled here, timed-out first
+scope violated at    4000.000ms (event 27) on eve/1: OnReceiveNewInvitation of group g1 reached eve, never a member
+scope violated at    4000.000ms (event 28) on erin/1: OnReceiveNewInvitation of group g1 reached erin, never a member
+validity violated at    4000.000ms (event 29) on erin/1: OnMemberEnter(big, members=[erin,m1]) reached erin, but the shard made no such change
+scope violated at    4000.000ms (event 30) on erin/1: OnReceiveNewInvitation of group g1 reached erin, never a member
+exactly-once violated at    4000.000ms (event 31) on erin/1: received invitation g1 again
+no-resurrection violated at    4000.000ms (event 32) on m1/1: g1 m0 reported rejected after accepted
+agreement violated at    4000.000ms (event 33) on m1/1: g1: m0 learned rejected here, accepted first
+validity violated at    4000.000ms (event 34) on m1/1: g1 accepted but m2 never answered
+agreement violated at    4000.000ms (event 35) on m2/1: g1: m0 learned rejected here, accepted elsewhere
+validity violated at   13000.000ms (event 36) on m5/1: g1 timed out at   13000.000ms, before its time   14000.000ms
+validity violated at   13000.000ms (event 37) on m5/1: g1 timed-out for zed, who was not invited
+agreement violated at   13000.000ms (event 38) on m5/1: g1: m2 learned timed-out here, accepted elsewhere
+agreement violated at   13000.000ms (event 39) on m5/1: g1: m3 learned timed-out here, rejected elsewhere
+exactly-once violated at   13000.000ms (event 40) on m5/1: g1 m3 timed-out reported twice
+validity violated at   13000.000ms (event 41) on m5/1: g1 cancelled but the inviter never called cancel
+no-resurrection violated at   13000.000ms (event 42) on m5/1: g1 m11 reported cancelled after timed-out
+agreement violated at   13000.000ms (event 43) on m5/1: g1: m11 learned cancelled here, timed-out first
+scope violated at   13000.000ms (event 44) on eve/1: OnReceiveNewInvitation of group g2 reached eve, never a member
+no-resurrection violated at   13000.000ms (event 45) on bob/1: modified g2 after every invitee was final
+exactly-once violated at   13000.000ms (event 46) on wren/1: received invitation g3 again
+scope violated at   13000.000ms (event 47) on bob/1: OnReceiveNewInvitation of group g3 reached bob, never a member
+exactly-once violated at   13000.000ms (event 48) on m0/1: received invitation g3 again
+scope violated at   13000.000ms (event 49) on alice/1: OnReceiveNewInvitation of group g3 reached alice, never a member
+validity violated at   14000.000ms (event 50) on bob/1: OnInviteeAccepted about c8, which nobody invited
+exactly-once violated at   14000.000ms (event 51) on bob/1: received invitation c9 again
+validity violated at   14000.000ms (event 52) on bob/1: c9 cancelled but the inviter never called cancel
+receive-first violated at   14000.000ms (event 53) on bob/1: OnInvitationCancelled before invitation c9 arrived
+validity violated at   14000.000ms (event 54) on bob/1: c9 cancelled but the inviter never called cancel`,
 }

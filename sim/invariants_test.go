@@ -114,15 +114,104 @@ func TestScopeBrokenByForgedCallback(t *testing.T) {
 	}
 }
 
-func TestTerminationBrokenByPermanentPartition(t *testing.T) {
+// TestScopeBrokenByCallbackAfterLogout: a broken device (the engine before the
+// fix: a logout with the login in flight left the session to open, and its
+// pushes reached the app) reports a callback after its logout succeeded.
+func TestScopeBrokenByCallbackAfterLogout(t *testing.T) {
+	w := newTestWorld(t, Options{Seed: 1, KeepGoing: true}, "alice/1", "bob/1")
+	loginAll(w)
+	bob := w.Device("bob")
+	id, _ := w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
+	w.RunUntil(w.Now() + int64(time.Second))
+	w.Logout(bob)
+	w.check.callback(bob, &engine.Callback{Kind: engine.OnReceiveNewInvitation, InviteID: id, Inviter: "alice", Invitees: []string{"bob"}})
+	if !hasViolation(w, InvScope) || !strings.Contains(w.Violations()[0].Text, "after its logout") {
+		t.Fatalf("no scope violation: %v", w.Violations())
+	}
+	// Logged in again, the device hears of it legitimately.
+	w.check.violations = nil
+	w.Login(bob)
+	w.RunUntil(w.Now() + int64(time.Second))
+	if vs := w.Violations(); len(vs) != 0 {
+		t.Fatalf("after a new login: %v", vs)
+	}
+}
+
+// TestTerminationNotJudgedWhileFaulted: with a partition still in force an
+// invitation may rightly stay pending past its due time, so termination is not
+// judged (a verdict would be a false alarm) and CheckLiveness says which fault
+// is active; once it heals, the invitation ends within the bound and the
+// verdict is clean.
+func TestTerminationNotJudgedWhileFaulted(t *testing.T) {
 	w := newTestWorld(t, Options{Seed: 1, KeepGoing: true}, "alice/1", "bob/1")
 	loginAll(w)
 	w.Invite(w.Device("alice"), "bob", "", false, nil, 5)
 	w.RunUntil(w.Now() + int64(time.Second))
 	w.Partition([]engine.Addr{w.Device("bob").Addr}, []engine.Addr{0}, false)
 	w.RunUntil(w.LivenessDeadline(w.Now()))
-	if vs := w.CheckLiveness(); len(vs) == 0 || !strings.Contains(vs[0].Text, "still listed") {
-		t.Fatalf("no termination violation: %v", vs)
+	vs, active := w.CheckLiveness()
+	if len(vs) != 0 || len(active) != 1 || active[0] != "partition bob/1 <-> s0" {
+		t.Fatalf("partitioned: violations %v, active %q; want none judged and the partition named", vs, active)
+	}
+	if got := DescribeFaults(active); got != "partition bob/1 <-> s0 still active" {
+		t.Errorf("DescribeFaults = %q", got)
+	}
+	// Judged anyway (what check did before), bob's listing is a false alarm.
+	if vs := w.check.judgeTermination(); len(vs) == 0 || !strings.Contains(vs[0].Text, "still listed") {
+		t.Fatalf("the verdict under the partition should be the false alarm this guards against: %v", vs)
+	}
+	w.check.violations = nil
+	w.Heal()
+	w.RunUntil(w.LivenessDeadline(w.Now()))
+	if vs, active := w.CheckLiveness(); len(vs) != 0 || len(active) != 0 {
+		t.Fatalf("healed: violations %v, active %q", vs, active)
+	}
+}
+
+// TestActiveFaults: every kind of fault that lasts is reported while it lasts,
+// and ends with its heal.
+func TestActiveFaults(t *testing.T) {
+	w := newTestWorld(t, Options{Seed: 1, Shards: 2}, "alice/1", "bob/1", "carol/1", "dave/1")
+	loginAll(w)
+	alice, bob, carol, dave := w.Device("alice"), w.Device("bob"), w.Device("carol"), w.Device("dave")
+	w.Partition([]engine.Addr{0}, []engine.Addr{1}, true)
+	w.Crash(alice.Addr)
+	w.Crash(1)
+	w.Pause(bob.Addr, int64(time.Second))
+	w.Disconnect(carol)
+	if err := w.SetLink(dave, LinkOptions{Latency: Const(time.Second)}); err != nil {
+		t.Fatal(err)
+	}
+	w.Hold("invite", "h")
+	want := []string{"partition s0 -> s1", "s1 crashed", "alice/1 crashed", "bob/1 paused until 2s",
+		"carol/1 disconnected", "dave/1 link latency=1s loss=0 dup=0 reorder=0 bandwidth=0", "hold h"}
+	if got := w.ActiveFaults(); strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Fatalf("ActiveFaults:\n got %q\nwant %q", got, want)
+	}
+	if got := DescribeFaults(want); got != "7 faults still active: partition s0 -> s1, s1 crashed, alice/1 crashed, bob/1 paused until 2s and 3 more" {
+		t.Errorf("DescribeFaults = %q", got)
+	}
+	w.RunUntil(w.Now() + int64(2*time.Second)) // the pause is over
+	w.HealAll()
+	if got := w.ActiveFaults(); len(got) != 0 {
+		t.Fatalf("after HealAll: %q", got)
+	}
+}
+
+// TestTerminationBrokenByLostTimer: a broken device that lost the timer
+// bounding an invitation it added from a push keeps listing it; with every
+// fault healed, termination is judged and flags it.
+func TestTerminationBrokenByLostTimer(t *testing.T) {
+	w := newTestWorld(t, Options{Seed: 1, KeepGoing: true}, "alice/1", "bob/1")
+	loginAll(w)
+	bob := w.Device("bob")
+	bob.client.AddInvitedSignaling(w.Now(), engine.SignalingInfo{BusinessID: engine.BusinessID, InviteID: "ghost",
+		Inviter: "alice", InviteeList: []string{"bob"}, Timeout: 5, ActionType: engine.ActionInvite})
+	bob.client.Advance() // its result and its forget timer are lost
+	w.RunUntil(w.LivenessDeadline(w.Now()) + int64(5*time.Second))
+	vs, active := w.CheckLiveness()
+	if len(active) != 0 || len(vs) == 0 || !strings.Contains(vs[0].Text, "ghost still listed") {
+		t.Fatalf("no termination violation: %v (active %q)", vs, active)
 	}
 }
 
@@ -140,8 +229,8 @@ func TestServerModeHoldsWhereLegacyBreaks(t *testing.T) {
 	if v := w.Violation(); v != nil {
 		t.Fatal(v)
 	}
-	if vs := w.CheckLiveness(); len(vs) != 0 {
-		t.Fatal(vs)
+	if vs, active := w.CheckLiveness(); len(vs) != 0 || len(active) != 0 {
+		t.Fatal(vs, active)
 	}
 }
 
@@ -251,11 +340,16 @@ func TestTerminationIsJudgedPerInvitation(t *testing.T) {
 	w.RunUntil(start + int64(500*time.Millisecond))
 	w.Partition([]engine.Addr{w.Device("bob").Addr}, []engine.Addr{0}, false)
 	w.RunUntil(start + int64(11900*time.Millisecond))
-	if vs := w.CheckLiveness(); len(vs) != 0 {
+	// The partition is still in force: CheckLiveness does not judge, so the
+	// verdict's arithmetic is tested directly.
+	if vs, active := w.CheckLiveness(); len(vs) != 0 || len(active) != 1 {
+		t.Fatalf("judged under a partition: %v %q", vs, active)
+	}
+	if vs := w.check.judgeTermination(); len(vs) != 0 {
 		t.Fatalf("violations before the short invitation's due time: %v", vs)
 	}
 	w.RunUntil(start + int64(13*time.Second))
-	vs := w.CheckLiveness()
+	vs := w.check.judgeTermination()
 	if len(vs) != 1 || vs[0].Node != "bob/1" || !strings.Contains(vs[0].Text, short+" still listed") {
 		t.Fatalf("want one termination violation for %s on bob/1, got %v", short, vs)
 	}

@@ -79,7 +79,9 @@ func liveHeap() uint64 {
 // and not yet ended. It is measured as the live heap the checker alone keeps
 // (the world's, after GC, with and without it), so strings it shares with the
 // engine, such as the invite IDs, are not counted. 378 B with a map per
-// invitation and per observer, 98 B since the checker's compact layout:
+// invitation and per observer, 98 B since the checker's compact layout, 129 B
+// since it keeps the shard's decision indexes (the order of what each device
+// hears, membership as of each decision) and when each invitation ended:
 //
 //	go test -run '^$' -bench CheckerMemory -benchtime 1x ./sim/
 func BenchmarkCheckerMemory(b *testing.B) {
@@ -90,13 +92,14 @@ func BenchmarkCheckerMemory(b *testing.B) {
 
 // TestCheckerMemory keeps the checker's compact layout from regressing
 // unnoticed: at 20k invitations (fixed costs weigh more than at 100k) it holds
-// 125 B per invitation, the map-based checker held 416.
+// 160 B per invitation (125 B before the decision indexes), the map-based
+// checker held 416.
 func TestCheckerMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs 20k invitations")
 	}
-	if b := checkerBytesPerInvitation(t, 20_000); b > 160 {
-		t.Errorf("the checker holds %.0f B per live 1:1 invitation, want at most 160", b)
+	if b := checkerBytesPerInvitation(t, 20_000); b > 190 {
+		t.Errorf("the checker holds %.0f B per live 1:1 invitation, want at most 190", b)
 	}
 }
 

@@ -326,14 +326,28 @@ func (w *World) loginChurn(d *Device, at, flap, flapOut, end int64) {
 		})
 	}
 	w.At(end, func() {
-		switch {
-		case !out || d.wantLogin:
-		case d.down:
-			d.wantLogin = true // its restart logs it in
-		default:
-			w.Login(d)
+		if out && !d.wantLogin {
+			w.loginWhenFree(d)
 		}
 	})
+}
+
+// loginWhenFree logs d in again for the app, once its logout (which waits
+// for the answers of earlier requests, possibly behind a partition) is done:
+// a login during it fails. A device down gets its login back at restart.
+func (w *World) loginWhenFree(d *Device) {
+	switch {
+	case d.down:
+		d.wantLogin = true // its restart logs it in
+	case d.client.LoggingOut():
+		w.At(w.now+int64(100*time.Millisecond), func() {
+			if !d.wantLogin {
+				w.loginWhenFree(d)
+			}
+		})
+	default:
+		w.Login(d)
+	}
 }
 
 // groupChurn is what swarm's group churn planned so far in a run.

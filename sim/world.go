@@ -31,7 +31,7 @@ type World struct {
 	partitions []partition
 	nextPart   int            // the last partition's id
 	holds      map[hold]int64 // interval faults (CrashFor, DisconnectFor): when each ends
-	healedAt   int64          // the last HealAll: liveness is judged from it
+	healedAt   int64          // when the last fault ended (or will end: a pause): liveness is judged from it
 	rules      []msgRule
 	held       map[string][]heldMsg
 
@@ -713,15 +713,28 @@ func (w *World) collect(a engine.Addr) {
 		w.hash.AddString(tr.InviteID)
 		w.hash.AddString(tr.Invitee)
 		w.hash.AddUint64(uint64(tr.State))
+		if tr.Tip != 0 || tr.Modified {
+			w.hash.AddUint64(uint64(tr.Tip)<<8 | 1)
+			w.hash.AddString(tr.GroupID)
+			for _, u := range tr.Invitees {
+				w.hash.AddString(u)
+			}
+		}
 		if w.opts.Record {
 			w.events = append(w.events, trace.Event{At: w.now, Kind: trace.Note, Node: w.nodeName(a), Text: "decided " + tr.Describe()})
 		}
 		if w.check != nil {
-			w.check.transition(tr)
+			w.check.transition(int(a), tr)
 		}
 	}
+	// Results and callbacks are one stream to the app: each result comes after
+	// the callbacks fired before it (Result.After), as the app hears them.
+	next := 0
 	for i := range out.Results {
 		r := &out.Results[i]
+		for ; next < int(r.After) && next < len(out.Callbacks); next++ {
+			w.reportCallback(d, &out.Callbacks[next])
+		}
 		w.Counts.Results++
 		w.resultEvent(d, r)
 		if w.check != nil {
@@ -731,16 +744,8 @@ func (w *World) collect(a engine.Addr) {
 			w.hookQ = append(w.hookQ, hookCall{d: d, r: *r, result: true})
 		}
 	}
-	for i := range out.Callbacks {
-		cb := &out.Callbacks[i]
-		w.Counts.Callbacks++
-		w.callbackEvent(d, cb)
-		if w.check != nil {
-			w.check.callback(d, cb)
-		}
-		if w.Hooks.Callback != nil {
-			w.hookQ = append(w.hookQ, hookCall{d: d, cb: *cb})
-		}
+	for ; next < len(out.Callbacks); next++ {
+		w.reportCallback(d, &out.Callbacks[next])
 	}
 	for i := range out.Pushes {
 		p := out.Pushes[i]
@@ -777,6 +782,18 @@ func (w *World) collect(a engine.Addr) {
 		w.shards[a].srv.Advance()
 	}
 	w.runHooks()
+}
+
+// reportCallback traces a callback fired on d, checks it and queues its hook.
+func (w *World) reportCallback(d *Device, cb *engine.Callback) {
+	w.Counts.Callbacks++
+	w.callbackEvent(d, cb)
+	if w.check != nil {
+		w.check.callback(d, cb)
+	}
+	if w.Hooks.Callback != nil {
+		w.hookQ = append(w.hookQ, hookCall{d: d, cb: *cb})
+	}
 }
 
 // hookCall is a hook to call once the node's output has been carried out: a hook

@@ -47,6 +47,7 @@ run 30s
    2200.000ms alice/1: modify g data="v2"
    2215.771ms carol/1: reject g -> ok
    2221.010ms dave/1: OnInviteeRejected(g, invitee=carol, data="")
+   2248.341ms s0: decided modified g
    2260.397ms alice/1: modify g -> ok
    2276.944ms carol/1: OnInvitationModified(g, data="v2")
    2285.793ms dave/1: OnInvitationModified(g, data="v2")
@@ -87,6 +88,7 @@ run 15s
 expect call2 bob=rejected
 expect count OnInviteeRejected = 4
 expect violations 0
+heal
 check
 ----
 ok: every invariant holds

@@ -59,6 +59,7 @@ at 5.5s carol group-members team
 run 4s
 ----
    2000.000ms dave/1: join-group team
+   2020.000ms s0: decided group team member-enter [dave]
    2040.000ms alice/1: OnMemberEnter(team, members=[dave])
    2040.000ms bob/1: OnMemberEnter(team, members=[dave])
    2040.000ms carol/1: OnMemberEnter(team, members=[dave])
@@ -78,6 +79,7 @@ run 4s
    3540.000ms carol/1: OnInviteeAccepted(g3, invitee=dave, data="")
    3540.000ms dave/1: accept g3 -> ok
    4000.000ms alice/1: dismiss-group team
+   4020.000ms s0: decided group team group-dismissed
    4040.000ms bob/1: OnGroupDismissed(team)
    4040.000ms carol/1: OnGroupDismissed(team)
    4040.000ms dave/1: OnGroupDismissed(team)

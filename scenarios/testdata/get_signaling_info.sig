@@ -11,6 +11,7 @@ at 300ms bob accept call
 run 1s
 ----
      50.000ms alice/1: create-group team members=bob,carol
+     70.000ms s0: decided group team member-enter [alice,bob,carol]
      90.000ms bob/1: OnMemberEnter(team, members=[alice,bob,carol])
      90.000ms carol/1: OnMemberEnter(team, members=[alice,bob,carol])
      90.000ms alice/1: create-group -> ok
@@ -19,6 +20,7 @@ run 1s
     140.000ms bob/1: OnReceiveNewInvitation(call, inviter=alice, group=, invitees=[bob], data="room=7")
     140.000ms alice/1: invite call -> ok
     200.000ms alice/1: modify call data="room=8"
+    220.000ms s0: decided modified call
     240.000ms bob/1: OnInvitationModified(call, data="room=8")
     240.000ms alice/1: modify call -> ok
     300.000ms bob/1: accept call

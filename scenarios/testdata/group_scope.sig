@@ -38,6 +38,7 @@ run 25s
    1060.000ms erin/1: OnInviteeAccepted(g, invitee=bob, data="")
    1060.000ms bob/1: accept g -> ok
    2000.000ms dave/1: quit-group team
+   2030.000ms s0: decided group team member-leave [dave]
    2060.000ms alice/1: OnMemberLeave(team, members=[dave])
    2060.000ms bob/1: OnMemberLeave(team, members=[dave])
    2060.000ms carol/1: OnMemberLeave(team, members=[dave])
@@ -45,6 +46,7 @@ run 25s
    2060.000ms dave/1: quit-group -> ok
    2060.000ms dave/1: dropped invitation of group team: member-leave
    3000.000ms zoe/1: join-group team
+   3030.000ms s0: decided group team member-enter [zoe]
    3060.000ms alice/1: OnMemberEnter(team, members=[zoe])
    3060.000ms bob/1: OnMemberEnter(team, members=[zoe])
    3060.000ms carol/1: OnMemberEnter(team, members=[zoe])
@@ -89,6 +91,7 @@ at 33s zoe accept c
 run 20s
 ----
   30000.000ms bob/1: create-group club members=carol,zoe
+  30030.000ms s0: decided group club member-enter [bob,carol,zoe]
   30060.000ms carol/1: OnMemberEnter(club, members=[bob,carol,zoe])
   30060.000ms zoe/1: OnMemberEnter(club, members=[bob,carol,zoe])
   30060.000ms bob/1: create-group -> ok

@@ -24,6 +24,7 @@ run 10s
     160.000ms bob/1: OnReceiveNewInvitation(call, inviter=alice, group=, invitees=[bob], data="{\"roomID\":1}")
     160.000ms alice/1: invite call -> ok
    1000.000ms alice/1: modify call data="{\"roomID\":2}"
+   1030.000ms s0: decided modified call
    1060.000ms bob/1: OnInvitationModified(call, data="{\"roomID\":2}")
    1060.000ms alice/1: modify call -> ok
    2000.000ms bob/1: accept call
@@ -38,6 +39,7 @@ run 10s
    4060.000ms carol/1: OnReceiveNewInvitation(gcall, inviter=alice, group=team, invitees=[bob,dave], data="v1")
    4060.000ms alice/1: invite-group gcall -> ok
    5000.000ms alice/1: modify gcall data="v2"
+   5030.000ms s0: decided modified gcall
    5060.000ms bob/1: OnInvitationModified(gcall, data="v2")
    5060.000ms carol/1: OnInvitationModified(gcall, data="v2")
    5060.000ms alice/1: modify gcall -> ok

@@ -20,11 +20,11 @@ at   90000.000ms: summary of a busy run
   call                                               141
   callback OnInvitationCancelled                     4
   callback OnInvitationTimeout                       75
-  callback OnInviteeAccepted                         29
-  callback OnInviteeRejected                         30
-  callback OnReceiveNewInvitation                    126
+  callback OnInviteeAccepted                         27
+  callback OnInviteeRejected                         29
+  callback OnReceiveNewInvitation                    123
   fault                                              26
-  note                                               172
+  note                                               175
   result accept -> 8010 invitation invalid           5
   result accept -> ok                                22
   result cancel -> ok                                4
