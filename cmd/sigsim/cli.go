@@ -2,11 +2,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"os/signal"
@@ -24,6 +26,8 @@ import (
 	"sigsim/bench"
 	"sigsim/engine"
 	"sigsim/internal/atomicfile"
+	"sigsim/internal/buildinfo"
+	"sigsim/internal/completion"
 	"sigsim/scenarios"
 	"sigsim/sim/trace"
 )
@@ -43,33 +47,45 @@ const (
 const usage = `sigsim: deterministic simulation of call-invitation signaling
 
 usage:
-  sigsim run FILE [--seed N] [--arbiter server|client] [--swarm] [--trace OUT] [--diagram OUT] [--json]
-  sigsim check DIR|FILE... [--rewrite] [--seed N]
+  sigsim run FILE [--seed N] [--arbiter server|client] [--swarm] [--trace OUT] [--diagram OUT] [--perfetto OUT] [--json]
+  sigsim check DIR|FILE... [--rewrite] [--seed N] [--junit OUT] [--annotate]
   sigsim replay TRACE
-  sigsim events TRACE [--grep TEXT]... [--from T] [--to T]
+  sigsim events TRACE [--grep TEXT]... [--from T] [--to T] [--format text|perfetto]
   sigsim diff A B
-  sigsim explore FILE --seeds A..B [-j K] [--swarm] [--shard i/n] [--keep-going] [--json] [--expect-paths FILE]
-  sigsim merge SUMMARY.json... [--json] [--expect-paths FILE]
+  sigsim explore FILE --seeds A..B [-j K] [--swarm] [--shard i/n] [--keep-going] [--json] [--expect-paths FILE] [--annotate]
+  sigsim merge SUMMARY.json... [--json] [--expect-paths FILE] [--annotate]
   sigsim shrink FILE --seed N -o OUT [--force] [--swarm] [--arbiter server|client]
+  sigsim completion bash|zsh|fish
+  sigsim --version
 
 exit codes: 0 ok, 1 check failed (golden or expect mismatch, divergence,
             an expected path never hit), 2 usage or input error, 3 invariant
             violation, 4 internal error (a run panicked), 130 interrupted
 `
 
+// commands are sigsim's subcommands, by name.
+var commands = map[string]func([]string, io.Writer, io.Writer) int{
+	"run": runCmd, "check": checkCmd, "replay": replayCmd, "events": eventsCmd, "diff": diffCmd,
+	"explore": exploreCmd, "merge": mergeCmd, "shrink": shrinkCmd,
+}
+
+// completion lists the commands, so it joins them once they exist.
+func init() { commands["completion"] = completionCmd }
+
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		if len(args) == 0 {
-			return exitUsage
-		}
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage) // asked for: it is the output
+		return exitOK
+	case "--version", "version":
+		fmt.Fprintln(stdout, buildinfo.Read())
 		return exitOK
 	}
-	cmds := map[string]func([]string, io.Writer, io.Writer) int{
-		"run": runCmd, "check": checkCmd, "replay": replayCmd, "events": eventsCmd, "diff": diffCmd,
-		"explore": exploreCmd, "merge": mergeCmd, "shrink": shrinkCmd,
-	}
-	f, ok := cmds[args[0]]
+	f, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "sigsim: unknown command %q\n\n%s", args[0], usage)
 		return exitUsage
@@ -77,22 +93,40 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return f(args[1:], stdout, stderr)
 }
 
+// flagSet is a command's flags: errors go to stderr with the usage; the
+// usage asked for with --help goes to stdout.
+type flagSet struct {
+	*pflag.FlagSet
+	stdout io.Writer
+}
+
 // flags builds a flag set that reports errors with the usage, never exits.
-func flags(name string, stderr io.Writer) *pflag.FlagSet {
-	fs := pflag.NewFlagSet("sigsim "+name, pflag.ContinueOnError)
+func flags(name string, stdout, stderr io.Writer) *flagSet {
+	fs := &flagSet{FlagSet: pflag.NewFlagSet("sigsim "+name, pflag.ContinueOnError), stdout: stdout}
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprintf(stderr, "%s\nflags of sigsim %s:\n%s", usage, name, fs.FlagUsages()) }
+	fs.Usage = func() {} // parseFlags prints it, where it belongs
 	return fs
 }
 
-func parseFlags(fs *pflag.FlagSet, args []string) (int, bool) {
+// printUsage writes the usage and the command's flags to w.
+func (fs *flagSet) printUsage(w io.Writer) {
+	fmt.Fprintf(w, "%s\nflags of %s:\n%s", usage, fs.Name(), fs.FlagUsages())
+}
+
+// usageError prints a usage error with the usage, to stderr.
+func (fs *flagSet) usageError(format string, args ...any) int {
+	fmt.Fprintf(fs.Output(), format+"\n", args...)
+	fs.printUsage(fs.Output())
+	return exitUsage
+}
+
+func parseFlags(fs *flagSet, args []string) (int, bool) {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
+			fs.printUsage(fs.stdout)
 			return exitOK, false
 		}
-		fmt.Fprintf(fs.Output(), "%s: %v\n", fs.Name(), err)
-		fs.Usage()
-		return exitUsage, false
+		return fs.usageError("%s: %v", fs.Name(), err), false
 	}
 	return 0, true
 }
@@ -104,13 +138,13 @@ type common struct {
 	swarm   bool
 }
 
-func (c *common) register(fs *pflag.FlagSet) {
+func (c *common) register(fs *flagSet) {
 	fs.Uint64Var(&c.seed, "seed", 0, "override the scenario's seed")
 	fs.StringVar(&c.arbiter, "arbiter", "", "override the arbitration mode: server or client")
 	fs.BoolVar(&c.swarm, "swarm", false, "let the seed randomize faults (swarm mode)")
 }
 
-func (c *common) options(fs *pflag.FlagSet) (scenarios.RunOptions, error) {
+func (c *common) options(fs *flagSet) (scenarios.RunOptions, error) {
 	o := scenarios.RunOptions{Seed: c.seed, HasSeed: fs.Changed("seed"), Swarm: c.swarm}
 	if c.arbiter != "" {
 		m, err := engine.ParseMode(c.arbiter)
@@ -139,6 +173,11 @@ func checkOutput(flag, path string, inputs ...string) error {
 
 // sameFile tells whether a and b name the same existing file (however
 // spelt: relative, through a link).
+// sameOutput tells whether two output flags name the same file.
+func sameOutput(a, b string) bool {
+	return a != "" && b != "" && (filepath.Clean(a) == filepath.Clean(b) || sameFile(a, b))
+}
+
 func sameFile(a, b string) bool {
 	sa, err1 := os.Stat(a)
 	sb, err2 := os.Stat(b)
@@ -166,18 +205,19 @@ func load(path string) (*scenarios.File, []byte, error) {
 
 // runCmd: run FILE and print it with its actual outputs.
 func runCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flags("run", stderr)
+	fs := flags("run", stdout, stderr)
 	var c common
 	c.register(fs)
 	tracePath := fs.String("trace", "", "write the run's trace (msgpack) to this file")
 	diagram := fs.String("diagram", "", "write a sequence diagram: .md/.mmd (Mermaid), .svg or .html")
+	perfetto := fs.String("perfetto", "", "write the run as Chrome/Perfetto trace-event JSON (open it in ui.perfetto.dev) to this file")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of the scenario")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	if fs.NArg() != 1 {
 		fmt.Fprintf(stderr, "sigsim run: want one FILE, got %d\n", fs.NArg())
-		fs.Usage()
+		fs.printUsage(stderr)
 		return exitUsage
 	}
 	opts, err := c.options(fs)
@@ -205,6 +245,16 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
+	if *perfetto != "" {
+		err := checkOutput("--perfetto", *perfetto, fs.Arg(0))
+		if err == nil && (sameOutput(*perfetto, *tracePath) || sameOutput(*perfetto, *diagram)) {
+			err = fmt.Errorf("--perfetto %s: another output names the same file", *perfetto)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "sigsim run:", err)
+			return exitUsage
+		}
+	}
 	f, src, err := load(fs.Arg(0))
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -214,6 +264,14 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitUsage
+	}
+	if *perfetto != "" {
+		if err := atomicfile.WriteFile(*perfetto, 0o644, func(w io.Writer) error {
+			return trace.WritePerfetto(w, res.World.Trace(), trace.PerfettoOptions{Rename: res.Rename()})
+		}); err != nil {
+			fmt.Fprintln(stderr, "sigsim run: --perfetto:", err)
+			return exitUsage
+		}
 	}
 	if *tracePath != "" {
 		if err := atomicfile.WriteFile(*tracePath, 0o644, func(w io.Writer) error { return res.WriteTrace(w, src, opts) }); err != nil {
@@ -331,15 +389,23 @@ func writeDiagram(path string, res *scenarios.Result) error {
 
 // checkCmd: the CI regression runner.
 func checkCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flags("check", stderr)
+	fs := flags("check", stdout, stderr)
 	rewrite := fs.Bool("rewrite", false, "write the actual outputs into the files (expectations still fail)")
 	seed := fs.Uint64("seed", 0, "override every scenario's seed")
+	junit := fs.String("junit", "", "also write a JUnit XML report to this file (a test case per scenario block)")
+	annotate := fs.Bool("annotate", githubActions(), "print GitHub Actions annotations (::error file=F,line=L::) for each failure; on by default under GitHub Actions")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
+	if *junit != "" {
+		if err := checkOutput("--junit", *junit); err != nil {
+			fmt.Fprintln(stderr, "sigsim check:", err)
+			return exitUsage
+		}
+	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "sigsim check: want at least one DIR or FILE")
-		fs.Usage()
+		fs.printUsage(stderr)
 		return exitUsage
 	}
 	var files []string
@@ -374,8 +440,16 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	sort.Strings(files)
 	passed, failed, malformed := 0, 0, 0
+	var reports []fileReport
 	for _, p := range files {
-		switch checkFile(p, *rewrite, *seed, fs.Changed("seed"), stdout) {
+		verdict, rep := checkFile(p, *rewrite, *seed, fs.Changed("seed"), stdout)
+		reports = append(reports, rep)
+		if *annotate {
+			for _, a := range rep.notes {
+				fmt.Fprintln(stdout, a)
+			}
+		}
+		switch verdict {
 		case checkPassed:
 			passed++
 		case checkFailed:
@@ -383,6 +457,12 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 		default:
 			failed++
 			malformed++
+		}
+	}
+	if *junit != "" {
+		if err := atomicfile.WriteFile(*junit, 0o644, func(w io.Writer) error { return writeJUnit(w, reports) }); err != nil {
+			fmt.Fprintln(stderr, "sigsim check: --junit:", err)
+			return exitUsage
 		}
 	}
 	fmt.Fprintf(stdout, "%d passed, %d failed", passed, failed)
@@ -406,7 +486,7 @@ const (
 	checkInput  // the file is malformed or unreadable, or its rewrite failed
 )
 
-func checkFile(path string, rewrite bool, seed uint64, hasSeed bool, stdout io.Writer) int {
+func checkFile(path string, rewrite bool, seed uint64, hasSeed bool, stdout io.Writer) (int, fileReport) {
 	f, _, err := load(path)
 	if err == nil {
 		var res *scenarios.Result
@@ -415,12 +495,13 @@ func checkFile(path string, rewrite bool, seed uint64, hasSeed bool, stdout io.W
 		}
 	}
 	fmt.Fprintf(stdout, "FAIL %s: malformed scenario\n%v\n", path, err)
-	return checkInput
+	return checkInput, reportMalformed(path, err)
 }
 
-func checkResult(path string, res *scenarios.Result, rewrite bool, stdout io.Writer) int {
+func checkResult(path string, res *scenarios.Result, rewrite bool, stdout io.Writer) (int, fileReport) {
 	verdict := checkPassed
 	var report []string
+	diffs := map[*scenarios.Block]string{}
 	for _, b := range res.Mismatches() {
 		if rewrite {
 			continue
@@ -428,7 +509,8 @@ func checkResult(path string, res *scenarios.Result, rewrite bool, stdout io.Wri
 		verdict = checkFailed
 		d := difflib.UnifiedDiff{A: withEOL(b.Expected), B: withEOL(res.Outputs[b]), FromFile: "expected", ToFile: "actual", Context: 2}
 		text, _ := difflib.GetUnifiedDiffString(d)
-		report = append(report, fmt.Sprintf("%s:%d: output differs\n%s", path, b.Line, text))
+		diffs[b] = text
+		report = append(report, fmt.Sprintf("%s:%d: output differs\n%s", path, mismatchLine(b, res.Outputs[b]), text))
 	}
 	for _, fl := range res.Failures {
 		verdict = checkFailed
@@ -451,7 +533,11 @@ func checkResult(path string, res *scenarios.Result, rewrite bool, stdout io.Wri
 	if verdict != checkPassed {
 		fmt.Fprintf(stdout, "FAIL %s\n%s\n", path, strings.Join(report, "\n"))
 	}
-	return verdict
+	rep := reportFile(path, res, diffs)
+	if verdict == checkInput {
+		rep.cases = append(rep.cases, checkCase{name: "rewrite", failure: report[len(report)-1], detail: report[len(report)-1]})
+	}
+	return verdict, rep
 }
 
 func withEOL(l []string) []string {
@@ -463,13 +549,13 @@ func withEOL(l []string) []string {
 }
 
 // traceArgs parses a command's flags and opens its n trace files.
-func traceArgs(fs *pflag.FlagSet, args []string, n int, want string, stderr io.Writer) ([]*os.File, int, bool) {
+func traceArgs(fs *flagSet, args []string, n int, want string, stderr io.Writer) ([]*os.File, int, bool) {
 	if code, ok := parseFlags(fs, args); !ok {
 		return nil, code, false
 	}
 	if fs.NArg() != n {
 		fmt.Fprintf(stderr, "%s: want %s\n", fs.Name(), want)
-		fs.Usage()
+		fs.printUsage(stderr)
 		return nil, exitUsage, false
 	}
 	files := make([]*os.File, 0, n)
@@ -492,7 +578,7 @@ func closeAll(files []*os.File) {
 }
 
 func replayCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flags("replay", stderr)
+	fs := flags("replay", stdout, stderr)
 	files, code, ok := traceArgs(fs, args, 1, "one TRACE", stderr)
 	if !ok {
 		return code
@@ -502,6 +588,10 @@ func replayCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "sigsim replay: %s: %v\n", fs.Arg(0), err)
 		return exitUsage
+	}
+	if now := buildinfo.Read().Commit(); rep.RecordedBy != "" && rep.RecordedBy != now {
+		fmt.Fprintf(stderr, "sigsim replay: warning: %s was recorded by build %s and replays with build %s: a divergence may be a legitimate change of behaviour\n",
+			fs.Arg(0), rep.RecordedBy, now)
 	}
 	if rep.Identical {
 		fmt.Fprintf(stdout, "identical: %d events, hash %016x\n", rep.Events, rep.HashGot)
@@ -515,16 +605,19 @@ func replayCmd(args []string, stdout, stderr io.Writer) int {
 // read what happened around a reported failure (every send, delivery, drop,
 // timer, callback and fault, with its virtual time and node).
 func eventsCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flags("events", stderr)
+	fs := flags("events", stdout, stderr)
 	grep := fs.StringArray("grep", nil, "print only events whose line contains TEXT (repeatable: any of them)")
 	from := fs.Duration("from", 0, "print only events at or after this virtual time")
 	to := fs.Duration("to", 0, "print only events at or before this virtual time (0: to the end)")
+	format := fs.String("format", "text", "text (a line an event), or perfetto (Chrome/Perfetto trace-event JSON, for ui.perfetto.dev)")
 	files, code, ok := traceArgs(fs, args, 1, "one TRACE", stderr)
 	if !ok {
 		return code
 	}
 	defer closeAll(files)
 	switch {
+	case *format != "text" && *format != "perfetto":
+		return fs.usageError("sigsim events: --format %q: want text or perfetto", *format)
 	case *from < 0:
 		fmt.Fprintf(stderr, "sigsim events: --from %s: a virtual time is not negative\n", *from)
 		return exitUsage
@@ -541,8 +634,34 @@ func eventsCmd(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	h := r.Header()
+	rename := scenarios.TraceRenamer(h) // the script's handles for raw invitation IDs
+	if *format == "perfetto" {
+		var events []trace.Event
+		for {
+			e, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				fmt.Fprintf(stderr, "sigsim events: %s: %v\n", fs.Arg(0), err)
+				return exitUsage
+			}
+			if e.At >= int64(*from) && (*to == 0 || e.At <= int64(*to)) && grepMatch(*grep, e, rename) {
+				events = append(events, e)
+			}
+		}
+		if err := trace.WritePerfetto(stdout, events, trace.PerfettoOptions{Rename: rename}); err != nil {
+			fmt.Fprintln(stderr, "sigsim events:", err)
+			return exitUsage
+		}
+		return exitOK
+	}
 	fmt.Fprintf(stdout, "# trace %s: seed=%d version=%s", fs.Arg(0), h.Seed, h.Version)
 	for _, o := range h.Options {
+		if o.Key == "scenario.handles" {
+			fmt.Fprintf(stdout, " %s=(%d)", o.Key, strings.Count(o.Value, ",")+1)
+			continue
+		}
 		fmt.Fprintf(stdout, " %s=%s", o.Key, o.Value)
 	}
 	fmt.Fprintln(stdout)
@@ -562,11 +681,11 @@ func eventsCmd(args []string, stdout, stderr io.Writer) int {
 		if e.At < int64(*from) || (*to > 0 && e.At > int64(*to)) {
 			continue
 		}
-		line := e.String()
-		if len(*grep) > 0 && !slices.ContainsFunc(*grep, func(g string) bool { return strings.Contains(line, g) }) {
+		if !grepMatch(*grep, e, rename) {
 			continue
 		}
-		fmt.Fprintln(w, line)
+		e.Text = rename(e.Text)
+		fmt.Fprintln(w, e.String())
 		shown++
 	}
 	count, hash := r.Trailer()
@@ -574,8 +693,21 @@ func eventsCmd(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// grepMatch tells whether an event's line contains any of the texts (all
+// events if none), with the script's handles or the raw IDs: `--grep call`
+// and `--grep alice/1.0-1` find the same invitation.
+func grepMatch(grep []string, e trace.Event, rename func(string) string) bool {
+	if len(grep) == 0 {
+		return true
+	}
+	raw := e.String()
+	e.Text = rename(e.Text)
+	named := e.String()
+	return slices.ContainsFunc(grep, func(g string) bool { return strings.Contains(raw, g) || strings.Contains(named, g) })
+}
+
 func diffCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flags("diff", stderr)
+	fs := flags("diff", stdout, stderr)
 	files, code, ok := traceArgs(fs, args, 2, "two traces A B", stderr)
 	if !ok {
 		return code
@@ -606,7 +738,7 @@ func diffCmd(args []string, stdout, stderr io.Writer) int {
 var testBeforeSeed func(seed uint64)
 
 func exploreCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flags("explore", stderr)
+	fs := flags("explore", stdout, stderr)
 	seeds := fs.String("seeds", "1..100", "seed range A..B (inclusive)")
 	jobs := fs.IntP("jobs", "j", 2, "seeds run in parallel")
 	swarm := fs.Bool("swarm", false, "let each seed randomize faults")
@@ -614,12 +746,13 @@ func exploreCmd(args []string, stdout, stderr io.Writer) int {
 	keep := fs.Bool("keep-going", false, "run every seed even after a failure")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
 	expect := fs.String("expect-paths", "", "fail (exit 1) if a rare path this file lists (one a line, # comments) is never hit")
+	annotate := fs.Bool("annotate", githubActions(), "print GitHub Actions annotations (::error file=F,line=L::) for failing seeds and missed paths; on by default under GitHub Actions")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	if fs.NArg() != 1 {
 		fmt.Fprintln(stderr, "sigsim explore: want one FILE")
-		fs.Usage()
+		fs.printUsage(stderr)
 		return exitUsage
 	}
 	from, to, err := parseRange(*seeds)
@@ -684,7 +817,7 @@ func exploreCmd(args []string, stdout, stderr io.Writer) int {
 	if expected != nil {
 		sum.CheckPaths(expected)
 	}
-	return printSummary(sum, *asJSON, *expect, stdout)
+	return printSummary(sum, *asJSON, *annotate, *expect, stdout)
 }
 
 // loadPaths reads a list of expected paths (none if path is "").
@@ -702,7 +835,17 @@ func loadPaths(path string) ([]engine.Path, error) {
 // printSummary prints an exploration's summary and returns its exit code:
 // interrupted outranks a panic, which outranks a violation, which outranks
 // another failure (an expectation, an expected path never hit).
-func printSummary(sum scenarios.Summary, asJSON bool, expectFile string, stdout io.Writer) int {
+func printSummary(sum scenarios.Summary, asJSON, annotate bool, expectFile string, stdout io.Writer) int {
+	if annotate && !asJSON { // JSON goes to files and merge: it annotates
+		// On the scenario's first line (the world it sets up): a seed's
+		// failure is the file's, under that seed.
+		for _, fl := range sum.Failures {
+			fmt.Fprintln(stdout, annotation{sum.File, 1, fmt.Sprintf("seed %d FAILED: %s\nreplay: %s", fl.Seed, fl.Reason, fl.Replay)})
+		}
+		for _, p := range sum.MissingPaths {
+			fmt.Fprintln(stdout, annotation{expectFile, pathLine(expectFile, p), "expected path " + p + " never hit"})
+		}
+	}
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -814,9 +957,10 @@ func parseShard(s string) (int, int, error) {
 }
 
 func mergeCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flags("merge", stderr)
+	fs := flags("merge", stdout, stderr)
 	asJSON := fs.Bool("json", false, "print the merged summary as JSON")
 	expect := fs.String("expect-paths", "", "fail (exit 1) if a rare path this file lists (one a line, # comments) is never hit")
+	annotate := fs.Bool("annotate", githubActions(), "print GitHub Actions annotations (::error file=F,line=L::) for failing seeds and missed paths; on by default under GitHub Actions")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -851,11 +995,11 @@ func mergeCmd(args []string, stdout, stderr io.Writer) int {
 	if expected != nil {
 		sum.CheckPaths(expected)
 	}
-	return printSummary(sum, *asJSON, *expect, stdout)
+	return printSummary(sum, *asJSON, *annotate, *expect, stdout)
 }
 
 func shrinkCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flags("shrink", stderr)
+	fs := flags("shrink", stdout, stderr)
 	var c common
 	c.register(fs)
 	out := fs.StringP("output", "o", "", "where to write the minimal scenario")
@@ -865,7 +1009,7 @@ func shrinkCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() != 1 || *out == "" {
 		fmt.Fprintln(stderr, "sigsim shrink: want FILE and -o OUT")
-		fs.Usage()
+		fs.printUsage(stderr)
 		return exitUsage
 	}
 	opts, err := c.options(fs)
@@ -938,4 +1082,29 @@ func reproduces(path string, want scenarios.Failure) (scenarios.Failure, error) 
 		return got, fmt.Errorf("it fails differently: %s", got.Text)
 	}
 	return got, nil
+}
+
+// completionCmd: sigsim completion bash|zsh|fish prints a completion script
+// of every command and its flags.
+func completionCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flags("completion", stdout, stderr)
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() != 1 || !slices.Contains(completion.Shells, fs.Arg(0)) {
+		return fs.usageError("sigsim completion: want one shell: %s", strings.Join(completion.Shells, ", "))
+	}
+	var cmds []completion.Command
+	for _, name := range slices.Sorted(maps.Keys(commands)) {
+		var help bytes.Buffer
+		if name != "completion" {
+			commands[name]([]string{"--help"}, &help, io.Discard)
+		}
+		cmds = append(cmds, completion.Command{Name: name, Flags: completion.FlagsOf(help.String())})
+	}
+	if err := completion.Write(stdout, fs.Arg(0), "sigsim", cmds); err != nil {
+		fmt.Fprintln(stderr, "sigsim completion:", err)
+		return exitUsage
+	}
+	return exitOK
 }
