@@ -258,3 +258,18 @@ func TestExploreLibrary(t *testing.T) {
 		}
 	}
 }
+
+// TestExploreFailuresSpeakHandles: a failing seed's reason names the
+// invitation by the script's handle, as the run's output does.
+func TestExploreFailuresSpeakHandles(t *testing.T) {
+	f := parseAs(t, "two.sig", twoRaces)
+	s := Explore(context.Background(), f, ExploreOptions{From: 1, To: 3, Jobs: 1, KeepGoing: true, Command: "sigsim run two.sig"})
+	if s.Failed == 0 {
+		t.Fatal("the client-mode races did not fail")
+	}
+	for _, fl := range s.Failures {
+		if strings.Contains(fl.Reason, "alice/1.0-1") || !strings.Contains(fl.Reason, "call") {
+			t.Errorf("seed %d: %s", fl.Seed, fl.Reason)
+		}
+	}
+}
