@@ -167,7 +167,7 @@ func (s *Server) invOp(now int64, f *Frame) result {
 		}
 		info = r.info(ActionModify)
 		info.InviteeList = r.inviteeNames()
-		s.out.Transitions = append(s.out.Transitions, Transition{InviteID: r.id, Modified: true})
+		s.out.Transitions = append(s.out.Transitions, Transition{InviteID: r.id, Modified: true, By: f.User + "/" + f.Device})
 	default:
 		return fail(CodeInvalidParameters, "operation %s", f.Op)
 	}

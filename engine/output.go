@@ -216,8 +216,10 @@ type Transition struct {
 	Invitees   []string
 	Timeout    int
 	OnlineOnly bool
-	// Modified: the inviter changed the invitation's data.
+	// Modified: the inviter changed the invitation's data, from device By
+	// ("user/device"), which hears it as its result, not as a callback.
 	Modified bool
+	By       string
 	// Reached: an online-only invitation reached the home shard of Invitees (users
 	// placed there), which pushed it to the sessions open at this moment and no
 	// others.

@@ -596,10 +596,15 @@ func (b *Block) addExpected(line string) {
 // with "at TIME", a command name, or a device followed by a device operation
 // (or a near miss of one, "bob acept call"). No output line of the runner
 // has these shapes (it starts with a time, a node and a colon, "ok:",
-// "error:", ...).
+// "error:", ...). An indented line is output: the runner indents its event
+// and summary lines ("  result invite -> ok   200" would read as the
+// device "result" inviting), and script lines start in column 1.
 func looksLikeCommand(text string) bool {
 	if isComment(text) {
 		return true
+	}
+	if text == "" || unicode.IsSpace(rune(text[0])) {
+		return false
 	}
 	toks, _, msg := tokenize(text)
 	if msg != "" || len(toks) == 0 || !toks[0].bare || toks[0].keyed {

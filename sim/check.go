@@ -117,6 +117,7 @@ type invMore struct {
 	reached   map[string]int64         // online-only: when it reached each user's home shard
 	strangers map[string]*inviteeCheck // users it does not list
 	modified  []uint32                 // the decision indexes of its modifications
+	modifier  []string                 // the device that made each (it hears a result, no callback)
 	open      int32                    // invitees (each once) the server has not decided yet
 }
 
@@ -503,6 +504,7 @@ func (c *Checker) transition(k int, t *engine.Transition) {
 	case t.Modified:
 		m := inv.extra()
 		m.modified = append(m.modified, at)
+		m.modifier = append(m.modifier, t.By)
 	case t.Invitee == "":
 		inv.flags |= invDecided
 		inv.created, inv.shard = at, uint16(k)
@@ -676,9 +678,13 @@ func (c *Checker) decisionOf(d *Device, inv *invCheck, cb *engine.Callback) (at 
 			c.violate(InvValidity, d, "%s modified, but the shard never modified it", cb.InviteID)
 			return 0, false
 		}
-		// The first the device has not heard yet; if none is left, the last:
+		// The first the device has not heard yet, and made by another
+		// device (its own it hears as a result); if none is left, the last:
 		// then it hears it again, or out of the shard's order.
 		i, _ := slices.BinarySearch(l, c.mark(d, int(inv.shard)).cb+1)
+		for i < len(l) && inv.more.modifier[i] == d.Name {
+			i++
+		}
 		return l[min(i, len(l)-1)], true
 	default:
 		return 0, false

@@ -77,11 +77,9 @@ func TestInviteAcceptWithLatency(t *testing.T) {
 
 var recordAll = false
 
-// stableKinds are the fault kinds server mode survives today. Shard-to-shard
-// partitions (cross-shard forwards lost for good), login churn (callbacks
-// after a logout) and group churn (a delayed quit tip dropping a newer
-// invitation) still find bugs; they join once those are fixed.
-var stableKinds = []string{"loss", "dup", "reorder", "latency", "partition", "crash", "shard-crash", "pause", "disconnect", "skew"}
+// stableKinds are the fault kinds the swarm test draws from: all of them
+// (the shard bus, session and membership fixes made every kind safe).
+var stableKinds = SwarmKinds
 
 // swarmRun runs a fault-heavy random workload for one seed and returns the world.
 func swarmRun(t testing.TB, seed uint64, mode engine.Mode, invitations int) *World {
