@@ -3,6 +3,7 @@ package apps
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"sigsim/engine"
 	"sigsim/room"
@@ -65,6 +66,8 @@ type callRec struct {
 	retiring  bool
 	ghost     bool  // a ghost call was reported
 	checkAt   int64 // a ghost check is scheduled then (0: none)
+	quiet     int64 // ghost checks: since when no fault was seen (see ghostCheck)
+	faults    int64 // ghost checks: the world's fault count then
 	id, room  string
 	p         [2]party // caller, callee
 	node      [2]span  // each party's membership at the room node
@@ -410,6 +413,24 @@ func (cc *CallChecker) announced(h int32, side int, secs, end int64) {
 	}
 }
 
+// faultOn tells whether a fault is on that may hold up the call's parties.
+func (cc *CallChecker) faultOn(r *callRec) bool {
+	var nodes [5]engine.Addr
+	n := 0
+	for i := range r.p {
+		if d := r.p[i].dev; d != nil {
+			nodes[n] = d.Addr
+			nodes[n+1] = engine.Addr(d.Home)
+			n += 2
+		}
+	}
+	if cc.w.RoomNodes() > 0 {
+		nodes[n] = cc.w.RoomNodeAddr(cc.w.RoomNodeOf(r.room))
+		n++
+	}
+	return cc.w.FaultOn(nodes[:n]...)
+}
+
 func abs(x int64) int64 {
 	if x < 0 {
 		return -x
@@ -490,21 +511,35 @@ func (cc *CallChecker) judge(h int32) {
 }
 
 // ghostCheck looks for a party alone in the room after the other's end, and
-// schedules itself for when one would become a ghost.
+// schedules itself for when one would become a ghost. The bound counts from
+// the faults' end: while a fault is on that may hold up what would tell the
+// party (sim.World.FaultOn: its device, the other's, their shards, the room
+// node), or the swarm's faults are still to heal (FaultsEnd), it waits, and
+// a fault that started or ended since its last look (the world's fault
+// count moved) restarts the count.
 func (cc *CallChecker) ghostCheck(h int32) {
 	r := &cc.recs[h]
 	if r.ghost {
 		return
 	}
-	now := cc.w.Now()
+	w := cc.w
+	now := w.Now()
 	due := int64(0)
 	for q := range 2 {
 		me, other := &r.p[q], &r.p[1-q]
 		if !me.inRoom || !other.ended || other.crashed || me.crashed {
 			continue
 		}
+		switch {
+		case cc.faultOn(r):
+			r.quiet, r.faults = 0, w.Counts.Faults
+			due = now + int64(time.Second) // look again soon
+			continue
+		case r.quiet == 0 || r.faults != w.Counts.Faults:
+			r.quiet, r.faults = now, w.Counts.Faults
+		}
 		since := max(other.endAt, me.inSince)
-		at := max(since, cc.w.FaultsEnd()) + cc.ghostBound
+		at := max(since, r.quiet, w.FaultsEnd()) + cc.ghostBound
 		if now >= at {
 			r.ghost = true
 			cc.violate(InvGhostCall, me.dev, "%s alone in room %s since %s, %s after %s's call %s ended (%s)",

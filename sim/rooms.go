@@ -824,6 +824,45 @@ func (w *World) FaultsEnd() int64 {
 	return end
 }
 
+// FaultOn tells whether a fault that delays or loses the frames of the given
+// nodes is in force now: a partition that cuts one of them off, one of them
+// crashed, paused or (a device) disconnected, any shard crashed or paused
+// (the shards talk over one bus), or frames held by a message rule. Link
+// options (latency, loss) do not count: frames still get through, resent.
+// Checks with a bound "after the faults" (the call apps' ghost calls) wait
+// while it holds.
+func (w *World) FaultOn(nodes ...engine.Addr) bool {
+	for i := range w.partitions {
+		p := &w.partitions[i]
+		for _, a := range nodes {
+			if contains(p.a, a) || contains(p.b, a) {
+				return true
+			}
+		}
+	}
+	for _, s := range w.shards {
+		if s.down || s.pause.until > w.now || len(s.pause.backlog) > 0 {
+			return true
+		}
+	}
+	for _, r := range w.rules {
+		if r.action == "hold" {
+			return true
+		}
+	}
+	for _, a := range nodes {
+		if k, ok := w.rooms.index(a); ok {
+			n := w.rooms.nodes[k]
+			if n.down || n.pause.until > w.now || len(n.pause.backlog) > 0 {
+				return true
+			}
+		} else if d := w.device(a); d != nil && (d.down || !d.connected || d.pause.until > w.now || len(d.pause.backlog) > 0) {
+			return true
+		}
+	}
+	return false
+}
+
 // Report records a violation of an invariant checked outside package sim
 // (the reference apps' call-level invariants), like the built-in checkers'
 // violations: in Violations, in the trace, and stopping the run unless
