@@ -125,3 +125,76 @@ func TestCallsSwarmClient(t *testing.T) {
 		t.Errorf("no disagreement in %d client-mode seeds: %v", seeds, found)
 	}
 }
+
+// swarmClass runs two classes of a teacher and six students, four rounds
+// each, under a swarm of faults for one seed.
+func swarmClass(t testing.TB, seed uint64, mode engine.Mode) (*sim.World, *Classroom) {
+	so := sim.Options{Seed: seed, Mode: mode, Shards: 2, Rooms: &sim.RoomOptions{Nodes: 2},
+		KeepGoing: mode == engine.ModeClient, Swarm: &sim.SwarmOptions{Until: int64(40 * time.Second), Intensity: 0.8}}
+	w, err := sim.New(so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := DefaultClassOptions()
+	o.Raise, o.LateRaise, o.Rounds, o.Interval = 0.4, 0.1, 4, int64(15*time.Second)
+	cl, err := NewClassroom(NewHost(w), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for g := range 2 {
+		group := "g" + strconv.Itoa(g)
+		var devs []*sim.Device
+		var names []string
+		for k := range 7 {
+			u := group + "t"
+			if k > 0 {
+				u = group + "s" + strconv.Itoa(k)
+			}
+			d, err := w.AddDevice(u, "1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Login(d)
+			devs, names = append(devs, d), append(names, u)
+		}
+		if err := w.LoadGroup(group, names[0], names[1:]); err != nil {
+			t.Fatal(err)
+		}
+		if err := cl.AddClass(group, devs[0], devs[1:], int64(g)*int64(3*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.RunQuiet(int64(2000 * time.Second))
+	return w, cl
+}
+
+// Server mode under swarm faults: the classroom's invariants always hold.
+func TestClassroomSwarmServer(t *testing.T) {
+	seeds := 150
+	if testing.Short() {
+		seeds = 40
+	}
+	var total ClassStats
+	for seed := uint64(1); seed <= uint64(seeds); seed++ {
+		w, cl := swarmClass(t, seed, engine.ModeServer)
+		if v := w.Violations(); len(v) > 0 {
+			t.Fatalf("seed %d: %v; plan %v", seed, v[0], w.SwarmPlan())
+		}
+		if v := w.CheckLiveness(); len(v) > 0 {
+			t.Fatalf("seed %d: %v", seed, v[0])
+		}
+		if v := w.CheckRooms(); len(v) > 0 {
+			t.Fatalf("seed %d: %v", seed, v[0])
+		}
+		total.Rounds += cl.Stats.Rounds
+		total.Raised += cl.Stats.Raised
+		total.Picked += cl.Stats.Picked
+		total.Spoke += cl.Stats.Spoke
+		total.OnMic += cl.Stats.OnMic
+		total.NoHands += cl.Stats.NoHands
+	}
+	t.Logf("%d seeds: %+v", seeds, total)
+	if total.Rounds < int64(seeds)*6 || total.Picked == 0 || total.OnMic == 0 {
+		t.Errorf("a weak sweep: %+v", total)
+	}
+}
