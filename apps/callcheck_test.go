@@ -4,7 +4,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"sigsim/engine"
 	"sigsim/room"
 	"sigsim/sim"
 )
@@ -121,4 +123,14 @@ func TestForgedTwoRoomsAndBusyRing(t *testing.T) {
 	w, cc, _ = forged(t)
 	cc.ring(w.Device("bob"), "carol", "i2", "r2", w.Now())
 	onlyViolation(t, w, cc, InvBusyRing, "bob rings for i2 from carol while in call r1 with alice")
+}
+
+// The world's summary counts the apps' invariants after its own.
+func TestViolationSummary(t *testing.T) {
+	w, c := cross(t, engine.ModeClient, ms(10), 500*time.Millisecond)
+	_ = c
+	got := w.ViolationSummary()
+	if !strings.HasSuffix(got, "call-agreement=1 ghost-call=1") || !strings.HasPrefix(got, "agreement=") {
+		t.Errorf("summary %q", got)
+	}
 }

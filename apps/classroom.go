@@ -117,14 +117,16 @@ func (o ClassOptions) Describe() []string {
 
 // Classroom is the source document's raise-hand flow, as an app each member
 // of a class runs. A class is a group: its owner is the teacher, the other
-// members the students, all of them in the class's room ("class-<group>",
-// the teacher's camera on). A round: the teacher invites every student to
+// members the students, all of them in the class's room ("class-<group>"):
+// the teacher as an anchor with its camera on, the students in the audience
+// (unseen). A round: the teacher invites every student to
 // raise a hand (InviteInGroup, data {"cmd":"raise-hand","round":N}); a
 // student raises one by accepting; every member sees each accept
 // (OnInviteeAccepted) and keeps the list of raised hands; after Collect the
 // teacher invites one of the students on its list to speak
-// ({"cmd":"speak"}); that student accepts and goes on mic (opens its camera
-// in the room, which everyone sees as OnUserVideoAvailable) for SpeakTime.
+// ({"cmd":"speak"}); that student accepts and goes on mic — switches to
+// anchor and opens its camera, which everyone sees (OnRemoteUserEnterRoom,
+// OnUserVideoAvailable) — for SpeakTime, then goes back to the audience.
 // Students who do not raise a hand let the invitation time out.
 //
 // Its invariants (ClassChecker): only a student who raised a hand is invited
@@ -304,7 +306,11 @@ func (m *member) enter() {
 		return
 	}
 	m.room = roomEntering
-	m.w().EnterRoom(m.d, m.c.room)
+	role := room.RoleAudience // the students watch the teacher; they are not seen
+	if m.teacher {
+		role = room.RoleAnchor
+	}
+	m.w().EnterRoomAs(m.d, m.c.room, role)
 }
 
 // openRaiseHand: the teacher opens a round.
@@ -482,12 +488,16 @@ func (m *member) result(at int64, r *engine.Result) {
 			m.outcome()
 		}
 	case r.InviteID == m.speakID && r.Code == engine.OK:
-		// Invited to speak and accepted: on mic.
+		// Invited to speak and accepted: on mic, an anchor with its
+		// camera on (everyone sees it enter and its video), until it is
+		// back in the audience.
+		m.w().SwitchRole(m.d, m.c.room, room.RoleAnchor)
 		m.w().RoomVideo(m.d, m.c.room, true)
 		id := m.speakID
 		m.later(at+m.cl.opts.SpeakTime.Sample(m.r), func() {
 			if m.speakID == id {
 				m.w().RoomVideo(m.d, m.c.room, false)
+				m.w().SwitchRole(m.d, m.c.room, room.RoleAudience)
 			}
 		})
 	}

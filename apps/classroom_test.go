@@ -92,7 +92,15 @@ func TestClassroomScriptedRound(t *testing.T) {
 	mustHave(t, l, "callback s4/1  OnInviteeAccepted(", "invitee=s3")
 	mustHave(t, l, "4000.000ms call", "t/1  invite-group g invitees=s3", `cmd\":\"speak\"`)
 	mustHave(t, l, "call", "s3/1  accept "+speakID)
+	mustHave(t, l, "0.000ms call", "s1/1  enter-room class-g audience")
+	mustHave(t, l, "0.000ms call", "t/1  enter-room class-g")
+	mustHave(t, l, "call", "s3/1  switch-role class-g anchor")
 	mustHave(t, l, "call", "s3/1  video class-g on")
+	mustHave(t, l, "callback s1/1  OnRemoteUserEnterRoom(class-g, user=s3)")
+	mustHave(t, l, "call", "s3/1  switch-role class-g audience")
+	if has(l, "callback t/1  OnRemoteUserEnterRoom(class-g, user=s1)") {
+		t.Error("the audience was seen")
+	}
 	mustHave(t, l, "callback s1/1  OnUserVideoAvailable(class-g, user=s3, available=true)")
 	mustHave(t, l, "callback t/1  OnUserVideoAvailable(class-g, user=s3, available=false)")
 	if s := cl.Stats; s.Rounds != 1 || s.Raised != 2 || s.Picked != 1 || s.Spoke != 1 || s.OnMic != 4 {

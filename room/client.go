@@ -114,8 +114,8 @@ func (c *Client) Entering(room string) bool {
 	return i >= 0 && c.views[i].state == entering
 }
 
-// Remotes lists the other users the device knows are in room, in the order it
-// learned of them.
+// Remotes lists the anchors other than itself the device knows are in room,
+// in the order it learned of them.
 func (c *Client) Remotes(room string) []string {
 	i := c.find(room)
 	if i < 0 {
@@ -160,9 +160,14 @@ func (c *Client) nextCall() Call {
 
 func (c *Client) event(e Event) { c.out.Events = append(c.out.Events, e) }
 
-// EnterRoom enters a room; OnEnterRoom answers. Entering a room the device is
-// in or entering already, or an empty room ID, fails at once (CodeInvalid).
-func (c *Client) EnterRoom(now int64, room string) Call {
+// EnterRoom enters a room as an anchor; OnEnterRoom answers. Entering a room
+// the device is in or entering already, or an empty room ID, fails at once
+// (CodeInvalid).
+func (c *Client) EnterRoom(now int64, room string) Call { return c.EnterRoomAs(now, room, RoleAnchor) }
+
+// EnterRoomAs enters a room in a role: an anchor is seen by the others, a
+// member of the audience is not (it sees the anchors).
+func (c *Client) EnterRoomAs(now int64, room string, role Role) Call {
 	call := c.nextCall()
 	if room == "" || c.find(room) >= 0 || len(c.cfg.Nodes) == 0 {
 		c.event(Event{Kind: OnEnterRoom, Room: room, Code: CodeInvalid, Call: call})
@@ -170,7 +175,19 @@ func (c *Client) EnterRoom(now int64, room string) Call {
 	}
 	node := NodeOf(room, len(c.cfg.Nodes))
 	c.views = append(c.views, view{room: room, node: node, state: entering, enter: call})
-	c.request(now, node, pending{call: call, op: OpEnter, room: room})
+	c.request(now, node, pending{call: call, op: OpEnter, room: room, flag: role == RoleAudience})
+	return call
+}
+
+// SwitchRole switches the device's role in a room it is in or entering (TRTC's
+// switchRole): becoming an anchor, the others see it enter; going back to
+// the audience, they see its camera go off and it leave (ReasonRole). It
+// reports nothing back; in a room the device is not in it does nothing.
+func (c *Client) SwitchRole(now int64, room string, role Role) Call {
+	call := c.nextCall()
+	if i := c.find(room); i >= 0 {
+		c.request(now, c.views[i].node, pending{call: call, op: OpRole, room: room, flag: role == RoleAudience})
+	}
 	return call
 }
 
@@ -191,9 +208,9 @@ func (c *Client) ExitRoom(now int64, room string) Call {
 }
 
 // Video opens (on) or closes the camera in a room the device is in or
-// entering: the other members get OnUserVideoAvailable. Like TRTC's
-// startLocalPreview, it reports nothing back; in a room the device is not in
-// it does nothing.
+// entering, as an anchor: the other members get OnUserVideoAvailable. Like
+// TRTC's startLocalPreview, it reports nothing back; in a room the device is
+// not in, or as a member of the audience, it does nothing.
 func (c *Client) Video(now int64, room string, on bool) Call {
 	call := c.nextCall()
 	if i := c.find(room); i >= 0 {

@@ -234,11 +234,12 @@ func (n *rnet) converged() {
 		for _, room := range c.Rooms() {
 			node := n.nodes[NodeOf(room, len(n.nodes))]
 			members := node.Members(room)
+			anchors := node.Anchors(room)
 			if !slices.Contains(members, user) {
 				n.t.Errorf("%s thinks it is in %s; the node has %v", d, room, members)
 				continue
 			}
-			others := slices.DeleteFunc(slices.Clone(members), func(u string) bool { return u == user })
+			others := slices.DeleteFunc(slices.Clone(anchors), func(u string) bool { return u == user })
 			got := slices.Clone(c.Remotes(room))
 			slices.Sort(got)
 			slices.Sort(others)

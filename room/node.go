@@ -62,9 +62,10 @@ type roomState struct {
 }
 
 type member struct {
-	user  string
-	slot  int32
-	video bool
+	user     string
+	slot     int32
+	video    bool
+	audience bool
 }
 
 // NewNode returns an empty room node.
@@ -112,6 +113,20 @@ func (n *Node) Members(room string) []string {
 	l := make([]string, len(r.members))
 	for i, m := range r.members {
 		l[i] = m.user
+	}
+	return l
+}
+
+// Anchors lists the anchors in a room (the members others see), in the order
+// they entered.
+func (n *Node) Anchors(room string) []string {
+	var l []string
+	if r := n.rooms[room]; r != nil {
+		for _, m := range r.members {
+			if !m.audience {
+				l = append(l, m.user)
+			}
+		}
 	}
 	return l
 }
@@ -266,42 +281,77 @@ func (n *Node) apply(now int64, slot int32, f *Frame) {
 	switch f.Op {
 	case OpEnter:
 		n.item(now, slot, resp)
-		n.enter(now, slot, f.Room)
+		n.enter(now, slot, f.Room, f.Flag)
 	case OpExit:
 		n.item(now, slot, resp)
 		if slices.Contains(s.rooms, f.Room) {
 			n.leave(now, slot, f.Room, ReasonExit)
 		}
-	case OpVideo:
+	case OpVideo, OpRole:
 		r := n.rooms[f.Room]
 		i := -1
 		if r != nil {
 			i = slices.IndexFunc(r.members, func(m member) bool { return m.slot == slot })
 		}
-		if i < 0 {
+		switch {
+		case i < 0:
 			resp.Code = CodeNotInRoom
-			n.item(now, slot, resp)
-			return
+		case f.Op == OpVideo && r.members[i].audience:
+			resp.Code = CodeNotAnchor
 		}
 		n.item(now, slot, resp)
-		if r.members[i].video == f.Flag {
+		if resp.Code != OK {
 			return
 		}
-		r.members[i].video = f.Flag
-		n.out.Changes = append(n.out.Changes, Change{Kind: Video, Room: f.Room, User: s.user, Device: s.addr, On: f.Flag})
-		for _, m := range r.members {
-			if m.slot != slot {
-				n.item(now, m.slot, Frame{Type: FrameItem, Item: ItemVideo, Room: f.Room, User: s.user, Flag: f.Flag})
+		if f.Op == OpVideo {
+			n.video(now, r, i, f.Room, f.Flag)
+			return
+		}
+		m := &r.members[i]
+		if m.audience == f.Flag {
+			return
+		}
+		if f.Flag { // to the audience: its camera goes off, and it is seen to leave
+			n.video(now, r, i, f.Room, false)
+			m = &r.members[i]
+		}
+		m.audience = f.Flag
+		n.out.Changes = append(n.out.Changes, Change{Kind: Switched, Room: f.Room, User: s.user, Device: s.addr, Audience: f.Flag})
+		it := Frame{Type: FrameItem, Item: ItemEntered, Room: f.Room, User: s.user}
+		if f.Flag {
+			it = Frame{Type: FrameItem, Item: ItemLeft, Room: f.Room, User: s.user, Reason: ReasonRole}
+		}
+		for _, o := range r.members {
+			if o.slot != slot {
+				n.item(now, o.slot, it)
 			}
 		}
 	}
 }
 
+// video turns member i's camera in room r on or off; the others hear of it.
+func (n *Node) video(now int64, r *roomState, i int, room string, on bool) {
+	m := &r.members[i]
+	if m.video == on {
+		return
+	}
+	m.video = on
+	s := &n.sessions[m.slot]
+	n.out.Changes = append(n.out.Changes, Change{Kind: Video, Room: room, User: s.user, Device: s.addr, On: on})
+	slot := m.slot
+	for _, o := range r.members {
+		if o.slot != slot {
+			n.item(now, o.slot, Frame{Type: FrameItem, Item: ItemVideo, Room: room, User: s.user, Flag: on})
+		}
+	}
+}
+
 // enter makes session slot a member of room (its response already queued):
-// the newcomer learns who is there, the others learn of it. A room has one
-// member per user: the same user entering from another session takes the
-// place of the earlier one, which is told it was kicked.
-func (n *Node) enter(now int64, slot int32, room string) {
+// the newcomer learns which anchors are there, and, if it is one, the others
+// learn of it. A room has one member per user: the same user entering from
+// another session takes the place of the earlier one, which is told it was
+// kicked.
+func (n *Node) enter(now int64, slot int32, room string, audience bool) {
 	s := &n.sessions[slot]
 	r := n.rooms[room]
 	if r == nil {
@@ -320,15 +370,19 @@ func (n *Node) enter(now int64, slot int32, room string) {
 		n.rooms[room] = r // leave deleted it if the kicked one was alone
 	}
 	for _, m := range r.members {
-		n.item(now, slot, Frame{Type: FrameItem, Item: ItemEntered, Room: room, User: m.user})
-		if m.video {
-			n.item(now, slot, Frame{Type: FrameItem, Item: ItemVideo, Room: room, User: m.user, Flag: true})
+		if !m.audience {
+			n.item(now, slot, Frame{Type: FrameItem, Item: ItemEntered, Room: room, User: m.user})
+			if m.video {
+				n.item(now, slot, Frame{Type: FrameItem, Item: ItemVideo, Room: room, User: m.user, Flag: true})
+			}
 		}
-		n.item(now, m.slot, Frame{Type: FrameItem, Item: ItemEntered, Room: room, User: s.user})
+		if !audience {
+			n.item(now, m.slot, Frame{Type: FrameItem, Item: ItemEntered, Room: room, User: s.user})
+		}
 	}
-	r.members = append(r.members, member{user: s.user, slot: slot})
+	r.members = append(r.members, member{user: s.user, slot: slot, audience: audience})
 	s.rooms = append(s.rooms, room)
-	n.out.Changes = append(n.out.Changes, Change{Kind: Entered, Room: room, User: s.user, Device: s.addr})
+	n.out.Changes = append(n.out.Changes, Change{Kind: Entered, Room: room, User: s.user, Device: s.addr, Audience: audience})
 }
 
 // leave takes session slot out of room; the others learn it left, for reason.
@@ -345,10 +399,13 @@ func (n *Node) leave(now int64, slot int32, room string, reason Reason) {
 	if i < 0 {
 		return
 	}
+	seen := !r.members[i].audience
 	r.members = slices.Delete(r.members, i, i+1)
 	n.out.Changes = append(n.out.Changes, Change{Kind: Left, Room: room, User: s.user, Device: s.addr, Reason: reason})
 	for _, m := range r.members {
-		n.item(now, m.slot, Frame{Type: FrameItem, Item: ItemLeft, Room: room, User: s.user, Reason: reason})
+		if seen {
+			n.item(now, m.slot, Frame{Type: FrameItem, Item: ItemLeft, Room: room, User: s.user, Reason: reason})
+		}
 	}
 	if len(r.members) == 0 {
 		delete(n.rooms, room)

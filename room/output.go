@@ -123,28 +123,38 @@ type ChangeKind uint8
 
 // Changes.
 const (
-	Entered ChangeKind = iota + 1 // User became a member of Room
-	Left                          // User stopped being a member of Room, for Reason
-	Video                         // User's video in Room turned on or off (On)
+	Entered  ChangeKind = iota + 1 // User became a member of Room (of the audience if Audience)
+	Left                           // User stopped being a member of Room, for Reason
+	Video                          // User's video in Room turned on or off (On)
+	Switched                       // User switched role in Room: to the audience if Audience, else anchor
 )
 
 // Change is a room node's decision about its membership, reported so that
 // checkers can compare what devices learn with what the node decided (like
 // engine.Transition).
 type Change struct {
-	Kind   ChangeKind
-	Room   string
-	User   string
-	Device engine.Addr // the member's device
-	Reason Reason      // Left
-	On     bool        // Video
+	Kind     ChangeKind
+	Room     string
+	User     string
+	Device   engine.Addr // the member's device
+	Reason   Reason      // Left
+	On       bool        // Video
+	Audience bool        // Entered, Switched
 }
 
 // Describe is the canonical text of the change, e.g. "room c1 left alice reason=lost".
 func (c *Change) Describe() string {
 	switch c.Kind {
 	case Entered:
+		if c.Audience {
+			return "room " + c.Room + " entered " + c.User + " audience"
+		}
 		return "room " + c.Room + " entered " + c.User
+	case Switched:
+		if c.Audience {
+			return "room " + c.Room + " role " + c.User + " audience"
+		}
+		return "room " + c.Room + " role " + c.User + " anchor"
 	case Left:
 		return "room " + c.Room + " left " + c.User + " reason=" + c.Reason.String()
 	case Video:

@@ -67,6 +67,59 @@ func TestEnterVideoExit(t *testing.T) {
 	}
 }
 
+// Roles: the audience is unseen; an anchor is seen to enter, switch, leave.
+func TestAudienceAndRoles(t *testing.T) {
+	n := newRnet(t, 1, "teacher/1", "s1/1", "s2/1")
+	n.enter("teacher/1", "class")
+	n.video("teacher/1", "class", true)
+	n.settle()
+	n.take()
+	for _, s := range []string{"s1/1", "s2/1"} {
+		n.dev(s).EnterRoomAs(n.now, "class", RoleAudience)
+		n.collect(n.addr(s))
+	}
+	n.settle()
+	wantLog(t, n.take(),
+		"r0: room class entered s1 audience",
+		"r0: room class entered s2 audience",
+		"s1/1: OnEnterRoom(class, ok)",
+		"s1/1: OnRemoteUserEnterRoom(class, user=teacher)",
+		"s1/1: OnUserVideoAvailable(class, user=teacher, available=true)",
+		"s2/1: OnEnterRoom(class, ok)",
+		"s2/1: OnRemoteUserEnterRoom(class, user=teacher)",
+		"s2/1: OnUserVideoAvailable(class, user=teacher, available=true)")
+	n.video("s1/1", "class", true) // the audience has no camera
+	n.settle()
+	wantLog(t, n.take())
+	// s1 goes on mic: an anchor, camera on; then back to the audience.
+	n.dev("s1/1").SwitchRole(n.now, "class", RoleAnchor)
+	n.collect(n.addr("s1/1"))
+	n.video("s1/1", "class", true)
+	n.settle()
+	wantLog(t, n.take(),
+		"r0: room class role s1 anchor",
+		"r0: room class video s1 on",
+		"teacher/1: OnRemoteUserEnterRoom(class, user=s1)",
+		"s2/1: OnRemoteUserEnterRoom(class, user=s1)",
+		"teacher/1: OnUserVideoAvailable(class, user=s1, available=true)",
+		"s2/1: OnUserVideoAvailable(class, user=s1, available=true)")
+	n.converged()
+	n.dev("s1/1").SwitchRole(n.now, "class", RoleAudience)
+	n.collect(n.addr("s1/1"))
+	n.settle()
+	wantLog(t, n.take(),
+		"r0: room class video s1 off",
+		"r0: room class role s1 audience",
+		"teacher/1: OnUserVideoAvailable(class, user=s1, available=false)",
+		"s2/1: OnUserVideoAvailable(class, user=s1, available=false)",
+		"teacher/1: OnRemoteUserLeaveRoom(class, user=s1, reason=role)",
+		"s2/1: OnRemoteUserLeaveRoom(class, user=s1, reason=role)")
+	n.exit("s2/1", "class") // an audience member leaves unseen
+	n.settle()
+	wantLog(t, n.take(), "r0: room class left s2 reason=exit", "s2/1: OnExitRoom(class, reason=exit)")
+	n.converged()
+}
+
 func TestLocalErrors(t *testing.T) {
 	n := newRnet(t, 1, "alice/1")
 	n.enter("alice/1", "")
@@ -293,13 +346,19 @@ func script(t *testing.T, seed uint64, loss, dup float64, shuffle bool) (map[str
 		n.loss, n.dup, n.shuffle = loss, dup, shuffle
 	}
 	ops := rand.New(rand.NewPCG(seed, 7))
-	for range 60 {
+	for range 80 {
 		d, room := devs[ops.IntN(len(devs))], rooms[ops.IntN(len(rooms))]
-		switch ops.IntN(4) {
+		switch ops.IntN(6) {
 		case 0, 1:
 			n.enter(d, room)
 		case 2:
+			n.dev(d).EnterRoomAs(n.now, room, RoleAudience)
+			n.collect(n.addr(d))
+		case 3:
 			n.exit(d, room)
+		case 4:
+			n.dev(d).SwitchRole(n.now, room, Role(ops.IntN(2)))
+			n.collect(n.addr(d))
 		default:
 			n.video(d, room, ops.IntN(2) == 0)
 		}

@@ -38,10 +38,11 @@ const (
 	OpEnter Op = 1 // enterRoom
 	OpExit  Op = 2 // exitRoom
 	OpVideo Op = 3 // open or close the camera in a room (publish video)
-	numOps  Op = 4
+	OpRole  Op = 4 // switch role in a room: anchor, or audience (switchRole)
+	numOps  Op = 5
 )
 
-var opNames = [...]string{"?", "enter", "exit", "video"}
+var opNames = [...]string{"?", "enter", "exit", "video", "role"}
 
 func (o Op) String() string {
 	if int(o) < len(opNames) {
@@ -80,10 +81,11 @@ const (
 	ReasonExit   Reason = 0 // it called ExitRoom
 	ReasonKicked Reason = 1 // its user entered the room from another session
 	ReasonLost   Reason = 2 // its session was lost: disconnected, crashed, or the room node crashed
-	numReasons   Reason = 3
+	ReasonRole   Reason = 3 // it switched to audience: it is still there, unseen
+	numReasons   Reason = 4
 )
 
-var reasonNames = [...]string{"exit", "kicked", "lost"}
+var reasonNames = [...]string{"exit", "kicked", "lost", "role"}
 
 func (r Reason) String() string {
 	if int(r) < len(reasonNames) {
@@ -106,7 +108,28 @@ const (
 	// CodeLost: the session with the room node was lost before the answer
 	// came (the node crashed, or the device's connection was reset).
 	CodeLost Code = -3301
+	// CodeNotAnchor: video from a member of the audience.
+	CodeNotAnchor Code = -3303
 )
+
+// Role is a member's role in a room, as in TRTC's live scenes: anchors are
+// seen — the others hear when they enter and leave, and of their cameras —
+// the audience is not (a room of a teacher and two hundred students is not
+// forty thousand announcements). In a call both parties are anchors.
+type Role uint8
+
+// Roles.
+const (
+	RoleAnchor   Role = 0
+	RoleAudience Role = 1
+)
+
+func (r Role) String() string {
+	if r == RoleAudience {
+		return "audience"
+	}
+	return "anchor"
+}
 
 func (c Code) String() string {
 	switch c {
@@ -118,6 +141,8 @@ func (c Code) String() string {
 		return "-3302 not in room"
 	case CodeLost:
 		return "-3301 room server lost"
+	case CodeNotAnchor:
+		return "-3303 not an anchor"
 	}
 	return strconv.Itoa(int(c))
 }
@@ -141,7 +166,9 @@ type Frame struct {
 	Room   string
 	User   string // Request: the requesting user; Item: the member it is about
 	Device string // Request: the requesting device
-	Flag   bool   // video on (Request Video, Item Video)
+	// Flag — Request Video, Item Video: the camera is on. Request Enter,
+	// Role: as a member of the audience.
+	Flag   bool
 	Reason Reason // Item (Left)
 }
 
@@ -259,8 +286,13 @@ func (f *Frame) Describe() string {
 	switch f.Type {
 	case FrameRequest:
 		fmt.Fprintf(&b, " #%d %s room=%s by=%s/%s", f.ReqID, f.Op, f.Room, f.User, f.Device)
-		if f.Op == OpVideo {
+		switch {
+		case f.Op == OpVideo:
 			b.WriteString(onOff(f.Flag))
+		case f.Op == OpRole && f.Flag, f.Op == OpEnter && f.Flag:
+			b.WriteString(" audience")
+		case f.Op == OpRole:
+			b.WriteString(" anchor")
 		}
 		if f.Seq != 0 {
 			fmt.Fprintf(&b, " ack=%d", f.Seq)

@@ -721,10 +721,23 @@ func (w *World) ViolationSummary() string {
 		counts[v.Invariant]++
 	}
 	var l []string
-	for _, k := range []string{InvReceiveFirst, InvExactlyOnce, InvAgreement, InvValidity, InvScope, InvNoResurrection, InvTermination} {
+	known := []string{InvReceiveFirst, InvExactlyOnce, InvAgreement, InvValidity, InvScope, InvNoResurrection, InvTermination}
+	for _, k := range known {
 		if counts[k] > 0 {
 			l = append(l, fmt.Sprintf("%s=%d", k, counts[k]))
 		}
+	}
+	// Then those reported from outside (Report: the apps' invariants, the
+	// room service's), by name.
+	var others []string
+	for k := range counts {
+		if !slices.Contains(known, k) {
+			others = append(others, k)
+		}
+	}
+	slices.Sort(others)
+	for _, k := range others {
+		l = append(l, fmt.Sprintf("%s=%d", k, counts[k]))
 	}
 	return strings.Join(l, " ")
 }

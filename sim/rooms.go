@@ -320,12 +320,33 @@ func (w *World) SetRoomLink(d *Device, o LinkOptions) error {
 // The API of the room SDK, called at the current virtual time. Each call is a
 // trace event; what answers it comes later as an Event.
 
-// EnterRoom enters a room; OnEnterRoom answers.
+// EnterRoom enters a room as an anchor (as both parties of a call do);
+// OnEnterRoom answers.
 func (w *World) EnterRoom(d *Device, roomID string) room.Call {
-	if !w.roomCall(d, "enter-room "+roomID) {
+	return w.EnterRoomAs(d, roomID, room.RoleAnchor)
+}
+
+// EnterRoomAs enters a room in a role (room.RoleAudience: unseen by the
+// others); OnEnterRoom answers.
+func (w *World) EnterRoomAs(d *Device, roomID string, role room.Role) room.Call {
+	text := "enter-room " + roomID
+	if role == room.RoleAudience {
+		text += " audience"
+	}
+	if !w.roomCall(d, text) {
 		return 0
 	}
-	c := w.rooms.client(w, d).EnterRoom(w.local(d), roomID)
+	c := w.rooms.client(w, d).EnterRoomAs(w.local(d), roomID, role)
+	w.roomCollectDev(d)
+	return c
+}
+
+// SwitchRole switches a device's role in a room (TRTC's switchRole).
+func (w *World) SwitchRole(d *Device, roomID string, role room.Role) room.Call {
+	if !w.roomCall(d, "switch-role "+roomID+" "+role.String()) {
+		return 0
+	}
+	c := w.rooms.client(w, d).SwitchRole(w.local(d), roomID, role)
 	w.roomCollectDev(d)
 	return c
 }
@@ -407,7 +428,7 @@ func (w *World) roomCollectNode(k int) {
 		ch := &out.Changes[i]
 		rn.counts.Changes++
 		w.begin(trace.Note, n.addr, -1)
-		w.hash.AddUint64(uint64(ch.Kind)<<16 | uint64(ch.Reason)<<1 | b2u(ch.On))
+		w.hash.AddUint64(uint64(ch.Kind)<<16 | uint64(ch.Reason)<<2 | b2u(ch.Audience)<<1 | b2u(ch.On))
 		w.hash.AddString(ch.Room)
 		w.hash.AddString(ch.User)
 		if w.opts.Record {
@@ -907,7 +928,7 @@ func (w *World) CheckRooms() []Violation {
 				w.check.violate(InvRoomView, d, "thinks it is in room %s; %s has %v", id, rn.nodes[k].name, members)
 				continue
 			}
-			others := slices.DeleteFunc(slices.Clone(members), func(u string) bool { return u == d.User })
+			others := slices.DeleteFunc(rn.nodes[k].node.Anchors(id), func(u string) bool { return u == d.User })
 			seen := slices.Clone(c.Remotes(id))
 			slices.Sort(others)
 			slices.Sort(seen)
