@@ -126,7 +126,7 @@ func (o CallOptions) Describe() []string {
 		"busy=" + f(o.Busy), "late-accept=" + f(o.LateAccept), "ring-time=" + o.RingTime.String(),
 		"cancel=" + f(o.Cancel), "cancel-after=" + o.CancelAfter.String(), "talk-time=" + o.TalkTime.String(),
 		"caller-hangs-up=" + f(o.CallerHangsUp), "busy-policy=" + o.BusyPolicy.String(),
-		"join-timeout=" + time.Duration(o.joinTimeout()).String()}
+		"join-timeout=" + joinText(o.joinTimeout())}
 	if o.KeepAnnouncements {
 		l = append(l, "keep-announcements")
 	}
@@ -134,6 +134,13 @@ func (o CallOptions) Describe() []string {
 		l = append(l, "manual")
 	}
 	return l
+}
+
+func joinText(jt int64) string {
+	if jt < 0 {
+		return "never"
+	}
+	return time.Duration(jt).String()
 }
 
 func (o CallOptions) joinTimeout() int64 {
@@ -182,6 +189,11 @@ type Calls struct {
 }
 
 // CallStats count calls by how they went, and the invariants' findings.
+// Dialed, Failed (the invite did), Connected (the caller learned the accept),
+// Rejected (busy included), Cancelled (the caller was told its cancel
+// succeeded) and TimedOut are counted at the caller; Rang and BusyRejects
+// (busy answers, in a call or "busy elsewhere") at the callee; HungUp,
+// Announced (end-of-call invitations), RoomsLost and JoinTimeouts at either.
 type CallStats struct {
 	Dialed, Failed, Rang, Connected, Rejected, BusyRejects, Cancelled, TimedOut, HungUp int64
 	Announced, RoomsLost, JoinTimeouts                                                  int64
@@ -517,7 +529,6 @@ func (p *phone) hangUp(k *call, why string) {
 // join timeout guards that.
 func (p *phone) connected(k *call) {
 	k.phase = phConnected
-	p.c.check.connected(k.rec, k.side)
 	if k.caller {
 		p.c.Stats.Connected++
 	}
@@ -565,7 +576,6 @@ func (p *phone) ring(at int64, cb *engine.Callback, room string) {
 	busy := len(p.calls) > 0
 	if busy && p.opts.BusyPolicy == BusyReject {
 		p.c.Stats.BusyRejects++
-		p.c.check.busyReject(p.user, cb.InviteID)
 		w.Answer(p.d, engine.OpReject, cb.InviteID, DataBusy)
 		return
 	}
@@ -625,7 +635,6 @@ func (p *phone) callback(at int64, cb *engine.Callback) {
 				p.w().Answer(p.d, engine.OpAccept, cb.InviteID, "")
 			}
 			if k := p.byRoom(d.room); k != nil && k.peer == cb.Inviter {
-				p.c.check.announcementReceived(k.rec, k.side)
 				p.end(k, true, "the other party announced the end")
 			}
 		}
@@ -635,9 +644,6 @@ func (p *phone) callback(at int64, cb *engine.Callback) {
 		}
 	case engine.OnInviteeRejected:
 		if k := p.byID(cb.InviteID); k != nil && k.caller && k.phase == phCalling {
-			if cb.Data == DataBusy {
-				p.c.check.busyAnswer(k.rec)
-			}
 			p.c.Stats.Rejected++
 			p.end(k, false, "rejected ("+cb.Data+")")
 		}
@@ -645,7 +651,6 @@ func (p *phone) callback(at int64, cb *engine.Callback) {
 		// Once it has answered, the answer's result decides (a legacy app is
 		// on its call screen by then, and does not look back).
 		if k := p.byID(cb.InviteID); k != nil && !k.caller && k.phase == phRinging {
-			p.c.Stats.Cancelled++
 			p.end(k, false, "cancelled")
 		}
 	case engine.OnInvitationTimeout:
@@ -693,9 +698,6 @@ func (p *phone) result(at int64, r *engine.Result) {
 		}
 	case engine.OpReject:
 		if k.phase == phAnswering {
-			if r.Code == engine.OK {
-				p.c.Stats.Rejected++
-			}
 			p.end(k, false, "rejected")
 		}
 	}

@@ -74,7 +74,6 @@ type callRec struct {
 	invitedAt int64    // the dial (0: the caller runs no app)
 	acceptOK  bool     // the callee was told its accept succeeded
 	cancelOK  bool     // the caller was told its cancel succeeded
-	busy      bool     // the caller was told "busy"
 	setupSeen bool
 }
 
@@ -249,14 +248,6 @@ func (r *callRec) peerOf(u string) string {
 	return r.p[0].user
 }
 
-func (cc *CallChecker) busyReject(user, id string) {}
-
-func (cc *CallChecker) busyAnswer(h int32) {
-	if r := cc.rec(h); r != nil {
-		r.busy = true
-	}
-}
-
 func (cc *CallChecker) acceptOK(h int32) {
 	if r := cc.rec(h); r != nil {
 		r.acceptOK = true
@@ -268,10 +259,6 @@ func (cc *CallChecker) cancelOK(h int32) {
 		r.cancelOK = true
 	}
 }
-
-func (cc *CallChecker) connected(h int32, side int) {}
-
-func (cc *CallChecker) announcementReceived(h int32, side int) {}
 
 // enter: a phone calls EnterRoom for a call's room.
 func (cc *CallChecker) enter(h int32, side int, user, roomID string) {

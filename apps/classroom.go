@@ -397,9 +397,6 @@ func (m *member) callback(at int64, cb *engine.Callback) {
 			if cb.InviteID == m.raiseID {
 				return
 			}
-			if m.raiseID != "" && !m.final && !m.teacher {
-				m.cl.Stats.EarlierRound++ // a new round before it heard the last one end
-			}
 			m.heard(cb.InviteID, d.round, cb.Invitees)
 			m.cl.observe("ring", at, at-c.raiseAt)
 			if m.teacher || !slices.Contains(cb.Invitees, m.user) || m.cl.opts.Manual {

@@ -288,3 +288,26 @@ func TestSwarmPlansRoomFaults(t *testing.T) {
 		t.Errorf("30 seeds planned only %v of the room faults", kinds)
 	}
 }
+
+// CheckRooms finds a device whose view is not its node's: here the node
+// drops a member without the device or the others being told (a room
+// service bug the check is there for).
+func TestCheckRoomsFindsDivergence(t *testing.T) {
+	w := newTestWorld(t, Options{Seed: 6, KeepGoing: true}, "alice/1", "bob/1")
+	alice, bob := w.Device("alice"), w.Device("bob")
+	w.At(msec(100), func() { w.EnterRoom(alice, "c1"); w.EnterRoom(bob, "c1") })
+	w.RunQuiet(msec(10_000))
+	if v := w.CheckRooms(); len(v) != 0 {
+		t.Fatalf("before: %v", v)
+	}
+	w.RoomNode(0).Disconnected(w.Now(), bob.Addr)
+	w.RoomNode(0).Advance() // its output (alice's LEFT) is lost with it
+	v := w.CheckRooms()
+	if len(v) != 2 || v[0].Invariant != InvRoomView || !strings.Contains(v[0].Text, "sees [bob] in room c1; r0 has [] besides it") ||
+		!strings.Contains(v[1].Text, "thinks it is in room c1; r0 has [alice]") {
+		t.Fatalf("violations %v", v)
+	}
+	if !strings.Contains(w.ViolationSummary(), "room-view=2") {
+		t.Errorf("summary %q", w.ViolationSummary())
+	}
+}
