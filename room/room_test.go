@@ -402,6 +402,9 @@ func TestCodecRoundTrip(t *testing.T) {
 	}
 	for _, f := range frames {
 		b := Encode(&f)
+		if len(b) != cap(b) || len(b) != size(&f) {
+			t.Errorf("%s: %d bytes, %d of capacity, size %d", f.Describe(), len(b), cap(b), size(&f))
+		}
 		var g Frame
 		if err := Decode(b, &g); err != nil {
 			t.Fatalf("%s: %v", f.Describe(), err)
@@ -441,8 +444,12 @@ func FuzzDecode(f *testing.F) {
 		if err := Decode(b, &fr); err != nil {
 			return
 		}
-		// What decodes re-encodes to something that decodes to the same frame.
+		// What decodes re-encodes, at its exact size, to something that
+		// decodes to the same frame.
 		var again Frame
+		if b := Encode(&fr); len(b) != size(&fr) {
+			t.Fatalf("%s: %d bytes, size says %d", fr.Describe(), len(b), size(&fr))
+		}
 		if err := Decode(Encode(&fr), &again); err != nil || again != fr {
 			t.Fatalf("% x decoded to %s, which re-encodes to %s (%v)", b, fr.Describe(), again.Describe(), err)
 		}

@@ -175,8 +175,56 @@ type Frame struct {
 // number of msgpack array elements of each frame type, type and epoch included
 var frameLen = [...]int{FrameRequest: 10, FrameAck: 3, FrameItem: 11, FrameReset: 2}
 
-// Encode returns the msgpack bytes of f (a fresh slice).
-func Encode(f *Frame) []byte { return AppendFrame(nil, f) }
+// Encode returns the msgpack bytes of f (a fresh slice, made once at its
+// exact size: frames in flight keep theirs).
+func Encode(f *Frame) []byte { return AppendFrame(make([]byte, 0, size(f)), f) }
+
+// size is the length of f's encoding.
+func size(f *Frame) int {
+	n := 1 + sizeUint(uint64(f.Type)) + sizeUint(f.Epoch)
+	switch f.Type {
+	case FrameRequest:
+		n += sizeUint(f.Seq) + sizeUint(f.ReqID) + sizeUint(f.Low) + sizeUint(uint64(f.Op)) +
+			sizeString(f.Room) + sizeString(f.User) + sizeString(f.Device) + 1
+	case FrameAck:
+		n += sizeUint(f.Seq)
+	case FrameItem:
+		c := sizeUint(uint64(int64(f.Code)))
+		if f.Code < 0 {
+			c = len(appendInt(nil, int64(f.Code)))
+		}
+		n += sizeUint(f.Seq) + sizeUint(uint64(f.Item)) + sizeUint(f.ReqID) + sizeUint(uint64(f.Op)) + c +
+			sizeString(f.Room) + sizeString(f.User) + 1 + sizeUint(uint64(f.Reason))
+	}
+	return n
+}
+
+func sizeUint(n uint64) int {
+	switch {
+	case n <= math.MaxInt8:
+		return 1
+	case n <= math.MaxUint8:
+		return 2
+	case n <= math.MaxUint16:
+		return 3
+	case n <= math.MaxUint32:
+		return 5
+	}
+	return 9
+}
+
+func sizeString(s string) int {
+	switch n := len(s); {
+	case n < 32:
+		return 1 + n
+	case n < 256:
+		return 2 + n
+	case n <= math.MaxUint16:
+		return 3 + n
+	default:
+		return 5 + n
+	}
+}
 
 // AppendFrame appends the msgpack encoding of f to b: an array
 // [type, epoch, fields...] whose fields depend on the type, every number in
