@@ -197,6 +197,10 @@ type Calls struct {
 type CallStats struct {
 	Dialed, Failed, Rang, Connected, Rejected, BusyRejects, Cancelled, TimedOut, HungUp int64
 	Announced, RoomsLost, JoinTimeouts                                                  int64
+	// EndsUnheard counts calls a callee stopped ringing for because its SDK
+	// no longer had the invitation, no callback having said why (see
+	// phone.watch).
+	EndsUnheard int64
 	// The checker's findings (each also a violation of the world when it
 	// runs with checkers).
 	Ghosts, Disagreements, DurationErrors, TwoRooms, BusyRings int64
@@ -570,6 +574,26 @@ func (p *phone) scheduleHangUp(k *call) {
 	})
 }
 
+// watch: like a phone's ring screen, which does not ring forever, it checks
+// once the invitation should be over whether its SDK still has it; if not,
+// the call is over, and it stops ringing. It happens when the call's end
+// never reaches the app as a callback: a device restarted after answering
+// hears its previous life's answer as its own, with no callback.
+func (p *phone) watch(k *call, from int64) {
+	p.later(from+int64(p.opts.Timeout+5)*int64(time.Second), k, func() {
+		if k.phase != phRinging && k.phase != phAnswering {
+			return
+		}
+		cl := p.d.Client()
+		if cl == nil || !cl.LoggedIn() || slices.ContainsFunc(cl.Invitations(), func(v engine.InvitationView) bool { return v.InviteID == k.id }) {
+			p.watch(k, p.w().Now())
+			return
+		}
+		p.c.Stats.EndsUnheard++
+		p.end(k, false, "its invitation ended unheard")
+	})
+}
+
 // ring: a call invitation arrived.
 func (p *phone) ring(at int64, cb *engine.Callback, room string) {
 	w := p.w()
@@ -583,6 +607,7 @@ func (p *phone) ring(at int64, cb *engine.Callback, room string) {
 	k.rec = p.c.check.ring(p.d, cb.Inviter, cb.InviteID, room, at)
 	p.calls = append(p.calls, k)
 	p.c.Stats.Rang++
+	p.watch(k, at)
 	// Drawn on every ring, used or not.
 	u := p.r.Float64()
 	rt := p.opts.RingTime.Sample(p.r)

@@ -1,6 +1,7 @@
 package apps
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -178,4 +179,32 @@ func TestCallLossyLinks(t *testing.T) {
 	if v := w.CheckRooms(); len(v) != 0 {
 		t.Error(v)
 	}
+}
+
+// The callee rejects and crashes before its reject is applied (the
+// inviter's shard is paused); it restarts, and its login's sync brings the
+// invitation back, then its previous life's reject — as its own, with no
+// callback. The phone, ringing again, finds its SDK no longer has the
+// invitation once it should be over, and stops (EndsUnheard).
+func TestCallEndUnheardAfterRestart(t *testing.T) {
+	var caller, callee string
+	for i := 0; caller == ""; i++ {
+		a, b := "a"+strconv.Itoa(i), "b"+strconv.Itoa(i)
+		if engine.ShardOf(a, 2) != engine.ShardOf(b, 2) {
+			caller, callee = a, b
+		}
+	}
+	w, c := callWorld(t, sim.Options{Seed: 29, Shards: 2}, manual(), caller, callee)
+	inviterShard := engine.Addr(engine.ShardOf(caller, 2))
+	d := w.Device(callee)
+	w.At(sec(1), func() { c.Dial(caller, callee) })
+	w.At(sec(2), func() { w.Pause(inviterShard, sec(10)); c.Answer(callee, false) })
+	w.At(sec(3), func() { w.Crash(d.Addr) })
+	w.At(sec(4), func() { w.Restart(d.Addr) })
+	w.RunQuiet(sec(600))
+	noViolation(t, w, c)
+	if c.Stats.EndsUnheard != 1 || c.Stats.Rang != 2 {
+		t.Errorf("stats %+v", c.Stats)
+	}
+	allIdle(t, c, caller, callee)
 }
