@@ -201,6 +201,9 @@ type CallStats struct {
 	// no longer had the invitation, no callback having said why (see
 	// phone.watch).
 	EndsUnheard int64
+	// AnnouncementsLost counts end-of-call invitations given up after
+	// maxAnnounceTries failures.
+	AnnouncementsLost int64
 	// The checker's findings (each also a violation of the world when it
 	// runs with checkers).
 	Ghosts, Disagreements, DurationErrors, TwoRooms, BusyRings int64
@@ -383,7 +386,20 @@ type phone struct {
 	calls []*call // usually one; more only while a BusyRing phone lets a second ring
 	rooms int     // room IDs made
 	life  uint32  // bumps at a crash: what the old process scheduled does nothing
+	// announcing holds the end-of-call invitations sent and not yet
+	// answered (by invite ID): one that fails is sent again.
+	announcing map[string]*announcement
 }
+
+// announcement is an end-of-call invitation to send until it is sent.
+type announcement struct {
+	peer, data string
+	tries      int
+}
+
+// maxAnnounceTries bounds the attempts at an end-of-call invitation, one a
+// second (a device not logged in, say while its shard restarts, fails them).
+const maxAnnounceTries = 120
 
 // call is one call as a phone sees it.
 type call struct {
@@ -514,7 +530,36 @@ func (p *phone) announce(k *call, dur int64) {
 		end = p.w().Now()
 	}
 	p.c.check.announced(k.rec, k.side, secs, end)
-	p.w().Invite(p.d, k.peer, hangupData(k.room, secs), false, nil, 0)
+	p.sendAnnouncement(&announcement{peer: k.peer, data: hangupData(k.room, secs)})
+}
+
+// sendAnnouncement sends an end-of-call invitation; if it fails it tries
+// again a second later: the other party may have no other way to learn the
+// call is over.
+func (p *phone) sendAnnouncement(a *announcement) {
+	a.tries++
+	id, _ := p.w().Invite(p.d, a.peer, a.data, false, nil, 0)
+	if id != "" {
+		if p.announcing == nil {
+			p.announcing = map[string]*announcement{}
+		}
+		p.announcing[id] = a
+		return
+	}
+	p.retryAnnouncement(a)
+}
+
+func (p *phone) retryAnnouncement(a *announcement) {
+	if a.tries >= maxAnnounceTries {
+		p.c.Stats.AnnouncementsLost++
+		return
+	}
+	life := p.life
+	p.w().At(p.w().Now()+int64(time.Second), func() {
+		if p.life == life {
+			p.sendAnnouncement(a)
+		}
+	})
 }
 
 // hangUp ends a call the phone is in. If it never saw the other party in the
@@ -581,8 +626,8 @@ func (p *phone) scheduleHangUp(k *call) {
 // hears its previous life's answer as its own, with no callback.
 func (p *phone) watch(k *call, from int64) {
 	p.later(from+int64(p.opts.Timeout+5)*int64(time.Second), k, func() {
-		if k.phase != phRinging && k.phase != phAnswering {
-			return
+		if k.phase != phRinging {
+			return // answering: the answer's result, on its way, decides
 		}
 		cl := p.d.Client()
 		if cl == nil || !cl.LoggedIn() || slices.ContainsFunc(cl.Invitations(), func(v engine.InvitationView) bool { return v.InviteID == k.id }) {
@@ -689,6 +734,13 @@ func (p *phone) callback(at int64, cb *engine.Callback) {
 }
 
 func (p *phone) result(at int64, r *engine.Result) {
+	if a := p.announcing[r.InviteID]; a != nil && r.Op == engine.OpInvite {
+		delete(p.announcing, r.InviteID)
+		if r.Code != engine.OK {
+			p.retryAnnouncement(a)
+		}
+		return
+	}
 	k := p.byID(r.InviteID)
 	if k == nil || r.InviteID == "" {
 		return
@@ -805,6 +857,8 @@ func (p *phone) down(at int64) {
 		p.c.check.crashed(k.rec, k.side, p.user, k.room)
 	}
 	p.calls = nil
+	clear(p.announcing)
+	p.c.check.deviceDown(p.d)
 }
 
 func (p *phone) up(at int64) {}

@@ -83,7 +83,8 @@ type party struct {
 	engaged       bool // dialled, or rang
 	ended         bool
 	talked        bool
-	crashed       bool
+	crashed       bool // its device crashed during the call: it has no verdict
+	lost          bool // its device crashed after it ended, maybe before its last word went out
 	inRoom        bool
 	announced     bool
 	endAt         int64
@@ -93,6 +94,7 @@ type party struct {
 	why           string
 }
 
+// span is a party's latest stay in the room, at the room node.
 type span struct {
 	entered, left bool
 	in, out       int64
@@ -225,8 +227,13 @@ func (cc *CallChecker) ring(d *sim.Device, inviter, id, roomID string, at int64)
 		}
 	}
 	r := &cc.recs[h]
-	if r.p[1].engaged {
-		return -1
+	if p := &r.p[1]; p.engaged {
+		if !p.crashed && !p.lost {
+			return -1
+		}
+		// A new life of the callee's device rings again (the invitation
+		// is still on): its verdict is the one that counts now.
+		r.judged = false
 	}
 	uc := cc.user(d.User)
 	if len(uc.active) > 0 {
@@ -345,6 +352,23 @@ func (cc *CallChecker) crashed(h int32, side int, user, roomID string) {
 	cc.maybeRetire(h)
 }
 
+// deviceDown: a device crashed. A party on it that had ended a call the
+// other party is still in may not have told it (its end-of-call invitation
+// dies with it): its end no longer makes the other a ghost.
+func (cc *CallChecker) deviceDown(d *sim.Device) {
+	for h := range cc.recs {
+		r := &cc.recs[h]
+		if !r.live {
+			continue
+		}
+		for i := range r.p {
+			if p := &r.p[i]; p.dev == d && p.ended && !r.p[1-i].ended {
+				p.lost = true
+			}
+		}
+	}
+}
+
 // announced: a phone announces the end of a call with a duration, measured
 // until end (when it saw the other leave, or now).
 func (cc *CallChecker) announced(h int32, side int, secs, end int64) {
@@ -441,12 +465,12 @@ func (cc *CallChecker) change(at int64, node int, ch *room.Change) {
 	if side < 0 {
 		return
 	}
+	// Each party's latest stay in the room (a party may have entered, left
+	// and, in a later life of its device, entered again).
 	s := &r.node[side]
 	switch ch.Kind {
 	case room.Entered:
-		if !s.entered {
-			s.entered, s.in = true, at
-		}
+		*s = span{entered: true, in: at}
 	case room.Left:
 		if s.entered && !s.left {
 			s.left, s.out = true, at
@@ -514,7 +538,7 @@ func (cc *CallChecker) ghostCheck(h int32) {
 	due := int64(0)
 	for q := range 2 {
 		me, other := &r.p[q], &r.p[1-q]
-		if !me.inRoom || !other.ended || other.crashed || me.crashed {
+		if !me.inRoom || !other.ended || other.crashed || other.lost || me.crashed {
 			continue
 		}
 		switch {
