@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"sigsim/engine"
 	"sigsim/sim"
 	"sigsim/sim/trace"
 )
@@ -104,5 +103,3 @@ func invariants(vs []sim.Violation) []string {
 	slices.Sort(l)
 	return slices.Compact(l)
 }
-
-var _ = engine.OK
