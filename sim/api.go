@@ -177,6 +177,9 @@ func (w *World) fault(node engine.Addr, text string) { w.textEvent(trace.Fault, 
 
 // Node resolves a node name: a shard "s0" or a device.
 func (w *World) Node(name string) (engine.Addr, error) {
+	if a, ok, err := w.roomNodeByName(name); ok {
+		return a, err
+	}
 	if strings.HasPrefix(name, "s") {
 		if k, err := strconv.Atoi(name[1:]); err == nil {
 			if k < 0 || k >= len(w.shards) {
@@ -266,6 +269,10 @@ func (w *World) SetLink(d *Device, o LinkOptions) error {
 // (a new incarnation starts at restart); a shard keeps its durable state but
 // drops every session, and its devices see their connections reset.
 func (w *World) Crash(a engine.Addr) {
+	if k, ok := w.rooms.index(a); ok {
+		w.crashRoomNode(k)
+		return
+	}
 	if int(a) < len(w.shards) {
 		s := w.shards[a]
 		if s.down {
@@ -308,6 +315,7 @@ func (w *World) Crash(a engine.Addr) {
 		h.srv.Disconnected(h.clock.local(w.now), d.Addr)
 		w.collect(h.addr)
 	}
+	w.roomsDeviceDown(d)
 }
 
 // CrashFor crashes a node for dur. Overlapping CrashFor intervals on one node
@@ -349,6 +357,10 @@ func (w *World) holdFor(h hold, dur int64, end func()) {
 // while it was down and its devices reconnect; a device starts a new incarnation
 // and, if the app was logged in, logs in again.
 func (w *World) Restart(a engine.Addr) {
+	if k, ok := w.rooms.index(a); ok {
+		w.restartRoomNode(k)
+		return
+	}
 	if int(a) < len(w.shards) {
 		s := w.shards[a]
 		if !s.down {
@@ -384,6 +396,7 @@ func (w *World) Restart(a engine.Addr) {
 	w.healed()
 	d.incarnation++
 	d.client = w.newClient(d)
+	w.roomsDeviceUp(d)
 	if d.wantLogin {
 		w.Login(d)
 	}
@@ -431,6 +444,7 @@ func (w *World) Disconnect(d *Device) {
 		h.srv.Disconnected(h.clock.local(w.now), d.Addr)
 		w.collect(h.addr)
 	}
+	w.roomsDisconnect(d)
 }
 
 // Reconnect restores a device's connection; a logged-in device resumes and syncs.
@@ -463,6 +477,7 @@ func (w *World) HealAll() {
 			w.Restart(s.addr)
 		}
 	}
+	w.healRooms()
 	for _, d := range w.devs {
 		d.pause.until = min(d.pause.until, w.now)
 		if !d.linkDefault {
@@ -472,7 +487,11 @@ func (w *World) HealAll() {
 		}
 		if d.down {
 			w.Restart(d.Addr)
-		} else if !d.connected {
+		}
+		if !d.connected {
+			// Also a device that was disconnected when it crashed: its
+			// restart left the connection down, and the heal ended the
+			// disconnection's own end.
 			w.Reconnect(d)
 		}
 	}

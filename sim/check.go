@@ -1060,5 +1060,17 @@ func (w *World) ViolationSummary() string {
 			l = append(l, fmt.Sprintf("%s=%d", k, counts[k]))
 		}
 	}
+	// Then those reported from outside (Report: the apps' invariants, the
+	// room service's), by name.
+	var others []string
+	for k := range counts {
+		if !slices.Contains(invariants, k) {
+			others = append(others, k)
+		}
+	}
+	slices.Sort(others)
+	for _, k := range others {
+		l = append(l, fmt.Sprintf("%s=%d", k, counts[k]))
+	}
 	return strings.Join(l, " ")
 }

@@ -60,3 +60,22 @@ func TestIntervalFaultsKeepTheirOwnEnds(t *testing.T) {
 		t.Fatalf("after HealAll: carol down=%v (want true: crashed again at 14s for 10s), alice partitioned=%v", carol.down, w.partitioned(alice.Addr, 0))
 	}
 }
+
+// TestHealAllReconnectsARestartedDevice: a device disconnected, then crashed,
+// is up and connected after HealAll (its restart alone left the connection
+// down, and the heal cleared the disconnection's own end).
+func TestHealAllReconnectsARestartedDevice(t *testing.T) {
+	w := newTestWorld(t, Options{Seed: 1}, "alice/1")
+	d := w.Device("alice")
+	w.Login(d)
+	w.At(msec(100), func() { w.DisconnectFor(d, msec(10000)) })
+	w.At(msec(200), func() { w.CrashFor(d.Addr, msec(10000)) })
+	w.At(msec(300), w.HealAll)
+	w.RunUntil(msec(2000))
+	if d.Down() || !d.connected || !d.Client().LoggedIn() {
+		t.Fatalf("after the heal: down=%v connected=%v logged in=%v", d.Down(), d.connected, d.Client().LoggedIn())
+	}
+	if _, active := w.CheckLiveness(); len(active) > 0 {
+		t.Fatalf("faults still active after HealAll: %v", active)
+	}
+}

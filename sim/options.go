@@ -47,6 +47,9 @@ type Options struct {
 	Record bool
 	// Swarm, if set, lets the seed choose which faults are on and how strong.
 	Swarm *SwarmOptions
+	// Rooms, if set, sets up the room service (rooms.go) with these options;
+	// unset, the first room call sets it up with the defaults.
+	Rooms *RoomOptions
 }
 
 // DefaultLatency is the device link latency when none is given.
@@ -104,6 +107,11 @@ func (o Options) Validate() error {
 			errs = append(errs, fmt.Errorf("swarm: %w", err))
 		}
 	}
+	if o.Rooms != nil {
+		if err := o.Rooms.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("rooms: %w", err))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -130,6 +138,9 @@ func (o Options) Describe() []string {
 	l = append(l, "liveness-bound="+time.Duration(o.LivenessBound).String())
 	if o.Swarm != nil {
 		l = append(l, "swarm="+o.Swarm.String())
+	}
+	if o.Rooms != nil {
+		l = append(l, "rooms="+o.Rooms.String())
 	}
 	return l
 }

@@ -52,6 +52,7 @@ type World struct {
 	// keep a world from being quiet.
 	housekeeping int
 	violation    *Violation
+	rooms        *roomNet // the room service (rooms.go); nil until set up
 
 	// Hooks observe the run (workloads and benchmarks measure through them).
 	// They are called after the node's output has been carried out, so they
@@ -91,6 +92,8 @@ const (
 	evTimer
 	evFunc
 	evResume
+	evRoomDeliver // a room frame's arrival (rooms.go)
+	evRoomTimer   // a room node's or room SDK's timer (rooms.go)
 )
 
 // event is a value: the queue holds no pointers to per-event heap objects except
@@ -272,6 +275,9 @@ func New(opts Options) (*World, error) {
 	if !opts.NoChecks {
 		w.check = newChecker(w)
 	}
+	if opts.Rooms != nil {
+		w.enableRooms(*opts.Rooms)
+	}
 	w.swarm = opts.Swarm
 	return w, nil
 }
@@ -374,6 +380,9 @@ func (w *World) nodeName(a engine.Addr) string {
 	if i := int(a) - len(w.shards); i < len(w.devs) {
 		return w.devs[i].Name
 	}
+	if k, ok := w.rooms.index(a); ok {
+		return w.rooms.nodes[k].name
+	}
 	return "?" + strconv.Itoa(int(a))
 }
 
@@ -399,6 +408,7 @@ func (w *World) prepare() {
 		s := *w.swarm
 		w.swarm = nil
 		w.planSwarm(s)
+		w.planRoomSwarm(s)
 	}
 }
 
@@ -493,6 +503,10 @@ func (w *World) handle(ev *event) {
 		w.fire(ev)
 	case evResume:
 		w.resume(ev.to)
+	case evRoomDeliver:
+		w.roomDeliver(ev)
+	case evRoomTimer:
+		w.roomFire(ev)
 	}
 }
 
@@ -502,6 +516,9 @@ func (w *World) pauseOf(a engine.Addr) *pause {
 	}
 	if d := w.device(a); d != nil {
 		return &d.pause
+	}
+	if k, ok := w.rooms.index(a); ok {
+		return &w.rooms.nodes[k].pause
 	}
 	return nil
 }

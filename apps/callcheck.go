@@ -1,0 +1,621 @@
+package apps
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"sigsim/engine"
+	"sigsim/room"
+	"sigsim/sim"
+)
+
+// The call-level invariants (DESIGN §4.9), checked as the call app runs.
+const (
+	// InvGhostCall: nobody stays alone in a call's room longer than the ghost
+	// bound after the other party's outcome is final (it ended the call, and
+	// did not crash). Counted from the later of that end, the entry, and the
+	// end of the faults (sim.World.FaultsEnd).
+	InvGhostCall = "ghost-call"
+	// InvCallAgreement: both parties end up "talked" or both "did not talk",
+	// and "talked" iff the callee's accept succeeded and was not overtaken by
+	// a cancel (in server mode, the server's decision; in client mode, the
+	// callee was told its accept succeeded and the caller was not told its
+	// cancel did). A party that never rang did not talk; a party whose device
+	// crashed during the call has no verdict, and the call is not judged.
+	InvCallAgreement = "call-agreement"
+	// InvCallDuration: the duration announced at the end of a call is the room
+	// overlap of the two parties at the room node, to within the duration
+	// bound (the rounding to seconds) plus the delivery delays of the two
+	// callbacks the announcer measured it between (each measured, neither
+	// negative: no phone hears of a room change before the node makes it).
+	InvCallDuration = "call-duration"
+	// InvTwoRooms: no phone is in two call rooms at once (from its EnterRoom
+	// call to its ExitRoom call, or the room's loss).
+	InvTwoRooms = "two-rooms"
+	// InvBusyRing: a phone in a call (calling, ringing or talking) never
+	// rings for another; it answers "busy".
+	InvBusyRing = "busy-ring"
+)
+
+// CallInvariants lists the call-level invariants.
+var CallInvariants = []string{InvGhostCall, InvCallAgreement, InvCallDuration, InvTwoRooms, InvBusyRing}
+
+// CallChecker checks the call-level invariants of a call app's phones. It
+// keeps a record per call, from the dial (or the ring, when the caller runs no
+// app) until both parties are done with it, and forgets it a ghost bound
+// later. Its findings go to the world as violations (when the world has
+// checkers) and to its own list and the app's Stats either way.
+type CallChecker struct {
+	c          *Calls
+	w          *sim.World
+	ghostBound int64
+	durBound   int64
+	recs       []callRec
+	free       []int32
+	byID       map[string]int32
+	byRoom     map[string]int32
+	users      map[string]*userCalls
+	violations []sim.Violation
+}
+
+type callRec struct {
+	live      bool
+	gen       uint32
+	judged    bool // agreement judged
+	retiring  bool
+	ghost     bool  // a ghost call was reported
+	checkAt   int64 // a ghost check is scheduled then (0: none)
+	quiet     int64 // ghost checks: since when no fault was seen (see ghostCheck)
+	faults    int64 // ghost checks: the world's fault count then
+	id, room  string
+	p         [2]party // caller, callee
+	node      [2]span  // each party's membership at the room node
+	invitedAt int64    // the dial (0: the caller runs no app)
+	acceptOK  bool     // the callee was told its accept succeeded
+	cancelOK  bool     // the caller was told its cancel succeeded
+	setupSeen bool
+}
+
+type party struct {
+	user          string
+	dev           *sim.Device
+	engaged       bool // dialled, or rang
+	ended         bool
+	talked        bool
+	crashed       bool // its device crashed during the call: it has no verdict
+	lost          bool // its device crashed after it ended, maybe before its last word went out
+	inRoom        bool
+	announced     bool
+	endAt         int64
+	inSince       int64
+	sawAt         int64 // when it saw the other in the room (0: never)
+	announcedSecs int64
+	why           string
+}
+
+// span is a party's latest stay in the room, at the room node.
+type span struct {
+	entered, left bool
+	in, out       int64
+}
+
+// userCalls is what a user's phone is engaged in: calls, and call rooms.
+type userCalls struct {
+	active []int32
+	rooms  []string
+}
+
+func newCallChecker(c *Calls) *CallChecker {
+	o := c.opts
+	cc := &CallChecker{c: c, w: c.w, ghostBound: o.GhostBound, durBound: o.DurationBound,
+		byID: map[string]int32{}, byRoom: map[string]int32{}, users: map[string]*userCalls{}}
+	if cc.ghostBound == 0 {
+		cc.ghostBound = c.w.Options().LivenessBound
+	}
+	if cc.durBound == 0 {
+		cc.durBound = 1e9
+	}
+	return cc
+}
+
+// Violations lists what the checker found, whether or not the world records
+// violations.
+func (cc *CallChecker) Violations() []sim.Violation { return cc.violations }
+
+// Live is the number of calls it keeps a record of.
+func (cc *CallChecker) Live() int { return len(cc.recs) - len(cc.free) }
+
+func (cc *CallChecker) violate(inv string, d *sim.Device, format string, args ...any) {
+	text := fmt.Sprintf(format, args...)
+	node := "-"
+	if d != nil {
+		node = d.Name
+	}
+	cc.violations = append(cc.violations, sim.Violation{Invariant: inv, At: cc.w.Now(), Event: cc.w.Events(), Node: node, Text: text})
+	s := &cc.c.Stats
+	switch inv {
+	case InvGhostCall:
+		s.Ghosts++
+	case InvCallAgreement:
+		s.Disagreements++
+	case InvCallDuration:
+		s.DurationErrors++
+	case InvTwoRooms:
+		s.TwoRooms++
+	case InvBusyRing:
+		s.BusyRings++
+	}
+	cc.w.Report(inv, d, text)
+}
+
+func (cc *CallChecker) rec(h int32) *callRec {
+	if h < 0 {
+		return nil
+	}
+	return &cc.recs[h]
+}
+
+func (cc *CallChecker) add() int32 {
+	var h int32
+	if n := len(cc.free); n > 0 {
+		h = cc.free[n-1]
+		cc.free = cc.free[:n-1]
+	} else {
+		h = int32(len(cc.recs))
+		cc.recs = append(cc.recs, callRec{})
+	}
+	r := &cc.recs[h]
+	*r = callRec{live: true, gen: r.gen + 1}
+	return h
+}
+
+func (cc *CallChecker) user(u string) *userCalls {
+	uc := cc.users[u]
+	if uc == nil {
+		uc = &userCalls{}
+		cc.users[u] = uc
+	}
+	return uc
+}
+
+func (cc *CallChecker) done(u string, h int32) {
+	uc := cc.users[u]
+	if uc == nil {
+		return
+	}
+	if i := slices.Index(uc.active, h); i >= 0 {
+		uc.active = slices.Delete(uc.active, i, i+1)
+	}
+	if len(uc.active) == 0 && len(uc.rooms) == 0 {
+		delete(cc.users, u)
+	}
+}
+
+// dial: a phone places a call (its invitation comes next: invited).
+func (cc *CallChecker) dial(d *sim.Device, callee, roomID string, at int64) int32 {
+	h := cc.add()
+	r := &cc.recs[h]
+	r.room, r.invitedAt = roomID, at
+	r.p[0] = party{user: d.User, dev: d, engaged: true}
+	r.p[1] = party{user: callee}
+	cc.byRoom[roomID] = h
+	uc := cc.user(d.User)
+	uc.active = append(uc.active, h)
+	return h
+}
+
+func (cc *CallChecker) invited(h int32, id string) {
+	if r := cc.rec(h); r != nil && id != "" {
+		r.id = id
+		cc.byID[id] = h
+	}
+}
+
+// ring: a phone rings for a call. It returns the call's record, -1 if it
+// keeps none (a call its callee's earlier, crashed life was in).
+func (cc *CallChecker) ring(d *sim.Device, inviter, id, roomID string, at int64) int32 {
+	h, ok := cc.byID[id]
+	if !ok {
+		h = cc.add()
+		r := &cc.recs[h]
+		r.id, r.room = id, roomID
+		r.p[0] = party{user: inviter}
+		cc.byID[id] = h
+		if _, taken := cc.byRoom[roomID]; !taken {
+			cc.byRoom[roomID] = h
+		}
+	}
+	r := &cc.recs[h]
+	if p := &r.p[1]; p.engaged {
+		if !p.crashed && !p.lost {
+			return -1
+		}
+		// A new life of the callee's device rings again (the invitation
+		// is still on): its verdict is the one that counts now.
+		r.judged = false
+	}
+	uc := cc.user(d.User)
+	if len(uc.active) > 0 {
+		o := cc.rec(uc.active[0])
+		cc.violate(InvBusyRing, d, "%s rings for %s from %s while in call %s with %s", d.User, id, inviter, o.room, o.peerOf(d.User))
+	}
+	uc.active = append(uc.active, h)
+	r.p[1] = party{user: d.User, dev: d, engaged: true}
+	if r.invitedAt > 0 {
+		cc.c.observe("ring", at, at-r.invitedAt)
+	}
+	return h
+}
+
+func (r *callRec) peerOf(u string) string {
+	if r.p[0].user == u {
+		return r.p[1].user
+	}
+	return r.p[0].user
+}
+
+func (cc *CallChecker) acceptOK(h int32) {
+	if r := cc.rec(h); r != nil {
+		r.acceptOK = true
+	}
+}
+
+func (cc *CallChecker) cancelOK(h int32) {
+	if r := cc.rec(h); r != nil {
+		r.cancelOK = true
+	}
+}
+
+// enter: a phone calls EnterRoom for a call's room.
+func (cc *CallChecker) enter(h int32, side int, user, roomID string) {
+	r := cc.rec(h)
+	if r == nil {
+		return
+	}
+	uc := cc.user(user)
+	if len(uc.rooms) > 0 && !slices.Contains(uc.rooms, roomID) {
+		cc.violate(InvTwoRooms, r.p[side].dev, "%s enters call room %s while in %v", user, roomID, uc.rooms)
+	}
+	if !slices.Contains(uc.rooms, roomID) {
+		uc.rooms = append(uc.rooms, roomID)
+	}
+}
+
+// inRoom: the phone's entry succeeded.
+func (cc *CallChecker) inRoom(h int32, side int) {
+	r := cc.rec(h)
+	if r == nil {
+		return
+	}
+	r.p[side].inRoom, r.p[side].inSince = true, cc.w.Now()
+	cc.ghostCheck(h)
+}
+
+// left: the phone called ExitRoom, or its entry failed, or the room was lost.
+func (cc *CallChecker) left(h int32, side int, user, roomID string) {
+	if uc := cc.users[user]; uc != nil {
+		if i := slices.Index(uc.rooms, roomID); i >= 0 {
+			uc.rooms = slices.Delete(uc.rooms, i, i+1)
+		}
+		if len(uc.active) == 0 && len(uc.rooms) == 0 {
+			delete(cc.users, user)
+		}
+	}
+	if r := cc.rec(h); r != nil {
+		r.p[side].inRoom = false
+		cc.maybeRetire(h)
+	}
+}
+
+// sawPeer: the phone saw the other party enter the room.
+func (cc *CallChecker) sawPeer(h int32, side int) {
+	r := cc.rec(h)
+	if r == nil {
+		return
+	}
+	now := cc.w.Now()
+	r.p[side].sawAt = now
+	if !r.setupSeen && r.p[0].sawAt > 0 && r.p[1].sawAt > 0 && r.invitedAt > 0 {
+		r.setupSeen = true
+		cc.c.observe("setup", now, now-r.invitedAt)
+	}
+}
+
+// ended: a phone is done with a call, with its verdict.
+func (cc *CallChecker) ended(h int32, side int, talked bool, why string) {
+	r := cc.rec(h)
+	if r == nil || r.p[side].ended {
+		return
+	}
+	p := &r.p[side]
+	p.ended, p.talked, p.endAt, p.why = true, talked, cc.w.Now(), why
+	cc.done(p.user, h)
+	if r.p[0].ended && r.p[1].ended {
+		cc.judge(h)
+	}
+	cc.ghostCheck(h)
+	cc.maybeRetire(h)
+}
+
+// crashed: a phone's device crashed during a call: it has no verdict.
+func (cc *CallChecker) crashed(h int32, side int, user, roomID string) {
+	if uc := cc.users[user]; uc != nil {
+		uc.rooms = slices.DeleteFunc(uc.rooms, func(s string) bool { return s == roomID })
+	}
+	cc.done(user, h)
+	r := cc.rec(h)
+	if r == nil {
+		return
+	}
+	r.p[side].crashed, r.p[side].inRoom = true, false
+	cc.maybeRetire(h)
+}
+
+// deviceDown: a device crashed. A party on it that had ended a call the
+// other party is still in may not have told it (its end-of-call invitation
+// dies with it): its end no longer makes the other a ghost.
+func (cc *CallChecker) deviceDown(d *sim.Device) {
+	for h := range cc.recs {
+		r := &cc.recs[h]
+		if !r.live {
+			continue
+		}
+		for i := range r.p {
+			if p := &r.p[i]; p.dev == d && p.ended && !r.p[1-i].ended {
+				p.lost = true
+			}
+		}
+	}
+}
+
+// announced: a phone announces the end of a call with a duration, measured
+// until end (when it saw the other leave, or now).
+func (cc *CallChecker) announced(h int32, side int, secs, end int64) {
+	r := cc.rec(h)
+	if r == nil || r.p[side].announced {
+		return
+	}
+	me := &r.p[side]
+	me.announced, me.announcedSecs = true, secs
+	now := cc.w.Now()
+	a0, a1 := r.node[0], r.node[1]
+	peer := r.node[1-side]
+	together := a0.entered && a1.entered
+	var overlap, from int64
+	if together {
+		from = max(a0.in, a1.in)
+		to := now
+		if peer.left {
+			to = peer.out
+		}
+		if r.node[side].left {
+			to = min(to, r.node[side].out)
+		}
+		overlap = max(0, to-from)
+	}
+	got := secs * 1e9
+	cc.c.observe("duration_error", now, abs(got-overlap))
+	if together {
+		cc.c.observe("talk", now, overlap)
+	}
+	if me.sawAt == 0 {
+		return // it never saw the other: it announces 0, which nothing contradicts
+	}
+	switch {
+	case !together:
+		cc.violate(InvCallDuration, me.dev, "%s announced %ds for %s, but the two were never in room %s together", me.user, secs, r.id, r.room)
+		return
+	case me.sawAt < from:
+		cc.violate(InvCallDuration, me.dev, "%s saw %s in room %s at %s, before the room had both (%s)",
+			me.user, r.peerOf(me.user), r.room, durSecs(me.sawAt), durSecs(from))
+		return
+	case peer.left && end < peer.out:
+		cc.violate(InvCallDuration, me.dev, "%s heard %s left room %s before it did", me.user, r.peerOf(me.user), r.room)
+		return
+	}
+	lag := me.sawAt - from
+	if peer.left {
+		lag += end - peer.out
+	}
+	if err := abs(got - overlap); err > cc.durBound+lag {
+		cc.violate(InvCallDuration, me.dev, "%s announced %ds for %s; the room overlap was %s (allowed error %s)",
+			me.user, secs, r.id, durSecs(overlap), durSecs(cc.durBound+lag))
+	}
+}
+
+// faultOn tells whether a fault is on that may hold up the call's parties.
+func (cc *CallChecker) faultOn(r *callRec) bool {
+	var nodes [5]engine.Addr
+	n := 0
+	for i := range r.p {
+		if d := r.p[i].dev; d != nil {
+			nodes[n] = d.Addr
+			nodes[n+1] = engine.Addr(d.Home)
+			n += 2
+		}
+	}
+	if cc.w.RoomNodes() > 0 {
+		nodes[n] = cc.w.RoomNodeAddr(cc.w.RoomNodeOf(r.room))
+		n++
+	}
+	return cc.w.FaultOn(nodes[:n]...)
+}
+
+func abs(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// change: a room node's membership decision.
+func (cc *CallChecker) change(at int64, node int, ch *room.Change) {
+	h, ok := cc.byRoom[ch.Room]
+	if !ok {
+		return
+	}
+	r := &cc.recs[h]
+	side := -1
+	for i := range r.p {
+		if r.p[i].user == ch.User {
+			side = i
+		}
+	}
+	if side < 0 {
+		return
+	}
+	// Each party's latest stay in the room (a party may have entered, left
+	// and, in a later life of its device, entered again).
+	s := &r.node[side]
+	switch ch.Kind {
+	case room.Entered:
+		*s = span{entered: true, in: at}
+	case room.Left:
+		if s.entered && !s.left {
+			s.left, s.out = true, at
+		}
+	}
+}
+
+// truth is whether the call happened: the callee's accept succeeded and no
+// cancel overtook it.
+func (cc *CallChecker) truth(r *callRec) bool {
+	if cc.w.Options().Mode == engine.ModeServer && r.id != "" {
+		if st, ok := cc.w.Outcome(r.id, r.p[1].user); ok {
+			return st == engine.Accepted
+		}
+	}
+	return r.acceptOK && !r.cancelOK
+}
+
+// judge judges agreement, once both parties are done (or the callee never rang).
+func (cc *CallChecker) judge(h int32) {
+	r := &cc.recs[h]
+	if r.judged || r.p[0].crashed || r.p[1].crashed || !r.p[0].engaged {
+		return
+	}
+	r.judged = true
+	a, b := &r.p[0], &r.p[1]
+	verdict := func(p *party) string {
+		if !p.engaged {
+			return "never rang"
+		}
+		if p.talked {
+			return "talked (" + p.why + ")"
+		}
+		return "did not talk (" + p.why + ")"
+	}
+	t := cc.truth(r)
+	why := "the callee's accept did not succeed"
+	if t {
+		why = "the callee's accept succeeded"
+	} else if r.acceptOK && r.cancelOK {
+		why = "the callee's accept and the caller's cancel both succeeded"
+	}
+	switch {
+	case a.talked != b.talked:
+		cc.violate(InvCallAgreement, a.dev, "call %s: %s %s, %s %s; %s", r.id, a.user, verdict(a), b.user, verdict(b), why)
+	case a.talked != t:
+		cc.violate(InvCallAgreement, a.dev, "call %s: both %s and %s say %v, but %s", r.id, a.user, b.user, map[bool]string{true: "they talked", false: "they did not talk"}[a.talked], why)
+	}
+}
+
+// ghostCheck looks for a party alone in the room after the other's end, and
+// schedules itself for when one would become a ghost. The bound counts from
+// the faults' end: while a fault is on that may hold up what would tell the
+// party (sim.World.FaultOn: its device, the other's, their shards, the room
+// node), or the swarm's faults are still to heal (FaultsEnd), it waits, and
+// a fault that started or ended since its last look (the world's fault
+// count moved) restarts the count.
+func (cc *CallChecker) ghostCheck(h int32) {
+	r := &cc.recs[h]
+	if r.ghost {
+		return
+	}
+	w := cc.w
+	now := w.Now()
+	due := int64(0)
+	for q := range 2 {
+		me, other := &r.p[q], &r.p[1-q]
+		if !me.inRoom || !other.ended || other.crashed || other.lost || me.crashed {
+			continue
+		}
+		switch {
+		case cc.faultOn(r):
+			r.quiet, r.faults = 0, w.Counts.Faults
+			due = now + int64(time.Second) // look again soon
+			continue
+		case r.quiet == 0 || r.faults != w.Counts.Faults:
+			r.quiet, r.faults = now, w.Counts.Faults
+		}
+		since := max(other.endAt, me.inSince)
+		at := max(since, r.quiet, w.FaultsEnd()) + cc.ghostBound
+		if now >= at {
+			r.ghost = true
+			cc.violate(InvGhostCall, me.dev, "%s alone in room %s since %s, %s after %s's call %s ended (%s)",
+				me.user, r.room, durSecs(since), durSecs(now-since), other.user, r.id, other.why)
+			return
+		}
+		if due == 0 || at < due {
+			due = at
+		}
+	}
+	if due != 0 && (r.checkAt == 0 || due < r.checkAt) {
+		r.checkAt = due
+		gen := r.gen
+		cc.w.At(due, func() {
+			r := &cc.recs[h]
+			if r.gen != gen || !r.live {
+				return
+			}
+			r.checkAt = 0
+			cc.ghostCheck(h)
+		})
+	}
+}
+
+// maybeRetire forgets a call once both parties are done with it and out of
+// its room, a ghost bound later (late callbacks about it are then ignored).
+func (cc *CallChecker) maybeRetire(h int32) {
+	r := &cc.recs[h]
+	if r.retiring {
+		return
+	}
+	for i := range r.p {
+		p := &r.p[i]
+		if p.engaged && !p.ended && !p.crashed || p.inRoom {
+			return
+		}
+	}
+	r.retiring = true
+	gen := r.gen
+	cc.w.At(cc.w.Now()+cc.ghostBound+int64(cc.c.opts.Timeout)*1e9, func() {
+		r := &cc.recs[h]
+		if r.gen != gen || !r.live {
+			return
+		}
+		r.retiring = false
+		for i := range r.p {
+			if p := &r.p[i]; p.engaged && !p.ended && !p.crashed || p.inRoom {
+				return // the callee rang after all: retire when it is done
+			}
+		}
+		if r.p[0].ended {
+			cc.judge(h) // the callee never rang: it did not talk
+		}
+		cc.forget(h)
+	})
+}
+
+func (cc *CallChecker) forget(h int32) {
+	r := &cc.recs[h]
+	if r.id != "" && cc.byID[r.id] == h {
+		delete(cc.byID, r.id)
+	}
+	if cc.byRoom[r.room] == h {
+		delete(cc.byRoom, r.room)
+	}
+	*r = callRec{gen: r.gen}
+	cc.free = append(cc.free, h)
+}

