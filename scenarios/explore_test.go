@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"math"
 	"os"
@@ -271,5 +272,29 @@ func TestExploreFailuresSpeakHandles(t *testing.T) {
 		if strings.Contains(fl.Reason, "alice/1.0-1") || !strings.Contains(fl.Reason, "call") {
 			t.Errorf("seed %d: %s", fl.Seed, fl.Reason)
 		}
+	}
+}
+
+// TestExploreFailsWhenSwarmLeavesAFault: termination not judged because a
+// fault outlived the swarm's heal is a failing seed (the simulator must heal
+// what it planned; otherwise termination would pass unseen); without swarm
+// mode, a scripted fault left active is the script's choice.
+func TestExploreFailsWhenSwarmLeavesAFault(t *testing.T) {
+	const script = `world seed=1 latency=20ms
+users alice bob
+%s
+at 100ms alice invite bob timeout=3s as call
+at 6s partition alice | s0
+run 20s
+check
+`
+	swarm := parseAs(t, "swarm.sig", fmt.Sprintf(script, "swarm faults=loss intensity=0.2 until=5s"))
+	s := Explore(context.Background(), swarm, ExploreOptions{From: 1, To: 3, Jobs: 1, KeepGoing: true, Command: "sigsim run swarm.sig"})
+	if s.Failed != 3 || !strings.Contains(s.Failures[0].Reason, "termination not judged: partition alice/1 <-> s0 still active after the swarm healed everything") {
+		t.Fatalf("with swarm: %+v", s)
+	}
+	plain := parseAs(t, "plain.sig", fmt.Sprintf(script, ""))
+	if s := Explore(context.Background(), plain, ExploreOptions{From: 1, To: 3, Jobs: 1, KeepGoing: true}); s.Failed != 0 {
+		t.Fatalf("without swarm: %+v", s.Failures)
 	}
 }

@@ -119,6 +119,7 @@ func (r *runner) check() {
 		}
 		*r.out = append(*r.out, r.subst(v.String()))
 	}
+	r.res.Unjudged, r.res.UnjudgedAt = active, r.w.Now()
 	if len(active) > 0 {
 		*r.out = append(*r.out, "termination not judged: "+sim.DescribeFaults(active))
 	}

@@ -36,6 +36,11 @@ type Result struct {
 	World      *sim.World
 	Options    []string // the world's options, one "key=value" each
 	SwarmPlan  []string // what swarm mode chose for this seed, if it was on
+	// Unjudged are the faults still active at the last check, which left
+	// termination unjudged (nil if it was judged, or no check ran), and
+	// UnjudgedAt that check's virtual time.
+	Unjudged   []string
+	UnjudgedAt int64
 	ids        map[string]string
 }
 
