@@ -10,7 +10,7 @@ import (
 	"sigsim/sim"
 )
 
-// The call-level invariants (DESIGN §4.9), checked as the call app runs.
+// The call-level invariants (docs/DESIGN.md §4.9), checked as the call app runs.
 const (
 	// InvGhostCall: nobody stays alone in a call's room longer than the ghost
 	// bound after the other party's outcome is final (it ended the call, and

@@ -141,7 +141,7 @@ type Result struct {
 	Members  []string // OpGetGroupMembers
 	// After is how many of the same Output's Callbacks fired before this
 	// result: the app hears those first. A result that waited for a push is
-	// released by it, after its callback, in the same output (DESIGN §4.8);
+	// released by it, after its callback, in the same output (docs/DESIGN.md §4.8);
 	// a driver reports the two slices merged in this order (see EachReport).
 	After int32
 	// Unanswered: the request was sent but its answer never came (the device

@@ -9,7 +9,7 @@ import (
 	"sigsim/sim/trace"
 )
 
-// The invariants of DESIGN §4, checked as the run goes.
+// The invariants of docs/DESIGN.md §4, checked as the run goes.
 const (
 	InvReceiveFirst   = "receive-first"   // nothing about an invitation precedes its arrival
 	InvExactlyOnce    = "exactly-once"    // no callback repeats
@@ -631,7 +631,7 @@ func (c *Checker) result(d *Device, r *engine.Result) {
 		}
 	}
 	// The app heard of everything the shard decided before this, and must
-	// hear nothing of it later (DESIGN §4.8).
+	// hear nothing of it later (docs/DESIGN.md §4.8).
 	if at == 0 {
 		return
 	}
@@ -642,7 +642,7 @@ func (c *Checker) result(d *Device, r *engine.Result) {
 
 // appliedRefused checks that the server applied no answer of u to inv (ID id)
 // of which u's app was told, for every answer it made, that it failed
-// (DESIGN §4.4: accepted only if the invitee was told success; an unanswered
+// (docs/DESIGN.md §4.4: accepted only if the invitee was told success; an unanswered
 // call, whose outcome the app was told is unknown, does not count).
 func (c *Checker) appliedRefused(inv *invCheck, id, u string, r *inviteeCheck) {
 	if st, ok := r.server.get(); ok && (st == engine.Accepted || st == engine.Rejected) && r.calls > 0 && r.refused >= r.calls {
@@ -697,7 +697,7 @@ func (c *Checker) decisionOf(d *Device, inv *invCheck, cb *engine.Callback) (at 
 
 // order checks that device d's app hears decision at of shard k, reported by
 // callback cb, in the shard's order: after every decision it heard before in
-// a callback, and not after a result of a later one (DESIGN §4.8).
+// a callback, and not after a result of a later one (docs/DESIGN.md §4.8).
 func (c *Checker) order(d *Device, k int, cb *engine.Callback, at uint32) {
 	m := c.mark(d, k)
 	switch {
@@ -907,7 +907,7 @@ func (w *World) Outcome(inviteID, invitee string) (engine.InviteeState, bool) {
 	return r.learned.get()
 }
 
-// CheckLiveness is the liveness phase's verdict (DESIGN §4.7), judged per
+// CheckLiveness is the liveness phase's verdict (docs/DESIGN.md §4.7), judged per
 // invitation: one with a timeout must be final at every observer by its own
 // due time, max(invited, healed) + its timeout + the liveness bound, where
 // healed is when the last fault ended (0 if none did): an invite made during
@@ -981,7 +981,7 @@ func (c *Checker) judgeTermination() []Violation {
 // device that should know it: a device logged in, of a party to it (for a
 // group invitation, a member since it was made), within the bound of the
 // invite, of the device's login and of the last heal. A user who logs in while
-// an invitation is live receives it then (DESIGN §1). It reports whether it
+// an invitation is live receives it then (docs/DESIGN.md §1). It reports whether it
 // found a device that does not.
 func (c *Checker) undelivered(v *engine.InvitationView, devices map[string][]*Device) bool {
 	_, inv := c.lookup(v.InviteID)

@@ -14,7 +14,7 @@ import (
 // link is not the world's default, and held messages. Clock skew is not a
 // fault here: it is a property of the machines and never heals. Nor is a
 // drop-next or dup-next rule that has not matched yet: it acts on one frame
-// and is over. Termination is judged only when this is empty (DESIGN §4.7):
+// and is over. Termination is judged only when this is empty (docs/DESIGN.md §4.7):
 // with a partition still in force an invitation may rightly stay pending.
 func (w *World) ActiveFaults() []string {
 	var l []string

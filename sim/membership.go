@@ -11,7 +11,7 @@ import (
 // Group membership over time, as the shards decided it. Every shard decision
 // (engine.Transition) gets the next decision index; a member's stay in a group
 // is a span of them. A group callback is judged against the membership as of
-// the decision that produced it (DESIGN §4.5): a member who quit, or a
+// the decision that produced it (docs/DESIGN.md §4.5): a member who quit, or a
 // dismissed group, gets nothing decided after it, and a member who joined
 // nothing decided before.
 

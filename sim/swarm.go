@@ -12,7 +12,7 @@ import (
 	"sigsim/sim/trace"
 )
 
-// SwarmKinds are the fault kinds swarm mode can choose from (DESIGN §3: every
+// SwarmKinds are the fault kinds swarm mode can choose from (docs/DESIGN.md §3: every
 // fault the scenario language can script):
 //
 //   - loss, dup, reorder, latency: every device link's loss, duplication,

@@ -4,7 +4,7 @@
 // timer, fault, note and invariant violation becomes an [Event]. The
 // simulator folds each event into a [Hasher]; the final value is the run's
 // fingerprint, and two runs with the same scenario, seed and options must
-// produce the same one (DESIGN.md §5).
+// produce the same one (docs/DESIGN.md §5).
 //
 // A trace can be written to a file with [Writer] and read back with
 // [Reader]. The file is MessagePack, framed so that damage is reported
