@@ -112,6 +112,12 @@ func Slice(from, to uint64, i, n int) (lo, hi uint64, ok bool) {
 // pathCounts are the coverage counters of one seed or a sweep.
 type pathCounts [engine.NumPaths]int64
 
+// seedResult is what one seed's run found.
+type seedResult struct {
+	fl    *SeedFailure
+	paths pathCounts
+}
+
 // Explore runs the scenario once per seed, in parallel across seeds, until the
 // range is done, a seed fails (unless KeepGoing), or ctx is cancelled (an
 // interrupt): then it starts no more seeds, lets the running ones finish, and
@@ -132,32 +138,49 @@ func Explore(ctx context.Context, f *File, o ExploreOptions) (s Summary) {
 	}
 	g := new(errgroup.Group)
 	g.SetLimit(max(o.Jobs, 1))
+	// Seeds run in parallel but their results are taken in seed order, as
+	// they become contiguous: the summary (counts, failures, coverage, and
+	// where a sweep without KeepGoing stops: its first failing seed) is the
+	// same under any -j. Only the results of the seeds in flight wait.
 	var mu sync.Mutex
-	var done atomic.Int64
-	var failed atomic.Bool // a seed failed and the sweep stops there
+	waiting := map[uint64]seedResult{}
+	taken := lo // the next seed whose result is to be taken
+	var stopped atomic.Bool
+	take := func(seed uint64, r seedResult) {
+		mu.Lock()
+		defer mu.Unlock()
+		waiting[seed] = r
+		for !stopped.Load() {
+			r, ok := waiting[taken]
+			if !ok {
+				return
+			}
+			delete(waiting, taken)
+			s.Seeds++
+			for p, n := range r.paths {
+				paths[p] += n
+			}
+			if r.fl != nil {
+				s.Failures = append(s.Failures, *r.fl)
+				if !r.fl.Panic && !o.KeepGoing {
+					stopped.Store(true) // a panic is sigsim's bug, not the scenario's: the sweep goes on
+				}
+			}
+			taken++
+		}
+	}
 	next, finished := lo, false
-	for !failed.Load() && ctx.Err() == nil {
+	for !stopped.Load() && ctx.Err() == nil {
 		seed := next
 		g.Go(func() error {
-			if failed.Load() && !o.KeepGoing {
+			if stopped.Load() {
 				return nil
 			}
 			fl, seen := runSeed(f, seed, o)
-			done.Add(1)
 			if o.Progress != nil {
 				o.Progress()
 			}
-			mu.Lock()
-			for p, n := range seen {
-				paths[p] += n
-			}
-			if fl != nil {
-				s.Failures = append(s.Failures, *fl)
-			}
-			mu.Unlock()
-			if fl != nil && !fl.Panic && !o.KeepGoing {
-				failed.Store(true) // a panic is sigsim's bug, not the scenario's: the sweep goes on
-			}
+			take(seed, seedResult{fl, seen})
 			return nil
 		})
 		if seed == hi {
@@ -167,8 +190,9 @@ func Explore(ctx context.Context, f *File, o ExploreOptions) (s Summary) {
 		next = seed + 1
 	}
 	_ = g.Wait()
-	if !finished && !failed.Load() {
-		// Interrupted: every seed below next was started and has finished.
+	if !finished && !stopped.Load() {
+		// Interrupted: every seed below next was started and has finished,
+		// so every one was taken.
 		s.Interrupted = true
 		s.Resume = strconv.FormatUint(next, 10) + ".." + strconv.FormatUint(hi, 10)
 		if o.ResumeCommand != "" {
@@ -176,7 +200,6 @@ func Explore(ctx context.Context, f *File, o ExploreOptions) (s Summary) {
 		}
 	}
 	sort.Slice(s.Failures, func(i, j int) bool { return s.Failures[i].Seed < s.Failures[j].Seed })
-	s.Seeds = int(done.Load())
 	s.count()
 	s.WallSeconds = time.Since(start).Seconds()
 	if s.WallSeconds > 0 {

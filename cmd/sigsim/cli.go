@@ -323,9 +323,10 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if res.Unexpected {
 		seed := res.World.Options().Seed
-		fmt.Fprintf(stderr, "invariant violated: %s\nreplay: sigsim run %s --seed %d%s\n", res.Violations[0], f.Name, seed, swarmFlag(opts.Swarm))
-		fmt.Fprintf(stderr, "events: sigsim run %s --seed %d%s --trace /tmp/seed%d.trace; sigsim events /tmp/seed%d.trace --grep ID\n",
-			f.Name, seed, swarmFlag(opts.Swarm), seed, seed)
+		v := res.Violations[0]
+		fmt.Fprintf(stderr, "invariant violated: %s\nreplay: sigsim run %s --seed %d%s\n", res.Rename()(v.String()), f.Name, seed, swarmFlag(opts.Swarm))
+		fmt.Fprintf(stderr, "events: sigsim run %s --seed %d%s --trace /tmp/seed%d.trace; sigsim events /tmp/seed%d.trace --grep %s\n",
+			f.Name, seed, swarmFlag(opts.Swarm), seed, seed, v.Node)
 	}
 	return code
 }

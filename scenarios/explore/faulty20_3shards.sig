@@ -44,3 +44,34 @@ generate invites count=15 from=alice,bob,carol to=dave,erin,alice rate=1/s start
 run 60s
 check
 ----
+2000.000ms accept skipped: the invite of c3 failed
+6500.000ms accept skipped: the invite of c6 failed
+15000.000ms accept skipped: the invite of c10 failed
+at   60000.000ms: summary of a busy run
+  call                                               57
+  callback OnInvitationCancelled                     6
+  callback OnInvitationModified                      5
+  callback OnInvitationTimeout                       14
+  callback OnInviteeAccepted                         9
+  callback OnInviteeRejected                         9
+  callback OnReceiveNewInvitation                    27
+  fault                                              26
+  note                                               63
+  result accept -> 8010 invitation invalid           4
+  result accept -> ok                                2
+  result cancel -> 6014 not logged in                1
+  result cancel -> 8010 invitation invalid           3
+  result cancel -> ok                                1
+  result invite -> 6014 not logged in                16
+  result invite -> ok                                9
+  result invite-group -> ok                          2
+  result login -> 6017 invalid parameters            1
+  result login -> ok                                 5
+  result logout -> 6014 not logged in                1
+  result logout -> ok                                5
+  result modify -> 6014 not logged in                1
+  result modify -> ok                                1
+  result reject -> 6014 not logged in                2
+  result reject -> 8010 invitation invalid           1
+  result reject -> ok                                2
+ok: every invariant holds
