@@ -132,7 +132,8 @@ type runner struct {
 	stdout io.Writer
 	stderr io.Writer
 	names  bench.Names // what the run reports (thresholds are checked against it)
-	// memProfiled: the workload wrote the heap profile at its peak.
+	// memProfiled: the heap profile was written while the world was whole
+	// (AtLoadEnd), so the end of the run need not write it.
 	memProfiled bool
 }
 
