@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"regexp"
 	"runtime"
 	"runtime/pprof"
@@ -18,7 +19,7 @@ import (
 
 	"sigsim/bench"
 	"sigsim/internal/atomicfile"
-	"sigsim/sim"
+	"sigsim/workload"
 )
 
 // Exit codes, as sigsim's (README, "Exit codes").
@@ -30,23 +31,6 @@ const (
 	exitInterrupted = 130 // stopped by SIGINT or SIGTERM; the partial report was written
 )
 
-// workloads lists the workload commands in usage order.
-var workloads = []func() workload{
-	func() workload { return &callsWorkload{} },
-	func() workload { return &classroomWorkload{} },
-	func() workload { return &massTimeoutWorkload{} },
-	func() workload { return &raceWorkload{} },
-}
-
-func findWorkload(name string) workload {
-	for _, f := range workloads {
-		if w := f(); w.name() == name {
-			return w
-		}
-	}
-	return nil
-}
-
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage: sigbench COMMAND [flags]
 
@@ -57,9 +41,8 @@ metrics are reported apart.
 workloads:
 `)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for _, f := range workloads {
-		wl := f()
-		fmt.Fprintf(tw, "  %s\t%s\n", wl.name(), wl.summary())
+	for _, c := range commands {
+		fmt.Fprintf(tw, "  %s\t%s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(tw, "  %s\t%s\n", "capacity", "sweep the rate (and shards) of a workload; find where an SLO breaks")
 	tw.Flush()
@@ -102,13 +85,13 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	case "baselines":
 		return runBaselines(ctx, rest, stdout, stderr)
 	}
-	wl := findWorkload(cmd)
-	if wl == nil {
+	c := findCommand(cmd)
+	if c == nil {
 		fmt.Fprintf(stderr, "sigbench: unknown command %q\n\n", cmd)
 		usage(stderr)
 		return exitUsage
 	}
-	return runWorkload(ctx, wl, rest, stdout, stderr)
+	return runWorkload(ctx, c, rest, stdout, stderr)
 }
 
 // newFlagSet returns a flag set that reports errors to the caller instead of
@@ -142,113 +125,167 @@ func parseFlags(fs *pflag.FlagSet, args []string, synopsis string, stdout, stder
 	return -1
 }
 
-// parseWorkloadFlags parses a workload command's flags and checks the common and
-// workload options; it returns an exit status, or -1 to go on.
-func parseWorkloadFlags(fs *pflag.FlagSet, args []string, synopsis string, c *common, wl workload, stdout, stderr io.Writer) int {
-	if st := parseFlags(fs, args, synopsis, stdout, stderr); st >= 0 {
-		return st
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "%s: unexpected argument %q\n\n", fs.Name(), fs.Arg(0))
-		usage(stderr)
-		return exitUsage
-	}
-	if err := c.check(wl); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
-		return exitUsage
-	}
-	if err := wl.check(c); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
-		return exitUsage
-	}
-	if err := c.finishCheck(wl); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
-		return exitUsage
-	}
-	return -1
+// A runner runs one workload command: its flags and what they made.
+type runner struct {
+	fs     *pflag.FlagSet
+	f      *runFlags
+	stdout io.Writer
+	stderr io.Writer
+	names  bench.Names // what the run reports (thresholds are checked against it)
+	// memProfiled: the heap profile was written while the world was whole
+	// (AtLoadEnd), so the end of the run need not write it.
+	memProfiled bool
 }
 
-// runWorkload runs one workload command.
-func runWorkload(ctx context.Context, wl workload, args []string, stdout, stderr io.Writer) int {
-	c := &common{ctx: ctx}
-	fs := newFlagSet("sigbench " + wl.name())
-	c.register(fs, wl)
-	wl.register(fs)
-	if st := parseWorkloadFlags(fs, args, "sigbench "+wl.name()+" [flags]", c, wl, stdout, stderr); st >= 0 {
-		return st
-	}
-	c.names = names(wl, c)
-	if err := checkThresholds(c.ths, c.names); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
-		return exitUsage
-	}
-	if err := c.checkOutputs(); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
-		return exitUsage
-	}
-	c.command = commandLine(wl.name(), fs)
-	hdr := header(wl, c)
-	fmt.Fprintf(stderr, "sigbench %s: %s\n", wl.name(), describeOptions(hdr.Options))
+// fail prints err, its options spelled as flags, and returns exitUsage.
+func (r *runner) fail(err error) int {
+	fmt.Fprintf(r.stderr, "%s: %s\n", r.fs.Name(), workload.Spell(err, flagName))
+	return exitUsage
+}
 
-	stop, err := startProfile(c)
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
-		return exitUsage
+// build makes the workload from the parsed flags and checks it, each
+// option as given; it returns an exit status, or -1 to go on.
+func (r *runner) build(build func(workload.Options) (workload.Workload, []error)) (workload.Workload, int) {
+	if r.fs.NArg() > 0 {
+		fmt.Fprintf(r.stderr, "%s: unexpected argument %q\n\n", r.fs.Name(), r.fs.Arg(0))
+		usage(r.stderr)
+		return nil, exitUsage
 	}
-	res, err := execute(wl, c, stderr)
+	o, errs := r.f.options()
+	w, werrs := build(o)
+	if errs = append(errs, werrs...); len(errs) > 0 {
+		return nil, r.fail(errors.Join(errs...))
+	}
+	if err := workload.ValidateExact(w); err != nil {
+		return nil, r.fail(err)
+	}
+	return w, -1
+}
+
+// hooks sets the options that tell the command line how the run goes: the
+// progress bar, and the heap profile at the end of the load.
+func (r *runner) hooks(o *workload.Options) {
+	if file, ok := r.stderr.(*os.File); ok && r.f.progress {
+		o.Progress = progressBar(file)
+	}
+	if path := r.f.memProfile; path != "" {
+		o.AtLoadEnd = func() error {
+			err := writeHeapProfile(path)
+			r.memProfiled = r.memProfiled || err == nil
+			return err
+		}
+	}
+}
+
+// progressBar draws the progress of each mode's world on a terminal.
+func progressBar(file *os.File) func(workload.Progress) {
+	var bar *bench.Progress
+	var at int64
+	return func(p workload.Progress) {
+		if p.Done {
+			bar.Finish()
+			bar = nil
+			return
+		}
+		if bar == nil {
+			bar = bench.NewProgress(int64(p.Horizon/time.Millisecond), "sigbench "+p.Mode.String()+" (virtual ms)", file)
+			at = 0
+		}
+		if now := int64(p.Now / time.Millisecond); now > at {
+			bar.Add(now - at)
+			at = now
+		}
+	}
+}
+
+// execute checks what the run will write and report, prints its options
+// and runs it under the profiles asked for; it returns the report, or an
+// exit status.
+func (r *runner) execute(ctx context.Context, cmd string, w workload.Workload) (*bench.Report, *workload.Result, int) {
+	p, err := workload.Prepare(w)
+	if err != nil {
+		return nil, nil, r.fail(err)
+	}
+	r.names = p.Names()
+	if err := checkThresholds(r.f.ths, r.names); err != nil {
+		return nil, nil, r.fail(err)
+	}
+	if err := r.f.checkOutputs(); err != nil {
+		return nil, nil, r.fail(err)
+	}
+	hdr := p.Header()
+	hdr.Command = commandLine(cmd, r.fs)
+	fmt.Fprintf(r.stderr, "sigbench %s: %s\n", cmd, describeOptions(hdr.Options))
+	stop, err := r.startProfile()
+	if err != nil {
+		return nil, nil, r.fail(err)
+	}
+	res, err := p.Run(ctx)
 	if perr := stop(); err == nil && perr != nil {
 		err = perr
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
-		return exitUsage
+		return nil, nil, r.fail(err)
 	}
-	rep := res.m.Report(hdr)
-	wall := res.wall.Wall()
-	rep.Wall = &wall
-	return finish(rep, res, c, stdout, stderr)
+	return res.Report(hdr), res, -1
+}
+
+// runWorkload runs one workload command.
+func runWorkload(ctx context.Context, c *command, args []string, stdout, stderr io.Writer) int {
+	r := &runner{fs: newFlagSet("sigbench " + c.name), f: &runFlags{}, stdout: stdout, stderr: stderr}
+	r.f.register(r.fs, c.defaults())
+	build := c.flags(r.fs)
+	if st := parseFlags(r.fs, args, "sigbench "+c.name+" [flags]", stdout, stderr); st >= 0 {
+		return st
+	}
+	w, st := r.build(func(o workload.Options) (workload.Workload, []error) {
+		r.hooks(&o)
+		return build(o)
+	})
+	if st >= 0 {
+		return st
+	}
+	rep, res, st := r.execute(ctx, c.name, w)
+	if st >= 0 {
+		return st
+	}
+	return r.finish(rep, res)
 }
 
 // checkOutputs checks, before any work, that every file and folder the run
 // will write can be written: a run can take minutes, and then have nowhere
 // to go. Each error names its flag.
-func (c *common) checkOutputs() error {
-	if c.out != "" {
-		if err := atomicfile.CheckDir(c.out); err != nil {
-			return fmt.Errorf("--out %s: %w", c.out, err)
+func (f *runFlags) checkOutputs() error {
+	if f.out != "" {
+		if err := atomicfile.CheckDir(f.out); err != nil {
+			return fmt.Errorf("--out %s: %w", f.out, err)
 		}
 	}
-	for _, f := range []struct{ flag, path string }{{"--cpuprofile", c.cpuProfile}, {"--memprofile", c.memProfile}} {
-		if f.path == "" {
+	for _, x := range []struct{ flag, path string }{{"--cpuprofile", f.cpuProfile}, {"--memprofile", f.memProfile}} {
+		if x.path == "" {
 			continue
 		}
-		if err := atomicfile.CheckFile(f.path); err != nil {
-			return fmt.Errorf("%s %s: %w", f.flag, f.path, err)
+		if err := atomicfile.CheckFile(x.path); err != nil {
+			return fmt.Errorf("%s %s: %w", x.flag, x.path, err)
 		}
 	}
 	return nil
 }
 
 // finish writes the report and evaluates thresholds and built-in checks.
-func finish(rep *bench.Report, res *result, c *common, stdout, stderr io.Writer) int {
-	if len(res.notes)+len(res.failures) > 0 || res.violation != "" {
-		rep.Findings = &bench.Findings{Notes: res.notes, Failures: res.failures, Violation: res.violation}
+func (r *runner) finish(rep *bench.Report, res *workload.Result) int {
+	stdout, stderr := r.stdout, r.stderr
+	if res.Interrupted != nil {
+		fmt.Fprintf(stderr, "sigbench: %s; the report covers the run up to then\n", res.Interrupted)
 	}
-	if rep.Wall != nil {
-		rep.Wall.Notes = res.wallNote
-	}
-	rep.Interrupted = res.interrupted
-	if res.interrupted != nil {
-		fmt.Fprintf(stderr, "sigbench: %s; the report covers the run up to then\n", res.interrupted)
-	}
-	if c.out != "" {
-		if err := bench.WriteReport(c.out, rep, res.m); err != nil {
+	if r.f.out != "" {
+		if err := bench.WriteReport(r.f.out, rep, res.Metrics); err != nil {
 			fmt.Fprintf(stderr, "sigbench: --out: %v\n", err)
 			return exitUsage
 		}
 	}
 	verdictOut := stdout
-	if c.json {
+	if r.f.json {
 		js, err := rep.JSON()
 		if err != nil {
 			fmt.Fprintf(stderr, "sigbench: %v\n", err)
@@ -260,11 +297,11 @@ func finish(rep *bench.Report, res *result, c *common, stdout, stderr io.Writer)
 		printSummary(stdout, rep, res)
 	}
 	thFailed := false
-	if len(c.ths) > 0 {
+	if len(r.f.ths) > 0 {
 		fmt.Fprintln(verdictOut, "\nthresholds")
 		tw := tabwriter.NewWriter(verdictOut, 0, 0, 2, ' ', 0)
-		for _, th := range c.ths {
-			ok, actual, err := evalThreshold(th, rep, c.names)
+		for _, th := range r.f.ths {
+			ok, actual, err := evalThreshold(th, rep, r.names)
 			switch {
 			case err != nil:
 				thFailed = true
@@ -278,14 +315,14 @@ func finish(rep *bench.Report, res *result, c *common, stdout, stderr io.Writer)
 		}
 		tw.Flush()
 	}
-	for _, f := range res.failures {
+	for _, f := range res.Failures {
 		fmt.Fprintf(verdictOut, "FAIL: %s\n", f)
 	}
-	if res.violation != "" {
-		fmt.Fprintf(verdictOut, "INVARIANT VIOLATED: %s\n", res.violation)
+	if res.Violation != "" {
+		fmt.Fprintf(verdictOut, "INVARIANT VIOLATED: %s\n", res.Violation)
 	}
-	if res.interrupted != nil {
-		fmt.Fprintf(verdictOut, "INTERRUPTED: %s\n", res.interrupted)
+	if res.Interrupted != nil {
+		fmt.Fprintf(verdictOut, "INTERRUPTED: %s\n", res.Interrupted)
 	}
 	return exitStatus(res, thFailed)
 }
@@ -295,45 +332,16 @@ func finish(rep *bench.Report, res *result, c *common, stdout, stderr io.Writer)
 // in server mode (a bug in the engine outranks any measurement), else 1 if a
 // threshold or a built-in check failed, else 0. Client-mode violations and
 // anomalies are measurements and change nothing.
-func exitStatus(res *result, thresholdFailed bool) int {
+func exitStatus(res *workload.Result, thresholdFailed bool) int {
 	switch {
-	case res.interrupted != nil:
+	case res.Interrupted != nil:
 		return exitInterrupted
-	case res.violation != "":
+	case res.Violation != "":
 		return exitViolation
-	case thresholdFailed || len(res.failures) > 0:
+	case thresholdFailed || len(res.Failures) > 0:
 		return exitFail
 	}
 	return exitOK
-}
-
-// result is what a workload run produced.
-type result struct {
-	m        *bench.Metrics
-	wall     bench.WallInput
-	notes    []string // deterministic findings, for the summary
-	wallNote []string // wall-clock findings (not deterministic)
-	failures []string // built-in checks that failed: exit 1
-	// violation names the first invariant violation in server mode: exit 3.
-	violation string
-	// interrupted says where the run stopped on SIGINT or SIGTERM: exit 130.
-	interrupted *bench.Interrupted
-}
-
-// header returns the report header: what ran, with every option.
-func header(wl workload, c *common) bench.Header {
-	h := bench.Header{Workload: wl.name(), Version: sim.Version, Seed: c.seed, Command: c.command}
-	o := c.simOptions(c.modes[0])
-	for _, kv := range o.Describe() {
-		k, v, _ := strings.Cut(kv, "=")
-		if k == "mode" {
-			v = c.arbiter
-		}
-		h.Options = append(h.Options, bench.Option{Key: k, Value: v})
-	}
-	h.Options = append(h.Options, c.describe()...)
-	h.Options = append(h.Options, wl.describe()...)
-	return h
 }
 
 func describeOptions(l []bench.Option) string {
@@ -378,7 +386,7 @@ func commandLine(cmd string, fs *pflag.FlagSet) string {
 }
 
 // printSummary prints a report for people.
-func printSummary(w io.Writer, r *bench.Report, res *result) {
+func printSummary(w io.Writer, r *bench.Report, res *workload.Result) {
 	fmt.Fprintf(w, "%s: seed %d, %s virtual\n", r.Header.Workload, r.Header.Seed, time.Duration(r.Virtual.DurationNS))
 	fmt.Fprintf(w, "reproduce: %s\n", r.Header.Command)
 	names := slices.Sorted(maps.Keys(r.Virtual.Metrics))
@@ -415,7 +423,7 @@ func printSummary(w io.Writer, r *bench.Report, res *result) {
 		}
 		tw.Flush()
 	}
-	for _, n := range res.notes {
+	for _, n := range res.Notes {
 		fmt.Fprintf(w, "%s\n", n)
 	}
 	if wl := r.Wall; wl != nil {
@@ -425,7 +433,7 @@ func printSummary(w io.Writer, r *bench.Report, res *result) {
 		fmt.Fprintf(w, "  peak heap %.1f MiB, %.0f B per live invitation, speedup %.1fx\n",
 			float64(wl.PeakHeapBytes)/(1<<20), wl.BytesPerLiveInvitation, wl.Speedup)
 	}
-	for _, n := range res.wallNote {
+	for _, n := range res.WallNotes {
 		fmt.Fprintf(w, "  %s\n", n)
 	}
 }
@@ -434,16 +442,14 @@ func ms(ns int64) string {
 	return fmt.Sprintf("%.3fms", float64(ns)/1e6)
 }
 
-// mdEscape is how report.md writes a finding.
-func mdEscape(s string) string { return bench.MarkdownEscape(s) }
-
 // startProfile starts the CPU profile if asked; stop ends it and writes the
-// heap profile if asked. Both files are written atomically: the CPU profile
-// goes to a temporary file that stop renames into place.
-func startProfile(c *common) (stop func() error, err error) {
+// heap profile if asked and the workload did not. Both files are written
+// atomically: the CPU profile goes to a temporary file that stop renames
+// into place.
+func (r *runner) startProfile() (stop func() error, err error) {
 	var cpu *atomicfile.Pending
-	if c.cpuProfile != "" {
-		if cpu, err = atomicfile.Create(c.cpuProfile, 0o644); err != nil {
+	if path := r.f.cpuProfile; path != "" {
+		if cpu, err = atomicfile.Create(path, 0o644); err != nil {
 			return nil, fmt.Errorf("--cpuprofile: %w", err)
 		}
 		if err := pprof.StartCPUProfile(cpu); err != nil {
@@ -458,8 +464,8 @@ func startProfile(c *common) (stop func() error, err error) {
 				return fmt.Errorf("--cpuprofile: %w", err)
 			}
 		}
-		if c.memProfile != "" && !c.memProfileDone {
-			return writeHeapProfile(c.memProfile)
+		if r.f.memProfile != "" && !r.memProfiled {
+			return writeHeapProfile(r.f.memProfile)
 		}
 		return nil
 	}, nil

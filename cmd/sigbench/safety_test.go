@@ -177,7 +177,7 @@ func TestFindingsInReportJSON(t *testing.T) {
 		t.Fatalf("findings %+v", r.Findings)
 	}
 	for _, n := range append(r.Findings.Notes, r.Wall.Notes...) {
-		if !strings.Contains(string(md), "- "+mdEscape(n)+"\n") {
+		if !strings.Contains(string(md), "- "+bench.MarkdownEscape(n)+"\n") {
 			t.Errorf("report.md does not list %q", n)
 		}
 	}

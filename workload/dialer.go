@@ -1,4 +1,10 @@
-package main
+package workload
+
+// The dialer is the people of the 1:1 call workloads (Calls, MassTimeout,
+// Race): what each callee is going to do (its plan), how each call ended
+// as its inviter learned it (its outcome), and the anomalies found by
+// comparing what the two parties learned. It is kept apart, in this file,
+// so that a call application can take its place.
 
 import (
 	"fmt"
@@ -530,8 +536,6 @@ func dialerProduces() produced {
 	return p
 }
 
-func pair(a, b, x, y engine.InviteeState) bool { return a == x && b == y || a == y && b == x }
-
 // close retires every call still tracked (in record order, so the counts do
 // not depend on map order) and writes the counters.
 func (d *dialer) close() {
@@ -572,11 +576,26 @@ func (d *dialer) close() {
 	}
 }
 
-// calls returns the number of calls placed.
+// placed returns the number of calls placed.
 func (d *dialer) placed() int64 {
 	n := int64(0)
 	for _, p := range d.plans {
 		n += p
 	}
 	return n
+}
+
+// note adds the dialer's summary to the findings.
+func (d *dialer) note() {
+	placed := d.placed()
+	anom := d.anomCalls + d.anomalies[anLate]
+	d.e.note("%s mode: %d calls, %d with anomalies (%s per 1,000 calls)", d.e.mode, placed, anom, perThousand(anom, placed))
+}
+
+// perThousand formats n per 1,000 of total.
+func perThousand(n, total int64) string {
+	if total == 0 {
+		return "n/a"
+	}
+	return strconv.FormatFloat(float64(n)*1000/float64(total), 'f', 2, 64)
 }

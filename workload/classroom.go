@@ -1,96 +1,136 @@
-package main
+package workload
 
 import (
-	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/spf13/pflag"
 
 	"sigsim/bench"
 	"sigsim/engine"
 	"sigsim/sim"
 )
 
-// classroomWorkload is the source document's raise-hand flow, in G groups of
-// M members (a teacher and M-1 students), repeated every round: the teacher
-// invites all students to raise hands (InviteInGroup, data "raise-hand");
-// a share of them accept after a think time, and every member sees each
-// accept; after --collect the teacher invites the first student who raised a
-// hand to speak (data "speak"), who accepts. The students who did not raise
-// a hand let the invitation time out.
-type classroomWorkload struct {
-	groups   int
-	members  int
-	raise    float64
-	interval time.Duration
-	collect  time.Duration
-	think    string
-	timeout  int
+// Classroom is the raise-hand flow of an online class, in Groups groups of
+// Members members (a teacher and Members-1 students), repeated every
+// round: the teacher invites all students to raise hands (InviteInGroup,
+// data "raise-hand"); each accepts with probability Raise after a think
+// time, and every member sees each accept; after Collect the teacher
+// invites the first student who raised a hand to speak (data "speak"), who
+// accepts. The students who did not raise a hand let the invitation time
+// out. The classes start spread over one RoundInterval.
+//
+// It records the metrics ring, speak_ring, accept and timeout_skew (the
+// spread of one invitation's timeout callbacks over its members), and the
+// counters rounds, outcome.raised_hand, outcome.no_hand_timeout,
+// outcome.invited_to_speak, outcome.spoke, errors.*, callbacks.*.
+type Classroom struct {
+	Options
+	// Groups is the number of classes (0: 100), Members the members of
+	// each, the teacher included (0: 50).
+	Groups, Members int
+	// Raise is the probability that a student raises a hand (accepts the
+	// raise-hand invitation).
+	Raise float64
+	// RoundInterval is the time between two rounds of a class (0: 30s):
+	// a run has Duration / RoundInterval rounds, at least one.
+	RoundInterval time.Duration
+	// Collect is how long the teacher collects raised hands before
+	// inviting one to speak (0: 3s).
+	Collect time.Duration
+	// ThinkTime is how long a student takes to answer after the ring
+	// (zero: no time).
+	ThinkTime sim.Dist
+	// Timeout is the timeout of both invitations, in whole seconds (0: 10s).
+	Timeout time.Duration
 
-	thinkD sim.Dist
 	rounds int
 }
 
-func (*classroomWorkload) name() string { return "classroom" }
-func (*classroomWorkload) summary() string {
-	return "G groups x M members: teacher invites all to raise hands, then one to speak; repeated"
-}
-func (*classroomWorkload) defaults(c *common) {}
+// Name is "classroom".
+func (Classroom) Name() string { return "classroom" }
 
-func (cw *classroomWorkload) register(fs *pflag.FlagSet) {
-	fs.IntVar(&cw.groups, "groups", 100, "number of classes (groups)")
-	fs.IntVar(&cw.members, "members", 50, "members per group, the teacher included")
-	fs.Float64Var(&cw.raise, "raise", 0.05, "probability a student raises a hand (accepts the raise-hand invitation)")
-	fs.DurationVar(&cw.interval, "round-interval", 30*time.Second, "time between rounds of a class; rounds = duration / interval, classes start spread over one interval")
-	fs.DurationVar(&cw.collect, "collect", 3*time.Second, "how long the teacher collects raised hands before inviting one to speak")
-	fs.StringVar(&cw.think, "think-time", "lognormal(1500ms,0.5)", "how long a student takes to answer after the ring")
-	secondsVar(fs, &cw.timeout, "timeout", 10, "timeout of both invitations in whole seconds: 10 or 10s (> 0)")
+// WithDefaults returns c with each zero option that stands for a default
+// set to it.
+func (c Classroom) WithDefaults() Classroom {
+	c.Options = c.Options.withDefaults(commonDefaults)
+	if c.Groups == 0 {
+		c.Groups = 100
+	}
+	if c.Members == 0 {
+		c.Members = 50
+	}
+	if c.RoundInterval == 0 {
+		c.RoundInterval = 30 * time.Second
+	}
+	if c.Collect == 0 {
+		c.Collect = 3 * time.Second
+	}
+	if c.Timeout == 0 {
+		c.Timeout = 10 * time.Second
+	}
+	return c
 }
 
-func (cw *classroomWorkload) check(c *common) error {
-	var errs []error
-	if cw.groups < 1 {
-		errs = append(errs, fmt.Errorf("--groups %d must be at least 1", cw.groups))
+// Validate reports every problem of the options.
+func (c Classroom) Validate() error {
+	_, err := c.prepare(false)
+	return err
+}
+
+func (c Classroom) prepare(exact bool) (*Prepared, error) {
+	if !exact {
+		c = c.WithDefaults()
 	}
-	if cw.members < 2 {
-		errs = append(errs, fmt.Errorf("--members %d: need a teacher and at least one student", cw.members))
+	errs := c.Options.problems(false)
+	bad := func(format string, args ...any) { errs = append(errs, optionErrorf(format, args...)) }
+	if c.Groups < 1 {
+		bad("%s %d must be at least 1", Key("groups"), c.Groups)
 	}
-	if !(cw.raise >= 0 && cw.raise <= 1) {
-		errs = append(errs, fmt.Errorf("--raise %v is not a probability in [0,1]", cw.raise))
+	if c.Members < 2 {
+		bad("%s %d: need a teacher and at least one student", Key("members"), c.Members)
 	}
-	if cw.timeout <= 0 || cw.timeout > 3600 {
-		errs = append(errs, fmt.Errorf("--timeout %d must be in 1..3600 seconds", cw.timeout))
+	if !(c.Raise >= 0 && c.Raise <= 1) {
+		bad("%s %v is not a probability in [0,1]", Key("raise"), c.Raise)
 	}
-	if cw.collect <= 0 {
-		errs = append(errs, fmt.Errorf("--collect %s must be positive", cw.collect))
-	}
-	if min := cw.collect + time.Duration(cw.timeout)*time.Second; cw.interval <= min {
-		errs = append(errs, fmt.Errorf("--round-interval %s must exceed --collect + --timeout (%s): a round must end before the next", cw.interval, min))
-	}
-	var err error
-	if cw.thinkD, err = parseDistFlag("think-time", &cw.think); err != nil {
+	if err := validTimeout(c.Timeout); err != nil {
 		errs = append(errs, err)
 	}
-	if len(errs) > 0 {
-		return errors.Join(errs...)
+	if c.Collect <= 0 {
+		bad("%s %s must be positive", Key("collect"), c.Collect)
 	}
-	cw.rounds = max(1, int(c.duration/cw.interval))
-	c.autoWarmup(cw.groups * cw.members)
-	return nil
+	if least := c.Collect + c.Timeout; c.RoundInterval <= least {
+		bad("%s %s must exceed %s + %s (%s): a round must end before the next",
+			Key("round-interval"), c.RoundInterval, Key("collect"), Key("timeout"), least)
+	}
+	if len(errs) == 0 {
+		c.rounds = max(1, int(c.Duration/c.RoundInterval))
+	}
+	return prepareSettled(&c, errs)
+}
+
+func (c *Classroom) name() string      { return c.Name() }
+func (c *Classroom) options() *Options { return &c.Options }
+func (c *Classroom) population() int   { return c.Groups * c.Members }
+
+// invitations counts (invitation, member) pairs: the checkers keep state
+// per pair.
+func (c *Classroom) invitations() float64 {
+	return float64(2*c.Groups*c.rounds) * float64(c.Members)
 }
 
 // footprint: every member of every class, each holding the class's two
 // group invitations of a round.
-func (cw *classroomWorkload) footprint(c *common) sim.Footprint {
-	live := 2 * float64(cw.groups)
-	return sim.Footprint{Devices: float64(cw.groups) * float64(cw.members), LiveInvitations: live,
-		GroupMembers: live * float64(cw.members), Invitations: cw.invitations(c)}
+func (c *Classroom) footprint() sim.Footprint {
+	live := 2 * float64(c.Groups)
+	return sim.Footprint{Devices: float64(c.Groups) * float64(c.Members), LiveInvitations: live,
+		GroupMembers: live * float64(c.Members), Invitations: c.invitations()}
 }
 
-func (*classroomWorkload) produces() produced {
+func (c *Classroom) horizon(warmup int64) int64 {
+	return warmup + int64(c.rounds)*int64(c.RoundInterval) + int64(c.RoundInterval) + drainTime(c.Timeout)
+}
+
+func (*Classroom) produces() produced {
 	return produced{
 		metrics: []string{"ring", "speak_ring", "accept", "timeout_skew"},
 		counts: []string{"rounds", "outcome.raised_hand", "outcome.no_hand_timeout", "outcome.invited_to_speak",
@@ -99,26 +139,17 @@ func (*classroomWorkload) produces() produced {
 	}
 }
 
-func (cw *classroomWorkload) describe() []bench.Option {
+func (c *Classroom) describe() []bench.Option {
 	return []bench.Option{
-		{Key: "groups", Value: strconv.Itoa(cw.groups)},
-		{Key: "members", Value: strconv.Itoa(cw.members)},
-		{Key: "raise", Value: fmtFloat(cw.raise)},
-		{Key: "round-interval", Value: cw.interval.String()},
-		{Key: "rounds", Value: strconv.Itoa(cw.rounds)},
-		{Key: "collect", Value: cw.collect.String()},
-		{Key: "think-time", Value: cw.thinkD.String()},
-		{Key: "timeout", Value: strconv.Itoa(cw.timeout) + "s"},
+		{Key: "groups", Value: strconv.Itoa(c.Groups)},
+		{Key: "members", Value: strconv.Itoa(c.Members)},
+		{Key: "raise", Value: fmtFloat(c.Raise)},
+		{Key: "round-interval", Value: c.RoundInterval.String()},
+		{Key: "rounds", Value: strconv.Itoa(c.rounds)},
+		{Key: "collect", Value: c.Collect.String()},
+		{Key: "think-time", Value: c.ThinkTime.String()},
+		{Key: "timeout", Value: strconv.FormatInt(seconds(c.Timeout), 10) + "s"},
 	}
-}
-
-func (cw *classroomWorkload) invitations(c *common) float64 {
-	// The checkers keep state per (invitation, member): count those.
-	return float64(2*cw.groups*cw.rounds) * float64(cw.members)
-}
-
-func (cw *classroomWorkload) horizon(c *common) int64 {
-	return c.warmupNS + int64(cw.rounds)*int64(cw.interval) + int64(cw.interval) + drainTime(cw.timeout)
 }
 
 // class is one group's state in the current round.
@@ -137,7 +168,7 @@ type class struct {
 }
 
 type classroomRun struct {
-	cw      *classroomWorkload
+	cw      *Classroom
 	e       *env
 	w       *sim.World
 	r       *sim.Rand
@@ -153,19 +184,19 @@ type classroomRun struct {
 	errs                              map[errKey]int64
 }
 
-func (cw *classroomWorkload) simulate(e *env) error {
-	c := e.c
+func (cw *Classroom) simulate(e *env) error {
+	j := e.j
 	w, err := e.newWorld()
 	if err != nil {
 		return err
 	}
-	cr := &classroomRun{cw: cw, e: e, w: w, r: sim.NewRand(c.seed, "workload/classroom"), nshards: w.NumShards(),
+	cr := &classroomRun{cw: cw, e: e, w: w, r: sim.NewRand(cw.Seed, "workload/classroom"), nshards: w.NumShards(),
 		errs: map[errKey]int64{}}
-	m := cw.members
-	cr.users = make([]string, 0, cw.groups*m)
-	cr.devs = make([]*sim.Device, 0, cw.groups*m)
-	cr.classes = make([]class, cw.groups)
-	for g := range cw.groups {
+	m := cw.Members
+	cr.users = make([]string, 0, cw.Groups*m)
+	cr.devs = make([]*sim.Device, 0, cw.Groups*m)
+	cr.classes = make([]class, cw.Groups)
+	for g := range cw.Groups {
 		gid := "g" + strconv.Itoa(g)
 		for k := range m {
 			name := gid + "t"
@@ -192,18 +223,18 @@ func (cw *classroomWorkload) simulate(e *env) error {
 	w.Hooks.Callback = cr.onCallback
 	e.watchResults(cr.onResult)
 
-	start := c.warmupNS
-	horizon := cw.horizon(c)
-	loginSpread(w, cr.devs, c.spreadNS)
+	start := j.warmupNS
+	horizon := cw.horizon(j.warmupNS)
+	loginSpread(w, cr.devs, j.spreadNS)
 	if err := e.begin(start); err != nil {
 		return err
 	}
 	// Round r of class g starts at start + interval*(r + g/G); one pending
 	// closure walks through all of them in time order.
-	total := int64(cw.rounds) * int64(cw.groups)
+	total := int64(cw.rounds) * int64(cw.Groups)
 	var i int64
 	var next func()
-	iv, G := int64(cw.interval), int64(cw.groups)
+	iv, G := int64(cw.RoundInterval), int64(cw.Groups)
 	when := func(i int64) int64 { return start + iv*(i/G) + iv*(i%G)/G }
 	next = func() {
 		cr.startRound(int32(i % G))
@@ -224,14 +255,14 @@ func (cw *classroomWorkload) simulate(e *env) error {
 func (cr *classroomRun) startRound(g int32) {
 	cl := &cr.classes[g]
 	cr.flushSkew(cl)
-	m := cr.cw.members
+	m := cr.cw.Members
 	base := int(g) * m
 	w := cr.w
 	cl.round++
 	cl.first, cl.speaker, cl.speakID = -1, -1, ""
 	clear(cl.acceptAt)
 	cl.raiseAt = w.Now()
-	id, _ := w.InviteInGroup(cr.devs[base], cl.id, cr.users[base+1:base+m], "raise-hand", false, cr.cw.timeout)
+	id, _ := w.InviteInGroup(cr.devs[base], cl.id, cr.users[base+1:base+m], "raise-hand", false, int(seconds(cr.cw.Timeout)))
 	cl.raiseID = id
 	if id == "" {
 		return
@@ -239,7 +270,7 @@ func (cr *classroomRun) startRound(g int32) {
 	cr.rounds++
 	cr.e.invited()
 	round := cl.round
-	w.At(w.Now()+int64(cr.cw.collect), func() { cr.pick(g, round) })
+	w.At(w.Now()+int64(cr.cw.Collect), func() { cr.pick(g, round) })
 }
 
 func (cr *classroomRun) flushSkew(cl *class) {
@@ -255,11 +286,11 @@ func (cr *classroomRun) pick(g, round int32) {
 	if cl.round != round || cl.first < 0 {
 		return
 	}
-	m := cr.cw.members
+	m := cr.cw.Members
 	base := int(g) * m
 	cl.speaker = cl.first
 	cl.speakAt = cr.w.Now()
-	id, _ := cr.w.InviteInGroup(cr.devs[base], cl.id, cr.users[base+int(cl.first):base+int(cl.first)+1], "speak", false, cr.cw.timeout)
+	id, _ := cr.w.InviteInGroup(cr.devs[base], cl.id, cr.users[base+int(cl.first):base+int(cl.first)+1], "speak", false, int(seconds(cr.cw.Timeout)))
 	cl.speakID = id
 	if id == "" {
 		return
@@ -278,13 +309,13 @@ func (cr *classroomRun) accept(g, round, k int32, speak bool) {
 		id = cl.speakID
 	}
 	cl.acceptAt[k] = cr.w.Now()
-	cr.w.Answer(cr.devs[int(g)*cr.cw.members+int(k)], engine.OpAccept, id, "")
+	cr.w.Answer(cr.devs[int(g)*cr.cw.Members+int(k)], engine.OpAccept, id, "")
 }
 
 // member returns the class and member index of a device.
 func (cr *classroomRun) member(dv *sim.Device) (int32, int32) {
 	u := int(dv.Addr) - cr.nshards
-	return int32(u / cr.cw.members), int32(u % cr.cw.members)
+	return int32(u / cr.cw.Members), int32(u % cr.cw.Members)
 }
 
 // studentIndex is the member index in a student's name "g<G>s<k>".
@@ -313,14 +344,14 @@ func (cr *classroomRun) onCallback(at int64, dv *sim.Device, cb *engine.Callback
 	case engine.OnReceiveNewInvitation:
 		if raise {
 			cr.hRing.RecordAt(at, at-cl.raiseAt)
-			if k > 0 && cr.r.Float64() < cr.cw.raise {
-				round, think := cl.round, cr.cw.thinkD.Sample(cr.r)
+			if k > 0 && cr.r.Float64() < cr.cw.Raise {
+				round, think := cl.round, cr.cw.ThinkTime.Sample(cr.r)
 				cr.w.At(at+think, func() { cr.accept(g, round, k, false) })
 			}
 		} else {
 			cr.hSpeakRing.RecordAt(at, at-cl.speakAt)
 			if k == cl.speaker {
-				round, think := cl.round, cr.cw.thinkD.Sample(cr.r)
+				round, think := cl.round, cr.cw.ThinkTime.Sample(cr.r)
 				cr.w.At(at+think, func() { cr.accept(g, round, k, true) })
 			}
 		}
@@ -329,7 +360,7 @@ func (cr *classroomRun) onCallback(at int64, dv *sim.Device, cb *engine.Callback
 			return // every member sees it; the teacher is the inviter
 		}
 		s := studentIndex(cb.Invitee)
-		if s <= 0 || int(s) >= cr.cw.members {
+		if s <= 0 || int(s) >= cr.cw.Members {
 			return
 		}
 		if t := cl.acceptAt[s]; t > 0 {
@@ -382,6 +413,6 @@ func (cr *classroomRun) close() {
 			e.count("callbacks."+engine.CallbackKind(kd).String(), n)
 		}
 	}
-	e.res.notes = append(e.res.notes, fmt.Sprintf("%d groups x %d members, %d rounds: %d raised hands, %d invited to speak, %d spoke",
-		cr.cw.groups, cr.cw.members, cr.rounds, cr.raised, cr.speakers, cr.speakAccepted))
+	e.note("%d groups x %d members, %d rounds: %d raised hands, %d invited to speak, %d spoke",
+		cr.cw.Groups, cr.cw.Members, cr.rounds, cr.raised, cr.speakers, cr.speakAccepted)
 }
