@@ -4,6 +4,6 @@
 // validated AST, and the runner that executes them against the simulator.
 //
 // Parse validates every command against one schema table (commands, in
-// parse.go); File.Format re-emits a file byte for byte, replacing expected
+// schema.go); File.Format re-emits a file byte for byte, replacing expected
 // outputs (for --rewrite). The language reference is LANGUAGE.md.
 package scenarios
