@@ -16,6 +16,17 @@ type File struct {
 	eols []string // line terminator of each source line: "\n", "\r\n" or "" (last line)
 }
 
+// cmds returns the file's command lines in file order.
+func (f *File) cmds() []*Cmd {
+	var l []*Cmd
+	for _, it := range f.Items {
+		if it.Block != nil {
+			l = append(l, it.Block.Cmds...)
+		}
+	}
+	return l
+}
+
 // Item is one element of a file: exactly one of Block, Comment, Blank is set.
 type Item struct {
 	Block   *Block

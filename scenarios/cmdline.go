@@ -23,8 +23,8 @@ type parser struct {
 	handles map[string]handleDef
 	lastAt  int64
 	haveAt  bool
-	first   *Cmd // first command of the file
-	world   *Cmd
+	first   *Cmd       // first command of the file
+	header  *Cmd       // the command that must come first (world), once seen
 	users   []listItem // the users declared so far (ranges unexpanded)
 }
 
@@ -184,13 +184,6 @@ func (p *parser) parseCmd(text string, ln int) *Cmd {
 		p.add(e)
 		return nil
 	}
-	if spec.name == "users" {
-		for _, a := range c.positionals() {
-			if e, msg := parseUsers(a.Value); msg == "" {
-				p.users = append(p.users, e.items...)
-			}
-		}
-	}
 	return c
 }
 
@@ -231,15 +224,15 @@ func (p *parser) validate(c *Cmd, s *cmdSpec, atPos, asPos, handlePos Pos) *Erro
 	errAt := func(pos Pos, format string, args ...any) *Error {
 		return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
 	}
-	// world comes first, once.
-	if s.name == "world" {
-		if p.world != nil {
-			return errAt(c.Pos, "world given twice (first at %s)", p.world.Pos)
+	// A command marked first (world) comes first, once.
+	if s.first {
+		if p.header != nil {
+			return errAt(c.Pos, "%s given twice (first at %s)", s.name, p.header.Pos)
 		}
 		if p.first != nil {
-			return errAt(c.Pos, "world must be the first command (%s at %s comes before it)", p.first.Name, p.first.Pos)
+			return errAt(c.Pos, "%s must be the first command (%s at %s comes before it)", s.name, p.first.Name, p.first.Pos)
 		}
-		p.world = c
+		p.header = c
 	}
 	if p.first == nil {
 		p.first = c
@@ -406,49 +399,4 @@ func article(s string) string {
 		return "an " + s
 	}
 	return "a " + s
-}
-
-func checkRun(p *parser, c *Cmd) *Error {
-	ps := c.positionals()
-	switch {
-	case len(ps) == 1 && ps[0].Value != "until":
-		d, msg := parseDuration(ps[0].Value)
-		if msg != "" {
-			return &Error{ps[0].Pos, "run: " + msg + " (or run until quiet)"}
-		}
-		if d < 0 {
-			return &Error{ps[0].Pos, "run: negative duration"}
-		}
-		if c.Has("limit") {
-			return &Error{c.Pos, "run: limit= only applies to run until quiet"}
-		}
-	case len(ps) == 2 && ps[0].Value == "until" && ps[1].Value == "quiet":
-	default:
-		return &Error{c.Pos, "run takes a duration (run 5s) or until quiet (run until quiet limit=1m)"}
-	}
-	return nil
-}
-
-func checkExpect(p *parser, c *Cmd) *Error {
-	if len(c.Args) == 0 {
-		return &Error{c.Pos, "expect needs something to check (e.g. expect violations 0)"}
-	}
-	return nil
-}
-
-func checkGenerate(p *parser, c *Cmd) *Error {
-	kind, _ := c.Positional(0)
-	switch {
-	case kind == "group-invites" && !c.Has("group"):
-		return &Error{c.Pos, "generate group-invites: missing required group=GROUP"}
-	case kind == "invites" && c.Has("group"):
-		a, _ := c.arg("group")
-		return &Error{a.Pos, "generate invites: group= only applies to group-invites"}
-	}
-	return nil
-}
-
-func checkPartition(p *parser, c *Cmd) *Error {
-	_, err := c.sides(false)
-	return err
 }

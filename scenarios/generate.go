@@ -10,6 +10,28 @@ import (
 	"sigsim/sim"
 )
 
+// checkGenerate checks at parse time that group= goes with group-invites.
+func checkGenerate(p *parser, c *Cmd) *Error {
+	kind, _ := c.Positional(0)
+	switch {
+	case kind == "group-invites" && !c.Has("group"):
+		return &Error{c.Pos, "generate group-invites: missing required group=GROUP"}
+	case kind == "invites" && c.Has("group"):
+		a, _ := c.arg("group")
+		return &Error{a.Pos, "generate invites: group= only applies to group-invites"}
+	}
+	return nil
+}
+
+// noteGenerator records a generator before the world is built, for the
+// memory guard; a large one turns off the trace.
+func noteGenerator(r *runner, c *Cmd) {
+	r.genCmds = append(r.genCmds, c)
+	if n, _ := c.Int("count", 1); n > 20000 {
+		r.record = false
+	}
+}
+
 // generate schedules a workload of invitations: arrivals at a rate (Poisson,
 // from the seed), senders and receivers taken round-robin from the lists, and
 // invitees that answer with the given probabilities 0.5–3 s after they ring.

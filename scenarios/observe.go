@@ -108,7 +108,7 @@ func (r *runner) show(c *Cmd) {
 
 // check reports the violations so far and runs the termination check: after it,
 // every invitation with a timeout must be final on every device and shard.
-func (r *runner) check() {
+func (r *runner) check(*Cmd) {
 	before := len(r.w.Violations())
 	r.w.CheckLiveness()
 	vs := r.w.Violations()
@@ -124,6 +124,25 @@ func (r *runner) check() {
 		*r.out = append(*r.out, r.subst(v.String()))
 	}
 	_ = before
+}
+
+// checkExpect checks at parse time that expect says what to check.
+func checkExpect(p *parser, c *Cmd) *Error {
+	if len(c.Args) == 0 {
+		return &Error{c.Pos, "expect needs something to check (e.g. expect violations 0)"}
+	}
+	return nil
+}
+
+// noteExpect records, before the world is built, that the file expects
+// violations: the run does not stop at the first one, and they are not
+// unexpected.
+func noteExpect(r *runner, c *Cmd) {
+	if p, _ := c.Positional(0); p == "violation" || p == "violations" {
+		if n, _ := c.Positional(1); p == "violation" || n != "0" {
+			r.expectV = true
+		}
+	}
 }
 
 // expect asserts; a failing expectation fails the file whatever its output.

@@ -78,6 +78,12 @@ type runner struct {
 	attempted map[string]bool // invitation handles whose invite has run
 	maxMemory int64           // the world's max-memory (0: sim.DefaultMaxMemory)
 	userNames []string        // declared users, for "did you mean" (the first maxSuggest)
+
+	// What the scan before setup found (see cmdSpec.scan).
+	worldCmd  *Cmd
+	userCmds  []*Cmd
+	groupCmds []*Cmd
+	genCmds   []*Cmd
 }
 
 // maxSuggest bounds the names a "did you mean" compares with.
@@ -171,9 +177,9 @@ func swallowed(res *Result) error {
 	return errs
 }
 
-func (r *runner) isSetup(c *Cmd) bool {
-	return c.Name == "world" || c.Name == "users" || c.Name == "group"
-}
+// isSetup tells whether c only takes part in building the world (world,
+// users, group): it does not run when its block is reached.
+func (r *runner) isSetup(c *Cmd) bool { return c.spec != nil && c.spec.setupOnly() }
 
 func (r *runner) fail(c *Cmd, format string, args ...any) {
 	msg := c.Pos.String() + ": " + fmt.Sprintf(format, args...)
@@ -183,114 +189,35 @@ func (r *runner) fail(c *Cmd, format string, args ...any) {
 	}
 }
 
-// exec runs one command now.
+// exec runs one command now: the exec function of its entry in commands.
 func (r *runner) exec(c *Cmd) {
-	w := r.w
-	switch c.Name {
-	case "login", "logout":
-		if d := r.device(c, 0); d != nil {
-			if c.Name == "login" {
-				w.Login(d)
-			} else {
-				w.Logout(d)
-			}
-		}
-	case "invite":
-		d := r.device(c, 0)
-		to, _ := c.Positional(1)
-		timeout, err := c.Dur("timeout", 30*int64(time.Second))
-		if d == nil || err != nil {
-			return
-		}
-		var push *engine.OfflinePushInfo
-		if c.Has("push") {
-			push = &engine.OfflinePushInfo{Title: c.Str("push", "")}
-		}
-		secs := int(timeout / int64(time.Second))
-		id, _ := w.Invite(d, to, c.Str("data", ""), c.Bool("online-only"), push, secs)
-		r.name(c, id)
-		if c.Handle != "" && id != "" {
-			r.invites[c.Handle] = engine.SignalingInfo{BusinessID: 1, InviteID: id, Inviter: d.User, InviteeList: []string{to},
-				Data: c.Str("data", ""), Timeout: secs, ActionType: engine.ActionInvite, OnlineUserOnly: c.Bool("online-only")}
-		}
-	case "invite-group":
-		d := r.device(c, 0)
-		g, _ := c.Positional(1)
-		invitees, err := c.List("invitees")
-		timeout, err2 := c.Dur("timeout", 30*int64(time.Second))
-		if d == nil || err != nil || err2 != nil {
-			return
-		}
-		secs := int(timeout / int64(time.Second))
-		id, _ := w.InviteInGroup(d, g, invitees, c.Str("data", ""), c.Bool("online-only"), secs)
-		r.name(c, id)
-		if c.Handle != "" && id != "" {
-			r.invites[c.Handle] = engine.SignalingInfo{BusinessID: 1, InviteID: id, GroupID: g, Inviter: d.User, InviteeList: invitees,
-				Data: c.Str("data", ""), Timeout: secs, ActionType: engine.ActionInvite, OnlineUserOnly: c.Bool("online-only")}
-		}
-	case "cancel", "accept", "reject", "modify":
-		d := r.device(c, 0)
-		id, ok := r.handle(c, 1)
-		if d != nil && ok {
-			w.Answer(d, answerOps[c.Name], id, c.Str("data", ""))
-		}
-	case "add-invited":
-		d := r.device(c, 0)
-		id, ok := r.handle(c, 1)
-		if d == nil || !ok {
-			return
-		}
-		h, _ := c.Positional(1)
-		info := r.invites[h]
-		for _, p := range w.Pushes() {
-			if p.Sig.InviteID == id && p.User == d.User {
-				info = p.Sig // what the push carried
-			}
-		}
-		w.AddInvitedSignaling(d, info)
-	case "create-group", "join-group", "quit-group", "dismiss-group", "group-members":
-		d := r.device(c, 0)
-		g, _ := c.Positional(1)
-		members, err := c.List("members")
-		if d != nil && err == nil {
-			w.Group(d, groupOps[c.Name], g, members)
-		}
-	case "partition", "heal", "link", "crash", "restart", "pause", "skew", "disconnect", "reconnect":
-		r.fault(c)
-	case "hold":
-		p, _ := c.Positional(0)
-		w.Hold(p, c.Handle)
-	case "release":
-		h, _ := c.Positional(0)
-		holding := w.Holding(h)
-		if !w.Release(h) {
-			if holding {
-				*r.out = append(*r.out, fmt.Sprintf("%s release %s: nothing matched its pattern", strings.TrimSpace(trace.FormatTime(w.Now())), h))
-			} else {
-				r.fail(c, "release %s: already released", h)
-			}
-		}
-	case "drop-next":
-		p, _ := c.Positional(0)
-		w.DropNext(p)
-	case "dup-next":
-		p, _ := c.Positional(0)
-		w.DupNext(p)
-	case "run":
-		r.run(c)
-	case "swarm":
-		r.swarm(c)
-	case "show":
-		r.show(c)
-	case "check":
-		r.check()
-	case "expect":
-		r.expect(c)
-	case "generate":
-		r.generate(c)
-	default:
+	if c.spec == nil || c.spec.exec == nil {
 		r.fail(c, "%s cannot run here", c.Name)
+		return
 	}
+	c.spec.exec(r, c)
+}
+
+// checkRun checks at parse time that run has a duration or "until quiet".
+func checkRun(p *parser, c *Cmd) *Error {
+	ps := c.positionals()
+	switch {
+	case len(ps) == 1 && ps[0].Value != "until":
+		d, msg := parseDuration(ps[0].Value)
+		if msg != "" {
+			return &Error{ps[0].Pos, "run: " + msg + " (or run until quiet)"}
+		}
+		if d < 0 {
+			return &Error{ps[0].Pos, "run: negative duration"}
+		}
+		if c.Has("limit") {
+			return &Error{c.Pos, "run: limit= only applies to run until quiet"}
+		}
+	case len(ps) == 2 && ps[0].Value == "until" && ps[1].Value == "quiet":
+	default:
+		return &Error{c.Pos, "run takes a duration (run 5s) or until quiet (run until quiet limit=1m)"}
+	}
+	return nil
 }
 
 func (r *runner) run(c *Cmd) {

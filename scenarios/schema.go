@@ -1,5 +1,6 @@
 // The command schema: what a command accepts (positionals, keys, flags,
-// at TIME, as NAME), its synopsis, and the table of all commands.
+// at TIME, as NAME), what it runs, and its synopsis. The table of all
+// commands is in commands.go.
 
 package scenarios
 
@@ -29,12 +30,13 @@ const (
 	vEnum                       // one of keySpec.enum
 	vSecs                       // duration ≥ 0 in whole seconds (the API's timeout is an int)
 	vSize                       // memory size: 16GiB, 512MiB
+	vUsers                      // a LIST of declared users: the world must have each
 )
 
 var kindUsage = [...]string{
 	vStr: "TEXT", vName: "USER", vDur: "DUR", vSignedDur: "±DUR", vCount: "N", vPosInt: "N",
 	vSeed: "N", vFloat: "X", vProb: "P", vList: "LIST", vDist: "DIST", vBool: "BOOL",
-	vRate: "N/s", vWeights: "NAME:P,...", vBandwidth: "BW", vEnum: "", vSecs: "SECS", vSize: "SIZE",
+	vRate: "N/s", vWeights: "NAME:P,...", vBandwidth: "BW", vEnum: "", vSecs: "SECS", vSize: "SIZE", vUsers: "LIST",
 }
 
 type keySpec struct {
@@ -73,9 +75,15 @@ const (
 	required
 )
 
-// cmdSpec describes one command; the table commands below holds them all.
+// cmdSpec is one scenario command, whole: its synopsis, its argument
+// schema, its checks and what it does. Every command is one entry of the
+// table commands (commands.go); the parser, the reference checks, the setup
+// and the runner only read that entry.
 type cmdSpec struct {
-	name    string
+	name     string
+	synopsis string // when the one generated from the schema does not say it well
+
+	// The argument schema, checked by the parser (cmdline.go).
 	device  bool      // written "DEVICE name ...": Args[0] is the device
 	pos     []posSpec // positional slots (after the device)
 	min     int       // required positionals (not counting the device)
@@ -86,9 +94,34 @@ type cmdSpec struct {
 	at      rule     // "at TIME" prefix
 	as      rule     // trailing "as NAME"
 	handle  string   // kind of handle "as NAME" defines
-	check   func(p *parser, c *Cmd) *Error
-	usage1  string // synopsis, when the generated one does not say it well
+	first   bool     // must be the file's first command, and given once (world)
+
+	// check runs at parse time after the schema's checks: what the schema
+	// cannot say about the arguments, and what later lines may rely on
+	// (users declares the names that read as devices). Optional.
+	check func(p *parser, c *Cmd) *Error
+	// refs runs once the world is built, before anything runs, after the
+	// checks the schema implies (a DEVICE, NODE or USER slot and a
+	// user-list key name what the world must have): what only the world
+	// can judge beyond those. Optional.
+	refs func(r *runner, c *Cmd) error
+
+	// scan runs for every command of the file, in file order, before the
+	// world is built: what the command asks of the world (its options, its
+	// users, whether to record a trace). Optional.
+	scan func(r *runner, c *Cmd)
+	// build is the part of the world a setup command makes, once the world
+	// exists: every command of one entry in file order, the entries in
+	// table order (users before group). Optional.
+	build func(r *runner, c *Cmd) error
+	// exec runs the command at its time (or when its block is reached). A
+	// command without exec is a setup command (world, users, group): it
+	// takes effect while the world is built, through scan and build.
+	exec func(r *runner, c *Cmd)
 }
+
+// setupOnly tells whether the command only takes part in building the world.
+func (s *cmdSpec) setupOnly() bool { return s.exec == nil }
 
 func k(name string, kind valueKind) keySpec   { return keySpec{name: name, kind: kind} }
 func req(name string, kind valueKind) keySpec { return keySpec{name: name, kind: kind, required: true} }
@@ -96,114 +129,11 @@ func enum(name string, vals ...string) keySpec {
 	return keySpec{name: name, kind: vEnum, enum: vals}
 }
 
-var (
-	device   = posSpec{name: "DEVICE", kind: pDevice}
-	node     = posSpec{name: "NODE", kind: pNode}
-	groupID  = posSpec{name: "GROUP", kind: pGroup}
-	pattern  = posSpec{name: "PATTERN", kind: pPattern}
-	invHandl = posSpec{name: "H", kind: pHandle, handle: "invitation"}
-	linkKeys = []keySpec{k("latency", vDist), k("loss", vProb), k("dup", vProb), k("reorder", vProb), k("bandwidth", vBandwidth)}
-	dataKey  = []keySpec{k("data", vStr)}
-)
-
-// commands is the schema: one entry per command. Adding a command is adding
-// an entry here (and a section to LANGUAGE.md).
-var commands = []*cmdSpec{
-	// setup
-	{name: "world", keys: []keySpec{
-		k("seed", vSeed), enum("mode", "server", "client"), k("shards", vPosInt),
-		k("latency", vDist), k("loss", vProb), k("dup", vProb), k("reorder", vProb),
-		k("bandwidth", vBandwidth), k("shard-latency", vDist), k("service", vDist),
-		k("workers", vPosInt), k("rto", vDur), k("retention", vDur), k("bound", vDur),
-		enum("stop", "on-violation", "never"), k("max-memory", vSize),
-	}},
-	{name: "users", pos: []posSpec{{name: "USERS", kind: pUsers}}, min: 1, rest: true},
-	{name: "group", pos: []posSpec{groupID}, min: 1, keys: []keySpec{req("owner", vName), k("members", vList)}},
-
-	// device operations: "[at T] DEVICE name ..."
-	{name: "login", device: true, at: optional},
-	{name: "logout", device: true, at: optional},
-	{name: "invite", device: true, at: optional, as: optional, handle: "invitation",
-		pos: []posSpec{{name: "USER", kind: pUser}}, min: 1,
-		keys: []keySpec{k("data", vStr), k("timeout", vSecs), k("push", vStr)}, flags: []string{"online-only"}},
-	{name: "invite-group", device: true, at: optional, as: optional, handle: "invitation",
-		pos: []posSpec{groupID}, min: 1,
-		keys: []keySpec{req("invitees", vList), k("data", vStr), k("timeout", vSecs)}, flags: []string{"online-only"}},
-	{name: "cancel", device: true, at: optional, pos: []posSpec{invHandl}, min: 1, keys: dataKey},
-	{name: "accept", device: true, at: optional, pos: []posSpec{invHandl}, min: 1, keys: dataKey},
-	{name: "reject", device: true, at: optional, pos: []posSpec{invHandl}, min: 1, keys: dataKey},
-	{name: "modify", device: true, at: optional, pos: []posSpec{invHandl}, min: 1, keys: dataKey},
-	{name: "add-invited", device: true, at: optional, pos: []posSpec{invHandl}, min: 1},
-	{name: "create-group", device: true, at: optional, pos: []posSpec{groupID}, min: 1, keys: []keySpec{k("members", vList)}},
-	{name: "join-group", device: true, at: optional, pos: []posSpec{groupID}, min: 1},
-	{name: "quit-group", device: true, at: optional, pos: []posSpec{groupID}, min: 1},
-	{name: "dismiss-group", device: true, at: optional, pos: []posSpec{groupID}, min: 1},
-	{name: "group-members", device: true, at: optional, pos: []posSpec{groupID}, min: 1},
-
-	// faults
-	{name: "partition", at: optional, pos: []posSpec{{name: "SIDE | SIDE", kind: pAny}}, min: 1, rest: true,
-		flags: []string{"oneway"}, check: checkPartition, usage1: "[at TIME] partition SIDE | SIDE [| SIDE...] [oneway]"},
-	{name: "heal", at: optional, pos: []posSpec{{name: "WHAT", kind: pAny}}, rest: true},
-	{name: "link", at: optional, pos: []posSpec{device}, min: 1, keys: linkKeys},
-	{name: "crash", at: optional, pos: []posSpec{node}, min: 1},
-	{name: "restart", at: optional, pos: []posSpec{node}, min: 1},
-	{name: "pause", at: optional, pos: []posSpec{node}, min: 1, keys: []keySpec{req("for", vDur)}},
-	{name: "skew", at: optional, pos: []posSpec{node}, min: 1, keys: []keySpec{k("offset", vSignedDur), k("drift", vFloat)}},
-	{name: "disconnect", at: optional, pos: []posSpec{device}, min: 1},
-	{name: "reconnect", at: optional, pos: []posSpec{device}, min: 1},
-
-	// message control
-	{name: "hold", at: optional, as: required, handle: "hold", pos: []posSpec{pattern}, min: 1},
-	{name: "release", at: optional, pos: []posSpec{{name: "H", kind: pHandle, handle: "hold"}}, min: 1},
-	{name: "drop-next", at: optional, pos: []posSpec{pattern}, min: 1},
-	{name: "dup-next", at: optional, pos: []posSpec{pattern}, min: 1},
-
-	// running
-	{name: "run", pos: []posSpec{{name: "DUR|until quiet", kind: pAny}}, min: 1, rest: true,
-		keys: []keySpec{k("limit", vDur)}, check: checkRun, usage1: "run DUR | run until quiet [limit=DUR]"},
-	{name: "swarm", keys: []keySpec{k("faults", vList), k("intensity", vProb), k("until", vDur)}},
-
-	// observing and checking
-	{name: "show", pos: []posSpec{
-		{name: "WHAT", kind: pWord, words: []string{"callbacks", "counts", "invitations", "pushes", "results", "server", "signaling", "trace"}},
-		{name: "FILTER", kind: pAny}}, min: 1, keys: []keySpec{k("filter", vStr)}},
-	{name: "check"},
-	{name: "expect", pos: []posSpec{{name: "WHAT", kind: pAny}}, rest: true, anyKeys: true, check: checkExpect,
-		usage1: "expect WHAT... [KEY=VALUE...]"},
-
-	// generators
-	{name: "generate", pos: []posSpec{{name: "KIND", kind: pWord, words: []string{"group-invites", "invites"}}}, min: 1,
-		keys: []keySpec{k("count", vCount), k("from", vList), k("to", vList), k("group", vStr), k("rate", vRate),
-			k("start", vDur), k("timeout", vSecs), k("data", vStr), k("answer", vWeights)},
-		flags: []string{"online-only"}, check: checkGenerate},
-}
-
-var (
-	specs        = map[string]*cmdSpec{}
-	commandNames []string // sorted
-	deviceOps    []string // sorted names of device operations
-)
-
-func init() {
-	for _, s := range commands {
-		specs[s.name] = s
-		commandNames = append(commandNames, s.name)
-		if s.device {
-			deviceOps = append(deviceOps, s.name)
-		}
-	}
-	slices.Sort(commandNames)
-	slices.Sort(deviceOps)
-}
-
-// Commands returns the names of all commands, sorted.
-func Commands() []string { return slices.Clone(commandNames) }
-
 // usage returns the command's synopsis, e.g.
 // "[at TIME] DEVICE invite USER [data=TEXT] ... [online-only] [as NAME]".
 func (s *cmdSpec) usage() string {
-	if s.usage1 != "" {
-		return s.usage1
+	if s.synopsis != "" {
+		return s.synopsis
 	}
 	var b []string
 	switch s.at {

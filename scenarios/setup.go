@@ -13,50 +13,28 @@ import (
 	"sigsim/sim"
 )
 
-// setup builds the world from the world, users and group commands (wherever they
-// are) and logs every device in at time 0 unless the file logs it in itself.
+// setup builds the world from the setup commands (world, users, group,
+// wherever they are in the file) and logs every device in at time 0 unless
+// the file logs it in itself. Every command takes part through its entry in
+// commands: scan before the world exists, build once it does, refs (and
+// the checks its schema implies) before anything runs.
 func (r *runner) setup() error {
 	var o sim.Options
 	o.Link.Latency = sim.Const(sim.DefaultLatency)
-	var users, groups, gens []*Cmd
-	var wcmd *Cmd
-	for _, it := range r.f.Items {
-		if it.Block == nil {
-			continue
-		}
-		for _, c := range it.Block.Cmds {
-			switch c.Name {
-			case "world":
-				wcmd = c
-			case "users":
-				users = append(users, c)
-			case "group":
-				groups = append(groups, c)
-			case "login":
-				if u, d, err := c.Device(0); err == nil {
-					r.explicit[u+"/"+strconv.Itoa(d)] = true
-				}
-			case "expect":
-				if p, _ := c.Positional(0); p == "violation" || p == "violations" {
-					if n, _ := c.Positional(1); p == "violation" || n != "0" {
-						r.expectV = true
-					}
-				}
-			case "generate":
-				gens = append(gens, c)
-				if n, _ := c.Int("count", 1); n > 20000 {
-					r.record = false
-				}
-			}
+	all := r.f.cmds()
+	for _, c := range all {
+		if c.spec.scan != nil {
+			c.spec.scan(r, c)
 		}
 	}
 	r.stopOn = true
+	wcmd := r.worldCmd
 	if wcmd != nil {
 		if err := r.worldOptions(wcmd, &o); err != nil {
 			return err
 		}
 	}
-	if err := r.checkFootprint(users, groups, gens, o); err != nil {
+	if err := r.checkFootprint(r.userCmds, r.groupCmds, r.genCmds, o); err != nil {
 		return err
 	}
 	if r.opts.HasSeed {
@@ -80,36 +58,19 @@ func (r *runner) setup() error {
 	w.Hooks.Result = func(at int64, d *sim.Device, res *engine.Result) {
 		r.results = append(r.results, resultRec{dev: d.Name, op: res.Op.String(), id: res.InviteID, code: res.Code, text: r.subst(res.Describe())})
 	}
-	for _, c := range users {
-		us, err := c.Users()
-		if err != nil {
-			return err
+	// The setup commands' part of the world: the commands of one entry in
+	// file order, the entries in table order (users before group).
+	for _, s := range commands {
+		if s.build == nil {
+			continue
 		}
-		for _, u := range us {
-			if len(r.userNames) < maxSuggest {
-				r.userNames = append(r.userNames, u.Name)
+		for _, c := range all {
+			if c.spec != s {
+				continue
 			}
-			for d := 1; d <= max(1, u.Devices); d++ {
-				if _, err := w.AddDevice(u.Name, strconv.Itoa(d)); err != nil {
-					return c.Errorf("users: %v", err)
-				}
+			if err := s.build(r, c); err != nil {
+				return err
 			}
-		}
-	}
-	for _, c := range groups {
-		id, _ := c.Positional(0)
-		members, err := c.List("members")
-		if err != nil {
-			return err
-		}
-		owner := c.Str("owner", "")
-		for _, m := range append([]string{owner}, members...) {
-			if w.Device(m) == nil {
-				return c.Errorf("group %s: %s", id, r.unknownUser(m))
-			}
-		}
-		if err := w.LoadGroup(id, owner, members); err != nil {
-			return c.Errorf("group %s: %v", id, err)
 		}
 	}
 	if err := r.checkReferences(); err != nil {
@@ -282,40 +243,55 @@ func (r *runner) checkUsers(c *Cmd, key string) error {
 	return nil
 }
 
-// checkReferences resolves, before anything runs, every device and node a
-// command names, and checks the values only the world can judge, so that a
-// misspelt name is an input error at its file:line:col, not a failure found
-// at its virtual time.
+// checkReferences resolves, before anything runs, every device, node and
+// user a command names, and checks the values only the world can judge, so
+// that a misspelt name is an input error at its file:line:col, not a
+// failure found at its virtual time. The schema says what to resolve (a
+// DEVICE, NODE or USER slot, a key of users); an entry's refs adds the rest.
 func (r *runner) checkReferences() error {
-	for _, it := range r.f.Items {
-		if it.Block == nil {
-			continue
-		}
-		for _, c := range it.Block.Cmds {
-			if err := r.checkCmdReferences(c); err != nil {
-				return err
-			}
+	for _, c := range r.f.cmds() {
+		if err := r.checkCmdReferences(c); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
 func (r *runner) checkCmdReferences(c *Cmd) error {
-	nodeAt := func(i int) error {
-		ps := c.positionals()
-		if i >= len(ps) {
-			return nil // the parser reported it
-		}
-		if _, err := r.w.Node(ps[i].Value); err != nil {
-			return &Error{ps[i].Pos, c.Name + ": " + err.Error()}
-		}
-		return nil
+	s := c.spec
+	slots := s.pos
+	if s.device {
+		slots = append([]posSpec{device}, slots...)
 	}
-	switch {
-	case c.spec != nil && c.spec.device, c.Name == "link", c.Name == "disconnect", c.Name == "reconnect":
-		u, n, err := c.Device(0)
-		if err != nil {
+	for i, a := range c.positionals() {
+		if len(slots) == 0 {
+			break
+		}
+		if err := r.checkRef(c, slots[min(i, len(slots)-1)], a); err != nil {
 			return err
+		}
+	}
+	for _, ks := range s.keys {
+		if ks.kind == vUsers {
+			if err := r.checkUsers(c, ks.name); err != nil {
+				return err
+			}
+		}
+	}
+	if s.refs != nil {
+		return s.refs(r, c)
+	}
+	return nil
+}
+
+// checkRef checks that the world has the device, node or user positional a
+// names (ps its slot).
+func (r *runner) checkRef(c *Cmd, ps posSpec, a Arg) error {
+	switch ps.kind {
+	case pDevice:
+		u, n, msg := parseDevice(a.Value)
+		if msg != "" {
+			return c.argErr(a, "device", msg)
 		}
 		if name := u + "/" + strconv.Itoa(n); r.w.Device(name) == nil {
 			hint := "declare it with users"
@@ -324,46 +300,66 @@ func (r *runner) checkCmdReferences(c *Cmd) error {
 					hint = fmt.Sprintf("did you mean %q?; ", g) + hint
 				}
 			}
-			return &Error{c.positionals()[0].Pos, fmt.Sprintf("%s: unknown device %s (%s)", c.Name, name, hint)}
+			return &Error{a.Pos, fmt.Sprintf("%s: unknown device %s (%s)", c.Name, name, hint)}
 		}
-		switch c.Name {
-		case "invite":
-			ps := c.positionals()
-			if len(ps) > 1 && r.w.Device(ps[1].Value) == nil {
-				return &Error{ps[1].Pos, "invite: " + r.unknownUser(ps[1].Value)}
+	case pNode:
+		if _, err := r.w.Node(a.Value); err != nil {
+			return &Error{a.Pos, c.Name + ": " + err.Error()}
+		}
+	case pUser:
+		if r.w.Device(a.Value) == nil {
+			return &Error{a.Pos, c.Name + ": " + r.unknownUser(a.Value)}
+		}
+	}
+	return nil
+}
+
+// declareUsers records at parse time the users a users line declares, so
+// that later lines can tell a device from a misspelt command.
+func declareUsers(p *parser, c *Cmd) *Error {
+	for _, a := range c.positionals() {
+		if e, msg := parseUsers(a.Value); msg == "" {
+			p.users = append(p.users, e.items...)
+		}
+	}
+	return nil
+}
+
+// addUsers adds the devices of a users line to the world.
+func (r *runner) addUsers(c *Cmd) error {
+	us, err := c.Users()
+	if err != nil {
+		return err
+	}
+	for _, u := range us {
+		if len(r.userNames) < maxSuggest {
+			r.userNames = append(r.userNames, u.Name)
+		}
+		for d := 1; d <= max(1, u.Devices); d++ {
+			if _, err := r.w.AddDevice(u.Name, strconv.Itoa(d)); err != nil {
+				return c.Errorf("users: %v", err)
 			}
-		case "invite-group":
-			return r.checkUsers(c, "invitees")
-		case "create-group":
-			return r.checkUsers(c, "members")
 		}
-	case c.Name == "generate":
-		if err := r.checkUsers(c, "from"); err != nil {
-			return err
+	}
+	return nil
+}
+
+// loadGroup loads a group line's group into the world, its owner and
+// members declared users.
+func (r *runner) loadGroup(c *Cmd) error {
+	id, _ := c.Positional(0)
+	members, err := c.List("members")
+	if err != nil {
+		return err
+	}
+	owner := c.Str("owner", "")
+	for _, m := range append([]string{owner}, members...) {
+		if r.w.Device(m) == nil {
+			return c.Errorf("group %s: %s", id, r.unknownUser(m))
 		}
-		return r.checkUsers(c, "to")
-	case c.Name == "crash", c.Name == "restart", c.Name == "pause":
-		return nodeAt(0)
-	case c.Name == "skew":
-		if err := nodeAt(0); err != nil {
-			return err
-		}
-		if drift, err := c.Float("drift", 0); err == nil && (drift <= -1 || drift >= 1) {
-			a, _ := c.arg("drift")
-			return &Error{a.Pos, fmt.Sprintf("skew: drift %g out of range (-1,1)", drift)}
-		}
-	case c.Name == "partition":
-		sides, err := c.Sides()
-		if err != nil {
-			return err
-		}
-		for _, side := range sides {
-			for _, name := range side {
-				if _, err := r.w.Node(name); err != nil {
-					return c.Errorf("partition: %v", err)
-				}
-			}
-		}
+	}
+	if err := r.w.LoadGroup(id, owner, members); err != nil {
+		return c.Errorf("group %s: %v", id, err)
 	}
 	return nil
 }

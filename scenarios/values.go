@@ -284,7 +284,7 @@ func checkValue(ks keySpec, v string) string {
 		_, msg = parseFloat(v)
 	case vProb:
 		_, msg = parseProb(v)
-	case vList:
+	case vList, vUsers:
 		_, msg = parseList(v)
 	case vDist:
 		msg = checkDist(v)
