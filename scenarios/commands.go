@@ -1,0 +1,157 @@
+// The table of scenario commands: one entry per command, holding all of it.
+
+package scenarios
+
+import (
+	"slices"
+
+	"sigsim/engine"
+)
+
+// Positional slots and keys that several commands share.
+var (
+	device   = posSpec{name: "DEVICE", kind: pDevice}
+	node     = posSpec{name: "NODE", kind: pNode}
+	groupID  = posSpec{name: "GROUP", kind: pGroup}
+	pattern  = posSpec{name: "PATTERN", kind: pPattern}
+	invHandl = posSpec{name: "H", kind: pHandle, handle: "invitation"}
+	linkKeys = []keySpec{k("latency", vDist), k("loss", vProb), k("dup", vProb), k("reorder", vProb), k("bandwidth", vBandwidth)}
+	dataKey  = []keySpec{k("data", vStr)}
+)
+
+// commands is the scenario language: one entry per command, with its
+// synopsis (generated from the schema unless synopsis says it), its
+// argument schema, its checks and the functions that run it (see cmdSpec).
+// Adding a command is adding an entry here, with its exec function next to
+// those of its kind (devices.go, faults.go, messages.go, observe.go,
+// generate.go, run.go), and a section to LANGUAGE.md, whose synopsis a test
+// checks against the entry.
+var commands = []*cmdSpec{
+	// setup: the world, its users and its groups, built before anything runs
+	{name: "world", first: true, keys: []keySpec{
+		k("seed", vSeed), enum("mode", "server", "client"), k("shards", vPosInt),
+		k("latency", vDist), k("loss", vProb), k("dup", vProb), k("reorder", vProb),
+		k("bandwidth", vBandwidth), k("shard-latency", vDist), k("service", vDist),
+		k("workers", vPosInt), k("rto", vDur), k("retention", vDur), k("bound", vDur),
+		enum("stop", "on-violation", "never"), k("max-memory", vSize),
+	},
+		scan: func(r *runner, c *Cmd) { r.worldCmd = c }},
+	{name: "users", pos: []posSpec{{name: "USERS", kind: pUsers}}, min: 1, rest: true,
+		check: declareUsers,
+		scan:  func(r *runner, c *Cmd) { r.userCmds = append(r.userCmds, c) },
+		build: (*runner).addUsers},
+	{name: "group", pos: []posSpec{groupID}, min: 1, keys: []keySpec{req("owner", vName), k("members", vList)},
+		scan:  func(r *runner, c *Cmd) { r.groupCmds = append(r.groupCmds, c) },
+		build: (*runner).loadGroup},
+
+	// device operations: "[at T] DEVICE name ..." (devices.go)
+	{name: "login", device: true, at: optional,
+		scan: noteLogin, exec: (*runner).login},
+	{name: "logout", device: true, at: optional,
+		exec: (*runner).logout},
+	{name: "invite", device: true, at: optional, as: optional, handle: "invitation",
+		pos: []posSpec{{name: "USER", kind: pUser}}, min: 1,
+		keys: []keySpec{k("data", vStr), k("timeout", vSecs), k("push", vStr)}, flags: []string{"online-only"},
+		exec: (*runner).invite},
+	{name: "invite-group", device: true, at: optional, as: optional, handle: "invitation",
+		pos: []posSpec{groupID}, min: 1,
+		keys: []keySpec{req("invitees", vUsers), k("data", vStr), k("timeout", vSecs)}, flags: []string{"online-only"},
+		exec: (*runner).inviteGroup},
+	{name: "cancel", device: true, at: optional, pos: []posSpec{invHandl}, min: 1, keys: dataKey,
+		exec: answer(engine.OpCancel)},
+	{name: "accept", device: true, at: optional, pos: []posSpec{invHandl}, min: 1, keys: dataKey,
+		exec: answer(engine.OpAccept)},
+	{name: "reject", device: true, at: optional, pos: []posSpec{invHandl}, min: 1, keys: dataKey,
+		exec: answer(engine.OpReject)},
+	{name: "modify", device: true, at: optional, pos: []posSpec{invHandl}, min: 1, keys: dataKey,
+		exec: answer(engine.OpModify)},
+	{name: "add-invited", device: true, at: optional, pos: []posSpec{invHandl}, min: 1,
+		exec: (*runner).addInvited},
+	{name: "create-group", device: true, at: optional, pos: []posSpec{groupID}, min: 1, keys: []keySpec{k("members", vUsers)},
+		exec: groupOp(engine.OpCreateGroup)},
+	{name: "join-group", device: true, at: optional, pos: []posSpec{groupID}, min: 1,
+		exec: groupOp(engine.OpJoinGroup)},
+	{name: "quit-group", device: true, at: optional, pos: []posSpec{groupID}, min: 1,
+		exec: groupOp(engine.OpQuitGroup)},
+	{name: "dismiss-group", device: true, at: optional, pos: []posSpec{groupID}, min: 1,
+		exec: groupOp(engine.OpDismissGroup)},
+	{name: "group-members", device: true, at: optional, pos: []posSpec{groupID}, min: 1,
+		exec: groupOp(engine.OpGetGroupMembers)},
+
+	// faults (faults.go)
+	{name: "partition", synopsis: "[at TIME] partition SIDE | SIDE [| SIDE...] [oneway]",
+		at: optional, pos: []posSpec{{name: "SIDE | SIDE", kind: pAny}}, min: 1, rest: true, flags: []string{"oneway"},
+		check: checkPartition, refs: (*runner).partitionRefs, exec: (*runner).partition},
+	{name: "heal", at: optional, pos: []posSpec{{name: "WHAT", kind: pAny}}, rest: true,
+		exec: (*runner).heal},
+	{name: "link", at: optional, pos: []posSpec{device}, min: 1, keys: linkKeys,
+		exec: (*runner).link},
+	{name: "crash", at: optional, pos: []posSpec{node}, min: 1,
+		exec: (*runner).crash},
+	{name: "restart", at: optional, pos: []posSpec{node}, min: 1,
+		exec: (*runner).restart},
+	{name: "pause", at: optional, pos: []posSpec{node}, min: 1, keys: []keySpec{req("for", vDur)},
+		exec: (*runner).pause},
+	{name: "skew", at: optional, pos: []posSpec{node}, min: 1, keys: []keySpec{k("offset", vSignedDur), k("drift", vFloat)},
+		refs: (*runner).skewRefs, exec: (*runner).skew},
+	{name: "disconnect", at: optional, pos: []posSpec{device}, min: 1,
+		exec: (*runner).disconnect},
+	{name: "reconnect", at: optional, pos: []posSpec{device}, min: 1,
+		exec: (*runner).reconnect},
+
+	// message control (messages.go)
+	{name: "hold", at: optional, as: required, handle: "hold", pos: []posSpec{pattern}, min: 1,
+		exec: (*runner).hold},
+	{name: "release", at: optional, pos: []posSpec{{name: "H", kind: pHandle, handle: "hold"}}, min: 1,
+		exec: (*runner).release},
+	{name: "drop-next", at: optional, pos: []posSpec{pattern}, min: 1,
+		exec: (*runner).dropNext},
+	{name: "dup-next", at: optional, pos: []posSpec{pattern}, min: 1,
+		exec: (*runner).dupNext},
+
+	// running (run.go, faults.go)
+	{name: "run", synopsis: "run DUR | run until quiet [limit=DUR]",
+		pos: []posSpec{{name: "DUR|until quiet", kind: pAny}}, min: 1, rest: true, keys: []keySpec{k("limit", vDur)},
+		check: checkRun, exec: (*runner).run},
+	{name: "swarm", keys: []keySpec{k("faults", vList), k("intensity", vProb), k("until", vDur)},
+		exec: (*runner).swarm},
+
+	// observing and checking (observe.go)
+	{name: "show", pos: []posSpec{
+		{name: "WHAT", kind: pWord, words: []string{"callbacks", "counts", "invitations", "pushes", "results", "server", "signaling", "trace"}},
+		{name: "FILTER", kind: pAny}}, min: 1, keys: []keySpec{k("filter", vStr)},
+		exec: (*runner).show},
+	{name: "check",
+		exec: (*runner).check},
+	{name: "expect", synopsis: "expect WHAT... [KEY=VALUE...]",
+		pos: []posSpec{{name: "WHAT", kind: pAny}}, rest: true, anyKeys: true,
+		check: checkExpect, scan: noteExpect, exec: (*runner).expect},
+
+	// generators (generate.go)
+	{name: "generate", pos: []posSpec{{name: "KIND", kind: pWord, words: []string{"group-invites", "invites"}}}, min: 1,
+		keys: []keySpec{k("count", vCount), k("from", vUsers), k("to", vUsers), k("group", vStr), k("rate", vRate),
+			k("start", vDur), k("timeout", vSecs), k("data", vStr), k("answer", vWeights)},
+		flags: []string{"online-only"},
+		check: checkGenerate, scan: noteGenerator, exec: (*runner).generate},
+}
+
+var (
+	specs        = map[string]*cmdSpec{}
+	commandNames []string // sorted
+	deviceOps    []string // sorted names of device operations
+)
+
+func init() {
+	for _, s := range commands {
+		specs[s.name] = s
+		commandNames = append(commandNames, s.name)
+		if s.device {
+			deviceOps = append(deviceOps, s.name)
+		}
+	}
+	slices.Sort(commandNames)
+	slices.Sort(deviceOps)
+}
+
+// Commands returns the names of all commands, sorted.
+func Commands() []string { return slices.Clone(commandNames) }

@@ -1,0 +1,39 @@
+// Message control: holding, releasing, dropping and duplicating the next
+// frames that match a pattern.
+
+package scenarios
+
+import (
+	"fmt"
+	"strings"
+
+	"sigsim/sim/trace"
+)
+
+func (r *runner) hold(c *Cmd) {
+	p, _ := c.Positional(0)
+	r.w.Hold(p, c.Handle)
+}
+
+func (r *runner) release(c *Cmd) {
+	w := r.w
+	h, _ := c.Positional(0)
+	holding := w.Holding(h)
+	if !w.Release(h) {
+		if holding {
+			*r.out = append(*r.out, fmt.Sprintf("%s release %s: nothing matched its pattern", strings.TrimSpace(trace.FormatTime(w.Now())), h))
+		} else {
+			r.fail(c, "release %s: already released", h)
+		}
+	}
+}
+
+func (r *runner) dropNext(c *Cmd) {
+	p, _ := c.Positional(0)
+	r.w.DropNext(p)
+}
+
+func (r *runner) dupNext(c *Cmd) {
+	p, _ := c.Positional(0)
+	r.w.DupNext(p)
+}
