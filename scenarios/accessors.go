@@ -144,6 +144,11 @@ func (c *Cmd) sides(expand bool) ([][]string, *Error) {
 		if strings.Contains(a.Value, "|") {
 			return &Error{a.Pos, c.Name + ": put spaces around |"}
 		}
+		if a.Value == "*" { // every node on no other side
+			out = append(out, []string{"*"})
+			cur = nil
+			return nil
+		}
 		items, msg := parseList(a.Value)
 		if msg == "" && len(items) == 0 {
 			msg = "empty side"

@@ -351,6 +351,9 @@ func (p *parser) checkPositional(s *cmdSpec, ps posSpec, a Arg) *Error {
 	v := a.Value
 	switch ps.kind {
 	case pDevice:
+		if v == "*" && ps.all {
+			break
+		}
 		if _, _, msg := parseDevice(v); msg != "" {
 			return bad("%s", msg)
 		}

@@ -10,13 +10,15 @@ import (
 
 // Positional slots and keys that several commands share.
 var (
-	device   = posSpec{name: "DEVICE", kind: pDevice}
-	node     = posSpec{name: "NODE", kind: pNode}
-	groupID  = posSpec{name: "GROUP", kind: pGroup}
-	pattern  = posSpec{name: "PATTERN", kind: pPattern}
-	invHandl = posSpec{name: "H", kind: pHandle, handle: "invitation"}
-	linkKeys = []keySpec{k("latency", vDist), k("loss", vProb), k("dup", vProb), k("reorder", vProb), k("bandwidth", vBandwidth)}
-	dataKey  = []keySpec{k("data", vStr)}
+	device = posSpec{name: "DEVICE", kind: pDevice}
+	// deviceOrAll is a device, or * for every device.
+	deviceOrAll = posSpec{name: "DEVICE|*", kind: pDevice, all: true}
+	node        = posSpec{name: "NODE", kind: pNode}
+	groupID     = posSpec{name: "GROUP", kind: pGroup}
+	pattern     = posSpec{name: "PATTERN", kind: pPattern}
+	invHandl    = posSpec{name: "H", kind: pHandle, handle: "invitation"}
+	linkKeys    = []keySpec{k("latency", vDist), k("loss", vProb), k("dup", vProb), k("reorder", vProb), k("bandwidth", vBandwidth)}
+	dataKey     = []keySpec{k("data", vStr)}
 )
 
 // commands is the scenario language: one entry per command, with its
@@ -79,14 +81,14 @@ var commands = []*cmdSpec{
 		exec: groupOp(engine.OpGetGroupMembers)},
 
 	// faults (faults.go)
-	{name: "partition", synopsis: "[at TIME] partition SIDE | SIDE [| SIDE...] [oneway]",
+	{name: "partition", synopsis: "[at TIME] partition SIDE | SIDE [| SIDE...] [oneway] [for=DUR]",
 		at: optional, pos: []posSpec{{name: "SIDE | SIDE", kind: pAny}}, min: 1, rest: true, flags: []string{"oneway"},
-		check: checkPartition, refs: (*runner).partitionRefs, exec: (*runner).partition},
-	{name: "heal", at: optional, pos: []posSpec{{name: "WHAT", kind: pAny}}, rest: true,
+		keys: []keySpec{k("for", vDur)}, check: checkPartition, refs: (*runner).partitionRefs, exec: (*runner).partition},
+	{name: "heal", at: optional, pos: []posSpec{{name: "partitions", kind: pWord, words: []string{"partitions"}}},
 		exec: (*runner).heal},
-	{name: "link", at: optional, pos: []posSpec{device}, min: 1, keys: linkKeys,
+	{name: "link", at: optional, pos: []posSpec{deviceOrAll}, min: 1, keys: linkKeys,
 		exec: (*runner).link},
-	{name: "crash", at: optional, pos: []posSpec{node}, min: 1,
+	{name: "crash", at: optional, pos: []posSpec{node}, min: 1, keys: []keySpec{k("for", vDur)},
 		exec: (*runner).crash},
 	{name: "restart", at: optional, pos: []posSpec{node}, min: 1,
 		exec: (*runner).restart},
@@ -94,9 +96,9 @@ var commands = []*cmdSpec{
 		exec: (*runner).pause},
 	{name: "skew", at: optional, pos: []posSpec{node}, min: 1, keys: []keySpec{k("offset", vSignedDur), k("drift", vFloat)},
 		refs: (*runner).skewRefs, exec: (*runner).skew},
-	{name: "disconnect", at: optional, pos: []posSpec{device}, min: 1,
+	{name: "disconnect", at: optional, pos: []posSpec{node}, min: 1, keys: []keySpec{k("for", vDur)},
 		exec: (*runner).disconnect},
-	{name: "reconnect", at: optional, pos: []posSpec{device}, min: 1,
+	{name: "reconnect", at: optional, pos: []posSpec{node}, min: 1,
 		exec: (*runner).reconnect},
 
 	// message control (messages.go)

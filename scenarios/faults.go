@@ -8,24 +8,8 @@ import (
 	"fmt"
 	"time"
 
-	"sigsim/engine"
 	"sigsim/sim"
 )
-
-// node resolves positional i as a node of the world (a shard or a device).
-func (r *runner) node(c *Cmd, i int) (engine.Addr, bool) {
-	s, err := c.Positional(i)
-	if err != nil {
-		r.fail(c, "%v", err)
-		return 0, false
-	}
-	a, err := r.w.Node(s)
-	if err != nil {
-		r.fail(c, "%s: %v", c.Name, err)
-		return 0, false
-	}
-	return a, true
-}
 
 // checkPartition checks the sides' shape at parse time; partitionRefs
 // checks their nodes once the world is built.
@@ -41,6 +25,9 @@ func (r *runner) partitionRefs(c *Cmd) error {
 	}
 	for _, side := range sides {
 		for _, name := range side {
+			if name == "*" {
+				continue
+			}
 			if _, err := r.w.Node(name); err != nil {
 				return c.Errorf("partition: %v", err)
 			}
@@ -49,92 +36,81 @@ func (r *runner) partitionRefs(c *Cmd) error {
 	return nil
 }
 
+// inject carries out a fault command: the command is a sim.Fault, the one
+// vocabulary of faults that swarm plans and sigbench's --fault share.
+func (r *runner) inject(c *Cmd, f sim.Fault) {
+	if err := r.w.Inject(f); err != nil {
+		r.fail(c, "%v", err)
+	}
+}
+
+// forArg is a command's for= duration (0 without one).
+func forArg(c *Cmd) time.Duration {
+	d, _ := c.Dur("for", 0) // checked at parse time
+	return time.Duration(d)
+}
+
 func (r *runner) partition(c *Cmd) {
-	w := r.w
 	sides, err := c.Sides()
 	if err != nil {
 		r.fail(c, "%v", err)
 		return
 	}
-	var addrs [][]engine.Addr
-	for _, s := range sides {
-		var l []engine.Addr
-		for _, n := range s {
-			a, err := w.Node(n)
-			if err != nil {
-				r.fail(c, "partition: %v", err)
-				return
-			}
-			l = append(l, a)
-		}
-		addrs = append(addrs, l)
-	}
-	for i := 1; i < len(addrs); i++ {
-		w.Partition(addrs[0], addrs[i], c.Bool("oneway"))
-	}
-	for i := 1; i < len(addrs); i++ { // later sides are cut from each other too
-		for j := i + 1; j < len(addrs); j++ {
-			w.Partition(addrs[i], addrs[j], c.Bool("oneway"))
-		}
-	}
+	r.inject(c, sim.Fault{Kind: sim.FaultPartition, Sides: sides, OneWay: c.Bool("oneway"), For: forArg(c)})
 }
 
 func (r *runner) heal(c *Cmd) {
-	if c.NPositional() == 0 {
-		r.w.HealAll()
-	} else {
-		r.w.Heal()
-	}
+	r.inject(c, sim.Fault{Kind: sim.FaultHeal, Partitions: c.NPositional() > 0})
 }
 
 func (r *runner) link(c *Cmd) {
-	w := r.w
-	d := r.device(c, 0)
-	if d == nil {
-		return
-	}
-	o := w.Options().Link
-	var err error
+	f := sim.Fault{Kind: sim.FaultLink}
+	f.Node, _ = c.Positional(0)
 	if s := c.Str("latency", ""); s != "" {
-		if o.Latency, err = sim.ParseDist(s); err != nil {
+		d, err := sim.ParseDist(s)
+		if err != nil {
 			r.fail(c, "link: latency: %v", err)
 			return
 		}
+		f.Link.Latency, f.Given = d, f.Given|sim.LinkLatency
 	}
-	var e1, e2, e3, e4 error
-	o.Loss, e1 = c.Float("loss", o.Loss)
-	o.Dup, e2 = c.Float("dup", o.Dup)
-	o.Reorder, e3 = c.Float("reorder", o.Reorder)
-	o.Bandwidth, e4 = c.Bandwidth("bandwidth", o.Bandwidth)
-	for _, e := range []error{e1, e2, e3, e4} {
-		if e != nil {
-			r.fail(c, "%v", e)
-			return
+	for _, p := range []struct {
+		key  string
+		bit  sim.LinkFields
+		into *float64
+	}{{"loss", sim.LinkLoss, &f.Link.Loss}, {"dup", sim.LinkDup, &f.Link.Dup}, {"reorder", sim.LinkReorder, &f.Link.Reorder}} {
+		if c.Has(p.key) {
+			*p.into, _ = c.Float(p.key, 0)
+			f.Given |= p.bit
 		}
 	}
-	if err := w.SetLink(d, o); err != nil {
-		r.fail(c, "link: %v", err)
+	if c.Has("bandwidth") {
+		f.Link.Bandwidth, _ = c.Bandwidth("bandwidth", 0)
+		f.Given |= sim.LinkBandwidth
 	}
+	if f.Given == 0 {
+		f.Given = sim.LinkLatency // a bare `link DEVICE`: back to the world's latency
+		f.Link.Latency = r.w.Options().Link.Latency
+	}
+	r.inject(c, f)
 }
 
 func (r *runner) crash(c *Cmd) {
-	if a, ok := r.node(c, 0); ok {
-		r.w.Crash(a)
-	}
+	f := sim.Fault{Kind: sim.FaultCrash, For: forArg(c)}
+	f.Node, _ = c.Positional(0)
+	r.inject(c, f)
 }
 
 func (r *runner) restart(c *Cmd) {
-	if a, ok := r.node(c, 0); ok {
-		r.w.Restart(a)
-	}
+	f := sim.Fault{Kind: sim.FaultRestart}
+	f.Node, _ = c.Positional(0)
+	r.inject(c, f)
 }
 
 func (r *runner) pause(c *Cmd) {
-	a, ok := r.node(c, 0)
-	dur, err := c.Dur("for", 0)
-	if ok && err == nil {
-		r.w.Pause(a, dur)
-	}
+	f := sim.Fault{Kind: sim.FaultPause, For: forArg(c)}
+	f.Node, _ = c.Positional(0)
+	r.inject(c, f)
 }
 
 // skewRefs checks the drift, which the world bounds, before anything runs.
@@ -147,26 +123,24 @@ func (r *runner) skewRefs(c *Cmd) error {
 }
 
 func (r *runner) skew(c *Cmd) {
-	a, ok := r.node(c, 0)
-	off, err := c.Dur("offset", 0)
-	drift, err2 := c.Float("drift", 0)
-	if ok && err == nil && err2 == nil {
-		if err := r.w.Skew(a, off, drift); err != nil {
-			r.fail(c, "skew: %v", err)
-		}
-	}
+	f := sim.Fault{Kind: sim.FaultSkew}
+	f.Node, _ = c.Positional(0)
+	off, _ := c.Dur("offset", 0)
+	f.Offset = time.Duration(off)
+	f.Drift, _ = c.Float("drift", 0)
+	r.inject(c, f)
 }
 
 func (r *runner) disconnect(c *Cmd) {
-	if d := r.device(c, 0); d != nil {
-		r.w.Disconnect(d)
-	}
+	f := sim.Fault{Kind: sim.FaultDisconnect, For: forArg(c)}
+	f.Node, _ = c.Positional(0)
+	r.inject(c, f)
 }
 
 func (r *runner) reconnect(c *Cmd) {
-	if d := r.device(c, 0); d != nil {
-		r.w.Reconnect(d)
-	}
+	f := sim.Fault{Kind: sim.FaultReconnect}
+	f.Node, _ = c.Positional(0)
+	r.inject(c, f)
 }
 
 func (r *runner) swarm(c *Cmd) {

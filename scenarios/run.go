@@ -130,7 +130,9 @@ func Run(f *File, opts RunOptions) (*Result, error) {
 		}
 	}
 	r.res.World = r.w
-	r.res.SwarmPlan = r.w.SwarmPlan()
+	for _, p := range r.w.SwarmPlan() {
+		r.res.SwarmPlan = append(r.res.SwarmPlan, p.String())
+	}
 	r.res.ids = r.ids
 	r.res.Violations = r.w.Violations()
 	r.res.Unexpected = len(r.res.Violations) > 0 && !r.expectV

@@ -102,9 +102,9 @@ func TestRunErrors(t *testing.T) {
 // the world refuses, is an input error at its place before anything runs.
 func TestUnknownReferencesAreInputErrors(t *testing.T) {
 	for _, c := range []struct{ line, want string }{
-		{"at 200ms crash nobody", `t.sig:3:16: crash: no node "nobody"`},
+		{"at 200ms crash nobody", `t.sig:3:16: crash: unknown device nobody/1 (declare it with users)`},
 		{"at 200ms restart s3", `t.sig:3:18: restart: no shard s3 (shards s0..s0)`},
-		{"pause bob/2 for=1s", `t.sig:3:7: pause: no node "bob/2"`},
+		{"pause bob/2 for=1s", `t.sig:3:7: pause: unknown device bob/2 (declare it with users)`},
 		{"at 1s skew alice drift=5", `t.sig:3:18: skew: drift 5 out of range (-1,1)`},
 		{"at 1s partition alice | zed", `t.sig:3:1: partition: no node "zed"`},
 		{"at 1s carol invite bob", "t.sig:3:7: invite: unknown device carol/1 (declare it with users)"},

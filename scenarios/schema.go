@@ -65,6 +65,7 @@ type posSpec struct {
 	kind   posKind
 	words  []string
 	handle string
+	all    bool // a device may also be "*", every device
 }
 
 type rule uint8

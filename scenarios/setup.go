@@ -289,6 +289,9 @@ func (r *runner) checkCmdReferences(c *Cmd) error {
 func (r *runner) checkRef(c *Cmd, ps posSpec, a Arg) error {
 	switch ps.kind {
 	case pDevice:
+		if a.Value == "*" && ps.all {
+			return nil
+		}
 		u, n, msg := parseDevice(a.Value)
 		if msg != "" {
 			return c.argErr(a, "device", msg)
@@ -304,6 +307,9 @@ func (r *runner) checkRef(c *Cmd, ps posSpec, a Arg) error {
 		}
 	case pNode:
 		if _, err := r.w.Node(a.Value); err != nil {
+			if _, _, msg := parseDevice(a.Value); msg == "" {
+				return r.checkRef(c, posSpec{name: ps.name, kind: pDevice}, a) // a device: say so, with a suggestion
+			}
 			return &Error{a.Pos, c.Name + ": " + err.Error()}
 		}
 	case pUser:

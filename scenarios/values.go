@@ -114,12 +114,9 @@ func parseFloat(s string) (float64, string) {
 }
 
 func parseProb(s string) (float64, string) {
-	x, msg := parseFloat(s)
-	if msg != "" {
-		return 0, msg
-	}
-	if x < 0 || x > 1 {
-		return 0, fmt.Sprintf("%q is not a probability in [0,1] (or 0%%..100%%)", s)
+	x, err := sim.ParseProbability(s)
+	if err != nil {
+		return 0, err.Error()
 	}
 	return x, ""
 }
@@ -151,42 +148,13 @@ func parseRate(s string) (float64, string) {
 	return r, ""
 }
 
-var bandwidthUnits = []struct {
-	unit string
-	mul  float64 // bytes per second per unit
-}{
-	{"GiB/s", 1 << 30}, {"MiB/s", 1 << 20}, {"KiB/s", 1 << 10},
-	{"GB/s", 1e9}, {"MB/s", 1e6}, {"KB/s", 1e3}, {"kB/s", 1e3}, {"B/s", 1},
-	{"Gbps", 1e9 / 8}, {"Mbps", 1e6 / 8}, {"Kbps", 1e3 / 8}, {"kbps", 1e3 / 8}, {"bps", 1.0 / 8},
-}
-
 // parseBandwidth parses "10Mbps", "1MB/s", ... into bytes per second; "0" is unlimited.
 func parseBandwidth(s string) (int64, string) {
-	if s == "0" {
-		return 0, ""
+	b, err := sim.ParseBandwidth(s)
+	if err != nil {
+		return 0, err.Error()
 	}
-	for _, u := range bandwidthUnits {
-		num, ok := strings.CutSuffix(s, u.unit)
-		if !ok {
-			continue
-		}
-		x, err := strconv.ParseFloat(num, 64)
-		if err != nil || math.IsNaN(x) || x < 0 || !isPlainNumber(num) {
-			break
-		}
-		b := math.Round(x * u.mul)
-		if b >= math.MaxInt64 {
-			return 0, fmt.Sprintf("bandwidth %q is too large", s)
-		}
-		if b < 1 && x > 0 {
-			return 0, fmt.Sprintf("bandwidth %q is below 1 byte per second", s)
-		}
-		return int64(b), ""
-	}
-	if isPlainNumber(s) {
-		return 0, fmt.Sprintf("bandwidth %q has no unit; add one (e.g. %sMbps or %sKB/s; 0 = unlimited)", s, s, s)
-	}
-	return 0, fmt.Sprintf("invalid bandwidth %q (want e.g. 10Mbps, 1MB/s, 0 = unlimited)", s)
+	return b, ""
 }
 
 // Weight is one entry of a weights list such as answer=accept:0.5,reject:0.2.

@@ -801,33 +801,27 @@ func (w *World) planRoomSwarm(s SwarmOptions) {
 			on = append(on, k)
 		}
 	}
-	plan := func(format string, args ...any) {
-		line := fmt.Sprintf(format, args...)
-		w.swarmPlan = append(w.swarmPlan, line)
-		w.textEvent(trace.Note, -1, -1, "swarm plan: "+line)
-	}
 	episodes := 1 + r.IntN(1+int(4*in))
 	when := func() int64 { return r.Int64N(max(1, s.Until*4/5)) }
-	length := func() int64 { return int64(time.Second) + r.Int64N(max(1, int64(in*float64(s.Until)/4))) }
+	length := func() time.Duration {
+		return time.Second + time.Duration(r.Int64N(max(1, int64(in*float64(s.Until)/4))))
+	}
 	for _, kind := range on {
 		for range episodes {
 			at, dur := when(), length()
 			a := rn.addrs[r.IntN(len(rn.addrs))]
 			switch kind {
 			case "shard-crash":
-				plan("at %s crash %s for %s", fmtDur(at), w.nodeName(a), fmtDur(dur))
-				w.At(at, func() { w.CrashFor(a, dur) })
+				w.planFault(at, s.Until, false, Fault{Kind: FaultCrash, Node: w.nodeName(a), For: dur})
 			case "pause":
-				plan("at %s pause %s for %s", fmtDur(at), w.nodeName(a), fmtDur(dur))
-				w.At(at, func() { w.Pause(a, dur) })
+				w.planFault(at, s.Until, false, Fault{Kind: FaultPause, Node: w.nodeName(a), For: dur})
 			case "partition":
 				if len(w.devs) == 0 {
 					continue
 				}
 				d := w.devs[r.IntN(len(w.devs))]
 				oneWay := r.Bool(0.3)
-				plan("at %s partition %s|%s oneway=%v for %s", fmtDur(at), d.Name, w.nodeName(a), oneWay, fmtDur(dur))
-				w.At(at, func() { w.PartitionFor([]engine.Addr{d.Addr}, []engine.Addr{a}, oneWay, dur) })
+				w.planFault(at, s.Until, false, Fault{Kind: FaultPartition, Sides: [][]string{{d.Name}, {w.nodeName(a)}}, OneWay: oneWay, For: dur})
 			}
 		}
 	}

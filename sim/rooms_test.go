@@ -268,16 +268,17 @@ func TestSwarmPlansRoomFaults(t *testing.T) {
 		plain.Step()
 		rooms.Step()
 		p, r := plain.SwarmPlan(), rooms.SwarmPlan()
-		if !slices.Equal(p, r[:len(p)]) {
+		if !slices.EqualFunc(p, r[:len(p)], func(a, b PlanLine) bool { return a.String() == b.String() }) {
 			t.Fatalf("seed %d: rooms changed the signaling plan:\n%v\n%v", seed, p, r)
 		}
-		for _, l := range r[len(p):] {
+		for _, pl := range r[len(p):] {
+			l := pl.String()
 			switch {
 			case strings.Contains(l, "crash r"):
 				kinds["crash"] = true
 			case strings.Contains(l, "pause r"):
 				kinds["pause"] = true
-			case strings.Contains(l, "|r"):
+			case strings.Contains(l, "| r"):
 				kinds["partition"] = true
 			default:
 				t.Errorf("seed %d: unexpected room plan line %q", seed, l)

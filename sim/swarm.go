@@ -79,8 +79,64 @@ func (s SwarmOptions) intensity() float64 {
 	return s.Intensity
 }
 
-// SwarmPlan lists what swarm mode chose for this seed, one fault a line.
-func (w *World) SwarmPlan() []string { return w.swarmPlan }
+// PlanLine is one line of a swarm plan: what swarm mode chose to do at a
+// virtual time, in the scenario language, so that a plan reads (and, but for
+// its notes, pastes) as a script: a fault, or a device operation of its login
+// and membership churn.
+type PlanLine struct {
+	At    int64
+	Fault *Fault // a fault; nil for an operation
+	Op    string // an operation, as a script line ("alice/1 logout", "bob quit-group team")
+	// Note says how the line departs from its script form, e.g. "waits for
+	// cross-shard traffic" (it starts at the first such frame after At).
+	Note string
+	// Text, if set, is a line that is no script line: a workload's
+	// operation mix (SwarmMix).
+	Text string
+}
+
+// String is the line as a script line: "at 1.5s crash s0 for=3s".
+func (p PlanLine) String() string {
+	if p.Text != "" {
+		return p.Text
+	}
+	s := "at " + fmtDur(p.At) + " "
+	if p.Fault != nil {
+		s += p.Fault.String()
+	} else {
+		s += p.Op
+	}
+	if p.Note != "" {
+		s += "  # " + p.Note
+	}
+	return s
+}
+
+// SwarmPlan lists what swarm mode chose for this seed, in time order of
+// planning (a line per fault or churn operation; a mix is a line of its own,
+// PlanLine.Op, for a workload's operation mix).
+func (w *World) SwarmPlan() []PlanLine { return w.swarmPlan }
+
+// planLine records a line of the plan, printed and recorded with the run.
+func (w *World) planLine(p PlanLine) {
+	w.swarmPlan = append(w.swarmPlan, p)
+	w.textEvent(trace.Note, -1, -1, "swarm plan: "+p.String())
+}
+
+// planFault plans fault f at time at: injected then, or, if onTraffic, at
+// the first cross-shard frame after (see startFault).
+func (w *World) planFault(at, until int64, onTraffic bool, f Fault) {
+	p := PlanLine{At: at, Fault: &f}
+	if onTraffic {
+		p.Note = "waits for cross-shard traffic"
+	}
+	w.planLine(p)
+	w.startFault(at, until, onTraffic, func() {
+		if err := w.Inject(f); err != nil {
+			panic("sim: a swarm fault the world refuses: " + err.Error()) // swarm names only nodes it has
+		}
+	})
+}
 
 // planSwarm draws this seed's faults once the population exists (at the first
 // step), from its own random stream. Every fault it plans ends by s.Until, when
@@ -109,46 +165,35 @@ func (w *World) planSwarm(s SwarmOptions) {
 	if len(on) == 0 {
 		on = append(on, kinds[r.IntN(len(kinds))])
 	}
-	plan := func(format string, args ...any) {
-		line := fmt.Sprintf(format, args...)
-		w.swarmPlan = append(w.swarmPlan, line)
-		w.textEvent(trace.Note, -1, -1, "swarm plan: "+line) // printed and recorded with the run
-	}
-	link := w.opts.Link
+	link := Fault{Kind: FaultLink, Node: "*"}
 	episodes := 1 + r.IntN(1+int(6*in))
 	when := func() int64 { return r.Int64N(max(1, s.Until*4/5)) }
-	length := func() int64 { return int64(time.Second) + r.Int64N(max(1, int64(in*float64(s.Until)/3))) }
+	length := func() time.Duration {
+		return time.Second + time.Duration(r.Int64N(max(1, int64(in*float64(s.Until)/3))))
+	}
 	pick := func() *Device { return w.devs[r.IntN(len(w.devs))] }
 	// A shard fault waits, on half of the episodes, for cross-shard traffic.
-	traffic := func() (bool, string) {
-		if len(w.shards) > 1 && r.Bool(0.5) {
-			return true, ", on cross-shard traffic,"
-		}
-		return false, ""
-	}
+	traffic := func() bool { return len(w.shards) > 1 && r.Bool(0.5) }
 	for _, k := range on {
 		switch k {
 		case "loss":
-			link.Loss = r.Float64() * 0.3 * in
-			plan("loss=%.3f", link.Loss)
+			link.Link.Loss, link.Given = r.Float64()*0.3*in, link.Given|LinkLoss
 		case "dup":
-			link.Dup = r.Float64() * 0.2 * in
-			plan("dup=%.3f", link.Dup)
+			link.Link.Dup, link.Given = r.Float64()*0.2*in, link.Given|LinkDup
 		case "reorder":
-			link.Reorder = r.Float64() * 0.5 * in
-			plan("reorder=%.3f", link.Reorder)
+			link.Link.Reorder, link.Given = r.Float64()*0.5*in, link.Given|LinkReorder
 		case "latency":
 			choices := []Dist{Uniform(5*time.Millisecond, 200*time.Millisecond), LogNormal(40*time.Millisecond, 0.8),
 				Pareto(10*time.Millisecond, 1.5), Normal(80*time.Millisecond, 30*time.Millisecond)}
-			link.Latency = choices[r.IntN(len(choices))]
-			plan("latency=%s", link.Latency)
+			link.Link.Latency, link.Given = choices[r.IntN(len(choices))], link.Given|LinkLatency
 		}
 	}
-	if link != w.opts.Link {
-		for _, d := range w.devs {
-			d.up.share(&link)
-			d.dn.share(&link)
-			d.linkDefault = false
+	if link.Given != 0 {
+		// At once, before the first event: every frame of the run goes on
+		// the swarm's links.
+		w.planLine(PlanLine{At: w.now, Fault: &link})
+		if err := w.Inject(link); err != nil {
+			panic("sim: swarm's link fault refused: " + err.Error())
 		}
 	}
 	churn := &groupChurn{dismissed: map[string]bool{}, current: map[[2]string]int{}}
@@ -158,54 +203,38 @@ func (w *World) planSwarm(s SwarmOptions) {
 			switch k {
 			case "partition":
 				d := pick()
-				a, b := []engine.Addr{d.Addr}, []engine.Addr{engine.Addr(d.Home)}
+				a, b := []string{d.Name}, []string{w.shards[d.Home].name}
 				oneWay := r.Bool(0.3)
 				if oneWay && r.Bool(0.5) {
 					a, b = b, a // shard to device only
 				}
-				p := partition{a: a, b: b, oneWay: oneWay}
-				plan("at %s partition %s for %s", fmtDur(at), w.describePartition(&p), fmtDur(dur))
-				w.At(at, func() { w.PartitionFor(a, b, oneWay, dur) })
+				w.planFault(at, s.Until, false, Fault{Kind: FaultPartition, Sides: [][]string{a, b}, OneWay: oneWay, For: dur})
 			case "shard-partition":
 				a, b := w.shardSides(r)
 				oneWay := r.Bool(0.3)
-				onTraffic, how := traffic()
-				p := partition{a: a, b: b, oneWay: oneWay}
-				plan("at %s%s partition %s for %s", fmtDur(at), how, w.describePartition(&p), fmtDur(dur))
-				w.startFault(at, s.Until, onTraffic, func() { w.PartitionFor(a, b, oneWay, dur) })
+				w.planFault(at, s.Until, traffic(), Fault{Kind: FaultPartition, Sides: [][]string{w.nameList(a), w.nameList(b)}, OneWay: oneWay, For: dur})
 			case "crash":
-				d := pick()
-				plan("at %s crash %s for %s", fmtDur(at), d.Name, fmtDur(dur))
-				w.At(at, func() { w.CrashFor(d.Addr, dur) })
+				w.planFault(at, s.Until, false, Fault{Kind: FaultCrash, Node: pick().Name, For: dur})
 			case "shard-crash":
-				k := engine.Addr(r.IntN(len(w.shards)))
-				onTraffic, how := traffic()
-				plan("at %s%s crash s%d for %s", fmtDur(at), how, k, fmtDur(dur))
-				w.startFault(at, s.Until, onTraffic, func() { w.CrashFor(k, dur) })
+				k := r.IntN(len(w.shards))
+				w.planFault(at, s.Until, traffic(), Fault{Kind: FaultCrash, Node: w.shards[k].name, For: dur})
 			case "pause":
-				var a engine.Addr
-				onTraffic, how := false, ""
 				if r.Bool(0.5) {
-					a = engine.Addr(r.IntN(len(w.shards)))
-					onTraffic, how = traffic()
+					k := r.IntN(len(w.shards))
+					w.planFault(at, s.Until, traffic(), Fault{Kind: FaultPause, Node: w.shards[k].name, For: dur})
 				} else {
-					a = pick().Addr
+					w.planFault(at, s.Until, false, Fault{Kind: FaultPause, Node: pick().Name, For: dur})
 				}
-				plan("at %s%s pause %s for %s", fmtDur(at), how, w.nodeName(a), fmtDur(dur))
-				w.startFault(at, s.Until, onTraffic, func() { w.Pause(a, dur) })
 			case "disconnect":
-				d := pick()
-				plan("at %s disconnect %s for %s", fmtDur(at), d.Name, fmtDur(dur))
-				w.At(at, func() { w.DisconnectFor(d, dur) })
+				w.planFault(at, s.Until, false, Fault{Kind: FaultDisconnect, Node: pick().Name, For: dur})
 			case "skew":
 				d := pick()
-				off := r.Int64N(int64(20*time.Second)) - int64(10*time.Second)
+				off := time.Duration(r.Int64N(int64(20*time.Second)) - int64(10*time.Second))
 				drift := (r.Float64() - 0.5) * 0.02 * in
-				plan("skew %s offset=%s drift=%s", d.Name, fmtDur(off), strconv.FormatFloat(drift, 'f', 5, 64))
-				w.At(0, func() { _ = w.Skew(d.Addr, off, drift) })
+				w.planFault(0, s.Until, false, Fault{Kind: FaultSkew, Node: d.Name, Offset: off, Drift: drift})
 			case "login-churn":
 				d := pick()
-				end := min(at+dur, s.Until)
+				end := min(at+int64(dur), s.Until)
 				var flap, flapOut int64 = -1, -1
 				if r.Bool(0.3) {
 					// Log in and out again at once: the logout crosses the login
@@ -213,20 +242,30 @@ func (w *World) planSwarm(s SwarmOptions) {
 					flap = at + r.Int64N(max(1, (end-at)/2))
 					flapOut = flap + r.Int64N(int64(100*time.Millisecond))
 				}
+				w.planLine(PlanLine{At: at, Op: d.Name + " logout"})
 				if flap >= 0 {
-					plan("at %s logout %s, at %s login, at %s logout, at %s login", fmtDur(at), d.Name, fmtDur(flap), fmtDur(flapOut), fmtDur(end))
-				} else {
-					plan("at %s logout %s, at %s login", fmtDur(at), d.Name, fmtDur(end))
+					w.planLine(PlanLine{At: flap, Op: d.Name + " login"})
+					w.planLine(PlanLine{At: flapOut, Op: d.Name + " logout"})
 				}
+				w.planLine(PlanLine{At: end, Op: d.Name + " login", Note: "once its logout is done"})
 				w.loginChurn(d, at, flap, flapOut, end)
 			case "group-churn":
-				w.planGroupChurn(r, churn, at, min(at+dur, s.Until), s.Until, plan)
+				w.planGroupChurn(r, churn, at, min(at+int64(dur), s.Until), s.Until)
 			}
 			if k == "skew" {
 				break
 			}
 		}
 	}
+}
+
+// nameList names nodes.
+func (w *World) nameList(l []engine.Addr) []string {
+	names := make([]string, len(l))
+	for i, a := range l {
+		names[i] = w.nodeName(a)
+	}
+	return names
 }
 
 // swarmApplies tells whether fault kind k can happen in this world.
@@ -364,7 +403,7 @@ type groupChurn struct {
 // from at to end: a member (not the owner) quits and joins again, a user
 // who is not a member joins and quits, or (rarely, once per group) the owner
 // dismisses the group. Membership is put back from end on (see restoreMember).
-func (w *World) planGroupChurn(r *Rand, c *groupChurn, at, end, until int64, plan func(string, ...any)) {
+func (w *World) planGroupChurn(r *Rand, c *groupChurn, at, end, until int64) {
 	g := w.groupIDs[r.IntN(len(w.groupIDs))]
 	srv := w.shards[engine.ShardOf(g, len(w.shards))].srv
 	members, owner, ok := srv.Group(g)
@@ -385,15 +424,17 @@ func (w *World) planGroupChurn(r *Rand, c *groupChurn, at, end, until int64, pla
 	switch x := r.Float64(); {
 	case x < 0.15 && !c.dismissed[g] && w.userDevice(owner) != nil:
 		c.dismissed[g] = true
-		plan("at %s %s dismiss-group %s", fmtDur(at), owner, g)
+		w.planLine(PlanLine{At: at, Op: owner + " dismiss-group " + g})
 		w.At(at, func() { w.groupCall(owner, engine.OpDismissGroup, g) })
 	case x < 0.6 && len(users) > 0:
 		u := users[r.IntN(len(users))]
-		plan("at %s %s quit-group %s, at %s join-group", fmtDur(at), u, g, fmtDur(end))
+		w.planLine(PlanLine{At: at, Op: u + " quit-group " + g})
+		w.planLine(PlanLine{At: end, Op: u + " join-group " + g, Note: "until a member again"})
 		c.episode(w, g, u, at, end, until, engine.OpQuitGroup)
 	case len(others) > 0:
 		u := others[r.IntN(len(others))]
-		plan("at %s %s join-group %s, at %s quit-group", fmtDur(at), u, g, fmtDur(end))
+		w.planLine(PlanLine{At: at, Op: u + " join-group " + g})
+		w.planLine(PlanLine{At: end, Op: u + " quit-group " + g, Note: "until no longer a member"})
 		c.episode(w, g, u, at, end, until, engine.OpJoinGroup)
 	}
 }
@@ -497,8 +538,6 @@ func (w *World) SwarmMix(name string) (m SwarmMix, ok bool) {
 	if r.Bool(0.5) {
 		m.OnlineOnly = r.Float64() * 0.5
 	}
-	line := name + " mix " + m.String()
-	w.swarmPlan = append(w.swarmPlan, line)
-	w.textEvent(trace.Note, -1, -1, "swarm plan: "+line)
+	w.planLine(PlanLine{Text: name + " mix " + m.String()})
 	return m, true
 }

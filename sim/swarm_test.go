@@ -2,7 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -30,34 +29,77 @@ func churnWorld(t testing.TB, seed uint64, s *SwarmOptions, record bool) *World 
 	return w
 }
 
-// planKind names the kind a plan line is of (the inverse of planSwarm's
-// formats), with what the line says about the fault's variant.
-var planKinds = []struct {
-	kind string
-	re   *regexp.Regexp
-}{
-	{"loss", regexp.MustCompile(`^loss=`)},
-	{"dup", regexp.MustCompile(`^dup=`)},
-	{"reorder", regexp.MustCompile(`^reorder=`)},
-	{"latency", regexp.MustCompile(`^latency=`)},
-	{"shard-partition", regexp.MustCompile(`partition s\d[s\d,]* (<->|->) s\d`)},
-	{"partition", regexp.MustCompile(`partition \S+ (<->|->) \S+ for`)},
-	{"shard-crash", regexp.MustCompile(`crash s\d for`)},
-	{"crash", regexp.MustCompile(`crash \w+/\d for`)},
-	{"pause", regexp.MustCompile(`pause \S+ for`)},
-	{"disconnect", regexp.MustCompile(`disconnect \S+ for`)},
-	{"skew", regexp.MustCompile(`^skew `)},
-	{"login-churn", regexp.MustCompile(`logout \w+/\d, at .* login$`)},
-	{"group-churn", regexp.MustCompile(`(quit|join|dismiss)-group`)},
+// planKinds names the kinds a plan line is of (a link line may stand for
+// several), and the variants it shows.
+func planKinds(w *World, p PlanLine) (kinds, variants []string) {
+	isShard := func(n string) bool { _, ok := shardIndex(w, n); return ok }
+	if p.Note == "waits for cross-shard traffic" {
+		variants = append(variants, "on cross-shard traffic")
+	}
+	if f := p.Fault; f != nil {
+		switch f.Kind {
+		case FaultLink:
+			for _, b := range []struct {
+				bit  LinkFields
+				kind string
+			}{{LinkLoss, "loss"}, {LinkDup, "dup"}, {LinkReorder, "reorder"}, {LinkLatency, "latency"}} {
+				if f.Given&b.bit != 0 {
+					kinds = append(kinds, b.kind)
+				}
+			}
+		case FaultPartition:
+			a, b := f.Sides[0], f.Sides[1]
+			if isShard(a[0]) && isShard(b[0]) {
+				kinds = append(kinds, "shard-partition")
+				if len(a) > 1 || len(b) > 1 {
+					variants = append(variants, "one against the rest")
+				}
+			} else {
+				kinds = append(kinds, "partition")
+				if f.OneWay && isShard(a[0]) {
+					variants = append(variants, "shard to device only")
+				}
+				if f.OneWay && !isShard(a[0]) {
+					variants = append(variants, "device to shard only")
+				}
+			}
+			if f.OneWay {
+				variants = append(variants, "one way")
+			} else {
+				variants = append(variants, "both ways")
+			}
+		case FaultCrash:
+			if isShard(f.Node) {
+				kinds = append(kinds, "shard-crash")
+			} else {
+				kinds = append(kinds, "crash")
+			}
+		case FaultPause, FaultDisconnect, FaultSkew:
+			kinds = append(kinds, f.Kind.String())
+		}
+		return kinds, variants
+	}
+	switch {
+	case strings.HasSuffix(p.Op, " logout") || strings.HasSuffix(p.Op, " login"):
+		kinds = append(kinds, "login-churn")
+		if strings.HasSuffix(p.Op, " login") && p.Note == "" {
+			variants = append(variants, "flap")
+		}
+	case strings.Contains(p.Op, "-group "):
+		kinds = append(kinds, "group-churn")
+		variants = append(variants, strings.Fields(p.Op)[1])
+	}
+	return kinds, variants
 }
 
-func planKind(line string) string {
-	for _, k := range planKinds {
-		if k.re.MatchString(line) {
-			return k.kind
+// shardIndex reads a shard's name.
+func shardIndex(w *World, n string) (int, bool) {
+	for k, s := range w.shards {
+		if s.name == n {
+			return k, true
 		}
 	}
-	return ""
+	return 0, false
 }
 
 // TestSwarmReachesEveryKind: across 200 seeds every fault kind appears in
@@ -71,22 +113,21 @@ func TestSwarmReachesEveryKind(t *testing.T) {
 		w := churnWorld(t, seed, &SwarmOptions{Until: int64(20 * time.Second), Intensity: 0.8}, false)
 		w.RunUntil(1)
 		for _, line := range w.SwarmPlan() {
-			k := planKind(line)
-			if k == "" {
+			ks, vs := planKinds(w, line)
+			if len(ks) == 0 {
 				t.Fatalf("seed %d: plan line %q is of no kind", seed, line)
 			}
-			kinds[k]++
-			for _, v := range []string{"s0 -> ", "s1 -> ", "s2 -> ", "/1 -> s", "on cross-shard traffic", "login, at",
-				"dismiss-group", "quit-group", "join-group", "<->"} {
-				if strings.Contains(line, v) {
+			for _, k := range ks {
+				kinds[k]++
+				for _, v := range vs {
 					variants[k+": "+v]++
 				}
 			}
-			if regexp.MustCompile(`partition s\d -> s\d,s\d|partition s\d,s\d (<->|->) s\d`).MatchString(line) {
-				variants["shard-partition: one against the rest"]++
-			}
-			if regexp.MustCompile(`partition s\d -> \w+/\d`).MatchString(line) {
-				variants["partition: shard to device only"]++
+			// Every line is a script line: it parses back to itself.
+			if line.Fault != nil {
+				if f, err := ParseFault(line.Fault.String()); err != nil || f.String() != line.Fault.String() {
+					t.Fatalf("seed %d: plan line %q does not read back: %v", seed, line, err)
+				}
 			}
 		}
 	}
@@ -95,10 +136,10 @@ func TestSwarmReachesEveryKind(t *testing.T) {
 			t.Errorf("kind %s never planned in 200 seeds (planned: %v)", k, kinds)
 		}
 	}
-	for _, v := range []string{"partition: <->", "partition: /1 -> s", "partition: shard to device only",
-		"shard-partition: <->", "shard-partition: s0 -> ", "shard-partition: s2 -> ", "shard-partition: one against the rest",
+	for _, v := range []string{"partition: both ways", "partition: device to shard only", "partition: shard to device only",
+		"shard-partition: both ways", "shard-partition: one way", "shard-partition: one against the rest",
 		"shard-partition: on cross-shard traffic", "shard-crash: on cross-shard traffic", "pause: on cross-shard traffic",
-		"login-churn: login, at", "group-churn: dismiss-group", "group-churn: quit-group", "group-churn: join-group"} {
+		"login-churn: flap", "group-churn: dismiss-group", "group-churn: quit-group", "group-churn: join-group"} {
 		if variants[v] == 0 {
 			t.Errorf("variant %q never planned in 200 seeds", v)
 		}
@@ -113,8 +154,8 @@ func TestSwarmKindsApply(t *testing.T) {
 			Kinds: []string{"shard-partition", "group-churn", "crash"}}}, "alice/1", "bob/1")
 		w.RunUntil(1)
 		for _, line := range w.SwarmPlan() {
-			if k := planKind(line); k != "crash" {
-				t.Fatalf("seed %d: a one-shard world without groups planned %q (%s)", seed, line, k)
+			if ks, _ := planKinds(w, line); !slices.Equal(ks, []string{"crash"}) {
+				t.Fatalf("seed %d: a one-shard world without groups planned %q (%v)", seed, line, ks)
 			}
 		}
 	}
@@ -225,7 +266,7 @@ func TestSwarmHealsEverything(t *testing.T) {
 		w := churnWorld(t, seed, &SwarmOptions{Until: until, Intensity: 1}, false)
 		crossShardWorkload(w, seed)
 		w.RunUntil(until + int64(15*time.Second))
-		plan := strings.Join(w.SwarmPlan(), "; ")
+		plan := fmt.Sprint(w.SwarmPlan())
 		if len(w.partitions) > 0 {
 			t.Fatalf("seed %d: partitions left after the heal; plan: %s", seed, plan)
 		}

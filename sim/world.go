@@ -45,7 +45,7 @@ type World struct {
 	linkOpts  *LinkOptions        // a copy of opts.Link, shared by the links that use it
 	stopped   bool
 	swarm     *SwarmOptions // planned at the first step, once devices exist
-	swarmPlan []string
+	swarmPlan []PlanLine
 	groupIDs  []string // the groups loaded before the run, in order: swarm churns their membership
 	started   bool     // an event has been processed
 	// housekeeping counts the history-prune timers in the queue, which do not

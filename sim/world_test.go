@@ -142,7 +142,7 @@ func TestSwarmServerModeHoldsInvariants(t *testing.T) {
 		w := swarmRun(t, seed, engine.ModeServer, 30)
 		if v := w.Violation(); v != nil {
 			t.Fatalf("seed %d: %s\nplan: %s\nreplay with its trace: DEBUG_SEED=%d DEBUG_ID=all go test -run TestDebugSeed -v ./sim/",
-				seed, v, strings.Join(w.SwarmPlan(), "; "), seed)
+				seed, v, w.SwarmPlan(), seed)
 		}
 	}
 }
@@ -166,7 +166,7 @@ func TestSwarmMixPerSeed(t *testing.T) {
 	mix := func(seed uint64) SwarmMix {
 		w := newTestWorld(t, Options{Seed: seed, Swarm: &SwarmOptions{Until: int64(time.Second)}}, "alice/1")
 		m, ok := w.SwarmMix("generate/1")
-		if !ok || !strings.HasPrefix(w.SwarmPlan()[0], "generate/1 mix accept=") {
+		if !ok || !strings.HasPrefix(w.SwarmPlan()[0].String(), "generate/1 mix accept=") {
 			t.Fatalf("seed %d: no mix or not in the plan: %v", seed, w.SwarmPlan())
 		}
 		if m.Accept < 0 || m.Reject < 0 || m.Cancel < 0 || m.Accept+m.Reject+m.Cancel > 1 || m.OnlineOnly < 0 || m.OnlineOnly > 0.5 {

@@ -25,7 +25,7 @@ func smallCalls() Calls {
 // by its key, and sigbench can spell the keys as flags.
 func TestValidateReportsEveryProblem(t *testing.T) {
 	c := Calls{Options: Options{Shards: -1, Loss: 2, Modes: []engine.Mode{engine.ModeServer, engine.ModeClient},
-		Faults: []Fault{{Kind: "melt", Node: "s0", Duration: time.Second}}},
+		Faults: []Fault{{Fault: sim.Fault{Kind: sim.FaultKind(99), Node: "s0", For: time.Second}}}},
 		Users: 1, Arrivals: Poisson{Rate: -5}, Accept: 0.7, Reject: 0.5, Timeout: 1500 * time.Millisecond}
 	err := c.Validate()
 	var oe *OptionError
@@ -36,7 +36,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		"--shards -1 out of range [1,65536]",
 		"--loss 2 is not a probability in [0,1]",
 		`--arbiter: "both" is for the race workload; want server or client`,
-		`--fault "melt:s0@0s+1s": unknown fault kind "melt" (want crash, pause, partition, disconnect)`,
+		`--fault "at 0s fault(99) s0 for=1s": fault(99): a run's fault is one of partition, crash, pause, disconnect, with for=DURATION`,
 		"--users 1: need at least 2",
 		"--rate -5 must be > 0 (calls per second) and at most 1e9",
 		"probabilities sum to 1.2, more than 1: --accept 0.7 + --reject 0.5 + --busy 0 + --no-answer 0 + --cancel 0",
@@ -75,8 +75,8 @@ func TestValidateExact(t *testing.T) {
 // TestFaultOnANodeTheWorldLacks: the run fails, naming the fault.
 func TestFaultOnANodeTheWorldLacks(t *testing.T) {
 	c := smallCalls()
-	c.Faults = []Fault{{Kind: "crash", Node: "zz", Start: time.Second, Duration: time.Second}}
-	if _, err := Run(context.Background(), c); err == nil || !strings.HasPrefix(Spell(err, flag), "--fault crash:zz@1s+1s: ") {
+	c.Faults = []Fault{{Start: time.Second, Fault: sim.Fault{Kind: sim.FaultCrash, Node: "zz", For: time.Second}}}
+	if _, err := Run(context.Background(), c); err == nil || !strings.HasPrefix(Spell(err, flag), "--fault at 1s crash zz for=1s: ") {
 		t.Errorf("a fault on a node the world lacks: %v", err)
 	}
 }

@@ -7,39 +7,46 @@ import (
 	"strings"
 	"time"
 
-	"sigsim/engine"
 	"sigsim/sim"
 )
 
-// Fault is a node fault over a period of a run: Kind on Node from Start
-// after the warm-up, for Duration. Its text form (String, ParseFault) is
-// KIND:NODE@START+DURATION, e.g. "pause:s0@30s+2s".
+// Fault is a fault over a period of a run: a sim.Fault — the vocabulary the
+// scenario language and swarm mode share — injected Start after the
+// warm-up, lasting its For. Its text form (String, ParseFault) is the
+// scenario line that does it, "at 30s pause s0 for=2s"; the older form
+// KIND:NODE@START+DURATION ("pause:s0@30s+2s") is read too.
 type Fault struct {
-	// Kind is one of FaultKinds: crash (a shard or device restarts after
-	// Duration, its memory lost), pause (it stops, then resumes), partition
-	// (its links to every shard, and a shard's to every device, drop
-	// frames), disconnect (a device, or every device homed on a shard,
-	// goes offline and reconnects after Duration).
-	Kind string
-	// Node is a shard ("s0", "s1", ...) or a device ("u3/1").
-	Node string
-	// Start is when the fault begins, from the end of the warm-up;
-	// Duration how long it lasts (> 0).
-	Start, Duration time.Duration
+	// Start is when the fault begins, from the end of the warm-up.
+	Start time.Duration
+	sim.Fault
 }
 
-// FaultKinds are the kinds of fault a run can have.
-var FaultKinds = []string{"crash", "pause", "partition", "disconnect"}
+// FaultKinds are the kinds of fault a run can have: those with a period.
+var FaultKinds = []string{"partition", "crash", "pause", "disconnect"}
 
-func (f Fault) String() string {
-	return f.Kind + ":" + f.Node + "@" + f.Start.String() + "+" + f.Duration.String()
-}
+func (f Fault) String() string { return "at " + f.Start.String() + " " + f.Fault.String() }
 
-// ParseFault reads a fault's text form, KIND:NODE@START+DURATION.
+// ParseFault reads a fault: "at START FAULT" (FAULT as sim.ParseFault reads
+// it, with a for=DURATION), or KIND:NODE@START+DURATION, where a partition
+// cuts NODE from every other node and a shard's disconnection disconnects
+// its devices.
 func ParseFault(s string) (Fault, error) {
+	if rest, ok := strings.CutPrefix(s, "at "); ok {
+		at, text, _ := strings.Cut(strings.TrimSpace(rest), " ")
+		start, err := time.ParseDuration(at)
+		if err != nil || start < 0 {
+			return Fault{}, fmt.Errorf("bad START %q (want at START FAULT, e.g. at 30s pause s0 for=2s)", at)
+		}
+		sf, err := sim.ParseFault(text)
+		if err != nil {
+			return Fault{}, err
+		}
+		f := Fault{Start: start, Fault: sf}
+		return f, f.validate()
+	}
 	kind, rest, ok := strings.Cut(s, ":")
 	if !ok {
-		return Fault{}, errors.New("want KIND:NODE@START+DURATION, e.g. crash:s0@10s+5s")
+		return Fault{}, errors.New("want at START FAULT (e.g. at 30s pause s0 for=2s) or KIND:NODE@START+DURATION (e.g. crash:s0@10s+5s)")
 	}
 	if !slices.Contains(FaultKinds, kind) {
 		return Fault{}, fmt.Errorf("unknown fault kind %q (want %s)", kind, strings.Join(FaultKinds, ", "))
@@ -60,72 +67,56 @@ func ParseFault(s string) (Fault, error) {
 	if err != nil || dur <= 0 {
 		return Fault{}, fmt.Errorf("bad DURATION %q (must be positive)", length)
 	}
-	return Fault{Kind: kind, Node: node, Start: start, Duration: dur}, nil
+	f := Fault{Start: start, Fault: sim.Fault{Node: node, For: dur}}
+	switch kind {
+	case "partition":
+		f.Kind, f.Node, f.Sides = sim.FaultPartition, "", [][]string{{node}, {"*"}}
+	case "crash":
+		f.Kind = sim.FaultCrash
+	case "pause":
+		f.Kind = sim.FaultPause
+	case "disconnect":
+		f.Kind = sim.FaultDisconnect
+	}
+	return f, f.validate()
 }
 
-// validate reports what ParseFault would refuse in f.
+// validate reports what a run refuses in f: a fault without a period.
 func (f Fault) validate() error {
 	switch {
-	case !slices.Contains(FaultKinds, f.Kind):
-		return fmt.Errorf("unknown fault kind %q (want %s)", f.Kind, strings.Join(FaultKinds, ", "))
-	case f.Node == "":
-		return errors.New("no node")
+	case !slices.Contains(FaultKinds, f.Kind.String()):
+		return fmt.Errorf("%s: a run's fault is one of %s, with for=DURATION", f.Kind, strings.Join(FaultKinds, ", "))
 	case f.Start < 0:
 		return fmt.Errorf("start %s must not be negative", f.Start)
-	case f.Duration <= 0:
-		return fmt.Errorf("duration %s must be positive", f.Duration)
+	case f.For <= 0:
+		return fmt.Errorf("%s: for=DURATION must be positive (the fault's period)", f.Kind)
 	}
-	return nil
+	return f.Fault.Validate()
 }
 
 // schedule puts the fault on the world's clock, base being the end of the
 // warm-up, and notes its period for the charts. A node the world does not
-// have is an error.
+// have is an error, found before the run.
 func (f Fault) schedule(e *env, base int64) error {
 	w := e.w
-	addr, err := w.Node(f.Node)
-	if err != nil {
-		return optionErrorf("%s %s: %v", Key("fault"), f, err)
+	names := []string{f.Node}
+	if f.Kind == sim.FaultPartition {
+		names = slices.Concat(f.Sides...)
 	}
-	from, to := base+int64(f.Start), base+int64(f.Start+f.Duration)
-	isShard := int(addr) < w.NumShards()
-	var devs []*sim.Device
-	if f.Kind == "disconnect" {
-		for _, d := range w.Devices() {
-			if (isShard && d.Home == int(addr)) || (!isShard && d.Addr == addr) {
-				devs = append(devs, d)
-			}
+	for _, n := range names {
+		if n == "*" {
+			continue
+		}
+		if _, err := w.Node(n); err != nil {
+			return optionErrorf("%s %s: %v", Key("fault"), f, err)
 		}
 	}
-	switch f.Kind {
-	case "crash":
-		w.At(from, func() { w.CrashFor(addr, int64(f.Duration)) })
-	case "pause":
-		w.At(from, func() { w.Pause(addr, int64(f.Duration)) })
-	case "partition":
-		var others []engine.Addr
-		if isShard {
-			for k := 0; k < w.NumShards(); k++ {
-				if engine.Addr(k) != addr {
-					others = append(others, engine.Addr(k))
-				}
-			}
-			for _, d := range w.Devices() {
-				others = append(others, d.Addr)
-			}
-		} else {
-			for k := 0; k < w.NumShards(); k++ {
-				others = append(others, engine.Addr(k))
-			}
+	from, to := base+int64(f.Start), base+int64(f.Start+f.For)
+	w.At(from, func() {
+		if err := w.Inject(f.Fault); err != nil {
+			panic("workload: a checked fault refused: " + err.Error())
 		}
-		w.At(from, func() { w.PartitionFor([]engine.Addr{addr}, others, false, int64(f.Duration)) })
-	case "disconnect":
-		w.At(from, func() {
-			for _, d := range devs {
-				w.DisconnectFor(d, int64(f.Duration))
-			}
-		})
-	}
+	})
 	e.m.FaultPeriod(e.pfx+f.String(), from, to)
 	return nil
 }

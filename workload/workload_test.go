@@ -67,7 +67,7 @@ func TestNamesCoverReports(t *testing.T) {
 	runs := small()
 	calls := runs["calls"].(Calls)
 	calls.Checks = ChecksOn
-	calls.Faults = []Fault{{Kind: "pause", Node: "s0", Start: 5 * time.Second, Duration: time.Second}}
+	calls.Faults = []Fault{{Start: 5 * time.Second, Fault: sim.Fault{Kind: sim.FaultPause, Node: "s0", For: time.Second}}}
 	runs["calls, checks and a fault"] = calls
 	calls = runs["calls"].(Calls)
 	calls.Modes = []engine.Mode{engine.ModeClient}

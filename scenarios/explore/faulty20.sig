@@ -54,8 +54,8 @@ at   60000.000ms: summary of a busy run
   callback OnInviteeAccepted                         9
   callback OnInviteeRejected                         11
   callback OnReceiveNewInvitation                    41
-  fault                                              23
-  note                                               83
+  fault                                              24
+  note                                               89
   result accept -> 8010 invitation invalid           5
   result accept -> ok                                2
   result cancel -> 6014 not logged in                2

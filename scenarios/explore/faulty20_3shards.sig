@@ -7,7 +7,7 @@ group team owner=alice members=bob,carol,dave,erin
 
 swarm intensity=0.8 until=20s
 at 2s partition s0 | s1 | s2
-at 8s heal partition
+at 8s heal partitions
 
 at 100ms alice invite bob timeout=8s as c1
 at 300ms carol invite dave timeout=6s as c2
@@ -55,8 +55,8 @@ at   60000.000ms: summary of a busy run
   callback OnInviteeAccepted                         9
   callback OnInviteeRejected                         9
   callback OnReceiveNewInvitation                    27
-  fault                                              26
-  note                                               63
+  fault                                              27
+  note                                               69
   result accept -> 8010 invitation invalid           4
   result accept -> ok                                2
   result cancel -> 6014 not logged in                1

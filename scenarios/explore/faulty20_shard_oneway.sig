@@ -7,7 +7,7 @@ group team owner=alice members=bob,carol,dave,erin
 
 swarm intensity=0.8 until=20s
 at 2s partition s1 | s0 oneway
-at 8s heal partition
+at 8s heal partitions
 
 at 100ms alice invite bob timeout=8s as c1
 at 300ms carol invite dave timeout=6s as c2
@@ -54,8 +54,8 @@ at   60000.000ms: summary of a busy run
   callback OnInviteeAccepted                         9
   callback OnInviteeRejected                         11
   callback OnReceiveNewInvitation                    41
-  fault                                              24
-  note                                               86
+  fault                                              25
+  note                                               92
   result accept -> 6014 not logged in                1
   result accept -> 8010 invitation invalid           4
   result accept -> ok                                2

@@ -9,7 +9,7 @@ group team owner=alice members=bob,carol,dave,erin
 
 swarm intensity=0.8 until=20s
 at 2s partition s0 | s1
-at 8s heal partition
+at 8s heal partitions
 
 at 100ms alice invite bob timeout=8s as c1
 at 300ms carol invite dave timeout=6s as c2
@@ -56,8 +56,8 @@ at   60000.000ms: summary of a busy run
   callback OnInviteeAccepted                         9
   callback OnInviteeRejected                         11
   callback OnReceiveNewInvitation                    39
-  fault                                              24
-  note                                               84
+  fault                                              25
+  note                                               90
   result accept -> 6014 not logged in                1
   result accept -> 8010 invitation invalid           5
   result accept -> ok                                2

@@ -62,8 +62,8 @@ at   60000.000ms: summary of a busy run
   callback OnInviteeAccepted                         30
   callback OnInviteeRejected                         12
   callback OnReceiveNewInvitation                    107
-  fault                                              23
-  note                                               161
+  fault                                              24
+  note                                               167
   result accept -> 8010 invitation invalid           7
   result accept -> ok                                8
   result cancel -> 8010 invitation invalid           2

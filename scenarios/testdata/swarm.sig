@@ -23,7 +23,7 @@ at   90000.000ms: summary of a busy run
   callback OnInviteeAccepted                         27
   callback OnInviteeRejected                         29
   callback OnReceiveNewInvitation                    123
-  fault                                              26
+  fault                                              27
   note                                               175
   result accept -> 8010 invitation invalid           5
   result accept -> ok                                22
