@@ -325,6 +325,9 @@ func (p *parser) validate(c *Cmd, s *cmdSpec, atPos, asPos, handlePos Pos) *Erro
 }
 
 func unknownKey(s *cmdSpec, key string) string {
+	if to, ok := s.renamed[key]; ok {
+		return fmt.Sprintf("%s= is now %s= (one name everywhere: scripts, sigbench's flags, run headers)", key, to)
+	}
 	m := fmt.Sprintf("unknown key %q for %s", key, s.name)
 	cands := append(s.keyNames(), s.flags...)
 	if g := suggest(key, cands); g != "" {

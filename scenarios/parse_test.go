@@ -36,7 +36,7 @@ func lastCmd(t *testing.T, src string) *Cmd {
 // prelude) and compares its canonical form.
 func TestParseCommands(t *testing.T) {
 	tests := []struct{ line, want string }{
-		{"world seed=1 mode=client shards=4 latency=lognormal(40ms,0.5) loss=1% dup=0.01 reorder=0 bandwidth=10Mbps shard-latency=2ms service=exp(20us) workers=8 rto=200ms retention=168h bound=10s stop=never", ""},
+		{"world seed=1 mode=client shards=4 latency=lognormal(40ms,0.5) loss=1% dup=0.01 reorder=0 bandwidth=10Mbps shard-latency=2ms service=exp(20us) workers=8 rto=200ms retention=168h liveness-bound=10s stop=never", ""},
 		{"users dave erin/3 u1..u100/2 x01..x10,y", ""},
 		{"group g2 owner=bob", ""},
 		{"alice login", ""},
@@ -201,14 +201,14 @@ func TestParseErrors(t *testing.T) {
 		{"!world shards=0", `t.sig:1:7: world: shards: "0" must be at least 1`},
 		{"!world mode=sever", `t.sig:1:7: world: mode: unknown value "sever" (did you mean "server"?); want server or client`},
 		{"!world stop=always", `t.sig:1:7: world: stop: unknown value "always"; want on-violation or never`},
-		{"!world latency=unifrom(1ms,2ms)", `t.sig:1:7: world: latency: unknown distribution "unifrom" (did you mean "uniform"?); want uniform, normal, lognormal, pareto, exp, measured or a duration`},
-		{"!world latency=40", `t.sig:1:7: world: latency: duration "40" has no unit; add one (e.g. 40s or 40ms); or a distribution like uniform(10ms,50ms)`},
-		{"!world latency=uniform(1ms,2ms", `t.sig:1:7: world: latency: malformed distribution "uniform(1ms,2ms" (want e.g. uniform(...))`},
+		{"!world latency=unifrom(1ms,2ms)", `t.sig:1:7: world: latency: unknown distribution "unifrom" (want const, uniform, normal, lognormal, pareto, exp, measured) (did you mean "uniform"?)`},
+		{"!world latency=40", `t.sig:1:7: world: latency: duration "40" has no unit; add one (e.g. 40ms), or give a distribution like uniform(10ms,50ms)`},
+		{"!world latency=uniform(1ms,2ms", `t.sig:1:7: world: latency: uniform: missing closing parenthesis in "uniform(1ms,2ms"`},
 		{"!world loss=1.5", `t.sig:1:7: world: loss: "1.5" is not a probability in [0,1] (or 0%..100%)`},
 		{"!world bandwidth=fast", `t.sig:1:7: world: bandwidth: invalid bandwidth "fast" (want e.g. 10Mbps, 1MB/s, 0 = unlimited)`},
 		{"!world seed=-1", `t.sig:1:7: world: seed: invalid unsigned integer "-1"`},
 		{"!world rto=-1s", `t.sig:1:7: world: rto: negative duration "-1s"`},
-		{"!world extra", `t.sig:1:7: world: unexpected argument "extra" (usage: world [seed=N] [mode=server|client] [shards=N] [latency=DIST] [loss=P] [dup=P] [reorder=P] [bandwidth=BW] [shard-latency=DIST] [service=DIST] [workers=N] [rto=DUR] [retention=DUR] [bound=DUR] [stop=on-violation|never] [max-memory=SIZE])`},
+		{"!world extra", `t.sig:1:7: world: unexpected argument "extra" (usage: world [seed=N] [mode=server|client] [shards=N] [latency=DIST] [loss=P] [dup=P] [reorder=P] [bandwidth=BW] [shard-latency=DIST] [service=DIST] [workers=N] [rto=DUR] [retention=DUR] [liveness-bound=DUR] [stop=on-violation|never] [max-memory=SIZE])`},
 		{"!at 1s world", `t.sig:1:1: world cannot have an at TIME prefix`},
 		// users and group
 		{"users", L(1) + `1: users: missing USERS (usage: users USERS...)`},

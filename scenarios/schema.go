@@ -101,6 +101,9 @@ type cmdSpec struct {
 	// cannot say about the arguments, and what later lines may rely on
 	// (users declares the names that read as devices). Optional.
 	check func(p *parser, c *Cmd) *Error
+	// renamed maps an old key to the name it has now: using it is an error
+	// that gives the new name.
+	renamed map[string]string
 	// refs runs once the world is built, before anything runs, after the
 	// checks the schema implies (a DEVICE, NODE or USER slot and a
 	// user-list key name what the world must have): what only the world

@@ -92,61 +92,25 @@ func (r *runner) setup() error {
 }
 
 func (r *runner) worldOptions(c *Cmd, o *sim.Options) error {
+	o.Seed = 1 // a scenario without seed= runs seed 1
+	for _, a := range c.Args {
+		if a.Key == "" || !sim.IsOption(a.Key) {
+			continue
+		}
+		// One mapping from text to options, sim's, for scripts and sigbench alike.
+		if err := o.Set(a.Key, a.Value); err != nil {
+			return &Error{a.Pos, fmt.Sprintf("world: %s: %v", a.Key, err)}
+		}
+	}
 	var err error
-	dist := func(key string, into *sim.Dist) {
-		if s := c.Str(key, ""); s != "" && err == nil {
-			var d sim.Dist
-			if d, err = sim.ParseDist(s); err != nil {
-				err = c.Errorf("world: %s: %v", key, err)
-				return
-			}
-			*into = d
-		}
-	}
-	get := func(e error) {
-		if err == nil && e != nil {
-			err = e
-		}
-	}
-	var e error
-	o.Seed, e = c.Uint("seed", 1)
-	get(e)
-	if m := c.Str("mode", "server"); m != "" {
-		o.Mode, e = engine.ParseMode(m)
-		get(e)
-	}
-	shards, e := c.Int("shards", 1)
-	get(e)
-	o.Shards = int(shards)
-	dist("latency", &o.Link.Latency)
-	o.Link.Loss, e = c.Float("loss", 0)
-	get(e)
-	o.Link.Dup, e = c.Float("dup", 0)
-	get(e)
-	o.Link.Reorder, e = c.Float("reorder", 0)
-	get(e)
-	o.Link.Bandwidth, e = c.Bandwidth("bandwidth", 0)
-	get(e)
-	dist("shard-latency", &o.ShardLatency)
-	dist("service", &o.Service)
-	workers, e := c.Int("workers", 1)
-	get(e)
-	o.Workers = int(workers)
-	o.RTO, e = c.Dur("rto", 0)
-	get(e)
-	o.Retention, e = c.Dur("retention", 0)
-	get(e)
-	o.LivenessBound, e = c.Dur("bound", 0)
-	get(e)
 	r.stopOn = c.Str("stop", "on-violation") == "on-violation"
-	r.maxMemory, e = c.Size("max-memory", 0)
-	get(e)
-	if err == nil {
-		if verr := o.Validate(); verr != nil {
-			err = c.Errorf("world: %v", verr)
-		}
+	if r.maxMemory, err = c.Size("max-memory", 0); err != nil {
+		return err
 	}
-	return err
+	if verr := o.Validate(); verr != nil {
+		return c.Errorf("world: %v", verr)
+	}
+	return nil
 }
 
 // checkFootprint refuses, before anything is allocated, a scenario whose

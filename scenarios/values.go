@@ -189,32 +189,20 @@ func parseWeights(s string) ([]Weight, string) {
 	return out, ""
 }
 
-var distNames = []string{"const", "constant", "exp", "exponential", "lognormal", "measured", "normal", "pareto", "uniform"}
-
-// checkDist checks the shape of a distribution (a duration or NAME(ARGS));
-// the runner parses the arguments.
+// checkDist checks a distribution with the one parser every input uses
+// (sim.ParseDist), adding a suggestion for a misspelt name.
 func checkDist(s string) string {
-	open := strings.IndexByte(s, '(')
-	if open < 0 {
-		d, msg := parseDuration(s)
-		if msg != "" {
-			return msg + "; or a distribution like uniform(10ms,50ms)"
+	if _, err := sim.ParseDist(s); err != nil {
+		msg := err.Error()
+		if open := strings.IndexByte(s, '('); open > 0 {
+			name := strings.TrimSpace(s[:open])
+			if !slices.Contains(sim.DistKinds, strings.ToLower(name)) {
+				if g := suggest(name, sim.DistKinds); g != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", g)
+				}
+			}
 		}
-		if d < 0 {
-			return fmt.Sprintf("negative latency %q", s)
-		}
-		return ""
-	}
-	name := strings.TrimSpace(s[:open])
-	if !slices.Contains(distNames, name) {
-		m := fmt.Sprintf("unknown distribution %q", name)
-		if g := suggest(name, distNames); g != "" {
-			m += fmt.Sprintf(" (did you mean %q?)", g)
-		}
-		return m + "; want uniform, normal, lognormal, pareto, exp, measured or a duration"
-	}
-	if !strings.HasSuffix(s, ")") || strings.Count(s, "(") != 1 || strings.Count(s, ")") != 1 {
-		return fmt.Sprintf("malformed distribution %q (want e.g. %s(...))", s, name)
+		return msg
 	}
 	return ""
 }

@@ -260,6 +260,9 @@ func (d Dist) String() string {
 
 const wantKinds = "want const, uniform, normal, lognormal, pareto, exp, measured"
 
+// DistKinds are the names a distribution may have (ParseDist).
+var DistKinds = []string{"const", "constant", "exp", "exponential", "lognormal", "measured", "normal", "pareto", "uniform"}
+
 // ParseDist reads a distribution in the text form of Dist.String; durations
 // use time.ParseDuration syntax, and spaces around arguments are allowed.
 // The result has passed Validate.
@@ -271,9 +274,12 @@ func ParseDist(s string) (Dist, error) {
 	open := strings.IndexByte(s, '(')
 	if open < 0 {
 		if s[0] >= '0' && s[0] <= '9' || s[0] == '-' || s[0] == '+' || s[0] == '.' {
-			d, err := parseDur("const", "latency", s)
+			d, err := time.ParseDuration(s)
 			if err != nil {
-				return Dist{}, err
+				if _, nerr := strconv.ParseFloat(s, 64); nerr == nil {
+					return Dist{}, fmt.Errorf("duration %q has no unit; add one (e.g. %sms), or give a distribution like uniform(10ms,50ms)", s, s)
+				}
+				return Dist{}, fmt.Errorf("invalid duration %q (want e.g. 40ms, or a distribution like uniform(10ms,50ms))", s)
 			}
 			return checked(Const(d))
 		}

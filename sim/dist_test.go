@@ -186,7 +186,7 @@ func TestParseDistErrors(t *testing.T) {
 		{"pareto(10ms,NaN)", "pareto: alpha must be > 0"},
 		{"pareto(10ms,Inf)", "pareto: alpha must be > 0"},
 		{"pareto(0s,2)", "pareto: scale must be > 0"},
-		{"40", `const: latency "40" needs a unit (ns, us, ms, s, m, h)`},
+		{"40", `duration "40" has no unit; add one`},
 		{"exp(20)", `exp: mean "20" needs a unit`},
 		{"uniform(1ms,2ms", "uniform: missing closing parenthesis"},
 		{"normal(4xs,1ms)", "normal: mean: time: "},

@@ -143,7 +143,7 @@ func (f Fault) String() string {
 			}
 		}
 		if f.Given&LinkBandwidth != 0 {
-			b.WriteString(" bandwidth=" + strconv.FormatInt(o.Bandwidth, 10) + "B/s")
+			b.WriteString(" bandwidth=" + FormatBandwidth(o.Bandwidth))
 		}
 	}
 	return b.String()

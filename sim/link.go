@@ -45,7 +45,7 @@ func (o LinkOptions) String() string {
 		" loss=" + f(o.Loss) +
 		" dup=" + f(o.Dup) +
 		" reorder=" + f(o.Reorder) +
-		" bandwidth=" + strconv.FormatInt(o.Bandwidth, 10)
+		" bandwidth=" + FormatBandwidth(o.Bandwidth)
 }
 
 // Link is one direction of a network link: it decides, for each message

@@ -155,7 +155,7 @@ func TestLinkOptionsValidateAndString(t *testing.T) {
 	if err := ok.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := ok.String(), "latency=uniform(10ms,50ms) loss=0.01 dup=0 reorder=0 bandwidth=125000"; got != want {
+	if got, want := ok.String(), "latency=uniform(10ms,50ms) loss=0.01 dup=0 reorder=0 bandwidth=125000B/s"; got != want {
 		t.Fatalf("String = %q, want %q", got, want)
 	}
 	if got := (LinkOptions{}).String(); got != "latency=0s loss=0 dup=0 reorder=0 bandwidth=0" {

@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -115,27 +116,169 @@ func (o Options) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Describe lists every option, derived ones included, one "key=value" each, in a
-// fixed order: the header of every run.
+// An option key is a world option by the one name it has everywhere: a
+// scenario's world line (key=value), sigbench's flags (--key=value), and the
+// header of every run (Describe), which pastes back as a world line.
+type optionKey struct {
+	name string
+	help string
+	set  func(o *Options, v string) error
+	get  func(o Options) string // "" when it is left out of the header (a default that says nothing)
+}
+
+func durOption(v string, into *int64) error {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("invalid duration %q (want e.g. 100ms, 1.5s, 2m)", v)
+	}
+	if d < 0 {
+		return fmt.Errorf("negative duration %q", v)
+	}
+	*into = int64(d)
+	return nil
+}
+
+func intOption(v string, into *int) error {
+	n, err := strconv.Atoi(strings.ReplaceAll(v, "_", ""))
+	if err != nil {
+		return fmt.Errorf("invalid integer %q", v)
+	}
+	*into = n
+	return nil
+}
+
+func distOption(v string, into *Dist) error {
+	d, err := ParseDist(v)
+	if err != nil {
+		return err
+	}
+	*into = d
+	return nil
+}
+
+func probOption(v string, into *float64) error {
+	p, err := ParseProbability(v)
+	if err != nil {
+		return err
+	}
+	*into = p
+	return nil
+}
+
+func fmtFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+var optionKeys = []optionKey{
+	{"seed", "the master seed: every random choice of the run derives from it",
+		func(o *Options, v string) error {
+			n, err := strconv.ParseUint(strings.ReplaceAll(v, "_", ""), 10, 64)
+			if err != nil {
+				return fmt.Errorf("invalid seed %q (want an unsigned integer)", v)
+			}
+			o.Seed = n
+			return nil
+		}, func(o Options) string { return strconv.FormatUint(o.Seed, 10) }},
+	{"mode", "the arbitration mode: server (the correct engine) or client (the legacy SDKs)",
+		func(o *Options, v string) (err error) { o.Mode, err = engine.ParseMode(v); return err },
+		func(o Options) string { return o.Mode.String() }},
+	{"shards", "the number of server shards",
+		func(o *Options, v string) error { return intOption(v, &o.Shards) },
+		func(o Options) string { return strconv.Itoa(o.Shards) }},
+	{"latency", "the device links' one-way latency: a duration or a distribution",
+		func(o *Options, v string) error { return distOption(v, &o.Link.Latency) },
+		func(o Options) string { return o.Link.Latency.String() }},
+	{"loss", "the probability a device link loses a frame (0.01 or 1%)",
+		func(o *Options, v string) error { return probOption(v, &o.Link.Loss) },
+		func(o Options) string { return fmtFloat(o.Link.Loss) }},
+	{"dup", "the probability a device link delivers a frame twice",
+		func(o *Options, v string) error { return probOption(v, &o.Link.Dup) },
+		func(o Options) string { return fmtFloat(o.Link.Dup) }},
+	{"reorder", "the probability a frame may overtake earlier ones on a device link",
+		func(o *Options, v string) error { return probOption(v, &o.Link.Reorder) },
+		func(o Options) string { return fmtFloat(o.Link.Reorder) }},
+	{"bandwidth", "the device links' bandwidth, with a unit (10Mbps, 1MB/s; 0 = unlimited)",
+		func(o *Options, v string) (err error) { o.Link.Bandwidth, err = ParseBandwidth(v); return err },
+		func(o Options) string { return FormatBandwidth(o.Link.Bandwidth) }},
+	{"shard-latency", "the shard-to-shard links' one-way latency",
+		func(o *Options, v string) error { return distOption(v, &o.ShardLatency) },
+		func(o Options) string { return o.ShardLatency.String() }},
+	{"service", "the time a shard spends on each frame it receives: a duration or a distribution (0 = none)",
+		func(o *Options, v string) error { return distOption(v, &o.Service) },
+		func(o Options) string {
+			if o.Service == (Dist{}) {
+				return ""
+			}
+			return o.Service.String()
+		}},
+	{"workers", "the frames a shard serves at once (c of M/M/c)",
+		func(o *Options, v string) error { return intOption(v, &o.Workers) },
+		func(o Options) string {
+			if o.Service == (Dist{}) {
+				return ""
+			}
+			return strconv.Itoa(o.Workers)
+		}},
+	{"rto", "how long a frame waits for its acknowledgement before it is resent (0 = the engine's 1s)",
+		func(o *Options, v string) error { return durOption(v, &o.RTO) },
+		func(o Options) string { return durOrEmpty(o.RTO) }},
+	{"retention", "how long shards keep the history of ended invitations (0 = the engine's 10m)",
+		func(o *Options, v string) error { return durOption(v, &o.Retention) },
+		func(o Options) string { return durOrEmpty(o.Retention) }},
+	{"liveness-bound", "once every fault healed, each invitation with a timeout is final everywhere by its timeout plus this",
+		func(o *Options, v string) error { return durOption(v, &o.LivenessBound) },
+		func(o Options) string { return time.Duration(o.LivenessBound).String() }},
+}
+
+func durOrEmpty(d int64) string {
+	if d == 0 {
+		return ""
+	}
+	return time.Duration(d).String()
+}
+
+// OptionNames lists the world options by name, in the header's order.
+func OptionNames() []string {
+	l := make([]string, len(optionKeys))
+	for i, k := range optionKeys {
+		l[i] = k.name
+	}
+	return l
+}
+
+// OptionHelp is the one-line description of an option.
+func OptionHelp(name string) string {
+	for _, k := range optionKeys {
+		if k.name == name {
+			return k.help
+		}
+	}
+	return ""
+}
+
+// IsOption tells whether name is a world option.
+func IsOption(name string) bool { return OptionHelp(name) != "" }
+
+// Set sets option key to its text value, in the grammar every input shares
+// (durations, distributions, probabilities, bandwidths with units).
+func (o *Options) Set(key, value string) error {
+	for _, k := range optionKeys {
+		if k.name == key {
+			return k.set(o, value)
+		}
+	}
+	return fmt.Errorf("unknown option %q (want %s)", key, strings.Join(OptionNames(), ", "))
+}
+
+// Describe lists every option, derived ones included, one "key=value" each, in
+// a fixed order: the header of every run. The first ones, up to swarm= and
+// rooms=, are world options: pasted after "world", they set up the same world.
 func (o Options) Describe() []string {
 	o.fill()
-	l := []string{
-		fmt.Sprintf("seed=%d", o.Seed),
-		"mode=" + o.Mode.String(),
-		fmt.Sprintf("shards=%d", o.Shards),
-		"link=" + o.Link.String(),
-		"shard-latency=" + o.ShardLatency.String(),
+	var l []string
+	for _, k := range optionKeys {
+		if v := k.get(o); v != "" {
+			l = append(l, k.name+"="+v)
+		}
 	}
-	if o.Service != (Dist{}) {
-		l = append(l, "service="+o.Service.String(), fmt.Sprintf("workers=%d", o.Workers))
-	}
-	if o.RTO != 0 {
-		l = append(l, "rto="+time.Duration(o.RTO).String())
-	}
-	if o.Retention != 0 {
-		l = append(l, "retention="+time.Duration(o.Retention).String())
-	}
-	l = append(l, "liveness-bound="+time.Duration(o.LivenessBound).String())
 	if o.Swarm != nil {
 		l = append(l, "swarm="+o.Swarm.String())
 	}
@@ -143,6 +286,17 @@ func (o Options) Describe() []string {
 		l = append(l, "rooms="+o.Rooms.String())
 	}
 	return l
+}
+
+// WorldLine is the header's world options as a scenario's world line.
+func (o Options) WorldLine() string {
+	var l []string
+	for _, kv := range o.Describe() {
+		if k, _, _ := strings.Cut(kv, "="); IsOption(k) {
+			l = append(l, kv)
+		}
+	}
+	return "world " + strings.Join(l, " ")
 }
 
 // String is Describe on one line.

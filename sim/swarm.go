@@ -72,6 +72,16 @@ func (s SwarmOptions) String() string {
 	return fmt.Sprintf("until=%s,kinds=%s,intensity=%g", time.Duration(s.Until), kinds, s.intensity())
 }
 
+// Line is the options as a scenario's swarm line ("swarm intensity=0.8
+// until=20s", the kinds as faults= unless all), Until taken as from the start.
+func (s SwarmOptions) Line() string {
+	l := "swarm"
+	if len(s.Kinds) > 0 {
+		l += " faults=" + strings.Join(s.Kinds, ",")
+	}
+	return l + " intensity=" + strconv.FormatFloat(s.intensity(), 'g', -1, 64) + " until=" + time.Duration(s.Until).String()
+}
+
 func (s SwarmOptions) intensity() float64 {
 	if s.Intensity == 0 {
 		return 0.5

@@ -84,3 +84,12 @@ func plainNumber(s string) bool {
 	}
 	return digits > 0
 }
+
+// FormatBandwidth writes a bandwidth as ParseBandwidth reads it: "0"
+// (unlimited) or bytes per second with their unit, "8000B/s".
+func FormatBandwidth(b int64) string {
+	if b == 0 {
+		return "0"
+	}
+	return strconv.FormatInt(b, 10) + "B/s"
+}

@@ -312,9 +312,15 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		_ = enc.Encode(out)
 		return code
 	}
-	fmt.Fprintf(stdout, "# sigsim run %s: %s\n", f.Name, strings.Join(res.Options, " "))
+	// The header is the world this run had, as a world line to paste back.
+	wo := res.World.Options()
+	fmt.Fprintf(stdout, "# sigsim run %s: %s\n", f.Name, wo.WorldLine())
+	if wo.Swarm != nil {
+		fmt.Fprintf(stdout, "# %s\n", wo.Swarm.Line())
+	}
 	if len(res.SwarmPlan) > 0 {
-		fmt.Fprintf(stdout, "# swarm plan for seed %d: %s\n", res.World.Options().Seed, strings.Join(res.SwarmPlan, "; "))
+		// A line each, as script lines: a seed's faults paste into a script.
+		fmt.Fprintf(stdout, "# swarm plan for seed %d:\n#   %s\n", res.World.Options().Seed, strings.Join(res.SwarmPlan, "\n#   "))
 	}
 	_, _ = stdout.Write(res.Text())
 	fmt.Fprintf(stdout, "# hash %016x, %d events, virtual time %s\n", res.Hash(), res.World.Events(), strings.TrimSpace(trace.FormatTime(res.World.Now())))
