@@ -15,6 +15,9 @@ import (
 // deterministic for a seed; Wall is not. It serializes to stable JSON with
 // JSON.
 type Report struct {
+	// SchemaVersion is the version of this JSON layout (ReportSchema when
+	// written; 0 in a report written before it was recorded, read as 1).
+	SchemaVersion int `json:"schema_version"`
 	// Header says what ran and how to run it again.
 	Header Header `json:"header"`
 	// Virtual holds the virtual-time measurements (deterministic).
@@ -22,10 +25,17 @@ type Report struct {
 	// Wall holds the wall-clock measurements (not deterministic); nil if
 	// none were taken.
 	Wall *Wall `json:"wall,omitempty"`
+	// Environment is the build and machine that ran it: the commit, which
+	// the virtual metrics depend on, and what the wall-clock figures
+	// depend on besides (not deterministic, like Wall).
+	Environment *Environment `json:"environment,omitempty"`
 	// Capacity is the result of a capacity sweep, if one ran.
 	Capacity *Capacity `json:"capacity,omitempty"`
 	// Series holds the latency-over-virtual-time series by metric name.
 	Series map[string]SeriesData `json:"series,omitempty"`
+	// Load is the offered arrival rate over virtual time, when the run
+	// followed a load profile (drawn against the latency series).
+	Load *Load `json:"load,omitempty"`
 	// Faults are the fault periods shaded on series charts, ordered by
 	// start time.
 	Faults []Fault `json:"faults,omitempty"`
@@ -97,8 +107,36 @@ type Virtual struct {
 	// Counts are the counters by name; names starting with "outcome." are
 	// drawn in the outcome chart.
 	Counts map[string]int64 `json:"counts"`
-	// DurationNS is the virtual time the run covered.
+	// DurationNS is the virtual time the run covered, warm-up and drain
+	// included.
 	DurationNS int64 `json:"duration_ns"`
+	// LoadNS is the virtual time during which load arrived (the warm-up
+	// and the drain after it left out): a counter's rate is per second of
+	// it. 0 in reports written before schema 2.
+	LoadNS int64 `json:"load_ns,omitempty"`
+}
+
+// ReportSchema is the version of the report.json layout this package
+// writes. 2 added schema_version, environment, load_ns, load and each
+// metric's HDR histogram (hdr).
+const ReportSchema = 2
+
+// Load is a load profile: the offered arrival rate over virtual time,
+// linear between its points.
+type Load struct {
+	// StartNS is when the load started (the end of the warm-up), on the
+	// virtual clock of the series.
+	StartNS int64 `json:"start_ns"`
+	// Points are the profile's points, AtNS from StartNS, in time order.
+	Points []LoadPoint `json:"points"`
+}
+
+// LoadPoint is one point of a load profile.
+type LoadPoint struct {
+	// AtNS is the time from the start of the load.
+	AtNS int64 `json:"at_ns"`
+	// Rate is the offered rate there, in arrivals per second.
+	Rate float64 `json:"rate"`
 }
 
 // Wall holds the wall-clock part of a report. None of it is deterministic.
@@ -366,6 +404,11 @@ func (r *Report) JSON() ([]byte, error) {
 	if r == nil {
 		return nil, errors.New("bench: nil report")
 	}
+	if r.SchemaVersion == 0 {
+		cp := *r
+		cp.SchemaVersion = ReportSchema
+		r = &cp
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -390,6 +433,12 @@ func ParseReport(data []byte) (*Report, error) {
 	}
 	if err := r.checkComplete(); err != nil {
 		return nil, err
+	}
+	switch {
+	case r.SchemaVersion > ReportSchema:
+		return nil, fmt.Errorf("bench: the report's schema_version is %d: it was written by a newer sigbench (this one reads up to %d)", r.SchemaVersion, ReportSchema)
+	case r.SchemaVersion == 0:
+		r.SchemaVersion = 1
 	}
 	return &r, nil
 }

@@ -246,18 +246,21 @@ func TestCompareGolden(t *testing.T) {
 	cur.Virtual.Counts["outcome.accepted"] = 8900
 	cur.Virtual.Counts["anomalies"] = 2
 	cur.Wall.EventsPerSec = 2.9e6
-	ths := mustThresholds(t, "ring.p99<250ms", "anomalies==0", "outcome.accepted>100", "events_per_sec>=1e6", "call.setup.p99<1s")
-	text, failed := Compare(old, cur, ths)
+	cur.Header.Options = []Option{{"rate", "200"}, {"shards", "2"}, {"fault", "pause:s0@1s+1s"}}
+	cur.Header.Seed = 7
+	ths := mustThresholds(t, "ring.p99<250ms", "anomalies==0", "outcome.accepted>100", "events_per_sec>=1e6", "call.setup.p99<1s",
+		"ring.p(99.99)<1s")
+	text, failed := Compare(old, cur, CompareOptions{Thresholds: ths, Percentiles: []float64{50, 95, 99, 99.99}})
 	if !failed {
 		t.Error("failed = false")
 	}
 	golden(t, "compare.golden", text)
 
-	text, failed = Compare(old, old, mustThresholds(t, "ring.p99<250ms", "anomalies==0"))
+	text, failed = Compare(old, old, CompareOptions{Thresholds: mustThresholds(t, "ring.p99<250ms", "anomalies==0")})
 	if failed || !strings.Contains(text, "PASS: all 2 thresholds passed") {
 		t.Errorf("same report: failed=%v\n%s", failed, text)
 	}
-	if text, _ := Compare(nil, nil, nil); !strings.HasPrefix(text, "old: -\nnew: -\n") {
+	if text, _ := Compare(nil, nil, CompareOptions{}); !strings.HasPrefix(text, "old: -\nnew: -\n") {
 		t.Errorf("nil reports: %q", text)
 	}
 }

@@ -83,6 +83,7 @@ func (e *env) watchResults(next func(at int64, d *sim.Device, r *engine.Result))
 func (e *env) begin(start int64) error {
 	e.start = start
 	e.profileAt = start + int64(e.j.o.Duration)
+	e.m.SetLoad(int64(e.j.o.Duration))
 	for _, f := range e.j.o.Faults {
 		if err := f.schedule(e, start); err != nil {
 			return err

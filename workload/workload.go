@@ -114,6 +114,7 @@ func (r *Result) Report(h bench.Header) *bench.Report {
 	wall := r.Wall.Wall()
 	wall.Notes = r.WallNotes
 	rep.Wall = &wall
+	rep.Environment = bench.CurrentEnvironment()
 	rep.Capacity = r.Capacity
 	if len(r.Notes)+len(r.Failures) > 0 || r.Violation != "" {
 		rep.Findings = &bench.Findings{Notes: r.Notes, Failures: r.Failures, Violation: r.Violation}

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"sigsim/bench"
 	"sigsim/workload"
 )
 
@@ -96,55 +95,4 @@ func runCapacity(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return st
 	}
 	return r.finish(rep, res)
-}
-
-// runCompare: sigbench compare OLD.json NEW.json [--threshold EXPR]...
-func runCompare(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("sigbench compare")
-	var thresholds []string
-	fs.StringArrayVar(&thresholds, "threshold", nil, "pass/fail condition on NEW, such as 'ring.p99<250ms' or 'anomalies==0'; repeatable")
-	if st := parseFlags(fs, args, "sigbench compare OLD.json NEW.json [--threshold EXPR]...", stdout, stderr); st >= 0 {
-		return st
-	}
-	if fs.NArg() != 2 {
-		fmt.Fprintf(stderr, "sigbench compare: want two reports, OLD.json and NEW.json; got %d arguments\n", fs.NArg())
-		return exitUsage
-	}
-	var ths []bench.Threshold
-	for _, s := range thresholds {
-		th, err := bench.ParseThreshold(s)
-		if err != nil {
-			fmt.Fprintf(stderr, "sigbench compare: --threshold: %v\n", err)
-			return exitUsage
-		}
-		ths = append(ths, th)
-	}
-	var reps [2]*bench.Report
-	for i := range reps {
-		p := fs.Arg(i)
-		r, err := bench.ReadReport(p)
-		switch {
-		case err != nil:
-		case bench.Incomplete(p):
-			err = fmt.Errorf("%s: its folder is marked %s: sigbench stopped while writing it, so its files may not belong together", p, bench.ReportIncomplete)
-		case r.Interrupted != nil:
-			err = fmt.Errorf("%s is a partial report (%s): its numbers cover part of a run and compare with nothing", p, r.Interrupted)
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "sigbench compare: %v\n", err)
-			return exitUsage
-		}
-		reps[i] = r
-	}
-	old, cur := reps[0], reps[1]
-	if err := checkThresholds(ths, bench.NamesOf(cur)); err != nil {
-		fmt.Fprintf(stderr, "sigbench compare: %v (in %s)\n", err, fs.Arg(1))
-		return exitUsage
-	}
-	text, failed := bench.Compare(old, cur, ths)
-	fmt.Fprint(stdout, text)
-	if failed {
-		return exitFail
-	}
-	return exitOK
 }
