@@ -134,7 +134,7 @@ func (c Capacity) prepare(exact bool) (*Prepared, error) {
 	if r, ok := base.job.w.(rated); !ok {
 		bad("%s %s cannot be swept: it has no arrival rate", Key("workload"), c.Workload.Name())
 	} else if _, ok := r.rate(); !ok {
-		bad("%s %s: a sweep changes a Poisson rate; its arrivals are not Poisson", Key("workload"), c.Workload.Name())
+		bad("%s %s follows a load profile (%s): a sweep changes a constant rate; leave the profile out", Key("workload"), c.Workload.Name(), Key("stages"))
 	} else {
 		s.base = r
 	}

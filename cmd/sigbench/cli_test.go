@@ -102,7 +102,7 @@ func TestVersionAndCompletion(t *testing.T) {
 		if st != exitOK {
 			t.Fatalf("completion %s: exit %d", shell, st)
 		}
-		for _, w := range []string{"capacity", "compare", "merge", "--allow-option-diff", "--shards-list", "--percentiles"} {
+		for _, w := range []string{"capacity", "compare", "merge", "--allow-option-diff", "--stages", "--shards-list", "--percentiles"} {
 			if !strings.Contains(out, strings.TrimPrefix(w, "--")) {
 				t.Errorf("completion %s does not know %s", shell, w)
 			}
@@ -118,6 +118,38 @@ func TestVersionAndCompletion(t *testing.T) {
 		st, out, stderr := sigbench(args...)
 		if st != exitOK || !strings.Contains(out, "usage: sigbench "+args[0]) || stderr != "" {
 			t.Errorf("sigbench %s: exit %d, stdout:\n%s\nstderr:\n%s", strings.Join(args, " "), st, out, stderr)
+		}
+	}
+}
+
+// TestStages: --stages gives an open-model workload a load profile; the
+// load lasts until its end; the report draws it; bad profiles are usage
+// errors naming the flag.
+func TestStages(t *testing.T) {
+	dir := t.TempDir()
+	st, _, stderr := sigbench("race", "--users=300", "--stages=0s:5,10s:30,15s:0", "--out="+dir, "--threshold=server.calls.rate>8/s")
+	if st != exitOK {
+		t.Fatalf("exit %d\n%s", st, stderr)
+	}
+	r, err := bench.ReadReport(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Load == nil || len(r.Load.Points) != 3 || r.Virtual.LoadNS != 15e9 || !strings.Contains(r.Header.Command, "--stages=0s:5,10s:30,15s:0") {
+		t.Errorf("load %+v, load_ns %d, command %q", r.Load, r.Virtual.LoadNS, r.Header.Command)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"calls", "--stages=0s:5,10s:30", "--rate=5"}, "--rate and --stages"},
+		{[]string{"calls", "--stages=0s:5,10s:30", "--duration=1m"}, "--duration 1m0s: the load follows --stages, which end at 10s"},
+		{[]string{"calls", "--stages=0s:5,20s:30,10s:0"}, "--stages 0s:5,20s:30,10s:0: 10s comes after 20s"},
+		{[]string{"calls", "--stages=5s"}, `--stages: "5s": want TIME:RATE`},
+		{[]string{"capacity", "--stages=0s:5,10s:30"}, "follows a load profile (--stages)"},
+	} {
+		if st, _, stderr := sigbench(tc.args...); st != exitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("sigbench %s: exit %d, want %q in\n%s", strings.Join(tc.args, " "), st, tc.want, stderr)
 		}
 	}
 }
