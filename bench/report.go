@@ -144,30 +144,50 @@ type LoadPoint struct {
 type Wall struct {
 	// Events is the number of simulator events processed.
 	Events int64 `json:"events"`
-	// EventsPerSec is Events per second of wall time.
+	// EventsPerSec is Events per second of wall time (WallNS): the run's
+	// throughput, its parallel points together for a capacity sweep.
 	EventsPerSec float64 `json:"events_per_sec"`
-	// NsPerEvent is wall nanoseconds per event.
+	// NsPerEvent is simulator wall nanoseconds (SimNS) per event: the cost
+	// of an event, whatever ran in parallel.
 	NsPerEvent float64 `json:"ns_per_event"`
-	// NsPerInvitation is wall nanoseconds per invitation.
+	// NsPerInvitation is simulator wall nanoseconds per invitation.
 	NsPerInvitation float64 `json:"ns_per_invitation"`
 	// PeakHeapBytes is the largest heap size seen during the run.
 	PeakHeapBytes uint64 `json:"peak_heap_bytes"`
-	// BytesPerLiveInvitation is PeakHeapBytes over the peak number of live
-	// invitations.
-	BytesPerLiveInvitation float64 `json:"bytes_per_live_invitation"`
+	// PeakLiveInvitations is the largest number of invitations alive at
+	// once (in one world).
+	PeakLiveInvitations int64 `json:"peak_live_invitations,omitempty"`
+	// BytesPerLiveInvitation is PeakHeapBytes over PeakLiveInvitations,
+	// when that means something: at least MinLiveForBytes live
+	// invitations, in one world at a time (not a sweep's parallel points).
+	// 0 (left out) otherwise: the heap of a small run is its devices and
+	// buffers, not its invitations.
+	BytesPerLiveInvitation float64 `json:"bytes_per_live_invitation,omitempty"`
 	// Speedup is virtual time over wall time.
 	Speedup float64 `json:"speedup"`
-	// WallNS is the wall time the run took.
+	// WallNS is the elapsed wall time of the whole run, from its start to
+	// its end (a sweep's points included, however many ran at once).
 	WallNS int64 `json:"wall_ns"`
+	// SimNS is the wall time spent in the simulator, summed over every
+	// world: a little less than WallNS for one run; more for a sweep
+	// whose points ran in parallel.
+	SimNS int64 `json:"sim_ns,omitempty"`
 	// Notes are findings measured on the wall clock.
 	Notes []string `json:"notes,omitempty"`
 }
 
+// MinLiveForBytes is the fewest live invitations at which a run reports
+// its heap per live invitation.
+const MinLiveForBytes = 10_000
+
 // WallInput is what the caller measures with the wall clock; Wall derives
 // the rates from it.
 type WallInput struct {
-	// WallNS is the wall time of the run.
+	// WallNS is the elapsed wall time of the run.
 	WallNS int64
+	// SimNS is the wall time spent in the simulator, summed over worlds
+	// (0: WallNS).
+	SimNS int64
 	// VirtualNS is the virtual time the run covered.
 	VirtualNS int64
 	// Events is the number of simulator events processed.
@@ -178,6 +198,9 @@ type WallInput struct {
 	PeakHeapBytes uint64
 	// PeakLiveInvitations is the largest number of invitations alive at once.
 	PeakLiveInvitations int64
+	// Parallel tells that several worlds ran at once (a sweep's points),
+	// sharing the heap: no heap figure is any one's.
+	Parallel bool
 }
 
 // Wall returns the wall metrics derived from in. A rate whose denominator
@@ -189,16 +212,25 @@ func (in WallInput) Wall() Wall {
 		}
 		return a / b
 	}
-	return Wall{
-		Events:                 in.Events,
-		EventsPerSec:           div(float64(in.Events), float64(in.WallNS)/1e9),
-		NsPerEvent:             div(float64(in.WallNS), float64(in.Events)),
-		NsPerInvitation:        div(float64(in.WallNS), float64(in.Invitations)),
-		PeakHeapBytes:          in.PeakHeapBytes,
-		BytesPerLiveInvitation: div(float64(in.PeakHeapBytes), float64(in.PeakLiveInvitations)),
-		Speedup:                div(float64(in.VirtualNS), float64(in.WallNS)),
-		WallNS:                 in.WallNS,
+	sim := in.SimNS
+	if sim == 0 {
+		sim = in.WallNS
 	}
+	w := Wall{
+		Events:              in.Events,
+		EventsPerSec:        div(float64(in.Events), float64(in.WallNS)/1e9),
+		NsPerEvent:          div(float64(sim), float64(in.Events)),
+		NsPerInvitation:     div(float64(sim), float64(in.Invitations)),
+		PeakHeapBytes:       in.PeakHeapBytes,
+		PeakLiveInvitations: in.PeakLiveInvitations,
+		Speedup:             div(float64(in.VirtualNS), float64(in.WallNS)),
+		WallNS:              in.WallNS,
+		SimNS:               in.SimNS,
+	}
+	if in.PeakLiveInvitations >= MinLiveForBytes && !in.Parallel {
+		w.BytesPerLiveInvitation = div(float64(in.PeakHeapBytes), float64(in.PeakLiveInvitations))
+	}
+	return w
 }
 
 // Capacity is the result of a capacity sweep: the latency of one metric at
@@ -221,6 +253,15 @@ type Capacity struct {
 	MaxRatePerShard float64 `json:"max_rate_per_shard"`
 	// PerShards is the verdict for each shard count, in increasing order.
 	PerShards []ShardCapacity `json:"per_shards,omitempty"`
+	// RunRate and RunShards are the point whose run the report's latency
+	// and counts are of (the highest rate per shard that met the SLO); 0
+	// if no run met it.
+	RunRate   float64 `json:"run_rate,omitempty"`
+	RunShards int     `json:"run_shards,omitempty"`
+	// PointDurationNS is the load each point ran (the swept workload's
+	// duration), and WarmupNS the warm-up before it.
+	PointDurationNS int64 `json:"point_duration_ns,omitempty"`
+	WarmupNS        int64 `json:"warmup_ns,omitempty"`
 }
 
 // CapacityPoint is one run of a capacity sweep.

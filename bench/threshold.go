@@ -30,7 +30,8 @@ import (
 //   - "duration_ns", the virtual duration of the run;
 //   - a wall metric by its JSON name: events, events_per_sec,
 //     ns_per_event, ns_per_invitation, peak_heap_bytes,
-//     bytes_per_live_invitation, speedup, wall_ns.
+//     peak_live_invitations, bytes_per_live_invitation, speedup, wall_ns,
+//     sim_ns.
 //
 // The right side is a number ("100", "1e6", "0.5"; a rate may say "/s":
 // "calls.rate>=20/s") or a duration ("250ms", "0.25s", "1m30s"; units ns,
@@ -370,7 +371,7 @@ const (
 
 var wallFields = []string{
 	"events", "events_per_sec", "ns_per_event", "ns_per_invitation",
-	"peak_heap_bytes", "bytes_per_live_invitation", "speedup", "wall_ns",
+	"peak_heap_bytes", "peak_live_invitations", "bytes_per_live_invitation", "speedup", "wall_ns", "sim_ns",
 }
 
 func wallValue(w *Wall, name string) (float64, valueKind, bool) {
@@ -391,6 +392,10 @@ func wallValue(w *Wall, name string) (float64, valueKind, bool) {
 		return w.Speedup, kindFloat, true
 	case "wall_ns":
 		return float64(w.WallNS), kindNS, true
+	case "sim_ns":
+		return float64(w.SimNS), kindNS, true
+	case "peak_live_invitations":
+		return float64(w.PeakLiveInvitations), kindCount, true
 	}
 	return 0, 0, false
 }
@@ -435,6 +440,9 @@ func lookup(r *Report, t Threshold) (float64, valueKind, error) {
 			return 0, 0, fmt.Errorf("%q: the report has no wall metrics", name)
 		}
 		v, k, _ := wallValue(r.Wall, name)
+		if name == "bytes_per_live_invitation" && v == 0 {
+			return 0, 0, fmt.Errorf("%q was not measured: it needs %d live invitations at once in one world (the run had %d)", name, MinLiveForBytes, r.Wall.PeakLiveInvitations)
+		}
 		return v, k, nil
 	}
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {

@@ -225,7 +225,7 @@ func (e *env) close() {
 			float64(e.invitations)/(float64(e.loadWallNS)/1e9), time.Duration(e.wallNS-e.loadWallNS).Round(time.Millisecond)))
 	}
 	wi := &e.res.Wall
-	wi.WallNS += e.wallNS
+	wi.SimNS += e.wallNS
 	wi.VirtualNS += w.Now()
 	wi.Events += w.Events()
 	wi.Invitations += e.invitations

@@ -201,7 +201,9 @@ func prepareSettled(w settled, problems []error) (*Prepared, error) {
 // When ctx is done (an interrupt) it stops between slices of events, and
 // the result's Interrupted says where: what ran so far is in the result.
 func (j *job) run(ctx context.Context) (*Result, error) {
+	t0 := time.Now()
 	res := &Result{Metrics: bench.NewMetrics()}
+	defer func() { res.Wall.WallNS = time.Since(t0).Nanoseconds() }()
 	res.Metrics.SetSeriesInterval(seriesInterval(j.w.horizon(j.warmupNS)))
 	if s, ok := arrivalsOf(j.w).(Stages); ok {
 		res.Load = s.Profile(j.warmupNS)

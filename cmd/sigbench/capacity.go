@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
+	"time"
 
+	"sigsim/bench"
 	"sigsim/workload"
 )
 
@@ -60,11 +63,15 @@ func runCapacity(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if st := parseFlags(fs, args, synopsis, stdout, stderr); st >= 0 {
 		return st
 	}
+	bar := &sweepBar{}
 	w, st := r.build(func(o workload.Options) (workload.Workload, []error) {
 		r.hooks(&o)
+		if file, ok := stderr.(*os.File); ok && r.f.progress {
+			bar.file = file
+		}
 		wl, errs := build(o)
 		sweep := d
-		sweep.Workload = wl
+		sweep.Workload, sweep.Progress = wl, bar.step
 		if rates != "" {
 			for _, s := range strings.Split(rates, ",") {
 				v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
@@ -91,8 +98,51 @@ func runCapacity(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return st
 	}
 	rep, res, st := r.execute(ctx, "capacity", w)
+	bar.end(stderr)
 	if st >= 0 {
 		return st
 	}
 	return r.finish(rep, res)
+}
+
+// sweepBar draws a sweep's progress on a terminal: the points measured of
+// the most the sweep may measure, the last one, their rate and the time
+// left; anywhere else it stays silent but for its last line.
+type sweepBar struct {
+	file *os.File // the terminal, if any
+	bar  *bench.Progress
+	t0   time.Time
+	done int
+}
+
+func (b *sweepBar) step(s workload.CapacityStep) {
+	if b.bar == nil {
+		b.t0 = time.Now()
+		b.bar = bench.NewProgressOf(int64(s.Most), fmt.Sprintf("capacity: at most %d points", s.Most), "points", b.file)
+	}
+	if s.Done == 0 {
+		return
+	}
+	b.done = s.Done
+	p := s.Point
+	verdict := "no data"
+	switch {
+	case p.NoData:
+	case p.OK:
+		verdict = "p99 " + time.Duration(p.P99NS).Round(time.Millisecond).String() + " ok"
+	default:
+		verdict = "p99 " + time.Duration(p.P99NS).Round(time.Millisecond).String() + " broke the SLO"
+	}
+	b.bar.Describe(fmt.Sprintf("capacity: %s at %s/s %s", bench.ShardsLabel(p.Shards), bench.FormatRate(p.Rate), verdict))
+	b.bar.Add(1)
+}
+
+// end clears the bar and prints, terminal or not, how many points the
+// sweep measured in how long.
+func (b *sweepBar) end(w io.Writer) {
+	if b.bar == nil {
+		return
+	}
+	b.bar.Finish()
+	fmt.Fprintf(w, "sigbench capacity: %d points in %s\n", b.done, time.Since(b.t0).Round(time.Millisecond))
 }

@@ -471,8 +471,12 @@ func printSummary(w io.Writer, r *bench.Report, res *workload.Result) {
 		fmt.Fprintln(w, "\nwall clock (not deterministic)")
 		fmt.Fprintf(w, "  wall %s, events %d, %.0f events/s, %.0f ns/event, %.0f ns/invitation\n",
 			time.Duration(wl.WallNS).Round(time.Millisecond), wl.Events, wl.EventsPerSec, wl.NsPerEvent, wl.NsPerInvitation)
-		fmt.Fprintf(w, "  peak heap %.1f MiB, %.0f B per live invitation, speedup %.1fx\n",
-			float64(wl.PeakHeapBytes)/(1<<20), wl.BytesPerLiveInvitation, wl.Speedup)
+		perLive := ""
+		if wl.BytesPerLiveInvitation > 0 {
+			perLive = fmt.Sprintf(", %.0f B per live invitation", wl.BytesPerLiveInvitation)
+		}
+		fmt.Fprintf(w, "  peak heap %.1f MiB%s, speedup %.1fx\n", float64(wl.PeakHeapBytes)/(1<<20), perLive, wl.Speedup)
+		fmt.Fprintf(w, "  on %s\n", r.Environment)
 	}
 	for _, n := range res.WallNotes {
 		fmt.Fprintf(w, "  %s\n", n)

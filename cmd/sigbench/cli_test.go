@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 	"golang.org/x/sync/errgroup"
@@ -483,8 +484,14 @@ func TestMassTimeout(t *testing.T) {
 	if c["outcome.timeout"] != 500 || r.Virtual.Metrics["timeout_skew"].Count != 500 {
 		t.Errorf("timeouts %d, skew samples %d; want 500", c["outcome.timeout"], r.Virtual.Metrics["timeout_skew"].Count)
 	}
-	if r.Wall == nil || r.Wall.BytesPerLiveInvitation <= 0 {
-		t.Errorf("no bytes per live invitation: %+v", r.Wall)
+	// 500 live invitations are not what the heap holds: no figure per
+	// invitation, and a threshold on it says why.
+	if r.Wall == nil || r.Wall.BytesPerLiveInvitation != 0 || r.Wall.PeakLiveInvitations != 500 {
+		t.Errorf("wall %+v: want 500 live invitations and no bytes per live invitation", r.Wall)
+	}
+	st, _, _ = sigbench(append(small["mass-timeout"], "--threshold=bytes_per_live_invitation<1e6")...)
+	if st != exitFail {
+		t.Errorf("a threshold on an unmeasured bytes_per_live_invitation: exit %d", st)
 	}
 }
 
@@ -524,6 +531,28 @@ func TestCapacity(t *testing.T) {
 	}
 	if len(cp.PerShards) != 2 || cp.PerShards[0].Shards != 1 || cp.PerShards[0].Knee() <= 0 || cp.PerShards[1].Knee() < 1000 {
 		t.Errorf("capacity per shard count: %+v", cp.PerShards)
+	}
+	// Not on a terminal: no bar, one last line with the true elapsed time.
+	m := regexp.MustCompile(`\nsigbench capacity: 6 points in ([0-9.]+m?s)\n`).FindStringSubmatch(stderr)
+	if m == nil || strings.Contains(stderr, "\r") {
+		t.Errorf("stderr has no last line, or a bar:\n%q", stderr)
+	}
+	// The wall time is the sweep's elapsed time, which parallel points
+	// keep below the time spent simulating them; no heap per invitation
+	// of parallel points.
+	if w := r.Wall; w.WallNS <= 0 || w.SimNS <= 0 || w.BytesPerLiveInvitation != 0 || r.Environment == nil || r.Environment.GOMAXPROCS < 1 {
+		t.Errorf("wall %+v, environment %+v", w, r.Environment)
+	} else if d, _ := time.ParseDuration(m[1]); runtime.GOMAXPROCS(0) > 1 && time.Duration(w.WallNS) > d+time.Second {
+		t.Errorf("wall %s, longer than the %s the sweep took", time.Duration(w.WallNS), d)
+	}
+	// The header describes the sweep: the shard counts and rates swept.
+	for _, o := range r.Header.Options {
+		if o.Key == "shards" || o.Key == "rate" {
+			t.Errorf("the sweep's header has %s=%s, an option of one run", o.Key, o.Value)
+		}
+	}
+	if cp.RunShards == 0 || cp.RunRate == 0 || cp.PointDurationNS != 5e9 {
+		t.Errorf("the report does not say which run its latencies are of: %+v", cp)
 	}
 }
 
