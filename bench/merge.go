@@ -23,7 +23,7 @@ func MergeReports(reps []*Report) (*Report, error) {
 	first := reps[0]
 	seen := map[uint64]int{}
 	var seeds, cmds []string
-	out := &Report{SchemaVersion: ReportSchema, Header: first.Header,
+	out := &Report{SchemaVersion: ReportSchema, Header: first.Header, Definitions: first.Definitions,
 		Virtual: Virtual{Metrics: map[string]Summary{}, Counts: map[string]int64{}}}
 	out.Header.Options = append([]Option(nil), first.Header.Options...)
 	byMetric := map[string][]Summary{}

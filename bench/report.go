@@ -39,6 +39,11 @@ type Report struct {
 	// Faults are the fault periods shaded on series charts, ordered by
 	// start time.
 	Faults []Fault `json:"faults,omitempty"`
+	// Definitions say what each metric and counter of the report
+	// measures, keyed by its name without a mode prefix ("ring"; server.ring
+	// and client.ring are ring in each mode) or by its family
+	// ("errors.*"); report.md prints them.
+	Definitions map[string]string `json:"definitions,omitempty"`
 	// Findings are what the run concluded besides its numbers (notes,
 	// failed checks, the first invariant violation): deterministic, like
 	// Virtual. report.md lists them too.
@@ -159,9 +164,9 @@ type Wall struct {
 	PeakLiveInvitations int64 `json:"peak_live_invitations,omitempty"`
 	// BytesPerLiveInvitation is PeakHeapBytes over PeakLiveInvitations,
 	// when that means something: at least MinLiveForBytes live
-	// invitations, in one world at a time (not a sweep's parallel points).
-	// 0 (left out) otherwise: the heap of a small run is its devices and
-	// buffers, not its invitations.
+	// invitations and no fewer than the devices, in one world at a time
+	// (not a sweep's parallel points). 0 (left out) otherwise: the heap is
+	// then mostly the devices' and buffers', not the invitations'.
 	BytesPerLiveInvitation float64 `json:"bytes_per_live_invitation,omitempty"`
 	// Speedup is virtual time over wall time.
 	Speedup float64 `json:"speedup"`
@@ -198,6 +203,8 @@ type WallInput struct {
 	PeakHeapBytes uint64
 	// PeakLiveInvitations is the largest number of invitations alive at once.
 	PeakLiveInvitations int64
+	// Devices is the number of devices of the (largest) world.
+	Devices int64
 	// Parallel tells that several worlds ran at once (a sweep's points),
 	// sharing the heap: no heap figure is any one's.
 	Parallel bool
@@ -227,7 +234,7 @@ func (in WallInput) Wall() Wall {
 		WallNS:              in.WallNS,
 		SimNS:               in.SimNS,
 	}
-	if in.PeakLiveInvitations >= MinLiveForBytes && !in.Parallel {
+	if in.PeakLiveInvitations >= max(MinLiveForBytes, in.Devices) && !in.Parallel {
 		w.BytesPerLiveInvitation = div(float64(in.PeakHeapBytes), float64(in.PeakLiveInvitations))
 	}
 	return w

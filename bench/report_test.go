@@ -59,6 +59,12 @@ func fullRun() (*Metrics, *Report) {
 		{Rate: 8000, Shards: 2, P99NS: 400 * ms1}, {Rate: 6000, Shards: 2, P99NS: 150 * ms1},
 	}}
 	r.Capacity.Analyze()
+	r.Capacity.RunRate, r.Capacity.RunShards, r.Capacity.PointDurationNS, r.Capacity.WarmupNS = 3000, 1, 10e9, 2e9
+	r.Definitions = map[string]string{"ring": "from the invite to the ring", "outcome.*": "how calls ended",
+		"anomalies": "calls with | pipes and *stars*"}
+	r.Environment = &Environment{Commit: "0123456789ab", GoVersion: "go1.26.0", GOOS: "linux", GOARCH: "amd64",
+		CPU: "Test CPU", NumCPU: 4, GOMAXPROCS: 4}
+	r.Load = &Load{StartNS: 5e9, Points: []LoadPoint{{0, 50}, {60e9, 150}, {90e9, 0}}}
 	return m, r
 }
 

@@ -441,7 +441,7 @@ func lookup(r *Report, t Threshold) (float64, valueKind, error) {
 		}
 		v, k, _ := wallValue(r.Wall, name)
 		if name == "bytes_per_live_invitation" && v == 0 {
-			return 0, 0, fmt.Errorf("%q was not measured: it needs %d live invitations at once in one world (the run had %d)", name, MinLiveForBytes, r.Wall.PeakLiveInvitations)
+			return 0, 0, fmt.Errorf("%q was not measured: it needs %d live invitations at once in one world, and no fewer than the devices (the run had %d)", name, MinLiveForBytes, r.Wall.PeakLiveInvitations)
 		}
 		return v, k, nil
 	}

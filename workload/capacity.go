@@ -450,6 +450,7 @@ func addWall(sum *bench.WallInput, w bench.WallInput) {
 	sum.Invitations += w.Invitations
 	sum.PeakHeapBytes = max(sum.PeakHeapBytes, w.PeakHeapBytes)
 	sum.PeakLiveInvitations = max(sum.PeakLiveInvitations, w.PeakLiveInvitations)
+	sum.Devices = max(sum.Devices, w.Devices)
 }
 
 // capacityCounts adds the sweep's verdict to the counters, where

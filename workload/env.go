@@ -231,6 +231,7 @@ func (e *env) close() {
 	wi.Invitations += e.invitations
 	wi.PeakHeapBytes = max(wi.PeakHeapBytes, e.peakHeap)
 	wi.PeakLiveInvitations = max(wi.PeakLiveInvitations, e.peakLive)
+	wi.Devices = max(wi.Devices, int64(len(w.Devices())))
 }
 
 // noteViolations counts a world's invariant violations. In server mode the

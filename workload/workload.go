@@ -3,6 +3,8 @@ package workload
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"time"
 
 	"sigsim/bench"
@@ -120,6 +122,7 @@ func (r *Result) Report(h bench.Header) *bench.Report {
 	rep.Environment = bench.CurrentEnvironment()
 	rep.Capacity = r.Capacity
 	rep.Load = r.Load
+	rep.Definitions = definitions(h.Workload, r.Metrics, slices.Sorted(maps.Keys(rep.Virtual.Counts)))
 	if len(r.Notes)+len(r.Failures) > 0 || r.Violation != "" {
 		rep.Findings = &bench.Findings{Notes: r.Notes, Failures: r.Failures, Violation: r.Violation}
 	}
