@@ -93,3 +93,36 @@ func mustJSON(t *testing.T, r *Report) []byte {
 	}
 	return b
 }
+
+// TestOlderAndNewerReports: a report written before schema 2 (no
+// schema_version, no histograms) still reads, its summary percentiles
+// still answer, others say why not; a report of a newer schema is refused.
+func TestOlderAndNewerReports(t *testing.T) {
+	old := `{"header":{"workload":"calls","version":"sigsim/1","seed":1,"options":[],"command":"sigbench calls"},
+	"virtual":{"metrics":{"ring":{"count":10,"min_ns":1000000,"p50_ns":2000000,"p90_ns":3000000,"p99_ns":4000000,"p99_9_ns":4000000,"max_ns":4000000,"mean_ns":2500000}},"counts":{"calls":10},"duration_ns":60000000000}}`
+	r, err := ParseReport([]byte(old))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.SchemaVersion != 1 {
+		t.Errorf("schema_version %d, want 1", r.SchemaVersion)
+	}
+	for expr, want := range map[string]string{
+		"ring.p99<5ms":   "",
+		"ring.p(95)<5ms": "written before schema 2",
+		"calls.rate>0":   "does not say how long its load lasted",
+	} {
+		th, err := ParseThreshold(expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = th.Eval(r)
+		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+			t.Errorf("%s on a schema 1 report: %v, want %q", expr, err, want)
+		}
+	}
+	newer := strings.Replace(old, `{"header"`, `{"schema_version":99,"header"`, 1)
+	if _, err := ParseReport([]byte(newer)); err == nil || !strings.Contains(err.Error(), "written by a newer sigbench") {
+		t.Errorf("schema 99: %v", err)
+	}
+}
