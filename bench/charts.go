@@ -368,7 +368,9 @@ func latencyAxis(p *plot.Plot, lo, hi float64, what string) yScale {
 	return yScale{}
 }
 
-// span returns the smallest positive and the largest of values.
+// span returns the smallest positive and the largest of values (ms); the
+// smallest no lower than the histograms' resolution, LowestNS: a log axis
+// draws what is below it at its bottom.
 func span(sets ...plotter.XYs) (lo, hi float64) {
 	lo = math.Inf(1)
 	for _, s := range sets {
@@ -380,9 +382,9 @@ func span(sets ...plotter.XYs) (lo, hi float64) {
 		}
 	}
 	if math.IsInf(lo, 1) {
-		lo = 0
+		return 0, hi
 	}
-	return lo, hi
+	return math.Max(lo, ms(LowestNS)), hi
 }
 
 // lineStyle is one series' look.
@@ -439,6 +441,9 @@ type ninesTicks struct{}
 // Ticks implements plot.Ticker.
 func (ninesTicks) Ticks(min, max float64) []plot.Tick {
 	ticks := []plot.Tick{{Value: 0, Label: "0%"}, {Value: math.Log10(2), Label: "50%"}}
+	if max > 4.5 {
+		ticks[1].Label = "" // too close to 0% to be read apart
+	}
 	for n := 1; n <= 9 && float64(n) <= max+1e-9; n++ {
 		ticks = append(ticks, plot.Tick{Value: float64(n), Label: ninesLabel(n)})
 	}
@@ -862,7 +867,8 @@ const (
 	spectrumCaption = "Latency by percentile: the latency (y) below which a share of the samples (x) falls; the x axis " +
 		"stretches the tail (90%, 99%, 99.9%, ...), where queueing and retries show. Read from the metric's HDR histogram."
 	seriesCaption = "Latency over virtual time, per %s s interval: the median (p50), the 99th percentile (p99, thick) " +
-		"and the largest sample (max, dashed), each at the middle of its interval; shaded: fault periods."
+		"and the largest sample (max, dashed), each at the middle of its interval; shaded: fault periods. " +
+		"On a log axis, values under the histograms' 1 µs resolution (a frame that did not queue) lie at the bottom."
 	loadCaption = " Right axis, green: the offered arrival rate of the load profile (dash-dot) and, where it compares, " +
 		"the metric's samples per second (thin): what was served against what was offered."
 	capacityCaption = "Capacity: the p99 of the SLO's metric at each offered rate measured, one line per shard count, " +

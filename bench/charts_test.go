@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
 )
 
 // TestLatencyAxis: a log scale where latencies span decades, labelled in
@@ -25,6 +26,16 @@ func TestLatencyAxis(t *testing.T) {
 	}
 	if got := strings.Join(labels, " "); got != "100 1000 10000" {
 		t.Errorf("log labels %q", got)
+	}
+	// Under the histograms' 1 µs resolution is at the bottom of the axis.
+	if lo, hi := span(plotter.XYs{{Y: 0}, {Y: 0.0005}, {Y: 30}}); lo != 0.001 || hi != 30 {
+		t.Errorf("span %v..%v, want 0.001..30", lo, hi)
+	}
+	// The nines: 50% is not labelled where it would touch 0%.
+	for _, tk := range (ninesTicks{}).Ticks(0, 6) {
+		if tk.Label == "50%" {
+			t.Error("50% labelled on a 6-nines axis")
+		}
 	}
 	p = plot.New()
 	if s := latencyAxis(p, 40, 90, "latency"); s.log || p.Y.Min != 0 || p.Y.Label.Text != "latency (ms)" {
