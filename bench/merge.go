@@ -12,9 +12,9 @@ import (
 // each metric's HDR histograms merged (MergeSummaries), counters added,
 // virtual and load durations added (so a rate stays per second of load).
 // The series, faults, wall-clock figures and environment are left out:
-// they belong to one run each. The header is the first report's, with a
-// "seeds" option listing every seed and, as its command, every run's
-// command. Reports of different workloads or options, of the same seed,
+// they belong to one run each. The header is the first report's, with
+// every seed (Seeds, and the "seed" option) and, as its command, every
+// run's command. Reports of different workloads or options, of the same seed,
 // capacity sweeps and partial reports do not merge.
 func MergeReports(reps []*Report) (*Report, error) {
 	if len(reps) < 2 {
@@ -23,7 +23,7 @@ func MergeReports(reps []*Report) (*Report, error) {
 	first := reps[0]
 	seen := map[uint64]int{}
 	var seeds, cmds []string
-	out := &Report{SchemaVersion: ReportSchema, Header: first.Header, Definitions: first.Definitions,
+	out := &Report{SchemaVersion: ReportSchema, Header: first.Header, Definitions: first.Definitions, Load: first.Load,
 		Virtual: Virtual{Metrics: map[string]Summary{}, Counts: map[string]int64{}}}
 	out.Header.Options = append([]Option(nil), first.Header.Options...)
 	byMetric := map[string][]Summary{}
@@ -44,6 +44,7 @@ func MergeReports(reps []*Report) (*Report, error) {
 		}
 		seen[r.Header.Seed] = n
 		seeds = append(seeds, strconv.FormatUint(r.Header.Seed, 10))
+		out.Header.Seeds = append(out.Header.Seeds, r.Header.Seed)
 		cmds = append(cmds, r.Header.Command)
 		for name, s := range r.Virtual.Metrics {
 			byMetric[name] = append(byMetric[name], s)
@@ -73,7 +74,11 @@ func MergeReports(reps []*Report) (*Report, error) {
 		}
 		out.Virtual.Metrics[name] = s
 	}
-	out.Header.Options = append(out.Header.Options, Option{Key: "seeds", Value: strings.Join(seeds, ",")})
+	for i, o := range out.Header.Options {
+		if o.Key == "seed" {
+			out.Header.Options[i].Value = strings.Join(seeds, ",")
+		}
+	}
 	out.Header.Command = strings.Join(cmds, "\n")
 	if len(findings.Notes)+len(findings.Failures) > 0 || findings.Violation != "" {
 		out.Findings = &findings

@@ -51,8 +51,11 @@ func TestMergeReports(t *testing.T) {
 	if ok, actual, err := th.Eval(got); !ok || err != nil || actual != "33.325/s" {
 		t.Errorf("%s on the merged report: %v %q %v", th, ok, actual, err)
 	}
-	if o := got.Header.Options[len(got.Header.Options)-1]; o.Key != "seeds" || o.Value != "1,2" {
-		t.Errorf("last option %+v, want seeds=1,2", o)
+	if o := got.Header.Options[0]; o.Key != "seed" || o.Value != "1,2" || len(got.Header.Seeds) != 2 || got.Header.Seeds[1] != 2 {
+		t.Errorf("seed option %+v, seeds %v; want seed=1,2", o, got.Header.Seeds)
+	}
+	if md := markdown(got, nil); !strings.Contains(md, "merges 2 runs of one experiment, seeds 1, 2") || strings.Contains(md, "| seed | 1 |") {
+		t.Errorf("report.md of a merge does not say so:\n%s", md)
 	}
 	if got.Findings == nil || got.Findings.Notes[1] != "seed 2: server mode: fine" {
 		t.Errorf("findings %+v", got.Findings)

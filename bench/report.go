@@ -90,6 +90,9 @@ type Header struct {
 	Version string `json:"version"`
 	// Seed is the master seed.
 	Seed uint64 `json:"seed"`
+	// Seeds are the seeds of the runs a merged report adds up (Seed is
+	// then the first); none for the report of one run.
+	Seeds []uint64 `json:"seeds,omitempty"`
 	// Options are every option of the run, derived ones included, in the
 	// order the caller gives them.
 	Options []Option `json:"options"`

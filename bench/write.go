@@ -111,10 +111,20 @@ func markdown(r *Report, cs []chart) string {
 	if l := r.Load; l != nil && len(l.Points) > 0 {
 		b.WriteString(mdText(loadSummary(l)) + "\n\n")
 	}
+	seeds := strconv.FormatUint(h.Seed, 10)
+	if len(h.Seeds) > 0 {
+		var l []string
+		for _, s := range h.Seeds {
+			l = append(l, strconv.FormatUint(s, 10))
+		}
+		seeds = strings.Join(l, ", ")
+		fmt.Fprintf(&b, "This report merges %d runs of one experiment, seeds %s (`sigbench merge`): their histograms and counts "+
+			"added up, their durations too. It has no series over time, nor wall-clock figures: those are each run's.\n\n", len(h.Seeds), seeds)
+	}
 
 	b.WriteString("| | |\n|---|---|\n")
 	fmt.Fprintf(&b, "| workload | %s |\n", mdCell(h.Workload))
-	fmt.Fprintf(&b, "| seed | %d |\n", h.Seed)
+	fmt.Fprintf(&b, "| seed | %s |\n", seeds)
 	fmt.Fprintf(&b, "| version | %s |\n", mdCell(h.Version))
 	if e := r.Environment; e != nil {
 		fmt.Fprintf(&b, "| build | commit %s |\n", mdCell(e.Commit))
