@@ -175,3 +175,29 @@ func TestStagesRun(t *testing.T) {
 		t.Errorf("%d calls, want about 325", n)
 	}
 }
+
+// FuzzStages: any text parses or fails with an error; a profile that
+// validates draws arrivals that never go back in time and end past it.
+func FuzzStages(f *testing.F) {
+	for _, s := range []string{"0s:100,5m:2000,10m:2000,12m:0", "0s:0,1s:1e9", "0s:1,1s:1,1s:5,2s:0", "0s:-1", "x", "0s:1,0s:2,0s:3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		s, err := ParseStages(text)
+		if err != nil || s.Validate() != nil || s.Expected(s.End()) > 1e5 {
+			return
+		}
+		r := sim.NewRand(1, "fuzz")
+		var at time.Duration
+		for n := 0; at < s.End(); n++ {
+			next := s.Next(at, r)
+			if next < at {
+				t.Fatalf("%s: arrival at %s after one at %s", s, next, at)
+			}
+			if n > 1e6 {
+				t.Fatalf("%s: no end after 1e6 arrivals", s)
+			}
+			at = next
+		}
+	})
+}
