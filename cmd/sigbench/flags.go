@@ -31,7 +31,7 @@ type command struct {
 
 // commands lists the workload commands in usage order.
 var commands = []command{
-	{name: "calls", summary: "1:1 calls, open model: Poisson arrivals, accept/reject/busy/no-answer/cancel mix",
+	{name: "calls", summary: "1:1 calls, open model: Poisson arrivals (or a --stages profile), accept/reject/busy/no-answer/cancel mix",
 		defaults: func() workload.Options { return workload.Calls{}.WithDefaults().Options }, flags: callsFlags, sweepable: true},
 	{name: "classroom", summary: "G groups x M members: teacher invites all to raise hands, then one to speak; repeated",
 		defaults: func() workload.Options { return workload.Classroom{}.WithDefaults().Options }, flags: classroomFlags},
@@ -105,7 +105,7 @@ func (f *runFlags) register(fs *pflag.FlagSet, d workload.Options) {
 	fs.DurationVar(&f.retention, "retention", 0, "how long shards keep history of ended invitations (0 = engine default, 10m)")
 	fs.StringVar(&f.out, "out", "", "write report.json, report.md and SVG charts into this directory")
 	fs.BoolVar(&f.json, "json", false, "print the report as JSON on stdout")
-	fs.StringArrayVar(&f.thresholds, "threshold", nil, "pass/fail condition such as 'ring.p99<200ms' or 'anomalies==0'; repeatable; exit 1 if one fails")
+	fs.StringArrayVar(&f.thresholds, "threshold", nil, "pass/fail condition, k6's way: 'ring.p(95)<200ms', 'ring.avg<80ms', 'calls.rate>=19/s', 'anomalies==0' (a latency needs its unit); repeatable; exit 1 if one fails")
 	fs.BoolVar(&f.progress, "progress", f.progress, "progress bar on stderr when it is a terminal")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	fs.StringVar(&f.memProfile, "memprofile", "", "write a heap profile, taken at the end of the run, to this file")
