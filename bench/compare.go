@@ -10,15 +10,41 @@ import (
 	"text/tabwriter"
 )
 
-// Compare returns a readable comparison of two reports: every metric
-// statistic and count with its old and new value and the change in percent,
-// the wall metrics when both reports have them, and then each threshold's
-// verdict on new. failed is true if any threshold fails or cannot be
-// evaluated on new. Either report may be nil (its values show as "-").
-func Compare(old, new *Report, ths []Threshold) (text string, failed bool) {
+// CompareOptions say what Compare shows and checks.
+type CompareOptions struct {
+	// Thresholds are checked on the new report.
+	Thresholds []Threshold
+	// Percentiles are the percentiles compared (nil: 50, 90, 99, 99.9);
+	// any is read from the metrics' HDR histograms.
+	Percentiles []float64
+}
+
+// DefaultPercentiles are the percentiles Compare shows unless told.
+var DefaultPercentiles = []float64{50, 90, 99, 99.9}
+
+// Compare returns a readable comparison of two reports: what differs in
+// what they measured (OptionDiff), every metric statistic and count with
+// its old and new value and the change in percent, the wall metrics when
+// both reports have them, and then each threshold's verdict on new.
+// failed is true if any threshold fails or cannot be evaluated on new.
+// Either report may be nil (its values show as "-").
+func Compare(old, new *Report, o CompareOptions) (text string, failed bool) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "old: %s\n", describe(old))
 	fmt.Fprintf(&b, "new: %s\n", describe(new))
+	if diff := OptionDiff(old, new); len(diff) > 0 {
+		b.WriteString("\nTHE REPORTS MEASURED DIFFERENT THINGS: their numbers differ for these reasons too\n")
+		for _, d := range diff {
+			b.WriteString("  " + d + "\n")
+		}
+	}
+	if old != nil && new != nil && old.Header.Seed != new.Header.Seed {
+		fmt.Fprintf(&b, "\nnote: the seeds differ (%d, %d): the differences include the runs' sampling noise\n", old.Header.Seed, new.Header.Seed)
+	}
+	pcts := o.Percentiles
+	if pcts == nil {
+		pcts = DefaultPercentiles
+	}
 
 	oldV, newV := virtualOf(old), virtualOf(new)
 	names := unionKeys(oldV.Metrics, newV.Metrics)
@@ -26,19 +52,24 @@ func Compare(old, new *Report, ths []Threshold) (text string, failed bool) {
 		b.WriteString("\nmetrics (virtual time, deterministic)\n")
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "metric\tstat\told\tnew\tdelta")
+		rows := []statRow{{"count", "count", 0}, {"min", "min", 0}}
+		for _, p := range pcts {
+			rows = append(rows, statRow{"p" + FormatPercentile(p), "p", p})
+		}
+		rows = append(rows, statRow{"max", "max", 0}, statRow{"avg", "avg", 0})
 		for _, name := range names {
 			oldS, oldOK := oldV.Metrics[name]
 			newS, newOK := newV.Metrics[name]
-			for _, st := range stats {
-				ov, _ := statValue(oldS, st)
-				nv, _ := statValue(newS, st)
+			for _, row := range rows {
+				ov, oerr := statOf(oldS, oldOK, row.stat, row.pct)
+				nv, nerr := statOf(newS, newOK, row.stat, row.pct)
 				format := formatMS
-				if st == "count" {
+				if row.stat == "count" {
 					format = formatInt
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, st,
-					cell(ov, oldOK, format), cell(nv, newOK, format),
-					delta(float64(ov), oldOK, float64(nv), newOK))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, row.label,
+					statCell(ov, oldOK, oerr, format), statCell(nv, newOK, nerr, format),
+					delta(float64(ov), oldOK && oerr == nil, float64(nv), newOK && nerr == nil))
 			}
 		}
 		tw.Flush()
@@ -72,7 +103,7 @@ func Compare(old, new *Report, ths []Threshold) (text string, failed bool) {
 		tw.Flush()
 	}
 
-	if len(ths) > 0 {
+	if ths := o.Thresholds; len(ths) > 0 {
 		b.WriteString("\nthresholds (on new)\n")
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 		nfail := 0
@@ -103,12 +134,89 @@ func Compare(old, new *Report, ths []Threshold) (text string, failed bool) {
 	return b.String(), failed
 }
 
+// statRow is a row of Compare's metric table.
+type statRow struct {
+	label, stat string
+	pct         float64
+}
+
+// statOf is a statistic of a metric's summary as Compare shows it.
+func statOf(s Summary, ok bool, stat string, pct float64) (int64, error) {
+	if !ok {
+		return 0, nil
+	}
+	v, _, err := summaryStat(s, stat, pct, 0)
+	return int64(v), err
+}
+
+func statCell(v int64, ok bool, err error, format func(int64) string) string {
+	if ok && err != nil {
+		return "n/a"
+	}
+	return cell(v, ok, format)
+}
+
+// OptionDiff lists what differs between what two reports measured: the
+// workload, and each option whose values differ ("rate: 20 vs 30"; an
+// option one report lacks shows as "(none)"). The seed is not an option:
+// two seeds of one experiment are samples of the same thing.
+func OptionDiff(old, new *Report) []string {
+	if old == nil || new == nil {
+		return nil
+	}
+	var out []string
+	if a, b := old.Header.Workload, new.Header.Workload; a != b {
+		out = append(out, fmt.Sprintf("workload: %s vs %s", orDash(a), orDash(b)))
+	}
+	values := func(l []Option) (map[string]string, []string) {
+		m := map[string]string{}
+		var keys []string
+		for _, o := range l {
+			if o.Key == "seed" {
+				continue
+			}
+			if v, ok := m[o.Key]; ok {
+				m[o.Key] = v + ", " + o.Value
+				continue
+			}
+			m[o.Key] = o.Value
+			keys = append(keys, o.Key)
+		}
+		return m, keys
+	}
+	a, keys := values(old.Header.Options)
+	bv, bkeys := values(new.Header.Options)
+	for _, k := range bkeys {
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	for _, k := range keys {
+		x, okx := a[k]
+		y, oky := bv[k]
+		if okx && oky && x == y {
+			continue
+		}
+		if !okx {
+			x = "(none)"
+		}
+		if !oky {
+			y = "(none)"
+		}
+		out = append(out, fmt.Sprintf("%s: %s vs %s", k, x, y))
+	}
+	return out
+}
+
 func describe(r *Report) string {
 	if r == nil {
 		return "-"
 	}
 	h := r.Header
 	s := fmt.Sprintf("workload %s, seed %d, version %s", orDash(h.Workload), h.Seed, orDash(h.Version))
+	if r.Environment != nil {
+		s += ", commit " + r.Environment.Commit
+	}
 	if len(h.Options) > 0 {
 		opts := make([]string, len(h.Options))
 		for i, o := range h.Options {

@@ -13,9 +13,15 @@
 // byte-identical files, so reports can be kept under version control and
 // diffed.
 //
+// Each metric's whole histogram goes into report.json too (HdrHistogram's
+// V2 encoding), so [Summary.Percentile] reads any percentile of a report
+// and [MergeReports] merges the runs of several seeds.
+//
 // [ParseThreshold] reads k6-style pass/fail expressions such as
-// "ring.p99<250ms" or "anomalies==0"; [Compare] prints what changed between
-// two reports and each threshold's verdict. [ErlangC] gives the M/M/c
+// "ring.p(95)<250ms", "ring.avg<80ms", "calls.rate>=19/s" or
+// "anomalies==0"; [Compare] prints what changed between two reports
+// ([OptionDiff] first: what they measured differently) and each
+// threshold's verdict. [ErlangC] gives the M/M/c
 // queueing prediction that capacity sweeps are checked against, and
 // [Progress] shows a progress bar on a terminal and nothing elsewhere.
 //

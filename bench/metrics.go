@@ -44,6 +44,7 @@ type Metrics struct {
 	faults     []Fault
 	intervalNS int64
 	durationNS int64
+	loadNS     int64
 }
 
 // NewMetrics returns an empty Metrics whose series use DefaultIntervalNS.
@@ -84,6 +85,14 @@ func (m *Metrics) SeriesInterval() int64 {
 func (m *Metrics) SetDuration(ns int64) {
 	if m != nil {
 		m.durationNS = ns
+	}
+}
+
+// SetLoad records how long load arrived, in virtual time; it becomes
+// Virtual.LoadNS, the time a counter's rate is per second of.
+func (m *Metrics) SetLoad(ns int64) {
+	if m != nil {
+		m.loadNS = ns
 	}
 }
 
@@ -182,7 +191,8 @@ func (m *Metrics) Quantile(name string, q float64) (int64, bool) {
 // come from m. Wall and Capacity are left for the caller to fill in.
 func (m *Metrics) Report(h Header) *Report {
 	r := &Report{
-		Header: h,
+		SchemaVersion: ReportSchema,
+		Header:        h,
 		Virtual: Virtual{
 			Metrics: make(map[string]Summary),
 			Counts:  make(map[string]int64),
@@ -192,8 +202,11 @@ func (m *Metrics) Report(h Header) *Report {
 		return r
 	}
 	r.Virtual.DurationNS = m.durationNS
+	r.Virtual.LoadNS = m.loadNS
 	for name, hist := range m.hists {
-		r.Virtual.Metrics[name] = hist.Summary()
+		s := hist.Summary()
+		s.HDR = hist.Encode()
+		r.Virtual.Metrics[name] = s
 		if hist.series != nil {
 			if r.Series == nil {
 				r.Series = make(map[string]SeriesData)
@@ -335,6 +348,20 @@ func (h *Hist) Summary() Summary {
 	}
 }
 
+// Encode returns the histogram in HdrHistogram's V2 compressed encoding,
+// base64 (hdrhistogram-go's Encode, which the Java and other HdrHistogram
+// libraries read too); "" if it has no sample.
+func (h *Hist) Encode() string {
+	if h == nil || h.count == 0 {
+		return ""
+	}
+	b, err := h.h.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+	if err != nil {
+		return "" // the V2 encoding of an in-memory histogram cannot fail
+	}
+	return string(b)
+}
+
 func (h *Hist) clampedCount() int64 {
 	if h == nil {
 		return 0
@@ -373,6 +400,11 @@ type Summary struct {
 	// Clamped counts samples outside [0, HighestNS] that were recorded at
 	// the nearest bound.
 	Clamped int64 `json:"clamped,omitempty"`
+	// HDR is the whole histogram in HdrHistogram's V2 compressed encoding,
+	// base64 (hdrhistogram-go's Encode/Decode): any percentile can be read
+	// from it, and the histograms of several runs merged. "" in reports
+	// written before schema 2.
+	HDR string `json:"hdr,omitempty"`
 }
 
 // SeriesPoint is one interval of a series: the samples stamped in

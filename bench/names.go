@@ -61,10 +61,23 @@ func (n Names) InFamily(name string) bool {
 // way Threshold.Eval looks it up. The error names what is wrong and lists
 // the close names and the valid ones.
 func (n Names) Check(name string) error {
-	for _, st := range stats {
-		if metric, ok := strings.CutSuffix(name, "."+st); ok && n.HasMetric(metric) {
+	base, stat, _, err := SplitStat(name)
+	if err != nil {
+		return err
+	}
+	if stat != "" && n.HasMetric(base) {
+		return nil
+	}
+	if stat == "count" || stat == "rate" {
+		if slices.Contains(n.Counts, base) || n.InFamily(base) {
 			return nil
 		}
+	}
+	if stat != "" && (slices.Contains(n.Counts, base) || n.InFamily(base)) && !slices.Contains(n.Counts, name) {
+		return fmt.Errorf("%q is a counter: it has count and rate, not %s", base, name[len(base)+1:])
+	}
+	if n.HasMetric(name) {
+		return fmt.Errorf("%q is a latency metric: name a statistic, e.g. %s.p(99) (%s)", name, name, StatNames)
 	}
 	if slices.Contains(n.Counts, name) || n.InFamily(name) || name == "duration_ns" {
 		return nil
@@ -76,7 +89,7 @@ func (n Names) Check(name string) error {
 		return fmt.Errorf("%q: the report has no wall metrics", name)
 	}
 	if i := strings.LastIndexByte(name, '.'); i >= 0 && n.HasMetric(name[:i]) {
-		return fmt.Errorf("unknown statistic %q of metric %q (want %s)", name[i+1:], name[:i], strings.Join(stats, ", "))
+		return fmt.Errorf("unknown statistic %q of metric %q (want %s)", name[i+1:], name[:i], StatNames)
 	}
 	for key, hint := range n.Hints {
 		if name == key || strings.HasPrefix(name, key+".") {
@@ -88,7 +101,7 @@ func (n Names) Check(name string) error {
 	if close := n.closeTo(name); len(close) > 0 {
 		fmt.Fprintf(&b, " (did you mean %s?)", strings.Join(close, ", "))
 	}
-	fmt.Fprintf(&b, "; metrics (as METRIC.STAT, STAT one of %s): %s", strings.Join(stats, ", "), orNone(n.Metrics))
+	fmt.Fprintf(&b, "; metrics (as METRIC.STAT, STAT one of %s): %s", StatNames, orNone(n.Metrics))
 	fmt.Fprintf(&b, "; counters: %s", orNone(n.Counts))
 	if len(n.Families) > 0 {
 		fam := make([]string, len(n.Families))
@@ -112,11 +125,8 @@ func orNone(l []string) string {
 // "ring.p99"), and those within a small edit distance; at most five.
 func (n Names) closeTo(name string) []string {
 	metric, stat := name, "p99"
-	for _, st := range stats {
-		if m, ok := strings.CutSuffix(name, "."+st); ok {
-			metric, stat = m, st
-			break
-		}
+	if base, st, _, err := SplitStat(name); err == nil && st != "" {
+		metric, stat = base, name[len(base)+1:]
 	}
 	type cand struct {
 		s string

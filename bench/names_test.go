@@ -32,16 +32,20 @@ func TestNamesCheck(t *testing.T) {
 		Hints:    map[string]string{"violations": "the invariant checkers are off (--checks)"},
 	}
 	for _, ok := range []string{"server.ring.p99", "queue.p99.9", "queue.count", "anomalies", "errors.8010.accept",
-		"duration_ns", "events_per_sec"} {
+		"duration_ns", "events_per_sec", "server.ring.p(99.99)", "queue.med", "queue.avg", "queue.rate",
+		"calls.rate", "calls.count", "errors.8010.accept.rate"} {
 		if err := n.Check(ok); err != nil {
 			t.Errorf("Check(%q): %v", ok, err)
 		}
 	}
 	for _, tc := range []struct{ name, want string }{
 		{"ring.p99", `no metric or counter "ring.p99" (did you mean server.ring.p99, client.ring.p99?)`},
-		{"foo.p99", "metrics (as METRIC.STAT, STAT one of count, min, p50, p90, p99, p99.9, max, mean): server.ring, client.ring, queue"},
+		{"foo.p99", "metrics (as METRIC.STAT, STAT one of " + StatNames + "): server.ring, client.ring, queue"},
 		{"anomalie", `did you mean anomalies?`},
-		{"server.ring.p98", `unknown statistic "p98" of metric "server.ring"`},
+		{"server.ring.p9x", `unknown statistic "p9x" of metric "server.ring"`},
+		{"server.ring.p(200)", `percentile 200 is not in 0..100`},
+		{"calls.p99", `"calls" is a counter: it has count and rate, not p99`},
+		{"queue", `"queue" is a latency metric: name a statistic, e.g. queue.p(99)`},
 		{"errors.", "counter families: errors.*"},
 		{"violations", "the invariant checkers are off"},
 	} {

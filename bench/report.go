@@ -15,6 +15,9 @@ import (
 // deterministic for a seed; Wall is not. It serializes to stable JSON with
 // JSON.
 type Report struct {
+	// SchemaVersion is the version of this JSON layout (ReportSchema when
+	// written; 0 in a report written before it was recorded, read as 1).
+	SchemaVersion int `json:"schema_version"`
 	// Header says what ran and how to run it again.
 	Header Header `json:"header"`
 	// Virtual holds the virtual-time measurements (deterministic).
@@ -22,13 +25,25 @@ type Report struct {
 	// Wall holds the wall-clock measurements (not deterministic); nil if
 	// none were taken.
 	Wall *Wall `json:"wall,omitempty"`
+	// Environment is the build and machine that ran it: the commit, which
+	// the virtual metrics depend on, and what the wall-clock figures
+	// depend on besides (not deterministic, like Wall).
+	Environment *Environment `json:"environment,omitempty"`
 	// Capacity is the result of a capacity sweep, if one ran.
 	Capacity *Capacity `json:"capacity,omitempty"`
 	// Series holds the latency-over-virtual-time series by metric name.
 	Series map[string]SeriesData `json:"series,omitempty"`
+	// Load is the offered arrival rate over virtual time, when the run
+	// followed a load profile (drawn against the latency series).
+	Load *Load `json:"load,omitempty"`
 	// Faults are the fault periods shaded on series charts, ordered by
 	// start time.
 	Faults []Fault `json:"faults,omitempty"`
+	// Definitions say what each metric and counter of the report
+	// measures, keyed by its name without a mode prefix ("ring"; server.ring
+	// and client.ring are ring in each mode) or by its family
+	// ("errors.*"); report.md prints them.
+	Definitions map[string]string `json:"definitions,omitempty"`
 	// Findings are what the run concluded besides its numbers (notes,
 	// failed checks, the first invariant violation): deterministic, like
 	// Virtual. report.md lists them too.
@@ -75,6 +90,9 @@ type Header struct {
 	Version string `json:"version"`
 	// Seed is the master seed.
 	Seed uint64 `json:"seed"`
+	// Seeds are the seeds of the runs a merged report adds up (Seed is
+	// then the first); none for the report of one run.
+	Seeds []uint64 `json:"seeds,omitempty"`
 	// Options are every option of the run, derived ones included, in the
 	// order the caller gives them.
 	Options []Option `json:"options"`
@@ -97,8 +115,36 @@ type Virtual struct {
 	// Counts are the counters by name; names starting with "outcome." are
 	// drawn in the outcome chart.
 	Counts map[string]int64 `json:"counts"`
-	// DurationNS is the virtual time the run covered.
+	// DurationNS is the virtual time the run covered, warm-up and drain
+	// included.
 	DurationNS int64 `json:"duration_ns"`
+	// LoadNS is the virtual time during which load arrived (the warm-up
+	// and the drain after it left out): a counter's rate is per second of
+	// it. 0 in reports written before schema 2.
+	LoadNS int64 `json:"load_ns,omitempty"`
+}
+
+// ReportSchema is the version of the report.json layout this package
+// writes. 2 added schema_version, environment, load_ns, load and each
+// metric's HDR histogram (hdr).
+const ReportSchema = 2
+
+// Load is a load profile: the offered arrival rate over virtual time,
+// linear between its points.
+type Load struct {
+	// StartNS is when the load started (the end of the warm-up), on the
+	// virtual clock of the series.
+	StartNS int64 `json:"start_ns"`
+	// Points are the profile's points, AtNS from StartNS, in time order.
+	Points []LoadPoint `json:"points"`
+}
+
+// LoadPoint is one point of a load profile.
+type LoadPoint struct {
+	// AtNS is the time from the start of the load.
+	AtNS int64 `json:"at_ns"`
+	// Rate is the offered rate there, in arrivals per second.
+	Rate float64 `json:"rate"`
 }
 
 // Wall holds the wall-clock part of a report. None of it is deterministic.
@@ -106,30 +152,50 @@ type Virtual struct {
 type Wall struct {
 	// Events is the number of simulator events processed.
 	Events int64 `json:"events"`
-	// EventsPerSec is Events per second of wall time.
+	// EventsPerSec is Events per second of wall time (WallNS): the run's
+	// throughput, its parallel points together for a capacity sweep.
 	EventsPerSec float64 `json:"events_per_sec"`
-	// NsPerEvent is wall nanoseconds per event.
+	// NsPerEvent is simulator wall nanoseconds (SimNS) per event: the cost
+	// of an event, whatever ran in parallel.
 	NsPerEvent float64 `json:"ns_per_event"`
-	// NsPerInvitation is wall nanoseconds per invitation.
+	// NsPerInvitation is simulator wall nanoseconds per invitation.
 	NsPerInvitation float64 `json:"ns_per_invitation"`
 	// PeakHeapBytes is the largest heap size seen during the run.
 	PeakHeapBytes uint64 `json:"peak_heap_bytes"`
-	// BytesPerLiveInvitation is PeakHeapBytes over the peak number of live
-	// invitations.
-	BytesPerLiveInvitation float64 `json:"bytes_per_live_invitation"`
+	// PeakLiveInvitations is the largest number of invitations alive at
+	// once (in one world).
+	PeakLiveInvitations int64 `json:"peak_live_invitations,omitempty"`
+	// BytesPerLiveInvitation is PeakHeapBytes over PeakLiveInvitations,
+	// when that means something: at least MinLiveForBytes live
+	// invitations and no fewer than the devices, in one world at a time
+	// (not a sweep's parallel points). 0 (left out) otherwise: the heap is
+	// then mostly the devices' and buffers', not the invitations'.
+	BytesPerLiveInvitation float64 `json:"bytes_per_live_invitation,omitempty"`
 	// Speedup is virtual time over wall time.
 	Speedup float64 `json:"speedup"`
-	// WallNS is the wall time the run took.
+	// WallNS is the elapsed wall time of the whole run, from its start to
+	// its end (a sweep's points included, however many ran at once).
 	WallNS int64 `json:"wall_ns"`
+	// SimNS is the wall time spent in the simulator, summed over every
+	// world: a little less than WallNS for one run; more for a sweep
+	// whose points ran in parallel.
+	SimNS int64 `json:"sim_ns,omitempty"`
 	// Notes are findings measured on the wall clock.
 	Notes []string `json:"notes,omitempty"`
 }
 
+// MinLiveForBytes is the fewest live invitations at which a run reports
+// its heap per live invitation.
+const MinLiveForBytes = 10_000
+
 // WallInput is what the caller measures with the wall clock; Wall derives
 // the rates from it.
 type WallInput struct {
-	// WallNS is the wall time of the run.
+	// WallNS is the elapsed wall time of the run.
 	WallNS int64
+	// SimNS is the wall time spent in the simulator, summed over worlds
+	// (0: WallNS).
+	SimNS int64
 	// VirtualNS is the virtual time the run covered.
 	VirtualNS int64
 	// Events is the number of simulator events processed.
@@ -140,6 +206,11 @@ type WallInput struct {
 	PeakHeapBytes uint64
 	// PeakLiveInvitations is the largest number of invitations alive at once.
 	PeakLiveInvitations int64
+	// Devices is the number of devices of the (largest) world.
+	Devices int64
+	// Parallel tells that several worlds ran at once (a sweep's points),
+	// sharing the heap: no heap figure is any one's.
+	Parallel bool
 }
 
 // Wall returns the wall metrics derived from in. A rate whose denominator
@@ -151,16 +222,25 @@ func (in WallInput) Wall() Wall {
 		}
 		return a / b
 	}
-	return Wall{
-		Events:                 in.Events,
-		EventsPerSec:           div(float64(in.Events), float64(in.WallNS)/1e9),
-		NsPerEvent:             div(float64(in.WallNS), float64(in.Events)),
-		NsPerInvitation:        div(float64(in.WallNS), float64(in.Invitations)),
-		PeakHeapBytes:          in.PeakHeapBytes,
-		BytesPerLiveInvitation: div(float64(in.PeakHeapBytes), float64(in.PeakLiveInvitations)),
-		Speedup:                div(float64(in.VirtualNS), float64(in.WallNS)),
-		WallNS:                 in.WallNS,
+	sim := in.SimNS
+	if sim == 0 {
+		sim = in.WallNS
 	}
+	w := Wall{
+		Events:              in.Events,
+		EventsPerSec:        div(float64(in.Events), float64(in.WallNS)/1e9),
+		NsPerEvent:          div(float64(sim), float64(in.Events)),
+		NsPerInvitation:     div(float64(sim), float64(in.Invitations)),
+		PeakHeapBytes:       in.PeakHeapBytes,
+		PeakLiveInvitations: in.PeakLiveInvitations,
+		Speedup:             div(float64(in.VirtualNS), float64(in.WallNS)),
+		WallNS:              in.WallNS,
+		SimNS:               in.SimNS,
+	}
+	if in.PeakLiveInvitations >= max(MinLiveForBytes, in.Devices) && !in.Parallel {
+		w.BytesPerLiveInvitation = div(float64(in.PeakHeapBytes), float64(in.PeakLiveInvitations))
+	}
+	return w
 }
 
 // Capacity is the result of a capacity sweep: the latency of one metric at
@@ -183,6 +263,15 @@ type Capacity struct {
 	MaxRatePerShard float64 `json:"max_rate_per_shard"`
 	// PerShards is the verdict for each shard count, in increasing order.
 	PerShards []ShardCapacity `json:"per_shards,omitempty"`
+	// RunRate and RunShards are the point whose run the report's latency
+	// and counts are of (the highest rate per shard that met the SLO); 0
+	// if no run met it.
+	RunRate   float64 `json:"run_rate,omitempty"`
+	RunShards int     `json:"run_shards,omitempty"`
+	// PointDurationNS is the load each point ran (the swept workload's
+	// duration), and WarmupNS the warm-up before it.
+	PointDurationNS int64 `json:"point_duration_ns,omitempty"`
+	WarmupNS        int64 `json:"warmup_ns,omitempty"`
 }
 
 // CapacityPoint is one run of a capacity sweep.
@@ -366,6 +455,11 @@ func (r *Report) JSON() ([]byte, error) {
 	if r == nil {
 		return nil, errors.New("bench: nil report")
 	}
+	if r.SchemaVersion == 0 {
+		cp := *r
+		cp.SchemaVersion = ReportSchema
+		r = &cp
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -390,6 +484,12 @@ func ParseReport(data []byte) (*Report, error) {
 	}
 	if err := r.checkComplete(); err != nil {
 		return nil, err
+	}
+	switch {
+	case r.SchemaVersion > ReportSchema:
+		return nil, fmt.Errorf("bench: the report's schema_version is %d: it was written by a newer sigbench (this one reads up to %d)", r.SchemaVersion, ReportSchema)
+	case r.SchemaVersion == 0:
+		r.SchemaVersion = 1
 	}
 	return &r, nil
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -58,6 +59,12 @@ func fullRun() (*Metrics, *Report) {
 		{Rate: 8000, Shards: 2, P99NS: 400 * ms1}, {Rate: 6000, Shards: 2, P99NS: 150 * ms1},
 	}}
 	r.Capacity.Analyze()
+	r.Capacity.RunRate, r.Capacity.RunShards, r.Capacity.PointDurationNS, r.Capacity.WarmupNS = 3000, 1, 10e9, 2e9
+	r.Definitions = map[string]string{"ring": "from the invite to the ring", "outcome.*": "how calls ended",
+		"anomalies": "calls with | pipes and *stars*"}
+	r.Environment = &Environment{Commit: "0123456789ab", GoVersion: "go1.26.0", GOOS: "linux", GOARCH: "amd64",
+		CPU: "Test CPU", NumCPU: 4, GOMAXPROCS: 4}
+	r.Load = &Load{StartNS: 5e9, Points: []LoadPoint{{0, 50}, {60e9, 150}, {90e9, 0}}}
 	return m, r
 }
 
@@ -113,12 +120,25 @@ func TestReportJSONRoundTrip(t *testing.T) {
 }
 
 func TestWallInput(t *testing.T) {
-	w := WallInput{WallNS: 2e9, VirtualNS: 600e9, Events: 4e6, Invitations: 1e5,
-		PeakHeapBytes: 1e8, PeakLiveInvitations: 1e4}.Wall()
+	in := WallInput{WallNS: 2e9, VirtualNS: 600e9, Events: 4e6, Invitations: 1e5,
+		PeakHeapBytes: 1e8, PeakLiveInvitations: 1e4}
 	want := Wall{Events: 4e6, EventsPerSec: 2e6, NsPerEvent: 500, NsPerInvitation: 20000,
-		PeakHeapBytes: 1e8, BytesPerLiveInvitation: 1e4, Speedup: 300, WallNS: 2e9}
-	if !reflect.DeepEqual(w, want) {
+		PeakHeapBytes: 1e8, PeakLiveInvitations: 1e4, BytesPerLiveInvitation: 1e4, Speedup: 300, WallNS: 2e9}
+	if w := in.Wall(); !reflect.DeepEqual(w, want) {
 		t.Errorf("got %+v\nwant %+v", w, want)
+	}
+	// Points of a sweep ran in parallel: the elapsed time gives the
+	// throughput, the simulator's time the cost of an event; the heap is
+	// no one point's.
+	in.SimNS, in.Parallel = 3e9, true
+	want.NsPerEvent, want.NsPerInvitation, want.SimNS, want.BytesPerLiveInvitation = 750, 30000, 3e9, 0
+	if w := in.Wall(); !reflect.DeepEqual(w, want) {
+		t.Errorf("parallel: got %+v\nwant %+v", w, want)
+	}
+	// Too few live invitations for the heap to be theirs.
+	in.Parallel, in.PeakLiveInvitations = false, MinLiveForBytes-1
+	if w := in.Wall(); w.BytesPerLiveInvitation != 0 {
+		t.Errorf("bytes per live invitation %v with %d live", w.BytesPerLiveInvitation, in.PeakLiveInvitations)
 	}
 	if z := (WallInput{}).Wall(); !reflect.DeepEqual(z, Wall{}) {
 		t.Errorf("zero input gave %+v", z)
@@ -246,18 +266,21 @@ func TestCompareGolden(t *testing.T) {
 	cur.Virtual.Counts["outcome.accepted"] = 8900
 	cur.Virtual.Counts["anomalies"] = 2
 	cur.Wall.EventsPerSec = 2.9e6
-	ths := mustThresholds(t, "ring.p99<250ms", "anomalies==0", "outcome.accepted>100", "events_per_sec>=1e6", "call.setup.p99<1s")
-	text, failed := Compare(old, cur, ths)
+	cur.Header.Options = []Option{{"rate", "200"}, {"shards", "2"}, {"fault", "pause:s0@1s+1s"}}
+	cur.Header.Seed = 7
+	ths := mustThresholds(t, "ring.p99<250ms", "anomalies==0", "outcome.accepted>100", "events_per_sec>=1e6", "call.setup.p99<1s",
+		"ring.p(99.99)<1s")
+	text, failed := Compare(old, cur, CompareOptions{Thresholds: ths, Percentiles: []float64{50, 95, 99, 99.99}})
 	if !failed {
 		t.Error("failed = false")
 	}
 	golden(t, "compare.golden", text)
 
-	text, failed = Compare(old, old, mustThresholds(t, "ring.p99<250ms", "anomalies==0"))
+	text, failed = Compare(old, old, CompareOptions{Thresholds: mustThresholds(t, "ring.p99<250ms", "anomalies==0")})
 	if failed || !strings.Contains(text, "PASS: all 2 thresholds passed") {
 		t.Errorf("same report: failed=%v\n%s", failed, text)
 	}
-	if text, _ := Compare(nil, nil, nil); !strings.HasPrefix(text, "old: -\nnew: -\n") {
+	if text, _ := Compare(nil, nil, CompareOptions{}); !strings.HasPrefix(text, "old: -\nnew: -\n") {
 		t.Errorf("nil reports: %q", text)
 	}
 }
@@ -367,8 +390,29 @@ func TestProgressNotATerminal(t *testing.T) {
 	}
 	var nilP *Progress
 	nilP.Add(1)
+	nilP.Describe("x")
 	nilP.Finish()
 	NewProgress(1, "x", nil).Add(1)
+}
+
+// TestProgressBar: on a terminal the bar shows the steps done of the
+// total, the description, the unit's rate and the time left.
+func TestProgressBar(t *testing.T) {
+	var b bytes.Buffer
+	p := newProgressTo(8, "capacity", "points", &b)
+	p.Add(1)
+	p.Describe("capacity: 2 shards at 4000/s")
+	p.Add(2)
+	out := b.String()
+	for _, want := range []string{"capacity: 2 shards at 4000/s", "3/8", "points/"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the bar does not show %q: %q", want, out)
+		}
+	}
+	if !regexp.MustCompile(`\[\d+s:\d+s\]`).MatchString(out) {
+		t.Errorf("the bar does not show [elapsed:left]: %q", out)
+	}
+	p.Finish()
 }
 
 // TestCapacityVerdicts: a knee only where the SLO broke above a rate that

@@ -1,8 +1,10 @@
 package bench
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -11,24 +13,42 @@ import (
 )
 
 // Threshold is a k6-style pass/fail condition on a report, such as
-// "ring.p99<250ms" or "anomalies==0". Parse one with ParseThreshold.
+// "ring.p(95)<250ms", "ring.avg<=80ms" or "anomalies==0". Parse one with
+// ParseThreshold.
 //
 // The left side names one of:
-//   - a metric statistic "metric.stat", stat one of count, min, p50, p90,
-//     p99, p99.9, max, mean (values in nanoseconds, count a plain number);
-//   - a counter, e.g. "outcome.accepted" or "anomalies";
+//   - a statistic of a latency metric, "METRIC.STAT": p(N) for any
+//     percentile N (p(95), p(99.9), p(99.99); read from the metric's HDR
+//     histogram), avg, med, min, max; the older forms p50, p90, p99,
+//     p99.9 (pN is p(N)) and mean (avg) are kept. Its value is a
+//     duration, so the right side must be one: "ring.p99<250" is an
+//     error that says to write 250ms;
+//   - METRIC.count, the number of samples, or METRIC.rate, samples per
+//     second of the load (Virtual.LoadNS: warm-up and drain left out);
+//   - a counter, e.g. "outcome.accepted" or "anomalies", its value; also
+//     as COUNTER.count, and COUNTER.rate per second of the load;
 //   - "duration_ns", the virtual duration of the run;
-//   - a wall metric by its JSON name: events, events_per_sec, ns_per_event,
-//     ns_per_invitation, peak_heap_bytes, bytes_per_live_invitation,
-//     speedup, wall_ns.
+//   - a wall metric by its JSON name: events, events_per_sec,
+//     ns_per_event, ns_per_invitation, peak_heap_bytes,
+//     peak_live_invitations, bytes_per_live_invitation, speedup, wall_ns,
+//     sim_ns.
 //
-// The right side is a number ("100", "1e6", "0.5") or a duration ("250ms",
-// "0.25s", "1m30s"; units ns, us, µs, ms, s, m, h). A duration is compared
-// in nanoseconds and only with a value that is one; a plain number is
-// compared with the raw value, so "ring.p99<250" means 250ns.
+// The right side is a number ("100", "1e6", "0.5"; a rate may say "/s":
+// "calls.rate>=20/s") or a duration ("250ms", "0.25s", "1m30s"; units ns,
+// us, µs, ms, s, m, h), compared in nanoseconds and only with a value that
+// is one. The names ending in ns (duration_ns, ns_per_event, ...) say
+// their unit and take a plain number of nanoseconds too.
 type Threshold struct {
 	// Metric is the left side as written.
 	Metric string
+	// Base is the metric, counter or wall figure it names: "ring" of
+	// "ring.p(95)"; the whole left side when it has no statistic.
+	Base string
+	// Stat is the statistic, canonical: "" (the named value itself),
+	// "count", "rate", "min", "max", "avg", or "p" (Pct says which).
+	Stat string
+	// Pct is the percentile of Stat "p", 0..100.
+	Pct float64
 	// Op is one of <, <=, >, >=, ==, !=.
 	Op string
 	// Value is the right side; in nanoseconds if Duration.
@@ -45,29 +65,78 @@ func (t Threshold) String() string {
 	return t.Metric + t.Op + t.Text
 }
 
-// stats are the statistics of a metric, by the name used after the dot.
-var stats = []string{"count", "min", "p50", "p90", "p99", "p99.9", "max", "mean"}
+// StatNames lists the statistics a latency metric has, for messages.
+const StatNames = "p(N) such as p(95) or p(99.9), avg, med, min, max, count, rate (and p50, p90, p99, p99.9, mean)"
 
-func statValue(s Summary, stat string) (int64, bool) {
+// statRE splits "METRIC.STAT"; the name may itself contain dots.
+var statRE = regexp.MustCompile(`^(.+)\.(p\((?:\d+(?:\.\d*)?|\.\d+)\)|p\d+(?:\.\d+)?|count|rate|min|max|avg|mean|med)$`)
+
+// SplitStat splits a threshold's left side into the name and its
+// statistic, canonical (see Threshold.Stat), and the percentile of "p".
+// A name without a statistic comes back whole with stat "". A malformed
+// percentile is an error.
+func SplitStat(name string) (base, stat string, pct float64, err error) {
+	m := statRE.FindStringSubmatch(name)
+	if m == nil {
+		return name, "", 0, nil
+	}
+	base, stat = m[1], m[2]
+	switch stat {
+	case "mean":
+		return base, "avg", 0, nil
+	case "med":
+		return base, "p", 50, nil
+	case "count", "rate", "min", "max", "avg":
+		return base, stat, 0, nil
+	}
+	num := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(stat, "p"), "("), ")")
+	pct, err = strconv.ParseFloat(num, 64)
+	if err != nil || !(pct >= 0 && pct <= 100) {
+		return "", "", 0, fmt.Errorf("percentile %s is not in 0..100 (p(99.9) is the 99.9th percentile)", num)
+	}
+	return base, "p", pct, nil
+}
+
+// latencyStat tells whether a statistic's value is a duration.
+func latencyStat(stat string) bool {
+	switch stat {
+	case "p", "min", "max", "avg":
+		return true
+	}
+	return false
+}
+
+// summaryStat returns a statistic of a metric's summary, and whether it
+// is a duration; percentiles other than the summary's own need its HDR
+// histogram.
+func summaryStat(s Summary, stat string, pct float64, loadNS int64) (float64, valueKind, error) {
 	switch stat {
 	case "count":
-		return s.Count, true
+		return float64(s.Count), kindCount, nil
+	case "rate":
+		return perSecond(float64(s.Count), loadNS)
 	case "min":
-		return s.MinNS, true
-	case "p50":
-		return s.P50NS, true
-	case "p90":
-		return s.P90NS, true
-	case "p99":
-		return s.P99NS, true
-	case "p99.9":
-		return s.P999NS, true
+		return float64(s.MinNS), kindNS, nil
 	case "max":
-		return s.MaxNS, true
-	case "mean":
-		return s.MeanNS, true
+		return float64(s.MaxNS), kindNS, nil
+	case "avg":
+		return float64(s.MeanNS), kindNS, nil
+	case "p":
+		if s.Count == 0 {
+			return 0, kindNS, nil
+		}
+		v, err := s.Percentile(pct)
+		return float64(v), kindNS, err
 	}
-	return 0, false
+	return 0, 0, fmt.Errorf("unknown statistic %q", stat)
+}
+
+// perSecond is n per second of the load.
+func perSecond(n float64, loadNS int64) (float64, valueKind, error) {
+	if loadNS <= 0 {
+		return 0, kindRate, errors.New("the report does not say how long its load lasted (load_ns; reports before schema 2), so it has no rate")
+	}
+	return n / (float64(loadNS) / 1e9), kindRate, nil
 }
 
 var units = map[string]float64{
@@ -128,7 +197,7 @@ func (p *thresholdParser) skipSpace() {
 func isNameStart(r rune) bool { return r == '_' || unicode.IsLetter(r) }
 
 func isNameRune(r rune) bool {
-	return isNameStart(r) || unicode.IsDigit(r) || strings.ContainsRune(".-/:", r)
+	return isNameStart(r) || unicode.IsDigit(r) || strings.ContainsRune(".-/:()", r)
 }
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
@@ -155,6 +224,10 @@ func ParseThreshold(s string) (Threshold, error) {
 		p.pos += n
 	}
 	t.Metric = s[start:p.pos]
+	var err error
+	if t.Base, t.Stat, t.Pct, err = SplitStat(t.Metric); err != nil {
+		return Threshold{}, p.errf(start, "%v", err)
+	}
 
 	p.skipSpace()
 	for _, op := range ops {
@@ -174,11 +247,20 @@ func ParseThreshold(s string) (Threshold, error) {
 	if err != nil {
 		return Threshold{}, err
 	}
+	if t.Stat == "rate" && !dur && strings.HasPrefix(s[p.pos:], "/s") {
+		p.pos += len("/s")
+	}
 	t.Value, t.Duration, t.Text = v, dur, s[start:p.pos]
 
 	p.skipSpace()
 	if p.pos < len(s) {
 		return Threshold{}, p.errf(p.pos, "unexpected %q after the value", s[p.pos:])
+	}
+	switch {
+	case latencyStat(t.Stat) && !dur:
+		return Threshold{}, p.errf(start, "%s is a latency: its value needs a unit (ns, us, ms, s, m, h); write %s%s%sms", t.Metric, t.Metric, t.Op, t.Text)
+	case (t.Stat == "count" || t.Stat == "rate") && dur:
+		return Threshold{}, p.errf(start, "%s is a number, not a duration", t.Metric)
 	}
 	return t, nil
 }
@@ -283,12 +365,13 @@ type valueKind int
 const (
 	kindNS    valueKind = iota // nanoseconds: comparable with durations
 	kindCount                  // a count
-	kindFloat                  // a rate or ratio
+	kindFloat                  // a ratio
+	kindRate                   // per second
 )
 
 var wallFields = []string{
 	"events", "events_per_sec", "ns_per_event", "ns_per_invitation",
-	"peak_heap_bytes", "bytes_per_live_invitation", "speedup", "wall_ns",
+	"peak_heap_bytes", "peak_live_invitations", "bytes_per_live_invitation", "speedup", "wall_ns", "sim_ns",
 }
 
 func wallValue(w *Wall, name string) (float64, valueKind, bool) {
@@ -309,6 +392,10 @@ func wallValue(w *Wall, name string) (float64, valueKind, bool) {
 		return w.Speedup, kindFloat, true
 	case "wall_ns":
 		return float64(w.WallNS), kindNS, true
+	case "sim_ns":
+		return float64(w.SimNS), kindNS, true
+	case "peak_live_invitations":
+		return float64(w.PeakLiveInvitations), kindCount, true
 	}
 	return 0, 0, false
 }
@@ -323,23 +410,25 @@ func isWallField(name string) bool {
 }
 
 // lookup finds the value a threshold's left side names in r.
-func lookup(r *Report, name string) (float64, valueKind, error) {
+func lookup(r *Report, t Threshold) (float64, valueKind, error) {
 	if r == nil {
 		return 0, 0, fmt.Errorf("no report")
 	}
-	for _, st := range stats {
-		metric, ok := strings.CutSuffix(name, "."+st)
-		if !ok {
-			continue
+	if t.Stat != "" {
+		if s, ok := r.Virtual.Metrics[t.Base]; ok {
+			return summaryStat(s, t.Stat, t.Pct, r.Virtual.LoadNS)
 		}
-		if s, ok := r.Virtual.Metrics[metric]; ok {
-			v, _ := statValue(s, st)
-			if st == "count" {
+		if v, ok := r.Virtual.Counts[t.Base]; ok {
+			switch t.Stat {
+			case "count":
 				return float64(v), kindCount, nil
+			case "rate":
+				return perSecond(float64(v), r.Virtual.LoadNS)
 			}
-			return float64(v), kindNS, nil
+			return 0, 0, fmt.Errorf("%q is a counter: it has count and rate, not %s", t.Base, strings.TrimPrefix(t.Metric, t.Base+"."))
 		}
 	}
+	name := t.Metric
 	if v, ok := r.Virtual.Counts[name]; ok {
 		return float64(v), kindCount, nil
 	}
@@ -351,13 +440,18 @@ func lookup(r *Report, name string) (float64, valueKind, error) {
 			return 0, 0, fmt.Errorf("%q: the report has no wall metrics", name)
 		}
 		v, k, _ := wallValue(r.Wall, name)
+		if name == "bytes_per_live_invitation" && v == 0 {
+			return 0, 0, fmt.Errorf("%q was not measured: it needs %d live invitations at once in one world, and no fewer than the devices (the run had %d)", name, MinLiveForBytes, r.Wall.PeakLiveInvitations)
+		}
 		return v, k, nil
 	}
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
 		if _, ok := r.Virtual.Metrics[name[:i]]; ok {
-			return 0, 0, fmt.Errorf("unknown statistic %q of metric %q (want %s)",
-				name[i+1:], name[:i], strings.Join(stats, ", "))
+			return 0, 0, fmt.Errorf("unknown statistic %q of metric %q (want %s)", name[i+1:], name[:i], StatNames)
 		}
+	}
+	if _, ok := r.Virtual.Metrics[t.Base]; ok && t.Stat == "" {
+		return 0, 0, fmt.Errorf("%q is a latency metric: name a statistic, e.g. %s.p(99)", name, name)
 	}
 	return 0, 0, fmt.Errorf("unknown metric %q", name)
 }
@@ -371,6 +465,8 @@ func formatValue(v float64, k valueKind) string {
 		return strconv.FormatFloat(v, 'f', 1, 64) + "ns"
 	case kindCount:
 		return strconv.FormatFloat(v, 'f', -1, 64)
+	case kindRate:
+		return strconv.FormatFloat(v, 'g', 6, 64) + "/s"
 	}
 	return strconv.FormatFloat(v, 'g', 6, 64)
 }
@@ -380,7 +476,7 @@ func formatValue(v float64, k valueKind) string {
 // false, if the left side names nothing in r or a duration is compared with
 // something that is not one.
 func (t Threshold) Eval(r *Report) (ok bool, actual string, err error) {
-	v, kind, err := lookup(r, t.Metric)
+	v, kind, err := lookup(r, t)
 	if err != nil {
 		return false, "", fmt.Errorf("threshold %q: %w", t.String(), err)
 	}

@@ -3,8 +3,11 @@ package bench
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -93,19 +96,40 @@ func markdown(r *Report, cs []chart) string {
 	var b strings.Builder
 	h := r.Header
 	title := "sigsim benchmark"
-	if h.Workload != "" {
+	if w, ok := strings.CutPrefix(h.Workload, "capacity:"); ok && r.Capacity != nil {
+		title += ": capacity sweep of " + w
+	} else if h.Workload != "" {
 		title += ": " + h.Workload
 	}
 	fmt.Fprintf(&b, "# %s\n\n", mdText(title))
 	if r.Interrupted != nil {
 		fmt.Fprintf(&b, "**%s: this report covers the run up to then only.**\n\n", mdText(strings.ToUpper(r.Interrupted.String()[:1])+r.Interrupted.String()[1:]))
 	}
+	if c := r.Capacity; c != nil {
+		b.WriteString(mdText(sweepSummary(c)) + "\n\n")
+	}
+	if l := r.Load; l != nil && len(l.Points) > 0 {
+		b.WriteString(mdText(loadSummary(l)) + "\n\n")
+	}
+	seeds := strconv.FormatUint(h.Seed, 10)
+	if len(h.Seeds) > 0 {
+		var l []string
+		for _, s := range h.Seeds {
+			l = append(l, strconv.FormatUint(s, 10))
+		}
+		seeds = strings.Join(l, ", ")
+		fmt.Fprintf(&b, "This report merges %d runs of one experiment, seeds %s (`sigbench merge`): their histograms and counts "+
+			"added up, their durations too. It has no series over time, nor wall-clock figures: those are each run's.\n\n", len(h.Seeds), seeds)
+	}
 
 	b.WriteString("| | |\n|---|---|\n")
 	fmt.Fprintf(&b, "| workload | %s |\n", mdCell(h.Workload))
-	fmt.Fprintf(&b, "| seed | %d |\n", h.Seed)
+	fmt.Fprintf(&b, "| seed | %s |\n", seeds)
 	fmt.Fprintf(&b, "| version | %s |\n", mdCell(h.Version))
-	fmt.Fprintf(&b, "| virtual duration | %s s |\n", formatSeconds(r.Virtual.DurationNS))
+	if e := r.Environment; e != nil {
+		fmt.Fprintf(&b, "| build | commit %s |\n", mdCell(e.Commit))
+	}
+	fmt.Fprintf(&b, "| virtual duration | %s s (warm-up, load and drain) |\n", formatSeconds(r.Virtual.DurationNS))
 	for _, o := range h.Options {
 		fmt.Fprintf(&b, "| option `%s` | %s |\n", mdCode(o.Key), mdCell(o.Value))
 	}
@@ -116,7 +140,11 @@ func markdown(r *Report, cs []chart) string {
 	}
 	fmt.Fprintf(&b, "%ssh\n%s\n%s\n", fence, h.Command, fence)
 
-	b.WriteString("\n## Latency (virtual time, deterministic)\n\n")
+	heading := "Latency"
+	if c := r.Capacity; c != nil && c.RunShards > 0 {
+		heading += " of the run at " + formatRate(c.RunRate) + "/s on " + ShardsLabel(c.RunShards)
+	}
+	b.WriteString("\n## " + heading + " (virtual time, deterministic)\n\n")
 	names := sortedKeys(r.Virtual.Metrics)
 	if len(names) == 0 {
 		b.WriteString("No latency metrics.\n")
@@ -140,6 +168,7 @@ func markdown(r *Report, cs []chart) string {
 			}
 			b.WriteString("\n")
 		}
+		b.WriteString("\n" + latencyNote + "\n")
 	}
 
 	b.WriteString("\n## Counts (deterministic)\n\n")
@@ -152,6 +181,7 @@ func markdown(r *Report, cs []chart) string {
 			fmt.Fprintf(&b, "| %s | %d |\n", mdCell(n), r.Virtual.Counts[n])
 		}
 	}
+	glossaryMD(&b, r)
 
 	if c := r.Capacity; c != nil {
 		b.WriteString("\n## Capacity\n\n")
@@ -189,12 +219,14 @@ func markdown(r *Report, cs []chart) string {
 	}
 
 	if len(cs) > 0 {
-		b.WriteString("\n## Charts\n\n")
-		for i, c := range cs {
-			if i > 0 {
-				b.WriteString("\n")
+		b.WriteString("\n## Charts\n")
+		caption := ""
+		for _, c := range cs {
+			if c.caption != caption {
+				caption = c.caption
+				b.WriteString("\n" + mdText(caption) + "\n")
 			}
-			fmt.Fprintf(&b, "![%s](%s)\n", mdText(c.alt), c.file)
+			fmt.Fprintf(&b, "\n![%s](%s)\n", mdText(c.alt), c.file)
 		}
 	}
 
@@ -202,23 +234,132 @@ func markdown(r *Report, cs []chart) string {
 	if w := r.Wall; w == nil {
 		b.WriteString("Not measured.\n")
 	} else {
+		if e := r.Environment; e != nil {
+			fmt.Fprintf(&b, "Measured on: %s.\n\n", mdText(e.String()))
+		}
 		b.WriteString("| measure | value |\n|---|--:|\n")
 		rows := []struct{ k, v string }{
-			{"wall time", formatSeconds(w.WallNS) + " s"},
-			{"events", strconv.FormatInt(w.Events, 10)},
-			{"events per second", strconv.FormatFloat(w.EventsPerSec, 'f', 0, 64)},
-			{"ns per event", strconv.FormatFloat(w.NsPerEvent, 'f', 1, 64)},
-			{"ns per invitation", strconv.FormatFloat(w.NsPerInvitation, 'f', 1, 64)},
-			{"peak heap bytes", strconv.FormatUint(w.PeakHeapBytes, 10)},
-			{"bytes per live invitation", strconv.FormatFloat(w.BytesPerLiveInvitation, 'f', 1, 64)},
-			{"speedup (virtual / wall)", strconv.FormatFloat(w.Speedup, 'f', 1, 64) + "×"},
+			{"wall time (elapsed, start to end)", formatSeconds(w.WallNS) + " s"},
 		}
+		if w.SimNS > 0 {
+			rows = append(rows, struct{ k, v string }{"time in the simulator (summed over worlds, which may run in parallel)", formatSeconds(w.SimNS) + " s"})
+		}
+		rows = append(rows, []struct{ k, v string }{
+			{"events", strconv.FormatInt(w.Events, 10)},
+			{"events per second of wall time", strconv.FormatFloat(w.EventsPerSec, 'f', 0, 64)},
+			{"ns per event (simulator time)", strconv.FormatFloat(w.NsPerEvent, 'f', 1, 64)},
+			{"ns per invitation (simulator time)", strconv.FormatFloat(w.NsPerInvitation, 'f', 1, 64)},
+			{"peak heap", strconv.FormatFloat(float64(w.PeakHeapBytes)/(1<<20), 'f', 1, 64) + " MiB"},
+		}...)
+		if w.PeakLiveInvitations > 0 {
+			rows = append(rows, struct{ k, v string }{"peak live invitations", strconv.FormatInt(w.PeakLiveInvitations, 10)})
+		}
+		if w.BytesPerLiveInvitation > 0 {
+			rows = append(rows, struct{ k, v string }{"peak heap per live invitation (devices and buffers included)", strconv.FormatFloat(w.BytesPerLiveInvitation, 'f', 0, 64) + " B"})
+		}
+		rows = append(rows, struct{ k, v string }{"speedup (virtual time / wall time)", strconv.FormatFloat(w.Speedup, 'f', 1, 64) + "×"})
 		for _, row := range rows {
 			fmt.Fprintf(&b, "| %s | %s |\n", row.k, row.v)
+		}
+		if w.BytesPerLiveInvitation == 0 && w.PeakHeapBytes > 0 {
+			fmt.Fprintf(&b, "\nNo heap per live invitation: it means something only when the live invitations hold the heap, "+
+				"at least %d of them and no fewer than the devices, in one world at a time; otherwise the heap is mostly the devices' and the buffers'.\n", MinLiveForBytes)
 		}
 	}
 	findings(&b, r)
 	return b.String()
+}
+
+// latencyNote says what the latency table's numbers are.
+const latencyNote = "Latencies are in milliseconds of virtual time, measured from the intended time of each action " +
+	"(a late call still counts from when it was due: no coordinated omission). Percentiles come from an HDR histogram " +
+	"with 3 significant digits (±0.1%); min, max and mean are exact. report.json keeps each histogram (hdr), from which " +
+	"`sigbench compare --percentiles` and thresholds such as `ring.p(99.99)<1s` read any percentile."
+
+// glossaryMD writes what each metric and counter of the report means.
+func glossaryMD(b *strings.Builder, r *Report) {
+	if len(r.Definitions) == 0 {
+		return
+	}
+	b.WriteString("\n## What the numbers mean\n\n")
+	modes := false
+	for n := range r.Virtual.Metrics {
+		modes = modes || strings.HasPrefix(n, "server.") || strings.HasPrefix(n, "client.")
+	}
+	if modes {
+		b.WriteString("The run has both arbitration modes: `server.X` and `client.X` (`outcome.server.X`, ...) are X in each mode.\n\n")
+	}
+	var lat, cnt []string
+	for _, k := range sortedKeys(r.Definitions) {
+		isMetric := false
+		for n := range r.Virtual.Metrics {
+			isMetric = isMetric || n == k || strings.HasSuffix(n, "."+k)
+		}
+		line := "- `" + mdCode(k) + "`: " + MarkdownEscape(r.Definitions[k])
+		if isMetric {
+			lat = append(lat, line)
+		} else {
+			cnt = append(cnt, line)
+		}
+	}
+	if len(lat) > 0 {
+		b.WriteString("Latencies (ms of virtual time):\n\n" + strings.Join(lat, "\n") + "\n")
+	}
+	if len(cnt) > 0 {
+		if len(lat) > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString("Counts (over the whole run; those of the world, such as net.sends, include the warm-up's logins):\n\n" + strings.Join(cnt, "\n") + "\n")
+	}
+}
+
+// sweepSummary says in a sentence what a capacity sweep did.
+func sweepSummary(c *Capacity) string {
+	rates := map[float64]bool{}
+	shards := map[int]bool{}
+	lo, hi := math.Inf(1), 0.0
+	for _, p := range c.Points {
+		rates[p.Rate] = true
+		shards[p.Shards] = true
+		lo, hi = math.Min(lo, p.Rate), math.Max(hi, p.Rate)
+	}
+	if len(c.Points) == 0 {
+		return "A capacity sweep that measured no point."
+	}
+	var sh []string
+	for _, s := range slices.Sorted(maps.Keys(shards)) {
+		sh = append(sh, strconv.Itoa(s))
+	}
+	list := sh[0]
+	if n := len(sh); n > 1 {
+		list = strings.Join(sh[:n-1], ", ") + " and " + sh[n-1]
+	}
+	s := fmt.Sprintf("A capacity sweep: %d runs at %d rates from %s/s to %s/s on %s shard", len(c.Points), len(rates),
+		formatRate(lo), formatRate(hi), list)
+	if len(sh) > 1 || sh[0] != "1" {
+		s += "s"
+	}
+	if c.PointDurationNS > 0 {
+		s += ", each " + shortSeconds(c.PointDurationNS) + " s of load after a " + shortSeconds(c.WarmupNS) + " s warm-up"
+	}
+	s += ", against the SLO " + c.Metric + "." + c.SLO + "."
+	if c.RunShards > 0 {
+		s += " The latency and counts below are those of the run at " + formatRate(c.RunRate) + "/s on " + ShardsLabel(c.RunShards) +
+			", the highest rate per shard that met the SLO; the Capacity section has every point."
+	} else {
+		s += " No run met the SLO: the report has no latency or counts of a run."
+	}
+	return s
+}
+
+// loadSummary says in a sentence what a load profile offered.
+func loadSummary(l *Load) string {
+	var pts []string
+	for _, p := range l.Points {
+		pts = append(pts, formatRate(p.Rate)+"/s at "+shortSeconds(p.AtNS)+" s")
+	}
+	return "The load follows a profile: the offered arrival rate goes linearly from " + strings.Join(pts, " to ") +
+		" (times from the start of the load, at " + shortSeconds(l.StartNS) + " s of virtual time, after the warm-up)."
 }
 
 // findings writes the run's findings, if any, at the end of report.md.
@@ -266,6 +407,12 @@ func msCell(ns int64) string {
 
 func formatSeconds(ns int64) string {
 	return strconv.FormatFloat(float64(ns)/1e9, 'f', 3, 64)
+}
+
+// shortSeconds is formatSeconds without trailing zeros: "5", "2.5".
+func shortSeconds(ns int64) string {
+	v, _ := strconv.ParseFloat(formatSeconds(ns), 64)
+	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
 func formatRate(v float64) string {

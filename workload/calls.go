@@ -46,6 +46,7 @@ func (Calls) Name() string { return "calls" }
 // WithDefaults returns c with each zero option that stands for a default
 // set to it.
 func (c Calls) WithDefaults() Calls {
+	c.Duration = loadDuration(c.Arrivals, c.Duration)
 	c.Options = c.Options.withDefaults(commonDefaults)
 	if c.Users == 0 {
 		c.Users = 10_000

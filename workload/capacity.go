@@ -50,13 +50,15 @@ type Capacity struct {
 	Refine int
 	// ShardsList are the shard counts to sweep (nil: the workload's).
 	ShardsList []int
-	// Progress, if set, is told of each point measured. It is called from
-	// the sweep of each shard count, one call at a time.
+	// Progress, if set, is told when the sweep starts (Done 0, no
+	// Point) and of each point measured. It is called from the sweep of
+	// each shard count, one call at a time.
 	Progress func(CapacityStep)
 }
 
 // CapacityStep is a point of a sweep just measured.
 type CapacityStep struct {
+	// Point is the point measured (none when Done is 0).
 	Point bench.CapacityPoint
 	// Done is the number of points measured so far over every shard
 	// count, Most the most a sweep with these options measures.
@@ -112,6 +114,8 @@ type sweep struct {
 	base   rated
 	metric string // the SLO's metric, e.g. "ring"
 	sloNS  int64  // the highest p99 that meets it
+	// pointNS and warmupNS are the load and the warm-up of each point.
+	pointNS, warmupNS int64
 }
 
 func (c Capacity) prepare(exact bool) (*Prepared, error) {
@@ -134,7 +138,7 @@ func (c Capacity) prepare(exact bool) (*Prepared, error) {
 	if r, ok := base.job.w.(rated); !ok {
 		bad("%s %s cannot be swept: it has no arrival rate", Key("workload"), c.Workload.Name())
 	} else if _, ok := r.rate(); !ok {
-		bad("%s %s: a sweep changes a Poisson rate; its arrivals are not Poisson", Key("workload"), c.Workload.Name())
+		bad("%s %s follows a load profile (%s): a sweep changes a constant rate; leave the profile out", Key("workload"), c.Workload.Name(), Key("stages"))
 	} else {
 		s.base = r
 	}
@@ -182,13 +186,32 @@ func (c Capacity) prepare(exact bool) (*Prepared, error) {
 	}
 	h := base.Header()
 	h.Workload = c.Name()
-	h.Options = append(h.Options,
+	// The header describes the sweep, not one run of it: the swept
+	// workload's rate is where the search starts (or nothing, with
+	// Rates), and its shard count is the list swept.
+	var opts []bench.Option
+	for _, o := range h.Options {
+		switch o.Key {
+		case "shards":
+			continue
+		case "rate":
+			if c.Rates != nil {
+				continue
+			}
+			o.Key = "start-rate"
+		case "duration":
+			o.Key = "duration-per-point"
+		}
+		opts = append(opts, o)
+	}
+	h.Options = append(opts,
 		bench.Option{Key: "slo", Value: c.SLO},
 		bench.Option{Key: "rates", Value: rateList(c.Rates)},
 		bench.Option{Key: "factor", Value: fmtFloat(c.Factor)},
 		bench.Option{Key: "steps", Value: strconv.Itoa(c.Steps)},
 		bench.Option{Key: "refine", Value: strconv.Itoa(c.Refine)},
 		bench.Option{Key: "shards-list", Value: intList(c.ShardsList)})
+	s.pointNS, s.warmupNS = int64(base.job.o.Duration), int64(base.warmup)
 	return &Prepared{header: h, names: n, run: s.run, warmup: base.warmup}, nil
 }
 
@@ -269,12 +292,16 @@ func (s *sweep) run(ctx context.Context) (*Result, error) {
 		// interrupted: an interrupt cut a point short (it is left out).
 		interrupted *bench.Interrupted
 	}
+	t0 := time.Now()
 	c := s.c
 	runs := make([]run, len(c.ShardsList))
 	var mu sync.Mutex
 	done, most := 0, len(c.Rates)*len(c.ShardsList)
 	if c.Rates == nil {
 		most = (c.Steps + c.Refine) * len(c.ShardsList)
+	}
+	if c.Progress != nil {
+		c.Progress(CapacityStep{Most: most})
 	}
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
@@ -373,12 +400,13 @@ func (s *sweep) run(ctx context.Context) (*Result, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	capa := &bench.Capacity{Metric: s.metric, SLO: strings.TrimPrefix(c.SLO, s.metric+"."), SLONS: s.sloNS}
+	capa := &bench.Capacity{Metric: s.metric, SLO: strings.TrimPrefix(c.SLO, s.metric+"."), SLONS: s.sloNS,
+		PointDurationNS: s.pointNS, WarmupNS: s.warmupNS}
 	var best *Result
 	var wall bench.WallInput
 	var violation string
 	var interrupted *bench.Interrupted
-	bestPerShard := 0.0
+	bestPerShard, bestShards := 0.0, 0
 	for i, r := range runs {
 		if violation == "" {
 			violation = r.violation
@@ -392,10 +420,17 @@ func (s *sweep) run(ctx context.Context) (*Result, error) {
 		capa.Points = append(capa.Points, r.points...)
 		addWall(&wall, r.wall)
 		if r.best != nil && r.bestR/float64(c.ShardsList[i]) > bestPerShard {
-			best, bestPerShard = r.best, r.bestR/float64(c.ShardsList[i])
+			best, bestPerShard, bestShards = r.best, r.bestR/float64(c.ShardsList[i]), c.ShardsList[i]
 		}
 	}
+	// The sweep's wall time is the elapsed time, not the sum of its
+	// points: shard counts run at once. Their heap is shared.
+	wall.WallNS = time.Since(t0).Nanoseconds()
+	wall.Parallel = len(c.ShardsList) > 1 && runtime.GOMAXPROCS(0) > 1
 	capa.Analyze()
+	if best != nil {
+		capa.RunRate, capa.RunShards = bestPerShard*float64(bestShards), bestShards
+	}
 	res := &Result{Metrics: bench.NewMetrics()}
 	if best != nil {
 		res = best
@@ -409,11 +444,13 @@ func (s *sweep) run(ctx context.Context) (*Result, error) {
 // addWall adds a run's wall-clock measures to a sum.
 func addWall(sum *bench.WallInput, w bench.WallInput) {
 	sum.WallNS += w.WallNS
+	sum.SimNS += w.SimNS
 	sum.VirtualNS += w.VirtualNS
 	sum.Events += w.Events
 	sum.Invitations += w.Invitations
 	sum.PeakHeapBytes = max(sum.PeakHeapBytes, w.PeakHeapBytes)
 	sum.PeakLiveInvitations = max(sum.PeakLiveInvitations, w.PeakLiveInvitations)
+	sum.Devices = max(sum.Devices, w.Devices)
 }
 
 // capacityCounts adds the sweep's verdict to the counters, where

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"sigsim/bench"
 )
 
 // TestCapacityValidate: a sweep's problems are reported together, after the
@@ -54,13 +56,25 @@ func TestCapacityProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(steps) != 4 || len(res.Capacity.Points) != 4 {
+	if len(steps) != 5 || len(res.Capacity.Points) != 4 {
 		t.Fatalf("%d steps, %d points", len(steps), len(res.Capacity.Points))
 	}
-	for i, s := range steps {
+	if steps[0] != (CapacityStep{Most: 4}) {
+		t.Errorf("first step %+v, want the start: Done 0 of at most 4", steps[0])
+	}
+	for i, s := range steps[1:] {
 		if s.Done != i+1 || s.Most != 4 || !s.Point.OK || s.Wall <= 0 {
 			t.Errorf("step %d: %+v", i, s)
 		}
+	}
+	// The header describes the sweep: the shard counts swept, no rate.
+	for _, o := range optionKeys(p.Header().Options) {
+		if o == "shards" || o == "rate" || o == "start-rate" {
+			t.Errorf("the sweep's header has the option %s of one run", o)
+		}
+	}
+	if w := res.Capacity; w.RunRate != 10 || w.RunShards != 1 || w.PointDurationNS != int64(smallCalls().Duration) {
+		t.Errorf("run %v/s on %d shards, point duration %d", w.RunRate, w.RunShards, w.PointDurationNS)
 	}
 	if n, _ := res.Metrics.Counter("capacity.points"); n != 4 {
 		t.Errorf("capacity.points %d", n)
@@ -75,4 +89,13 @@ func TestCapacityProgress(t *testing.T) {
 			t.Errorf("counter %q: %v", k, err)
 		}
 	}
+}
+
+// optionKeys lists the options' keys.
+func optionKeys(l []bench.Option) []string {
+	var keys []string
+	for _, o := range l {
+		keys = append(keys, o.Key)
+	}
+	return keys
 }

@@ -30,8 +30,9 @@
 // server-mode invariant violation). Result.Report makes the bench.Report
 // that bench.WriteReport writes.
 //
-// The calls arrive by an arrival process (Arrivals; Poisson is the one
-// here), in an open model: whatever the system does with the earlier
+// The calls arrive by an arrival process (Arrivals: Poisson at a rate, or
+// Stages, a load profile whose rate ramps between points), in an open
+// model: whatever the system does with the earlier
 // calls, so that a slow system meets the load it would meet in production
 // (no coordinated omission), and latencies are measured from the intended
 // time of each action. The people of the 1:1 call workloads (what each

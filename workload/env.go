@@ -83,6 +83,7 @@ func (e *env) watchResults(next func(at int64, d *sim.Device, r *engine.Result))
 func (e *env) begin(start int64) error {
 	e.start = start
 	e.profileAt = start + int64(e.j.o.Duration)
+	e.m.SetLoad(int64(e.j.o.Duration))
 	for _, f := range e.j.o.Faults {
 		if err := f.schedule(e, start); err != nil {
 			return err
@@ -224,12 +225,13 @@ func (e *env) close() {
 			float64(e.invitations)/(float64(e.loadWallNS)/1e9), time.Duration(e.wallNS-e.loadWallNS).Round(time.Millisecond)))
 	}
 	wi := &e.res.Wall
-	wi.WallNS += e.wallNS
+	wi.SimNS += e.wallNS
 	wi.VirtualNS += w.Now()
 	wi.Events += w.Events()
 	wi.Invitations += e.invitations
 	wi.PeakHeapBytes = max(wi.PeakHeapBytes, e.peakHeap)
 	wi.PeakLiveInvitations = max(wi.PeakLiveInvitations, e.peakLive)
+	wi.Devices = max(wi.Devices, int64(len(w.Devices())))
 }
 
 // noteViolations counts a world's invariant violations. In server mode the

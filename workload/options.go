@@ -21,7 +21,7 @@ type Options struct {
 	// virtual metrics, on any machine.
 	Seed uint64
 	// Duration is the virtual time during which load arrives, after the
-	// warm-up (0: 60s; MassTimeout: 1s).
+	// warm-up (0: 60s; with Stages, their end; MassTimeout: 1s).
 	Duration time.Duration
 	// Warmup is the virtual time for the logins before the load starts
 	// (0: enough for every login at half the shards' capacity, at least

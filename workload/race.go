@@ -51,6 +51,7 @@ func (r Race) WithDefaults() Race {
 	d := commonDefaults
 	d.latency = sim.LogNormal(30*time.Millisecond, 1.5)
 	d.modes = []engine.Mode{engine.ModeServer, engine.ModeClient}
+	r.Duration = loadDuration(r.Arrivals, r.Duration)
 	r.Options = r.Options.withDefaults(d)
 	if r.Users == 0 {
 		r.Users = 2000

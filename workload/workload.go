@@ -3,6 +3,8 @@ package workload
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"time"
 
 	"sigsim/bench"
@@ -104,6 +106,9 @@ type Result struct {
 	// Capacity is a Capacity sweep's result (its Metrics are those of the
 	// run at the highest rate per shard that met the SLO).
 	Capacity *bench.Capacity
+	// Load is the offered rate over virtual time, when the arrivals
+	// followed a load profile (Stages).
+	Load *bench.Load
 }
 
 // Report returns the report of the run under header h: the virtual part
@@ -114,7 +119,10 @@ func (r *Result) Report(h bench.Header) *bench.Report {
 	wall := r.Wall.Wall()
 	wall.Notes = r.WallNotes
 	rep.Wall = &wall
+	rep.Environment = bench.CurrentEnvironment()
 	rep.Capacity = r.Capacity
+	rep.Load = r.Load
+	rep.Definitions = definitions(h.Workload, r.Metrics, slices.Sorted(maps.Keys(rep.Virtual.Counts)))
 	if len(r.Notes)+len(r.Failures) > 0 || r.Violation != "" {
 		rep.Findings = &bench.Findings{Notes: r.Notes, Failures: r.Failures, Violation: r.Violation}
 	}
@@ -166,6 +174,10 @@ func prepareSettled(w settled, problems []error) (*Prepared, error) {
 		return nil, errors.Join(problems...)
 	}
 	o := w.options()
+	if s, ok := arrivalsOf(w).(Stages); ok && o.Duration != s.End() && len(s) > 0 {
+		return nil, optionErrorf("%s %s: the load follows %s, which end at %s: leave %s out (it is the stages' end)",
+			Key("duration"), o.Duration, Key("stages"), shortDuration(s.End()), Key("duration"))
+	}
 	j := &job{w: w, o: o}
 	j.warmupNS, j.spreadNS = autoWarmup(o, w.population())
 	switch o.Checks {
@@ -192,8 +204,13 @@ func prepareSettled(w settled, problems []error) (*Prepared, error) {
 // When ctx is done (an interrupt) it stops between slices of events, and
 // the result's Interrupted says where: what ran so far is in the result.
 func (j *job) run(ctx context.Context) (*Result, error) {
+	t0 := time.Now()
 	res := &Result{Metrics: bench.NewMetrics()}
+	defer func() { res.Wall.WallNS = time.Since(t0).Nanoseconds() }()
 	res.Metrics.SetSeriesInterval(seriesInterval(j.w.horizon(j.warmupNS)))
+	if s, ok := arrivalsOf(j.w).(Stages); ok {
+		res.Load = s.Profile(j.warmupNS)
+	}
 	modes := j.o.Modes
 	profiled := false
 	for _, mode := range modes {

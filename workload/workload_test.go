@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,6 +95,19 @@ func TestNamesCoverReports(t *testing.T) {
 		for k := range r.Virtual.Counts {
 			if err := n.Check(k); err != nil {
 				t.Errorf("%s: counter %q: %v", label, k, err)
+			}
+		}
+		// The report says what each of them means.
+		for _, name := range append(append(slices.Clone(n.Metrics), n.Counts...), n.Families...) {
+			if key, _, ok := define(w.Name(), strings.TrimSuffix(name, ".")+".x"); strings.HasSuffix(name, ".") && (!ok || !strings.HasSuffix(key, "*")) {
+				t.Errorf("%s: the counter family %q has no definition", label, name)
+			} else if _, _, ok := define(w.Name(), name); !strings.HasSuffix(name, ".") && !ok {
+				t.Errorf("%s: %q has no definition", label, name)
+			}
+		}
+		for m := range r.Virtual.Metrics {
+			if k, _, _ := define(w.Name(), m); r.Definitions[k] == "" {
+				t.Errorf("%s: the report does not define its metric %q", label, m)
 			}
 		}
 	}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"sigsim/bench"
 	"sigsim/workload"
@@ -61,11 +63,15 @@ func runCapacity(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if st := parseFlags(fs, args, synopsis, stdout, stderr); st >= 0 {
 		return st
 	}
+	bar := &sweepBar{}
 	w, st := r.build(func(o workload.Options) (workload.Workload, []error) {
 		r.hooks(&o)
+		if file, ok := stderr.(*os.File); ok && r.f.progress {
+			bar.file = file
+		}
 		wl, errs := build(o)
 		sweep := d
-		sweep.Workload = wl
+		sweep.Workload, sweep.Progress = wl, bar.step
 		if rates != "" {
 			for _, s := range strings.Split(rates, ",") {
 				v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
@@ -92,59 +98,51 @@ func runCapacity(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return st
 	}
 	rep, res, st := r.execute(ctx, "capacity", w)
+	bar.end(stderr)
 	if st >= 0 {
 		return st
 	}
 	return r.finish(rep, res)
 }
 
-// runCompare: sigbench compare OLD.json NEW.json [--threshold EXPR]...
-func runCompare(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("sigbench compare")
-	var thresholds []string
-	fs.StringArrayVar(&thresholds, "threshold", nil, "pass/fail condition on NEW, such as 'ring.p99<250ms' or 'anomalies==0'; repeatable")
-	if st := parseFlags(fs, args, "sigbench compare OLD.json NEW.json [--threshold EXPR]...", stdout, stderr); st >= 0 {
-		return st
+// sweepBar draws a sweep's progress on a terminal: the points measured of
+// the most the sweep may measure, the last one, their rate and the time
+// left; anywhere else it stays silent but for its last line.
+type sweepBar struct {
+	file *os.File // the terminal, if any
+	bar  *bench.Progress
+	t0   time.Time
+	done int
+}
+
+func (b *sweepBar) step(s workload.CapacityStep) {
+	if b.bar == nil {
+		b.t0 = time.Now()
+		b.bar = bench.NewProgressOf(int64(s.Most), fmt.Sprintf("capacity: at most %d points", s.Most), "points", b.file)
 	}
-	if fs.NArg() != 2 {
-		fmt.Fprintf(stderr, "sigbench compare: want two reports, OLD.json and NEW.json; got %d arguments\n", fs.NArg())
-		return exitUsage
+	if s.Done == 0 {
+		return
 	}
-	var ths []bench.Threshold
-	for _, s := range thresholds {
-		th, err := bench.ParseThreshold(s)
-		if err != nil {
-			fmt.Fprintf(stderr, "sigbench compare: --threshold: %v\n", err)
-			return exitUsage
-		}
-		ths = append(ths, th)
+	b.done = s.Done
+	p := s.Point
+	verdict := "no data"
+	switch {
+	case p.NoData:
+	case p.OK:
+		verdict = "p99 " + time.Duration(p.P99NS).Round(time.Millisecond).String() + " ok"
+	default:
+		verdict = "p99 " + time.Duration(p.P99NS).Round(time.Millisecond).String() + " broke the SLO"
 	}
-	var reps [2]*bench.Report
-	for i := range reps {
-		p := fs.Arg(i)
-		r, err := bench.ReadReport(p)
-		switch {
-		case err != nil:
-		case bench.Incomplete(p):
-			err = fmt.Errorf("%s: its folder is marked %s: sigbench stopped while writing it, so its files may not belong together", p, bench.ReportIncomplete)
-		case r.Interrupted != nil:
-			err = fmt.Errorf("%s is a partial report (%s): its numbers cover part of a run and compare with nothing", p, r.Interrupted)
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "sigbench compare: %v\n", err)
-			return exitUsage
-		}
-		reps[i] = r
+	b.bar.Describe(fmt.Sprintf("capacity: %s at %s/s %s", bench.ShardsLabel(p.Shards), bench.FormatRate(p.Rate), verdict))
+	b.bar.Add(1)
+}
+
+// end clears the bar and prints, terminal or not, how many points the
+// sweep measured in how long.
+func (b *sweepBar) end(w io.Writer) {
+	if b.bar == nil {
+		return
 	}
-	old, cur := reps[0], reps[1]
-	if err := checkThresholds(ths, bench.NamesOf(cur)); err != nil {
-		fmt.Fprintf(stderr, "sigbench compare: %v (in %s)\n", err, fs.Arg(1))
-		return exitUsage
-	}
-	text, failed := bench.Compare(old, cur, ths)
-	fmt.Fprint(stdout, text)
-	if failed {
-		return exitFail
-	}
-	return exitOK
+	b.bar.Finish()
+	fmt.Fprintf(w, "sigbench capacity: %d points in %s\n", b.done, time.Since(b.t0).Round(time.Millisecond))
 }

@@ -19,6 +19,8 @@ import (
 
 	"sigsim/bench"
 	"sigsim/internal/atomicfile"
+	"sigsim/internal/buildinfo"
+	"sigsim/internal/completion"
 	"sigsim/workload"
 )
 
@@ -48,8 +50,12 @@ workloads:
 	tw.Flush()
 	fmt.Fprint(w, `
 other commands:
-  compare OLD.json NEW.json [--threshold EXPR]...   what changed; exit 1 if a threshold fails
+  compare OLD.json NEW.json [--threshold EXPR]...   what changed; exit 1 if a threshold fails, 2 if the
+                                                    reports measured different things (--allow-option-diff)
+  merge REPORT.json... [--out DIR]                  one report of several seeds' runs, histograms merged
   baselines [DIR]                                   regenerate the baseline reports in DIR (default reports)
+  completion bash|zsh|fish                          a shell completion script
+  version                                           the build (also --version)
   help                                              this text
 
 Run "sigbench COMMAND --help" for the flags of a command.
@@ -78,8 +84,15 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	case "help", "-h", "--help":
 		usage(stdout)
 		return exitOK
+	case "version", "--version":
+		fmt.Fprintln(stdout, buildinfo.Read().Line("sigbench"))
+		return exitOK
+	case "completion":
+		return runCompletion(rest, stdout, stderr)
 	case "compare":
 		return runCompare(rest, stdout, stderr)
+	case "merge":
+		return runMerge(rest, stdout, stderr)
 	case "capacity":
 		return runCapacity(ctx, rest, stdout, stderr)
 	case "baselines":
@@ -94,6 +107,36 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	return runWorkload(ctx, c, rest, stdout, stderr)
 }
 
+// runCompletion: sigbench completion bash|zsh|fish prints a completion
+// script of every command and its flags (each read from its --help).
+func runCompletion(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("sigbench completion")
+	const synopsis = "sigbench completion bash|zsh|fish   (e.g. source <(sigbench completion bash))"
+	if st := parseFlags(fs, args, synopsis, stdout, stderr); st >= 0 {
+		return st
+	}
+	if fs.NArg() != 1 || !slices.Contains(completion.Shells, fs.Arg(0)) {
+		return usageError(fs, synopsis, stderr, "want one shell: %s", strings.Join(completion.Shells, ", "))
+	}
+	names := []string{"capacity", "compare", "merge", "baselines", "completion"}
+	for _, c := range commands {
+		names = append(names, c.name)
+	}
+	var cmds []completion.Command
+	for _, name := range names {
+		var help strings.Builder
+		if name != "completion" {
+			runContext(context.Background(), []string{name, "--help"}, &help, io.Discard)
+		}
+		cmds = append(cmds, completion.Command{Name: name, Flags: completion.FlagsOf(help.String())})
+	}
+	if err := completion.Write(stdout, fs.Arg(0), "sigbench", cmds); err != nil {
+		fmt.Fprintln(stderr, "sigbench completion:", err)
+		return exitUsage
+	}
+	return exitOK
+}
+
 // newFlagSet returns a flag set that reports errors to the caller instead of
 // printing or exiting.
 func newFlagSet(name string) *pflag.FlagSet {
@@ -103,26 +146,40 @@ func newFlagSet(name string) *pflag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args; on --help it prints the usage to stdout. It
-// returns -1 to go on, or the exit status.
+// parseFlags parses args; on --help it prints the usage to stdout (it was
+// asked for), on a bad flag the error and the usage to stderr. It returns
+// -1 to go on, or the exit status.
 func parseFlags(fs *pflag.FlagSet, args []string, synopsis string, stdout, stderr io.Writer) int {
 	err := fs.Parse(args)
-	printUsage := func(w io.Writer) {
-		fmt.Fprintf(w, "usage: %s\n\nflags:\n", synopsis)
-		fs.SetOutput(w)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
-	}
 	switch {
 	case errors.Is(err, pflag.ErrHelp):
-		printUsage(stdout)
+		printUsage(stdout, fs, synopsis)
 		return exitOK
 	case err != nil:
-		fmt.Fprintf(stderr, "%s: %v\n\n", fs.Name(), err)
-		printUsage(stderr)
-		return exitUsage
+		return usageError(fs, synopsis, stderr, "%v", err)
 	}
 	return -1
+}
+
+// printUsage writes a command's synopsis and flags to w.
+func printUsage(w io.Writer, fs *pflag.FlagSet, synopsis string) {
+	fmt.Fprintf(w, "usage: %s\n\nflags:\n%s", synopsis, fs.FlagUsages())
+}
+
+// usageError prints a usage error and the command's usage to stderr and
+// returns exitUsage.
+func usageError(fs *pflag.FlagSet, synopsis string, stderr io.Writer, format string, args ...any) int {
+	fmt.Fprintf(stderr, "%s: %s\n\n", fs.Name(), fmt.Sprintf(format, args...))
+	printUsage(stderr, fs, synopsis)
+	return exitUsage
+}
+
+// checkOutDir checks, before any work, that a report folder can be written.
+func checkOutDir(dir string) error {
+	if err := atomicfile.CheckDir(dir); err != nil {
+		return fmt.Errorf("--out %s: %w", dir, err)
+	}
+	return nil
 }
 
 // A runner runs one workload command: its flags and what they made.
@@ -257,8 +314,8 @@ func runWorkload(ctx context.Context, c *command, args []string, stdout, stderr 
 // to go. Each error names its flag.
 func (f *runFlags) checkOutputs() error {
 	if f.out != "" {
-		if err := atomicfile.CheckDir(f.out); err != nil {
-			return fmt.Errorf("--out %s: %w", f.out, err)
+		if err := checkOutDir(f.out); err != nil {
+			return err
 		}
 	}
 	for _, x := range []struct{ flag, path string }{{"--cpuprofile", f.cpuProfile}, {"--memprofile", f.memProfile}} {
@@ -296,25 +353,9 @@ func (r *runner) finish(rep *bench.Report, res *workload.Result) int {
 	} else {
 		printSummary(stdout, rep, res)
 	}
-	thFailed := false
-	if len(r.f.ths) > 0 {
-		fmt.Fprintln(verdictOut, "\nthresholds")
-		tw := tabwriter.NewWriter(verdictOut, 0, 0, 2, ' ', 0)
-		for _, th := range r.f.ths {
-			ok, actual, err := evalThreshold(th, rep, r.names)
-			switch {
-			case err != nil:
-				thFailed = true
-				fmt.Fprintf(tw, "ERROR\t%s\t%v\n", th, err)
-			case ok:
-				fmt.Fprintf(tw, "PASS\t%s\tactual %s\n", th, actual)
-			default:
-				thFailed = true
-				fmt.Fprintf(tw, "FAIL\t%s\tactual %s\n", th, actual)
-			}
-		}
-		tw.Flush()
-	}
+	thFailed := printThresholds(verdictOut, r.f.ths, func(th bench.Threshold) (bool, string, error) {
+		return evalThreshold(th, rep, r.names)
+	})
 	for _, f := range res.Failures {
 		fmt.Fprintf(verdictOut, "FAIL: %s\n", f)
 	}
@@ -430,8 +471,12 @@ func printSummary(w io.Writer, r *bench.Report, res *workload.Result) {
 		fmt.Fprintln(w, "\nwall clock (not deterministic)")
 		fmt.Fprintf(w, "  wall %s, events %d, %.0f events/s, %.0f ns/event, %.0f ns/invitation\n",
 			time.Duration(wl.WallNS).Round(time.Millisecond), wl.Events, wl.EventsPerSec, wl.NsPerEvent, wl.NsPerInvitation)
-		fmt.Fprintf(w, "  peak heap %.1f MiB, %.0f B per live invitation, speedup %.1fx\n",
-			float64(wl.PeakHeapBytes)/(1<<20), wl.BytesPerLiveInvitation, wl.Speedup)
+		perLive := ""
+		if wl.BytesPerLiveInvitation > 0 {
+			perLive = fmt.Sprintf(", %.0f B per live invitation", wl.BytesPerLiveInvitation)
+		}
+		fmt.Fprintf(w, "  peak heap %.1f MiB%s, speedup %.1fx\n", float64(wl.PeakHeapBytes)/(1<<20), perLive, wl.Speedup)
+		fmt.Fprintf(w, "  on %s\n", r.Environment)
 	}
 	for _, n := range res.WallNotes {
 		fmt.Fprintf(w, "  %s\n", n)

@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 	"golang.org/x/sync/errgroup"
 
 	"sigsim/bench"
@@ -85,6 +88,117 @@ func TestMeasuredServiceTimeFromFile(t *testing.T) {
 	}
 }
 
+// TestVersionAndCompletion: --version from the build info; a completion
+// script of every command and flag; --help to stdout with exit 0, usage
+// errors to stderr with exit 2, as sigsim does.
+func TestVersionAndCompletion(t *testing.T) {
+	for _, args := range [][]string{{"--version"}, {"version"}} {
+		st, out, stderr := sigbench(args...)
+		if st != exitOK || !strings.HasPrefix(out, "sigbench ") || !strings.Contains(out, " commit ") || !strings.Contains(out, runtime.Version()) || stderr != "" {
+			t.Errorf("sigbench %s: exit %d, stdout %q, stderr %q", args[0], st, out, stderr)
+		}
+	}
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		st, out, _ := sigbench("completion", shell)
+		if st != exitOK {
+			t.Fatalf("completion %s: exit %d", shell, st)
+		}
+		for _, w := range []string{"capacity", "compare", "merge", "--allow-option-diff", "--stages", "--shards-list", "--percentiles"} {
+			if !strings.Contains(out, strings.TrimPrefix(w, "--")) {
+				t.Errorf("completion %s does not know %s", shell, w)
+			}
+		}
+	}
+	for _, args := range [][]string{{"completion"}, {"completion", "tcsh"}, {"merge", "a.json"}, {"compare", "a.json"}, {"calls", "--nope"}} {
+		st, out, stderr := sigbench(args...)
+		if st != exitUsage || out != "" || !strings.Contains(stderr, "usage: sigbench "+args[0]) {
+			t.Errorf("sigbench %s: exit %d, stdout %q, stderr:\n%s", strings.Join(args, " "), st, out, stderr)
+		}
+	}
+	for _, args := range [][]string{{"completion", "--help"}, {"merge", "--help"}, {"compare", "-h"}, {"baselines", "--help"}} {
+		st, out, stderr := sigbench(args...)
+		if st != exitOK || !strings.Contains(out, "usage: sigbench "+args[0]) || stderr != "" {
+			t.Errorf("sigbench %s: exit %d, stdout:\n%s\nstderr:\n%s", strings.Join(args, " "), st, out, stderr)
+		}
+	}
+}
+
+// TestStages: --stages gives an open-model workload a load profile; the
+// load lasts until its end; the report draws it; bad profiles are usage
+// errors naming the flag.
+func TestStages(t *testing.T) {
+	dir := t.TempDir()
+	st, _, stderr := sigbench("race", "--users=300", "--stages=0s:5,10s:30,15s:0", "--out="+dir, "--threshold=server.calls.rate>8/s")
+	if st != exitOK {
+		t.Fatalf("exit %d\n%s", st, stderr)
+	}
+	r, err := bench.ReadReport(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Load == nil || len(r.Load.Points) != 3 || r.Virtual.LoadNS != 15e9 || !strings.Contains(r.Header.Command, "--stages=0s:5,10s:30,15s:0") {
+		t.Errorf("load %+v, load_ns %d, command %q", r.Load, r.Virtual.LoadNS, r.Header.Command)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"calls", "--stages=0s:5,10s:30", "--rate=5"}, "--rate and --stages"},
+		{[]string{"calls", "--stages=0s:5,10s:30", "--duration=1m"}, "--duration 1m0s: the load follows --stages, which end at 10s"},
+		{[]string{"calls", "--stages=0s:5,20s:30,10s:0"}, "--stages 0s:5,20s:30,10s:0: 10s comes after 20s"},
+		{[]string{"calls", "--stages=5s"}, `--stages: "5s": want TIME:RATE`},
+		{[]string{"capacity", "--stages=0s:5,10s:30"}, "follows a load profile (--stages)"},
+	} {
+		if st, _, stderr := sigbench(tc.args...); st != exitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("sigbench %s: exit %d, want %q in\n%s", strings.Join(tc.args, " "), st, tc.want, stderr)
+		}
+	}
+}
+
+// TestMerge: the runs of several seeds merge into one report whose
+// percentiles are those of all their samples; different options do not.
+func TestMerge(t *testing.T) {
+	dir := t.TempDir()
+	base := []string{"calls", "--users=300", "--rate=10", "--duration=10s"}
+	var reps []string
+	for _, seed := range []string{"1", "2", "3"} {
+		o := filepath.Join(dir, seed)
+		if st, _, stderr := sigbench(append(base, "--seed="+seed, "--out="+o)...); st != exitOK {
+			t.Fatalf("exit %d\n%s", st, stderr)
+		}
+		reps = append(reps, filepath.Join(o, "report.json"))
+	}
+	out := filepath.Join(dir, "merged")
+	st, stdout, stderr := sigbench(append([]string{"merge", "--out=" + out, "--threshold=ring.p(99.9)<5s"}, reps...)...)
+	if st != exitOK || stdout != "" || !strings.Contains(stderr, "PASS  ring.p(99.9)<5s") {
+		t.Fatalf("merge: exit %d\n%s\n%s", st, stdout, stderr)
+	}
+	m, err := bench.ReadReport(filepath.Join(out, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls, rings int64
+	for _, p := range reps {
+		r, err := bench.ReadReport(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls += r.Virtual.Counts["calls"]
+		rings += r.Virtual.Metrics["ring"].Count
+	}
+	if m.Virtual.Counts["calls"] != calls || m.Virtual.Metrics["ring"].Count != rings || !strings.Contains(m.Header.Command, "--seed=3") {
+		t.Errorf("merged calls %d ring %d, want %d %d; command %q", m.Virtual.Counts["calls"], m.Virtual.Metrics["ring"].Count, calls, rings, m.Header.Command)
+	}
+	other := filepath.Join(dir, "other")
+	if st, _, stderr := sigbench(append(base, "--rate=12", "--out="+other)...); st != exitOK {
+		t.Fatalf("exit %d\n%s", st, stderr)
+	}
+	st, _, stderr = sigbench("merge", reps[0], filepath.Join(other, "report.json"))
+	if st != exitUsage || !strings.Contains(stderr, "rate: 10 vs 12") {
+		t.Errorf("merge of different rates: exit %d\n%s", st, stderr)
+	}
+}
+
 func TestHelp(t *testing.T) {
 	for _, args := range [][]string{{"help"}, {"calls", "--help"}, {"capacity", "-h"}} {
 		st, out, _ := sigbench(args...)
@@ -101,14 +215,32 @@ func TestHelp(t *testing.T) {
 	}
 }
 
-// virtualJSON is a report's JSON without its wall-clock part.
+// virtualJSON is a report's JSON without its wall-clock part and the
+// environment (the commit changes with every commit), each HDR histogram
+// re-encoded by this build: the histograms are compared, not the bytes of
+// the compression library that wrote them.
 func virtualJSON(t *testing.T, js []byte) string {
 	t.Helper()
 	r, err := bench.ParseReport(js)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.Wall = nil
+	r.Wall, r.Environment = nil, nil
+	for name, s := range r.Virtual.Metrics {
+		if s.HDR == "" {
+			continue
+		}
+		h, err := s.Histogram()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		b, err := h.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.HDR = string(b)
+		r.Virtual.Metrics[name] = s
+	}
 	b, err := r.JSON()
 	if err != nil {
 		t.Fatal(err)
@@ -170,6 +302,19 @@ func TestThresholds(t *testing.T) {
 	if st != exitFail || !strings.Contains(out, "FAIL  ring.p99<1ms") {
 		t.Errorf("failing threshold: exit %d\n%s", st, out)
 	}
+	// k6's forms, any percentile, rates per second of the load.
+	st, out, _ = sigbench(append(args, "--threshold=ring.p(95)<1s", "--threshold=ring.p(99.9)<=2s", "--threshold=ring.avg<500ms",
+		"--threshold=ring.med<500ms", "--threshold=ring.min>0ms", "--threshold=ring.max<5s", "--threshold=calls.rate>5/s",
+		"--threshold=ring.count>=50", "--threshold=calls.count>50")...)
+	if st != exitOK || strings.Count(out, "PASS") != 9 || !strings.Contains(out, "calls.rate>5/s") {
+		t.Errorf("k6 thresholds: exit %d\n%s", st, out)
+	}
+	// A bare number on a latency is an error that gives the fix, before
+	// anything runs.
+	st, _, stderr := sigbench(append(args, "--threshold=ring.p99<250")...)
+	if st != exitUsage || !strings.Contains(stderr, "write ring.p99<250ms") || strings.Contains(stderr, "seed=") {
+		t.Errorf("bare latency threshold: exit %d\n%s", st, stderr)
+	}
 	// A counter of a family the workload writes only when it happens counts 0.
 	st, out, _ = sigbench(append(args, "--threshold=errors.8010.accept==0")...)
 	if st != exitOK || !strings.Contains(out, "PASS  errors.8010.accept==0  actual 0") {
@@ -226,18 +371,42 @@ func TestOutAndCompare(t *testing.T) {
 	if !strings.Contains(string(md), "sigbench calls --users=300 --rate=10 --duration=10s\n") {
 		t.Errorf("report.md does not give the command:\n%s", md)
 	}
-	st, out, _ := sigbench("compare", filepath.Join(a, "report.json"), filepath.Join(b, "report.json"), "--threshold=calls>100")
-	if st != exitOK || !strings.Contains(out, "PASS") || !strings.Contains(out, "ring") {
-		t.Errorf("compare: exit %d\n%s", st, out)
+	// a and b differ in their rate: compare refuses them, listing why.
+	ja, jb := filepath.Join(a, "report.json"), filepath.Join(b, "report.json")
+	st, out, stderr := sigbench("compare", ja, jb, "--threshold=calls>100")
+	if st != exitUsage || out != "" || !strings.Contains(stderr, "measured different things") || !strings.Contains(stderr, "  rate: 10 vs 30\n") ||
+		!strings.Contains(stderr, "--allow-option-diff") {
+		t.Errorf("compare of different rates: exit %d\nstdout:\n%s\nstderr:\n%s", st, out, stderr)
 	}
-	st, out, _ = sigbench("compare", filepath.Join(a, "report.json"), filepath.Join(b, "report.json"), "--threshold=calls<100")
+	// Allowed, it still says so, first.
+	st, out, _ = sigbench("compare", ja, jb, "--threshold=calls>100", "--allow-option-diff")
+	if st != exitOK || !strings.Contains(out, "PASS") || !strings.Contains(out, "ring") ||
+		!strings.Contains(out, "THE REPORTS MEASURED DIFFERENT THINGS") || !strings.Contains(out, "  rate: 10 vs 30\n") {
+		t.Errorf("compare --allow-option-diff: exit %d\n%s", st, out)
+	}
+	st, out, _ = sigbench("compare", ja, jb, "--threshold=calls<100", "--allow-option-diff")
 	if st != exitFail || !strings.Contains(out, "FAIL") {
 		t.Errorf("compare with a failing threshold: exit %d\n%s", st, out)
+	}
+	// Another seed of the same experiment compares, with a note; any
+	// percentile is read from the histograms.
+	c := filepath.Join(dir, "c")
+	if st, _, stderr := sigbench(append(base, "--out="+c, "--seed=2")...); st != exitOK {
+		t.Fatalf("exit %d\n%s", st, stderr)
+	}
+	jc := filepath.Join(c, "report.json")
+	st, out, _ = sigbench("compare", ja, jc, "--percentiles=95,99.99", "--threshold=ring.p(99.99)<1s", "--threshold=ring.p(95)<1s")
+	if st != exitOK || strings.Contains(out, "DIFFERENT") || !strings.Contains(out, "the seeds differ (1, 2)") ||
+		!regexp.MustCompile(`\nring +p99\.99 `).MatchString(out) || !regexp.MustCompile(`\nring +p95 `).MatchString(out) || strings.Contains(out, "p50") {
+		t.Errorf("compare of two seeds: exit %d\n%s", st, out)
+	}
+	if st, _, stderr := sigbench("compare", ja, jc, "--percentiles=101"); st != exitUsage || !strings.Contains(stderr, `"101" is not a percentile`) {
+		t.Errorf("compare --percentiles=101: exit %d\n%s", st, stderr)
 	}
 	if st, _, stderr := sigbench("compare", "a", "b", "--threshold=x<"); st != exitUsage || !strings.Contains(stderr, "col 3") {
 		t.Errorf("compare with a malformed threshold: exit %d\n%s", st, stderr)
 	}
-	st, _, stderr := sigbench("compare", filepath.Join(a, "report.json"), filepath.Join(b, "report.json"), "--threshold=nosuch.p99<1ms")
+	st, _, stderr = sigbench("compare", ja, jb, "--threshold=nosuch.p99<1ms")
 	if st != exitUsage || !strings.Contains(stderr, `no metric or counter "nosuch.p99"`) {
 		t.Errorf("compare with a threshold on an unknown metric: exit %d\n%s", st, stderr)
 	}
@@ -315,8 +484,14 @@ func TestMassTimeout(t *testing.T) {
 	if c["outcome.timeout"] != 500 || r.Virtual.Metrics["timeout_skew"].Count != 500 {
 		t.Errorf("timeouts %d, skew samples %d; want 500", c["outcome.timeout"], r.Virtual.Metrics["timeout_skew"].Count)
 	}
-	if r.Wall == nil || r.Wall.BytesPerLiveInvitation <= 0 {
-		t.Errorf("no bytes per live invitation: %+v", r.Wall)
+	// 500 live invitations are not what the heap holds: no figure per
+	// invitation, and a threshold on it says why.
+	if r.Wall == nil || r.Wall.BytesPerLiveInvitation != 0 || r.Wall.PeakLiveInvitations != 500 {
+		t.Errorf("wall %+v: want 500 live invitations and no bytes per live invitation", r.Wall)
+	}
+	st, _, _ = sigbench(append(small["mass-timeout"], "--threshold=bytes_per_live_invitation<1e6")...)
+	if st != exitFail {
+		t.Errorf("a threshold on an unmeasured bytes_per_live_invitation: exit %d", st)
 	}
 }
 
@@ -356,6 +531,28 @@ func TestCapacity(t *testing.T) {
 	}
 	if len(cp.PerShards) != 2 || cp.PerShards[0].Shards != 1 || cp.PerShards[0].Knee() <= 0 || cp.PerShards[1].Knee() < 1000 {
 		t.Errorf("capacity per shard count: %+v", cp.PerShards)
+	}
+	// Not on a terminal: no bar, one last line with the true elapsed time.
+	m := regexp.MustCompile(`\nsigbench capacity: 6 points in ([0-9.]+m?s)\n`).FindStringSubmatch(stderr)
+	if m == nil || strings.Contains(stderr, "\r") {
+		t.Errorf("stderr has no last line, or a bar:\n%q", stderr)
+	}
+	// The wall time is the sweep's elapsed time, which parallel points
+	// keep below the time spent simulating them; no heap per invitation
+	// of parallel points.
+	if w := r.Wall; w.WallNS <= 0 || w.SimNS <= 0 || w.BytesPerLiveInvitation != 0 || r.Environment == nil || r.Environment.GOMAXPROCS < 1 {
+		t.Errorf("wall %+v, environment %+v", w, r.Environment)
+	} else if d, _ := time.ParseDuration(m[1]); runtime.GOMAXPROCS(0) > 1 && time.Duration(w.WallNS) > d+time.Second {
+		t.Errorf("wall %s, longer than the %s the sweep took", time.Duration(w.WallNS), d)
+	}
+	// The header describes the sweep: the shard counts and rates swept.
+	for _, o := range r.Header.Options {
+		if o.Key == "shards" || o.Key == "rate" {
+			t.Errorf("the sweep's header has %s=%s, an option of one run", o.Key, o.Value)
+		}
+	}
+	if cp.RunShards == 0 || cp.RunRate == 0 || cp.PointDurationNS != 5e9 {
+		t.Errorf("the report does not say which run its latencies are of: %+v", cp)
 	}
 }
 

@@ -31,7 +31,7 @@ type command struct {
 
 // commands lists the workload commands in usage order.
 var commands = []command{
-	{name: "calls", summary: "1:1 calls, open model: Poisson arrivals, accept/reject/busy/no-answer/cancel mix",
+	{name: "calls", summary: "1:1 calls, open model: Poisson arrivals (or a --stages profile), accept/reject/busy/no-answer/cancel mix",
 		defaults: func() workload.Options { return workload.Calls{}.WithDefaults().Options }, flags: callsFlags, sweepable: true},
 	{name: "classroom", summary: "G groups x M members: teacher invites all to raise hands, then one to speak; repeated",
 		defaults: func() workload.Options { return workload.Classroom{}.WithDefaults().Options }, flags: classroomFlags},
@@ -106,7 +106,7 @@ func (f *runFlags) register(fs *pflag.FlagSet, d workload.Options) {
 	fs.DurationVar(&f.retention, "retention", 0, "how long shards keep history of ended invitations (0 = engine default, 10m)")
 	fs.StringVar(&f.out, "out", "", "write report.json, report.md and SVG charts into this directory")
 	fs.BoolVar(&f.json, "json", false, "print the report as JSON on stdout")
-	fs.StringArrayVar(&f.thresholds, "threshold", nil, "pass/fail condition such as 'ring.p99<200ms' or 'anomalies==0'; repeatable; exit 1 if one fails")
+	fs.StringArrayVar(&f.thresholds, "threshold", nil, "pass/fail condition, k6's way: 'ring.p(95)<200ms', 'ring.avg<80ms', 'calls.rate>=19/s', 'anomalies==0' (a latency needs its unit); repeatable; exit 1 if one fails")
 	fs.BoolVar(&f.progress, "progress", f.progress, "progress bar on stderr when it is a terminal")
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	fs.StringVar(&f.memProfile, "memprofile", "", "write a heap profile, taken at the end of the run, to this file")
@@ -198,9 +198,10 @@ func callsFlags(fs *pflag.FlagSet) func(workload.Options) (workload.Workload, []
 	fs.StringVar(&cancelAfter, "cancel-after", cancelAfter, "when the caller cancels, after the invite")
 	fs.StringVar(&talk, "talk-time", talk, "talk time after an accept; both users are busy meanwhile (0 = none)")
 	timeout := secondsVar(fs, "timeout", w.Timeout, "invitation timeout in whole seconds: 30 or 30s (> 0)")
+	arrivals := stagesVar(fs)
 	return func(o workload.Options) (workload.Workload, []error) {
-		var errs []error
-		w.Options, w.Arrivals, w.Timeout = o, workload.Poisson{Rate: rate}, timeout()
+		arr, errs := arrivals(rate, &o)
+		w.Options, w.Arrivals, w.Timeout = o, arr, timeout()
 		w.RingTime = parseDistFlag(&errs, "ring-time", &ring)
 		w.CancelAfter = parseDistFlag(&errs, "cancel-after", &cancelAfter)
 		w.TalkTime = parseDistFlag(&errs, "talk-time", &talk)
@@ -254,15 +255,43 @@ func raceFlags(fs *pflag.FlagSet) func(workload.Options) (workload.Workload, []e
 	fs.Float64Var(&w.AcceptTimeout, "accept-timeout", 0.5, "share of calls where the callee accepts at the edge of the timeout (the rest are plain accepts)")
 	fs.StringVar(&spread, "spread", spread, "how far apart the colliding actions are, a distribution (auto = uniform(0, 2 x mean latency))")
 	timeout := secondsVar(fs, "timeout", w.Timeout, "invitation timeout in whole seconds: 30 or 30s (> 0)")
+	arrivals := stagesVar(fs)
 	return func(o workload.Options) (workload.Workload, []error) {
-		var errs []error
-		w.Options, w.Arrivals, w.Timeout = o, workload.Poisson{Rate: rate}, timeout()
+		arr, errs := arrivals(rate, &o)
+		w.Options, w.Arrivals, w.Timeout = o, arr, timeout()
 		w.Spread = nil
 		if spread != "auto" {
 			sd := parseDistFlag(&errs, "spread", &spread)
 			w.Spread = &sd
 		}
 		return w, errs
+	}
+}
+
+// stagesVar defines --stages, a load profile instead of a constant rate;
+// the function it returns gives the arrivals (Poisson at rate without
+// it) and sets the load's duration to the profile's end unless --duration
+// is given (which must then agree).
+func stagesVar(fs *pflag.FlagSet) func(rate float64, o *workload.Options) (workload.Arrivals, []error) {
+	var s string
+	fs.StringVar(&s, "stages", "", "load profile instead of --rate: TIME:RATE points with TIME from the start of the load and the rate linear in between, "+
+		"e.g. 0s:100,5m:2000,10m:2000,12m:0 (unlike k6's stages, TIME is not a stage's duration); the load lasts until the last point")
+	return func(rate float64, o *workload.Options) (workload.Arrivals, []error) {
+		if s == "" {
+			return workload.Poisson{Rate: rate}, nil
+		}
+		var errs []error
+		if fs.Changed("rate") {
+			errs = append(errs, errors.New("--rate and --stages: the stages give the rate over time; leave --rate out"))
+		}
+		st, err := workload.ParseStages(s)
+		if err != nil {
+			return workload.Poisson{Rate: rate}, append(errs, fmt.Errorf("--stages: %v", err))
+		}
+		if !fs.Changed("duration") {
+			o.Duration = st.End()
+		}
+		return st, errs
 	}
 }
 

@@ -81,11 +81,15 @@ func (in Info) Commit() string {
 	return c
 }
 
-// String is the --version line: "sigsim (devel) commit 3e5cce6a1b2c
+// String is sigsim's --version line: "sigsim (devel) commit 3e5cce6a1b2c
 // (2026-12-06T00:10:26Z) go1.26.8 linux/amd64".
-func (in Info) String() string {
+func (in Info) String() string { return in.Line("sigsim") }
+
+// Line is the --version line of the program prog (sigsim, sigbench): both
+// are built from the one module, so only the name differs.
+func (in Info) Line(prog string) string {
 	var b strings.Builder
-	b.WriteString("sigsim ")
+	b.WriteString(prog + " ")
 	if in.Version != "" {
 		b.WriteString(in.Version)
 	} else {

@@ -30,4 +30,7 @@ func TestRead(t *testing.T) {
 	if s := in.String(); !strings.HasPrefix(s, "sigsim ") || !strings.Contains(s, runtime.Version()) {
 		t.Errorf("String() = %q", s)
 	}
+	if s, rest := in.Line("sigbench"), strings.TrimPrefix(in.String(), "sigsim"); s != "sigbench"+rest {
+		t.Errorf("Line(sigbench) = %q, want sigbench%s", s, rest)
+	}
 }
