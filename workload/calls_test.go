@@ -35,7 +35,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	want := []string{
 		"--shards -1 out of range [1,65536]",
 		"--loss 2 is not a probability in [0,1]",
-		`--arbiter: "both" is for the race workload; want server or client`,
+		`--mode: "both" is for the race workload; want server or client`,
 		`--fault "at 0s fault(99) s0 for=1s": fault(99): a run's fault is one of partition, crash, pause, disconnect, with for=DURATION`,
 		"--users 1: need at least 2",
 		"--rate -5 must be > 0 (calls per second) and at most 1e9",
@@ -60,7 +60,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 func TestValidateExact(t *testing.T) {
 	err := ValidateExact(Calls{Arrivals: Poisson{}})
 	want := []string{"duration 0s must be positive", "shards 0 out of range", "workers 0 must be at least 1",
-		"latency must be positive", "arbiter: no arbitration mode", "users 0: need at least 2",
+		"latency must be positive", "mode: no arbitration mode", "users 0: need at least 2",
 		"rate 0 must be > 0", "timeout 0 must be in 1..3600 seconds"}
 	for _, w := range want {
 		if err == nil || !strings.Contains(err.Error(), w) {

@@ -209,15 +209,15 @@ func (o *Options) problems(several bool) []error {
 	}
 	switch {
 	case len(o.Modes) == 0:
-		bad("%s: no arbitration mode; want server or client", Key("arbiter"))
+		bad("%s: no arbitration mode; want server or client", Key("mode"))
 	case len(o.Modes) > 1 && !several:
-		bad(`%s: "both" is for the race workload; want server or client`, Key("arbiter"))
+		bad(`%s: "both" is for the race workload; want server or client`, Key("mode"))
 	case len(o.Modes) > 2 || len(o.Modes) == 2 && (o.Modes[0] != engine.ModeServer || o.Modes[1] != engine.ModeClient):
-		bad("%s: want server, client, or both (server, then client)", Key("arbiter"))
+		bad("%s: want server, client, or both (server, then client)", Key("mode"))
 	}
 	for _, m := range o.Modes {
 		if m != engine.ModeServer && m != engine.ModeClient {
-			bad("%s: unknown arbitration mode %s", Key("arbiter"), m)
+			bad("%s: unknown arbitration mode %s", Key("mode"), m)
 		}
 	}
 	for _, f := range o.Faults {

@@ -407,6 +407,9 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
+// renamedFlags are old flag names and the names the options have now.
+var renamedFlags = map[string]string{"arbiter": "mode", "service-time": "service"}
+
 // commandLine is the canonical command that reproduces a run: the command and
 // every flag set, in name order, output flags left out.
 func commandLine(cmd string, fs *pflag.FlagSet) string {
@@ -415,13 +418,17 @@ func commandLine(cmd string, fs *pflag.FlagSet) string {
 		if outputFlags[f.Name] {
 			return
 		}
+		name := f.Name
+		if to, ok := renamedFlags[name]; ok {
+			name = to // reproduce with the name the option has everywhere
+		}
 		if sv, ok := f.Value.(pflag.SliceValue); ok {
 			for _, v := range sv.GetSlice() {
-				parts = append(parts, "--"+f.Name+"="+shellQuote(v))
+				parts = append(parts, "--"+name+"="+shellQuote(v))
 			}
 			return
 		}
-		parts = append(parts, "--"+f.Name+"="+shellQuote(f.Value.String()))
+		parts = append(parts, "--"+name+"="+shellQuote(f.Value.String()))
 	})
 	return strings.Join(parts, " ")
 }

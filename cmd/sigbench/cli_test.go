@@ -40,8 +40,10 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"calls", "--accept=1.5"}, "--accept 1.5 is not a probability"},
 		{[]string{"calls", "--threshold=ring.p99<<2ms"}, `threshold "ring.p99<<2ms": col 10`},
 		{[]string{"calls", "--latency=bogus(1ms)"}, "--latency: unknown distribution"},
-		{[]string{"calls", "--service-time=measured(0:1ms,0.9:2ms)"}, "--service-time: measured: the last quantile must be 1"},
-		{[]string{"calls", "--service-time=@no-such-samples.txt"}, "--service-time: open no-such-samples.txt"},
+		{[]string{"calls", "--service=measured(0:1ms,0.9:2ms)"}, "--service: measured: the last quantile must be 1"},
+		{[]string{"calls", "--service-time=@no-such-samples.txt"}, "--service: open no-such-samples.txt"}, // the old name still works
+		{[]string{"calls", "--bandwidth=1000"}, "--bandwidth: bandwidth \"1000\" has no unit"},
+		{[]string{"calls", "--loss=2%x"}, "--loss: invalid number"},
 		{[]string{"calls", "--arbiter=both"}, `"both" is for the race workload`},
 		{[]string{"calls", "--fault=melt:s0@1s+1s"}, `unknown fault kind "melt"`},
 		{[]string{"race", "--cancel-accept=0.8", "--accept-timeout=0.4"}, "probabilities sum to 1.2"},
@@ -70,11 +72,11 @@ func TestMeasuredServiceTimeFromFile(t *testing.T) {
 	if err := os.WriteFile(good, []byte("# per-frame service times\n80us\n100us\n120us\n900us\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	st, out, stderr := sigbench("calls", "--users=200", "--rate=50", "--duration=2s", "--service-time=@"+good)
+	st, out, stderr := sigbench("calls", "--users=200", "--rate=50", "--duration=2s", "--service=@"+good)
 	if st != exitOK {
 		t.Fatalf("exit %d; stderr:\n%s", st, stderr)
 	}
-	const table = "--service-time='measured(0:80µs,0.3333333333333333:100µs,0.6666666666666666:120µs,1:900µs)'"
+	const table = "--service='measured(0:80µs,0.3333333333333333:100µs,0.6666666666666666:120µs,1:900µs)'"
 	if !strings.Contains(out, "reproduce: ") || !strings.Contains(out, table) || strings.Contains(out, "@") {
 		t.Fatalf("the reproduce command does not carry the table %s:\n%s", table, out)
 	}
@@ -82,7 +84,7 @@ func TestMeasuredServiceTimeFromFile(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("80us\n100\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	st, _, stderr = sigbench("calls", "--service-time=@"+bad)
+	st, _, stderr = sigbench("calls", "--service=@"+bad)
 	if want := bad + `:2: sample: duration "100" needs a unit`; st != exitUsage || !strings.Contains(stderr, want) {
 		t.Fatalf("exit %d, stderr does not say %q:\n%s", st, want, stderr)
 	}
@@ -207,7 +209,7 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	_, out, _ := sigbench("calls", "--help")
-	for _, flag := range []string{"--seed", "--duration", "--shards", "--service-time", "--workers", "--arbiter",
+	for _, flag := range []string{"--seed", "--duration", "--shards", "--service", "--workers", "--mode",
 		"--latency", "--loss", "--out", "--json", "--threshold", "--users", "--rate", "--busy", "--no-answer", "--cancel"} {
 		if !strings.Contains(out, flag) {
 			t.Errorf("calls --help does not list %s", flag)

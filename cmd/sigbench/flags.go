@@ -61,11 +61,11 @@ type runFlags struct {
 	serviceTime  string
 	latency      string
 	shardLatency string
-	loss         float64
-	dup          float64
-	reorder      float64
-	bandwidth    int64
-	arbiter      string
+	loss         string
+	dup          string
+	reorder      string
+	bandwidth    string
+	mode         string
 	faults       []string
 	checks       string
 	retention    time.Duration
@@ -91,15 +91,22 @@ func (f *runFlags) register(fs *pflag.FlagSet, d workload.Options) {
 	fs.DurationVar(&f.duration, "duration", d.Duration, "virtual time during which load arrives (after the warm-up)")
 	fs.DurationVar(&f.warmup, "warmup", 0, "virtual time for logins before load starts (0 = enough for every login at half the shards' capacity, at least 1s)")
 	fs.IntVar(&f.shards, "shards", d.Shards, "number of server shards")
-	fs.StringVar(&f.serviceTime, "service-time", f.serviceTime, "per-frame service time at a shard: a distribution (see --latency), or @FILE of measured times, one per line (0 = none)")
+	// The world's options have the names they have in a scenario's world
+	// line and in every run's header (sim.Options.Set): --mode, --service.
+	// The older --arbiter and --service-time still work, with a notice.
+	fs.StringVar(&f.serviceTime, "service", f.serviceTime, "per-frame service time at a shard: a distribution (see --latency), or @FILE of measured times, one per line (0 = none)")
+	fs.StringVar(&f.serviceTime, "service-time", f.serviceTime, "")
+	_ = fs.MarkDeprecated("service-time", "use --service (the world line's name)")
 	fs.IntVar(&f.workers, "workers", d.Workers, "frames a shard serves at once (c of M/M/c)")
-	fs.StringVar(&f.arbiter, "arbiter", workload.FormatModes(d.Modes), "arbitration mode: server or client")
+	fs.StringVar(&f.mode, "mode", workload.FormatModes(d.Modes), "arbitration mode: server or client")
+	fs.StringVar(&f.mode, "arbiter", workload.FormatModes(d.Modes), "")
+	_ = fs.MarkDeprecated("arbiter", "use --mode (the world line's name)")
 	fs.StringVar(&f.latency, "latency", d.Latency.String(), "device<->shard one-way latency distribution: 20ms, uniform(10ms,50ms), normal(40ms,5ms), lognormal(40ms,0.5), pareto(10ms,1.5), exp(20ms), measured(0:5ms,0.5:20ms,0.99:80ms,1:300ms) (quantile:duration points), or @FILE of measured durations, one per line")
 	fs.StringVar(&f.shardLatency, "shard-latency", "1ms", "shard<->shard bus latency distribution")
-	fs.Float64Var(&f.loss, "loss", 0, "probability a device<->shard frame is lost")
-	fs.Float64Var(&f.dup, "dup", 0, "probability a frame is delivered twice")
-	fs.Float64Var(&f.reorder, "reorder", 0, "probability a frame may overtake earlier ones")
-	fs.Int64Var(&f.bandwidth, "bandwidth", 0, "link bandwidth in bytes per second (0 = unlimited)")
+	fs.StringVar(&f.loss, "loss", "0", "probability a device<->shard frame is lost (0.01 or 1%)")
+	fs.StringVar(&f.dup, "dup", "0", "probability a frame is delivered twice")
+	fs.StringVar(&f.reorder, "reorder", "0", "probability a frame may overtake earlier ones")
+	fs.StringVar(&f.bandwidth, "bandwidth", "0", "device link bandwidth with its unit: 10Mbps, 1MB/s, 512KiB/s (0 = unlimited)")
 	fs.StringArrayVar(&f.faults, "fault", nil, "a fault, as the scenario line that does it: 'at START FAULT for=DURATION', FAULT one of "+strings.Join(workload.FaultKinds, ", ")+
 		" (e.g. 'at 30s pause s0 for=2s', 'at 1m partition s0 | * for=10s'), START from the end of the warm-up; KIND:NODE@START+DURATION is read too; repeatable")
 	fs.StringVar(&f.checks, "checks", f.checks, "invariant checkers: on, off, or auto (on up to 1M invitations)")
@@ -119,16 +126,32 @@ func (f *runFlags) options() (workload.Options, []error) {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	o := workload.Options{Seed: f.seed, Duration: f.duration, Warmup: f.warmup, Shards: f.shards, Workers: f.workers,
-		Loss: f.loss, Dup: f.dup, Reorder: f.reorder, Bandwidth: f.bandwidth, Retention: f.retention,
-		Spell: flagName}
+		Retention: f.retention, Spell: flagName}
+	// Probabilities and bandwidths in the grammar every input shares.
+	for _, p := range []struct {
+		name string
+		text string
+		into *float64
+	}{{"loss", f.loss, &o.Loss}, {"dup", f.dup, &o.Dup}, {"reorder", f.reorder, &o.Reorder}} {
+		x, err := sim.ParseProbability(p.text)
+		if err != nil {
+			bad("--%s: %v", p.name, err)
+		}
+		*p.into = x
+	}
+	if b, err := sim.ParseBandwidth(f.bandwidth); err != nil {
+		bad("--bandwidth: %v", err)
+	} else {
+		o.Bandwidth = b
+	}
 	if f.serviceTime != "" {
-		o.ServiceTime = parseDistFlag(&errs, "service-time", &f.serviceTime)
+		o.ServiceTime = parseDistFlag(&errs, "service", &f.serviceTime)
 	}
 	o.Latency = parseDistFlag(&errs, "latency", &f.latency)
 	o.ShardLatency = parseDistFlag(&errs, "shard-latency", &f.shardLatency)
 	var err error
-	if o.Modes, err = workload.ParseModes(f.arbiter); err != nil {
-		bad("--arbiter: %v", err)
+	if o.Modes, err = workload.ParseModes(f.mode); err != nil {
+		bad("--mode: %v", err)
 	}
 	for _, s := range f.faults {
 		flt, err := workload.ParseFault(s)

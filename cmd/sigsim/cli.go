@@ -47,14 +47,14 @@ const (
 const usage = `sigsim: deterministic simulation of call-invitation signaling
 
 usage:
-  sigsim run FILE [--seed N] [--arbiter server|client] [--swarm] [--trace OUT] [--diagram OUT] [--perfetto OUT] [--json]
+  sigsim run FILE [--seed N] [--mode server|client] [--swarm] [--trace OUT] [--diagram OUT] [--perfetto OUT] [--json]
   sigsim check DIR|FILE... [--rewrite] [--seed N] [--junit OUT] [--annotate]
   sigsim replay TRACE
   sigsim events TRACE [--grep TEXT]... [--from T] [--to T] [--format text|perfetto]
   sigsim diff A B
   sigsim explore FILE --seeds A..B [-j K] [--swarm] [--shard i/n] [--keep-going] [--json] [--expect-paths FILE] [--annotate]
   sigsim merge SUMMARY.json... [--json] [--expect-paths FILE] [--annotate]
-  sigsim shrink FILE --seed N -o OUT [--force] [--swarm] [--arbiter server|client]
+  sigsim shrink FILE --seed N -o OUT [--force] [--swarm] [--mode server|client]
   sigsim completion bash|zsh|fish
   sigsim --version
 
@@ -134,22 +134,24 @@ func parseFlags(fs *flagSet, args []string) (int, bool) {
 // common holds the flags that override a scenario's world.
 type common struct {
 	seed    uint64
-	arbiter string
+	mode string
 	swarm   bool
 }
 
 func (c *common) register(fs *flagSet) {
 	fs.Uint64Var(&c.seed, "seed", 0, "override the scenario's seed")
-	fs.StringVar(&c.arbiter, "arbiter", "", "override the arbitration mode: server or client")
+	fs.StringVar(&c.mode, "mode", "", "override the arbitration mode: server or client (the world line's mode=)")
+	fs.StringVar(&c.mode, "arbiter", "", "")
+	_ = fs.MarkDeprecated("arbiter", "use --mode (the world line's name)")
 	fs.BoolVar(&c.swarm, "swarm", false, "let the seed randomize faults (swarm mode)")
 }
 
 func (c *common) options(fs *flagSet) (scenarios.RunOptions, error) {
 	o := scenarios.RunOptions{Seed: c.seed, HasSeed: fs.Changed("seed"), Swarm: c.swarm}
-	if c.arbiter != "" {
-		m, err := engine.ParseMode(c.arbiter)
+	if c.mode != "" {
+		m, err := engine.ParseMode(c.mode)
 		if err != nil {
-			return o, fmt.Errorf("--arbiter: %w", err)
+			return o, fmt.Errorf("--mode: %w", err)
 		}
 		o.Mode, o.HasMode = m, true
 	}

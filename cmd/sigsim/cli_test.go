@@ -90,7 +90,7 @@ func TestRunJSONAndExitCodes(t *testing.T) {
 		t.Errorf("json: %v %+v", err, v)
 	}
 	// The same race in client mode breaks agreement: exit 3, with the replay line.
-	code, _, errs = sigsim(t, "run", p, "--arbiter", "client")
+	code, _, errs = sigsim(t, "run", p, "--mode", "client")
 	if code != exitViolation || !strings.Contains(errs, "replay: sigsim run") {
 		t.Errorf("client mode: exit %d: %s", code, errs)
 	}
@@ -115,7 +115,7 @@ func TestCheckRewriteReplayDiff(t *testing.T) {
 		t.Fatalf("replay: %d %s", code, out)
 	}
 	tr2 := filepath.Join(t.TempDir(), "b.trace")
-	sigsim(t, "run", p, "--trace", tr2, "--arbiter", "client")
+	sigsim(t, "run", p, "--trace", tr2, "--mode", "client")
 	if code, out, _ := sigsim(t, "diff", tr, tr2); code != exitFailed || !strings.Contains(out, "first divergence at event") {
 		t.Fatalf("diff: %d %s", code, out)
 	}
@@ -570,7 +570,8 @@ func TestFlagErrorsNameTheirFlag(t *testing.T) {
 		{[]string{"explore", p, "--shard", "x"}, `sigsim explore: --shard "x": want i/n`},
 		{[]string{"events", tr, "--from", "5s", "--to", "1s"}, "sigsim events: --from 5s is after --to 1s"},
 		{[]string{"events", tr, "--from", "-1s"}, "sigsim events: --from -1s: a virtual time is not negative"},
-		{[]string{"run", p, "--arbiter", "chaos"}, "sigsim run: --arbiter:"},
+		{[]string{"run", p, "--mode", "chaos"}, "sigsim run: --mode:"},
+		{[]string{"run", p, "--arbiter", "chaos"}, "sigsim run: --mode:"}, // the old name still works
 	} {
 		if code, _, errs := sigsim(t, tc.args...); code != exitUsage || !strings.Contains(errs, tc.want) {
 			t.Errorf("%v: exit %d, stderr does not say %q:\n%s", tc.args, code, tc.want, errs)
