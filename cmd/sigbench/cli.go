@@ -150,7 +150,9 @@ func newFlagSet(name string) *pflag.FlagSet {
 // asked for), on a bad flag the error and the usage to stderr. It returns
 // -1 to go on, or the exit status.
 func parseFlags(fs *pflag.FlagSet, args []string, synopsis string, stdout, stderr io.Writer) int {
+	fs.SetOutput(stderr) // pflag's notice for an old flag name (--arbiter: use --mode)
 	err := fs.Parse(args)
+	fs.SetOutput(io.Discard)
 	switch {
 	case errors.Is(err, pflag.ErrHelp):
 		printUsage(stdout, fs, synopsis)

@@ -133,9 +133,9 @@ func parseFlags(fs *flagSet, args []string) (int, bool) {
 
 // common holds the flags that override a scenario's world.
 type common struct {
-	seed    uint64
-	mode string
-	swarm   bool
+	seed  uint64
+	mode  string
+	swarm bool
 }
 
 func (c *common) register(fs *flagSet) {
