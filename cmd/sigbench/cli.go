@@ -142,6 +142,7 @@ func runCompletion(args []string, stdout, stderr io.Writer) int {
 func newFlagSet(name string) *pflag.FlagSet {
 	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
+	fs.Usage = func() {} // parseFlags prints it, where it belongs
 	fs.SortFlags = false
 	return fs
 }
