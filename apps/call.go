@@ -169,7 +169,18 @@ func (o CallOptions) joinTimeout() int64 {
 //   - a caller whose cancel lost to the callee's accept hangs up at once;
 //   - ignores a cancel that arrives after its accept succeeded, and an accept
 //     after its cancel succeeded (as the legacy apps do: the screen has moved
-//     on) — which is how client mode's crossing makes ghost calls.
+//     on) — which is how client mode's crossing makes ghost calls;
+//   - when its device is logged out (its logout succeeded: the SDK has
+//     forgotten its invitations and will tell it nothing more of them), ends
+//     every call at once and leaves its rooms: a call that was on it hangs
+//     up (its end-of-call invitation, if it owes one, goes out after its
+//     next login); a call still to be decided — calling, ringing, or
+//     answered without an answer back — it gives up without a word, for it
+//     can neither cancel nor answer any more, nor learn how the call ends.
+//     The checker gives such a party no verdict (as one whose device
+//     crashed). A call still live when it logs in again rings again.
+//     Results that a logout cut short ("it may still take effect") decide
+//     nothing: the logout that follows does.
 //
 // The call-level invariants are checked as it runs (CallChecker).
 type Calls struct {
@@ -197,10 +208,15 @@ type Calls struct {
 type CallStats struct {
 	Dialed, Failed, Rang, Connected, Rejected, BusyRejects, Cancelled, TimedOut, HungUp int64
 	Announced, RoomsLost, JoinTimeouts                                                  int64
-	// EndsUnheard counts calls a callee stopped ringing for because its SDK
-	// no longer had the invitation, no callback having said why (see
-	// phone.watch).
-	EndsUnheard int64
+	// LoggedOut counts calls a phone gave up, not yet decided, because its
+	// device was logged out (calls on at the logout count in HungUp).
+	LoggedOut int64
+	// EarlierAnswers counts calls whose callee's phone learned, after it
+	// rang again, that an earlier answer of its user had taken effect (one
+	// its device made before a crash or a logout): from the SDK's callback
+	// about its own user, or from its own accept refused with nothing else
+	// having ended the call.
+	EarlierAnswers int64
 	// AnnouncementsLost counts end-of-call invitations given up after
 	// maxAnnounceTries failures.
 	AnnouncementsLost int64
@@ -418,6 +434,7 @@ type call struct {
 	leftAt     int64 // when it saw the peer leave the room (0: not yet)
 	sawPeer    bool
 	scheduled  bool // the hang-up is scheduled
+	endHeard   bool // callee: a cancel or timeout of the call reached it while it answered
 }
 
 func (p *phone) w() *sim.World { return p.c.w }
@@ -619,26 +636,6 @@ func (p *phone) scheduleHangUp(k *call) {
 	})
 }
 
-// watch: like a phone's ring screen, which does not ring forever, it checks
-// once the invitation should be over whether its SDK still has it; if not,
-// the call is over, and it stops ringing. It happens when the call's end
-// never reaches the app as a callback: a device restarted after answering
-// hears its previous life's answer as its own, with no callback.
-func (p *phone) watch(k *call, from int64) {
-	p.later(from+int64(p.opts.Timeout+5)*int64(time.Second), k, func() {
-		if k.phase != phRinging {
-			return // answering: the answer's result, on its way, decides
-		}
-		cl := p.d.Client()
-		if cl == nil || !cl.LoggedIn() || slices.ContainsFunc(cl.Invitations(), func(v engine.InvitationView) bool { return v.InviteID == k.id }) {
-			p.watch(k, p.w().Now())
-			return
-		}
-		p.c.Stats.EndsUnheard++
-		p.end(k, false, "its invitation ended unheard")
-	})
-}
-
 // ring: a call invitation arrived.
 func (p *phone) ring(at int64, cb *engine.Callback, room string) {
 	w := p.w()
@@ -652,7 +649,6 @@ func (p *phone) ring(at int64, cb *engine.Callback, room string) {
 	k.rec = p.c.check.ring(p.d, cb.Inviter, cb.InviteID, room, at)
 	p.calls = append(p.calls, k)
 	p.c.Stats.Rang++
-	p.watch(k, at)
 	// Drawn on every ring, used or not.
 	u := p.r.Float64()
 	rt := p.opts.RingTime.Sample(p.r)
@@ -709,31 +705,64 @@ func (p *phone) callback(at int64, cb *engine.Callback) {
 			}
 		}
 	case engine.OnInviteeAccepted:
-		if k := p.byID(cb.InviteID); k != nil && k.caller && k.phase == phCalling && cb.Invitee == k.peer {
+		k := p.byID(cb.InviteID)
+		switch {
+		case k == nil:
+		case k.caller && k.phase == phCalling && cb.Invitee == k.peer:
 			p.connected(k)
+		case p.earlierAnswer(k, cb):
+			p.earlierAccept(k)
 		}
 	case engine.OnInviteeRejected:
-		if k := p.byID(cb.InviteID); k != nil && k.caller && k.phase == phCalling {
+		k := p.byID(cb.InviteID)
+		switch {
+		case k == nil:
+		case k.caller && k.phase == phCalling:
 			p.c.Stats.Rejected++
 			p.end(k, false, "rejected ("+cb.Data+")")
+		case p.earlierAnswer(k, cb):
+			p.end(k, false, "rejected before ("+cb.Data+")")
 		}
 	case engine.OnInvitationCancelled:
 		// Once it has answered, the answer's result decides (a legacy app is
 		// on its call screen by then, and does not look back).
-		if k := p.byID(cb.InviteID); k != nil && !k.caller && k.phase == phRinging {
+		k := p.byID(cb.InviteID)
+		switch {
+		case k == nil || k.caller:
+		case k.phase == phRinging:
 			p.end(k, false, "cancelled")
+		case k.phase == phAnswering:
+			k.endHeard = true
 		}
 	case engine.OnInvitationTimeout:
-		if k := p.byID(cb.InviteID); k != nil && (k.phase == phCalling || k.phase == phRinging) {
+		k := p.byID(cb.InviteID)
+		switch {
+		case k == nil:
+		case k.phase == phCalling || k.phase == phRinging:
 			if k.caller {
 				p.c.Stats.TimedOut++
 			}
 			p.end(k, false, "timed out")
+		case k.phase == phAnswering:
+			k.endHeard = true
 		}
 	}
 }
 
 func (p *phone) result(at int64, r *engine.Result) {
+	switch {
+	case r.Op == engine.OpLogout && r.Code == engine.OK:
+		p.loggedOut()
+		return
+	case r.Unanswered:
+		// Cut short by a logout, which is reported next: it may still take
+		// effect, and the phone will not hear whether it did.
+		if a := p.announcing[r.InviteID]; a != nil {
+			delete(p.announcing, r.InviteID)
+			p.retryAnnouncement(a)
+		}
+		return
+	}
 	if a := p.announcing[r.InviteID]; a != nil && r.Op == engine.OpInvite {
 		delete(p.announcing, r.InviteID)
 		if r.Code != engine.OK {
@@ -770,6 +799,17 @@ func (p *phone) result(at int64, r *engine.Result) {
 			if k.phase == phAnswering {
 				p.connected(k)
 			}
+		case k.phase == phAnswering && r.Code == engine.CodeInviteInvalid && !p.loggedIn():
+			// Reported by a logout, maybe before what ended the call (the
+			// SDK tells nothing more of it): the logout decides, next.
+		case k.phase == phAnswering && r.Code == engine.CodeInviteInvalid && !k.endHeard:
+			// No longer pending, and nothing ended it for this phone: an
+			// earlier accept of its user took effect — one its device made
+			// before a crash, or before a logout (it was told it may still
+			// take effect) — whose echo the SDK took for this accept's, as
+			// both came from its device's name.
+			p.c.Stats.EarlierAnswers++
+			p.earlierAccept(k)
 		case k.phase == phAnswering:
 			p.end(k, false, "accept failed: "+r.Code.String())
 		}
@@ -808,10 +848,13 @@ func (p *phone) roomEvent(at int64, ev *room.Event) {
 		p.c.Stats.RoomsLost++
 		p.lostRoom(k)
 	case room.OnRemoteUserEnterRoom:
-		if ev.User != k.peer || k.sawPeer {
+		if ev.User != k.peer || k.sawPeer && k.leftAt == 0 {
 			return
 		}
-		k.sawPeer, k.startAt = true, at
+		// The first time, or again after the other left before the call was
+		// on (say, a callee whose accept failed, back with the same call
+		// after its next login): the stay that counts is the latest.
+		k.sawPeer, k.startAt, k.leftAt = true, at, 0
 		p.c.check.sawPeer(k.rec, k.side)
 		p.scheduleHangUp(k)
 	case room.OnRemoteUserLeaveRoom:
@@ -825,6 +868,32 @@ func (p *phone) roomEvent(at int64, ev *room.Event) {
 		// Not on yet (the callee entered with its accept, whose outcome is
 		// still on its way): the outcome decides, and connected comes here.
 	}
+}
+
+// earlierAnswer tells whether cb reports an answer of the phone's own user to
+// a call ringing (or being answered) here that this phone did not make: its
+// device's earlier life made it, before a crash, and the shard applied it
+// after the device rang again. The SDK reports it as a callback, as it would
+// another device's answer (engine.Client: a message the device's name sent
+// that this incarnation did not ask is news to it).
+func (p *phone) earlierAnswer(k *call, cb *engine.Callback) bool {
+	if k.caller || cb.Invitee != p.user || (k.phase != phRinging && k.phase != phAnswering) {
+		return false
+	}
+	p.c.Stats.EarlierAnswers++
+	return true
+}
+
+// earlierAccept: an earlier accept of the phone's user took effect, made by
+// a life of the phone that is gone (its device crashed, or the session was
+// logged out, before it heard the answer). The call happened; this life does
+// not join it — it cannot know whether the call is still on, and a late
+// comer waits alone in an empty room — but ends it at once as hung up: it
+// announces the end, which tells the other party, if it is still there.
+func (p *phone) earlierAccept(k *call) {
+	p.c.check.acceptOK(k.rec)
+	k.phase = phConnected
+	p.hangUp(k, "accepted by an earlier life")
 }
 
 // peerLeft: the other party left the room of a call that is on. The source
@@ -848,6 +917,29 @@ func (p *phone) lostRoom(k *call) {
 	default:
 		// Answering: if the accept succeeds, hang up at once.
 		k.abandon = true
+	}
+}
+
+// loggedIn tells whether the phone's SDK is logged in (V2TIMManager's
+// getLoginStatus): from a logout call on, it is not.
+func (p *phone) loggedIn() bool {
+	cl := p.d.Client()
+	return cl != nil && cl.LoggedIn()
+}
+
+// loggedOut: the device's logout succeeded. Calls that were on end as hung
+// up; the others the phone gives up without a word (see Calls).
+func (p *phone) loggedOut() {
+	for _, k := range slices.Clone(p.calls) {
+		if k.phase == phConnected {
+			p.hangUp(k, "logged out")
+			continue
+		}
+		i := slices.Index(p.calls, k)
+		p.calls = slices.Delete(p.calls, i, i+1)
+		p.leaveRoom(k)
+		p.c.Stats.LoggedOut++
+		p.c.check.loggedOut(k.rec, k.side, p.user)
 	}
 }
 

@@ -21,8 +21,10 @@ const (
 	// and "talked" iff the callee's accept succeeded and was not overtaken by
 	// a cancel (in server mode, the server's decision; in client mode, the
 	// callee was told its accept succeeded and the caller was not told its
-	// cancel did). A party that never rang did not talk; a party whose device
-	// crashed during the call has no verdict, and the call is not judged.
+	// cancel did). A party that never rang did not talk. A party whose
+	// device crashed, or was logged out, before the call was decided for it
+	// has no verdict (it can no longer learn how the call ended): the other
+	// party's verdict alone is judged, against the truth.
 	InvCallAgreement = "call-agreement"
 	// InvCallDuration: the duration announced at the end of a call is the room
 	// overlap of the two parties at the room node, to within the duration
@@ -69,11 +71,11 @@ type callRec struct {
 	quiet     int64 // ghost checks: since when no fault was seen (see ghostCheck)
 	faults    int64 // ghost checks: the world's fault count then
 	id, room  string
-	p         [2]party // caller, callee
-	node      [2]span  // each party's membership at the room node
-	invitedAt int64    // the dial (0: the caller runs no app)
-	acceptOK  bool     // the callee was told its accept succeeded
-	cancelOK  bool     // the caller was told its cancel succeeded
+	p         [2]party          // caller, callee
+	node      [2][maxStays]span // each party's latest stays at the room node, oldest first
+	invitedAt int64             // the dial (0: the caller runs no app)
+	acceptOK  bool              // the callee was told its accept succeeded
+	cancelOK  bool              // the caller was told its cancel succeeded
 	setupSeen bool
 }
 
@@ -84,6 +86,7 @@ type party struct {
 	ended         bool
 	talked        bool
 	crashed       bool // its device crashed during the call: it has no verdict
+	out           bool // its device was logged out before the call was decided for it: no verdict either
 	lost          bool // its device crashed after it ended, maybe before its last word went out
 	inRoom        bool
 	announced     bool
@@ -94,10 +97,26 @@ type party struct {
 	why           string
 }
 
-// span is a party's latest stay in the room, at the room node.
+// span is a party's stay in the room, at the room node.
 type span struct {
 	entered, left bool
 	in, out       int64
+}
+
+// maxStays is how many stays of each party a record keeps: a party may
+// enter, leave and, in a later life of its device, enter again.
+const maxStays = 3
+
+// stay returns a party's latest stay that began by before (any, if before
+// is 0).
+func (r *callRec) stay(side int, before int64) span {
+	l := &r.node[side]
+	for i := len(l) - 1; i >= 0; i-- {
+		if l[i].entered && (before == 0 || l[i].in <= before) {
+			return l[i]
+		}
+	}
+	return span{}
 }
 
 // userCalls is what a user's phone is engaged in: calls, and call rooms.
@@ -213,7 +232,7 @@ func (cc *CallChecker) invited(h int32, id string) {
 }
 
 // ring: a phone rings for a call. It returns the call's record, -1 if it
-// keeps none (a call its callee's earlier, crashed life was in).
+// keeps none (a call already ringing there).
 func (cc *CallChecker) ring(d *sim.Device, inviter, id, roomID string, at int64) int32 {
 	h, ok := cc.byID[id]
 	if !ok {
@@ -228,11 +247,14 @@ func (cc *CallChecker) ring(d *sim.Device, inviter, id, roomID string, at int64)
 	}
 	r := &cc.recs[h]
 	if p := &r.p[1]; p.engaged {
-		if !p.crashed && !p.lost {
-			return -1
+		if !p.ended && !p.gone() {
+			return -1 // ringing already
 		}
-		// A new life of the callee's device rings again (the invitation
-		// is still on): its verdict is the one that counts now.
+		// It rings again: a new life of the callee's device, or its next
+		// login, learned the invitation again, which is still on for it
+		// (whatever the phone's earlier end of it, say an accept refused
+		// while it was being logged out). Its verdict now is the one that
+		// counts.
 		r.judged = false
 	}
 	uc := cc.user(d.User)
@@ -331,9 +353,25 @@ func (cc *CallChecker) ended(h int32, side int, talked bool, why string) {
 	p := &r.p[side]
 	p.ended, p.talked, p.endAt, p.why = true, talked, cc.w.Now(), why
 	cc.done(p.user, h)
-	if r.p[0].ended && r.p[1].ended {
-		cc.judge(h)
+	cc.maybeJudge(h)
+	cc.ghostCheck(h)
+	cc.maybeRetire(h)
+}
+
+// gone tells whether the party has no verdict: its device crashed, or was
+// logged out, while the call was still to be decided for it.
+func (p *party) gone() bool { return p.crashed || p.out }
+
+// loggedOut: a phone gave up a call not yet decided for it because its
+// device was logged out (it left the room first): it has no verdict.
+func (cc *CallChecker) loggedOut(h int32, side int, user string) {
+	cc.done(user, h)
+	r := cc.rec(h)
+	if r == nil || r.p[side].ended {
+		return
 	}
+	r.p[side].out = true
+	cc.maybeJudge(h)
 	cc.ghostCheck(h)
 	cc.maybeRetire(h)
 }
@@ -349,6 +387,7 @@ func (cc *CallChecker) crashed(h int32, side int, user, roomID string) {
 		return
 	}
 	r.p[side].crashed, r.p[side].inRoom = true, false
+	cc.maybeJudge(h)
 	cc.maybeRetire(h)
 }
 
@@ -379,18 +418,22 @@ func (cc *CallChecker) announced(h int32, side int, secs, end int64) {
 	me := &r.p[side]
 	me.announced, me.announcedSecs = true, secs
 	now := cc.w.Now()
-	a0, a1 := r.node[0], r.node[1]
-	peer := r.node[1-side]
-	together := a0.entered && a1.entered
+	// The stays it saw the other in: those that had begun when it saw the
+	// other enter (the latest, if it never did, or none had begun then).
+	mine, peer := r.stay(side, me.sawAt), r.stay(1-side, me.sawAt)
+	if !mine.entered || !peer.entered {
+		mine, peer = r.stay(side, 0), r.stay(1-side, 0)
+	}
+	together := mine.entered && peer.entered
 	var overlap, from int64
 	if together {
-		from = max(a0.in, a1.in)
+		from = max(mine.in, peer.in)
 		to := now
 		if peer.left {
 			to = peer.out
 		}
-		if r.node[side].left {
-			to = min(to, r.node[side].out)
+		if mine.left {
+			to = min(to, mine.out)
 		}
 		overlap = max(0, to-from)
 	}
@@ -465,15 +508,23 @@ func (cc *CallChecker) change(at int64, node int, ch *room.Change) {
 	if side < 0 {
 		return
 	}
-	// Each party's latest stay in the room (a party may have entered, left
-	// and, in a later life of its device, entered again).
-	s := &r.node[side]
+	l := &r.node[side]
 	switch ch.Kind {
 	case room.Entered:
-		*s = span{entered: true, in: at}
+		i := slices.IndexFunc(l[:], func(s span) bool { return !s.entered })
+		if i < 0 {
+			copy(l[:], l[1:])
+			i = len(l) - 1
+		}
+		l[i] = span{entered: true, in: at}
 	case room.Left:
-		if s.entered && !s.left {
-			s.left, s.out = true, at
+		for i := len(l) - 1; i >= 0; i-- {
+			if l[i].entered {
+				if !l[i].left {
+					l[i].left, l[i].out = true, at
+				}
+				break
+			}
 		}
 	}
 }
@@ -489,14 +540,25 @@ func (cc *CallChecker) truth(r *callRec) bool {
 	return r.acceptOK && !r.cancelOK
 }
 
-// judge judges agreement, once both parties are done (or the callee never rang).
+// maybeJudge judges agreement once each party has ended or has no verdict
+// (a callee that never rang is judged when the call is retired).
+func (cc *CallChecker) maybeJudge(h int32) {
+	r := &cc.recs[h]
+	if (r.p[0].ended || r.p[0].gone()) && (r.p[1].ended || r.p[1].gone()) {
+		cc.judge(h)
+	}
+}
+
+// judge judges agreement, once both parties are done (or the callee never
+// rang): both verdicts agree with each other and with the truth; a party
+// with no verdict is left out.
 func (cc *CallChecker) judge(h int32) {
 	r := &cc.recs[h]
-	if r.judged || r.p[0].crashed || r.p[1].crashed || !r.p[0].engaged {
+	a, b := &r.p[0], &r.p[1]
+	if r.judged || !a.engaged || a.gone() && b.gone() {
 		return
 	}
 	r.judged = true
-	a, b := &r.p[0], &r.p[1]
 	verdict := func(p *party) string {
 		if !p.engaged {
 			return "never rang"
@@ -514,6 +576,18 @@ func (cc *CallChecker) judge(h int32) {
 		why = "the callee's accept and the caller's cancel both succeeded"
 	}
 	switch {
+	case a.gone() || b.gone():
+		p, q := a, b // p has the verdict
+		if a.gone() {
+			p, q = b, a
+		}
+		how := "crashed"
+		if q.out {
+			how = "was logged out"
+		}
+		if p.talked != t {
+			cc.violate(InvCallAgreement, p.dev, "call %s: %s %s (%s %s before the call was decided for it); %s", r.id, p.user, verdict(p), q.user, how, why)
+		}
 	case a.talked != b.talked:
 		cc.violate(InvCallAgreement, a.dev, "call %s: %s %s, %s %s; %s", r.id, a.user, verdict(a), b.user, verdict(b), why)
 	case a.talked != t:
@@ -538,7 +612,7 @@ func (cc *CallChecker) ghostCheck(h int32) {
 	due := int64(0)
 	for q := range 2 {
 		me, other := &r.p[q], &r.p[1-q]
-		if !me.inRoom || !other.ended || other.crashed || other.lost || me.crashed {
+		if !me.inRoom || !other.ended || other.gone() || other.lost || me.gone() {
 			continue
 		}
 		switch {
@@ -584,7 +658,7 @@ func (cc *CallChecker) maybeRetire(h int32) {
 	}
 	for i := range r.p {
 		p := &r.p[i]
-		if p.engaged && !p.ended && !p.crashed || p.inRoom {
+		if p.engaged && !p.ended && !p.gone() || p.inRoom {
 			return
 		}
 	}
@@ -597,7 +671,7 @@ func (cc *CallChecker) maybeRetire(h int32) {
 		}
 		r.retiring = false
 		for i := range r.p {
-			if p := &r.p[i]; p.engaged && !p.ended && !p.crashed || p.inRoom {
+			if p := &r.p[i]; p.engaged && !p.ended && !p.gone() || p.inRoom {
 				return // the callee rang after all: retire when it is done
 			}
 		}

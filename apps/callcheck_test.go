@@ -70,6 +70,24 @@ func TestForgedDuration(t *testing.T) {
 	cc.announced(h, 0, 95, w.Now())
 	onlyViolation(t, w, cc, InvCallDuration, "alice announced 95s for i1; the room overlap was 9s")
 
+	// The callee left and, in a later life, entered again: the duration is
+	// that of the stay the caller saw.
+	w, cc, h = forged(t)
+	nodeChange(cc, w, room.Entered, "alice")
+	w.RunUntil(sec(2))
+	nodeChange(cc, w, room.Entered, "bob")
+	w.RunUntil(sec(2) + ms(40))
+	cc.sawPeer(h, 0)
+	w.RunUntil(sec(5))
+	nodeChange(cc, w, room.Left, "bob")
+	w.RunUntil(sec(10))
+	nodeChange(cc, w, room.Entered, "bob")
+	w.RunUntil(sec(11))
+	cc.announced(h, 0, 3, sec(5)+ms(40))
+	if v := cc.Violations(); len(v) != 0 {
+		t.Fatalf("a right duration of an earlier stay: %v", v)
+	}
+
 	// A start recorded before the callee was in the room (say, at the accept).
 	w, cc, h = forged(t)
 	nodeChange(cc, w, room.Entered, "alice")

@@ -14,7 +14,11 @@
 // the world's seed and a name ("app/call/<user>", "app/call/talk/<roomID>",
 // "app/class/<user>"), so a run replays bit for bit; everything it schedules
 // is an event of the world, and a device's crash ends its app's state (the
-// world's DeviceDown hook), as it would a phone's.
+// world's DeviceDown hook), as it would a phone's. A logout (the device's
+// logout result) ends the calls of a call app: a phone that can no longer
+// signal hangs up the calls that were on and gives up the others, leaving
+// their rooms (see Calls); a classroom member needs nothing, as the next
+// login's sync brings back the round still open.
 //
 // Typical use, for a scenario runner or a workload:
 //
