@@ -222,7 +222,7 @@ type CallStats struct {
 	AnnouncementsLost int64
 	// The checker's findings (each also a violation of the world when it
 	// runs with checkers).
-	Ghosts, Disagreements, DurationErrors, TwoRooms, BusyRings int64
+	Ghosts, Disagreements, DurationErrors, TwoRooms, BusyRings, Stuck int64
 }
 
 // NewCalls makes the call app of a host, to attach to devices.
@@ -595,6 +595,7 @@ func (p *phone) hangUp(k *call, why string) {
 // join timeout guards that.
 func (p *phone) connected(k *call) {
 	k.phase = phConnected
+	p.c.check.on(k.rec, k.side)
 	if k.caller {
 		p.c.Stats.Connected++
 	}
@@ -893,6 +894,7 @@ func (p *phone) earlierAnswer(k *call, cb *engine.Callback) bool {
 func (p *phone) earlierAccept(k *call) {
 	p.c.check.acceptOK(k.rec)
 	k.phase = phConnected
+	p.c.check.on(k.rec, k.side)
 	p.hangUp(k, "accepted by an earlier life")
 }
 

@@ -38,10 +38,18 @@ const (
 	// InvBusyRing: a phone in a call (calling, ringing or talking) never
 	// rings for another; it answers "busy".
 	InvBusyRing = "busy-ring"
+	// InvCallEnd: no phone keeps calling, ringing or answering a call after
+	// its invitation must have ended: each leaves those states (the call is
+	// on, or over for it) within the invitation's timeout plus the ghost
+	// bound of its dial or ring, counted, like the ghost bound, from the
+	// end of the faults that may hold it up. A phone that never hears how
+	// its invitation ended (its SDK takes the end for its own doing, say)
+	// rings forever, and is busy for every later call.
+	InvCallEnd = "call-end"
 )
 
 // CallInvariants lists the call-level invariants.
-var CallInvariants = []string{InvGhostCall, InvCallAgreement, InvCallDuration, InvTwoRooms, InvBusyRing}
+var CallInvariants = []string{InvGhostCall, InvCallAgreement, InvCallDuration, InvTwoRooms, InvBusyRing, InvCallEnd}
 
 // CallChecker checks the call-level invariants of a call app's phones. It
 // keeps a record per call, from the dial (or the ring, when the caller runs no
@@ -95,6 +103,11 @@ type party struct {
 	sawAt         int64 // when it saw the other in the room (0: never)
 	announcedSecs int64
 	why           string
+	since         int64 // when it dialled or rang
+	on            bool  // the call is on for it (connected)
+	stuck         bool  // a call-end violation was reported
+	endCheckAt    int64 // a call-end check is scheduled then (0: none)
+	quiet, faults int64 // call-end checks: as callRec's, for this party
 }
 
 // span is a party's stay in the room, at the room node.
@@ -164,6 +177,8 @@ func (cc *CallChecker) violate(inv string, d *sim.Device, format string, args ..
 		s.TwoRooms++
 	case InvBusyRing:
 		s.BusyRings++
+	case InvCallEnd:
+		s.Stuck++
 	}
 	cc.w.Report(inv, d, text)
 }
@@ -216,11 +231,12 @@ func (cc *CallChecker) dial(d *sim.Device, callee, roomID string, at int64) int3
 	h := cc.add()
 	r := &cc.recs[h]
 	r.room, r.invitedAt = roomID, at
-	r.p[0] = party{user: d.User, dev: d, engaged: true}
+	r.p[0] = party{user: d.User, dev: d, engaged: true, since: at}
 	r.p[1] = party{user: callee}
 	cc.byRoom[roomID] = h
 	uc := cc.user(d.User)
 	uc.active = append(uc.active, h)
+	cc.endCheck(h, 0)
 	return h
 }
 
@@ -263,11 +279,67 @@ func (cc *CallChecker) ring(d *sim.Device, inviter, id, roomID string, at int64)
 		cc.violate(InvBusyRing, d, "%s rings for %s from %s while in call %s with %s", d.User, id, inviter, o.room, o.peerOf(d.User))
 	}
 	uc.active = append(uc.active, h)
-	r.p[1] = party{user: d.User, dev: d, engaged: true}
+	r.p[1] = party{user: d.User, dev: d, engaged: true, since: at}
 	if r.invitedAt > 0 {
 		cc.c.observe("ring", at, at-r.invitedAt)
 	}
+	cc.endCheck(h, 1)
 	return h
+}
+
+// on: the call is on for a phone (it is connected).
+func (cc *CallChecker) on(h int32, side int) {
+	if r := cc.rec(h); r != nil {
+		r.p[side].on = true
+	}
+}
+
+// endCheck looks for a phone still calling, ringing or answering a call
+// after its invitation must have ended (call-end), and schedules itself for
+// when it would be.
+func (cc *CallChecker) endCheck(h int32, side int) {
+	r := &cc.recs[h]
+	p := &r.p[side]
+	if !p.engaged || p.ended || p.gone() || p.on || p.stuck {
+		return
+	}
+	w := cc.w
+	now := w.Now()
+	var due int64
+	switch {
+	case cc.faultOn(r):
+		p.quiet, p.faults = 0, w.Counts.Faults
+		due = now + int64(time.Second)
+	default:
+		if p.quiet == 0 || p.faults != w.Counts.Faults {
+			p.quiet, p.faults = now, w.Counts.Faults
+		}
+		due = max(p.since, p.quiet, w.FaultsEnd()) + int64(cc.c.opts.Timeout)*int64(time.Second) + cc.ghostBound
+		if now >= due {
+			p.stuck = true
+			what := "ringing for"
+			if side == 0 {
+				what = "calling " + r.p[1].user + " in"
+			}
+			cc.violate(InvCallEnd, p.dev, "%s still %s call %s (%s) since %s, %s later; its invitation must have ended (timeout %ds)",
+				p.user, what, r.id, r.room, durSecs(p.since), durSecs(now-p.since), cc.c.opts.Timeout)
+			return
+		}
+	}
+	if p.endCheckAt != 0 && p.endCheckAt <= due {
+		return
+	}
+	p.endCheckAt = due
+	gen := r.gen
+	user := p.user
+	cc.w.At(due, func() {
+		r := &cc.recs[h]
+		if r.gen != gen || !r.live || r.p[side].user != user || r.p[side].endCheckAt != due {
+			return
+		}
+		r.p[side].endCheckAt = 0
+		cc.endCheck(h, side)
+	})
 }
 
 func (r *callRec) peerOf(u string) string {

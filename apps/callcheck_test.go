@@ -27,6 +27,8 @@ func forged(t *testing.T) (*sim.World, *CallChecker, int32) {
 	if g := cc.ring(bob, "alice", "i1", "r1", w.Now()); g != h {
 		t.Fatalf("ring made record %d, dial %d", g, h)
 	}
+	cc.on(h, 0) // the call is on (call-end is tested apart)
+	cc.on(h, 1)
 	return w, cc, h
 }
 
@@ -150,5 +152,26 @@ func TestViolationSummary(t *testing.T) {
 	got := w.ViolationSummary()
 	if !strings.HasSuffix(got, "call-agreement=1 ghost-call=1") || !strings.HasPrefix(got, "agreement=") {
 		t.Errorf("summary %q", got)
+	}
+}
+
+// A phone that never hears how its call ended: still ringing after the
+// invitation's timeout and the bound; the caller, answered, is not.
+func TestForgedCallEnd(t *testing.T) {
+	w, c := callWorld(t, sim.Options{Seed: 30, KeepGoing: true}, manual(), "alice", "bob")
+	cc := c.Checker()
+	h := cc.dial(w.Device("alice"), "bob", "r1", 0)
+	cc.invited(h, "i1")
+	w.RunUntil(sec(1))
+	cc.ring(w.Device("bob"), "alice", "i1", "r1", w.Now())
+	cc.on(h, 0)
+	w.RunUntil(sec(40))
+	if v := cc.Violations(); len(v) != 0 {
+		t.Fatalf("before the bound: %v", v)
+	}
+	w.RunUntil(sec(42))
+	onlyViolation(t, w, cc, InvCallEnd, "bob still ringing for call i1 (r1) since 1s, 40s later; its invitation must have ended (timeout 30s)")
+	if c.Stats.Stuck != 1 {
+		t.Errorf("stats %+v", c.Stats)
 	}
 }
