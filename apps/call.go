@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"sigsim/engine"
@@ -223,6 +224,35 @@ type CallStats struct {
 	// The checker's findings (each also a violation of the world when it
 	// runs with checkers).
 	Ghosts, Disagreements, DurationErrors, TwoRooms, BusyRings, Stuck int64
+}
+
+// Describe lists the counters, "key=value" each, in a fixed order (the
+// names of Counts).
+func (s CallStats) Describe() string {
+	var b strings.Builder
+	for i, c := range s.Counts() {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(c.Name + "=" + strconv.FormatInt(c.N, 10))
+	}
+	return b.String()
+}
+
+// Count is one named counter.
+type Count struct {
+	Name string
+	N    int64
+}
+
+// Counts lists the counters by name, in a fixed order.
+func (s CallStats) Counts() []Count {
+	return []Count{{"dialed", s.Dialed}, {"failed", s.Failed}, {"rang", s.Rang}, {"connected", s.Connected},
+		{"rejected", s.Rejected}, {"busy-rejects", s.BusyRejects}, {"cancelled", s.Cancelled}, {"timed-out", s.TimedOut},
+		{"hung-up", s.HungUp}, {"announced", s.Announced}, {"rooms-lost", s.RoomsLost}, {"join-timeouts", s.JoinTimeouts},
+		{"logged-out", s.LoggedOut}, {"earlier-answers", s.EarlierAnswers}, {"announcements-lost", s.AnnouncementsLost},
+		{"ghosts", s.Ghosts}, {"disagreements", s.Disagreements}, {"duration-errors", s.DurationErrors},
+		{"two-rooms", s.TwoRooms}, {"busy-rings", s.BusyRings}, {"stuck", s.Stuck}}
 }
 
 // NewCalls makes the call app of a host, to attach to devices.
@@ -484,6 +514,7 @@ func (p *phone) dial(callee string) string {
 		return ""
 	}
 	if cancel && !p.opts.Manual {
+		p.note(k, "will cancel after %s unanswered", time.Duration(cancelAfter))
 		p.later(now+cancelAfter, k, func() {
 			if k.phase == phCalling && !k.cancelling {
 				p.cancel(k)
@@ -535,7 +566,22 @@ func (p *phone) end(k *call, talked bool, why string) {
 	}
 	p.calls = slices.Delete(p.calls, i, i+1)
 	p.leaveRoom(k)
+	if talked {
+		p.note(k, "over, talked (%s)", why)
+	} else {
+		p.note(k, "over, did not talk (%s)", why)
+	}
 	p.c.check.ended(k.rec, k.side, talked, why)
+}
+
+// note records a decision of the phone about a call as a trace note,
+// "call ID: what" (the room when the call has no invitation).
+func (p *phone) note(k *call, format string, args ...any) {
+	name := k.id
+	if name == "" {
+		name = k.room
+	}
+	p.w().AppNote(p.d, "call "+name+": "+fmt.Sprintf(format, args...))
 }
 
 // announce sends the end-of-call invitation, with the duration it saw.
@@ -596,6 +642,7 @@ func (p *phone) hangUp(k *call, why string) {
 func (p *phone) connected(k *call) {
 	k.phase = phConnected
 	p.c.check.on(k.rec, k.side)
+	p.note(k, "on")
 	if k.caller {
 		p.c.Stats.Connected++
 	}
@@ -630,6 +677,7 @@ func (p *phone) scheduleHangUp(k *call) {
 	if r.Bool(p.opts.CallerHangsUp) != k.caller {
 		return
 	}
+	p.note(k, "will hang up after %s", time.Duration(talk))
 	p.later(k.startAt+talk, k, func() {
 		if k.phase == phConnected {
 			p.hangUp(k, "hung up")
@@ -643,6 +691,7 @@ func (p *phone) ring(at int64, cb *engine.Callback, room string) {
 	busy := len(p.calls) > 0
 	if busy && p.opts.BusyPolicy == BusyReject {
 		p.c.Stats.BusyRejects++
+		w.AppNote(p.d, "call "+cb.InviteID+": busy, "+p.c.State(p.user))
 		w.Answer(p.d, engine.OpReject, cb.InviteID, DataBusy)
 		return
 	}
@@ -660,27 +709,33 @@ func (p *phone) ring(at int64, cb *engine.Callback, room string) {
 	switch {
 	case u < o.Busy:
 		p.c.Stats.BusyRejects++
+		p.note(k, "busy elsewhere")
 		k.phase = phAnswering
 		w.Answer(p.d, engine.OpReject, k.id, DataBusy)
 	case u < o.Busy+o.Accept:
+		p.note(k, "will accept after %s", time.Duration(rt))
 		p.later(at+rt, k, func() {
 			if k.phase == phRinging {
 				p.answer(k, true)
 			}
 		})
 	case u < o.Busy+o.Accept+o.Reject:
+		p.note(k, "will reject after %s", time.Duration(rt))
 		p.later(at+rt, k, func() {
 			if k.phase == phRinging {
 				p.answer(k, false)
 			}
 		})
 	case u < o.Busy+o.Accept+o.Reject+o.LateAccept:
+		p.note(k, "will accept %s before its deadline", time.Duration(rt))
 		deadline := at + int64(p.opts.Timeout)*int64(time.Second)
 		p.later(max(at, deadline-rt), k, func() {
 			if k.phase == phRinging {
 				p.answer(k, true)
 			}
 		})
+	default:
+		p.note(k, "lets it ring")
 	}
 }
 
@@ -940,6 +995,7 @@ func (p *phone) loggedOut() {
 		i := slices.Index(p.calls, k)
 		p.calls = slices.Delete(p.calls, i, i+1)
 		p.leaveRoom(k)
+		p.note(k, "given up, logged out")
 		p.c.Stats.LoggedOut++
 		p.c.check.loggedOut(k.rec, k.side, p.user)
 	}

@@ -88,17 +88,26 @@ func (r *runner) heal(c *Cmd) {
 }
 
 func (r *runner) link(c *Cmd) {
-	w := r.w
 	d := r.device(c, 0)
 	if d == nil {
 		return
 	}
-	o := w.Options().Link
+	o, ok := r.linkOptions(c, r.w.Options().Link)
+	if !ok {
+		return
+	}
+	if err := r.w.SetLink(d, o); err != nil {
+		r.fail(c, "link: %v", err)
+	}
+}
+
+// linkOptions reads the link keys of link and room-link over o.
+func (r *runner) linkOptions(c *Cmd, o sim.LinkOptions) (sim.LinkOptions, bool) {
 	var err error
 	if s := c.Str("latency", ""); s != "" {
 		if o.Latency, err = sim.ParseDist(s); err != nil {
-			r.fail(c, "link: latency: %v", err)
-			return
+			r.fail(c, "%s: latency: %v", c.Name, err)
+			return o, false
 		}
 	}
 	var e1, e2, e3, e4 error
@@ -109,12 +118,10 @@ func (r *runner) link(c *Cmd) {
 	for _, e := range []error{e1, e2, e3, e4} {
 		if e != nil {
 			r.fail(c, "%v", e)
-			return
+			return o, false
 		}
 	}
-	if err := w.SetLink(d, o); err != nil {
-		r.fail(c, "link: %v", err)
-	}
+	return o, true
 }
 
 func (r *runner) crash(c *Cmd) {
@@ -137,8 +144,14 @@ func (r *runner) pause(c *Cmd) {
 	}
 }
 
-// skewRefs checks the drift, which the world bounds, before anything runs.
+// skewRefs checks the drift, which the world bounds, before anything runs;
+// a room node keeps no clock of its own (the room service's decisions use
+// none).
 func (r *runner) skewRefs(c *Cmd) error {
+	a := c.positionals()[0]
+	if _, ok := roomNodeIndex(a.Value); ok {
+		return &Error{a.Pos, "skew: " + a.Value + " is a room node, which keeps no clock of its own"}
+	}
 	if drift, err := c.Float("drift", 0); err == nil && (drift <= -1 || drift >= 1) {
 		a, _ := c.arg("drift")
 		return &Error{a.Pos, fmt.Sprintf("skew: drift %g out of range (-1,1)", drift)}

@@ -34,6 +34,9 @@ func (r *runner) setup() error {
 			return err
 		}
 	}
+	if r.rooms || r.roomNodes > 0 {
+		o.Rooms = &sim.RoomOptions{Nodes: max(1, r.roomNodes)}
+	}
 	if err := r.checkFootprint(r.userCmds, r.groupCmds, r.genCmds, o); err != nil {
 		return err
 	}
@@ -141,6 +144,9 @@ func (r *runner) worldOptions(c *Cmd, o *sim.Options) error {
 	r.stopOn = c.Str("stop", "on-violation") == "on-violation"
 	r.maxMemory, e = c.Size("max-memory", 0)
 	get(e)
+	rooms, e := c.Int("rooms", 0)
+	get(e)
+	r.roomNodes = int(rooms)
 	if err == nil {
 		if verr := o.Validate(); verr != nil {
 			err = c.Errorf("world: %v", verr)
@@ -341,6 +347,9 @@ func (r *runner) addUsers(c *Cmd) error {
 			}
 		}
 	}
+	if c.Has("app") {
+		return r.attachCalls(c, us)
+	}
 	return nil
 }
 
@@ -360,6 +369,9 @@ func (r *runner) loadGroup(c *Cmd) error {
 	}
 	if err := r.w.LoadGroup(id, owner, members); err != nil {
 		return c.Errorf("group %s: %v", id, err)
+	}
+	if c.Has("app") {
+		return r.attachClass(c, id, owner, members)
 	}
 	return nil
 }
