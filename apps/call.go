@@ -58,6 +58,12 @@ type CallOptions struct {
 	CallerHangsUp float64
 	// BusyPolicy: what a phone does with a call while in another.
 	BusyPolicy BusyPolicy
+	// CountFromAccept: a legacy app's way of timing a call, from when the
+	// phone learned the accept succeeded rather than from when it saw the
+	// other party in the room (the source document's onRemoteUserEnterRoom):
+	// the announced duration then includes the time the callee took to get
+	// into the room, which breaks call-duration when that is long.
+	CountFromAccept bool
 	// JoinTimeout: a phone in an accepted call that does not see the other
 	// party in the room within it hangs up (0 means 60 s; negative, never).
 	JoinTimeout int64
@@ -128,6 +134,9 @@ func (o CallOptions) Describe() []string {
 		"cancel=" + f(o.Cancel), "cancel-after=" + o.CancelAfter.String(), "talk-time=" + o.TalkTime.String(),
 		"caller-hangs-up=" + f(o.CallerHangsUp), "busy-policy=" + o.BusyPolicy.String(),
 		"join-timeout=" + joinText(o.joinTimeout())}
+	if o.CountFromAccept {
+		l = append(l, "count-from=accept")
+	}
 	if o.KeepAnnouncements {
 		l = append(l, "keep-announcements")
 	}
@@ -461,6 +470,7 @@ type call struct {
 	abandon    bool  // it lost its room before the call was on: give the call up
 	rangAt     int64 // callee: when it rang
 	startAt    int64 // when it saw the peer enter the room (0: not yet)
+	acceptAt   int64 // when the call was on for it
 	leftAt     int64 // when it saw the peer leave the room (0: not yet)
 	sawPeer    bool
 	scheduled  bool // the hang-up is scheduled
@@ -641,6 +651,7 @@ func (p *phone) hangUp(k *call, why string) {
 // join timeout guards that.
 func (p *phone) connected(k *call) {
 	k.phase = phConnected
+	k.acceptAt = p.w().Now()
 	p.c.check.on(k.rec, k.side)
 	p.note(k, "on")
 	if k.caller {
@@ -751,6 +762,9 @@ func (p *phone) callback(at int64, cb *engine.Callback) {
 		}
 		switch d.cmd {
 		case "":
+			if p.byID(cb.InviteID) != nil {
+				return // the same call again (a legacy SDK's duplicate): it rings already
+			}
 			p.ring(at, cb, d.room)
 		case "hangup":
 			if !p.opts.KeepAnnouncements {
@@ -956,7 +970,11 @@ func (p *phone) earlierAccept(k *call) {
 // peerLeft: the other party left the room of a call that is on. The source
 // document: the phone computes the duration and announces the end.
 func (p *phone) peerLeft(k *call) {
-	p.announce(k, k.leftAt-k.startAt)
+	start := k.startAt
+	if p.opts.CountFromAccept {
+		start = k.acceptAt
+	}
+	p.announce(k, k.leftAt-start)
 	p.end(k, true, "the other party left")
 }
 

@@ -20,7 +20,7 @@ var (
 	callKeys = []keySpec{enum("app", "call"), k("timeout", vSecs),
 		k("accept", vProb), k("reject", vProb), k("busy", vProb), k("late-accept", vProb), k("ring-time", vDist),
 		k("cancel", vProb), k("cancel-after", vDist), k("talk-time", vDist), k("caller-hangs-up", vProb),
-		enum("busy-policy", "reject", "ring"), k("join-timeout", vDur)}
+		enum("busy-policy", "reject", "ring"), k("join-timeout", vDur), enum("count-from", "enter", "accept")}
 	callFlags = []string{"manual", "keep-announcements"}
 )
 
@@ -120,6 +120,7 @@ func callOptions(c *Cmd) (apps.CallOptions, error) {
 	o.JoinTimeout, e = c.Dur("join-timeout", 0)
 	get(e)
 	o.Manual, o.KeepAnnouncements = c.Bool("manual"), c.Bool("keep-announcements")
+	o.CountFromAccept = c.Str("count-from", "enter") == "accept"
 	if len(errs) > 0 {
 		return o, errs[0]
 	}

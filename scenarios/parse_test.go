@@ -230,7 +230,7 @@ func TestParseErrors(t *testing.T) {
 		{"!world extra", `t.sig:1:7: world: unexpected argument "extra" (usage: world [seed=N] [mode=server|client] [shards=N] [latency=DIST] [loss=P] [dup=P] [reorder=P] [bandwidth=BW] [shard-latency=DIST] [service=DIST] [workers=N] [rto=DUR] [retention=DUR] [bound=DUR] [stop=on-violation|never] [max-memory=SIZE] [rooms=N])`},
 		{"!at 1s world", `t.sig:1:1: world cannot have an at TIME prefix`},
 		// users and group
-		{"users", L(1) + `1: users: missing USERS (usage: users USERS... [app=call] [timeout=SECS] [accept=P] [reject=P] [busy=P] [late-accept=P] [ring-time=DIST] [cancel=P] [cancel-after=DIST] [talk-time=DIST] [caller-hangs-up=P] [busy-policy=reject|ring] [join-timeout=DUR] [manual] [keep-announcements])`},
+		{"users", L(1) + `1: users: missing USERS (usage: users USERS... [app=call] [timeout=SECS] [accept=P] [reject=P] [busy=P] [late-accept=P] [ring-time=DIST] [cancel=P] [cancel-after=DIST] [talk-time=DIST] [caller-hangs-up=P] [busy-policy=reject|ring] [join-timeout=DUR] [count-from=enter|accept] [manual] [keep-announcements])`},
 		{"users run", L(1) + `7: users: user name "run" is reserved (it is a keyword)`},
 		{"users s1", L(1) + `7: users: user name "s1" is reserved for server shards`},
 		{"users r2", L(1) + `7: users: user name "r2" is reserved for room nodes`},
