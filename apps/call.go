@@ -204,7 +204,11 @@ type Calls struct {
 	Stats CallStats
 	// Observe, if set, gets each measurement as it is made: "ring" (dial →
 	// the callee's ring), "setup" (dial → both have seen the other in the
-	// room), "talk" (the room overlap of an announced call), "duration_error"
+	// room), "accept" and "reject" (the callee's answer → the caller hears
+	// it), "cancel" (the caller's cancel → the callee hears it),
+	// "timeout_late" (the invitation's deadline → the caller hears it timed
+	// out), "timeout_skew" (between the two parties' timeout callbacks),
+	// "talk" (the room overlap of an announced call), "duration_error"
 	// (|announced − overlap|), in nanoseconds.
 	Observe func(name string, at, value int64)
 }
@@ -217,6 +221,18 @@ type Calls struct {
 // Announced (end-of-call invitations), RoomsLost and JoinTimeouts at either.
 type CallStats struct {
 	Dialed, Failed, Rang, Connected, Rejected, BusyRejects, Cancelled, TimedOut, HungUp int64
+	// RejectedBusy counts the rejections a caller learned carried "busy".
+	RejectedBusy int64
+	// Crossings counts calls whose callee was told its accept succeeded and
+	// whose caller was told its cancel did (client mode's crossing; never in
+	// server mode).
+	Crossings int64
+	// The calls by how they were decided for their caller, each call once,
+	// by the first of: it learned the accept (the call is on, whatever
+	// follows), a reject (declined, or busy), a timeout, that its cancel
+	// succeeded, that its invite failed, or it gave the call up (its device
+	// was logged out or crashed). Calls still ringing are in none.
+	OutAccepted, OutRejected, OutBusy, OutCancelled, OutTimedOut, OutFailed, OutGivenUp int64
 	Announced, RoomsLost, JoinTimeouts                                                  int64
 	// LoggedOut counts calls a phone gave up, not yet decided, because its
 	// device was logged out (calls on at the logout count in HungUp).
@@ -257,11 +273,14 @@ type Count struct {
 // Counts lists the counters by name, in a fixed order.
 func (s CallStats) Counts() []Count {
 	return []Count{{"dialed", s.Dialed}, {"failed", s.Failed}, {"rang", s.Rang}, {"connected", s.Connected},
-		{"rejected", s.Rejected}, {"busy-rejects", s.BusyRejects}, {"cancelled", s.Cancelled}, {"timed-out", s.TimedOut},
+		{"rejected", s.Rejected}, {"rejected-busy", s.RejectedBusy}, {"busy-rejects", s.BusyRejects}, {"crossings", s.Crossings}, {"cancelled", s.Cancelled}, {"timed-out", s.TimedOut},
 		{"hung-up", s.HungUp}, {"announced", s.Announced}, {"rooms-lost", s.RoomsLost}, {"join-timeouts", s.JoinTimeouts},
 		{"logged-out", s.LoggedOut}, {"earlier-answers", s.EarlierAnswers}, {"announcements-lost", s.AnnouncementsLost},
 		{"ghosts", s.Ghosts}, {"disagreements", s.Disagreements}, {"duration-errors", s.DurationErrors},
-		{"two-rooms", s.TwoRooms}, {"busy-rings", s.BusyRings}, {"stuck", s.Stuck}}
+		{"two-rooms", s.TwoRooms}, {"busy-rings", s.BusyRings}, {"stuck", s.Stuck},
+		{"out-accepted", s.OutAccepted}, {"out-rejected", s.OutRejected}, {"out-busy", s.OutBusy},
+		{"out-cancelled", s.OutCancelled}, {"out-timed-out", s.OutTimedOut}, {"out-failed", s.OutFailed},
+		{"out-given-up", s.OutGivenUp}}
 }
 
 // NewCalls makes the call app of a host, to attach to devices.
@@ -379,6 +398,36 @@ func (c *Calls) Answer(user string, accept bool) error {
 	return nil
 }
 
+// AnswerCall makes a phone accept or reject the call of invitation id, if it
+// rings for it.
+func (c *Calls) AnswerCall(user, id string, accept bool) error {
+	p, err := c.phone(user)
+	if err != nil {
+		return err
+	}
+	k := p.byID(id)
+	if k == nil || k.phase != phRinging {
+		return fmt.Errorf("%s is not ringing for %s: %s", user, id, c.State(user))
+	}
+	p.answer(k, accept)
+	return nil
+}
+
+// CancelCall makes a phone cancel its call of invitation id, if it is still
+// calling.
+func (c *Calls) CancelCall(user, id string) error {
+	p, err := c.phone(user)
+	if err != nil {
+		return err
+	}
+	k := p.byID(id)
+	if k == nil || !k.caller || k.phase != phCalling || k.cancelling {
+		return fmt.Errorf("%s has no call %s to cancel: %s", user, id, c.State(user))
+	}
+	p.cancel(k)
+	return nil
+}
+
 // Cancel makes a calling phone cancel its call.
 func (c *Calls) Cancel(user string) error {
 	p, err := c.phone(user)
@@ -475,6 +524,15 @@ type call struct {
 	sawPeer    bool
 	scheduled  bool // the hang-up is scheduled
 	endHeard   bool // callee: a cancel or timeout of the call reached it while it answered
+	decided    bool // caller: counted in one of CallStats' Out counters
+}
+
+// decide counts how a caller's call was decided, once (see CallStats).
+func (p *phone) decide(k *call, out *int64) {
+	if k.caller && !k.decided {
+		k.decided = true
+		*out++
+	}
 }
 
 func (p *phone) w() *sim.World { return p.c.w }
@@ -513,13 +571,14 @@ func (p *phone) dial(callee string) string {
 	// what happens to the call.
 	cancel := p.r.Bool(p.opts.Cancel)
 	cancelAfter := p.opts.CancelAfter.Sample(p.r)
-	k.rec = p.c.check.dial(p.d, callee, k.room, now)
+	k.rec = p.c.check.dial(p.d, callee, k.room, now, p.opts.Timeout)
 	p.enterRoom(k) // the source document: enter the room and invite "at the same time"
 	id, _ := w.Invite(p.d, callee, callData(k.room), false, nil, p.opts.Timeout)
 	k.id = id
 	p.c.check.invited(k.rec, id)
 	if id == "" {
 		p.c.Stats.Failed++
+		p.decide(k, &p.c.Stats.OutFailed)
 		p.end(k, false, "invite failed")
 		return ""
 	}
@@ -536,11 +595,13 @@ func (p *phone) dial(callee string) string {
 
 func (p *phone) cancel(k *call) {
 	k.cancelling = true
+	p.c.check.cancelling(k.rec)
 	p.w().Answer(p.d, engine.OpCancel, k.id, "")
 }
 
 func (p *phone) answer(k *call, accept bool) {
 	k.phase = phAnswering
+	p.c.check.answered(k.rec)
 	if accept {
 		// The source document: accept, and enter the room. The API calls
 		// come last: a result reported at once (say, not logged in) ends the
@@ -576,6 +637,7 @@ func (p *phone) end(k *call, talked bool, why string) {
 	}
 	p.calls = slices.Delete(p.calls, i, i+1)
 	p.leaveRoom(k)
+	p.decide(k, &p.c.Stats.OutGivenUp) // ended undecided: it gave the call up
 	if talked {
 		p.note(k, "over, talked (%s)", why)
 	} else {
@@ -656,6 +718,7 @@ func (p *phone) connected(k *call) {
 	p.note(k, "on")
 	if k.caller {
 		p.c.Stats.Connected++
+		p.decide(k, &p.c.Stats.OutAccepted)
 	}
 	switch {
 	case k.leftAt != 0:
@@ -722,6 +785,7 @@ func (p *phone) ring(at int64, cb *engine.Callback, room string) {
 		p.c.Stats.BusyRejects++
 		p.note(k, "busy elsewhere")
 		k.phase = phAnswering
+		p.c.check.answered(k.rec)
 		w.Answer(p.d, engine.OpReject, k.id, DataBusy)
 	case u < o.Busy+o.Accept:
 		p.note(k, "will accept after %s", time.Duration(rt))
@@ -779,6 +843,7 @@ func (p *phone) callback(at int64, cb *engine.Callback) {
 		switch {
 		case k == nil:
 		case k.caller && k.phase == phCalling && cb.Invitee == k.peer:
+			p.c.check.heardOther(k.rec, 0, "accept")
 			p.connected(k)
 		case p.earlierAnswer(k, cb):
 			p.earlierAccept(k)
@@ -789,6 +854,14 @@ func (p *phone) callback(at int64, cb *engine.Callback) {
 		case k == nil:
 		case k.caller && k.phase == phCalling:
 			p.c.Stats.Rejected++
+			if cb.Data == DataBusy {
+				p.c.Stats.RejectedBusy++
+			}
+			p.c.check.heardOther(k.rec, 0, "reject")
+			if cb.Data == DataBusy {
+				p.decide(k, &p.c.Stats.OutBusy)
+			}
+			p.decide(k, &p.c.Stats.OutRejected)
 			p.end(k, false, "rejected ("+cb.Data+")")
 		case p.earlierAnswer(k, cb):
 			p.end(k, false, "rejected before ("+cb.Data+")")
@@ -800,6 +873,7 @@ func (p *phone) callback(at int64, cb *engine.Callback) {
 		switch {
 		case k == nil || k.caller:
 		case k.phase == phRinging:
+			p.c.check.heardOther(k.rec, 1, "cancel")
 			p.end(k, false, "cancelled")
 		case k.phase == phAnswering:
 			k.endHeard = true
@@ -811,7 +885,9 @@ func (p *phone) callback(at int64, cb *engine.Callback) {
 		case k.phase == phCalling || k.phase == phRinging:
 			if k.caller {
 				p.c.Stats.TimedOut++
+				p.decide(k, &p.c.Stats.OutTimedOut)
 			}
+			p.c.check.timedOut(k.rec, k.side)
 			p.end(k, false, "timed out")
 		case k.phase == phAnswering:
 			k.endHeard = true
@@ -848,6 +924,7 @@ func (p *phone) result(at int64, r *engine.Result) {
 	case engine.OpInvite:
 		if r.Code != engine.OK && k.phase == phCalling {
 			p.c.Stats.Failed++
+			p.decide(k, &p.c.Stats.OutFailed)
 			p.end(k, false, "invite failed: "+r.Code.String())
 		}
 	case engine.OpCancel:
@@ -858,6 +935,7 @@ func (p *phone) result(at int64, r *engine.Result) {
 			// it heard meanwhile (in client mode, an accept that crossed it).
 			p.c.check.cancelOK(k.rec)
 			p.c.Stats.Cancelled++
+			p.decide(k, &p.c.Stats.OutCancelled)
 			p.end(k, false, "cancelled")
 		case k.phase == phConnected:
 			p.hangUp(k, "cancelled too late") // the accept won; the user wanted out
@@ -1015,6 +1093,7 @@ func (p *phone) loggedOut() {
 		p.leaveRoom(k)
 		p.note(k, "given up, logged out")
 		p.c.Stats.LoggedOut++
+		p.decide(k, &p.c.Stats.OutGivenUp)
 		p.c.check.loggedOut(k.rec, k.side, p.user)
 	}
 }
@@ -1023,6 +1102,7 @@ func (p *phone) down(at int64) {
 	p.life++
 	for _, k := range p.calls {
 		p.c.check.crashed(k.rec, k.side, p.user, k.room)
+		p.decide(k, &p.c.Stats.OutGivenUp)
 	}
 	p.calls = nil
 	clear(p.announcing)

@@ -21,7 +21,7 @@ func forged(t *testing.T) (*sim.World, *CallChecker, int32) {
 	w, c := callWorld(t, sim.Options{Seed: 30, KeepGoing: true}, manual(), "alice", "bob")
 	cc := c.Checker()
 	alice, bob := w.Device("alice"), w.Device("bob")
-	h := cc.dial(alice, "bob", "r1", 0)
+	h := cc.dial(alice, "bob", "r1", 0, 30)
 	cc.invited(h, "i1")
 	w.RunUntil(sec(1))
 	if g := cc.ring(bob, "alice", "i1", "r1", w.Now()); g != h {
@@ -136,7 +136,7 @@ func TestForgedGhost(t *testing.T) {
 func TestForgedTwoRoomsAndBusyRing(t *testing.T) {
 	w, cc, h := forged(t)
 	cc.enter(h, 0, "alice", "r1")
-	g := cc.dial(w.Device("alice"), "carol", "r2", w.Now())
+	g := cc.dial(w.Device("alice"), "carol", "r2", w.Now(), 30)
 	cc.enter(g, 0, "alice", "r2")
 	onlyViolation(t, w, cc, InvTwoRooms, "alice enters call room r2 while in [r1]")
 
@@ -160,7 +160,7 @@ func TestViolationSummary(t *testing.T) {
 func TestForgedCallEnd(t *testing.T) {
 	w, c := callWorld(t, sim.Options{Seed: 30, KeepGoing: true}, manual(), "alice", "bob")
 	cc := c.Checker()
-	h := cc.dial(w.Device("alice"), "bob", "r1", 0)
+	h := cc.dial(w.Device("alice"), "bob", "r1", 0, 30)
 	cc.invited(h, "i1")
 	w.RunUntil(sec(1))
 	cc.ring(w.Device("bob"), "alice", "i1", "r1", w.Now())
@@ -170,7 +170,7 @@ func TestForgedCallEnd(t *testing.T) {
 		t.Fatalf("before the bound: %v", v)
 	}
 	w.RunUntil(sec(42))
-	onlyViolation(t, w, cc, InvCallEnd, "bob still ringing for call i1 (r1) since 1s, 40s later; its invitation must have ended (timeout 30s)")
+	onlyViolation(t, w, cc, InvCallEnd, "bob still ringing for call i1 (r1) since 1s, 40s later, its SDK done with the invitation (timeout 30s)")
 	if c.Stats.Stuck != 1 {
 		t.Errorf("stats %+v", c.Stats)
 	}

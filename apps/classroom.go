@@ -149,10 +149,14 @@ type Classroom struct {
 	Observe func(name string, at, value int64)
 }
 
-// ClassStats count rounds and hands, and the checker's findings.
+// ClassStats count rounds and hands, and the checker's findings. Rounds,
+// NoHands (rounds without a hand to pick), Picked, Spoke and
+// NoHandTimeouts (students who let the raise-hand invitation time out) are
+// counted at the teacher; Raised (told their raise succeeded) at the
+// students; OnMic at every member that saw a speaker's video.
 type ClassStats struct {
-	Rounds, Raised, NoHands, Picked, Spoke, OnMic, EarlierRound int64
-	WrongSpeakers, HandsDisagreements                           int64
+	Rounds, Raised, NoHands, Picked, Spoke, OnMic, EarlierRound, NoHandTimeouts int64
+	WrongSpeakers, HandsDisagreements                                           int64
 }
 
 type class struct {
@@ -298,8 +302,8 @@ func (cl *Classroom) Member(user string) (group string, teacher, ok bool) {
 
 // Describe lists the counters, "key=value" each, in a fixed order.
 func (s ClassStats) Describe() string {
-	return fmt.Sprintf("rounds=%d raised=%d no-hands=%d picked=%d spoke=%d on-mic=%d earlier-round=%d wrong-speakers=%d hands-disagreements=%d",
-		s.Rounds, s.Raised, s.NoHands, s.Picked, s.Spoke, s.OnMic, s.EarlierRound, s.WrongSpeakers, s.HandsDisagreements)
+	return fmt.Sprintf("rounds=%d raised=%d no-hand-timeouts=%d no-hands=%d picked=%d spoke=%d on-mic=%d earlier-round=%d wrong-speakers=%d hands-disagreements=%d",
+		s.Rounds, s.Raised, s.NoHandTimeouts, s.NoHands, s.Picked, s.Spoke, s.OnMic, s.EarlierRound, s.WrongSpeakers, s.HandsDisagreements)
 }
 
 func (cl *Classroom) observe(name string, at, v int64) {
@@ -483,6 +487,9 @@ func (m *member) callback(at int64, cb *engine.Callback) {
 		}
 	case engine.OnInvitationTimeout:
 		if cb.InviteID == m.raiseID {
+			if m.teacher {
+				m.cl.Stats.NoHandTimeouts += int64(len(cb.Invitees))
+			}
 			m.outcomes += len(cb.Invitees)
 			m.outcome()
 		}

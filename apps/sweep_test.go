@@ -152,6 +152,9 @@ func TestCallsSwarmServer(t *testing.T) {
 			return fail("%d call records left", n)
 		}
 		s := c.Stats
+		if outs := s.OutAccepted + s.OutRejected + s.OutBusy + s.OutCancelled + s.OutTimedOut + s.OutFailed + s.OutGivenUp; outs != s.Dialed {
+			return fail("%d calls dialled, %d decided: %+v", s.Dialed, outs, s)
+		}
 		mu.Lock()
 		defer mu.Unlock()
 		total.Dialed += s.Dialed

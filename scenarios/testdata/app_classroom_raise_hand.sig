@@ -99,7 +99,7 @@ math stu1: [stu2 stu4]
 math stu2: [stu2 stu4]
 math stu3: [stu2 stu4]
 math stu4: [stu2 stu4]
-classes: rounds=1 raised=2 no-hands=0 picked=1 spoke=1 on-mic=4 earlier-round=0 wrong-speakers=0 hands-disagreements=0
+classes: rounds=1 raised=2 no-hand-timeouts=0 no-hands=0 picked=1 spoke=1 on-mic=4 earlier-round=0 wrong-speakers=0 hands-disagreements=0
 
 run until quiet
 ----
