@@ -251,15 +251,21 @@ type CallStats struct {
 	Ghosts, Disagreements, DurationErrors, TwoRooms, BusyRings, Stuck int64
 }
 
-// Describe lists the counters, "key=value" each, in a fixed order (the
-// names of Counts).
+// Describe lists the counters that are not zero, "key=value" each, in a
+// fixed order (the names of Counts); "none" if all are.
 func (s CallStats) Describe() string {
 	var b strings.Builder
-	for i, c := range s.Counts() {
-		if i > 0 {
+	for _, c := range s.Counts() {
+		if c.N == 0 {
+			continue
+		}
+		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
 		b.WriteString(c.Name + "=" + strconv.FormatInt(c.N, 10))
+	}
+	if b.Len() == 0 {
+		return "none"
 	}
 	return b.String()
 }

@@ -58,7 +58,7 @@ show calls
 alice: idle
 bob: in a call with carol in carol.1
 carol: in a call with bob in carol.1
-calls: dialed=2 failed=0 rang=1 connected=1 rejected=1 rejected-busy=1 busy-rejects=1 crossings=0 cancelled=0 timed-out=0 hung-up=0 announced=0 rooms-lost=0 join-timeouts=0 logged-out=0 earlier-answers=0 announcements-lost=0 ghosts=0 disagreements=0 duration-errors=0 two-rooms=0 busy-rings=0 stuck=0
+calls: dialed=2 rang=1 connected=1 rejected=1 rejected-busy=1 busy-rejects=1 out-accepted=1 out-busy=1
 
 run until quiet
 ----

@@ -61,7 +61,7 @@ show calls
 ----
 alice: idle
 bob: idle
-calls: dialed=1 failed=0 rang=1 connected=1 rejected=0 rejected-busy=0 busy-rejects=0 crossings=0 cancelled=0 timed-out=0 hung-up=1 announced=1 rooms-lost=0 join-timeouts=0 logged-out=0 earlier-answers=0 announcements-lost=0 ghosts=0 disagreements=0 duration-errors=0 two-rooms=0 busy-rings=0 stuck=0
+calls: dialed=1 rang=1 connected=1 hung-up=1 announced=1 out-accepted=1
 
 expect c1 bob=accepted
 expect count call.announced = 1
