@@ -25,10 +25,18 @@
 //	h := apps.NewHost(w)                       // after setting hooks of one's own
 //	calls, _ := apps.NewCalls(h, apps.DefaultCallOptions())
 //	calls.Attach(alice, bob)                    // one device per user
-//	calls.Observe = func(name string, at, v int64) { ... }   // ring, setup, talk, duration_error
+//	calls.Observe = func(name string, at, v int64) { ... }   // ring, setup, accept, ..., duration_error
 //	w.At(t, func() { calls.Dial("alice", "bob") })
 //	... run ...
 //	calls.Stats                                 // Dialed, Connected, BusyRejects, Ghosts, Disagreements, ...
+//
+// The apps write their decisions into the world's trace as notes in a
+// canonical text (World.AppNote: "call ID: will accept after 2s", "call ID:
+// on", "call ID: over, talked (hung up)", "class g round 1: hands [s2 s3]"),
+// so that a scenario's run shows them among the calls and callbacks. The
+// workloads of package workload run on these apps (its calls, race and
+// classroom), and so do the scenarios (users ... app=call, group ...
+// app=classroom).
 //
 // With CallOptions.Manual the phones decide nothing themselves and a script
 // moves them (Dial, Answer, Cancel, HangUp) while they still follow the flow
