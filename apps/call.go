@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"sigsim/engine"
@@ -57,6 +58,12 @@ type CallOptions struct {
 	CallerHangsUp float64
 	// BusyPolicy: what a phone does with a call while in another.
 	BusyPolicy BusyPolicy
+	// CountFromAccept: a legacy app's way of timing a call, from when the
+	// phone learned the accept succeeded rather than from when it saw the
+	// other party in the room (the source document's onRemoteUserEnterRoom):
+	// the announced duration then includes the time the callee took to get
+	// into the room, which breaks call-duration when that is long.
+	CountFromAccept bool
 	// JoinTimeout: a phone in an accepted call that does not see the other
 	// party in the room within it hangs up (0 means 60 s; negative, never).
 	JoinTimeout int64
@@ -127,6 +134,9 @@ func (o CallOptions) Describe() []string {
 		"cancel=" + f(o.Cancel), "cancel-after=" + o.CancelAfter.String(), "talk-time=" + o.TalkTime.String(),
 		"caller-hangs-up=" + f(o.CallerHangsUp), "busy-policy=" + o.BusyPolicy.String(),
 		"join-timeout=" + joinText(o.joinTimeout())}
+	if o.CountFromAccept {
+		l = append(l, "count-from=accept")
+	}
 	if o.KeepAnnouncements {
 		l = append(l, "keep-announcements")
 	}
@@ -169,7 +179,18 @@ func (o CallOptions) joinTimeout() int64 {
 //   - a caller whose cancel lost to the callee's accept hangs up at once;
 //   - ignores a cancel that arrives after its accept succeeded, and an accept
 //     after its cancel succeeded (as the legacy apps do: the screen has moved
-//     on) — which is how client mode's crossing makes ghost calls.
+//     on) — which is how client mode's crossing makes ghost calls;
+//   - when its device is logged out (its logout succeeded: the SDK has
+//     forgotten its invitations and will tell it nothing more of them), ends
+//     every call at once and leaves its rooms: a call that was on it hangs
+//     up (its end-of-call invitation, if it owes one, goes out after its
+//     next login); a call still to be decided — calling, ringing, or
+//     answered without an answer back — it gives up without a word, for it
+//     can neither cancel nor answer any more, nor learn how the call ends.
+//     The checker gives such a party no verdict (as one whose device
+//     crashed). A call still live when it logs in again rings again.
+//     Results that a logout cut short ("it may still take effect") decide
+//     nothing: the logout that follows does.
 //
 // The call-level invariants are checked as it runs (CallChecker).
 type Calls struct {
@@ -183,7 +204,11 @@ type Calls struct {
 	Stats CallStats
 	// Observe, if set, gets each measurement as it is made: "ring" (dial →
 	// the callee's ring), "setup" (dial → both have seen the other in the
-	// room), "talk" (the room overlap of an announced call), "duration_error"
+	// room), "accept" and "reject" (the callee's answer → the caller hears
+	// it), "cancel" (the caller's cancel → the callee hears it),
+	// "timeout_late" (the invitation's deadline → the caller hears it timed
+	// out), "timeout_skew" (between the two parties' timeout callbacks),
+	// "talk" (the room overlap of an announced call), "duration_error"
 	// (|announced − overlap|), in nanoseconds.
 	Observe func(name string, at, value int64)
 }
@@ -196,17 +221,72 @@ type Calls struct {
 // Announced (end-of-call invitations), RoomsLost and JoinTimeouts at either.
 type CallStats struct {
 	Dialed, Failed, Rang, Connected, Rejected, BusyRejects, Cancelled, TimedOut, HungUp int64
+	// RejectedBusy counts the rejections a caller learned carried "busy".
+	RejectedBusy int64
+	// Crossings counts calls whose callee was told its accept succeeded and
+	// whose caller was told its cancel did (client mode's crossing; never in
+	// server mode).
+	Crossings int64
+	// The calls by how they were decided for their caller, each call once,
+	// by the first of: it learned the accept (the call is on, whatever
+	// follows), a reject (declined, or busy), a timeout, that its cancel
+	// succeeded, that its invite failed, or it gave the call up (its device
+	// was logged out or crashed). Calls still ringing are in none.
+	OutAccepted, OutRejected, OutBusy, OutCancelled, OutTimedOut, OutFailed, OutGivenUp int64
 	Announced, RoomsLost, JoinTimeouts                                                  int64
-	// EndsUnheard counts calls a callee stopped ringing for because its SDK
-	// no longer had the invitation, no callback having said why (see
-	// phone.watch).
-	EndsUnheard int64
+	// LoggedOut counts calls a phone gave up, not yet decided, because its
+	// device was logged out (calls on at the logout count in HungUp).
+	LoggedOut int64
+	// EarlierAnswers counts calls whose callee's phone learned, after it
+	// rang again, that an earlier answer of its user had taken effect (one
+	// its device made before a crash or a logout): from the SDK's callback
+	// about its own user, or from its own accept refused with nothing else
+	// having ended the call.
+	EarlierAnswers int64
 	// AnnouncementsLost counts end-of-call invitations given up after
 	// maxAnnounceTries failures.
 	AnnouncementsLost int64
 	// The checker's findings (each also a violation of the world when it
 	// runs with checkers).
-	Ghosts, Disagreements, DurationErrors, TwoRooms, BusyRings int64
+	Ghosts, Disagreements, DurationErrors, TwoRooms, BusyRings, Stuck int64
+}
+
+// Describe lists the counters that are not zero, "key=value" each, in a
+// fixed order (the names of Counts); "none" if all are.
+func (s CallStats) Describe() string {
+	var b strings.Builder
+	for _, c := range s.Counts() {
+		if c.N == 0 {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(c.Name + "=" + strconv.FormatInt(c.N, 10))
+	}
+	if b.Len() == 0 {
+		return "none"
+	}
+	return b.String()
+}
+
+// Count is one named counter.
+type Count struct {
+	Name string
+	N    int64
+}
+
+// Counts lists the counters by name, in a fixed order.
+func (s CallStats) Counts() []Count {
+	return []Count{{"dialed", s.Dialed}, {"failed", s.Failed}, {"rang", s.Rang}, {"connected", s.Connected},
+		{"rejected", s.Rejected}, {"rejected-busy", s.RejectedBusy}, {"busy-rejects", s.BusyRejects}, {"crossings", s.Crossings}, {"cancelled", s.Cancelled}, {"timed-out", s.TimedOut},
+		{"hung-up", s.HungUp}, {"announced", s.Announced}, {"rooms-lost", s.RoomsLost}, {"join-timeouts", s.JoinTimeouts},
+		{"logged-out", s.LoggedOut}, {"earlier-answers", s.EarlierAnswers}, {"announcements-lost", s.AnnouncementsLost},
+		{"ghosts", s.Ghosts}, {"disagreements", s.Disagreements}, {"duration-errors", s.DurationErrors},
+		{"two-rooms", s.TwoRooms}, {"busy-rings", s.BusyRings}, {"stuck", s.Stuck},
+		{"out-accepted", s.OutAccepted}, {"out-rejected", s.OutRejected}, {"out-busy", s.OutBusy},
+		{"out-cancelled", s.OutCancelled}, {"out-timed-out", s.OutTimedOut}, {"out-failed", s.OutFailed},
+		{"out-given-up", s.OutGivenUp}}
 }
 
 // NewCalls makes the call app of a host, to attach to devices.
@@ -324,6 +404,36 @@ func (c *Calls) Answer(user string, accept bool) error {
 	return nil
 }
 
+// AnswerCall makes a phone accept or reject the call of invitation id, if it
+// rings for it.
+func (c *Calls) AnswerCall(user, id string, accept bool) error {
+	p, err := c.phone(user)
+	if err != nil {
+		return err
+	}
+	k := p.byID(id)
+	if k == nil || k.phase != phRinging {
+		return fmt.Errorf("%s is not ringing for %s: %s", user, id, c.State(user))
+	}
+	p.answer(k, accept)
+	return nil
+}
+
+// CancelCall makes a phone cancel its call of invitation id, if it is still
+// calling.
+func (c *Calls) CancelCall(user, id string) error {
+	p, err := c.phone(user)
+	if err != nil {
+		return err
+	}
+	k := p.byID(id)
+	if k == nil || !k.caller || k.phase != phCalling || k.cancelling {
+		return fmt.Errorf("%s has no call %s to cancel: %s", user, id, c.State(user))
+	}
+	p.cancel(k)
+	return nil
+}
+
 // Cancel makes a calling phone cancel its call.
 func (c *Calls) Cancel(user string) error {
 	p, err := c.phone(user)
@@ -415,9 +525,20 @@ type call struct {
 	abandon    bool  // it lost its room before the call was on: give the call up
 	rangAt     int64 // callee: when it rang
 	startAt    int64 // when it saw the peer enter the room (0: not yet)
+	acceptAt   int64 // when the call was on for it
 	leftAt     int64 // when it saw the peer leave the room (0: not yet)
 	sawPeer    bool
 	scheduled  bool // the hang-up is scheduled
+	endHeard   bool // callee: a cancel or timeout of the call reached it while it answered
+	decided    bool // caller: counted in one of CallStats' Out counters
+}
+
+// decide counts how a caller's call was decided, once (see CallStats).
+func (p *phone) decide(k *call, out *int64) {
+	if k.caller && !k.decided {
+		k.decided = true
+		*out++
+	}
 }
 
 func (p *phone) w() *sim.World { return p.c.w }
@@ -456,17 +577,19 @@ func (p *phone) dial(callee string) string {
 	// what happens to the call.
 	cancel := p.r.Bool(p.opts.Cancel)
 	cancelAfter := p.opts.CancelAfter.Sample(p.r)
-	k.rec = p.c.check.dial(p.d, callee, k.room, now)
+	k.rec = p.c.check.dial(p.d, callee, k.room, now, p.opts.Timeout)
 	p.enterRoom(k) // the source document: enter the room and invite "at the same time"
 	id, _ := w.Invite(p.d, callee, callData(k.room), false, nil, p.opts.Timeout)
 	k.id = id
 	p.c.check.invited(k.rec, id)
 	if id == "" {
 		p.c.Stats.Failed++
+		p.decide(k, &p.c.Stats.OutFailed)
 		p.end(k, false, "invite failed")
 		return ""
 	}
 	if cancel && !p.opts.Manual {
+		p.note(k, "will cancel after %s unanswered", time.Duration(cancelAfter))
 		p.later(now+cancelAfter, k, func() {
 			if k.phase == phCalling && !k.cancelling {
 				p.cancel(k)
@@ -478,11 +601,13 @@ func (p *phone) dial(callee string) string {
 
 func (p *phone) cancel(k *call) {
 	k.cancelling = true
+	p.c.check.cancelling(k.rec)
 	p.w().Answer(p.d, engine.OpCancel, k.id, "")
 }
 
 func (p *phone) answer(k *call, accept bool) {
 	k.phase = phAnswering
+	p.c.check.answered(k.rec)
 	if accept {
 		// The source document: accept, and enter the room. The API calls
 		// come last: a result reported at once (say, not logged in) ends the
@@ -518,7 +643,23 @@ func (p *phone) end(k *call, talked bool, why string) {
 	}
 	p.calls = slices.Delete(p.calls, i, i+1)
 	p.leaveRoom(k)
+	p.decide(k, &p.c.Stats.OutGivenUp) // ended undecided: it gave the call up
+	if talked {
+		p.note(k, "over, talked (%s)", why)
+	} else {
+		p.note(k, "over, did not talk (%s)", why)
+	}
 	p.c.check.ended(k.rec, k.side, talked, why)
+}
+
+// note records a decision of the phone about a call as a trace note,
+// "call ID: what" (the room when the call has no invitation).
+func (p *phone) note(k *call, format string, args ...any) {
+	name := k.id
+	if name == "" {
+		name = k.room
+	}
+	p.w().AppNote(p.d, "call "+name+": "+fmt.Sprintf(format, args...))
 }
 
 // announce sends the end-of-call invitation, with the duration it saw.
@@ -578,8 +719,12 @@ func (p *phone) hangUp(k *call, why string) {
 // join timeout guards that.
 func (p *phone) connected(k *call) {
 	k.phase = phConnected
+	k.acceptAt = p.w().Now()
+	p.c.check.on(k.rec, k.side)
+	p.note(k, "on")
 	if k.caller {
 		p.c.Stats.Connected++
+		p.decide(k, &p.c.Stats.OutAccepted)
 	}
 	switch {
 	case k.leftAt != 0:
@@ -612,30 +757,11 @@ func (p *phone) scheduleHangUp(k *call) {
 	if r.Bool(p.opts.CallerHangsUp) != k.caller {
 		return
 	}
+	p.note(k, "will hang up after %s", time.Duration(talk))
 	p.later(k.startAt+talk, k, func() {
 		if k.phase == phConnected {
 			p.hangUp(k, "hung up")
 		}
-	})
-}
-
-// watch: like a phone's ring screen, which does not ring forever, it checks
-// once the invitation should be over whether its SDK still has it; if not,
-// the call is over, and it stops ringing. It happens when the call's end
-// never reaches the app as a callback: a device restarted after answering
-// hears its previous life's answer as its own, with no callback.
-func (p *phone) watch(k *call, from int64) {
-	p.later(from+int64(p.opts.Timeout+5)*int64(time.Second), k, func() {
-		if k.phase != phRinging {
-			return // answering: the answer's result, on its way, decides
-		}
-		cl := p.d.Client()
-		if cl == nil || !cl.LoggedIn() || slices.ContainsFunc(cl.Invitations(), func(v engine.InvitationView) bool { return v.InviteID == k.id }) {
-			p.watch(k, p.w().Now())
-			return
-		}
-		p.c.Stats.EndsUnheard++
-		p.end(k, false, "its invitation ended unheard")
 	})
 }
 
@@ -645,6 +771,7 @@ func (p *phone) ring(at int64, cb *engine.Callback, room string) {
 	busy := len(p.calls) > 0
 	if busy && p.opts.BusyPolicy == BusyReject {
 		p.c.Stats.BusyRejects++
+		w.AppNote(p.d, "call "+cb.InviteID+": busy, "+p.c.State(p.user))
 		w.Answer(p.d, engine.OpReject, cb.InviteID, DataBusy)
 		return
 	}
@@ -652,7 +779,6 @@ func (p *phone) ring(at int64, cb *engine.Callback, room string) {
 	k.rec = p.c.check.ring(p.d, cb.Inviter, cb.InviteID, room, at)
 	p.calls = append(p.calls, k)
 	p.c.Stats.Rang++
-	p.watch(k, at)
 	// Drawn on every ring, used or not.
 	u := p.r.Float64()
 	rt := p.opts.RingTime.Sample(p.r)
@@ -663,27 +789,34 @@ func (p *phone) ring(at int64, cb *engine.Callback, room string) {
 	switch {
 	case u < o.Busy:
 		p.c.Stats.BusyRejects++
+		p.note(k, "busy elsewhere")
 		k.phase = phAnswering
+		p.c.check.answered(k.rec)
 		w.Answer(p.d, engine.OpReject, k.id, DataBusy)
 	case u < o.Busy+o.Accept:
+		p.note(k, "will accept after %s", time.Duration(rt))
 		p.later(at+rt, k, func() {
 			if k.phase == phRinging {
 				p.answer(k, true)
 			}
 		})
 	case u < o.Busy+o.Accept+o.Reject:
+		p.note(k, "will reject after %s", time.Duration(rt))
 		p.later(at+rt, k, func() {
 			if k.phase == phRinging {
 				p.answer(k, false)
 			}
 		})
 	case u < o.Busy+o.Accept+o.Reject+o.LateAccept:
+		p.note(k, "will accept %s before its deadline", time.Duration(rt))
 		deadline := at + int64(p.opts.Timeout)*int64(time.Second)
 		p.later(max(at, deadline-rt), k, func() {
 			if k.phase == phRinging {
 				p.answer(k, true)
 			}
 		})
+	default:
+		p.note(k, "lets it ring")
 	}
 }
 
@@ -699,6 +832,9 @@ func (p *phone) callback(at int64, cb *engine.Callback) {
 		}
 		switch d.cmd {
 		case "":
+			if p.byID(cb.InviteID) != nil {
+				return // the same call again (a legacy SDK's duplicate): it rings already
+			}
 			p.ring(at, cb, d.room)
 		case "hangup":
 			if !p.opts.KeepAnnouncements {
@@ -709,31 +845,76 @@ func (p *phone) callback(at int64, cb *engine.Callback) {
 			}
 		}
 	case engine.OnInviteeAccepted:
-		if k := p.byID(cb.InviteID); k != nil && k.caller && k.phase == phCalling && cb.Invitee == k.peer {
+		k := p.byID(cb.InviteID)
+		switch {
+		case k == nil:
+		case k.caller && k.phase == phCalling && cb.Invitee == k.peer:
+			p.c.check.heardOther(k.rec, 0, "accept")
 			p.connected(k)
+		case p.earlierAnswer(k, cb):
+			p.earlierAccept(k)
 		}
 	case engine.OnInviteeRejected:
-		if k := p.byID(cb.InviteID); k != nil && k.caller && k.phase == phCalling {
+		k := p.byID(cb.InviteID)
+		switch {
+		case k == nil:
+		case k.caller && k.phase == phCalling:
 			p.c.Stats.Rejected++
+			if cb.Data == DataBusy {
+				p.c.Stats.RejectedBusy++
+			}
+			p.c.check.heardOther(k.rec, 0, "reject")
+			if cb.Data == DataBusy {
+				p.decide(k, &p.c.Stats.OutBusy)
+			}
+			p.decide(k, &p.c.Stats.OutRejected)
 			p.end(k, false, "rejected ("+cb.Data+")")
+		case p.earlierAnswer(k, cb):
+			p.end(k, false, "rejected before ("+cb.Data+")")
 		}
 	case engine.OnInvitationCancelled:
 		// Once it has answered, the answer's result decides (a legacy app is
 		// on its call screen by then, and does not look back).
-		if k := p.byID(cb.InviteID); k != nil && !k.caller && k.phase == phRinging {
+		k := p.byID(cb.InviteID)
+		switch {
+		case k == nil || k.caller:
+		case k.phase == phRinging:
+			p.c.check.heardOther(k.rec, 1, "cancel")
 			p.end(k, false, "cancelled")
+		case k.phase == phAnswering:
+			k.endHeard = true
 		}
 	case engine.OnInvitationTimeout:
-		if k := p.byID(cb.InviteID); k != nil && (k.phase == phCalling || k.phase == phRinging) {
+		k := p.byID(cb.InviteID)
+		switch {
+		case k == nil:
+		case k.phase == phCalling || k.phase == phRinging:
 			if k.caller {
 				p.c.Stats.TimedOut++
+				p.decide(k, &p.c.Stats.OutTimedOut)
 			}
+			p.c.check.timedOut(k.rec, k.side)
 			p.end(k, false, "timed out")
+		case k.phase == phAnswering:
+			k.endHeard = true
 		}
 	}
 }
 
 func (p *phone) result(at int64, r *engine.Result) {
+	switch {
+	case r.Op == engine.OpLogout && r.Code == engine.OK:
+		p.loggedOut()
+		return
+	case r.Unanswered:
+		// Cut short by a logout, which is reported next: it may still take
+		// effect, and the phone will not hear whether it did.
+		if a := p.announcing[r.InviteID]; a != nil {
+			delete(p.announcing, r.InviteID)
+			p.retryAnnouncement(a)
+		}
+		return
+	}
 	if a := p.announcing[r.InviteID]; a != nil && r.Op == engine.OpInvite {
 		delete(p.announcing, r.InviteID)
 		if r.Code != engine.OK {
@@ -749,6 +930,7 @@ func (p *phone) result(at int64, r *engine.Result) {
 	case engine.OpInvite:
 		if r.Code != engine.OK && k.phase == phCalling {
 			p.c.Stats.Failed++
+			p.decide(k, &p.c.Stats.OutFailed)
 			p.end(k, false, "invite failed: "+r.Code.String())
 		}
 	case engine.OpCancel:
@@ -759,6 +941,7 @@ func (p *phone) result(at int64, r *engine.Result) {
 			// it heard meanwhile (in client mode, an accept that crossed it).
 			p.c.check.cancelOK(k.rec)
 			p.c.Stats.Cancelled++
+			p.decide(k, &p.c.Stats.OutCancelled)
 			p.end(k, false, "cancelled")
 		case k.phase == phConnected:
 			p.hangUp(k, "cancelled too late") // the accept won; the user wanted out
@@ -770,6 +953,17 @@ func (p *phone) result(at int64, r *engine.Result) {
 			if k.phase == phAnswering {
 				p.connected(k)
 			}
+		case k.phase == phAnswering && r.Code == engine.CodeInviteInvalid && !p.loggedIn():
+			// Reported by a logout, maybe before what ended the call (the
+			// SDK tells nothing more of it): the logout decides, next.
+		case k.phase == phAnswering && r.Code == engine.CodeInviteInvalid && !k.endHeard:
+			// No longer pending, and nothing ended it for this phone: an
+			// earlier accept of its user took effect — one its device made
+			// before a crash, or before a logout (it was told it may still
+			// take effect) — whose echo the SDK took for this accept's, as
+			// both came from its device's name.
+			p.c.Stats.EarlierAnswers++
+			p.earlierAccept(k)
 		case k.phase == phAnswering:
 			p.end(k, false, "accept failed: "+r.Code.String())
 		}
@@ -808,10 +1002,13 @@ func (p *phone) roomEvent(at int64, ev *room.Event) {
 		p.c.Stats.RoomsLost++
 		p.lostRoom(k)
 	case room.OnRemoteUserEnterRoom:
-		if ev.User != k.peer || k.sawPeer {
+		if ev.User != k.peer || k.sawPeer && k.leftAt == 0 {
 			return
 		}
-		k.sawPeer, k.startAt = true, at
+		// The first time, or again after the other left before the call was
+		// on (say, a callee whose accept failed, back with the same call
+		// after its next login): the stay that counts is the latest.
+		k.sawPeer, k.startAt, k.leftAt = true, at, 0
 		p.c.check.sawPeer(k.rec, k.side)
 		p.scheduleHangUp(k)
 	case room.OnRemoteUserLeaveRoom:
@@ -827,10 +1024,41 @@ func (p *phone) roomEvent(at int64, ev *room.Event) {
 	}
 }
 
+// earlierAnswer tells whether cb reports an answer of the phone's own user to
+// a call ringing (or being answered) here that this phone did not make: its
+// device's earlier life made it, before a crash, and the shard applied it
+// after the device rang again. The SDK reports it as a callback, as it would
+// another device's answer (engine.Client: a message the device's name sent
+// that this incarnation did not ask is news to it).
+func (p *phone) earlierAnswer(k *call, cb *engine.Callback) bool {
+	if k.caller || cb.Invitee != p.user || (k.phase != phRinging && k.phase != phAnswering) {
+		return false
+	}
+	p.c.Stats.EarlierAnswers++
+	return true
+}
+
+// earlierAccept: an earlier accept of the phone's user took effect, made by
+// a life of the phone that is gone (its device crashed, or the session was
+// logged out, before it heard the answer). The call happened; this life does
+// not join it — it cannot know whether the call is still on, and a late
+// comer waits alone in an empty room — but ends it at once as hung up: it
+// announces the end, which tells the other party, if it is still there.
+func (p *phone) earlierAccept(k *call) {
+	p.c.check.acceptOK(k.rec)
+	k.phase = phConnected
+	p.c.check.on(k.rec, k.side)
+	p.hangUp(k, "accepted by an earlier life")
+}
+
 // peerLeft: the other party left the room of a call that is on. The source
 // document: the phone computes the duration and announces the end.
 func (p *phone) peerLeft(k *call) {
-	p.announce(k, k.leftAt-k.startAt)
+	start := k.startAt
+	if p.opts.CountFromAccept {
+		start = k.acceptAt
+	}
+	p.announce(k, k.leftAt-start)
 	p.end(k, true, "the other party left")
 }
 
@@ -851,10 +1079,36 @@ func (p *phone) lostRoom(k *call) {
 	}
 }
 
+// loggedIn tells whether the phone's SDK is logged in (V2TIMManager's
+// getLoginStatus): from a logout call on, it is not.
+func (p *phone) loggedIn() bool {
+	cl := p.d.Client()
+	return cl != nil && cl.LoggedIn()
+}
+
+// loggedOut: the device's logout succeeded. Calls that were on end as hung
+// up; the others the phone gives up without a word (see Calls).
+func (p *phone) loggedOut() {
+	for _, k := range slices.Clone(p.calls) {
+		if k.phase == phConnected {
+			p.hangUp(k, "logged out")
+			continue
+		}
+		i := slices.Index(p.calls, k)
+		p.calls = slices.Delete(p.calls, i, i+1)
+		p.leaveRoom(k)
+		p.note(k, "given up, logged out")
+		p.c.Stats.LoggedOut++
+		p.decide(k, &p.c.Stats.OutGivenUp)
+		p.c.check.loggedOut(k.rec, k.side, p.user)
+	}
+}
+
 func (p *phone) down(at int64) {
 	p.life++
 	for _, k := range p.calls {
 		p.c.check.crashed(k.rec, k.side, p.user, k.room)
+		p.decide(k, &p.c.Stats.OutGivenUp)
 	}
 	p.calls = nil
 	clear(p.announcing)

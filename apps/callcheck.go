@@ -21,8 +21,10 @@ const (
 	// and "talked" iff the callee's accept succeeded and was not overtaken by
 	// a cancel (in server mode, the server's decision; in client mode, the
 	// callee was told its accept succeeded and the caller was not told its
-	// cancel did). A party that never rang did not talk; a party whose device
-	// crashed during the call has no verdict, and the call is not judged.
+	// cancel did). A party that never rang did not talk. A party whose
+	// device crashed, or was logged out, before the call was decided for it
+	// has no verdict (it can no longer learn how the call ended): the other
+	// party's verdict alone is judged, against the truth.
 	InvCallAgreement = "call-agreement"
 	// InvCallDuration: the duration announced at the end of a call is the room
 	// overlap of the two parties at the room node, to within the duration
@@ -36,10 +38,19 @@ const (
 	// InvBusyRing: a phone in a call (calling, ringing or talking) never
 	// rings for another; it answers "busy".
 	InvBusyRing = "busy-ring"
+	// InvCallEnd: no phone keeps calling, ringing or answering a call once
+	// its SDK has ended the invitation: by the invitation's timeout plus the
+	// ghost bound after its dial or ring (counted, like the ghost bound,
+	// from the end of the faults that may hold it up), a phone still in
+	// those states must find its SDK still listing the invitation (its end
+	// is on its way). A phone that never hears how its invitation ended
+	// (its SDK takes the end for its own doing, say) rings forever, and is
+	// busy for every later call.
+	InvCallEnd = "call-end"
 )
 
 // CallInvariants lists the call-level invariants.
-var CallInvariants = []string{InvGhostCall, InvCallAgreement, InvCallDuration, InvTwoRooms, InvBusyRing}
+var CallInvariants = []string{InvGhostCall, InvCallAgreement, InvCallDuration, InvTwoRooms, InvBusyRing, InvCallEnd}
 
 // CallChecker checks the call-level invariants of a call app's phones. It
 // keeps a record per call, from the dial (or the ring, when the caller runs no
@@ -69,12 +80,20 @@ type callRec struct {
 	quiet     int64 // ghost checks: since when no fault was seen (see ghostCheck)
 	faults    int64 // ghost checks: the world's fault count then
 	id, room  string
-	p         [2]party // caller, callee
-	node      [2]span  // each party's membership at the room node
-	invitedAt int64    // the dial (0: the caller runs no app)
-	acceptOK  bool     // the callee was told its accept succeeded
-	cancelOK  bool     // the caller was told its cancel succeeded
+	p         [2]party          // caller, callee
+	node      [2][maxStays]span // each party's latest stays at the room node, oldest first
+	invitedAt int64             // the dial (0: the caller runs no app)
+	acceptOK  bool              // the callee was told its accept succeeded
+	cancelOK  bool              // the caller was told its cancel succeeded
+	crossed   bool              // both were: counted in Crossings
 	setupSeen bool
+	// Measurements (Calls.Observe): when the callee answered and the caller
+	// cancelled (0: not), when each party heard the timeout, the
+	// invitation's timeout in seconds.
+	answerAt, cancelAt int64
+	toAt               [2]int64
+	timeout            int
+	heard              [2]bool // the other party's answer or cancel was measured
 }
 
 type party struct {
@@ -84,6 +103,7 @@ type party struct {
 	ended         bool
 	talked        bool
 	crashed       bool // its device crashed during the call: it has no verdict
+	out           bool // its device was logged out before the call was decided for it: no verdict either
 	lost          bool // its device crashed after it ended, maybe before its last word went out
 	inRoom        bool
 	announced     bool
@@ -92,12 +112,33 @@ type party struct {
 	sawAt         int64 // when it saw the other in the room (0: never)
 	announcedSecs int64
 	why           string
+	since         int64 // when it dialled or rang
+	on            bool  // the call is on for it (connected)
+	stuck         bool  // a call-end violation was reported
+	endCheckAt    int64 // a call-end check is scheduled then (0: none)
+	quiet, faults int64 // call-end checks: as callRec's, for this party
 }
 
-// span is a party's latest stay in the room, at the room node.
+// span is a party's stay in the room, at the room node.
 type span struct {
 	entered, left bool
 	in, out       int64
+}
+
+// maxStays is how many stays of each party a record keeps: a party may
+// enter, leave and, in a later life of its device, enter again.
+const maxStays = 3
+
+// stay returns a party's latest stay that began by before (any, if before
+// is 0).
+func (r *callRec) stay(side int, before int64) span {
+	l := &r.node[side]
+	for i := len(l) - 1; i >= 0; i-- {
+		if l[i].entered && (before == 0 || l[i].in <= before) {
+			return l[i]
+		}
+	}
+	return span{}
 }
 
 // userCalls is what a user's phone is engaged in: calls, and call rooms.
@@ -145,6 +186,8 @@ func (cc *CallChecker) violate(inv string, d *sim.Device, format string, args ..
 		s.TwoRooms++
 	case InvBusyRing:
 		s.BusyRings++
+	case InvCallEnd:
+		s.Stuck++
 	}
 	cc.w.Report(inv, d, text)
 }
@@ -192,16 +235,18 @@ func (cc *CallChecker) done(u string, h int32) {
 	}
 }
 
-// dial: a phone places a call (its invitation comes next: invited).
-func (cc *CallChecker) dial(d *sim.Device, callee, roomID string, at int64) int32 {
+// dial: a phone places a call (its invitation, of timeout seconds, comes
+// next: invited).
+func (cc *CallChecker) dial(d *sim.Device, callee, roomID string, at int64, timeout int) int32 {
 	h := cc.add()
 	r := &cc.recs[h]
-	r.room, r.invitedAt = roomID, at
-	r.p[0] = party{user: d.User, dev: d, engaged: true}
+	r.room, r.invitedAt, r.timeout = roomID, at, timeout
+	r.p[0] = party{user: d.User, dev: d, engaged: true, since: at}
 	r.p[1] = party{user: callee}
 	cc.byRoom[roomID] = h
 	uc := cc.user(d.User)
 	uc.active = append(uc.active, h)
+	cc.endCheck(h, 0)
 	return h
 }
 
@@ -213,7 +258,7 @@ func (cc *CallChecker) invited(h int32, id string) {
 }
 
 // ring: a phone rings for a call. It returns the call's record, -1 if it
-// keeps none (a call its callee's earlier, crashed life was in).
+// keeps none (a call already ringing there).
 func (cc *CallChecker) ring(d *sim.Device, inviter, id, roomID string, at int64) int32 {
 	h, ok := cc.byID[id]
 	if !ok {
@@ -228,11 +273,14 @@ func (cc *CallChecker) ring(d *sim.Device, inviter, id, roomID string, at int64)
 	}
 	r := &cc.recs[h]
 	if p := &r.p[1]; p.engaged {
-		if !p.crashed && !p.lost {
-			return -1
+		if !p.ended && !p.gone() {
+			return -1 // ringing already
 		}
-		// A new life of the callee's device rings again (the invitation
-		// is still on): its verdict is the one that counts now.
+		// It rings again: a new life of the callee's device, or its next
+		// login, learned the invitation again, which is still on for it
+		// (whatever the phone's earlier end of it, say an accept refused
+		// while it was being logged out). Its verdict now is the one that
+		// counts.
 		r.judged = false
 	}
 	uc := cc.user(d.User)
@@ -241,11 +289,81 @@ func (cc *CallChecker) ring(d *sim.Device, inviter, id, roomID string, at int64)
 		cc.violate(InvBusyRing, d, "%s rings for %s from %s while in call %s with %s", d.User, id, inviter, o.room, o.peerOf(d.User))
 	}
 	uc.active = append(uc.active, h)
-	r.p[1] = party{user: d.User, dev: d, engaged: true}
+	r.p[1] = party{user: d.User, dev: d, engaged: true, since: at}
 	if r.invitedAt > 0 {
 		cc.c.observe("ring", at, at-r.invitedAt)
 	}
+	cc.endCheck(h, 1)
 	return h
+}
+
+// sdkHas tells whether device d's SDK lists invitation id (a device down,
+// or not logged in, lists none: its phone gave its calls up).
+func (cc *CallChecker) sdkHas(d *sim.Device, id string) bool {
+	cl := d.Client()
+	if d.Down() || cl == nil || id == "" {
+		return false
+	}
+	return slices.ContainsFunc(cl.Invitations(), func(v engine.InvitationView) bool { return v.InviteID == id })
+}
+
+// on: the call is on for a phone (it is connected).
+func (cc *CallChecker) on(h int32, side int) {
+	if r := cc.rec(h); r != nil {
+		r.p[side].on = true
+	}
+}
+
+// endCheck looks for a phone still calling, ringing or answering a call
+// after its invitation must have ended (call-end), and schedules itself for
+// when it would be.
+func (cc *CallChecker) endCheck(h int32, side int) {
+	r := &cc.recs[h]
+	p := &r.p[side]
+	if !p.engaged || p.ended || p.gone() || p.on || p.stuck {
+		return
+	}
+	w := cc.w
+	now := w.Now()
+	var due int64
+	switch {
+	case cc.faultOn(r):
+		p.quiet, p.faults = 0, w.Counts.Faults
+		due = now + int64(time.Second)
+	default:
+		if p.quiet == 0 || p.faults != w.Counts.Faults {
+			p.quiet, p.faults = now, w.Counts.Faults
+		}
+		due = max(p.since, p.quiet, w.FaultsEnd()) + int64(cc.c.opts.Timeout)*int64(time.Second) + cc.ghostBound
+		if now >= due && cc.sdkHas(p.dev, r.id) {
+			// Its SDK still has the invitation: the end is on its way (a
+			// slow link's frames, resent), not lost. Look again soon.
+			due = now + int64(time.Second)
+		} else if now >= due {
+			p.stuck = true
+			what := "ringing for"
+			if side == 0 {
+				what = "calling " + r.p[1].user + " in"
+			}
+			cc.violate(InvCallEnd, p.dev, "%s still %s call %s (%s) since %s, %s later, its SDK done with the invitation (timeout %ds)",
+				p.user, what, r.id, r.room, durSecs(p.since), durSecs(now-p.since), cc.c.opts.Timeout)
+			return
+		}
+	}
+	if p.endCheckAt != 0 && p.endCheckAt <= due {
+		return
+	}
+	p.endCheckAt = due
+	gen := r.gen
+	user := p.user
+	cc.w.At(due, func() {
+		r := &cc.recs[h]
+		if r.gen != gen || !r.live || r.p[side].user != user || r.p[side].endCheckAt != due {
+			return
+		}
+		r.p[side].endCheckAt = 0
+		cc.endCheck(h, side)
+	})
 }
 
 func (r *callRec) peerOf(u string) string {
@@ -258,12 +376,74 @@ func (r *callRec) peerOf(u string) string {
 func (cc *CallChecker) acceptOK(h int32) {
 	if r := cc.rec(h); r != nil {
 		r.acceptOK = true
+		cc.crossing(r)
 	}
 }
 
 func (cc *CallChecker) cancelOK(h int32) {
 	if r := cc.rec(h); r != nil {
 		r.cancelOK = true
+		cc.crossing(r)
+	}
+}
+
+// crossing counts a call whose callee's accept and caller's cancel were
+// both told they succeeded (the legacy SDK's crossing).
+func (cc *CallChecker) crossing(r *callRec) {
+	if r.acceptOK && r.cancelOK && !r.crossed {
+		r.crossed = true
+		cc.c.Stats.Crossings++
+	}
+}
+
+// answered: the callee answers (accepts or rejects) now.
+func (cc *CallChecker) answered(h int32) {
+	if r := cc.rec(h); r != nil && r.answerAt == 0 {
+		r.answerAt = cc.w.Now()
+	}
+}
+
+// cancelling: the caller cancels now.
+func (cc *CallChecker) cancelling(h int32) {
+	if r := cc.rec(h); r != nil && r.cancelAt == 0 {
+		r.cancelAt = cc.w.Now()
+	}
+}
+
+// heardOther: a party heard the other's answer (the caller: "accept",
+// "reject") or cancel (the callee: "cancel"): the latency is measured from
+// the other's move.
+func (cc *CallChecker) heardOther(h int32, side int, what string) {
+	r := cc.rec(h)
+	if r == nil || r.heard[side] {
+		return
+	}
+	from := r.answerAt
+	if side == 1 {
+		from = r.cancelAt
+	}
+	if from > 0 {
+		r.heard[side] = true
+		now := cc.w.Now()
+		cc.c.observe(what, now, now-from)
+	}
+}
+
+// timedOut: a party heard the invitation time out. The caller's lateness
+// against the invitation's deadline, and once both heard it, the skew
+// between them, are measured.
+func (cc *CallChecker) timedOut(h int32, side int) {
+	r := cc.rec(h)
+	if r == nil || r.toAt[side] != 0 {
+		return
+	}
+	now := cc.w.Now()
+	r.toAt[side] = now
+	if side == 0 && r.invitedAt > 0 {
+		cc.c.observe("timeout_late", now, now-r.invitedAt-int64(r.timeout)*int64(time.Second))
+	}
+	if r.toAt[0] != 0 && r.toAt[1] != 0 {
+		cc.c.observe("timeout_skew", now, abs(r.toAt[0]-r.toAt[1]))
 	}
 }
 
@@ -331,9 +511,25 @@ func (cc *CallChecker) ended(h int32, side int, talked bool, why string) {
 	p := &r.p[side]
 	p.ended, p.talked, p.endAt, p.why = true, talked, cc.w.Now(), why
 	cc.done(p.user, h)
-	if r.p[0].ended && r.p[1].ended {
-		cc.judge(h)
+	cc.maybeJudge(h)
+	cc.ghostCheck(h)
+	cc.maybeRetire(h)
+}
+
+// gone tells whether the party has no verdict: its device crashed, or was
+// logged out, while the call was still to be decided for it.
+func (p *party) gone() bool { return p.crashed || p.out }
+
+// loggedOut: a phone gave up a call not yet decided for it because its
+// device was logged out (it left the room first): it has no verdict.
+func (cc *CallChecker) loggedOut(h int32, side int, user string) {
+	cc.done(user, h)
+	r := cc.rec(h)
+	if r == nil || r.p[side].ended {
+		return
 	}
+	r.p[side].out = true
+	cc.maybeJudge(h)
 	cc.ghostCheck(h)
 	cc.maybeRetire(h)
 }
@@ -349,6 +545,7 @@ func (cc *CallChecker) crashed(h int32, side int, user, roomID string) {
 		return
 	}
 	r.p[side].crashed, r.p[side].inRoom = true, false
+	cc.maybeJudge(h)
 	cc.maybeRetire(h)
 }
 
@@ -379,18 +576,22 @@ func (cc *CallChecker) announced(h int32, side int, secs, end int64) {
 	me := &r.p[side]
 	me.announced, me.announcedSecs = true, secs
 	now := cc.w.Now()
-	a0, a1 := r.node[0], r.node[1]
-	peer := r.node[1-side]
-	together := a0.entered && a1.entered
+	// The stays it saw the other in: those that had begun when it saw the
+	// other enter (the latest, if it never did, or none had begun then).
+	mine, peer := r.stay(side, me.sawAt), r.stay(1-side, me.sawAt)
+	if !mine.entered || !peer.entered {
+		mine, peer = r.stay(side, 0), r.stay(1-side, 0)
+	}
+	together := mine.entered && peer.entered
 	var overlap, from int64
 	if together {
-		from = max(a0.in, a1.in)
+		from = max(mine.in, peer.in)
 		to := now
 		if peer.left {
 			to = peer.out
 		}
-		if r.node[side].left {
-			to = min(to, r.node[side].out)
+		if mine.left {
+			to = min(to, mine.out)
 		}
 		overlap = max(0, to-from)
 	}
@@ -465,15 +666,23 @@ func (cc *CallChecker) change(at int64, node int, ch *room.Change) {
 	if side < 0 {
 		return
 	}
-	// Each party's latest stay in the room (a party may have entered, left
-	// and, in a later life of its device, entered again).
-	s := &r.node[side]
+	l := &r.node[side]
 	switch ch.Kind {
 	case room.Entered:
-		*s = span{entered: true, in: at}
+		i := slices.IndexFunc(l[:], func(s span) bool { return !s.entered })
+		if i < 0 {
+			copy(l[:], l[1:])
+			i = len(l) - 1
+		}
+		l[i] = span{entered: true, in: at}
 	case room.Left:
-		if s.entered && !s.left {
-			s.left, s.out = true, at
+		for i := len(l) - 1; i >= 0; i-- {
+			if l[i].entered {
+				if !l[i].left {
+					l[i].left, l[i].out = true, at
+				}
+				break
+			}
 		}
 	}
 }
@@ -489,14 +698,25 @@ func (cc *CallChecker) truth(r *callRec) bool {
 	return r.acceptOK && !r.cancelOK
 }
 
-// judge judges agreement, once both parties are done (or the callee never rang).
+// maybeJudge judges agreement once each party has ended or has no verdict
+// (a callee that never rang is judged when the call is retired).
+func (cc *CallChecker) maybeJudge(h int32) {
+	r := &cc.recs[h]
+	if (r.p[0].ended || r.p[0].gone()) && (r.p[1].ended || r.p[1].gone()) {
+		cc.judge(h)
+	}
+}
+
+// judge judges agreement, once both parties are done (or the callee never
+// rang): both verdicts agree with each other and with the truth; a party
+// with no verdict is left out.
 func (cc *CallChecker) judge(h int32) {
 	r := &cc.recs[h]
-	if r.judged || r.p[0].crashed || r.p[1].crashed || !r.p[0].engaged {
+	a, b := &r.p[0], &r.p[1]
+	if r.judged || !a.engaged || a.gone() && b.gone() {
 		return
 	}
 	r.judged = true
-	a, b := &r.p[0], &r.p[1]
 	verdict := func(p *party) string {
 		if !p.engaged {
 			return "never rang"
@@ -514,6 +734,18 @@ func (cc *CallChecker) judge(h int32) {
 		why = "the callee's accept and the caller's cancel both succeeded"
 	}
 	switch {
+	case a.gone() || b.gone():
+		p, q := a, b // p has the verdict
+		if a.gone() {
+			p, q = b, a
+		}
+		how := "crashed"
+		if q.out {
+			how = "was logged out"
+		}
+		if p.talked != t {
+			cc.violate(InvCallAgreement, p.dev, "call %s: %s %s (%s %s before the call was decided for it); %s", r.id, p.user, verdict(p), q.user, how, why)
+		}
 	case a.talked != b.talked:
 		cc.violate(InvCallAgreement, a.dev, "call %s: %s %s, %s %s; %s", r.id, a.user, verdict(a), b.user, verdict(b), why)
 	case a.talked != t:
@@ -538,7 +770,7 @@ func (cc *CallChecker) ghostCheck(h int32) {
 	due := int64(0)
 	for q := range 2 {
 		me, other := &r.p[q], &r.p[1-q]
-		if !me.inRoom || !other.ended || other.crashed || other.lost || me.crashed {
+		if !me.inRoom || !other.ended || other.gone() || other.lost || me.gone() {
 			continue
 		}
 		switch {
@@ -584,7 +816,7 @@ func (cc *CallChecker) maybeRetire(h int32) {
 	}
 	for i := range r.p {
 		p := &r.p[i]
-		if p.engaged && !p.ended && !p.crashed || p.inRoom {
+		if p.engaged && !p.ended && !p.gone() || p.inRoom {
 			return
 		}
 	}
@@ -597,7 +829,7 @@ func (cc *CallChecker) maybeRetire(h int32) {
 		}
 		r.retiring = false
 		for i := range r.p {
-			if p := &r.p[i]; p.engaged && !p.ended && !p.crashed || p.inRoom {
+			if p := &r.p[i]; p.engaged && !p.ended && !p.gone() || p.inRoom {
 				return // the callee rang after all: retire when it is done
 			}
 		}

@@ -21,12 +21,14 @@ func forged(t *testing.T) (*sim.World, *CallChecker, int32) {
 	w, c := callWorld(t, sim.Options{Seed: 30, KeepGoing: true}, manual(), "alice", "bob")
 	cc := c.Checker()
 	alice, bob := w.Device("alice"), w.Device("bob")
-	h := cc.dial(alice, "bob", "r1", 0)
+	h := cc.dial(alice, "bob", "r1", 0, 30)
 	cc.invited(h, "i1")
 	w.RunUntil(sec(1))
 	if g := cc.ring(bob, "alice", "i1", "r1", w.Now()); g != h {
 		t.Fatalf("ring made record %d, dial %d", g, h)
 	}
+	cc.on(h, 0) // the call is on (call-end is tested apart)
+	cc.on(h, 1)
 	return w, cc, h
 }
 
@@ -69,6 +71,24 @@ func TestForgedDuration(t *testing.T) {
 	nodeChange(cc, w, room.Left, "bob")
 	cc.announced(h, 0, 95, w.Now())
 	onlyViolation(t, w, cc, InvCallDuration, "alice announced 95s for i1; the room overlap was 9s")
+
+	// The callee left and, in a later life, entered again: the duration is
+	// that of the stay the caller saw.
+	w, cc, h = forged(t)
+	nodeChange(cc, w, room.Entered, "alice")
+	w.RunUntil(sec(2))
+	nodeChange(cc, w, room.Entered, "bob")
+	w.RunUntil(sec(2) + ms(40))
+	cc.sawPeer(h, 0)
+	w.RunUntil(sec(5))
+	nodeChange(cc, w, room.Left, "bob")
+	w.RunUntil(sec(10))
+	nodeChange(cc, w, room.Entered, "bob")
+	w.RunUntil(sec(11))
+	cc.announced(h, 0, 3, sec(5)+ms(40))
+	if v := cc.Violations(); len(v) != 0 {
+		t.Fatalf("a right duration of an earlier stay: %v", v)
+	}
 
 	// A start recorded before the callee was in the room (say, at the accept).
 	w, cc, h = forged(t)
@@ -116,7 +136,7 @@ func TestForgedGhost(t *testing.T) {
 func TestForgedTwoRoomsAndBusyRing(t *testing.T) {
 	w, cc, h := forged(t)
 	cc.enter(h, 0, "alice", "r1")
-	g := cc.dial(w.Device("alice"), "carol", "r2", w.Now())
+	g := cc.dial(w.Device("alice"), "carol", "r2", w.Now(), 30)
 	cc.enter(g, 0, "alice", "r2")
 	onlyViolation(t, w, cc, InvTwoRooms, "alice enters call room r2 while in [r1]")
 
@@ -132,5 +152,26 @@ func TestViolationSummary(t *testing.T) {
 	got := w.ViolationSummary()
 	if !strings.HasSuffix(got, "call-agreement=1 ghost-call=1") || !strings.HasPrefix(got, "agreement=") {
 		t.Errorf("summary %q", got)
+	}
+}
+
+// A phone that never hears how its call ended: still ringing after the
+// invitation's timeout and the bound; the caller, answered, is not.
+func TestForgedCallEnd(t *testing.T) {
+	w, c := callWorld(t, sim.Options{Seed: 30, KeepGoing: true}, manual(), "alice", "bob")
+	cc := c.Checker()
+	h := cc.dial(w.Device("alice"), "bob", "r1", 0, 30)
+	cc.invited(h, "i1")
+	w.RunUntil(sec(1))
+	cc.ring(w.Device("bob"), "alice", "i1", "r1", w.Now())
+	cc.on(h, 0)
+	w.RunUntil(sec(40))
+	if v := cc.Violations(); len(v) != 0 {
+		t.Fatalf("before the bound: %v", v)
+	}
+	w.RunUntil(sec(42))
+	onlyViolation(t, w, cc, InvCallEnd, "bob still ringing for call i1 (r1) since 1s, 40s later, its SDK done with the invitation (timeout 30s)")
+	if c.Stats.Stuck != 1 {
+		t.Errorf("stats %+v", c.Stats)
 	}
 }

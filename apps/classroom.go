@@ -149,10 +149,14 @@ type Classroom struct {
 	Observe func(name string, at, value int64)
 }
 
-// ClassStats count rounds and hands, and the checker's findings.
+// ClassStats count rounds and hands, and the checker's findings. Rounds,
+// NoHands (rounds without a hand to pick), Picked, Spoke and
+// NoHandTimeouts (students who let the raise-hand invitation time out) are
+// counted at the teacher; Raised (told their raise succeeded) at the
+// students; OnMic at every member that saw a speaker's video.
 type ClassStats struct {
-	Rounds, Raised, NoHands, Picked, Spoke, OnMic, EarlierRound int64
-	WrongSpeakers, HandsDisagreements                           int64
+	Rounds, Raised, NoHands, Picked, Spoke, OnMic, EarlierRound, NoHandTimeouts int64
+	WrongSpeakers, HandsDisagreements                                           int64
 }
 
 type class struct {
@@ -196,6 +200,9 @@ func NewClassroom(h *Host, o ClassOptions) (*Classroom, error) {
 	cl.check = newClassChecker(cl)
 	return cl, nil
 }
+
+// Options returns the app's options.
+func (cl *Classroom) Options() ClassOptions { return cl.opts }
 
 // Checker returns the classroom invariants' checker.
 func (cl *Classroom) Checker() *ClassChecker { return cl.check }
@@ -284,6 +291,21 @@ func (cl *Classroom) Raised(user string) []string {
 	return nil
 }
 
+// Member tells a user's class, and whether it is its teacher; ok is false
+// if the user runs no classroom app.
+func (cl *Classroom) Member(user string) (group string, teacher, ok bool) {
+	if m := cl.members[user]; m != nil {
+		return m.c.group, m.teacher, true
+	}
+	return "", false, false
+}
+
+// Describe lists the counters, "key=value" each, in a fixed order.
+func (s ClassStats) Describe() string {
+	return fmt.Sprintf("rounds=%d raised=%d no-hand-timeouts=%d no-hands=%d picked=%d spoke=%d on-mic=%d earlier-round=%d wrong-speakers=%d hands-disagreements=%d",
+		s.Rounds, s.Raised, s.NoHandTimeouts, s.NoHands, s.Picked, s.Spoke, s.OnMic, s.EarlierRound, s.WrongSpeakers, s.HandsDisagreements)
+}
+
 func (cl *Classroom) observe(name string, at, v int64) {
 	if cl.Observe != nil {
 		cl.Observe(name, at, v)
@@ -291,6 +313,12 @@ func (cl *Classroom) observe(name string, at, v int64) {
 }
 
 func (m *member) w() *sim.World { return m.cl.w }
+
+// note records a decision of the member as a trace note, "class GROUP round
+// N: what".
+func (m *member) note(format string, args ...any) {
+	m.w().AppNote(m.d, "class "+m.c.group+" round "+strconv.Itoa(m.round)+": "+fmt.Sprintf(format, args...))
+}
 
 func (m *member) later(t int64, f func()) {
 	life := m.life
@@ -351,6 +379,7 @@ func (m *member) pick() {
 		s = m.c.members[1+m.r.IntN(len(m.c.members)-1)].user
 	case len(m.raised) == 0:
 		m.cl.Stats.NoHands++
+		m.note("no hands")
 		return
 	case o.Pick == PickRandom:
 		s = m.raised[m.r.IntN(len(m.raised))]
@@ -364,6 +393,7 @@ func (m *member) invite(student string) string {
 	c := m.c
 	w := m.w()
 	c.speakAt = w.Now()
+	m.note("picks %s", student)
 	m.cl.check.picked(m.d, c.group, m.raiseID, student)
 	id, _ := w.InviteInGroup(m.d, c.group, []string{student}, classData("speak", c.round), false, m.cl.opts.Timeout)
 	if id != "" {
@@ -408,12 +438,14 @@ func (m *member) callback(at int64, cb *engine.Callback) {
 			o := &m.cl.opts
 			switch {
 			case u < o.Raise:
+				m.note("will raise a hand after %s", time.Duration(think))
 				m.later(at+think, func() {
 					if m.raiseID == id && !m.final {
 						m.raise(id)
 					}
 				})
 			case u < o.Raise+o.LateRaise:
+				m.note("will raise a hand %s before its deadline", time.Duration(think))
 				deadline := at + int64(o.Timeout)*int64(time.Second)
 				m.later(max(at, deadline-think), func() {
 					if m.raiseID == id {
@@ -455,6 +487,9 @@ func (m *member) callback(at int64, cb *engine.Callback) {
 		}
 	case engine.OnInvitationTimeout:
 		if cb.InviteID == m.raiseID {
+			if m.teacher {
+				m.cl.Stats.NoHandTimeouts += int64(len(cb.Invitees))
+			}
 			m.outcomes += len(cb.Invitees)
 			m.outcome()
 		}
@@ -468,6 +503,7 @@ func (m *member) outcome() {
 		return
 	}
 	m.final = true
+	m.note("hands %v", m.raised)
 	m.cl.check.handsFinal(m.d, m.raiseID, m.raised)
 }
 
@@ -488,11 +524,14 @@ func (m *member) result(at int64, r *engine.Result) {
 		// Invited to speak and accepted: on mic, an anchor with its
 		// camera on (everyone sees it enter and its video), until it is
 		// back in the audience.
+		speak := m.cl.opts.SpeakTime.Sample(m.r)
+		m.note("on mic for %s", time.Duration(speak))
 		m.w().SwitchRole(m.d, m.c.room, room.RoleAnchor)
 		m.w().RoomVideo(m.d, m.c.room, true)
 		id := m.speakID
-		m.later(at+m.cl.opts.SpeakTime.Sample(m.r), func() {
+		m.later(at+speak, func() {
 			if m.speakID == id {
+				m.note("off mic")
 				m.w().RoomVideo(m.d, m.c.room, false)
 				m.w().SwitchRole(m.d, m.c.room, room.RoleAudience)
 			}

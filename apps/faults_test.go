@@ -1,7 +1,9 @@
 package apps
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -183,28 +185,119 @@ func TestCallLossyLinks(t *testing.T) {
 
 // The callee rejects and crashes before its reject is applied (the
 // inviter's shard is paused); it restarts, and its login's sync brings the
-// invitation back, then its previous life's reject — as its own, with no
-// callback. The phone, ringing again, finds its SDK no longer has the
-// invitation once it should be over, and stops (EndsUnheard).
-func TestCallEndUnheardAfterRestart(t *testing.T) {
-	var caller, callee string
-	for i := 0; caller == ""; i++ {
-		a, b := "a"+strconv.Itoa(i), "b"+strconv.Itoa(i)
-		if engine.ShardOf(a, 2) != engine.ShardOf(b, 2) {
-			caller, callee = a, b
+// invitation back: it rings again. Then its previous life's reject is
+// applied: the SDK reports it to the new life as a callback (an answer this
+// incarnation did not make), and the phone stops ringing — its user having
+// accepted, as hung up: it does not join a call an earlier life answered.
+func TestCallAnswerOfEarlierLife(t *testing.T) {
+	for _, accept := range []bool{false, true} {
+		var caller, callee string
+		for i := 0; caller == ""; i++ {
+			a, b := "a"+strconv.Itoa(i), "b"+strconv.Itoa(i)
+			if engine.ShardOf(a, 2) != engine.ShardOf(b, 2) {
+				caller, callee = a, b
+			}
 		}
+		o := manual()
+		o.JoinTimeout = int64(20 * time.Second)
+		w, c := callWorld(t, sim.Options{Seed: 29, Shards: 2}, o, caller, callee)
+		inviterShard := engine.Addr(engine.ShardOf(caller, 2))
+		d := w.Device(callee)
+		w.At(sec(1), func() { c.Dial(caller, callee) })
+		w.At(sec(2), func() { w.Pause(inviterShard, sec(10)); c.Answer(callee, accept) })
+		w.At(sec(3), func() { w.Crash(d.Addr) })
+		w.At(sec(4), func() { w.Restart(d.Addr) })
+		w.RunQuiet(sec(600))
+		noViolation(t, w, c)
+		l := story(w)
+		if accept {
+			mustHave(t, l, "callback "+callee+"/1  OnInviteeAccepted(", "invitee="+callee)
+			// The caller saw the callee's first life leave the room: it ends
+			// the call as it learns the accept, and announces it; the new
+			// life, which does not join a call an earlier life answered,
+			// announces it too.
+			mustHave(t, l, "call", caller+"/1  invite "+callee+" timeout=0s", `cmd\":\"hangup`)
+			mustHave(t, l, "call", callee+"/1  invite "+caller+" timeout=0s", `cmd\":\"hangup`)
+			if has(l, callee+"/1  enter-room "+caller+".1") && has(l, "callback "+callee+"/1  OnInviteeAccepted") &&
+				slices.IndexFunc(l, func(s string) bool { return strings.Contains(s, callee+"/1  enter-room") }) >
+					slices.IndexFunc(l, func(s string) bool { return strings.Contains(s, "callback "+callee+"/1  OnInviteeAccepted") }) {
+				t.Error("the new life joined the call")
+			}
+		} else {
+			mustHave(t, l, "callback "+callee+"/1  OnInviteeRejected(", "invitee="+callee+`, data="declined")`)
+		}
+		if s := c.Stats; s.EarlierAnswers != 1 || s.Rang != 2 || s.Connected != map[bool]int64{true: 1}[accept] {
+			t.Errorf("accept %v: stats %+v", accept, s)
+		}
+		allIdle(t, c, caller, callee)
 	}
-	w, c := callWorld(t, sim.Options{Seed: 29, Shards: 2}, manual(), caller, callee)
-	inviterShard := engine.Addr(engine.ShardOf(caller, 2))
-	d := w.Device(callee)
-	w.At(sec(1), func() { c.Dial(caller, callee) })
-	w.At(sec(2), func() { w.Pause(inviterShard, sec(10)); c.Answer(callee, false) })
-	w.At(sec(3), func() { w.Crash(d.Addr) })
-	w.At(sec(4), func() { w.Restart(d.Addr) })
+}
+
+// The callee's device is logged out during the call: its phone hangs up (it
+// leaves the room, the caller sees it leave and announces the end, which
+// reaches the callee once it logs in again); both talked.
+func TestCallLogoutInCall(t *testing.T) {
+	w, c := inCall(t, 31, time.Hour)
+	bob := w.Device("bob")
+	w.At(sec(20), func() { w.Logout(bob) })
+	w.At(sec(30), func() { w.Login(bob) })
 	w.RunQuiet(sec(600))
 	noViolation(t, w, c)
-	if c.Stats.EndsUnheard != 1 || c.Stats.Rang != 2 {
-		t.Errorf("stats %+v", c.Stats)
+	l := story(w)
+	mustHave(t, l, "20000.000ms call", "bob/1  exit-room alice.1")
+	mustHave(t, l, "20080.000ms callback alice/1  OnRemoteUserLeaveRoom(alice.1, user=bob, reason=exit)")
+	mustHave(t, l, "call", "alice/1  invite bob timeout=0s", `duration\":16}`)
+	mustHave(t, l, "call", "bob/1  accept alice/1.0-2") // after its login
+	if s := c.Stats; s.HungUp != 1 || s.LoggedOut != 0 || s.Announced != 1 {
+		t.Errorf("stats %+v", s)
 	}
-	allIdle(t, c, caller, callee)
+	allIdle(t, c, "alice", "bob")
+}
+
+// The caller's device is logged out while its call rings: the phone gives
+// the call up without a word (it can no longer cancel) and leaves the room.
+// The callee, not knowing, accepts: the call happened for the server, and
+// the callee says so; the caller has no verdict. The callee waits in the
+// empty room for the join timeout (no ghost: the caller could tell nobody).
+// Logged in again, the caller's phone is idle and can call again.
+func TestCallLogoutWhileCalling(t *testing.T) {
+	o := auto(1, 0, 1)
+	o.RingTime = sim.Const(5 * time.Second)
+	o.JoinTimeout = int64(30 * time.Second)
+	w, c := callWorld(t, sim.Options{Seed: 32}, o, "alice", "bob")
+	alice := w.Device("alice")
+	w.At(sec(1), func() { c.Dial("alice", "bob") })
+	w.At(sec(3), func() { w.Logout(alice) })
+	w.At(sec(10), func() { w.Login(alice) })
+	w.RunQuiet(sec(600))
+	noViolation(t, w, c)
+	l := story(w)
+	mustHave(t, l, "3000.000ms call", "alice/1  exit-room alice.1")
+	mustHave(t, l, "6080.000ms call", "bob/1  accept alice/1.0-1")
+	mustHave(t, l, "call", "bob/1  invite alice timeout=0s", `duration\":0}`) // the join timeout
+	if s := c.Stats; s.LoggedOut != 1 || s.JoinTimeouts != 1 || s.Connected != 0 {
+		t.Errorf("stats %+v", s)
+	}
+	allIdle(t, c, "alice", "bob")
+}
+
+// The callee's device is logged out while the call rings, and logs in again
+// while it is still on: the login's sync brings it back, and it rings again.
+func TestCallLogoutWhileRinging(t *testing.T) {
+	o := auto(1, 0, 1)
+	o.RingTime = sim.Const(5 * time.Second)
+	o.TalkTime = sim.Const(10 * time.Second)
+	w, c := callWorld(t, sim.Options{Seed: 33}, o, "alice", "bob")
+	bob := w.Device("bob")
+	w.At(sec(1), func() { c.Dial("alice", "bob") })
+	w.At(sec(3), func() { w.Logout(bob) })
+	w.At(sec(4), func() { w.Login(bob) })
+	w.RunQuiet(sec(600))
+	noViolation(t, w, c)
+	l := story(w)
+	mustHave(t, l, "callback bob/1  OnReceiveNewInvitation(alice/1.0-1", `roomID`)
+	if s := c.Stats; s.LoggedOut != 1 || s.Rang != 2 || s.Connected != 1 || s.Announced != 1 {
+		t.Errorf("stats %+v", s)
+	}
+	allIdle(t, c, "alice", "bob")
 }

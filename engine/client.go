@@ -1014,8 +1014,31 @@ func (c *Client) message(now int64, m *Message) {
 			}
 			return
 		}
-		c.serverSignal(m, info, own)
+		// A device's own operation it hears as a result. Its own is what
+		// this incarnation asked and is still to be told: a message its
+		// name sent that it did not ask (an earlier incarnation's, before a
+		// crash; or one made before a logout, which it was told may still
+		// take effect) is news to its app, like another device's.
+		c.serverSignal(m, info, own && c.asked(info.InviteID, info.ActionType))
 	}
+}
+
+// asked tells whether this incarnation has a request about invitation id
+// with the given action still waiting for its answer or for its report: in
+// server mode the shard's echo of a request reaches the device before the
+// request's result is reported (the result waits for it).
+func (c *Client) asked(id string, action ActionType) bool {
+	for i := range c.pending {
+		if c.pending[i].inviteID == id && c.pending[i].f.Info.ActionType == action {
+			return true
+		}
+	}
+	for i := range c.answered {
+		if c.answered[i].p.inviteID == id && c.answered[i].p.f.Info.ActionType == action {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *Client) groupTip(m *Message, own bool) {

@@ -55,6 +55,13 @@
 // applying that push, so an app never hears of an invitation out of the shard's
 // order (a result is not overtaken by an older message that was lost and resent).
 // In server mode the echo of a request to its own device rides on the response.
+// A device's own is what this incarnation asked and has not been told the
+// result of: a message its name sent otherwise (an earlier incarnation's
+// answer, applied after a crash and a new login; or one made before a logout)
+// it reports as a callback, as another device would. A message names its
+// device, not the incarnation: two answers of one action from two lives of a
+// device both pending cannot be told apart, and the second is refused (8010)
+// while the first is taken for its echo.
 // Online-only messages are pushed to the sessions open at that moment and never
 // stored.
 //

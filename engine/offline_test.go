@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -248,4 +249,50 @@ func TestStaleLoginIgnored(t *testing.T) {
 	n.invite("bob/1", "alice", "", 30)
 	n.flush()
 	wantLog(t, outcome(n.take(), "alice/1"), "OnReceiveNewInvitation(bob/1.0-1, inviter=bob, group=, invitees=[alice], data=\"\")")
+}
+
+// A device answers and crashes before its answer is applied (the shard that
+// decides it, the inviter's, gets it late over the bus); its new incarnation
+// logs in and learns the invitation again; then the old answer is applied.
+// The new incarnation did not make it: in server mode it hears it as a
+// callback, like any other device of its user would (the legacy SDK, which
+// ignores every message its device's name sent, stays silent).
+func TestAnswerOfEarlierIncarnation(t *testing.T) {
+	for _, mode := range []Mode{ModeServer, ModeClient} {
+		n := newNet(t, mode, 2, "alice/1", "bob/1") // alice on s1, bob on s0
+		n.loginAll()
+		id := n.invite("alice/1", "bob", "", 30)
+		n.flush()
+		n.take()
+		n.do("bob/1", func(c *Client, now int64) { c.Reject(now, id, "busy") })
+		if !n.deliverMatching("reject") {
+			t.Fatalf("%s: no reject in flight", mode)
+		}
+		var held []tmsg // the bus from bob's shard to alice's
+		n.inflight = slices.DeleteFunc(n.inflight, func(m tmsg) bool {
+			if m.from == 0 && m.to == 1 {
+				held = append(held, m)
+				return true
+			}
+			return false
+		})
+		n.shards[0].Disconnected(n.now, n.addr["bob/1"])
+		n.addDevice("bob/1", 1)
+		n.do("bob/1", func(c *Client, now int64) { c.Login(now) })
+		n.flush()
+		wantLog(t, outcome(n.take(), "bob/1"), "login -> ok",
+			`OnReceiveNewInvitation(alice/1.0-1, inviter=alice, group=, invitees=[bob], data="")`)
+		n.inflight = append(n.inflight, held...)
+		n.flush()
+		l := n.take()
+		want := []string{`OnInviteeRejected(alice/1.0-1, invitee=bob, data="busy")`}
+		if mode == ModeClient {
+			want = nil
+		}
+		wantLog(t, outcome(l, "bob/1"), want...)
+		wantLog(t, outcome(l, "alice/1"), `OnInviteeRejected(alice/1.0-1, invitee=bob, data="busy")`)
+		if mode == ModeServer && len(n.dev("bob/1").Invitations()) != 0 {
+			t.Errorf("bob/1 still lists %v", n.dev("bob/1").Invitations()[0].Describe())
+		}
+	}
 }

@@ -364,7 +364,7 @@ func (p *parser) checkPositional(s *cmdSpec, ps posSpec, a Arg) *Error {
 		if !isName(v) {
 			return bad("invalid user name %q (want letters, digits, _ or -)", v)
 		}
-	case pGroup, pPattern:
+	case pGroup, pPattern, pRoom:
 		if v == "" {
 			return bad("empty %s", ps.name)
 		}

@@ -16,6 +16,7 @@ var (
 	node        = posSpec{name: "NODE", kind: pNode}
 	groupID     = posSpec{name: "GROUP", kind: pGroup}
 	pattern     = posSpec{name: "PATTERN", kind: pPattern}
+	roomID      = posSpec{name: "ROOM", kind: pRoom}
 	invHandl    = posSpec{name: "H", kind: pHandle, handle: "invitation"}
 	linkKeys    = []keySpec{k("latency", vDist), k("loss", vProb), k("dup", vProb), k("reorder", vProb), k("bandwidth", vBandwidth)}
 	dataKey     = []keySpec{k("data", vStr)}
@@ -35,17 +36,16 @@ var commands = []*cmdSpec{
 		k("latency", vDist), k("loss", vProb), k("dup", vProb), k("reorder", vProb),
 		k("bandwidth", vBandwidth), k("shard-latency", vDist), k("service", vDist),
 		k("workers", vPosInt), k("rto", vDur), k("retention", vDur), k("liveness-bound", vDur),
-		enum("stop", "on-violation", "never"), k("max-memory", vSize),
+		enum("stop", "on-violation", "never"), k("max-memory", vSize), k("rooms", vPosInt),
 	},
 		renamed: map[string]string{"bound": "liveness-bound"},
 		scan:    func(r *runner, c *Cmd) { r.worldCmd = c }},
 	{name: "users", pos: []posSpec{{name: "USERS", kind: pUsers}}, min: 1, rest: true,
-		check: declareUsers,
-		scan:  func(r *runner, c *Cmd) { r.userCmds = append(r.userCmds, c) },
-		build: (*runner).addUsers},
-	{name: "group", pos: []posSpec{groupID}, min: 1, keys: []keySpec{req("owner", vName), k("members", vList)},
-		scan:  func(r *runner, c *Cmd) { r.groupCmds = append(r.groupCmds, c) },
-		build: (*runner).loadGroup},
+		keys: callKeys, flags: callFlags,
+		check: checkUsersLine, scan: noteUsers, build: (*runner).addUsers},
+	{name: "group", pos: []posSpec{groupID}, min: 1,
+		keys: append([]keySpec{req("owner", vName), k("members", vList)}, classKeys...), flags: classFlags,
+		check: checkGroupLine, scan: noteGroup, build: (*runner).loadGroup},
 
 	// device operations: "[at T] DEVICE name ..." (devices.go)
 	{name: "login", device: true, at: optional,
@@ -81,22 +81,53 @@ var commands = []*cmdSpec{
 	{name: "group-members", device: true, at: optional, pos: []posSpec{groupID}, min: 1,
 		exec: groupOp(engine.OpGetGroupMembers)},
 
+	// the room service: a device's room calls, its room links (rooms.go)
+	{name: "enter-room", device: true, at: optional, pos: []posSpec{roomID}, min: 1, flags: []string{"audience"},
+		scan: noteRooms, exec: (*runner).enterRoom},
+	{name: "exit-room", device: true, at: optional, pos: []posSpec{roomID}, min: 1,
+		scan: noteRooms, exec: (*runner).exitRoom},
+	{name: "video", device: true, at: optional, pos: []posSpec{roomID, {name: "ON", kind: pWord, words: []string{"on", "off"}}}, min: 2,
+		scan: noteRooms, exec: (*runner).video},
+	{name: "switch-role", device: true, at: optional, pos: []posSpec{roomID, {name: "ROLE", kind: pWord, words: []string{"anchor", "audience"}}}, min: 2,
+		scan: noteRooms, exec: (*runner).switchRole},
+	{name: "room-link", at: optional, pos: []posSpec{device}, min: 1, keys: linkKeys,
+		scan: noteRooms, exec: (*runner).roomLink},
+
+	// the call app's moves: "[at T] DEVICE dial bob", ... (apps.go)
+	{name: "dial", device: true, at: optional, as: optional, handle: "invitation", pos: []posSpec{{name: "USER", kind: pUser}}, min: 1,
+		refs: (*runner).phoneRefs, exec: (*runner).dial},
+	{name: "answer", device: true, at: optional, pos: []posSpec{{name: "HOW", kind: pWord, words: []string{"accept", "reject"}}}, min: 1,
+		refs: (*runner).phoneRefs, exec: (*runner).answerCall},
+	{name: "cancel-call", device: true, at: optional,
+		refs: (*runner).phoneRefs, exec: (*runner).cancelCall},
+	{name: "hang-up", device: true, at: optional,
+		refs: (*runner).phoneRefs, exec: (*runner).hangUp},
+
+	// the classroom's moves (apps.go)
+	{name: "ask-hands", device: true, at: optional, as: optional, handle: "invitation", pos: []posSpec{groupID}, min: 1,
+		refs: memberRefs(true), exec: (*runner).askHands},
+	{name: "raise-hand", device: true, at: optional,
+		refs: memberRefs(false), exec: (*runner).raiseHand},
+	{name: "pick-speaker", device: true, at: optional, as: optional, handle: "invitation",
+		pos: []posSpec{groupID, {name: "USER", kind: pUser}}, min: 2,
+		refs: memberRefs(true), exec: (*runner).pickSpeaker},
+
 	// faults (faults.go)
 	{name: "partition", synopsis: "[at TIME] partition SIDE | SIDE [| SIDE...] [oneway] [for=DUR]",
 		at: optional, pos: []posSpec{{name: "SIDE | SIDE", kind: pAny}}, min: 1, rest: true, flags: []string{"oneway"},
-		keys: []keySpec{k("for", vDur)}, check: checkPartition, refs: (*runner).partitionRefs, exec: (*runner).partition},
+		keys: []keySpec{k("for", vDur)}, check: checkPartition, scan: noteRoomNodes, refs: (*runner).partitionRefs, exec: (*runner).partition},
 	{name: "heal", at: optional, pos: []posSpec{{name: "partitions", kind: pWord, words: []string{"partitions"}}},
 		exec: (*runner).heal},
 	{name: "link", at: optional, pos: []posSpec{deviceOrAll}, min: 1, keys: linkKeys,
 		exec: (*runner).link},
 	{name: "crash", at: optional, pos: []posSpec{node}, min: 1, keys: []keySpec{k("for", vDur)},
-		exec: (*runner).crash},
+		scan: noteRoomNodes, exec: (*runner).crash},
 	{name: "restart", at: optional, pos: []posSpec{node}, min: 1,
-		exec: (*runner).restart},
+		scan: noteRoomNodes, exec: (*runner).restart},
 	{name: "pause", at: optional, pos: []posSpec{node}, min: 1, keys: []keySpec{req("for", vDur)},
-		exec: (*runner).pause},
+		scan: noteRoomNodes, exec: (*runner).pause},
 	{name: "skew", at: optional, pos: []posSpec{node}, min: 1, keys: []keySpec{k("offset", vSignedDur), k("drift", vFloat)},
-		refs: (*runner).skewRefs, exec: (*runner).skew},
+		scan: noteRoomNodes, refs: (*runner).skewRefs, exec: (*runner).skew},
 	{name: "disconnect", at: optional, pos: []posSpec{node}, min: 1, keys: []keySpec{k("for", vDur)},
 		exec: (*runner).disconnect},
 	{name: "reconnect", at: optional, pos: []posSpec{node}, min: 1,
@@ -121,7 +152,7 @@ var commands = []*cmdSpec{
 
 	// observing and checking (observe.go)
 	{name: "show", pos: []posSpec{
-		{name: "WHAT", kind: pWord, words: []string{"callbacks", "counts", "invitations", "pushes", "results", "server", "signaling", "trace"}},
+		{name: "WHAT", kind: pWord, words: []string{"callbacks", "calls", "counts", "hands", "invitations", "pushes", "results", "rooms", "server", "signaling", "trace"}},
 		{name: "FILTER", kind: pAny}}, min: 1, keys: []keySpec{k("filter", vStr)},
 		exec: (*runner).show},
 	{name: "check",
@@ -131,7 +162,7 @@ var commands = []*cmdSpec{
 		check: checkExpect, scan: noteExpect, exec: (*runner).expect},
 
 	// generators (generate.go)
-	{name: "generate", pos: []posSpec{{name: "KIND", kind: pWord, words: []string{"group-invites", "invites"}}}, min: 1,
+	{name: "generate", pos: []posSpec{{name: "KIND", kind: pWord, words: []string{"calls", "group-invites", "invites"}}}, min: 1,
 		keys: []keySpec{k("count", vCount), k("from", vUsers), k("to", vUsers), k("group", vStr), k("rate", vRate),
 			k("start", vDur), k("timeout", vSecs), k("data", vStr), k("answer", vWeights)},
 		flags: []string{"online-only"},

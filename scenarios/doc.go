@@ -27,7 +27,8 @@
 // output of a block, the run command), setup.go (the world from the setup
 // commands, the memory guard, references resolved before anything runs),
 // and the commands' exec functions by kind: devices.go, faults.go,
-// messages.go, observe.go, generate.go. Beyond one run: explore.go,
+// messages.go, observe.go, generate.go, rooms.go (the room service) and
+// apps.go (the reference apps on users and groups, and their moves). Beyond one run: explore.go,
 // shrink.go, tracefile.go (record and replay), diagram.go.
 //
 // # Adding a command

@@ -64,13 +64,27 @@ func (r *runner) heal(c *Cmd) {
 }
 
 func (r *runner) link(c *Cmd) {
-	f := sim.Fault{Kind: sim.FaultLink}
+	f, ok := r.linkFault(c)
+	if !ok {
+		return
+	}
 	f.Node, _ = c.Positional(0)
+	if f.Given == 0 {
+		f.Given = sim.LinkLatency // a bare `link DEVICE`: back to the world's latency
+		f.Link.Latency = r.w.Options().Link.Latency
+	}
+	r.inject(c, f)
+}
+
+// linkFault reads the link keys of link and room-link: a link fault with the
+// options they set (Given), its node left to the caller.
+func (r *runner) linkFault(c *Cmd) (sim.Fault, bool) {
+	f := sim.Fault{Kind: sim.FaultLink}
 	if s := c.Str("latency", ""); s != "" {
 		d, err := sim.ParseDist(s)
 		if err != nil {
-			r.fail(c, "link: latency: %v", err)
-			return
+			r.fail(c, "%s: latency: %v", c.Name, err)
+			return f, false
 		}
 		f.Link.Latency, f.Given = d, f.Given|sim.LinkLatency
 	}
@@ -80,7 +94,7 @@ func (r *runner) link(c *Cmd) {
 		into *float64
 	}{{"loss", sim.LinkLoss, &f.Link.Loss}, {"dup", sim.LinkDup, &f.Link.Dup}, {"reorder", sim.LinkReorder, &f.Link.Reorder}} {
 		if c.Has(p.key) {
-			*p.into, _ = c.Float(p.key, 0)
+			*p.into, _ = c.Float(p.key, 0) // checked at parse time
 			f.Given |= p.bit
 		}
 	}
@@ -88,11 +102,16 @@ func (r *runner) link(c *Cmd) {
 		f.Link.Bandwidth, _ = c.Bandwidth("bandwidth", 0)
 		f.Given |= sim.LinkBandwidth
 	}
-	if f.Given == 0 {
-		f.Given = sim.LinkLatency // a bare `link DEVICE`: back to the world's latency
-		f.Link.Latency = r.w.Options().Link.Latency
+	return f, true
+}
+
+// linkOptions reads the link keys of room-link over o.
+func (r *runner) linkOptions(c *Cmd, o sim.LinkOptions) (sim.LinkOptions, bool) {
+	f, ok := r.linkFault(c)
+	if !ok {
+		return o, false
 	}
-	r.inject(c, f)
+	return f.LinkOver(o), true
 }
 
 func (r *runner) crash(c *Cmd) {
@@ -113,8 +132,14 @@ func (r *runner) pause(c *Cmd) {
 	r.inject(c, f)
 }
 
-// skewRefs checks the drift, which the world bounds, before anything runs.
+// skewRefs checks the drift, which the world bounds, before anything runs;
+// a room node keeps no clock of its own (the room service's decisions use
+// none).
 func (r *runner) skewRefs(c *Cmd) error {
+	a := c.positionals()[0]
+	if _, ok := roomNodeIndex(a.Value); ok {
+		return &Error{a.Pos, "skew: " + a.Value + " is a room node, which keeps no clock of its own"}
+	}
 	if drift, err := c.Float("drift", 0); err == nil && (drift <= -1 || drift >= 1) {
 		a, _ := c.arg("drift")
 		return &Error{a.Pos, fmt.Sprintf("skew: drift %g out of range (-1,1)", drift)}

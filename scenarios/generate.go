@@ -3,6 +3,8 @@
 package scenarios
 
 import (
+	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -10,9 +12,21 @@ import (
 	"sigsim/sim"
 )
 
-// checkGenerate checks at parse time that group= goes with group-invites.
+// checkGenerate checks at parse time that group= goes with group-invites,
+// and that calls takes only what the call app does not decide.
 func checkGenerate(p *parser, c *Cmd) *Error {
 	kind, _ := c.Positional(0)
+	if kind == "calls" {
+		for _, key := range []string{"group", "timeout", "data", "answer", "online-only"} {
+			if a, ok := c.arg(key); ok || c.Bool(key) {
+				if !ok {
+					a = c.positionals()[0]
+				}
+				return &Error{a.Pos, fmt.Sprintf("generate calls: %s= is the call app's to decide (its options on the users line)", key)}
+			}
+		}
+		return nil
+	}
 	switch {
 	case kind == "group-invites" && !c.Has("group"):
 		return &Error{c.Pos, "generate group-invites: missing required group=GROUP"}
@@ -37,6 +51,10 @@ func noteGenerator(r *runner, c *Cmd) {
 // invitees that answer with the given probabilities 0.5–3 s after they ring.
 func (r *runner) generate(c *Cmd) {
 	kind, _ := c.Positional(0)
+	if kind == "calls" {
+		r.generateCalls(c)
+		return
+	}
 	count, err1 := c.Int("count", 1)
 	from, err2 := c.List("from")
 	to, err3 := c.List("to")
@@ -155,4 +173,53 @@ func (r *runner) answerHook(rng *sim.Rand, answers []Weight, mine map[string]boo
 			x -= a.P
 		}
 	}
+}
+
+// generateCalls schedules calls through the call app: arrivals at a rate
+// (Poisson, from the seed), each from a user of from= chosen at random to
+// one of to= (not the caller); a caller whose phone is not idle lets its
+// turn pass, as a person in a call would.
+func (r *runner) generateCalls(c *Cmd) {
+	count, err1 := c.Int("count", 1)
+	from, err2 := c.List("from")
+	to, err3 := c.List("to")
+	rate, err4 := c.Rate("rate", 1)
+	start, err5 := c.Dur("start", r.w.Now())
+	for _, e := range []error{err1, err2, err3, err4, err5} {
+		if e != nil {
+			r.fail(c, "%v", e)
+			return
+		}
+	}
+	if r.calls == nil {
+		r.fail(c, "generate calls: no user runs the call app (users ... app=call)")
+		return
+	}
+	for _, u := range append(slices.Clone(from), to...) {
+		if r.calls.State(u) == "no app" {
+			r.fail(c, "generate calls: %s runs no call app", u)
+			return
+		}
+	}
+	if len(from) == 0 || len(to) == 0 || rate <= 0 || count <= 0 || len(to) == 1 && slices.Equal(from, to) {
+		r.fail(c, "generate calls: needs from= and to= users (someone to call), a positive rate and count")
+		return
+	}
+	r.gen++
+	rng := sim.NewRand(r.w.Options().Seed, "generate/"+strconv.Itoa(r.gen))
+	i := int64(0)
+	var next func()
+	next = func() {
+		// Every arrival draws the same numbers, whatever becomes of it.
+		caller, callee := from[rng.IntN(len(from))], to[rng.IntN(len(to))]
+		gap := int64(rng.ExpFloat64() / rate * 1e9)
+		if caller != callee && r.calls.Idle(caller) {
+			r.calls.Dial(caller, callee)
+		}
+		i++
+		if i < count {
+			r.w.At(r.w.Now()+max(gap, 0), next)
+		}
+	}
+	r.w.At(max(start, r.w.Now()), next)
 }

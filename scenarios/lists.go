@@ -144,14 +144,23 @@ func parseDevice(s string) (string, int, string) {
 	if _, ok := shardIndex(user); ok && !hasN {
 		return "", 0, fmt.Sprintf("%q is a server shard, not a device", s)
 	}
+	if _, ok := roomNodeIndex(user); ok && !hasN {
+		return "", 0, fmt.Sprintf("%q is a room node, not a device", s)
+	}
 	if !isName(user) {
 		return "", 0, fmt.Sprintf("invalid device %q (want USER or USER/N, e.g. alice or alice/2)", s)
 	}
 	return user, dev, ""
 }
 
-func shardIndex(s string) (int, bool) {
-	if len(s) < 2 || s[0] != 's' {
+func shardIndex(s string) (int, bool) { return nodeIndex(s, 's') }
+
+// roomNodeIndex reads a room node's name: r0, r1, …
+func roomNodeIndex(s string) (int, bool) { return nodeIndex(s, 'r') }
+
+// nodeIndex reads a server node's name: the letter, then digits.
+func nodeIndex(s string, letter byte) (int, bool) {
+	if len(s) < 2 || s[0] != letter {
 		return 0, false
 	}
 	for _, r := range s[1:] {
@@ -163,21 +172,27 @@ func shardIndex(s string) (int, bool) {
 	return n, err == nil
 }
 
-// Node is the target of a node fault: a server shard (User == "") or a device.
+// Node is the target of a node fault: a server shard or a room node (User
+// == "") or a device.
 type Node struct {
-	Shard  int    // shard index, when User == ""
+	Shard  int    // shard index, or room node index if Room, when User == ""
+	Room   bool   // a room node r<Shard>
 	User   string // the user, for a device
 	Device int    // 1-based device number, for a device
 }
 
-// ParseNode parses a node: a shard "s0" or a device "alice", "alice/2".
+// ParseNode parses a node: a shard "s0", a room node "r0" or a device
+// "alice", "alice/2".
 func ParseNode(s string) (Node, error) {
 	if n, ok := shardIndex(s); ok {
 		return Node{Shard: n}, nil
 	}
+	if n, ok := roomNodeIndex(s); ok {
+		return Node{Shard: n, Room: true}, nil
+	}
 	u, d, msg := parseDevice(s)
 	if msg != "" {
-		return Node{}, fmt.Errorf("invalid node %q (want a shard like s0 or a device like alice, alice/2)", s)
+		return Node{}, fmt.Errorf("invalid node %q (want a shard like s0, a room node like r0 or a device like alice, alice/2)", s)
 	}
 	return Node{User: u, Device: d}, nil
 }
@@ -191,6 +206,9 @@ type User struct {
 func reservedUser(name string) string {
 	if _, ok := shardIndex(name); ok {
 		return fmt.Sprintf("user name %q is reserved for server shards", name)
+	}
+	if _, ok := roomNodeIndex(name); ok {
+		return fmt.Sprintf("user name %q is reserved for room nodes", name)
 	}
 	if specs[name] != nil || name == "at" || name == "as" {
 		return fmt.Sprintf("user name %q is reserved (it is a keyword)", name)
@@ -229,6 +247,9 @@ func parseUsers(s string) (userEntry, string) {
 			}
 			if it.prefix == "s" {
 				return e, fmt.Sprintf("user names s0, s1, ... are reserved for server shards (range %s..)", it.prefix)
+			}
+			if it.prefix == "r" {
+				return e, fmt.Sprintf("user names r0, r1, ... are reserved for room nodes (range %s..)", it.prefix)
 			}
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"sigsim/apps"
 	"sigsim/engine"
 	"sigsim/sim"
 	"sigsim/sim/trace"
@@ -99,6 +100,61 @@ func (r *runner) show(c *Cmd) {
 			*out = append(*out, fmt.Sprintf("s%d: users=%d sessions=%d invitations=%d stored=%d tracked=%d groups=%d unacked=%d",
 				k, st.Users, st.Sessions, st.Invitations, st.Stored, st.Tracked, st.Groups, st.Unacked))
 		}
+	case "calls":
+		if r.calls == nil {
+			r.fail(c, "show calls: no user runs the call app (users ... app=call)")
+			return
+		}
+		for _, d := range w.Devices() {
+			if st := r.calls.State(d.User); st != "no app" && (filter == "" || d.User == filter) {
+				*out = append(*out, d.User+": "+r.subst(st))
+			}
+		}
+		*out = append(*out, "calls: "+r.calls.Stats.Describe())
+	case "hands":
+		if r.class == nil {
+			r.fail(c, "show hands: no group runs the classroom app (group ... app=classroom)")
+			return
+		}
+		for _, d := range w.Devices() {
+			if g, _, ok := r.class.Member(d.User); ok && (filter == "" || g == filter || d.User == filter) {
+				*out = append(*out, fmt.Sprintf("%s %s: %v", g, d.User, r.class.Raised(d.User)))
+			}
+		}
+		*out = append(*out, "classes: "+r.class.Stats.Describe())
+	case "rooms":
+		if w.RoomNodes() == 0 {
+			r.fail(c, "show rooms: the world has no room service")
+			return
+		}
+		before := len(*out)
+		for k := range w.RoomNodes() {
+			if w.RoomNodeDown(k) {
+				*out = append(*out, fmt.Sprintf("r%d: down", k))
+				continue
+			}
+			n := w.RoomNode(k)
+			for _, id := range n.Rooms() {
+				if filter != "" && id != filter {
+					continue
+				}
+				anchors := n.Anchors(id)
+				var audience []string
+				for _, u := range n.Members(id) {
+					if !slices.Contains(anchors, u) {
+						audience = append(audience, u)
+					}
+				}
+				line := fmt.Sprintf("r%d: %s anchors=%v", k, id, anchors)
+				if len(audience) > 0 {
+					line += fmt.Sprintf(" audience=%v", audience)
+				}
+				*out = append(*out, line)
+			}
+		}
+		if len(*out) == before {
+			*out = append(*out, "no rooms")
+		}
 	case "counts":
 		cn := w.Counts
 		*out = append(*out, fmt.Sprintf("events=%d sends=%d delivers=%d drops=%d dups=%d timers=%d calls=%d results=%d callbacks=%d faults=%d violations=%d",
@@ -110,6 +166,9 @@ func (r *runner) show(c *Cmd) {
 // every invitation with a timeout must be final on every device and shard.
 func (r *runner) check(*Cmd) {
 	_, active := r.w.CheckLiveness()
+	if len(active) == 0 {
+		r.w.CheckRooms() // the room views have converged (recorded with the others)
+	}
 	vs := r.w.Violations()
 	for i, v := range vs {
 		if i == 20 {
@@ -154,7 +213,7 @@ func noteExpect(r *runner, c *Cmd) {
 //
 //	expect H bob=accepted carol=cancelled   outcome per invitee (server decision, or what devices learned in client mode)
 //	expect result [DEVICE] [OP] H = CODE     the last result matching, CODE a number or ok
-//	expect count NAME OP N                   NAME a callback (OnInvitationTimeout), calls, results, callbacks, events, drops, pushes, violations
+//	expect count NAME OP N                   NAME a callback (OnInvitationTimeout), calls, results, callbacks, events, drops, pushes, violations, call.STAT (the call app's: call.ghosts)
 //	expect violations N                      exactly N invariant violations
 //	expect violation INVARIANT               at least one violation of that invariant
 func (r *runner) expect(c *Cmd) {
@@ -197,7 +256,8 @@ func (r *runner) expect(c *Cmd) {
 	}
 }
 
-var invariants = []string{sim.InvReceiveFirst, sim.InvExactlyOnce, sim.InvAgreement, sim.InvValidity, sim.InvScope, sim.InvNoResurrection, sim.InvTermination}
+var invariants = slices.Concat([]string{sim.InvReceiveFirst, sim.InvExactlyOnce, sim.InvAgreement, sim.InvValidity, sim.InvScope,
+	sim.InvNoResurrection, sim.InvTermination, sim.InvOrder, sim.InvRoomView}, apps.CallInvariants, apps.ClassInvariants)
 
 func orNone(s string) string {
 	if s == "" {
@@ -236,7 +296,7 @@ func (r *runner) expectCount(c *Cmd, words []string) {
 	}
 	got, ok := r.count(words[0])
 	if !ok {
-		r.fail(c, "expect count: unknown name %q (a callback such as OnInvitationTimeout, or calls, results, callbacks, events, drops, dups, pushes, violations)", words[0])
+		r.fail(c, "expect count: unknown name %q (a callback such as OnInvitationTimeout, or calls, results, callbacks, events, drops, dups, pushes, violations, or a counter of the call app such as call.ghosts)", words[0])
 		return
 	}
 	if pass, ok := compare(got, words[1], want); !ok {
@@ -268,6 +328,13 @@ func (r *runner) count(name string) (int64, bool) {
 	}
 	if strings.HasPrefix(name, "On") {
 		return r.callbacks[name], true
+	}
+	if stat, ok := strings.CutPrefix(name, "call."); ok && r.calls != nil {
+		for _, c := range r.calls.Stats.Counts() {
+			if c.Name == stat {
+				return c.N, true
+			}
+		}
 	}
 	return 0, false
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode"
 
+	"sigsim/apps"
 	"sigsim/engine"
 	"sigsim/sim"
 	"sigsim/sim/trace"
@@ -89,6 +90,12 @@ type runner struct {
 	userCmds  []*Cmd
 	groupCmds []*Cmd
 	genCmds   []*Cmd
+	rooms     bool // the file uses the room service (a room call, an app, a room node)
+
+	// The reference apps the file runs (apps.go), nil if none.
+	appHost *apps.Host
+	calls   *apps.Calls
+	class   *apps.Classroom
 }
 
 // maxSuggest bounds the names a "did you mean" compares with.

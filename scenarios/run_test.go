@@ -116,6 +116,18 @@ func TestUnknownReferencesAreInputErrors(t *testing.T) {
 		{"at 100ms alice create-group g members=bob,bobby", `t.sig:3:31: create-group: members: unknown user "bobby" (did you mean "bob"?); declare it with users`},
 		{"group g owner=alice members=bob\nat 1s alice invite-group g invitees=bob,alise", `t.sig:4:28: invite-group: invitees: unknown user "alise" (did you mean "alice"?); declare it with users`},
 		{"generate invites count=3 from=alice to=bob,u1..u3", `t.sig:3:37: generate: to: unknown user "u1"; declare it with users`},
+		// the apps' moves need the app, the room nodes a room service
+		{"at 1s alice dial bob", `t.sig:3:7: dial: alice runs no call app (declare it with users alice app=call)`},
+		{"bob hang-up", `t.sig:3:1: hang-up: bob runs no call app (declare it with users bob app=call)`},
+		{"alice raise-hand", `t.sig:3:1: raise-hand: alice is in no class (declare one with group ... app=classroom)`},
+		{"crash r2", `t.sig:3:7: crash: no room node r2 (room nodes r0..r0)`},
+		{"at 1s skew r0 offset=1s", `t.sig:3:12: skew: r0 is a room node, which keeps no clock of its own`},
+		{"users carol/2 app=call", `t.sig:3:1: users: app=call runs on one device per user; carol has 2`},
+		{"users carol app=call accept=0.8 reject=0.5", `t.sig:3:1: users: app=call: accept+reject+busy+late-accept = 1.3 exceeds 1`},
+		{"group g owner=alice members=bob app=classroom\nat 1s bob ask-hands g", `t.sig:4:7: ask-hands: bob is not the teacher of class g`},
+		{"group g owner=alice members=bob app=classroom\nat 1s alice ask-hands h", `t.sig:4:23: ask-hands: alice teaches class g, not h`},
+		{"group g owner=alice members=bob app=classroom\nalice raise-hand", `t.sig:4:1: raise-hand: alice is the teacher of class g, not a student`},
+		{"group g owner=alice app=classroom", `t.sig:3:1: group g: app=classroom: a class needs students besides its teacher alice`},
 	} {
 		src := "world seed=1\nusers alice bob\n" + c.line + "\nrun 2s\n"
 		f, err := Parse("t.sig", []byte(src))

@@ -53,11 +53,12 @@ const (
 	pDevice                 // alice or alice/2
 	pUser                   // a user name
 	pGroup                  // a group ID
-	pNode                   // a DEVICE or a shard s0
+	pNode                   // a DEVICE, a shard s0 or a room node r0
 	pHandle                 // a handle defined earlier (posSpec.handle is its kind)
 	pPattern                // a message pattern (non-empty text)
 	pWord                   // one of posSpec.words
 	pUsers                  // users entry: NAME or RANGE, optional /N, comma lists
+	pRoom                   // a room ID (non-empty text)
 )
 
 type posSpec struct {

@@ -34,6 +34,9 @@ func (r *runner) setup() error {
 			return err
 		}
 	}
+	if r.rooms && o.Rooms == nil { // the file uses rooms: one node, unless rooms=N
+		o.Rooms = &sim.RoomOptions{Nodes: 1}
+	}
 	if err := r.checkFootprint(r.userCmds, r.groupCmds, r.genCmds, o); err != nil {
 		return err
 	}
@@ -311,6 +314,9 @@ func (r *runner) addUsers(c *Cmd) error {
 			}
 		}
 	}
+	if c.Has("app") {
+		return r.attachCalls(c, us)
+	}
 	return nil
 }
 
@@ -330,6 +336,9 @@ func (r *runner) loadGroup(c *Cmd) error {
 	}
 	if err := r.w.LoadGroup(id, owner, members); err != nil {
 		return c.Errorf("group %s: %v", id, err)
+	}
+	if c.Has("app") {
+		return r.attachClass(c, id, owner, members)
 	}
 	return nil
 }

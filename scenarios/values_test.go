@@ -166,7 +166,7 @@ func TestAccessors(t *testing.T) {
 		{second(bad.Weights("w")), `h.sig:2:9: x: w: accept: "2" is not a probability in [0,1] (or 0%..100%)`},
 		{second(bad.Uint("u", 0)), `h.sig:2:9: x: u: invalid unsigned integer "-1"`},
 		{third(bad.Device(0)), `h.sig:2:9: x: device: invalid device number in "alice/0" (want USER/N with N ≥ 1)`},
-		{second(bad.Node(0)), `h.sig:2:9: x: node: invalid node "alice/0" (want a shard like s0 or a device like alice, alice/2)`},
+		{second(bad.Node(0)), `h.sig:2:9: x: node: invalid node "alice/0" (want a shard like s0, a room node like r0 or a device like alice, alice/2)`},
 		{second(bad.Positional(5)), `h.sig:2:1: x: missing argument 6`},
 	}
 	for _, ck := range checks {

@@ -175,6 +175,12 @@ func (w *World) Group(d *Device, op engine.Op, group string, members []string) e
 
 func (w *World) fault(node engine.Addr, text string) { w.textEvent(trace.Fault, node, -1, text) }
 
+// AppNote records a decision of an app running on device d (the reference
+// apps': "call alice/1.0-1: on", "class g round 1: hands [s2 s3]") as a
+// trace note in its canonical text, hashed like every event: scenario runs
+// show it among the device's calls and callbacks.
+func (w *World) AppNote(d *Device, text string) { w.textEvent(trace.Note, d.Addr, -1, text) }
+
 // Node resolves a node name: a shard "s0" or a device.
 func (w *World) Node(name string) (engine.Addr, error) {
 	if a, ok, err := w.roomNodeByName(name); ok {

@@ -423,10 +423,9 @@ func (w *World) allNodes() []engine.Addr {
 	return l
 }
 
-// injectLink changes a device's link, or every device's (`link *`): the
-// options the fault gives, the world's defaults for the others.
-func (w *World) injectLink(f Fault) error {
-	o := w.opts.Link
+// LinkOver is base with the link options a link fault gives (Given).
+func (f Fault) LinkOver(base LinkOptions) LinkOptions {
+	o := base
 	if f.Given&LinkLatency != 0 {
 		o.Latency = f.Link.Latency
 	}
@@ -442,6 +441,13 @@ func (w *World) injectLink(f Fault) error {
 	if f.Given&LinkBandwidth != 0 {
 		o.Bandwidth = f.Link.Bandwidth
 	}
+	return o
+}
+
+// injectLink changes a device's link, or every device's (`link *`): the
+// options the fault gives, the world's defaults for the others.
+func (w *World) injectLink(f Fault) error {
+	o := f.LinkOver(w.opts.Link)
 	if f.Node != "*" {
 		d := w.Device(f.Node)
 		if d == nil {

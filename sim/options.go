@@ -226,6 +226,23 @@ var optionKeys = []optionKey{
 	{"liveness-bound", "once every fault healed, each invitation with a timeout is final everywhere by its timeout plus this",
 		func(o *Options, v string) error { return durOption(v, &o.LivenessBound) },
 		func(o Options) string { return time.Duration(o.LivenessBound).String() }},
+	{"rooms", "the number of room nodes of the room service (the TRTC stand-in), r0, r1, ...",
+		func(o *Options, v string) error {
+			n := 0
+			if err := intOption(v, &n); err != nil {
+				return err
+			}
+			o.Rooms = &RoomOptions{Nodes: n}
+			return nil
+		},
+		func(o Options) string {
+			if o.Rooms == nil {
+				return ""
+			}
+			r := *o.Rooms
+			r.fill()
+			return strconv.Itoa(r.Nodes)
+		}},
 }
 
 func durOrEmpty(d int64) string {
@@ -269,8 +286,8 @@ func (o *Options) Set(key, value string) error {
 }
 
 // Describe lists every option, derived ones included, one "key=value" each, in
-// a fixed order: the header of every run. The first ones, up to swarm= and
-// rooms=, are world options: pasted after "world", they set up the same world.
+// a fixed order: the header of every run. All but swarm= are world options:
+// pasted after "world", they set up the same world.
 func (o Options) Describe() []string {
 	o.fill()
 	var l []string
@@ -281,9 +298,6 @@ func (o Options) Describe() []string {
 	}
 	if o.Swarm != nil {
 		l = append(l, "swarm="+o.Swarm.String())
-	}
-	if o.Rooms != nil {
-		l = append(l, "rooms="+o.Rooms.String())
 	}
 	return l
 }

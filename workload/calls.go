@@ -8,19 +8,34 @@ import (
 	"sigsim/sim"
 )
 
-// Calls is 1:1 calls in an open model. Calls arrive (Poisson by default)
-// whatever the system does (no coordinated omission), from idle users to
-// random users; each callee accepts, rejects, is busy, does not answer, or
-// the caller cancels, with the given probabilities. A caller or callee is
-// engaged while its call rings and, after an accept, for the talk time: a
-// call to an engaged user is rejected at once as busy, and an arrival that
-// finds no idle caller (after 8 tries) is counted, not placed. Latencies
-// are measured from the intended time of each action.
+// Calls is 1:1 calls in an open model, on the reference call app of the
+// source document (apps.Calls, the phone scenarios and the apps' sweeps
+// run): every user's device is a phone. Calls arrive (Poisson by default)
+// whatever the system does (no coordinated omission), from idle phones to
+// random users; an arrival that finds no idle caller (after 8 tries) is
+// counted, not placed. The caller enters a room and invites; the callee
+// rings and, with the given probabilities, accepts (and enters the room),
+// rejects ("declined"), rejects at once as busy elsewhere, or lets it ring
+// out; a phone already in a call rejects with "busy" at once. The caller
+// cancels with probability Cancel, CancelAfter after dialling, if the call
+// is still unanswered then (so a cancel is sometimes too late, and crosses
+// an accept). Two who talk do for the talk time, counted from when each
+// sees the other in the room; either hangs up, and the other announces the
+// end with its duration. The options map onto apps.CallOptions (their
+// defaults, sigbench's, are apps.DefaultCallOptions); NoAnswer is what the
+// callee's three answers leave.
 //
-// It records the metrics ring (invite to the callee's ring), accept,
-// reject, cancel (the answer to the other party learning it), timeout_late
-// and timeout_skew, and the counters calls, outcome.*, anomaly.*, plan.*,
-// errors.*, api.*, callbacks.*, arrivals.no_idle_caller.
+// It records the app's metrics ring (invite to the callee's ring), accept,
+// reject (the callee's answer to the caller learning it), cancel (the
+// caller's cancel to the callee learning it), setup (invite to both parties
+// in the room), timeout_late, timeout_skew, talk (the room overlap of a
+// call) and duration_error (the announced duration against the overlap);
+// and the counters calls, outcome.* (how each call ended for its caller),
+// anomaly.* and anomalies (the call-level invariants' violations: ghost
+// calls, disagreements, ...; the crossings of client mode),
+// ghosts_per_million_calls, disagreements_per_million_calls,
+// busy_rejections, app.* (every counter of the app), errors.*, callbacks.*,
+// arrivals.no_idle_caller.
 type Calls struct {
 	Options
 	// Users is the number of users, one device each (0: 10,000).
@@ -102,7 +117,7 @@ func (c *Calls) population() int      { return c.Users }
 func (c *Calls) invitations() float64 { return c.Arrivals.Expected(c.Duration) }
 
 // footprint: the users, and the calls alive for at most their timeout plus
-// the 10 s the dialer keeps a call after it ended.
+// the 10 s the app's checker keeps a call after it ended.
 func (c *Calls) footprint() sim.Footprint {
 	return flowFootprint(&c.Options, c.Users, c.invitations(), c.Arrivals.Peak(), seconds(c.Timeout)+10)
 }
@@ -142,9 +157,7 @@ func (c *Calls) describe() []bench.Option {
 		bench.Option{Key: "timeout", Value: strconv.FormatInt(seconds(c.Timeout), 10) + "s"})
 }
 
-func (*Calls) produces() produced {
-	return dialerProduces().with("arrivals.no_idle_caller", "calls")
-}
+func (*Calls) produces() produced { return callAppProduces() }
 
 // rate and withRate let a Capacity sweep a Poisson rate.
 func (c *Calls) rate() (float64, bool) { return poissonRate(c.Arrivals) }
@@ -169,12 +182,10 @@ func (c *Calls) simulate(e *env) error {
 	if err != nil {
 		return err
 	}
-	d, err := newDialer(e, devs, users, int(seconds(c.Timeout)))
+	ca, err := newCallApp(e, devs, users, callOptions(c.Timeout, c.Accept, c.Reject, c.Busy, c.Cancel, c.RingTime, c.CancelAfter, c.TalkTime))
 	if err != nil {
 		return err
 	}
-	d.engaged = make([]int32, c.Users)
-	d.busyUntil = make([]int64, c.Users)
 	start := j.warmupNS
 	end := start + int64(c.Duration)
 	horizon := c.horizon(j.warmupNS)
@@ -185,58 +196,24 @@ func (c *Calls) simulate(e *env) error {
 
 	r := sim.NewRand(c.Seed, "workload/calls")
 	n := int64(c.Users)
-	cum := [5]float64{}
-	for i, p := range []float64{c.Accept, c.Reject, c.Busy, c.Cancel, c.NoAnswer} {
-		cum[i] = p
-		if i > 0 {
-			cum[i] += cum[i-1]
-		}
-	}
-	var noIdle int64
 	arrive(w, c.Arrivals, r, start, end, func() {
-		now := w.Now()
 		// Every arrival draws the same numbers, whatever happens to it.
-		u := r.Float64()
-		delay := c.RingTime.Sample(r)
-		cancelAfter := c.CancelAfter.Sample(r)
-		talk := c.TalkTime.Sample(r)
 		callee := int32(r.Int64N(n))
 		caller := int32(-1)
 		for range 8 {
 			x := int32(r.Int64N(n))
-			if caller < 0 && x != callee && d.idle(x, now) {
+			if caller < 0 && x != callee && ca.calls.Idle(users[x]) {
 				caller = x
 			}
 		}
-		if caller >= 0 {
-			plan := planNoAnswer
-			switch {
-			case u < cum[0]:
-				plan = planAccept
-			case u < cum[1]:
-				plan = planReject
-			case u < cum[2]:
-				plan, delay = planBusy, 0
-			case u < cum[3]:
-				plan = planCancel
-			}
-			if !d.idle(callee, now) {
-				plan, delay = planBusyAuto, 0
-			}
-			cancelAt := int64(0)
-			if plan == planCancel {
-				cancelAt = now + cancelAfter
-			}
-			d.dial(caller, callee, plan, delay, talk, cancelAt)
-		} else {
-			noIdle++
+		if caller < 0 {
+			ca.noIdle++
+			return
 		}
+		ca.dial(caller, callee)
 	})
-	d.sweepEvery(int64(time.Second), horizon)
+	ca.endedEvery(int64(time.Second), horizon)
 	e.runTo(horizon, horizon)
-	d.close()
-	e.count("arrivals.no_idle_caller", noIdle)
-	e.count("calls", d.placed())
-	d.note()
+	ca.close()
 	return nil
 }

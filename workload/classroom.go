@@ -1,28 +1,36 @@
 package workload
 
 import (
+	"slices"
 	"strconv"
-	"strings"
 	"time"
 
+	"sigsim/apps"
 	"sigsim/bench"
 	"sigsim/engine"
 	"sigsim/sim"
 )
 
-// Classroom is the raise-hand flow of an online class, in Groups groups of
-// Members members (a teacher and Members-1 students), repeated every
-// round: the teacher invites all students to raise hands (InviteInGroup,
-// data "raise-hand"); each accepts with probability Raise after a think
-// time, and every member sees each accept; after Collect the teacher
-// invites the first student who raised a hand to speak (data "speak"), who
-// accepts. The students who did not raise a hand let the invitation time
-// out. The classes start spread over one RoundInterval.
+// Classroom is the raise-hand flow of an online class on the reference
+// classroom app (apps.Classroom, the one scenarios and the apps' sweeps
+// run), in Groups groups of Members members (a teacher and Members-1
+// students), all in the class's room from the start of the load. A round:
+// the teacher invites all students to raise hands (InviteInGroup); each
+// raises one (accepts) with probability Raise after a think time, and every
+// member sees each accept and keeps the list; after Collect the teacher
+// invites the first student whose hand it saw to speak, who accepts and
+// goes on mic (switches to anchor, opens its camera) for 10 s. The students
+// who did not raise a hand let the invitation time out. Round r of class g
+// starts at r + g/Groups round intervals into the load.
 //
-// It records the metrics ring, speak_ring, accept and timeout_skew (the
-// spread of one invitation's timeout callbacks over its members), and the
-// counters rounds, outcome.raised_hand, outcome.no_hand_timeout,
-// outcome.invited_to_speak, outcome.spoke, errors.*, callbacks.*.
+// It records the metrics ring, speak_ring, accept (a raise to the teacher
+// seeing it), on_mic (the speak invitation to a member seeing the
+// speaker's video) and timeout_skew (the spread of one invitation's
+// timeout callbacks over its members), and the counters rounds,
+// outcome.raised_hand, outcome.no_hand_timeout, outcome.invited_to_speak,
+// outcome.spoke, anomaly.wrong_speaker and anomaly.hands_disagree (the
+// classroom's invariants' violations), anomalies, callbacks.earlier_round,
+// errors.*, callbacks.*.
 type Classroom struct {
 	Options
 	// Groups is the number of classes (0: 100), Members the members of
@@ -132,9 +140,9 @@ func (c *Classroom) horizon(warmup int64) int64 {
 
 func (*Classroom) produces() produced {
 	return produced{
-		metrics: []string{"ring", "speak_ring", "accept", "timeout_skew"},
+		metrics: []string{"ring", "speak_ring", "accept", "on_mic", "timeout_skew"},
 		counts: []string{"rounds", "outcome.raised_hand", "outcome.no_hand_timeout", "outcome.invited_to_speak",
-			"outcome.spoke", "callbacks.earlier_round"},
+			"outcome.spoke", "callbacks.earlier_round", "anomaly.wrong_speaker", "anomaly.hands_disagree", "anomalies"},
 		families: []string{"errors.", "callbacks."},
 	}
 }
@@ -152,36 +160,18 @@ func (c *Classroom) describe() []bench.Option {
 	}
 }
 
-// class is one group's state in the current round.
-type class struct {
-	id       string
-	round    int32
-	raiseID  string
-	speakID  string
-	raiseAt  int64
-	speakAt  int64
-	first    int32   // the first student whose raised hand the teacher saw (-1: none)
-	speaker  int32   // the student invited to speak (-1: none)
-	acceptAt []int64 // per member: when it accepted in this round
-	toMin    int64   // first and last timeout callback of the raise-hand invitation
-	toMax    int64
-}
-
+// classroomRun measures a run of the classroom app.
 type classroomRun struct {
-	cw      *Classroom
-	e       *env
-	w       *sim.World
-	r       *sim.Rand
-	users   []string
-	devs    []*sim.Device
-	classes []class
-	nshards int
-
-	hRing, hSpeakRing, hAccept, hSkew *bench.Hist
-	rounds, raised, speakers, raiseTO int64
-	speakAccepted, missed             int64
-	cbKinds                           [16]int64
-	errs                              map[errKey]int64
+	cw    *Classroom
+	e     *env
+	w     *sim.World
+	class *apps.Classroom
+	hists map[string]*bench.Hist
+	// The first and last timeout callback of each group invitation, by ID
+	// (its members' spread).
+	skew    map[string]*[2]int64
+	cbKinds [16]int64
+	errs    map[errKey]int64
 }
 
 func (cw *Classroom) simulate(e *env) error {
@@ -190,42 +180,46 @@ func (cw *Classroom) simulate(e *env) error {
 	if err != nil {
 		return err
 	}
-	cr := &classroomRun{cw: cw, e: e, w: w, r: sim.NewRand(cw.Seed, "workload/classroom"), nshards: w.NumShards(),
-		errs: map[errKey]int64{}}
+	cr := &classroomRun{cw: cw, e: e, w: w, hists: map[string]*bench.Hist{}, skew: map[string]*[2]int64{}, errs: map[errKey]int64{}}
 	m := cw.Members
-	cr.users = make([]string, 0, cw.Groups*m)
-	cr.devs = make([]*sim.Device, 0, cw.Groups*m)
-	cr.classes = make([]class, cw.Groups)
+	devs := make([]*sim.Device, 0, cw.Groups*m)
+	groups := make([]string, cw.Groups)
 	for g := range cw.Groups {
 		gid := "g" + strconv.Itoa(g)
+		groups[g] = gid
+		users := make([]string, m)
 		for k := range m {
-			name := gid + "t"
+			users[k] = gid + "t"
 			if k > 0 {
-				name = gid + "s" + strconv.Itoa(k)
+				users[k] = gid + "s" + strconv.Itoa(k)
 			}
-			d, err := w.AddDevice(name, "1")
+			d, err := w.AddDevice(users[k], "1")
 			if err != nil {
 				return err
 			}
-			cr.users = append(cr.users, name)
-			cr.devs = append(cr.devs, d)
+			devs = append(devs, d)
 		}
-		base := g * m
-		if err := w.LoadGroup(gid, cr.users[base], cr.users[base+1:base+m]); err != nil {
+		if err := w.LoadGroup(gid, users[0], users[1:]); err != nil {
 			return err
 		}
-		cr.classes[g] = class{id: gid, first: -1, speaker: -1, acceptAt: make([]int64, m)}
 	}
-	cr.hRing = e.metric("ring")
-	cr.hSpeakRing = e.metric("speak_ring")
-	cr.hAccept = e.metric("accept")
-	cr.hSkew = e.metric("timeout_skew")
 	w.Hooks.Callback = cr.onCallback
 	e.watchResults(cr.onResult)
+	o := apps.DefaultClassOptions()
+	o.Timeout, o.Raise, o.ThinkTime, o.Collect = int(seconds(cw.Timeout)), cw.Raise, cw.ThinkTime, int64(cw.Collect)
+	if cr.class, err = apps.NewClassroom(apps.NewHost(w), o); err != nil {
+		return err
+	}
+	cr.class.Observe = cr.observe
 
 	start := j.warmupNS
 	horizon := cw.horizon(j.warmupNS)
-	loginSpread(w, cr.devs, j.spreadNS)
+	for g := range cw.Groups {
+		if err := cr.class.AddClass(groups[g], devs[g*m], devs[g*m+1:(g+1)*m], start); err != nil {
+			return err
+		}
+	}
+	loginSpread(w, devs, j.spreadNS)
 	if err := e.begin(start); err != nil {
 		return err
 	}
@@ -237,7 +231,12 @@ func (cw *Classroom) simulate(e *env) error {
 	iv, G := int64(cw.RoundInterval), int64(cw.Groups)
 	when := func(i int64) int64 { return start + iv*(i/G) + iv*(i%G)/G }
 	next = func() {
-		cr.startRound(int32(i % G))
+		if _, err := cr.class.OpenRaiseHand(groups[i%G]); err == nil {
+			// Live until its timeout at the latest (the gauge of live
+			// invitations; the speak invitations are counted at the end).
+			e.invited()
+			w.At(w.Now()+int64(cw.Timeout), e.ended)
+		}
 		i++
 		if i < total {
 			w.At(when(i), next)
@@ -245,153 +244,34 @@ func (cw *Classroom) simulate(e *env) error {
 	}
 	w.At(when(0), next)
 	e.runTo(horizon, horizon)
-	for g := range cr.classes {
-		cr.flushSkew(&cr.classes[g])
-	}
 	cr.close()
 	return nil
 }
 
-func (cr *classroomRun) startRound(g int32) {
-	cl := &cr.classes[g]
-	cr.flushSkew(cl)
-	m := cr.cw.Members
-	base := int(g) * m
-	w := cr.w
-	cl.round++
-	cl.first, cl.speaker, cl.speakID = -1, -1, ""
-	clear(cl.acceptAt)
-	cl.raiseAt = w.Now()
-	id, _ := w.InviteInGroup(cr.devs[base], cl.id, cr.users[base+1:base+m], "raise-hand", false, int(seconds(cr.cw.Timeout)))
-	cl.raiseID = id
-	if id == "" {
-		return
+func (cr *classroomRun) observe(name string, at, v int64) {
+	h := cr.hists[name]
+	if h == nil {
+		h = cr.e.metric(name)
+		cr.hists[name] = h
 	}
-	cr.rounds++
-	cr.e.invited()
-	round := cl.round
-	w.At(w.Now()+int64(cr.cw.Collect), func() { cr.pick(g, round) })
+	h.RecordAt(at, max(v, 0))
 }
 
-func (cr *classroomRun) flushSkew(cl *class) {
-	if cl.toMax > 0 {
-		cr.hSkew.RecordAt(cl.toMax, cl.toMax-cl.toMin)
-	}
-	cl.toMin, cl.toMax = 0, 0
-}
-
-// pick: the teacher invites the first student who raised a hand to speak.
-func (cr *classroomRun) pick(g, round int32) {
-	cl := &cr.classes[g]
-	if cl.round != round || cl.first < 0 {
-		return
-	}
-	m := cr.cw.Members
-	base := int(g) * m
-	cl.speaker = cl.first
-	cl.speakAt = cr.w.Now()
-	id, _ := cr.w.InviteInGroup(cr.devs[base], cl.id, cr.users[base+int(cl.first):base+int(cl.first)+1], "speak", false, int(seconds(cr.cw.Timeout)))
-	cl.speakID = id
-	if id == "" {
-		return
-	}
-	cr.speakers++
-	cr.e.invited()
-}
-
-func (cr *classroomRun) accept(g, round, k int32, speak bool) {
-	cl := &cr.classes[g]
-	if cl.round != round {
-		return
-	}
-	id := cl.raiseID
-	if speak {
-		id = cl.speakID
-	}
-	cl.acceptAt[k] = cr.w.Now()
-	cr.w.Answer(cr.devs[int(g)*cr.cw.Members+int(k)], engine.OpAccept, id, "")
-}
-
-// member returns the class and member index of a device.
-func (cr *classroomRun) member(dv *sim.Device) (int32, int32) {
-	u := int(dv.Addr) - cr.nshards
-	return int32(u / cr.cw.Members), int32(u % cr.cw.Members)
-}
-
-// studentIndex is the member index in a student's name "g<G>s<k>".
-func studentIndex(name string) int32 {
-	i := strings.LastIndexByte(name, 's')
-	k, err := strconv.Atoi(name[i+1:])
-	if i < 0 || err != nil {
-		return -1
-	}
-	return int32(k)
-}
-
-func (cr *classroomRun) onCallback(at int64, dv *sim.Device, cb *engine.Callback) {
+func (cr *classroomRun) onCallback(at int64, d *sim.Device, cb *engine.Callback) {
 	if int(cb.Kind) < len(cr.cbKinds) {
 		cr.cbKinds[cb.Kind]++
 	}
-	g, k := cr.member(dv)
-	cl := &cr.classes[g]
-	raise := cb.InviteID == cl.raiseID
-	speak := !raise && cb.InviteID == cl.speakID && cl.speakID != ""
-	if !raise && !speak {
-		cr.missed++ // about an earlier round's invitation
-		return
-	}
-	switch cb.Kind {
-	case engine.OnReceiveNewInvitation:
-		if raise {
-			cr.hRing.RecordAt(at, at-cl.raiseAt)
-			if k > 0 && cr.r.Float64() < cr.cw.Raise {
-				round, think := cl.round, cr.cw.ThinkTime.Sample(cr.r)
-				cr.w.At(at+think, func() { cr.accept(g, round, k, false) })
-			}
-		} else {
-			cr.hSpeakRing.RecordAt(at, at-cl.speakAt)
-			if k == cl.speaker {
-				round, think := cl.round, cr.cw.ThinkTime.Sample(cr.r)
-				cr.w.At(at+think, func() { cr.accept(g, round, k, true) })
-			}
+	if cb.Kind == engine.OnInvitationTimeout && cb.GroupID != "" {
+		s := cr.skew[cb.InviteID]
+		if s == nil {
+			s = &[2]int64{at, at}
+			cr.skew[cb.InviteID] = s
 		}
-	case engine.OnInviteeAccepted:
-		if k != 0 {
-			return // every member sees it; the teacher is the inviter
-		}
-		s := studentIndex(cb.Invitee)
-		if s <= 0 || int(s) >= cr.cw.Members {
-			return
-		}
-		if t := cl.acceptAt[s]; t > 0 {
-			cr.hAccept.RecordAt(at, at-t)
-		}
-		if raise {
-			cr.raised++
-			if cl.first < 0 {
-				cl.first = s
-			}
-		} else {
-			cr.speakAccepted++
-			cr.e.ended()
-		}
-	case engine.OnInvitationTimeout:
-		if raise {
-			if cl.toMax == 0 {
-				cl.toMin = at
-			}
-			cl.toMax = at
-			if k == 0 {
-				cr.raiseTO += int64(len(cb.Invitees))
-				cr.e.ended()
-			}
-		} else if k == 0 {
-			cr.e.ended()
-		}
+		s[1] = at
 	}
 }
 
-func (cr *classroomRun) onResult(at int64, dv *sim.Device, r *engine.Result) {
+func (cr *classroomRun) onResult(at int64, d *sim.Device, r *engine.Result) {
 	if r.Code != engine.OK {
 		cr.errs[errKey{r.Op, r.Code}]++
 	}
@@ -399,20 +279,35 @@ func (cr *classroomRun) onResult(at int64, dv *sim.Device, r *engine.Result) {
 
 func (cr *classroomRun) close() {
 	e := cr.e
-	e.count("rounds", cr.rounds)
-	e.count("outcome.raised_hand", cr.raised)
-	e.count("outcome.no_hand_timeout", cr.raiseTO)
-	e.count("outcome.invited_to_speak", cr.speakers)
-	e.count("outcome.spoke", cr.speakAccepted)
+	s := &cr.class.Stats
+	ids := make([]string, 0, len(cr.skew))
+	for id := range cr.skew {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids) // the histogram does not care, its series does: a fixed order
+	h := e.metric("timeout_skew")
+	for _, id := range ids {
+		sk := cr.skew[id]
+		h.RecordAt(sk[1], sk[1]-sk[0])
+	}
+	e.count("rounds", s.Rounds)
+	e.count("outcome.raised_hand", s.Raised)
+	e.count("outcome.no_hand_timeout", s.NoHandTimeouts)
+	e.count("outcome.invited_to_speak", s.Picked)
+	e.count("outcome.spoke", s.Spoke)
+	e.count("callbacks.earlier_round", s.EarlierRound)
+	e.count("anomaly.wrong_speaker", s.WrongSpeakers)
+	e.count("anomaly.hands_disagree", s.HandsDisagreements)
+	e.count("anomalies", s.WrongSpeakers+s.HandsDisagreements)
 	for k, n := range cr.errs {
 		e.count("errors."+strconv.Itoa(int(k.code))+"."+k.op.String(), n)
 	}
-	e.count("callbacks.earlier_round", cr.missed)
 	for kd, n := range cr.cbKinds {
 		if n > 0 {
 			e.count("callbacks."+engine.CallbackKind(kd).String(), n)
 		}
 	}
-	e.note("%d groups x %d members, %d rounds: %d raised hands, %d invited to speak, %d spoke",
-		cr.cw.Groups, cr.cw.Members, cr.rounds, cr.raised, cr.speakers, cr.speakAccepted)
+	e.invitations += s.Picked
+	e.note("%d groups x %d members, %d rounds: %d raised hands, %d invited to speak, %d spoke, %d on mic; %d wrong speakers, %d lists of hands that disagree",
+		cr.cw.Groups, cr.cw.Members, s.Rounds, s.Raised, s.Picked, s.Spoke, s.OnMic, s.WrongSpeakers, s.HandsDisagreements)
 }

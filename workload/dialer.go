@@ -1,10 +1,10 @@
 package workload
 
-// The dialer is the people of the 1:1 call workloads (Calls, MassTimeout,
-// Race): what each callee is going to do (its plan), how each call ended
-// as its inviter learned it (its outcome), and the anomalies found by
-// comparing what the two parties learned. It is kept apart, in this file,
-// so that a call application can take its place.
+// The dialer places MassTimeout's invitations, which nobody answers, and
+// measures what both parties of each learn: how it ended as its inviter
+// learned it (its outcome), and the anomalies found by comparing what the
+// two parties learned. The 1:1 call workloads (Calls, Race) run on the
+// reference call app instead (callapp.go): its phones are the people.
 
 import (
 	"fmt"
@@ -16,21 +16,6 @@ import (
 	"sigsim/engine"
 	"sigsim/sim"
 )
-
-// What the callee (or the caller) of a 1:1 call is going to do.
-const (
-	planAccept        uint8 = iota // callee accepts after its ring time
-	planReject                     // callee rejects after its ring time
-	planBusy                       // callee rejects at once with data "busy" (busy elsewhere)
-	planBusyAuto                   // callee was in a call or ringing: its app rejects at once with "busy"
-	planNoAnswer                   // nobody answers: the invitation times out
-	planCancel                     // caller cancels before anyone answers
-	planCancelAccept               // race: caller cancels while the callee accepts
-	planAcceptTimeout              // race: callee accepts at the edge of its timeout
-	nPlans
-)
-
-var planNames = [nPlans]string{"accept", "reject", "busy", "busy_engaged", "no_answer", "cancel", "cancel_accept", "accept_timeout"}
 
 // Outcomes of a call, as the inviter learned it.
 const (
@@ -71,35 +56,27 @@ const (
 
 // Flags of a call record.
 const (
-	flagFailed        uint8 = 1 << iota // the invite was refused
-	flagCallerEngaged                   // counted in engaged[caller]
-	flagCalleeEngaged                   // counted in engaged[callee]
-	flagRetiring                        // both parties final: in the retire queue
-	flagCancelOK                        // the caller was told its cancel succeeded
-	flagAcceptOK                        // the callee was told its accept succeeded
-	flagEnded                           // counted as ended (no longer a live invitation)
+	flagFailed   uint8 = 1 << iota // the invite was refused
+	flagRetiring                   // both parties final: in the retire queue
+	flagCancelOK                   // the caller was told its cancel succeeded
+	flagAcceptOK                   // the callee was told its accept succeeded
+	flagEnded                      // counted as ended (no longer a live invitation)
 )
 
-// callRec is one 1:1 call being tracked: what it was meant to do, when, and
-// what each party learned. Records are reused; gen tells lives apart so that
-// scheduled actions of a retired call do nothing.
+// callRec is one invitation being tracked: when, and what each party
+// learned. Records are reused; gen tells lives apart.
 type callRec struct {
-	id       string
-	gen      uint32
-	caller   int32
-	callee   int32
-	plan     uint8
-	anom     uint8
-	flags    uint8
-	view     [2]engine.InviteeState // what the inviter (0) and the invitee (1) learned first
-	told     [2]uint8               // every outcome each party was told, a bit per state
-	t0       int64                  // intended send time of the invite
-	delay    int64                  // callee's answer delay after the ring (or before the timeout)
-	talk     int64                  // talk time after an accept
-	answerAt int64                  // when the callee answered (0: not yet)
-	cancelAt int64                  // when the caller cancelled (0: not yet)
-	rangAt   int64                  // when the invitee's OnReceiveNewInvitation fired
-	toAt     [2]int64               // when each party's OnInvitationTimeout fired
+	id     string
+	gen    uint32
+	caller int32
+	callee int32
+	anom   uint8
+	flags  uint8
+	view   [2]engine.InviteeState // what the inviter (0) and the invitee (1) learned first
+	told   [2]uint8               // every outcome each party was told, a bit per state
+	t0     int64                  // intended send time of the invite
+	rangAt int64                  // when the invitee's OnReceiveNewInvitation fired
+	toAt   [2]int64               // when each party's OnInvitationTimeout fired
 }
 
 type retireItem struct {
@@ -113,9 +90,9 @@ type errKey struct {
 	code engine.Code
 }
 
-// dialer places 1:1 calls in a world and measures them: latencies from the
-// intended times (no coordinated omission), outcomes, errors and anomalies
-// found by comparing what the two parties of each call learned.
+// dialer places 1:1 invitations nobody answers and measures them:
+// latencies from the intended times (no coordinated omission), outcomes,
+// errors and anomalies found by comparing what the two parties learned.
 type dialer struct {
 	e       *env
 	w       *sim.World
@@ -133,22 +110,16 @@ type dialer struct {
 	retire []retireItem
 	rhead  int
 
-	// engaged and busyUntil model people: nil unless the workload wants busy
-	// callees (calls).
-	engaged   []int32
-	busyUntil []int64
-
-	hRing, hAccept, hReject, hCancel, hSkew, hLate *bench.Hist
+	hRing, hSkew, hLate *bench.Hist
 
 	outcomes  [nOutcomes]int64
 	anomalies [nAnomalies]int64
 	anomCalls int64
-	plans     [nPlans]int64
+	placedN   int64
 	unreached int64
 	errs      map[errKey]int64
 	cbKinds   [16]int64
 	apiOps    [16]int64
-	skipped   int64 // answers or cancels not sent because the party already knew the end
 }
 
 func newDialer(e *env, devs []*sim.Device, users []string, timeout int) (*dialer, error) {
@@ -177,10 +148,11 @@ func (d *dialer) hist(h **bench.Hist, name string) *bench.Hist {
 
 func (d *dialer) user(dv *sim.Device) int32 { return int32(int(dv.Addr) - d.nshards) }
 
-// dial places a call now; it returns false if the invite was refused at once.
-func (d *dialer) dial(caller, callee int32, plan uint8, delay, talk int64, cancelAt int64) bool {
+// dial places an invitation now; it returns false if the invite was
+// refused at once.
+func (d *dialer) dial(caller, callee int32) bool {
 	now := d.w.Now()
-	d.plans[plan]++
+	d.placedN++
 	d.apiOps[engine.OpInvite]++
 	id, _ := d.w.Invite(d.devs[caller], d.users[callee], "", d.onlineOnly, nil, d.timeout)
 	if id == "" {
@@ -196,81 +168,10 @@ func (d *dialer) dial(caller, callee int32, plan uint8, delay, talk int64, cance
 		d.calls = append(d.calls, callRec{})
 	}
 	c := &d.calls[idx]
-	*c = callRec{id: id, gen: c.gen + 1, caller: caller, callee: callee, plan: plan, t0: now, delay: delay, talk: talk}
+	*c = callRec{id: id, gen: c.gen + 1, caller: caller, callee: callee, t0: now}
 	d.byID[id] = idx
 	d.e.invited()
-	if d.engaged != nil {
-		d.engaged[caller]++
-		d.engaged[callee]++
-		c.flags |= flagCallerEngaged | flagCalleeEngaged
-	}
-	if cancelAt > 0 {
-		gen := c.gen
-		d.w.At(cancelAt, func() { d.cancel(idx, gen) })
-	}
 	return true
-}
-
-// idle tells whether a user is free to call or be called.
-func (d *dialer) idle(u int32, now int64) bool {
-	return d.engaged[u] == 0 && d.busyUntil[u] <= now
-}
-
-// undecided returns the call if it is still this life and the party (0 the
-// caller, 1 the callee) has not learned how it ended; nil otherwise.
-func (d *dialer) undecided(idx int32, gen uint32, party int) *callRec {
-	c := &d.calls[idx]
-	if c.gen != gen {
-		return nil
-	}
-	if c.view[party] != engine.Pending {
-		d.skipped++ // the party's app already knows the call ended
-		return nil
-	}
-	return c
-}
-
-func (d *dialer) cancel(idx int32, gen uint32) {
-	c := d.undecided(idx, gen, 0)
-	if c == nil {
-		return
-	}
-	c.cancelAt = d.w.Now()
-	d.apiOps[engine.OpCancel]++
-	d.w.Answer(d.devs[c.caller], engine.OpCancel, c.id, "")
-}
-
-func (d *dialer) answer(idx int32, gen uint32, op engine.Op) {
-	c := d.undecided(idx, gen, 1)
-	if c == nil {
-		return
-	}
-	c.answerAt = d.w.Now()
-	data := ""
-	if c.plan == planBusy || c.plan == planBusyAuto {
-		data = "busy"
-	}
-	d.apiOps[op]++
-	d.w.Answer(d.devs[c.callee], op, c.id, data)
-}
-
-// ring is the callee's reaction to the ring: the plan, after its delay.
-func (d *dialer) ring(idx int32, c *callRec, at int64) {
-	var op engine.Op
-	t := at + c.delay
-	switch c.plan {
-	case planAccept, planCancelAccept:
-		op = engine.OpAccept
-	case planReject, planBusy, planBusyAuto:
-		op = engine.OpReject
-	case planAcceptTimeout:
-		op = engine.OpAccept
-		t = max(at, at+int64(d.timeout)*int64(time.Second)-c.delay)
-	default:
-		return
-	}
-	gen := c.gen
-	d.w.At(t, func() { d.answer(idx, gen, op) })
 }
 
 func (d *dialer) onCallback(at int64, dv *sim.Device, cb *engine.Callback) {
@@ -305,21 +206,11 @@ func (d *dialer) onCallback(at int64, dv *sim.Device, cb *engine.Callback) {
 		}
 		c.rangAt = at
 		d.hRing.RecordAt(at, at-c.t0)
-		d.ring(idx, c, at)
 	case engine.OnInviteeAccepted:
-		if party == 0 && c.answerAt > 0 && c.view[0] == engine.Pending {
-			d.hist(&d.hAccept, "accept").RecordAt(at, at-c.answerAt)
-		}
 		d.learn(idx, party, engine.Accepted, at)
 	case engine.OnInviteeRejected:
-		if party == 0 && c.answerAt > 0 && c.view[0] == engine.Pending {
-			d.hist(&d.hReject, "reject").RecordAt(at, at-c.answerAt)
-		}
 		d.learn(idx, party, engine.Rejected, at)
 	case engine.OnInvitationCancelled:
-		if party == 1 && c.cancelAt > 0 && c.view[1] == engine.Pending {
-			d.hist(&d.hCancel, "cancel").RecordAt(at, at-c.cancelAt)
-		}
 		d.learn(idx, party, engine.Cancelled, at)
 	case engine.OnInvitationTimeout:
 		if c.toAt[party] == 0 {
@@ -384,31 +275,10 @@ func (d *dialer) learn(idx int32, party int, st engine.InviteeState, at int64) {
 		return
 	}
 	c.view[party] = st
-	d.disengage(c, party, st == engine.Accepted, at)
 	if c.view[0] != engine.Pending && c.view[1] != engine.Pending && c.flags&flagRetiring == 0 {
 		c.flags |= flagRetiring | flagEnded
 		d.e.ended()
 		d.retire = append(d.retire, retireItem{at: at + d.linger, idx: idx, gen: c.gen})
-	}
-}
-
-// disengage frees a party once it knows the call ended; after an accept it
-// stays busy for the talk time.
-func (d *dialer) disengage(c *callRec, party int, talking bool, at int64) {
-	if d.engaged == nil {
-		return
-	}
-	u, bit := c.caller, flagCallerEngaged
-	if party == 1 {
-		u, bit = c.callee, flagCalleeEngaged
-	}
-	if c.flags&bit == 0 {
-		return
-	}
-	c.flags &^= bit
-	d.engaged[u]--
-	if talking {
-		d.busyUntil[u] = max(d.busyUntil[u], at+c.talk)
 	}
 }
 
@@ -428,18 +298,6 @@ func (d *dialer) sweep(now int64) {
 	}
 }
 
-// sweepEvery sweeps at a period until end, keeping one closure pending.
-func (d *dialer) sweepEvery(period, end int64) {
-	var tick func()
-	tick = func() {
-		d.sweep(d.w.Now())
-		if next := d.w.Now() + period; next <= end {
-			d.w.At(next, tick)
-		}
-	}
-	d.w.At(d.w.Now()+period, tick)
-}
-
 // retireNow classifies a call, counts it and frees its record.
 func (d *dialer) retireNow(idx int32) {
 	c := &d.calls[idx]
@@ -449,10 +307,6 @@ func (d *dialer) retireNow(idx int32) {
 
 func (d *dialer) release(idx int32) {
 	c := &d.calls[idx]
-	if d.engaged != nil {
-		d.disengage(c, 0, false, 0)
-		d.disengage(c, 1, false, 0)
-	}
 	if c.flags&flagEnded == 0 {
 		d.e.ended()
 	}
@@ -469,8 +323,6 @@ func (d *dialer) classify(c *callRec, final bool) {
 		out = outFailed
 	case v0 == engine.Accepted:
 		out = outAccepted
-	case v0 == engine.Rejected && (c.plan == planBusy || c.plan == planBusyAuto):
-		out = outBusy
 	case v0 == engine.Rejected:
 		out = outRejected
 	case v0 == engine.Cancelled:
@@ -523,9 +375,9 @@ func (d *dialer) classify(c *callRec, final bool) {
 // first sample, ring at once) and the counters close writes.
 func dialerProduces() produced {
 	p := produced{
-		metrics:  []string{"ring", "accept", "reject", "cancel", "timeout_skew", "timeout_late"},
-		counts:   []string{"anomalies", "unreached", "skipped_answers"},
-		families: []string{"plan.", "errors.", "callbacks.", "api."},
+		metrics:  []string{"ring", "timeout_skew", "timeout_late"},
+		counts:   []string{"anomalies", "unreached"},
+		families: []string{"errors.", "callbacks.", "api."},
 	}
 	for _, o := range outcomeNames {
 		p.counts = append(p.counts, "outcome."+o)
@@ -555,12 +407,6 @@ func (d *dialer) close() {
 	}
 	e.count("anomalies", d.anomCalls+d.anomalies[anLate])
 	e.count("unreached", d.unreached)
-	e.count("skipped_answers", d.skipped)
-	for i, n := range d.plans {
-		if n > 0 {
-			e.count("plan."+planNames[i], n)
-		}
-	}
 	for k, n := range d.errs {
 		e.count("errors."+strconv.Itoa(int(k.code))+"."+k.op.String(), n)
 	}
@@ -576,14 +422,8 @@ func (d *dialer) close() {
 	}
 }
 
-// placed returns the number of calls placed.
-func (d *dialer) placed() int64 {
-	n := int64(0)
-	for _, p := range d.plans {
-		n += p
-	}
-	return n
-}
+// placed returns the number of invitations placed.
+func (d *dialer) placed() int64 { return d.placedN }
 
 // note adds the dialer's summary to the findings.
 func (d *dialer) note() {

@@ -35,9 +35,14 @@
 // model: whatever the system does with the earlier
 // calls, so that a slow system meets the load it would meet in production
 // (no coordinated omission), and latencies are measured from the intended
-// time of each action. The people of the 1:1 call workloads (what each
-// callee does, and the anomalies found by comparing what both parties of a
-// call learned) live in dialer.go.
+// time of each action. The 1:1 call workloads (Calls, Race) and Classroom
+// run on the reference apps of package apps — the phones and classes the
+// scenarios and the apps' sweeps run, on the signaling and the room
+// service — so a benchmark measures what a user of the app would see (a
+// call set up when both are in its room, its duration announced) and
+// counts what the apps' invariants find (ghost calls, disagreements on
+// whether a call happened, ...): callapp.go for the call app. MassTimeout's
+// invitations, which nobody answers, are placed by the dialer (dialer.go).
 //
 // Each run is single-threaded and deterministic; a context stops it between
 // two slices of events, with the result of what ran. Capacity runs its

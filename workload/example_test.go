@@ -12,6 +12,9 @@ import (
 
 // A workload is a struct of options; Run returns what it measured. The
 // virtual-time metrics are the same on every machine for the same seed.
+// The calls run on the reference call app: a call is set up when both
+// parties are in its room, and the app's invariants (no ghost call, both
+// agree whether the call happened, ...) are checked as it runs.
 func Example() {
 	calls := workload.Calls{
 		Options: workload.Options{
@@ -33,19 +36,22 @@ func Example() {
 	}
 	count := func(name string) int64 { n, _ := res.Metrics.Counter(name); return n }
 	ring, _ := res.Metrics.Summary("ring")
+	setup, _ := res.Metrics.Summary("setup")
 	fmt.Printf("%d calls: %d accepted, %d rejected, %d cancelled, %d timed out, %d busy\n", count("calls"),
 		count("outcome.accepted"), count("outcome.rejected"), count("outcome.cancelled"), count("outcome.timeout"), count("outcome.busy"))
 	fmt.Printf("ring p50 %s, p99 %s over %d rings\n", ms(ring.P50NS), ms(ring.P99NS), ring.Count)
-	fmt.Printf("anomalies %d, invariant violations %d\n", count("anomalies"), count("violations"))
+	fmt.Printf("setup (invite to both in the room) p50 %s over %d calls\n", ms(setup.P50NS), setup.Count)
+	fmt.Printf("ghost calls %d, disagreements %d, invariant violations %d\n", count("anomaly.ghost_call"), count("anomaly.disagree"), count("violations"))
 
 	// The same result as a report, for bench.WriteReport or JSON.
 	rep := res.Report(bench.Header{Workload: calls.Name()})
 	fmt.Println(rep.Findings.Notes[0])
 	// Output:
-	// 200 calls: 136 accepted, 15 rejected, 19 cancelled, 18 timed out, 12 busy
-	// ring p50 40.075ms, p99 40.501ms over 200 rings
-	// anomalies 0, invariant violations 0
-	// server mode: 200 calls, 0 with anomalies (0.00 per 1,000 calls)
+	// 202 calls: 127 accepted, 19 rejected, 7 cancelled, 36 timed out, 13 busy
+	// ring p50 40.075ms, p99 40.468ms over 189 rings
+	// setup (invite to both in the room) p50 2.543845s over 127 calls
+	// ghost calls 0, disagreements 0, invariant violations 0
+	// server mode: 202 calls, 0 anomalies: 0 ghost calls (0.00 per 1,000 calls), 0 disagreements (0.00 per 1,000), 13 busy rejections
 }
 
 func ms(ns int64) string { return time.Duration(ns).Round(time.Microsecond).String() }

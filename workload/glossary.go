@@ -14,17 +14,24 @@ import (
 var glossary = map[string]string{
 	// Latencies, in virtual time, from the intended time of the action
 	// (no coordinated omission) to the callback that tells of it.
-	"ring":         "from a call's arrival (the intended time of its invite) to the invitee's OnReceiveNewInvitation: how long until the callee's phone rings",
-	"accept":       "from the callee's accept call to the inviter's OnInviteeAccepted",
-	"reject":       "from the callee's reject call to the inviter's OnInviteeRejected",
-	"cancel":       "from the inviter's cancel call to the invitee's OnInvitationCancelled",
-	"timeout_late": "how late the inviter's OnInvitationTimeout came: its time minus (the call's arrival + the invitation's timeout)",
-	"timeout_skew": "for an invitation both parties saw time out, the gap between the inviter's and the invitee's OnInvitationTimeout",
-	"queue":        "how long a frame waited at a shard before its service began (queueing delay; none without a service time)",
+	"ring":                            "from a call's arrival (the intended time of its invite) to the invitee's OnReceiveNewInvitation: how long until the callee's phone rings",
+	"accept":                          "from the callee's accept call to the inviter's OnInviteeAccepted",
+	"reject":                          "from the callee's reject call to the inviter's OnInviteeRejected",
+	"cancel":                          "from the inviter's cancel call to the invitee's OnInvitationCancelled",
+	"timeout_late":                    "how late the inviter's OnInvitationTimeout came: its time minus (the call's arrival + the invitation's timeout)",
+	"timeout_skew":                    "for an invitation both parties saw time out, the gap between the inviter's and the invitee's OnInvitationTimeout",
+	"queue":                           "how long a frame waited at a shard before its service began (queueing delay; none without a service time)",
+	"setup":                           "call setup time: from a call's arrival to the moment both parties see each other in the call's room (the caller's OnRemoteUserEnterRoom of the callee, and the callee's of the caller, the later of the two)",
+	"talk":                            "how long a call that was on lasted, from the parties seeing each other in the room to the first hang-up",
+	"duration_error":                  "for a call that ended with a duration announcement, the announced duration (whole seconds) minus the overlap of the parties in the room",
+	"busy_rejections":                 "calls rejected with data \"busy\" because the callee was in a call or ringing",
+	"ghosts_per_million_calls":        "ghost calls (a party alone in the room past the bound after the other party's outcome was final) per million calls placed",
+	"disagreements_per_million_calls": "calls whose parties disagree on whether the call happened, per million calls placed",
+	"app.":                            "the call app's own counters, by name (dialed, connected, hung_up, announced, ...)",
 
 	"calls":                       "calls placed (invitations sent)",
 	"outcome.":                    "how each call ended, as its inviter learned it: accepted, rejected, busy (rejected at once with data \"busy\"), cancelled, timeout, failed (the invite was refused), unknown (no outcome when the run ended)",
-	"anomaly.":                    "calls where what the two parties learned does not add up: cancel_accept (both the cancel and the accept succeeded), accept_timeout (the accept succeeded yet a party was told the call timed out), disagree (the parties' outcomes differ), two_outcomes, repeat (one outcome told twice), before_ring (an outcome of a call that never rang), scope (a callback reached another user), stuck (no outcome at the end), late_callback (a callback long after the end)",
+	"anomaly.":                    "calls where what the two parties learned does not add up, or the call-level invariants' findings: ghost_call (a party stayed alone in the room), disagree (the parties' outcomes differ, or whether the call happened), duration (an announced duration off the room overlap), two_rooms (a user in two call rooms at once), busy_ring (a user in a call rang without answering busy), stuck (no outcome at the end), cancel_accept (both the cancel and the accept succeeded), accept_timeout (the accept succeeded yet a party was told the call timed out), disagree (the parties' outcomes differ), two_outcomes, repeat (one outcome told twice), before_ring (an outcome of a call that never rang), scope (a callback reached another user), stuck (no outcome at the end), late_callback (a callback long after the end)",
 	"anomalies":                   "calls with at least one anomaly, plus late callbacks",
 	"anomalies_per_million_calls": "anomalies per million calls placed",
 	"unreached":                   "calls whose invitee never heard of them (say, cancelled before the ring arrived): not an anomaly",
@@ -64,6 +71,8 @@ var classroomGlossary = map[string]string{
 	"outcome.invited_to_speak": "students invited to speak",
 	"outcome.spoke":            "students who accepted the invitation to speak",
 	"callbacks.earlier_round":  "callbacks about an earlier round's invitation (after the class moved on)",
+	"on_mic":                   "from the teacher's invitation to speak to a class member seeing the speaker's video in the class room (the speaker on mic)",
+	"anomaly.":                 "the classroom invariants' findings: wrong_speaker (a student invited to speak who had not raised a hand), hands_disagree (members who saw different lists of raised hands)",
 }
 
 // define finds the definition of a metric or counter of a workload: the

@@ -182,7 +182,7 @@ func (m *MassTimeout) simulate(e *env) error {
 	next = func() {
 		caller := int32(i % na)
 		callee := int32(na + (i/na+i)%nb)
-		d.dial(caller, callee, planNoAnswer, 0, 0, 0)
+		d.dial(caller, callee)
 		i++
 		if i < n {
 			w.At(start+win*i/n, next)

@@ -9,19 +9,23 @@ import (
 	"sigsim/sim"
 )
 
-// Race is 1:1 calls built to collide. In a cancel-accept call the caller
-// cancels about when the callee accepts, so that the two cross in the
-// network; in an accept-timeout call the callee accepts at the edge of its
-// timeout; the other calls are plain accepts. Run in both arbitration
-// modes (the default), it counts the anomalies the legacy client mode lets
-// through, per 1,000 calls, and checks that there are none in server mode
-// (a Failure otherwise).
-//
-// Anomalies are found by comparing, per call, what the inviter and the
-// invitee learned: views that disagree, an outcome learned twice, an
-// outcome of a call that never rang, a call left without an outcome, a
-// callback long after the end. With the checkers on, the simulator's
-// invariant violations are counted apart. Both modes draw the same calls.
+// Race is 1:1 calls built to collide, on the reference call app (as Calls):
+// the workload makes each phone's moves at the chosen instants (the app
+// still follows its flow: rooms, busy answers, hang-ups, announcements). In
+// a cancel-accept call the caller cancels about when the callee accepts, so
+// that the two cross in the network; in an accept-timeout call the callee
+// accepts at the edge of its timeout; the other calls are plain accepts.
+// Two who talk do for RaceTalkTime. Run in both arbitration modes (the
+// default), it counts what the legacy client mode lets through — the ghost
+// calls (a callee alone in a room its caller left), the disagreements on
+// whether a call happened, the crossings (cancel and accept both told they
+// succeeded) — per 1,000 calls, and checks that there are none in server
+// mode (a Failure otherwise). With the checkers on, the simulator's
+// invariant violations are counted apart. Both modes draw the same calls
+// (the caller is the first idle phone from a user drawn on); an arrival
+// that finds every phone busy is counted, not placed. A call keeps its two
+// phones busy while it rings (an accept-timeout call rings for about the
+// timeout) and talks: a call to a busy phone is answered "busy" at once.
 type Race struct {
 	Options
 	// Users is the number of users, one device each (0: 2,000).
@@ -104,7 +108,7 @@ func (r *Race) population() int      { return r.Users }
 func (r *Race) invitations() float64 { return r.Arrivals.Expected(r.Duration) }
 
 // footprint: the users, and the calls alive for at most their timeout plus
-// the 30 s the dialer keeps a call after it ended (one mode at a time).
+// 30 s (a ghost call's wait and its checker's record; one mode at a time).
 func (r *Race) footprint() sim.Footprint {
 	return flowFootprint(&r.Options, r.Users, r.invitations(), r.Arrivals.Peak(), seconds(r.Timeout)+30)
 }
@@ -125,8 +129,31 @@ func (r *Race) describe() []bench.Option {
 }
 
 func (*Race) produces() produced {
-	return dialerProduces().with("calls", "anomalies_per_million_calls")
+	return callAppProduces().with("anomalies_per_million_calls")
 }
+
+// RaceTalkTime is how long the two parties of a race's call talk.
+const RaceTalkTime = time.Second
+
+// RaceGhostBound is the ghost-call bound of a race: how long a phone may
+// stay alone in a call's room after the other party's end. A race's
+// latency has a long tail (lognormal, σ 1.5 by default), and one slow
+// frame holds up a link's later frames behind it: a room's news of a
+// hang-up may take many seconds. A ghost call of the legacy SDK's crossing
+// lasts the callee's join timeout, 60 s.
+const RaceGhostBound = 40 * time.Second
+
+// A race call's plan: what the callee does when it rings, and when.
+type racePlan struct {
+	kind  uint8 // raceAccept, raceCancelAccept, raceAcceptTimeout
+	delay int64
+}
+
+const (
+	raceAccept = iota
+	raceCancelAccept
+	raceAcceptTimeout
+)
 
 // rate and withRate let a Capacity sweep a Poisson rate.
 func (r *Race) rate() (float64, bool) { return poissonRate(r.Arrivals) }
@@ -146,11 +173,32 @@ func (r *Race) simulate(e *env) error {
 	if err != nil {
 		return err
 	}
-	d, err := newDialer(e, devs, users, int(seconds(r.Timeout)))
+	// The phones answer, cancel and hang up only as the workload says: no
+	// share of their own, a short talk.
+	o := callOptions(r.Timeout, 0, 0, 0, 0, sim.Dist{}, sim.Dist{}, sim.Const(RaceTalkTime))
+	o.GhostBound = int64(RaceGhostBound)
+	plans := map[string]racePlan{}
+	ca, err := newCallApp(e, devs, users, o)
 	if err != nil {
 		return err
 	}
-	d.linger = int64(30 * time.Second)
+	// When the callee rings, its planned answer (the app rings first: the
+	// world's hooks before the app's).
+	hook := w.Hooks.Callback
+	w.Hooks.Callback = func(at int64, d *sim.Device, cb *engine.Callback) {
+		hook(at, d, cb)
+		p, ok := plans[cb.InviteID]
+		if !ok || cb.Kind != engine.OnReceiveNewInvitation || d.User == cb.Inviter {
+			return
+		}
+		delete(plans, cb.InviteID)
+		t := at + p.delay
+		if p.kind == raceAcceptTimeout {
+			t = max(at, at+int64(r.Timeout)-p.delay)
+		}
+		id, user := cb.InviteID, d.User
+		w.At(t, func() { ca.calls.AnswerCall(user, id, true) })
+	}
 	start := j.warmupNS
 	end := start + int64(r.Duration)
 	horizon := r.horizon(j.warmupNS)
@@ -166,33 +214,49 @@ func (r *Race) simulate(e *env) error {
 		u := rnd.Float64()
 		a := r.spread.Sample(rnd)
 		b := r.spread.Sample(rnd)
-		caller := int32(rnd.Int64N(n))
-		callee := int32(rnd.Int64N(n - 1))
-		if callee >= caller {
-			callee++
+		// The caller: the first idle phone from a user drawn on (a call
+		// keeps its two phones busy while it rings and talks, and a ghost
+		// call its callee for its join timeout), so that both modes place
+		// the same calls unless every phone is busy.
+		callee := int32(rnd.Int64N(n))
+		from := rnd.Int64N(n)
+		caller := int32(-1)
+		for i := range n {
+			if x := int32((from + i) % n); x != callee && ca.calls.Idle(users[x]) {
+				caller = x
+				break
+			}
 		}
+		if caller < 0 {
+			ca.noIdle++
+			return
+		}
+		p := racePlan{kind: raceAccept, delay: a}
 		switch {
 		case u < r.CancelAccept:
+			p.kind = raceCancelAccept
+		case u < r.CancelAccept+r.AcceptTimeout:
+			p.kind = raceAcceptTimeout
+		}
+		id := ca.dial(caller, callee)
+		if id == "" {
+			return
+		}
+		plans[id] = p
+		if p.kind == raceCancelAccept {
 			// The callee accepts a after the ring; the caller cancels b
 			// after its estimate of the ring: the two cross in flight.
-			d.dial(caller, callee, planCancelAccept, a, 0, now+2*r.hop+b)
-		case u < r.CancelAccept+r.AcceptTimeout:
-			d.dial(caller, callee, planAcceptTimeout, a, 0, 0)
-		default:
-			d.dial(caller, callee, planAccept, a, 0, 0)
+			from := users[caller]
+			w.At(now+2*r.hop+b, func() { ca.calls.CancelCall(from, id) })
 		}
 	})
-	d.sweepEvery(int64(time.Second), horizon)
+	ca.endedEvery(int64(time.Second), horizon)
 	e.runTo(horizon, horizon)
-	d.close()
-	placed := d.placed()
-	e.count("calls", placed)
-	anom := d.anomCalls + d.anomalies[anLate]
+	placed, anom := ca.close()
 	e.count("anomalies_per_million_calls", perMillion(anom, placed))
-	d.note()
-	for k := range nAnomalies {
-		if n := d.anomalies[k]; n > 0 {
-			e.note("%s mode: %s %d (%s per 1,000 calls)", e.mode, anomalyNames[k], n, perThousand(n, placed))
+	for _, a := range callAnomalies {
+		if n := a.n(&ca.calls.Stats); n > 0 {
+			e.note("%s mode: %s %d (%s per 1,000 calls)", e.mode, a.name, n, perThousand(n, placed))
 		}
 	}
 	if e.mode == engine.ModeServer {
