@@ -27,9 +27,11 @@ type ClientConfig struct {
 	// cover later pushes too (0 means DefaultAckDelay). It must stay well under
 	// the shard's RTO, or pushes are sent twice.
 	AckDelay int64
-	// Shared, if set, is a cache of decoded names and lists shared with the
-	// other devices driven by the same goroutine (see SharedNames).
-	Shared *SharedNames
+	// Shared, if set, is what the device shares with the other devices driven
+	// by the same goroutine: names, buffers, its Output, the invitations. The
+	// driver must then keep SharedClientState's contract: consume one device's
+	// output (Ready, Advance) before driving another.
+	Shared *SharedClientState
 }
 
 // Client is the SDK on one device: the signaling API, the listener callbacks and
@@ -80,7 +82,7 @@ type Client struct {
 	lastNow  int64 // the time of the input being handled, for deep helpers
 
 	// invs is made at the first invitation and, with byRef (made at its first
-	// entry), given back to the world's pool (SharedNames) when the device holds
+	// entry), given back to the world's pool (SharedClientState) when the device holds
 	// none, as most of a million devices do most of the time.
 	invs    *invList
 	byRef   map[uint64]string
@@ -111,7 +113,7 @@ type aheadPush struct {
 
 // clientScratch is what a device needs only during one call (Receive, Fire or
 // an API call): the frame being decoded and the codecs' buffers. The devices of
-// one world share one (SharedNames), as a million devices each keeping its own,
+// one world share one (SharedClientState), as a million devices each keeping its own,
 // sized for the largest frame seen, would hold gigabytes. Nothing points into it
 // once the call returns.
 type clientScratch struct {
@@ -223,7 +225,7 @@ func (c *Client) knownID(b []byte) (string, bool) {
 func (c *Client) lookup(id string) *localInv { return c.invs.get(id) }
 
 // store is where the device's invitations are shared with the other devices
-// of its world; nil without SharedNames.
+// of its world; nil without a SharedClientState.
 func (c *Client) store() *invStore {
 	if c.cfg.Shared == nil {
 		return nil
@@ -234,11 +236,22 @@ func (c *Client) store() *invStore {
 // Config returns the device's configuration with defaults filled in.
 func (c *Client) Config() ClientConfig { return c.cfg }
 
-// Ready returns what the device produced since the last Advance.
-func (c *Client) Ready() *Output { return c.out }
+// Ready returns what the device produced since the last Advance. With a
+// SharedClientState only the device driven last may call it.
+func (c *Client) Ready() *Output {
+	c.cfg.Shared.read(c, "read (Ready)")
+	return c.out
+}
 
 // Advance tells the device its output was consumed; the slices are reused.
-func (c *Client) Advance() { c.out.reset() }
+// With a SharedClientState it frees the shared output for another device.
+func (c *Client) Advance() {
+	if sh := c.cfg.Shared; sh != nil {
+		sh.read(c, "advanced")
+		sh.driving = nil
+	}
+	c.out.reset()
+}
 
 // LoggedIn tells whether login completed and no logout followed.
 func (c *Client) LoggedIn() bool { return c.loggedIn }
@@ -335,6 +348,7 @@ func (c *Client) startSession(now int64) {
 
 // Login starts a login; its result arrives when the shard answers.
 func (c *Client) Login(now int64) Call {
+	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	switch {
 	case c.cfg.User == "" || c.cfg.Device == "":
@@ -370,6 +384,7 @@ func (c *Client) wantsSession() bool { return c.loggedIn || c.loginCall != 0 || 
 // no waiting: requests still unanswered fail with 6014, saying they may still
 // take effect.
 func (c *Client) Logout(now int64) Call {
+	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	switch {
 	case c.logoutCall != 0:
@@ -444,6 +459,7 @@ func (c *Client) closeSession() {
 // Connected tells the device its link to the shard is up again; a logged-in device
 // resumes its session and syncs what it missed.
 func (c *Client) Connected(now int64) {
+	c.cfg.Shared.drive(c)
 	c.connected = true
 	if c.wantsSession() {
 		c.startSession(now)
@@ -452,6 +468,7 @@ func (c *Client) Connected(now int64) {
 
 // Disconnected tells the device its link broke.
 func (c *Client) Disconnected(now int64) {
+	c.cfg.Shared.drive(c)
 	c.connected = false
 	c.sessionUp = false
 	if c.logoutCall != 0 {
@@ -503,6 +520,7 @@ func (c *Client) InviteInGroup(now int64, groupID string, invitees []string, dat
 }
 
 func (c *Client) invite(now int64, op Op, groupID string, invitees []string, data string, onlineOnly bool, push *OfflinePushInfo, timeout int) (string, Call) {
+	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	if !c.checkCall(call, op, "", data) {
 		return "", call
@@ -581,6 +599,7 @@ func (c *Client) Modify(now int64, inviteID, data string) Call {
 var opAction = [...]ActionType{OpCancel: ActionCancel, OpAccept: ActionAccept, OpReject: ActionReject, OpModify: ActionModify, OpTimeout: ActionTimeout}
 
 func (c *Client) answer(now int64, op Op, id, data string) Call {
+	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	if !c.checkCall(call, op, id, data) {
 		return call
@@ -632,6 +651,7 @@ func (c *Client) answer(now int64, op Op, id, data string) Call {
 // local list, so the user can accept or reject it before the message itself
 // arrives. 8012 if the invitation is already known.
 func (c *Client) AddInvitedSignaling(now int64, info SignalingInfo) Call {
+	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	op := OpAddInvitedSignaling
 	switch {
@@ -683,6 +703,7 @@ func (c *Client) GetGroupMemberList(now int64, groupID string) Call {
 }
 
 func (c *Client) groupCall(now int64, op Op, groupID string, members []string) Call {
+	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	switch {
 	case !c.loggedIn:
@@ -696,6 +717,7 @@ func (c *Client) groupCall(now int64, op Op, groupID string, members []string) C
 // Receive handles a frame from the shard. Frames of an older session, duplicates
 // and undecodable bytes are dropped.
 func (c *Client) Receive(now int64, from Addr, b []byte) {
+	c.cfg.Shared.drive(c)
 	c.receive(now, b)
 	if c.logoutCall != 0 && len(c.pending) == 0 && len(c.answered) == 0 {
 		c.finishLogout(now) // every request made before the logout is answered
@@ -1286,6 +1308,7 @@ func (c *Client) setTimer(k TimerKind, inv *localInv, at int64) {
 
 // Fire handles a timer the device set earlier; stale timers are ignored.
 func (c *Client) Fire(now int64, t Timer) {
+	c.cfg.Shared.drive(c)
 	switch t.Kind {
 	case TimerRetransmit:
 		if t.At != c.rtoAt {

@@ -19,6 +19,10 @@
 //	                                     Notes:     silent decisions worth tracing
 //	                                     Transitions: a shard's decisions
 //
+// Devices driven by one goroutine may share a SharedClientState (names,
+// buffers, one Output, the invitations they hold); its contract — consume one
+// device's output, Ready then Advance, before driving another — is checked.
+//
 // Callbacks and Results are one stream to the app: Result.After places each
 // result among the callbacks of the same output (Output.EachReport), so a
 // result released by a push is heard after that push's callback.

@@ -32,9 +32,9 @@ type tnet struct {
 	nextAddr Addr
 	frames   []string // every frame sent, "from->to: FRAME", when record is set
 	record   bool
-	shared   *SharedNames  // given to every device added, if set
-	check    func()        // called after every delivery and timer, if set
-	paths    [NumPaths]int // the rare paths the nodes took
+	shared   *SharedClientState // given to every device added, if set
+	check    func()             // called after every delivery and timer, if set
+	paths    [NumPaths]int      // the rare paths the nodes took
 	// busAnyOrder lets shard-to-shard frames arrive in any order (deliverOne
 	// delivers the one asked for); by default the bus is FIFO, like the
 	// simulator's. A lossy network (rng) reorders, loses and duplicates them

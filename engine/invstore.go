@@ -2,7 +2,7 @@ package engine
 
 import "slices"
 
-// invStore shares invitations between the devices of one world (SharedNames):
+// invStore shares invitations between the devices of one world (SharedClientState):
 // a 1:1 invitation is held by two devices, a group one by every member, and
 // each would otherwise keep its own copy of the same signaling info. A device
 // keeps, per invitation, only what is its own (the invitees' states, its timer
@@ -19,7 +19,7 @@ import "slices"
 // dropping its invitations (a crashed incarnation the driver replaces) keeps
 // its bodies in the store for the world's life: memory, never behaviour.
 //
-// The zero value is ready; a nil *invStore (a device with no SharedNames)
+// The zero value is ready; a nil *invStore (a device with no SharedClientState)
 // gives every invitation a body of its own, which setData changes in place.
 type invStore struct {
 	bodies []*invInfo // slot -> body; nil when free
@@ -119,7 +119,7 @@ func (b *invInfo) same(s *SignalingInfo) bool {
 }
 
 // sameList is slices.Equal, at once for two views of one array (decoded lists
-// are shared: SharedNames).
+// are shared: SharedClientState).
 func sameList(a, b []string) bool {
 	if len(a) != len(b) {
 		return false

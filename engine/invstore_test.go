@@ -100,7 +100,7 @@ func checkStore(t *testing.T, n *tnet) {
 // TestSharedInvitations runs invitations with every kind of ending, a modify
 // delivered to one device at a time (copy on write) and an added invitation
 // that differs from the one invited, once with the devices sharing a world's
-// SharedNames and once without: the outputs must be the same, the store
+// SharedClientState and once without: the outputs must be the same, the store
 // consistent after every step and empty at the end.
 func TestSharedInvitations(t *testing.T) {
 	for _, mode := range []Mode{ModeServer, ModeClient} {
@@ -109,7 +109,7 @@ func TestSharedInvitations(t *testing.T) {
 			var group string
 			versions := 0 // the most versions of the group invitation held at once
 			if shared {
-				n.shared = NewSharedNames()
+				n.shared = NewSharedClientState()
 				n.check = func() {
 					checkStore(t, n)
 					st := &n.shared.invs

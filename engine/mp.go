@@ -303,80 +303,9 @@ const (
 type interner struct {
 	m      map[string]string
 	ids    func(b []byte) (string, bool)
-	max    int          // 0 means internMax
-	shared *SharedNames // names and lists shared by the devices of one world, if any
+	max    int                // 0 means internMax
+	shared *SharedClientState // names and lists shared by the devices of one world, if any
 }
-
-// SharedNames lets the devices of one world share the strings and lists they
-// decode: a member of a 200-member group otherwise keeps its own copy of every
-// invitee list it hears. Share one only among nodes driven by one goroutine (one
-// world); it never changes what a node does, only how much memory it holds.
-// The devices also share the scratch they use during one call, the slab their
-// frames are carved from (each device's own would keep a chunk of up to 4 KB
-// alive for its last few frames) and their Output: the driver must carry out
-// one device's output and Advance it before it drives another. And they share
-// the invitations they hold (invStore): the two devices of a 1:1 invitation, or
-// the members of a group, point at one copy of its signaling info.
-type SharedNames struct {
-	names    map[string]string
-	lists    map[string][]string
-	scratch  clientScratch
-	frames   slab
-	out      Output
-	invs     invStore   // the invitations the devices hold, shared
-	invLists []*invList // empty invitation lists given back by devices
-	refMaps  []map[uint64]string
-}
-
-// invList returns an empty list for a device's invitations, from the pool if sh
-// has one.
-func (sh *SharedNames) invList() *invList {
-	if sh == nil || len(sh.invLists) == 0 {
-		return newInvList()
-	}
-	n := len(sh.invLists)
-	l := sh.invLists[n-1]
-	sh.invLists[n-1] = nil
-	sh.invLists = sh.invLists[:n-1]
-	return l
-}
-
-// putInvList takes back an empty list. Its arrays stay with it only if small:
-// a device that held many does not hand its size to one that holds one.
-func (sh *SharedNames) putInvList(l *invList) {
-	if cap(l.inv) > pooledInvCap {
-		l.inv = nil
-	}
-	if len(l.ids.e) > pooledTabLen {
-		l.ids.e = nil
-	}
-	sh.invLists = append(sh.invLists, l)
-}
-
-// The largest arrays a pooled invList keeps.
-const (
-	pooledInvCap = 4
-	pooledTabLen = 16
-)
-
-func (sh *SharedNames) refMap() map[uint64]string {
-	if sh == nil || len(sh.refMaps) == 0 {
-		return make(map[uint64]string)
-	}
-	m := sh.refMaps[len(sh.refMaps)-1]
-	sh.refMaps[len(sh.refMaps)-1] = nil
-	sh.refMaps = sh.refMaps[:len(sh.refMaps)-1]
-	return m
-}
-
-// NewSharedNames returns an empty cache.
-func NewSharedNames() *SharedNames {
-	return &SharedNames{names: map[string]string{}, lists: map[string][]string{},
-		scratch: clientScratch{dec: frameDecoder{scratchCustom: true}}, frames: slab{chunk: 32 << 10}}
-}
-
-// sharedMax bounds each map of a SharedNames; past it, decoding allocates.
-const sharedMax = 1 << 20
 
 func (in *interner) str(b []byte) string {
 	if len(b) == 0 {
@@ -443,7 +372,7 @@ func (r *mpReader) strings(in *interner) []string {
 		r.ok = false
 		return nil
 	}
-	var sh *SharedNames
+	var sh *SharedClientState
 	if in != nil {
 		sh = in.shared
 	}
@@ -471,9 +400,9 @@ func (r *mpReader) strings(in *interner) []string {
 	return r.decodeStrings(n, in)
 }
 
-// canonical returns a list made here as the devices of the world (SharedNames)
+// canonical returns a list made here as the devices of the world (SharedClientState)
 // decode it from the wire: the same slice every time, of interned names. A
-// device without SharedNames keeps its own.
+// device without a SharedClientState keeps its own.
 func (c *Client) canonical(l []string) []string {
 	if c.cfg.Shared == nil {
 		return l

@@ -41,8 +41,8 @@ type World struct {
 	pushes  []engine.OfflinePush
 
 	check     *Checker
-	shared    *engine.SharedNames // decoded names and lists, shared by the devices
-	linkOpts  *LinkOptions        // a copy of opts.Link, shared by the links that use it
+	shared    *engine.SharedClientState // what the devices share (names, buffers, one Output): collect keeps its contract
+	linkOpts  *LinkOptions              // a copy of opts.Link, shared by the links that use it
 	stopped   bool
 	swarm     *SwarmOptions // planned at the first step, once devices exist
 	swarmPlan []string
@@ -263,7 +263,7 @@ func New(opts Options) (*World, error) {
 	opts.fill()
 	w := &World{opts: opts, byName: map[string]*Device{}, held: map[string][]heldMsg{},
 		busLast: make([]int64, opts.Shards*opts.Shards),
-		busRand: make([]*Rand, opts.Shards*opts.Shards), shared: engine.NewSharedNames()}
+		busRand: make([]*Rand, opts.Shards*opts.Shards), shared: engine.NewSharedClientState()}
 	w.linkOpts = new(LinkOptions)
 	*w.linkOpts = opts.Link
 	for k := 0; k < opts.Shards; k++ {
