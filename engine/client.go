@@ -422,7 +422,7 @@ func (c *Client) finishLogout(now int64) {
 	for _, id := range c.sortedIDs() {
 		c.drop(id)
 	}
-	if c.cfg.Mode == ModeServer {
+	if !c.legacy() { // the legacy SDK syncs on from its cursor
 		// The list is gone: the next login learns again what is still live
 		// (the shard sends nothing of what ended).
 		c.heard = max(c.heard, c.cursor)
@@ -561,8 +561,8 @@ func (c *Client) invite(now int64, op Op, groupID string, invitees []string, dat
 		InviteeList: list, Data: data, Timeout: timeout, ActionType: ActionInvite, OnlineUserOnly: onlineOnly}
 	inv := c.add(&info, true)
 	inv.epoch = c.epochN
-	if c.cfg.Mode == ModeClient && timeout > 0 {
-		c.setTimer(TimerInviterTimeout, inv, now+int64(timeout)*1e9+inviterGrace)
+	if c.legacy() {
+		c.legacyInvited(now, inv)
 	}
 	f := Frame{Info: info}
 	if push != nil {
@@ -614,36 +614,10 @@ func (c *Client) answer(now int64, op Op, id, data string) Call {
 	}
 	info := inv.info.signaling()
 	info.ActionType, info.Data = opAction[op], data
-	if c.cfg.Mode == ModeClient {
-		// The legacy SDK decides from its own list.
-		me := slices.Index(inv.info.invitees, c.cfg.User)
-		switch op {
-		case OpCancel:
-			if inv.info.inviter != c.cfg.User {
-				return c.fail(call, op, id, CodeNotInviter, "")
-			}
-			if !slices.Contains(inv.states(), Pending) {
-				return c.fail(call, op, id, CodeInviteInvalid, "no pending invitee")
-			}
-		case OpAccept, OpReject:
-			if me < 0 {
-				return c.fail(call, op, id, CodeInviteInvalid, "not invited")
-			}
-			if st := inv.states()[me]; st != Pending {
-				return c.fail(call, op, id, CodeInviteInvalid, "already %s", st)
-			}
-			info.InviteeList = []string{c.cfg.User}
-		case OpModify:
-			if inv.info.inviter != c.cfg.User {
-				return c.fail(call, op, id, CodeNotInviter, "")
-			}
-			if inv.info.online {
-				return c.fail(call, op, id, CodeOnlineOnlyModify, "")
-			}
-		}
-	} else {
-		info.InviteeList = nil // the server knows who
+	if c.legacy() {
+		return c.legacyAnswer(now, call, op, id, inv, info)
 	}
+	info.InviteeList = nil // the server knows who
 	return c.request(now, call, op, id, Frame{Info: info})
 }
 
@@ -666,9 +640,9 @@ func (c *Client) AddInvitedSignaling(now int64, info SignalingInfo) Call {
 	}
 	inv := c.add(&info, true)
 	switch {
-	case c.cfg.Mode == ModeClient && info.Timeout > 0 && slices.Contains(info.InviteeList, c.cfg.User):
-		c.setTimer(TimerInviteeTimeout, inv, now+int64(info.Timeout)*1e9)
-	case c.cfg.Mode == ModeServer && info.Timeout > 0:
+	case c.legacy():
+		c.legacyInviteeTimer(now, inv)
+	case info.Timeout > 0:
 		// If the invitation ends before this device syncs its invite, the shard will
 		// not send it (it only sends what is live); forget it when it must be over.
 		c.setTimer(TimerForget, inv, now+int64(info.Timeout)*1e9+inviterGrace)
@@ -763,7 +737,7 @@ func (c *Client) receive(now int64, b []byte) {
 		}
 		c.applyAhead(now) // pushes of the sync that overtook the LOGIN-OK
 		c.release(now)
-		if c.cfg.Mode == ModeServer {
+		if !c.legacy() {
 			c.forgetOnlineOnly()
 		}
 		for i := range c.pending {
@@ -880,7 +854,7 @@ func (c *Client) release(now int64) {
 // invitation: its messages are never stored, so a lost session can take its end
 // with it. Past its timeout (plus the inviter's grace) it is forgotten silently.
 func (c *Client) expireOnlineOnly(now int64, inv *localInv) {
-	if c.cfg.Mode == ModeServer && inv.info.online && inv.info.timeout > 0 {
+	if inv.info.online && inv.info.timeout > 0 {
 		c.setTimer(TimerForget, inv, now+int64(inv.info.timeout)*1e9+inviterGrace)
 	}
 }
@@ -930,21 +904,23 @@ func (c *Client) response(now int64, f *Frame) {
 	if a.p.call == 0 {
 		return
 	}
-	if c.cfg.Mode == ModeServer {
-		if f.Epoch != c.epoch {
-			// Answered on an older session: what it waited for comes in this one's sync.
-			c.out.hit(PathAnswerOfOldSession)
-			a.after = math.MaxUint64
-			if c.sessionUp {
-				a.after = c.syncEnd
-			}
+	if c.legacy() {
+		c.report(now, &a) // the legacy SDK reports an answer as it comes
+		return
+	}
+	if f.Epoch != c.epoch {
+		// Answered on an older session: what it waited for comes in this one's sync.
+		c.out.hit(PathAnswerOfOldSession)
+		a.after = math.MaxUint64
+		if c.sessionUp {
+			a.after = c.syncEnd
 		}
-		if a.after >= c.pushNext || len(c.answered) > 0 {
-			c.out.hit(PathAnswerWaitedForPush)
-			c.answered = append(c.answered, a)
-			c.release(now)
-			return
-		}
+	}
+	if a.after >= c.pushNext || len(c.answered) > 0 {
+		c.out.hit(PathAnswerWaitedForPush)
+		c.answered = append(c.answered, a)
+		c.release(now)
+		return
 	}
 	c.report(now, &a)
 }
@@ -962,9 +938,10 @@ func (c *Client) idleRTO() {
 func (c *Client) report(now int64, a *heldAnswer) {
 	p := &a.p
 	if a.code == OK {
-		c.applyOwn(&p.f)
-		if inv := c.lookup(p.inviteID); inv != nil && p.f.Info.ActionType == ActionInvite {
-			if inv.mine && c.cfg.Mode == ModeServer && c.sessionUp {
+		if c.legacy() {
+			c.legacyApplyOwn(&p.f)
+		} else if inv := c.lookup(p.inviteID); inv != nil && p.f.Info.ActionType == ActionInvite {
+			if inv.mine && c.sessionUp {
 				// Its echo came before this answer, or a new session's sync left
 				// it out: it ended, or its group was left, before this device
 				// saw it. Nothing more of it will come.
@@ -979,34 +956,6 @@ func (c *Client) report(now int64, a *heldAnswer) {
 	r := Result{Call: p.call, Op: p.f.Op, InviteID: p.inviteID, Code: a.code, Text: a.text, Members: a.members,
 		After: int32(len(c.out.Callbacks))}
 	c.out.Results = append(c.out.Results, r)
-}
-
-// applyOwn applies a successful operation of this device to its own list. In server
-// mode the shard echoes the operation back and that echo does it, in order; the
-// legacy SDK updates on the send's success.
-func (c *Client) applyOwn(f *Frame) {
-	if c.cfg.Mode != ModeClient {
-		// The device's own tip of a quit or dismissal came before the result,
-		// in the shard's order, and dropped the group's invitations then.
-		return
-	}
-	if f.Op == OpQuitGroup || f.Op == OpDismissGroup {
-		c.dropGroup(f.GroupID, f.Op.String())
-		return
-	}
-	inv := c.lookup(f.Info.InviteID)
-	if inv == nil {
-		return
-	}
-	switch f.Op {
-	case OpCancel:
-		c.mark(inv, inv.info.invitees, Cancelled)
-	case OpAccept, OpReject:
-		c.mark(inv, []string{c.cfg.User}, stateOf(f.Info.ActionType))
-	case OpModify:
-		c.setData(inv, f.Info.Data)
-	}
-	c.cleanup(f.Info.InviteID, inv)
 }
 
 func (c *Client) message(now int64, m *Message) {
@@ -1030,10 +979,8 @@ func (c *Client) message(now int64, m *Message) {
 		if !sc.sig.signaling(m, info) {
 			return // business data that is not signaling
 		}
-		if c.cfg.Mode == ModeClient {
-			if !own {
-				c.legacySignal(now, m, info)
-			}
+		if c.legacy() {
+			c.legacySignal(now, m, info, own)
 			return
 		}
 		c.serverSignal(m, info, own)
@@ -1059,7 +1006,7 @@ func (c *Client) groupTip(m *Message, own bool) {
 // after this (for a group of the same ID made again, or refuses it).
 func (c *Client) dropGroup(groupID, why string) {
 	for _, id := range c.sortedIDs() {
-		if inv := c.lookup(id); inv.info.group == groupID && !(inv.mine && c.cfg.Mode == ModeServer) {
+		if inv := c.lookup(id); inv.info.group == groupID && !(inv.mine && !c.legacy()) {
 			c.note(id, "dropped invitation of group %s: %s", groupID, why)
 			c.drop(id)
 		}
@@ -1129,51 +1076,6 @@ func closing(info *SignalingInfo, sender string, who []string) Callback {
 		cb.Kind, cb.Invitees, cb.Data = OnInvitationTimeout, who, ""
 	}
 	return cb
-}
-
-// legacySignal is the shipped SDK's receive path: an invite older than its timeout
-// by this device's clock is dropped silently; everything else is reported as it
-// comes, without asking whether the invitation is known or already ended.
-func (c *Client) legacySignal(now int64, m *Message, info *SignalingInfo) {
-	id := info.InviteID
-	inv := c.lookup(id)
-	switch info.ActionType {
-	case ActionInvite:
-		if info.Timeout > 0 && now-m.Time > int64(info.Timeout)*1e9 {
-			c.out.hit(PathStaleInviteDropped)
-			c.note(id, "dropped stale invite: sent %s ago by the local clock", fmtDur(now-m.Time))
-			return
-		}
-		if inv != nil {
-			return
-		}
-		inv = c.add(info, false)
-		if info.Timeout > 0 && slices.Contains(info.InviteeList, c.cfg.User) {
-			c.setTimer(TimerInviteeTimeout, inv, now+int64(info.Timeout)*1e9)
-		}
-		c.callback(Callback{Kind: OnReceiveNewInvitation, InviteID: id, Inviter: info.Inviter, GroupID: info.GroupID,
-			Invitees: info.InviteeList, Data: info.Data})
-		return
-	case ActionModify:
-		if inv != nil {
-			c.setData(inv, info.Data)
-		}
-		c.callback(Callback{Kind: OnInvitationModified, InviteID: id, Data: info.Data})
-		return
-	}
-	who := info.InviteeList
-	if info.ActionType == ActionAccept || info.ActionType == ActionReject {
-		who = []string{m.Sender}
-	}
-	if inv != nil {
-		c.mark(inv, who, stateOf(info.ActionType))
-		c.cleanup(id, inv)
-	}
-	c.callback(closing(info, m.Sender, who))
-}
-
-func fmtDur(ns int64) string {
-	return strconv.FormatFloat(float64(ns)/1e6, 'f', 3, 64) + "ms"
 }
 
 // add puts an invitation (an invite: its BusinessID and ActionType are not
@@ -1341,11 +1243,7 @@ func (c *Client) Fire(now int64, t Timer) {
 			c.send(&Frame{Type: FrameAck, Seq: c.pushNext - 1})
 		}
 	case TimerInviteeTimeout, TimerInviterTimeout:
-		id, ok := c.byRef[t.Ref]
-		if !ok {
-			return
-		}
-		c.legacyTimeout(now, t.Kind, id, c.lookup(id))
+		c.legacyTimer(now, t)
 	case TimerForget:
 		id, ok := c.byRef[t.Ref]
 		switch {
@@ -1357,27 +1255,6 @@ func (c *Client) Fire(now int64, t Timer) {
 			c.out.hit(PathAddedInvitationForgotten)
 			c.forget(id, "forgot added invitation whose invite never arrived")
 		}
-	}
-}
-
-// legacyTimeout is a client-mode timer: the device declares the invitees still
-// pending in its own view timed out, reports it, and announces it with an
-// actionType-5 message.
-func (c *Client) legacyTimeout(now int64, k TimerKind, id string, inv *localInv) {
-	who := []string{c.cfg.User}
-	if k == TimerInviterTimeout {
-		who = inv.info.invitees
-	}
-	timedOut := c.mark(inv, who, TimedOut)
-	if len(timedOut) == 0 {
-		return
-	}
-	info := inv.info.signaling()
-	info.ActionType, info.InviteeList, info.Data = ActionTimeout, timedOut, ""
-	c.callback(closing(&info, c.cfg.User, timedOut))
-	c.cleanup(id, inv)
-	if c.loggedIn {
-		c.request(now, 0, OpTimeout, id, Frame{Info: info})
 	}
 }
 

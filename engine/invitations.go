@@ -2,8 +2,8 @@ package engine
 
 import "slices"
 
-// The server-mode invitation state machine, and the client-mode relay. Both run on
-// the shard that owns the request (see ownerOf).
+// The server-mode invitation state machine, on the shard that owns the request
+// (see ownerOf). The legacy relay is in server_legacy.go.
 
 func (s *Server) record(id string) *invRecord {
 	if slot, ok := s.invIndex.get(id); ok {
@@ -290,44 +290,6 @@ func (s *Server) timeout(now int64, r *invRecord) {
 	m := s.newMessage(now, r.inviter, "", &info)
 	s.fanout(now, s.recipients(r), &m, true, nil, &info)
 	s.endRecord(r)
-}
-
-// relay is the client-mode server: it checks only what an IM server checks for
-// any message (size, group membership of the sender), stores and forwards.
-func (s *Server) relay(now int64, f *Frame) result {
-	info := f.Info
-	info.BusinessID = BusinessID
-	if info.InviteID == "" {
-		return fail(CodeInvalidParameters, "empty invite ID")
-	}
-	if r := validData(info.Data); r.code != OK {
-		return r
-	}
-	var rcpt []string
-	if info.GroupID != "" {
-		g := s.groups[info.GroupID]
-		if g == nil {
-			return fail(CodeGroupNotFound, "group %s", info.GroupID)
-		}
-		if !g.has(f.User) {
-			return fail(CodeNotGroupMember, "sender %s is not a member of %s", f.User, info.GroupID)
-		}
-		rcpt = g.members
-	} else {
-		rcpt = append(rcpt, info.Inviter)
-		for _, u := range append(info.InviteeList, f.User) {
-			if u != "" && !slices.Contains(rcpt, u) {
-				rcpt = append(rcpt, u)
-			}
-		}
-	}
-	m := s.newMessage(now, f.User, f.Device, &info)
-	var push *OfflinePushInfo
-	if info.ActionType == ActionInvite && info.GroupID == "" && !info.OnlineUserOnly {
-		push = &f.Push
-	}
-	s.fanout(now, rcpt, &m, false, push, nil)
-	return result{}
 }
 
 // Invitations lists the live invitations this shard owns (server mode), by ID.

@@ -397,7 +397,7 @@ func (s *Server) busApply(now int64, from Addr, f *Frame) {
 		s.reply(f)
 	case FrameDeliver:
 		var info *SignalingInfo
-		if s.cfg.Mode == ModeServer && s.sig.signaling(&f.Msg, &s.si) {
+		if !s.legacy() && s.sig.signaling(&f.Msg, &s.si) { // the legacy relay tracks no invitation
 			info = &s.si
 		}
 		var push *OfflinePushInfo
@@ -561,9 +561,12 @@ type groupLeft struct {
 // groupsLeft lists, from the tips in u's timeline past cursor, the groups u
 // left, each with the last such tip. Tips are rare: only they are decoded.
 func (s *Server) groupsLeft(u *userState, cursor uint64) []groupLeft {
+	if s.legacy() {
+		return nil // the legacy relay syncs everything
+	}
 	var l []groupLeft
 	for _, e := range u.timeline {
-		if e.seq <= cursor || e.m.track != 0 || s.cfg.Mode != ModeServer {
+		if e.seq <= cursor || e.m.track != 0 {
 			continue
 		}
 		m := e.m.message(e.seq)
@@ -826,9 +829,8 @@ func (u *userState) lowOf(device string) uint64 {
 }
 
 // ownerOf is the shard that decides a request: the group's shard for group
-// operations and group invitations, the inviter's for one-to-one invitations in
-// server mode; in client mode the relay of a one-to-one message is the sender's
-// own shard.
+// operations and group invitations, the inviter's for one-to-one invitations
+// (the legacy relay of a one-to-one message is the sender's own shard).
 func (s *Server) ownerOf(f *Frame) int {
 	n := s.cfg.Shards
 	switch {
@@ -836,10 +838,10 @@ func (s *Server) ownerOf(f *Frame) int {
 		return ShardOf(f.GroupID, n)
 	case f.Info.GroupID != "":
 		return ShardOf(f.Info.GroupID, n)
-	case s.cfg.Mode == ModeServer:
-		return ShardOf(f.Info.Inviter, n)
+	case s.legacy():
+		return s.cfg.Shard
 	}
-	return s.cfg.Shard
+	return ShardOf(f.Info.Inviter, n)
 }
 
 type result struct {
@@ -857,8 +859,8 @@ func (s *Server) execute(now int64, f *Frame) result {
 	case f.Op.carriesGroup():
 		return s.groupOp(now, f)
 	case f.Op.carriesInfo():
-		if s.cfg.Mode == ModeClient {
-			return s.relay(now, f)
+		if s.legacy() {
+			return s.legacyRelay(now, f)
 		}
 		return s.invOp(now, f)
 	}
@@ -942,8 +944,8 @@ func (s *Server) deliverLocal(now int64, users []string, m *Message, ended bool,
 			}
 		}
 		for _, slot := range u.sessions {
-			if s.cfg.Mode == ModeClient && name == m.Sender && s.sessions[slot].device == m.SenderDevice {
-				continue
+			if s.legacy() && name == m.Sender && s.sessions[slot].device == m.SenderDevice {
+				continue // the legacy relay does not push a message back to its sender
 			}
 			s.pushTo(now, slot, tail, seq)
 		}
