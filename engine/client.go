@@ -92,8 +92,7 @@ type Client struct {
 	forgotten    []string // forgetMemory IDs, a ring; nil stands for all ""
 	forgottenPos int
 
-	names interner // decoded names, and the invite IDs known here
-	slab  *slab    // encoded frames: cfg.Shared's, or the device's own
+	names interner // names decoded from bytes, and the invite IDs known here
 }
 
 // forgetMemory is how many forgotten invitation IDs a device remembers.
@@ -104,25 +103,20 @@ const forgetMemory = 64
 const pushAheadMax = 64
 
 // aheadPush is a push that arrived before its turn: the frame that carried it
-// (a PUSH, or a RESP with HasMsg), kept encoded until the pushes before it are
-// applied.
+// (a PUSH, or a RESP with HasMsg), kept until the pushes before it are applied.
 type aheadPush struct {
 	seq uint64
-	b   []byte
+	f   Frame
 }
 
-// clientScratch is what a device needs only during one call (Receive, Fire or
-// an API call): the frame being decoded and the codecs' buffers. The devices of
-// one world share one (SharedClientState), as a million devices each keeping its own,
-// sized for the largest frame seen, would hold gigabytes. Nothing points into it
-// once the call returns.
+// clientScratch is what a device needs only during one call (Receive of
+// bytes): the frame being decoded and the decoder's buffers. The devices of
+// one world share one (SharedClientState), as a million devices each keeping
+// its own, sized for the largest frame seen, would hold gigabytes. Nothing
+// points into it once the call returns.
 type clientScratch struct {
-	enc frameEncoder
 	dec frameDecoder
 	in  Frame
-	sig sigCodec
-	si  SignalingInfo
-	lb  []byte // a list's encoding (canonical)
 }
 
 type pendingReq struct {
@@ -142,10 +136,13 @@ type heldAnswer struct {
 }
 
 // localInv is one invitation in the device's own list: what is the device's
-// own, and the invitation as invited, shared with the other devices of the
-// world that hold the same (invStore).
+// own, and the invitation as invited (info), which it shares — with the
+// message that brought it, the shard that stored it and every device that got
+// it — and never changes: setData replaces it. Only info's invitation fields
+// count: its BusinessID and ActionType are those of the message it came from
+// (invitation restores them).
 type localInv struct {
-	info  *invInfo        // never changed through this pointer: setData replaces it
+	info  *SignalingInfo
 	many  *[]InviteeState // the invitees' states, unless there is exactly one
 	ref   uint64          // its timers' Ref (byRef), 0 before its first timer
 	epoch uint32          // server mode, online-only: the session (epochN) it arrived on
@@ -155,38 +152,39 @@ type localInv struct {
 
 // states are the states of the invitees, in the order of the invitee list.
 func (inv *localInv) states() []InviteeState {
-	if len(inv.info.invitees) == 1 {
+	if len(inv.info.InviteeList) == 1 {
 		return inv.one[:]
 	}
 	return *inv.many
 }
 
-// invInfo is what a device keeps of an invitation's signaling info. The rest is
-// the same for every stored invitation: BusinessID (a message with another one
-// is not signaling) and ActionType (only an invite is stored); signaling()
-// restores them. One in an invStore is shared and must not change.
-type invInfo struct {
-	id       string
-	group    string
-	inviter  string
-	data     string
-	invitees []string // the full list
-	timeout  int      // seconds, as given (AddInvitedSignaling bounds it only below)
-	refs     int32    // in a store: the devices holding it
-	slot     int32    // its slot in a store + 1; 0 if it is a device's own
-	next     int32    // in a store: slot + 1 of the next body with the same ID, 0 if none
-	online   bool
+// invitation is the signaling info of an invitation as invited, from the
+// info a device keeps of it (localInv.info).
+func invitation(p *SignalingInfo) SignalingInfo {
+	s := *p
+	s.BusinessID, s.ActionType = BusinessID, ActionInvite
+	return s
 }
 
-func infoOf(s *SignalingInfo) invInfo {
-	return invInfo{id: s.InviteID, group: s.GroupID, inviter: s.Inviter, data: s.Data,
-		invitees: s.InviteeList, timeout: s.Timeout, online: s.OnlineUserOnly}
+// sameInvitation tells whether a and b are the same invitation as invited:
+// every field but BusinessID and ActionType equal.
+func sameInvitation(a, b *SignalingInfo) bool {
+	return a == b || a.InviteID == b.InviteID && a.GroupID == b.GroupID && a.Inviter == b.Inviter && a.Data == b.Data &&
+		a.Timeout == b.Timeout && a.OnlineUserOnly == b.OnlineUserOnly && sameList(a.InviteeList, b.InviteeList)
 }
 
-// signaling is the invitation's signaling info as invited.
-func (p *invInfo) signaling() SignalingInfo {
-	return SignalingInfo{BusinessID: BusinessID, InviteID: p.id, GroupID: p.group, Inviter: p.inviter,
-		InviteeList: p.invitees, Data: p.data, Timeout: p.timeout, ActionType: ActionInvite, OnlineUserOnly: p.online}
+// sameList is slices.Equal, at once for two views of one array.
+func sameList(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if len(a) == 0 {
+		return (a == nil) == (b == nil) // Invitations clones it: nil stays nil
+	}
+	if &a[0] == &b[0] {
+		return true
+	}
+	return slices.Equal(a, b)
 }
 
 // NewClient returns a device that is connected and logged out.
@@ -205,9 +203,9 @@ func NewClient(cfg ClientConfig) *Client {
 	c.names.max = clientInternMax
 	c.names.shared = cfg.Shared
 	if cfg.Shared != nil {
-		c.sc, c.slab, c.out = &cfg.Shared.scratch, &cfg.Shared.frames, &cfg.Shared.out
+		c.sc, c.out = &cfg.Shared.scratch, &cfg.Shared.out
 	} else {
-		c.sc, c.slab, c.out = &clientScratch{dec: frameDecoder{scratchCustom: true}}, &slab{chunk: 4 << 10}, new(Output)
+		c.sc, c.out = new(clientScratch), new(Output)
 	}
 	return c
 }
@@ -215,7 +213,7 @@ func NewClient(cfg ClientConfig) *Client {
 // knownID finds an invite ID this device holds, so decoding it does not allocate.
 func (c *Client) knownID(b []byte) (string, bool) {
 	if inv := c.invs.getBytes(b); inv != nil {
-		return inv.info.id, true
+		return inv.info.InviteID, true
 	}
 	return "", false
 }
@@ -223,15 +221,6 @@ func (c *Client) knownID(b []byte) (string, bool) {
 // lookup returns the invitation with the given ID, nil if this device has none.
 // It is valid until the next add or drop.
 func (c *Client) lookup(id string) *localInv { return c.invs.get(id) }
-
-// store is where the device's invitations are shared with the other devices
-// of its world; nil without a SharedClientState.
-func (c *Client) store() *invStore {
-	if c.cfg.Shared == nil {
-		return nil
-	}
-	return &c.cfg.Shared.invs
-}
 
 // Config returns the device's configuration with defaults filled in.
 func (c *Client) Config() ClientConfig { return c.cfg }
@@ -311,7 +300,7 @@ func (c *Client) send(f *Frame) {
 			c.ackAt = 0
 		}
 	}
-	c.out.Msgs = append(c.out.Msgs, Envelope{To: c.cfg.Home, Bytes: c.slab.copy(c.sc.enc.encode(f))})
+	c.out.send(c.cfg.Home, f)
 }
 
 // ackLater notes pushes to acknowledge: the ack rides on the next request, or
@@ -436,8 +425,7 @@ func (c *Client) finishLogout(now int64) {
 // logout tells the shard that session epoch is over.
 func (c *Client) logout(epoch uint64) {
 	if c.connected {
-		f := Frame{Type: FrameLogout, Epoch: epoch}
-		c.out.Msgs = append(c.out.Msgs, Envelope{To: c.cfg.Home, Bytes: c.slab.copy(c.sc.enc.encode(&f))})
+		c.out.send(c.cfg.Home, &Frame{Type: FrameLogout, Epoch: epoch})
 	}
 }
 
@@ -552,19 +540,15 @@ func (c *Client) invite(now int64, op Op, groupID string, invitees []string, dat
 		c.fail(call, op, "", CodeInvalidParameters, "timeout over %d s", maxTimeout)
 		return "", call
 	}
-	// The list as the world's devices will decode it: the invitation this device
-	// keeps is then shared with theirs as is, names and all, and comparing
-	// invitees finds the same strings.
-	list = c.canonical(list)
 	id := c.newInviteID()
-	info := SignalingInfo{BusinessID: BusinessID, InviteID: id, GroupID: groupID, Inviter: c.cfg.User,
+	info := &SignalingInfo{BusinessID: BusinessID, InviteID: id, GroupID: groupID, Inviter: c.cfg.User,
 		InviteeList: list, Data: data, Timeout: timeout, ActionType: ActionInvite, OnlineUserOnly: onlineOnly}
-	inv := c.add(&info, true)
+	inv := c.add(info, true)
 	inv.epoch = c.epochN
 	if c.legacy() {
 		c.legacyInvited(now, inv)
 	}
-	f := Frame{Info: info}
+	f := Frame{Info: *info}
 	if push != nil {
 		f.HasPush, f.Push = true, *push
 	} else if op == OpInvite {
@@ -612,7 +596,7 @@ func (c *Client) answer(now int64, op Op, id, data string) Call {
 		// Server mode needs the invitation too: it names the shard that decides.
 		return c.fail(call, op, id, CodeInviteInvalid, "unknown invitation")
 	}
-	info := inv.info.signaling()
+	info := invitation(inv.info)
 	info.ActionType, info.Data = opAction[op], data
 	if c.legacy() {
 		return c.legacyAnswer(now, call, op, id, inv, info)
@@ -692,21 +676,33 @@ func (c *Client) groupCall(now int64, op Op, groupID string, members []string) C
 // and undecodable bytes are dropped.
 func (c *Client) Receive(now int64, from Addr, b []byte) {
 	c.cfg.Shared.drive(c)
-	c.receive(now, b)
+	sc := c.sc
+	sc.dec.in = &c.names
+	if err := sc.dec.decode(b, &sc.in); err != nil {
+		c.note("", "dropped frame: %v", err)
+	} else {
+		c.receive(now, &sc.in)
+	}
+	c.received(now)
+}
+
+// ReceiveFrame is Receive of a decoded frame (see Envelope), which it does
+// not change nor keep.
+func (c *Client) ReceiveFrame(now int64, from Addr, f *Frame) {
+	c.cfg.Shared.drive(c)
+	c.receive(now, f)
+	c.received(now)
+}
+
+// received finishes a logout once every request made before it is answered.
+func (c *Client) received(now int64) {
 	if c.logoutCall != 0 && len(c.pending) == 0 && len(c.answered) == 0 {
-		c.finishLogout(now) // every request made before the logout is answered
+		c.finishLogout(now)
 	}
 }
 
-func (c *Client) receive(now int64, b []byte) {
+func (c *Client) receive(now int64, f *Frame) {
 	c.lastNow = now
-	sc := c.sc
-	sc.dec.in = &c.names
-	f := &sc.in
-	if err := sc.dec.decode(b, f); err != nil {
-		c.note("", "dropped frame: %v", err)
-		return
-	}
 	if f.Epoch != c.epoch && f.Epoch <= c.closed && f.Epoch>>32 == uint64(c.cfg.Incarnation) {
 		// The shard still believes in a session this device logged out of (or
 		// left before that): tell it again, and apply nothing of it.
@@ -745,7 +741,7 @@ func (c *Client) receive(now int64, b []byte) {
 		}
 	case FrameResponse:
 		if f.HasMsg {
-			c.push(now, f, b) // the shard's echo of this request rides on its response
+			c.push(now, f) // the shard's echo of this request rides on its response
 		}
 		c.response(now, f)
 	case FramePush:
@@ -754,37 +750,38 @@ func (c *Client) receive(now int64, b []byte) {
 			// app has heard that the login succeeded (see push).
 			c.out.hit(PathPushBeforeLoginOK)
 		}
-		c.push(now, f, b)
+		c.push(now, f)
 	default:
 		c.note("", "dropped unexpected %s frame", f.Type)
 	}
 }
 
-// push takes a pushed message of the session (f, from frame b): the next one is
+// push takes a pushed message of the session (frame f): the next one is
 // applied, with those that came before their turn and follow it; one ahead of
 // its turn (or of the session's LOGIN-OK) is kept until then, a duplicate
 // dropped. Either way the shard will hear how far this device got: acks are
 // cumulative, so a gap is resent and nothing kept is lost.
-func (c *Client) push(now int64, f *Frame, b []byte) {
+func (c *Client) push(now int64, f *Frame) {
 	if f.Epoch != c.epoch {
 		return
 	}
 	switch {
 	case f.Seq < c.pushNext: // a duplicate
 	case f.Seq > c.pushNext || !c.sessionUp:
-		c.keepAhead(f.Seq, b)
+		c.keepAhead(f)
 	default:
 		c.pushNext++
-		c.message(now, &f.Msg)
+		c.message(now, f)
 		c.release(now)
 		c.applyAhead(now)
 	}
 	c.ackLater(now)
 }
 
-// keepAhead keeps push seq, which came before its turn (frame b), unless it is
+// keepAhead keeps the push of frame f, which came before its turn, unless it is
 // kept already or pushAheadMax are.
-func (c *Client) keepAhead(seq uint64, b []byte) {
+func (c *Client) keepAhead(f *Frame) {
+	seq := f.Seq
 	var l []aheadPush
 	if c.ahead != nil {
 		l = *c.ahead
@@ -796,7 +793,7 @@ func (c *Client) keepAhead(seq uint64, b []byte) {
 	if c.ahead == nil {
 		c.ahead = new([]aheadPush)
 	}
-	*c.ahead = slices.Insert(l, i, aheadPush{seq: seq, b: c.slab.copy(b)})
+	*c.ahead = slices.Insert(l, i, aheadPush{seq: seq, f: *f})
 }
 
 // applyAhead applies the kept pushes whose turn has come, in order, each as if
@@ -817,15 +814,9 @@ func (c *Client) applyAhead(now int64) {
 		if a.seq < c.pushNext {
 			continue // applied meanwhile: a resent copy came in order
 		}
-		// Not the scratch decoder: the frame being received may still be in use.
-		fd := frameDecoder{in: &c.names}
-		var f Frame
-		if err := fd.decode(a.b, &f); err != nil {
-			continue // cannot be: it decoded when it came
-		}
 		c.out.hit(PathPushFromReorderBuffer)
 		c.pushNext++
-		c.message(now, &f.Msg)
+		c.message(now, &a.f)
 		c.release(now)
 	}
 }
@@ -854,8 +845,8 @@ func (c *Client) release(now int64) {
 // invitation: its messages are never stored, so a lost session can take its end
 // with it. Past its timeout (plus the inviter's grace) it is forgotten silently.
 func (c *Client) expireOnlineOnly(now int64, inv *localInv) {
-	if inv.info.online && inv.info.timeout > 0 {
-		c.setTimer(TimerForget, inv, now+int64(inv.info.timeout)*1e9+inviterGrace)
+	if inv.info.OnlineUserOnly && inv.info.Timeout > 0 {
+		c.setTimer(TimerForget, inv, now+int64(inv.info.Timeout)*1e9+inviterGrace)
 	}
 }
 
@@ -868,7 +859,7 @@ func (c *Client) forgetOnlineOnly() {
 		inv := c.lookup(id)
 		inviting := slices.ContainsFunc(c.pending, func(p pendingReq) bool { return p.inviteID == id && p.f.Info.ActionType == ActionInvite })
 		// inv.epoch is the session's epochN: the incarnation, c.epoch's other half, is the device's own.
-		if inv.info.online && inv.epoch != c.epochN && !inviting {
+		if inv.info.OnlineUserOnly && inv.epoch != c.epochN && !inviting {
 			c.out.hit(PathOnlineOnlyForgotten)
 			c.forget(id, "forgot online-only invitation after reconnect")
 		}
@@ -958,33 +949,32 @@ func (c *Client) report(now int64, a *heldAnswer) {
 	c.out.Results = append(c.out.Results, r)
 }
 
-func (c *Client) message(now int64, m *Message) {
-	if m.Seq != 0 {
-		if m.Seq <= c.cursor {
+// message applies the message pushed by frame f.
+func (c *Client) message(now int64, f *Frame) {
+	m, seq := f.body()
+	if seq != 0 {
+		if seq <= c.cursor {
 			return
 		}
-		c.cursor = m.Seq
+		c.cursor = seq
 	}
-	own := m.Sender == c.cfg.User && m.SenderDevice == c.cfg.Device
-	switch m.Elem {
-	case ElemGroupTip:
-		if m.Seq != 0 && m.Seq <= c.heard {
+	own := m.sender == c.cfg.User && m.device == c.cfg.Device
+	if m.other != nil && m.other.Elem == ElemGroupTip {
+		if seq != 0 && seq <= c.heard {
 			return // heard before a logout: a membership change is news once
 		}
-		c.groupTip(m, own)
-	case ElemCustom:
-		sc := c.sc
-		sc.sig.in = &c.names
-		info := &sc.si
-		if !sc.sig.signaling(m, info) {
-			return // business data that is not signaling
-		}
-		if c.legacy() {
-			c.legacySignal(now, m, info, own)
-			return
-		}
-		c.serverSignal(m, info, own)
+		c.groupTip(m.other, own)
+		return
 	}
+	info := m.signal(&c.names)
+	if info == nil {
+		return // text, or business data that is not signaling
+	}
+	if c.legacy() {
+		c.legacySignal(now, m, info, own)
+		return
+	}
+	c.serverSignal(m.sender, info, own)
 }
 
 func (c *Client) groupTip(m *Message, own bool) {
@@ -1006,7 +996,7 @@ func (c *Client) groupTip(m *Message, own bool) {
 // after this (for a group of the same ID made again, or refuses it).
 func (c *Client) dropGroup(groupID, why string) {
 	for _, id := range c.sortedIDs() {
-		if inv := c.lookup(id); inv.info.group == groupID && !(inv.mine && !c.legacy()) {
+		if inv := c.lookup(id); inv.info.GroupID == groupID && !(inv.mine && !c.legacy()) {
 			c.note(id, "dropped invitation of group %s: %s", groupID, why)
 			c.drop(id)
 		}
@@ -1016,12 +1006,20 @@ func (c *Client) dropGroup(groupID, why string) {
 // serverSignal applies a server-mode message: the shard's word, in the shard's
 // order. Nothing about an unknown invitation is reported (receive first) and a
 // transition is reported once (a duplicate changes nothing, so it says nothing).
-func (c *Client) serverSignal(m *Message, info *SignalingInfo, own bool) {
+//
+// info is the message's, shared and never changed: the device keeps it as the
+// invitation's (localInv.info).
+func (c *Client) serverSignal(sender string, info *SignalingInfo, own bool) {
 	id := info.InviteID
 	inv := c.lookup(id)
 	if info.ActionType == ActionInvite {
 		if inv != nil {
-			inv.mine = false // our own invite, or one added from a push, confirmed
+			// Our own invite, or one added from a push, confirmed. The same as
+			// invited, it shares the shard's copy from now on.
+			inv.mine = false
+			if sameInvitation(inv.info, info) {
+				inv.info = info
+			}
 			return
 		}
 		if c.wasForgotten(id) {
@@ -1048,7 +1046,7 @@ func (c *Client) serverSignal(m *Message, info *SignalingInfo, own bool) {
 		return
 	}
 	if info.ActionType == ActionModify {
-		c.setData(inv, info.Data)
+		c.setData(inv, info)
 		if !own {
 			c.callback(Callback{Kind: OnInvitationModified, InviteID: id, Data: info.Data})
 		}
@@ -1057,7 +1055,7 @@ func (c *Client) serverSignal(m *Message, info *SignalingInfo, own bool) {
 	changed := c.mark(inv, info.InviteeList, stateOf(info.ActionType))
 	if len(changed) > 0 && !own && info.ActionType != ActionDrop {
 		// A drop has no callback of its own: the app heard the member leave.
-		c.callback(closing(info, m.Sender, changed))
+		c.callback(closing(info, sender, changed))
 	}
 	c.cleanup(id, inv)
 }
@@ -1078,13 +1076,13 @@ func closing(info *SignalingInfo, sender string, who []string) Callback {
 	return cb
 }
 
-// add puts an invitation (an invite: its BusinessID and ActionType are not
-// kept) into the list; its ID must not be there.
+// add puts an invitation into the list; its ID must not be there. info is
+// the device's from now on, shared and never changed (see localInv).
 func (c *Client) add(info *SignalingInfo, mine bool) *localInv {
 	if c.invs == nil {
 		c.invs = c.cfg.Shared.invList()
 	}
-	inv := c.invs.add(localInv{info: c.store().acquire(info), mine: mine})
+	inv := c.invs.add(localInv{info: info, mine: mine})
 	if n := len(info.InviteeList); n != 1 {
 		// Behind a pointer: a slice header in every entry would make an entry of
 		// a 1:1 invitation, the common case, half as large again.
@@ -1094,28 +1092,29 @@ func (c *Client) add(info *SignalingInfo, mine bool) *localInv {
 	return inv
 }
 
-// setData changes an invitation's data: a shared body is not changed but
-// replaced by one with the new data (shared too, if another device has it).
-func (c *Client) setData(inv *localInv, data string) {
-	if inv.info.slot == 0 {
-		inv.info.data = data // the device's own
+// setData changes an invitation's data to that of info, a modify's (shared
+// and never changed, as a message's is). The invitation is not changed in
+// place, as others may share it, but replaced: by info itself when it is the
+// same invitation with the new data, as a modify's message is, so that every
+// device that got the message shares it.
+func (c *Client) setData(inv *localInv, info *SignalingInfo) {
+	if inv.info.Data == info.Data {
 		return
 	}
-	if inv.info.data == data {
+	s := *inv.info
+	s.Data = info.Data
+	if sameInvitation(&s, info) {
+		inv.info = info
 		return
 	}
-	s := inv.info.signaling()
-	s.Data = data
-	old := inv.info
-	inv.info = c.store().acquire(&s)
-	c.store().release(old)
+	inv.info = &s
 }
 
 // mark moves the named invitees that are still pending to st and returns them.
 func (c *Client) mark(inv *localInv, who []string, st InviteeState) []string {
 	var changed []string
 	all := true // every one of who[:i] changed: changed is who[:i], not built yet
-	list, states, next := inv.info.invitees, inv.states(), 0
+	list, states, next := inv.info.InviteeList, inv.states(), 0
 	for i, u := range who {
 		// who usually follows the invitee list's order (a timeout of 199 group
 		// invitees): searching on from the last match keeps that linear.
@@ -1183,7 +1182,6 @@ func (c *Client) drop(id string) {
 	if inv.ref != 0 {
 		delete(c.byRef, inv.ref)
 	}
-	c.store().release(inv.info)
 	if sh := c.cfg.Shared; sh != nil && c.invs.len() == 0 {
 		// The empty list goes back to the world's pool (its table's order never
 		// shows, so a reused one changes nothing). byRef holds only IDs in invs.
@@ -1203,7 +1201,7 @@ func (c *Client) setTimer(k TimerKind, inv *localInv, at int64) {
 		if c.byRef == nil {
 			c.byRef = c.cfg.Shared.refMap()
 		}
-		c.byRef[inv.ref] = inv.info.id
+		c.byRef[inv.ref] = inv.info.InviteID
 	}
 	c.out.Timers = append(c.out.Timers, Timer{Kind: k, Ref: inv.ref, At: at})
 }
@@ -1248,7 +1246,7 @@ func (c *Client) Fire(now int64, t Timer) {
 		id, ok := c.byRef[t.Ref]
 		switch {
 		case !ok:
-		case c.lookup(id).info.online:
+		case c.lookup(id).info.OnlineUserOnly:
 			c.out.hit(PathOnlineOnlyForgotten)
 			c.forget(id, "forgot online-only invitation past its time: its end may never arrive")
 		case c.lookup(id).mine:
@@ -1266,9 +1264,9 @@ func (c *Client) Invitations() []InvitationView {
 	views := make([]InvitationView, len(ids))
 	for i, id := range ids {
 		inv := c.lookup(id)
-		views[i] = InvitationView{InviteID: id, Inviter: inv.info.inviter, GroupID: inv.info.group,
-			Invitees: slices.Clone(inv.info.invitees), States: slices.Clone(inv.states()), Data: inv.info.data,
-			Timeout: inv.info.timeout, OnlineOnly: inv.info.online}
+		views[i] = InvitationView{InviteID: id, Inviter: inv.info.Inviter, GroupID: inv.info.GroupID,
+			Invitees: slices.Clone(inv.info.InviteeList), States: slices.Clone(inv.states()), Data: inv.info.Data,
+			Timeout: inv.info.Timeout, OnlineOnly: inv.info.OnlineUserOnly}
 	}
 	return views
 }

@@ -20,7 +20,7 @@ func (c *Client) legacy() bool { return c.cfg.Mode == ModeClient }
 
 // legacyInvited starts the inviter's own timer of an invitation it sent.
 func (c *Client) legacyInvited(now int64, inv *localInv) {
-	if t := inv.info.timeout; t > 0 {
+	if t := inv.info.Timeout; t > 0 {
 		c.setTimer(TimerInviterTimeout, inv, now+int64(t)*1e9+inviterGrace)
 	}
 }
@@ -28,7 +28,7 @@ func (c *Client) legacyInvited(now int64, inv *localInv) {
 // legacyInviteeTimer starts an invitee's own timer of an invitation that
 // arrived (or was added from a push), from now.
 func (c *Client) legacyInviteeTimer(now int64, inv *localInv) {
-	if t := inv.info.timeout; t > 0 && slices.Contains(inv.info.invitees, c.cfg.User) {
+	if t := inv.info.Timeout; t > 0 && slices.Contains(inv.info.InviteeList, c.cfg.User) {
 		c.setTimer(TimerInviteeTimeout, inv, now+int64(t)*1e9)
 	}
 }
@@ -36,10 +36,10 @@ func (c *Client) legacyInviteeTimer(now int64, inv *localInv) {
 // legacyAnswer checks a cancel, accept, reject or modify against the device's
 // own list, as the legacy SDK does, and sends it to the relay.
 func (c *Client) legacyAnswer(now int64, call Call, op Op, id string, inv *localInv, info SignalingInfo) Call {
-	me := slices.Index(inv.info.invitees, c.cfg.User)
+	me := slices.Index(inv.info.InviteeList, c.cfg.User)
 	switch op {
 	case OpCancel:
-		if inv.info.inviter != c.cfg.User {
+		if inv.info.Inviter != c.cfg.User {
 			return c.fail(call, op, id, CodeNotInviter, "")
 		}
 		if !slices.Contains(inv.states(), Pending) {
@@ -54,10 +54,10 @@ func (c *Client) legacyAnswer(now int64, call Call, op Op, id string, inv *local
 		}
 		info.InviteeList = []string{c.cfg.User}
 	case OpModify:
-		if inv.info.inviter != c.cfg.User {
+		if inv.info.Inviter != c.cfg.User {
 			return c.fail(call, op, id, CodeNotInviter, "")
 		}
-		if inv.info.online {
+		if inv.info.OnlineUserOnly {
 			return c.fail(call, op, id, CodeOnlineOnlyModify, "")
 		}
 	}
@@ -78,11 +78,12 @@ func (c *Client) legacyApplyOwn(f *Frame) {
 	}
 	switch f.Op {
 	case OpCancel:
-		c.mark(inv, inv.info.invitees, Cancelled)
+		c.mark(inv, inv.info.InviteeList, Cancelled)
 	case OpAccept, OpReject:
 		c.mark(inv, []string{c.cfg.User}, stateOf(f.Info.ActionType))
 	case OpModify:
-		c.setData(inv, f.Info.Data)
+		info := f.Info // f is the request's, which changes: the device keeps a copy
+		c.setData(inv, &info)
 	}
 	c.cleanup(f.Info.InviteID, inv)
 }
@@ -91,7 +92,7 @@ func (c *Client) legacyApplyOwn(f *Frame) {
 // pushed back to it (own is never set); an invite older than its timeout by
 // this device's clock is dropped silently; everything else is reported as it
 // comes, without asking whether the invitation is known or already ended.
-func (c *Client) legacySignal(now int64, m *Message, info *SignalingInfo, own bool) {
+func (c *Client) legacySignal(now int64, m *msgBody, info *SignalingInfo, own bool) {
 	if own {
 		return
 	}
@@ -99,9 +100,9 @@ func (c *Client) legacySignal(now int64, m *Message, info *SignalingInfo, own bo
 	inv := c.lookup(id)
 	switch info.ActionType {
 	case ActionInvite:
-		if info.Timeout > 0 && now-m.Time > int64(info.Timeout)*1e9 {
+		if info.Timeout > 0 && now-m.time > int64(info.Timeout)*1e9 {
 			c.out.hit(PathStaleInviteDropped)
-			c.note(id, "dropped stale invite: sent %s ago by the local clock", fmtDur(now-m.Time))
+			c.note(id, "dropped stale invite: sent %s ago by the local clock", fmtDur(now-m.time))
 			return
 		}
 		if inv != nil {
@@ -114,20 +115,20 @@ func (c *Client) legacySignal(now int64, m *Message, info *SignalingInfo, own bo
 		return
 	case ActionModify:
 		if inv != nil {
-			c.setData(inv, info.Data)
+			c.setData(inv, info)
 		}
 		c.callback(Callback{Kind: OnInvitationModified, InviteID: id, Data: info.Data})
 		return
 	}
 	who := info.InviteeList
 	if info.ActionType == ActionAccept || info.ActionType == ActionReject {
-		who = []string{m.Sender}
+		who = []string{m.sender}
 	}
 	if inv != nil {
 		c.mark(inv, who, stateOf(info.ActionType))
 		c.cleanup(id, inv)
 	}
-	c.callback(closing(info, m.Sender, who))
+	c.callback(closing(info, m.sender, who))
 }
 
 func fmtDur(ns int64) string {
@@ -150,13 +151,13 @@ func (c *Client) legacyTimer(now int64, t Timer) {
 func (c *Client) legacyTimeout(now int64, k TimerKind, id string, inv *localInv) {
 	who := []string{c.cfg.User}
 	if k == TimerInviterTimeout {
-		who = inv.info.invitees
+		who = inv.info.InviteeList
 	}
 	timedOut := c.mark(inv, who, TimedOut)
 	if len(timedOut) == 0 {
 		return
 	}
-	info := inv.info.signaling()
+	info := invitation(inv.info)
 	info.ActionType, info.InviteeList, info.Data = ActionTimeout, timedOut, ""
 	c.callback(closing(&info, c.cfg.User, timedOut))
 	c.cleanup(id, inv)

@@ -69,19 +69,13 @@ func (s *Server) recipients(r *invRecord) []string {
 	return []string{r.inviter, r.one[0].user}
 }
 
-// newMessage builds the IM message that carries info, sent by user/device. Its
-// Custom is the codec's buffer: fan it out before building another.
-func (s *Server) newMessage(now int64, sender, device string, info *SignalingInfo) Message {
-	m := Message{Conv: ConvC2C, Sender: sender, SenderDevice: device, GroupID: info.GroupID, Time: now,
-		OnlineOnly: info.OnlineUserOnly, Elem: ElemCustom, Custom: s.sig.encodeScratch(info)}
-	if info.GroupID != "" {
-		m.Conv = ConvGroup
-	} else if sender == info.Inviter && len(info.InviteeList) > 0 {
-		m.Receiver = info.InviteeList[0]
-	} else {
-		m.Receiver = info.Inviter
-	}
-	return m
+// newMessage builds the IM message that carries info, sent by user/device:
+// the message keeps a copy of info, which it shares with every frame, timeline
+// and device that gets it. The slices info refers to must never change.
+func (s *Server) newMessage(now int64, sender, device string, info *SignalingInfo) msgBody {
+	sig := new(SignalingInfo)
+	*sig = *info
+	return signalingMessage(now, sender, device, sig)
 }
 
 func validData(data string) result {
@@ -155,8 +149,7 @@ func (s *Server) invOp(now int64, f *Frame) result {
 		l[i].state = stateOf(a)
 		s.transition(r.id, f.User, stateOf(a))
 		info = r.info(a)
-		s.one[0] = f.User
-		info.InviteeList = s.one[:] // encoded, never kept
+		info.InviteeList = []string{f.User}
 		ended = !r.pending()
 	case OpModify:
 		if f.User != r.inviter {
@@ -173,7 +166,7 @@ func (s *Server) invOp(now int64, f *Frame) result {
 	}
 	info.Data = in.Data
 	m := s.newMessage(now, f.User, f.Device, &info)
-	s.fanout(now, s.recipients(r), &m, ended, nil, &info)
+	s.fanout(now, s.recipients(r), m, ended, nil)
 	if ended {
 		s.endRecord(r)
 	}
@@ -219,7 +212,7 @@ func (s *Server) invite(now int64, f *Frame) result {
 	if r.ext == nil && !r.onlineOnly() {
 		push = &f.Push
 	}
-	s.fanout(now, s.recipients(r), &m, false, push, &info)
+	s.fanout(now, s.recipients(r), m, false, push)
 	if r.timeout() > 0 {
 		r.deadline = now + int64(r.timeout())*1e9
 		s.scheduleTimeout(slot, r)
@@ -288,7 +281,7 @@ func (s *Server) timeout(now int64, r *invRecord) {
 		}
 	}
 	m := s.newMessage(now, r.inviter, "", &info)
-	s.fanout(now, s.recipients(r), &m, true, nil, &info)
+	s.fanout(now, s.recipients(r), m, true, nil)
 	s.endRecord(r)
 }
 

@@ -6,10 +6,19 @@ import (
 	"strings"
 )
 
-// Envelope is a frame to send: its destination and its encoded bytes, whose length
-// is the size the network model charges.
+// Envelope is a frame to send and its destination. The signaling nodes send
+// Frame, a decoded frame the driver may carry as it is (a simulator) or encode
+// (EncodeFrame, AppendFrame: a real transport); its encoded length is the size
+// the network model charges. Other nodes (the room service) send Bytes, a frame
+// already encoded.
+//
+// Frame points into the node's output: it is valid until the node's Advance,
+// and nobody may change it (nor the slices and messages it refers to, which
+// the node may share with other frames and keep). A driver that delivers it
+// later copies the Frame value; a receiver copies what it keeps.
 type Envelope struct {
 	To    Addr
+	Frame *Frame
 	Bytes []byte
 }
 
@@ -275,6 +284,30 @@ type Output struct {
 	Transitions []Transition
 	// Paths are the rare code paths the node took (see Path), for coverage.
 	Paths []Path
+
+	frames frameArena // the frames Msgs point to
+}
+
+// frameArena holds the frames of one output in chunks that never move, so a
+// frame handed out stays where it is until the output is reset.
+type frameArena struct {
+	chunks [][]Frame
+	n      int
+}
+
+const frameChunk = 16
+
+// send appends f, copied into the arena, to the frames to send to to.
+func (o *Output) send(to Addr, f *Frame) *Frame {
+	a := &o.frames
+	if a.n/frameChunk == len(a.chunks) {
+		a.chunks = append(a.chunks, make([]Frame, frameChunk))
+	}
+	p := &a.chunks[a.n/frameChunk][a.n%frameChunk]
+	a.n++
+	*p = *f
+	o.Msgs = append(o.Msgs, Envelope{To: to, Frame: p})
+	return p
 }
 
 // EachReport calls callback and result for the output's callbacks and results
@@ -313,4 +346,5 @@ func (o *Output) reset() {
 	clear(o.Transitions)
 	o.Transitions = o.Transitions[:0]
 	o.Paths = o.Paths[:0]
+	o.frames.n = 0 // the frames are overwritten as they are reused
 }

@@ -53,11 +53,8 @@ func (c *ServerConfig) fill() {
 type Server struct {
 	cfg ServerConfig
 	out Output
-	enc frameEncoder
-	dec frameDecoder
-	in  Frame
-	sig sigCodec
-	si  SignalingInfo
+	dec frameDecoder // frames that come as bytes (Receive)
+	in  Frame        // the frame being handled: the shard's own copy
 
 	users    map[string]*userState
 	userList []*userState // creation order, so sweeps never depend on map order
@@ -74,11 +71,8 @@ type Server struct {
 	groups     map[string]*group
 	tracks     chunked[invTrack] // server mode: liveness of invitations in local timelines
 	trackIndex idTable           // tracks by invite ID
-	tail       []byte            // scratch: a message's encoding after its Seq
-	one        [1]string         // scratch: a one-name list
 
-	names interner // decoded names, and the invite IDs known here
-	slab  slab     // encoded frames
+	names interner // names decoded from bytes, and the invite IDs known here
 
 	deadlineQs    []deadlineQueue // server mode: invitations awaiting their timeout, per timeout value
 	deadlineIndex map[int32]int   // timeout value → its queue
@@ -101,12 +95,14 @@ type Server struct {
 	buckets   [][]string
 
 	// While a device's request executes here, the first push to its session is
-	// held (held, in unacked too; heldMsg is its message part) to ride on the
-	// response instead of travelling as a frame of its own.
+	// held (in unacked too: held is its message, heldSeq its Seq in the
+	// timeline and heldPush its session sequence) to ride on the response
+	// instead of travelling as a frame of its own.
 	holding  bool
 	holdSlot int32
-	held     []byte
-	heldMsg  []byte
+	held     *msgBody
+	heldSeq  uint64
+	heldPush uint64
 }
 
 // NewServer returns a shard ready to run.
@@ -117,13 +113,11 @@ func NewServer(cfg ServerConfig) *Server {
 		users:      map[string]*userState{},
 		sessByAddr: map[Addr]int32{},
 		groups:     map[string]*group{},
-		slab:       slab{chunk: 32 << 10},
 	}
 	s.invIndex.key = func(slot int32) string { return s.inv(slot).id }
 	s.trackIndex.key = func(slot int32) string { return s.tracks.at(slot).id }
 	s.names.ids = s.knownID
 	s.dec.in = &s.names
-	s.sig.in = &s.names
 	return s
 }
 
@@ -187,49 +181,6 @@ type entry struct {
 	m   *storedMsg
 }
 
-// storedMsg is a message stored once per shard for all its recipients, in wire
-// form: enc is the encoding of its fields after Seq (which is per recipient), so
-// a push is the frame header, the two sequence numbers and enc.
-type storedMsg struct {
-	enc      string
-	storedAt int64
-	track    int32 // server mode, signaling messages: the invitation's track + 1; 0 if none
-	invite   bool  // the invitation's invite message
-}
-
-// sentBy tells whether the message was sent by user's device.
-func (sm *storedMsg) sentBy(user, device string) bool {
-	r := mpReader{b: bytesOf(sm.enc), ok: true}
-	r.uint() // conv
-	sender := r.str()
-	senderDevice := r.str()
-	return r.ok && string(sender) == user && string(senderDevice) == device
-}
-
-// inGroup tells whether the message belongs to group (a group message of it).
-func (sm *storedMsg) inGroup(group string) bool {
-	r := mpReader{b: bytesOf(sm.enc), ok: true}
-	r.uint() // conv
-	r.str()  // sender
-	r.str()  // sender device
-	r.str()  // receiver
-	g := r.str()
-	return r.ok && string(g) == group
-}
-
-// message decodes the stored message, with its Seq.
-func (sm *storedMsg) message(seq uint64) Message {
-	b := appendUint([]byte{0x90 | messageFields}, seq)
-	b = append(b, sm.enc...)
-	fd := frameDecoder{r: mpReader{b: b, ok: true}}
-	var m Message
-	fd.message(&m)
-	if len(m.TipMembers) == 0 {
-		m.TipMembers = nil
-	}
-	return m
-}
-
 // invTrack is the liveness, on this shard, of an invitation with stored messages
 // here; it lives as long as its messages (refs counts their timeline entries).
 type invTrack struct {
@@ -256,11 +207,24 @@ type session struct {
 	user    *userState
 	device  string
 	epoch   uint64
-	nextSeq uint64   // next push sequence number
-	syncEnd uint64   // the last push of the sync at login
-	acked   uint64   // highest push acknowledged
-	unacked [][]byte // encoded pushes acked+1, acked+2, ...
-	rtoAt   int64    // the armed retransmit timer's time; 0 if none
+	nextSeq uint64    // next push sequence number
+	syncEnd uint64    // the last push of the sync at login
+	acked   uint64    // highest push acknowledged
+	unacked []pushRef // the pushes acked+1, acked+2, ...
+	rtoAt   int64     // the armed retransmit timer's time; 0 if none
+}
+
+// pushRef is a push not acknowledged yet: its message and its Seq in the
+// user's timeline (0 if online-only); its place in unacked gives its session
+// sequence.
+type pushRef struct {
+	body *msgBody
+	seq  uint64
+}
+
+// push is the frame that pushes p as the session's push number n.
+func (ss *session) push(n uint64, p pushRef) Frame {
+	return Frame{Type: FramePush, Epoch: ss.epoch, Seq: n, msg: p.body, msgSeq: p.seq}
 }
 
 type invitee struct {
@@ -338,11 +302,7 @@ func (s *Server) note(id, format string, args ...any) {
 	s.out.Notes = append(s.out.Notes, Note{InviteID: id, Text: fmt.Sprintf(format, args...)})
 }
 
-func (s *Server) send(to Addr, f *Frame) []byte {
-	b := s.slab.copy(s.enc.encode(f))
-	s.out.Msgs = append(s.out.Msgs, Envelope{To: to, Bytes: b})
-	return b
-}
+func (s *Server) send(to Addr, f *Frame) { s.out.send(to, f) }
 
 func (s *Server) user(name string) *userState {
 	u := s.users[name]
@@ -354,8 +314,8 @@ func (s *Server) user(name string) *userState {
 	return u
 }
 
-// Receive handles a frame that arrived from a device or another shard. Undecodable
-// or unexpected frames are dropped with a note.
+// Receive handles a frame that arrived from a device or another shard, as
+// bytes. Undecodable or unexpected frames are dropped with a note.
 func (s *Server) Receive(now int64, from Addr, b []byte) {
 	s.expireDue(now) // the same-instant rule: deadlines first
 	f := &s.in
@@ -363,6 +323,18 @@ func (s *Server) Receive(now int64, from Addr, b []byte) {
 		s.note("", "dropped frame from %d: %v", from, err)
 		return
 	}
+	s.receive(now, from, f)
+}
+
+// ReceiveFrame is Receive of a decoded frame (see Envelope), which it does
+// not change nor keep.
+func (s *Server) ReceiveFrame(now int64, from Addr, f *Frame) {
+	s.expireDue(now)
+	s.in = *f
+	s.receive(now, from, &s.in)
+}
+
+func (s *Server) receive(now int64, from Addr, f *Frame) {
 	switch f.Type {
 	case FrameLogin:
 		s.login(now, from, f)
@@ -380,7 +352,7 @@ func (s *Server) Receive(now int64, from Addr, b []byte) {
 			s.note("", "dropped %s frame from %d, which is no peer shard", f.Type, from)
 			return
 		}
-		s.busReceive(now, int(from), f, b)
+		s.busReceive(now, int(from), f)
 	default:
 		s.note("", "dropped unexpected %s frame from %d", f.Type, from)
 	}
@@ -396,15 +368,12 @@ func (s *Server) busApply(now int64, from Addr, f *Frame) {
 	case FrameReply:
 		s.reply(f)
 	case FrameDeliver:
-		var info *SignalingInfo
-		if !s.legacy() && s.sig.signaling(&f.Msg, &s.si) { // the legacy relay tracks no invitation
-			info = &s.si
-		}
 		var push *OfflinePushInfo
 		if f.HasPush {
 			push = &f.Push
 		}
-		s.deliverLocal(now, f.Members, &f.Msg, f.Msg.Ended, push, info)
+		body, _ := f.body()
+		s.deliverLocal(now, f.Members, *body, f.Ended, push)
 	}
 }
 
@@ -547,7 +516,7 @@ func (s *Server) sync(now int64, slot int32, cursor uint64) {
 				continue
 			}
 		}
-		s.pushTo(now, slot, bytesOf(e.m.enc), e.seq)
+		s.pushTo(now, slot, &e.m.msgBody, e.seq)
 	}
 }
 
@@ -566,10 +535,10 @@ func (s *Server) groupsLeft(u *userState, cursor uint64) []groupLeft {
 	}
 	var l []groupLeft
 	for _, e := range u.timeline {
-		if e.seq <= cursor || e.m.track != 0 {
+		if e.seq <= cursor || e.m.track != 0 || e.m.other == nil {
 			continue
 		}
-		m := e.m.message(e.seq)
+		m := e.m.other
 		if m.Elem != ElemGroupTip || !(m.Tip == TipGroupDismissed || m.Tip == TipMemberLeave && slices.Contains(m.TipMembers, u.name)) {
 			continue
 		}
@@ -627,30 +596,22 @@ func (s *Server) dropSession(slot int32) {
 	s.freeSess = append(s.freeSess, slot)
 }
 
-// pushTo pushes a message to a session: tail is the message's encoding after its
-// Seq (appendMessageTail), seq its place in the user's timeline (0 if online-only).
-// The bytes are those of appendFrame for the FramePush.
-func (s *Server) pushTo(now int64, slot int32, tail []byte, seq uint64) {
+// pushTo pushes a message to a session: body is the message, seq its place
+// in the user's timeline (0 if online-only).
+func (s *Server) pushTo(now int64, slot int32, body *msgBody, seq uint64) {
 	ss := &s.sessions[slot]
-	b := append(s.enc.buf[:0], 0x93, byte(FramePush))
-	b = appendUint(b, ss.epoch)
-	b = append(b, 0x92)
-	b = appendUint(b, ss.nextSeq)
-	msgAt := len(b)
-	b = append(b, 0x90|messageFields)
-	b = appendUint(b, seq)
-	b = append(b, tail...)
-	s.enc.buf = b
-	b = s.slab.copy(b)
-	ss.unacked = append(ss.unacked, b)
+	p := pushRef{body: body, seq: seq}
+	ss.unacked = append(ss.unacked, p)
 	switch {
 	case !s.holding || slot != s.holdSlot:
-		s.out.Msgs = append(s.out.Msgs, Envelope{To: ss.addr, Bytes: b})
+		f := ss.push(ss.nextSeq, p)
+		s.send(ss.addr, &f)
 	case s.held == nil:
-		s.held, s.heldMsg = b, b[msgAt:]
+		s.held, s.heldSeq, s.heldPush = body, seq, ss.nextSeq
 	default: // a second push to the session: both go as they are, in order
 		s.releaseHeld()
-		s.out.Msgs = append(s.out.Msgs, Envelope{To: ss.addr, Bytes: b})
+		f := ss.push(ss.nextSeq, p)
+		s.send(ss.addr, &f)
 	}
 	ss.nextSeq++
 	if ss.rtoAt == 0 {
@@ -662,9 +623,11 @@ func (s *Server) pushTo(now int64, slot int32, tail []byte, seq uint64) {
 // releaseHeld sends the held push as a frame of its own and stops holding.
 func (s *Server) releaseHeld() {
 	if s.held != nil {
-		s.out.Msgs = append(s.out.Msgs, Envelope{To: s.sessions[s.holdSlot].addr, Bytes: s.held})
+		ss := &s.sessions[s.holdSlot]
+		f := ss.push(s.heldPush, pushRef{body: s.held, seq: s.heldSeq})
+		s.send(ss.addr, &f)
 	}
-	s.holding, s.held, s.heldMsg = false, nil, nil
+	s.holding, s.held = false, nil
 }
 
 // ack takes a device's cumulative ack of its session's pushes, from an ACK frame
@@ -756,17 +719,12 @@ func (s *Server) finish(u *userState, d *dedupEntry, r result) {
 			s.send(ss.addr, &f)
 			continue
 		}
-		// The response carries the held push, the session's last: the bytes
-		// appendFrame gives for f with HasMsg and Msg set.
-		b := append(s.enc.buf[:0], 0x93, byte(FrameResponse))
-		b = appendUint(b, f.Epoch)
-		b = appendResponseHead(b, &f)
-		b = appendUint(b, f.Seq) // the held push is the session's last: a second one releases it
-		b = append(b, s.heldMsg...)
-		s.enc.buf = b
-		s.out.Msgs = append(s.out.Msgs, Envelope{To: ss.addr, Bytes: s.slab.copy(b)})
+		// The response carries the held push, the session's last (a second
+		// one releases it), so f.Seq is the held push's.
+		f.HasMsg, f.msg, f.msgSeq = true, s.held, s.heldSeq
+		s.send(ss.addr, &f)
 		s.out.hit(PathPushRodeOnResponse)
-		s.holding, s.held, s.heldMsg = false, nil, nil
+		s.holding, s.held = false, nil
 	}
 }
 
@@ -868,10 +826,10 @@ func (s *Server) execute(now int64, f *Frame) result {
 }
 
 // fanout delivers a message to its recipients' home shards, in shard order.
-func (s *Server) fanout(now int64, recipients []string, m *Message, ended bool, push *OfflinePushInfo, info *SignalingInfo) {
+func (s *Server) fanout(now int64, recipients []string, body msgBody, ended bool, push *OfflinePushInfo) {
 	n := s.cfg.Shards
 	if n == 1 {
-		s.deliverLocal(now, recipients, m, ended, push, info)
+		s.deliverLocal(now, recipients, body, ended, push)
 		return
 	}
 	if len(s.buckets) < n {
@@ -884,16 +842,20 @@ func (s *Server) fanout(now int64, recipients []string, m *Message, ended bool, 
 		k := ShardOf(r, n)
 		s.buckets[k] = append(s.buckets[k], r)
 	}
+	var shared *msgBody // the body the frames to other shards carry
 	for k, users := range s.buckets[:n] {
 		if len(users) == 0 {
 			continue
 		}
 		if k == s.cfg.Shard {
-			s.deliverLocal(now, users, m, ended, push, info)
+			s.deliverLocal(now, users, body, ended, push)
 			continue
 		}
-		f := Frame{Type: FrameDeliver, Members: users, Msg: *m}
-		f.Msg.Ended = ended
+		if shared == nil {
+			shared = new(msgBody)
+			*shared = body
+		}
+		f := Frame{Type: FrameDeliver, Members: slices.Clone(users), msg: shared, Ended: ended}
 		if push != nil {
 			f.HasPush, f.Push = true, *push
 		}
@@ -904,23 +866,29 @@ func (s *Server) fanout(now int64, recipients []string, m *Message, ended bool, 
 // deliverLocal stores a message in the timelines of users placed here (unless it
 // is online-only) and pushes it to their sessions. In server mode the sending
 // device gets its own message too: its view of the invitation follows the server's
-// order; in client mode, as in the legacy SDK, it does not.
-func (s *Server) deliverLocal(now int64, users []string, m *Message, ended bool, push *OfflinePushInfo, info *SignalingInfo) {
-	s.tail = appendMessageTail(s.tail[:0], m)
-	tail := s.tail
+// order; in client mode, as in the legacy SDK, it does not. In server mode a
+// signaling message is tracked with its invitation (invTrack).
+func (s *Server) deliverLocal(now int64, users []string, body msgBody, ended bool, push *OfflinePushInfo) {
+	sig := body.signal(&s.names)
+	tracked := sig != nil && !s.legacy() // the legacy relay tracks no invitation
 	var sm *storedMsg
 	var tr *invTrack
-	if !m.OnlineOnly {
-		sm = &storedMsg{enc: string(tail), storedAt: now}
-		if info != nil {
-			ts, ok := s.trackIndex.get(info.InviteID)
+	var pushed *msgBody // what the pushes carry
+	if body.onlineOnly() {
+		pushed = new(msgBody)
+		*pushed = body
+	} else {
+		sm = &storedMsg{msgBody: body, storedAt: now}
+		pushed = &sm.msgBody
+		if tracked {
+			ts, ok := s.trackIndex.get(sig.InviteID)
 			if !ok {
 				ts = s.tracks.alloc()
-				*s.tracks.at(ts) = invTrack{id: info.InviteID}
-				s.trackIndex.put(info.InviteID, ts)
+				*s.tracks.at(ts) = invTrack{id: sig.InviteID}
+				s.trackIndex.put(sig.InviteID, ts)
 			}
 			tr = s.tracks.at(ts)
-			sm.track, sm.invite = ts+1, info.ActionType == ActionInvite
+			sm.track, sm.invite = ts+1, sig.ActionType == ActionInvite
 			if ended {
 				tr.ended, tr.endedAt = true, now
 				s.armPrune(now + s.cfg.Retention)
@@ -929,8 +897,8 @@ func (s *Server) deliverLocal(now int64, users []string, m *Message, ended bool,
 			s.armPrune(now + s.cfg.Retention)
 		}
 	}
-	if m.OnlineOnly && info != nil && info.ActionType == ActionInvite {
-		s.out.Transitions = append(s.out.Transitions, Transition{InviteID: info.InviteID, Invitees: slices.Clone(users), Reached: true})
+	if body.onlineOnly() && tracked && sig.ActionType == ActionInvite {
+		s.out.Transitions = append(s.out.Transitions, Transition{InviteID: sig.InviteID, Invitees: slices.Clone(users), Reached: true})
 	}
 	for _, name := range users {
 		u := s.user(name)
@@ -944,17 +912,15 @@ func (s *Server) deliverLocal(now int64, users []string, m *Message, ended bool,
 			}
 		}
 		for _, slot := range u.sessions {
-			if s.legacy() && name == m.Sender && s.sessions[slot].device == m.SenderDevice {
+			if s.legacy() && name == body.sender && s.sessions[slot].device == body.device {
 				continue // the legacy relay does not push a message back to its sender
 			}
-			s.pushTo(now, slot, tail, seq)
+			s.pushTo(now, slot, pushed, seq)
 		}
-		if push != nil && len(u.sessions) == 0 && name != m.Sender {
+		if push != nil && len(u.sessions) == 0 && name != body.sender {
 			p := OfflinePush{User: name, Info: *push}
-			if info != nil {
-				p.Sig = *info
-			} else if si := GetSignalingInfo(m); si != nil {
-				p.Sig = *si
+			if sig != nil {
+				p.Sig = *sig
 			}
 			s.out.Pushes = append(s.out.Pushes, p)
 		}
@@ -1029,8 +995,9 @@ func (s *Server) Fire(now int64, t Timer) {
 			return
 		}
 		s.out.hit(PathPushResent)
-		for _, b := range ss.unacked {
-			s.out.Msgs = append(s.out.Msgs, Envelope{To: ss.addr, Bytes: b})
+		for i, p := range ss.unacked {
+			f := ss.push(ss.acked+1+uint64(i), p)
+			s.send(ss.addr, &f)
 		}
 		ss.rtoAt = now + s.cfg.RTO
 		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerRetransmit, Ref: t.Ref, At: ss.rtoAt})
@@ -1091,6 +1058,9 @@ func (s *Server) Timeline(user string) []Message {
 	l := make([]Message, len(u.timeline))
 	for i, e := range u.timeline {
 		l[i] = e.m.message(e.seq)
+		if len(l[i].TipMembers) == 0 {
+			l[i].TipMembers = nil
+		}
 	}
 	return l
 }

@@ -46,6 +46,6 @@ func (s *Server) legacyRelay(now int64, f *Frame) result {
 	if info.ActionType == ActionInvite && info.GroupID == "" && !info.OnlineUserOnly {
 		push = &f.Push
 	}
-	s.fanout(now, rcpt, &m, false, push, nil)
+	s.fanout(now, rcpt, m, false, push)
 	return result{}
 }

@@ -5,15 +5,14 @@ package engine
 // of every name, list and buffer would hold gigabytes. It never changes what a
 // device does, only how much memory the devices hold together:
 //
-//   - the strings and lists they decode (a member of a 200-member group would
-//     otherwise keep its own copy of every invitee list it hears);
-//   - the scratch they use during one call (the frame being decoded, the codecs'
-//     buffers) and the slab their encoded frames are carved from (each device's
-//     own would keep a chunk of up to 4 KB alive for its last few frames);
-//   - one Output, which every device's Ready returns;
-//   - the invitations they hold (invStore): the two devices of a 1:1 invitation,
-//     or the members of a group, point at one copy of its signaling info; and
-//     pools of the emptied invitation lists and timer maps devices give back.
+//   - the strings and lists they decode from bytes (a member of a 200-member
+//     group would otherwise keep its own copy of every invitee list it hears);
+//   - the scratch they use during one call (the frame being decoded);
+//   - one Output, which every device's Ready returns, with the frames it sends;
+//   - pools of the emptied invitation lists and timer maps devices give back.
+//
+// (Decoded frames share more: the devices that get one message point at its
+// one copy of the signaling info.)
 //
 // # Contract
 //
@@ -33,9 +32,7 @@ type SharedClientState struct {
 	names    map[string]string
 	lists    map[string][]string
 	scratch  clientScratch
-	frames   slab
 	out      Output
-	invs     invStore   // the invitations the devices hold, shared
 	invLists []*invList // empty invitation lists given back by devices
 	refMaps  []map[uint64]string
 
@@ -46,8 +43,7 @@ type SharedClientState struct {
 
 // NewSharedClientState returns an empty one.
 func NewSharedClientState() *SharedClientState {
-	return &SharedClientState{names: map[string]string{}, lists: map[string][]string{},
-		scratch: clientScratch{dec: frameDecoder{scratchCustom: true}}, frames: slab{chunk: 32 << 10}}
+	return &SharedClientState{names: map[string]string{}, lists: map[string][]string{}}
 }
 
 // sharedMax bounds each map of a SharedClientState; past it, decoding allocates.

@@ -268,7 +268,6 @@ type Message struct {
 	Text         string   // ElemText
 	Tip          TipType  // ElemGroupTip
 	TipMembers   []string // ElemGroupTip: who entered or left
-	Ended        bool     // set by the server: no more messages follow for this invitation
 }
 
 // GetSignalingInfo parses a stored IM message back into signaling info. It returns
@@ -322,9 +321,6 @@ func (m *Message) Describe() string {
 	default:
 		fmt.Fprintf(&b, "elem(%d)", m.Elem)
 	}
-	if m.Ended {
-		b.WriteString(" ended")
-	}
 	return b.String()
 }
 
@@ -351,7 +347,6 @@ func appendMessageTail(b []byte, m *Message) []byte {
 	b = appendString(b, m.Text)
 	b = appendUint(b, uint64(m.Tip))
 	return appendStrings(b, m.TipMembers)
-	// Ended travels in the frame, not the message: it is the server's bookkeeping.
 }
 
 func (r *fieldReader) message(m *Message) {

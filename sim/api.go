@@ -287,7 +287,7 @@ func (w *World) Crash(a engine.Addr) {
 			if e.kind == evTimer {
 				s.deferred = append(s.deferred, e.timer())
 			} else {
-				w.drop(e.from, a, e.frame(), "shard down")
+				w.drop(e.from, a, e.fl(), "shard down")
 			}
 		}
 		s.pause.backlog = nil
@@ -536,8 +536,9 @@ func (w *World) Release(handle string) bool {
 	delete(w.held, handle)
 	w.healed()
 	for _, m := range l {
-		w.fault(m.from, "release "+handle+": "+engine.DescribeWire(m.b))
-		w.transmit(m.from, m.to, m.b, frameDigest(m.b))
+		w.fault(m.from, "release "+handle+": "+w.flight(m.fl).f.Describe())
+		w.transmit(m.from, m.to, m.fl)
+		w.release(m.fl)
 	}
 	return true
 }
@@ -552,8 +553,10 @@ func (w *World) Holding(handle string) bool {
 	return false
 }
 
-func (w *World) applyRules(from, to engine.Addr, b []byte) bool {
-	text := engine.DescribeWire(b)
+// applyRules applies the message rules to flight i, sent from from to to: true
+// if it is held or dropped (not to be transmitted).
+func (w *World) applyRules(from, to engine.Addr, fl int32) bool {
+	text := w.flight(fl).f.Describe()
 	for i, r := range w.rules {
 		if !strings.Contains(text, r.pattern) {
 			continue
@@ -561,7 +564,7 @@ func (w *World) applyRules(from, to engine.Addr, b []byte) bool {
 		if r.action == "hold" {
 			// A hold keeps every matching frame, retransmissions included, until
 			// its release.
-			w.held[r.handle] = append(w.held[r.handle], heldMsg{from, to, b})
+			w.held[r.handle] = append(w.held[r.handle], heldMsg{from, to, w.keep(fl)})
 			w.fault(from, "hold "+r.handle+": "+text)
 			return true
 		}
@@ -573,7 +576,7 @@ func (w *World) applyRules(from, to engine.Addr, b []byte) bool {
 			return true
 		case "dup":
 			w.fault(from, "dup-next: "+text)
-			w.transmit(from, to, b, frameDigest(b))
+			w.transmit(from, to, fl)
 			return false
 		}
 	}

@@ -1,0 +1,100 @@
+package sim
+
+import (
+	"sigsim/engine"
+)
+
+// Frames travel between the signaling nodes decoded (DESIGN §3, wire
+// fidelity): the world keeps its own copy of each frame a node sends and hands
+// it to the receiver as it is, so no frame is decoded on the way. Each is still
+// encoded once, when sent: its bytes give its size on the link and the digest
+// the trace hashes, as if it had travelled as bytes. Where the checkers are on,
+// the wire check proves at every delivery that carrying it decoded changed
+// nothing: its bytes now are those it was sent with (no node changed it, nor
+// anything it shares, since), and they decode to the frame itself, every field
+// (engine.WireCheck). A failure is a violation of invariant "wire".
+
+// InvWire is the wire fidelity invariant: every frame delivered decodes from
+// its bytes to itself, and is the frame that was sent.
+const InvWire = "wire"
+
+// flight is a frame in flight: the world's copy of what a node sent, with the
+// digest of its bytes and their length, shared by the events that deliver it
+// (a duplicate makes two; a pause's backlog keeps them) and the holds that keep
+// it. It is freed when the last lets go.
+type flight struct {
+	f      engine.Frame
+	digest uint64
+	size   int32
+	refs   int32
+}
+
+// flights is the world's table of frames in flight, in chunks that never move,
+// with a free list: a frame in flight costs no allocation once the table has
+// grown to the most frames in flight at once.
+type flights struct {
+	chunks [][]flight
+	n      int32
+	free   []int32
+}
+
+const flightChunk = 256
+
+func (t *flights) at(i int32) *flight { return &t.chunks[i/flightChunk][i%flightChunk] }
+
+func (t *flights) alloc() int32 {
+	if n := len(t.free); n > 0 {
+		i := t.free[n-1]
+		t.free = t.free[:n-1]
+		return i
+	}
+	i := t.n
+	if int(i/flightChunk) == len(t.chunks) {
+		t.chunks = append(t.chunks, make([]flight, flightChunk))
+	}
+	t.n++
+	return i
+}
+
+// Len is the number of frames in flight.
+func (t *flights) Len() int { return int(t.n) - len(t.free) }
+
+// newFlight copies f into the table, encodes it for its digest and size, and
+// returns it with one reference: the sender's, which send lets go.
+func (w *World) newFlight(f *engine.Frame) int32 {
+	i := w.flights.alloc()
+	fl := w.flights.at(i)
+	fl.f = *f
+	w.enc = w.appendFrame(w.enc[:0], &fl.f)
+	fl.digest, fl.size, fl.refs = frameDigest(w.enc), int32(len(w.enc)), 1
+	return i
+}
+
+func (w *World) flight(i int32) *flight { return w.flights.at(i) }
+
+// hold adds a reference to flight i.
+func (w *World) hold(i int32) { w.flights.at(i).refs++ }
+
+// release lets go of a reference to flight i; the last frees it. Its frame is
+// cleared, so that the table keeps nothing alive that the frame referred to.
+func (w *World) release(i int32) {
+	fl := w.flights.at(i)
+	if fl.refs--; fl.refs > 0 {
+		return
+	}
+	fl.f = engine.Frame{}
+	w.flights.free = append(w.flights.free, i)
+}
+
+// checkWire is the wire check of a frame about to be delivered (see above).
+func (w *World) checkWire(from, to engine.Addr, i int32) {
+	fl := w.flights.at(i)
+	w.enc = w.appendFrame(w.enc[:0], &fl.f)
+	if frameDigest(w.enc) != fl.digest {
+		w.check.violate(InvWire, w.device(to), "a frame from %s changed in flight: %s", w.nodeName(from), fl.f.Describe())
+		return
+	}
+	if err := w.wire.Check(&fl.f, w.enc); err != nil {
+		w.check.violate(InvWire, w.device(to), "a frame from %s: %v", w.nodeName(from), err)
+	}
+}
