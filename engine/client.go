@@ -491,7 +491,8 @@ func (c *Client) checkCall(call Call, op Op, id string, data string) bool {
 
 func (c *Client) newInviteID() string {
 	c.nextInvite++
-	return c.cfg.IDPrefix + strconv.FormatUint(c.nextInvite, 10)
+	var buf [64]byte
+	return string(strconv.AppendUint(append(buf[:0], c.cfg.IDPrefix...), c.nextInvite, 10))
 }
 
 // Invite sends a one-to-one invitation and returns its ID at once (empty if the

@@ -68,9 +68,9 @@ func TestPushBytes(t *testing.T) {
 	group := *sig
 	group.GroupID, group.InviteeList, group.Data = "g1", []string{"bob", "carol"}, "x"
 	bodies := []msgBody{
-		signalingMessage(123456789012, "alice", "1", sig), // to bob
-		signalingMessage(5, "bob", "2", sig),              // to alice
-		signalingMessage(-5, "alice", "", &group),
+		newStored(sig, nil, "alice", "1", 123456789012).msgBody, // to bob
+		newStored(sig, nil, "bob", "2", 5).msgBody,              // to alice
+		newStored(&group, nil, "alice", "", -5).msgBody,
 		*otherMessage(&Message{Conv: ConvC2C, Sender: "alice", SenderDevice: "1", Receiver: "bob", Time: 123456789012, Elem: ElemCustom, Custom: []byte("xyz")}),
 		*otherMessage(&Message{Conv: ConvGroup, Sender: "carol", GroupID: "g1", Time: -5, OnlineOnly: true, Elem: ElemGroupTip, Tip: 2, TipMembers: []string{"a", "b"}}),
 		*otherMessage(&Message{Conv: ConvC2C, Sender: "d", Elem: ElemText, Text: "hello"}),

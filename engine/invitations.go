@@ -69,15 +69,6 @@ func (s *Server) recipients(r *invRecord) []string {
 	return []string{r.inviter, r.one[0].user}
 }
 
-// newMessage builds the IM message that carries info, sent by user/device:
-// the message keeps a copy of info, which it shares with every frame, timeline
-// and device that gets it. The slices info refers to must never change.
-func (s *Server) newMessage(now int64, sender, device string, info *SignalingInfo) msgBody {
-	sig := new(SignalingInfo)
-	*sig = *info
-	return signalingMessage(now, sender, device, sig)
-}
-
 func validData(data string) result {
 	if len(data) > MaxDataLen {
 		return fail(CodeDataTooLarge, "data is %d bytes, limit %d", len(data), MaxDataLen)
@@ -165,8 +156,7 @@ func (s *Server) invOp(now int64, f *Frame) result {
 		return fail(CodeInvalidParameters, "operation %s", f.Op)
 	}
 	info.Data = in.Data
-	m := s.newMessage(now, f.User, f.Device, &info)
-	s.fanout(now, s.recipients(r), m, ended, nil)
+	s.fanout(now, s.recipients(r), &info, nil, f.User, f.Device, ended, nil)
 	if ended {
 		s.endRecord(r)
 	}
@@ -207,12 +197,11 @@ func (s *Server) invite(now int64, f *Frame) result {
 		Invitees: invitees, Timeout: int(r.timeout()), OnlineOnly: r.onlineOnly()})
 	info := r.info(ActionInvite)
 	info.InviteeList, info.Data = invitees, in.Data
-	m := s.newMessage(now, f.User, f.Device, &info)
 	var push *OfflinePushInfo
 	if r.ext == nil && !r.onlineOnly() {
 		push = &f.Push
 	}
-	s.fanout(now, s.recipients(r), m, false, push)
+	s.fanout(now, s.recipients(r), &info, nil, f.User, f.Device, false, push)
 	if r.timeout() > 0 {
 		r.deadline = now + int64(r.timeout())*1e9
 		s.scheduleTimeout(slot, r)
@@ -280,8 +269,7 @@ func (s *Server) timeout(now int64, r *invRecord) {
 			s.transition(r.id, iv.user, TimedOut)
 		}
 	}
-	m := s.newMessage(now, r.inviter, "", &info)
-	s.fanout(now, s.recipients(r), m, true, nil)
+	s.fanout(now, s.recipients(r), &info, nil, r.inviter, "", true, nil)
 	s.endRecord(r)
 }
 

@@ -17,13 +17,6 @@ type msgBody struct {
 	time   int64
 }
 
-// signalingMessage is the body of the signaling message carrying sig, sent by
-// user/device at the shard's local time now. sig is the body's from now on:
-// nobody may change it.
-func signalingMessage(now int64, sender, device string, sig *SignalingInfo) msgBody {
-	return msgBody{sig: sig, sender: sender, device: device, time: now}
-}
-
 // otherMessage is the body of a message that is not kept as signaling info.
 func otherMessage(m *Message) *msgBody {
 	o := *m
@@ -175,6 +168,20 @@ type storedMsg struct {
 	storedAt int64
 	track    int32 // server mode, signaling messages: the invitation's track + 1; 0 if none
 	invite   bool  // the invitation's invite message
+	sigv     SignalingInfo
+}
+
+// newStored is a message built, or received, by a shard: signaling info sig
+// (copied into it: one allocation for the message and its info) or another
+// message (other, kept as it is), sent by sender/device at time. It is never
+// changed once its storage is set (storedAt, track, invite).
+func newStored(sig *SignalingInfo, other *Message, sender, device string, time int64) *storedMsg {
+	m := &storedMsg{msgBody: msgBody{other: other, sender: sender, device: device, time: time}}
+	if sig != nil {
+		m.sigv = *sig
+		m.sig = &m.sigv
+	}
+	return m
 }
 
 // sentBy tells whether the message was sent by user's device.

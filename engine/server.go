@@ -372,8 +372,8 @@ func (s *Server) busApply(now int64, from Addr, f *Frame) {
 		if f.HasPush {
 			push = &f.Push
 		}
-		body, _ := f.body()
-		s.deliverLocal(now, f.Members, *body, f.Ended, push)
+		b, _ := f.body()
+		s.deliverLocal(now, f.Members, &storedMsg{msgBody: *b}, f.Ended, push)
 	}
 }
 
@@ -825,11 +825,15 @@ func (s *Server) execute(now int64, f *Frame) result {
 	return fail(CodeInvalidParameters, "operation %s is not a request", f.Op)
 }
 
-// fanout delivers a message to its recipients' home shards, in shard order.
-func (s *Server) fanout(now int64, recipients []string, body msgBody, ended bool, push *OfflinePushInfo) {
+// fanout delivers a message to its recipients' home shards, in shard order:
+// signaling info sig (the caller's, copied by what keeps it) or another
+// message (other, kept as it is), sent by sender/device at the shard's time
+// now.
+func (s *Server) fanout(now int64, recipients []string, sig *SignalingInfo, other *Message, sender, device string, ended bool, push *OfflinePushInfo) {
+	m := newStored(sig, other, sender, device, now)
 	n := s.cfg.Shards
 	if n == 1 {
-		s.deliverLocal(now, recipients, body, ended, push)
+		s.deliverLocal(now, recipients, m, ended, push)
 		return
 	}
 	if len(s.buckets) < n {
@@ -842,20 +846,16 @@ func (s *Server) fanout(now int64, recipients []string, body msgBody, ended bool
 		k := ShardOf(r, n)
 		s.buckets[k] = append(s.buckets[k], r)
 	}
-	var shared *msgBody // the body the frames to other shards carry
 	for k, users := range s.buckets[:n] {
 		if len(users) == 0 {
 			continue
 		}
 		if k == s.cfg.Shard {
-			s.deliverLocal(now, users, body, ended, push)
+			s.deliverLocal(now, users, m, ended, push)
 			continue
 		}
-		if shared == nil {
-			shared = new(msgBody)
-			*shared = body
-		}
-		f := Frame{Type: FrameDeliver, Members: slices.Clone(users), msg: shared, Ended: ended}
+		// The other shards keep the message's body: a body is never changed.
+		f := Frame{Type: FrameDeliver, Members: slices.Clone(users), msg: &m.msgBody, Ended: ended}
 		if push != nil {
 			f.HasPush, f.Push = true, *push
 		}
@@ -863,32 +863,29 @@ func (s *Server) fanout(now int64, recipients []string, body msgBody, ended bool
 	}
 }
 
-// deliverLocal stores a message in the timelines of users placed here (unless it
-// is online-only) and pushes it to their sessions. In server mode the sending
-// device gets its own message too: its view of the invitation follows the server's
-// order; in client mode, as in the legacy SDK, it does not. In server mode a
-// signaling message is tracked with its invitation (invTrack).
-func (s *Server) deliverLocal(now int64, users []string, body msgBody, ended bool, push *OfflinePushInfo) {
-	sig := body.signal(&s.names)
-	tracked := sig != nil && !s.legacy() // the legacy relay tracks no invitation
-	var sm *storedMsg
+// deliverLocal stores message m, new, in the timelines of users placed here,
+// unless it is online-only, and pushes it to their sessions. In server mode
+// the sending device gets its own message too: its view of the invitation
+// follows the server's order; in client mode, as in the legacy SDK, it does
+// not. In server mode a signaling message is tracked with its invitation
+// (invTrack).
+func (s *Server) deliverLocal(now int64, users []string, m *storedMsg, ended bool, push *OfflinePushInfo) {
+	m.storedAt = now
+	info := m.signal(&s.names) // m's own copy, or decoded from other's bytes
+	tracked := info != nil && !s.legacy() // the legacy relay tracks no invitation
+	var sm *storedMsg // m, unless online-only
 	var tr *invTrack
-	var pushed *msgBody // what the pushes carry
-	if body.onlineOnly() {
-		pushed = new(msgBody)
-		*pushed = body
-	} else {
-		sm = &storedMsg{msgBody: body, storedAt: now}
-		pushed = &sm.msgBody
+	if !m.onlineOnly() {
+		sm = m
 		if tracked {
-			ts, ok := s.trackIndex.get(sig.InviteID)
+			ts, ok := s.trackIndex.get(info.InviteID)
 			if !ok {
 				ts = s.tracks.alloc()
-				*s.tracks.at(ts) = invTrack{id: sig.InviteID}
-				s.trackIndex.put(sig.InviteID, ts)
+				*s.tracks.at(ts) = invTrack{id: info.InviteID}
+				s.trackIndex.put(info.InviteID, ts)
 			}
 			tr = s.tracks.at(ts)
-			sm.track, sm.invite = ts+1, sig.ActionType == ActionInvite
+			sm.track, sm.invite = ts+1, info.ActionType == ActionInvite
 			if ended {
 				tr.ended, tr.endedAt = true, now
 				s.armPrune(now + s.cfg.Retention)
@@ -897,8 +894,8 @@ func (s *Server) deliverLocal(now int64, users []string, body msgBody, ended boo
 			s.armPrune(now + s.cfg.Retention)
 		}
 	}
-	if body.onlineOnly() && tracked && sig.ActionType == ActionInvite {
-		s.out.Transitions = append(s.out.Transitions, Transition{InviteID: sig.InviteID, Invitees: slices.Clone(users), Reached: true})
+	if m.onlineOnly() && tracked && info.ActionType == ActionInvite {
+		s.out.Transitions = append(s.out.Transitions, Transition{InviteID: info.InviteID, Invitees: slices.Clone(users), Reached: true})
 	}
 	for _, name := range users {
 		u := s.user(name)
@@ -912,15 +909,15 @@ func (s *Server) deliverLocal(now int64, users []string, body msgBody, ended boo
 			}
 		}
 		for _, slot := range u.sessions {
-			if s.legacy() && name == body.sender && s.sessions[slot].device == body.device {
+			if s.legacy() && name == m.sender && s.sessions[slot].device == m.device {
 				continue // the legacy relay does not push a message back to its sender
 			}
-			s.pushTo(now, slot, pushed, seq)
+			s.pushTo(now, slot, &m.msgBody, seq)
 		}
-		if push != nil && len(u.sessions) == 0 && name != body.sender {
+		if push != nil && len(u.sessions) == 0 && name != m.sender {
 			p := OfflinePush{User: name, Info: *push}
-			if sig != nil {
-				p.Sig = *sig
+			if info != nil {
+				p.Sig = *info
 			}
 			s.out.Pushes = append(s.out.Pushes, p)
 		}

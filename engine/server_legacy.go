@@ -41,11 +41,10 @@ func (s *Server) legacyRelay(now int64, f *Frame) result {
 			}
 		}
 	}
-	m := s.newMessage(now, f.User, f.Device, &info)
 	var push *OfflinePushInfo
 	if info.ActionType == ActionInvite && info.GroupID == "" && !info.OnlineUserOnly {
 		push = &f.Push
 	}
-	s.fanout(now, rcpt, m, false, push)
+	s.fanout(now, rcpt, &info, nil, f.User, f.Device, false, push)
 	return result{}
 }

@@ -43,6 +43,7 @@ type World struct {
 	check       *Checker
 	flights     flights                            // the signaling frames in flight (flight.go)
 	enc         []byte                             // scratch: a frame's encoding
+	text        []byte                             // scratch: a call's trace text
 	wire        *engine.WireCheck                  // the wire check, where the checkers are on
 	appendFrame func([]byte, *engine.Frame) []byte // the encoder: engine.AppendFrame (a test breaks it)
 	shared      *engine.SharedClientState          // what the devices share (names, buffers, one Output): collect keeps its contract
@@ -1032,7 +1033,7 @@ func (w *World) textEvent(k trace.Kind, node, peer engine.Addr, text string) {
 	w.begin(k, node, peer)
 	w.hash.AddString(text)
 	if w.opts.Record {
-		w.events = append(w.events, trace.Event{At: w.now, Kind: k, Node: w.nodeName(node), Peer: w.peerName(peer), Text: text})
+		w.events = append(w.events, trace.Event{At: w.now, Kind: k, Node: w.nodeName(node), Peer: w.peerName(peer), Text: strings.Clone(text)})
 	}
 }
 
