@@ -871,9 +871,9 @@ func (s *Server) fanout(now int64, recipients []string, sig *SignalingInfo, othe
 // (invTrack).
 func (s *Server) deliverLocal(now int64, users []string, m *storedMsg, ended bool, push *OfflinePushInfo) {
 	m.storedAt = now
-	info := m.signal(&s.names) // m's own copy, or decoded from other's bytes
+	info := m.signal(&s.names)            // m's own copy, or decoded from other's bytes
 	tracked := info != nil && !s.legacy() // the legacy relay tracks no invitation
-	var sm *storedMsg // m, unless online-only
+	var sm *storedMsg                     // m, unless online-only
 	var tr *invTrack
 	if !m.onlineOnly() {
 		sm = m
