@@ -146,7 +146,8 @@ func (s *Server) busNext(now int64, k int, l *busLink, f *Frame) {
 	l.applied++
 	s.busApply(now, Addr(k), f)
 	for len(l.ahead) > 0 && l.ahead[0].seq == l.applied+1 {
-		*f = l.ahead[0].f
+		s.in = l.ahead[0].f
+		f = &s.in
 		l.ahead[0] = busAhead{}
 		l.ahead = l.ahead[1:]
 		if len(l.ahead) == 0 {

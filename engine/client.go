@@ -32,6 +32,9 @@ type ClientConfig struct {
 	// driver must then keep SharedClientState's contract: consume one device's
 	// output (Ready, Advance) before driving another.
 	Shared *SharedClientState
+	// Frames, if set, is where the frames the device sends come from (see
+	// Envelope); nil: each is allocated.
+	Frames *FramePool
 }
 
 // Client is the SDK on one device: the signaling API, the listener callbacks and
@@ -206,6 +209,9 @@ func NewClient(cfg ClientConfig) *Client {
 		c.sc, c.out = &cfg.Shared.scratch, &cfg.Shared.out
 	} else {
 		c.sc, c.out = new(clientScratch), new(Output)
+	}
+	if cfg.Frames != nil {
+		c.out.frames = cfg.Frames
 	}
 	return c
 }

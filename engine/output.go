@@ -12,10 +12,11 @@ import (
 // the network model charges. Other nodes (the room service) send Bytes, a frame
 // already encoded.
 //
-// Frame points into the node's output: it is valid until the node's Advance,
-// and nobody may change it (nor the slices and messages it refers to, which
-// the node may share with other frames and keep). A driver that delivers it
-// later copies the Frame value; a receiver copies what it keeps.
+// Frame is the driver's from the node's Ready on: the node keeps no pointer to
+// it, and nobody may change it (nor the slices and messages it refers to,
+// which the node may share with other frames and keep). A receiver copies
+// what it keeps. A driver done with it may give it back to the nodes' FramePool
+// (the Frames of their config), for a node to reuse.
 type Envelope struct {
 	To    Addr
 	Frame *Frame
@@ -285,29 +286,31 @@ type Output struct {
 	// Paths are the rare code paths the node took (see Path), for coverage.
 	Paths []Path
 
-	frames frameArena // the frames Msgs point to
+	frames *FramePool // where the frames sent come from; nil: allocated
 }
 
-// frameArena holds the frames of one output in chunks that never move, so a
-// frame handed out stays where it is until the output is reset.
-type frameArena struct {
-	chunks [][]Frame
-	n      int
+// FramePool holds frames for nodes to send, given back by the driver once it
+// is done with them (Envelope): a simulator that delivers every frame sends
+// millions without allocating one. Share one only among nodes driven by one
+// goroutine. The zero value is ready.
+type FramePool struct {
+	free []*Frame
 }
 
-const frameChunk = 16
+// Put gives back a frame the driver is done with.
+func (p *FramePool) Put(f *Frame) { p.free = append(p.free, f) }
 
-// send appends f, copied into the arena, to the frames to send to to.
-func (o *Output) send(to Addr, f *Frame) *Frame {
-	a := &o.frames
-	if a.n/frameChunk == len(a.chunks) {
-		a.chunks = append(a.chunks, make([]Frame, frameChunk))
+// send appends a copy of f to the frames to send to to.
+func (o *Output) send(to Addr, f *Frame) {
+	var p *Frame
+	if fp := o.frames; fp != nil && len(fp.free) > 0 {
+		p = fp.free[len(fp.free)-1]
+		fp.free = fp.free[:len(fp.free)-1]
+	} else {
+		p = new(Frame)
 	}
-	p := &a.chunks[a.n/frameChunk][a.n%frameChunk]
-	a.n++
 	*p = *f
 	o.Msgs = append(o.Msgs, Envelope{To: to, Frame: p})
-	return p
 }
 
 // EachReport calls callback and result for the output's callbacks and results
@@ -346,5 +349,4 @@ func (o *Output) reset() {
 	clear(o.Transitions)
 	o.Transitions = o.Transitions[:0]
 	o.Paths = o.Paths[:0]
-	o.frames.n = 0 // the frames are overwritten as they are reused
 }

@@ -31,6 +31,9 @@ type ServerConfig struct {
 	// mode) or any message (client mode, where the relay cannot tell) are dropped
 	// this long after the end or the store. A device that stays away longer misses them.
 	Retention int64
+	// Frames, if set, is where the frames the shard sends come from (see
+	// Envelope); nil: each is allocated.
+	Frames *FramePool
 }
 
 func (c *ServerConfig) fill() {
@@ -54,7 +57,7 @@ type Server struct {
 	cfg ServerConfig
 	out Output
 	dec frameDecoder // frames that come as bytes (Receive)
-	in  Frame        // the frame being handled: the shard's own copy
+	in  Frame        // a frame being handled that the shard changes: its own copy
 
 	users    map[string]*userState
 	userList []*userState // creation order, so sweeps never depend on map order
@@ -118,6 +121,7 @@ func NewServer(cfg ServerConfig) *Server {
 	s.trackIndex.key = func(slot int32) string { return s.tracks.at(slot).id }
 	s.names.ids = s.knownID
 	s.dec.in = &s.names
+	s.out.frames = cfg.Frames
 	return s
 }
 
@@ -330,9 +334,11 @@ func (s *Server) Receive(now int64, from Addr, b []byte) {
 // not change nor keep.
 func (s *Server) ReceiveFrame(now int64, from Addr, f *Frame) {
 	s.expireDue(now)
-	s.in = *f
-	s.receive(now, from, &s.in)
+	s.receive(now, from, f)
 }
+
+// receive handles frame f, which it does not change (a request is completed
+// in the shard's own copy, s.in).
 
 func (s *Server) receive(now int64, from Addr, f *Frame) {
 	switch f.Type {
@@ -681,6 +687,10 @@ func (s *Server) request(now int64, from Addr, f *Frame) {
 		return
 	}
 	d := u.addDedup(ss.device, f.ReqID, f.Op)
+	if f != &s.in {
+		s.in = *f
+		f = &s.in
+	}
 	f.User, f.Device, f.Origin = u.name, ss.device, from
 	if owner := s.ownerOf(f); owner != s.cfg.Shard {
 		f.Type, f.Ack, f.Low = FrameForward, 0, 0 // the device link's fields stay on it

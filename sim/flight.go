@@ -18,12 +18,13 @@ import (
 // its bytes to itself, and is the frame that was sent.
 const InvWire = "wire"
 
-// flight is a frame in flight: the world's copy of what a node sent, with the
-// digest of its bytes and their length, shared by the events that deliver it
-// (a duplicate makes two; a pause's backlog keeps them) and the holds that keep
-// it. It is freed when the last lets go.
+// flight is a frame in flight: what a node sent (the world's from then on),
+// with the digest of its bytes and their length, shared by the events that
+// deliver it (a duplicate makes two; a pause's backlog keeps them) and the
+// holds that keep it. When the last lets go, the frame goes back to the nodes'
+// pool (w.frames) and the flight to the table's free list.
 type flight struct {
-	f      engine.Frame
+	f      *engine.Frame
 	digest uint64
 	size   int32
 	refs   int32
@@ -59,13 +60,14 @@ func (t *flights) alloc() int32 {
 // Len is the number of frames in flight.
 func (t *flights) Len() int { return int(t.n) - len(t.free) }
 
-// newFlight copies f into the table, encodes it for its digest and size, and
-// returns it with one reference: the sender's, which send lets go.
+// newFlight takes frame f (a node's output, the world's now) into the table,
+// encodes it for its digest and size, and returns it with one reference: the
+// sender's, which send lets go.
 func (w *World) newFlight(f *engine.Frame) int32 {
 	i := w.flights.alloc()
 	fl := w.flights.at(i)
-	fl.f = *f
-	w.enc = w.appendFrame(w.enc[:0], &fl.f)
+	fl.f = f
+	w.enc = w.appendFrame(w.enc[:0], f)
 	fl.digest, fl.size, fl.refs = frameDigest(w.enc), int32(len(w.enc)), 1
 	return i
 }
@@ -75,26 +77,26 @@ func (w *World) flight(i int32) *flight { return w.flights.at(i) }
 // hold adds a reference to flight i.
 func (w *World) hold(i int32) { w.flights.at(i).refs++ }
 
-// release lets go of a reference to flight i; the last frees it. Its frame is
-// cleared, so that the table keeps nothing alive that the frame referred to.
+// release lets go of a reference to flight i; the last frees it.
 func (w *World) release(i int32) {
 	fl := w.flights.at(i)
 	if fl.refs--; fl.refs > 0 {
 		return
 	}
-	fl.f = engine.Frame{}
+	w.frames.Put(fl.f)
+	fl.f = nil
 	w.flights.free = append(w.flights.free, i)
 }
 
 // checkWire is the wire check of a frame about to be delivered (see above).
 func (w *World) checkWire(from, to engine.Addr, i int32) {
 	fl := w.flights.at(i)
-	w.enc = w.appendFrame(w.enc[:0], &fl.f)
+	w.enc = w.appendFrame(w.enc[:0], fl.f)
 	if frameDigest(w.enc) != fl.digest {
 		w.check.violate(InvWire, w.device(to), "a frame from %s changed in flight: %s", w.nodeName(from), fl.f.Describe())
 		return
 	}
-	if err := w.wire.Check(&fl.f, w.enc); err != nil {
+	if err := w.wire.Check(fl.f, w.enc); err != nil {
 		w.check.violate(InvWire, w.device(to), "a frame from %s: %v", w.nodeName(from), err)
 	}
 }

@@ -112,7 +112,7 @@ func TestWireCheckCatchesChangeInFlight(t *testing.T) {
 			// The invite is in flight to the shard: change its data.
 			for i := int32(0); i < w.flights.n; i++ {
 				if fl := w.flights.at(i); fl.refs > 0 && fl.f.Type == engine.FrameRequest {
-					sent = &fl.f
+					sent = fl.f
 					fl.f.Info.Data = "changed"
 				}
 			}

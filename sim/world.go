@@ -46,6 +46,7 @@ type World struct {
 	text        []byte                             // scratch: a call's trace text
 	wire        *engine.WireCheck                  // the wire check, where the checkers are on
 	appendFrame func([]byte, *engine.Frame) []byte // the encoder: engine.AppendFrame (a test breaks it)
+	frames      engine.FramePool                   // the frames the nodes send, back from their flights
 	shared      *engine.SharedClientState          // what the devices share (names, buffers, one Output): collect keeps its contract
 	linkOpts    *LinkOptions                       // a copy of opts.Link, shared by the links that use it
 	stopped     bool
@@ -282,7 +283,7 @@ func New(opts Options) (*World, error) {
 	*w.linkOpts = opts.Link
 	for k := 0; k < opts.Shards; k++ {
 		w.shards = append(w.shards, &shardNode{addr: engine.Addr(k), name: "s" + strconv.Itoa(k),
-			srv:     engine.NewServer(engine.ServerConfig{Shard: k, Shards: opts.Shards, Mode: opts.Mode, RTO: opts.RTO, Retention: opts.Retention}),
+			srv:     engine.NewServer(engine.ServerConfig{Shard: k, Shards: opts.Shards, Mode: opts.Mode, RTO: opts.RTO, Retention: opts.Retention, Frames: &w.frames}),
 			workers: make([]int64, opts.Workers), busApply: make([]int64, opts.Shards)})
 		w.shards[k].svcRand.init(opts.Seed, "service/s"+strconv.Itoa(k))
 	}
@@ -373,7 +374,7 @@ func (w *World) AddDevice(user, device string) (*Device, error) {
 
 func (w *World) newClient(d *Device) *engine.Client {
 	return engine.NewClient(engine.ClientConfig{User: d.User, Device: d.Name[len(d.User)+1:], Home: engine.Addr(d.Home),
-		Mode: w.opts.Mode, Incarnation: d.incarnation, RTO: w.opts.RTO, Shared: w.shared})
+		Mode: w.opts.Mode, Incarnation: d.incarnation, RTO: w.opts.RTO, Shared: w.shared, Frames: &w.frames})
 }
 
 // LoadGroup creates a group on its shard before the run, without messages.
@@ -643,7 +644,7 @@ func (w *World) process(ev *event) {
 	if w.wire != nil {
 		w.checkWire(from, to, i)
 	}
-	f := &w.flight(i).f
+	f := w.flight(i).f
 	if int(to) < len(w.shards) {
 		s := w.shards[to]
 		s.srv.ReceiveFrame(s.clock.local(w.now), from, f)
