@@ -47,8 +47,10 @@ type World struct {
 	wire        *engine.WireCheck                  // the wire check, where the checkers are on
 	appendFrame func([]byte, *engine.Frame) []byte // the encoder: engine.AppendFrame (a test breaks it)
 	frames      engine.FramePool                   // the frames the nodes send, back from their flights
-	shared      *engine.SharedClientState          // what the devices share (names, buffers, one Output): collect keeps its contract
-	linkOpts    *LinkOptions                       // a copy of opts.Link, shared by the links that use it
+	fns         []func()                           // the scripted actions in the queue (At), by their events' x
+	freeFns     []int32
+	shared      *engine.SharedClientState // what the devices share (names, buffers, one Output): collect keeps its contract
+	linkOpts    *LinkOptions              // a copy of opts.Link, shared by the links that use it
 	stopped     bool
 	swarm       *SwarmOptions // planned at the first step, once devices exist
 	swarmPlan   []string
@@ -102,10 +104,10 @@ const (
 	evRoomTimer   // a room node's or room SDK's timer (rooms.go)
 )
 
-// event is a value: the queue holds no pointers to per-event heap objects except
-// a room frame's bytes and, for scripted actions, their function. It is kept
-// small (48 bytes), as the queue copies it a few times: a signaling frame
-// (deliver, serve) is its flight, a room frame its data pointer and length, a
+// event is a value without pointers, so the queue's arrays are nothing the
+// garbage collector scans or guards, however often it moves them; it is kept
+// small (40 bytes): a signaling frame (deliver, serve) is its flight, a room
+// frame its buffer (roomNet.bufs), a scripted action its function (w.fns), a
 // timer its kind, Ref and At, in shared fields.
 type event struct {
 	kind  evKind
@@ -113,14 +115,8 @@ type event struct {
 	to    engine.Addr
 	from  engine.Addr
 	epoch uint32 // device link epoch (deliver) or incarnation (timer) at scheduling
-	p     *byte  // room frame data
-	x     uint64 // signaling frame: its flight; room frame: its length; timer: its Ref
+	x     uint64 // signaling frame: its flight; room frame: its buffer; action: its function; timer: its Ref
 	at    int64  // timer At, or the frame's digest (hashed once, at send)
-	fn    func()
-}
-
-func frameEv(kind evKind, to, from engine.Addr, epoch uint32, b []byte, digest uint64) event {
-	return event{kind: kind, to: to, from: from, epoch: epoch, p: unsafe.SliceData(b), x: uint64(len(b)), at: int64(digest)}
 }
 
 // flightEv is the arrival of signaling frame i (a flight) at to.
@@ -142,9 +138,6 @@ func frameDigest(b []byte) uint64 {
 func timerEv(to engine.Addr, epoch uint32, t engine.Timer) event {
 	return event{kind: evTimer, tkind: t.Kind, to: to, epoch: epoch, x: t.Ref, at: t.At}
 }
-
-// frame returns the bytes of a room frame's deliver event.
-func (ev *event) frame() []byte { return unsafe.Slice(ev.p, int(ev.x)) }
 
 // timer returns the timer of a timer event.
 func (ev *event) timer() engine.Timer { return engine.Timer{Kind: ev.tkind, Ref: ev.x, At: ev.at} }
@@ -417,7 +410,16 @@ func (w *World) At(t int64, fn func()) {
 	if t < w.now {
 		t = w.now
 	}
-	w.q.Push(t, event{kind: evFunc, fn: fn})
+	var i int
+	if n := len(w.freeFns); n > 0 {
+		i = int(w.freeFns[n-1])
+		w.freeFns = w.freeFns[:n-1]
+		w.fns[i] = fn
+	} else {
+		i = len(w.fns)
+		w.fns = append(w.fns, fn)
+	}
+	w.q.Push(t, event{kind: evFunc, x: uint64(i)})
 }
 
 // prepare plans the swarm's faults once, when the population exists.
@@ -513,7 +515,10 @@ func (w *World) Pending() int { return w.q.Len() }
 func (w *World) handle(ev *event) {
 	switch ev.kind {
 	case evFunc:
-		ev.fn()
+		fn := w.fns[ev.x]
+		w.fns[ev.x] = nil
+		w.freeFns = append(w.freeFns, int32(ev.x))
+		fn()
 	case evDeliver:
 		w.deliver(ev)
 	case evServe:
