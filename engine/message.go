@@ -15,6 +15,7 @@ type msgBody struct {
 	sender string
 	device string
 	time   int64
+	dig    uint64 // its digest, once computed (digest); not part of the message
 }
 
 // otherMessage is the body of a message that is not kept as signaling info.

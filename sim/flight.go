@@ -5,11 +5,12 @@ import (
 )
 
 // Frames travel between the signaling nodes decoded (DESIGN §3, wire
-// fidelity): the world keeps its own copy of each frame a node sends and hands
-// it to the receiver as it is, so no frame is decoded on the way. Each is still
-// encoded once, when sent: its bytes give its size on the link and the digest
-// the trace hashes, as if it had travelled as bytes. Where the checkers are on,
-// the wire check proves at every delivery that carrying it decoded changed
+// fidelity): the world takes each frame a node sends and hands it to the
+// receiver as it is, so no frame is encoded or decoded on the way. The trace
+// hashes its digest (engine.Frame.Digest, a hash of every field its encoding
+// carries); a link with a bandwidth charges it for the exact size of its
+// encoding. Where the checkers are on, the wire check encodes every frame when
+// it is sent and proves at its delivery that carrying it decoded changed
 // nothing: its bytes now are those it was sent with (no node changed it, nor
 // anything it shares, since), and they decode to the frame itself, every field
 // (engine.WireCheck). A failure is a violation of invariant "wire".
@@ -25,8 +26,9 @@ const InvWire = "wire"
 // pool (w.frames) and the flight to the table's free list.
 type flight struct {
 	f      *engine.Frame
-	digest uint64
-	size   int32
+	digest uint64 // f.Digest(), which the trace hashes
+	wire   uint64 // with the wire check on: the hash of its bytes when sent
+	size   int32  // the length of its encoding, once needed (-1 before)
 	refs   int32
 }
 
@@ -60,16 +62,27 @@ func (t *flights) alloc() int32 {
 // Len is the number of frames in flight.
 func (t *flights) Len() int { return int(t.n) - len(t.free) }
 
-// newFlight takes frame f (a node's output, the world's now) into the table,
-// encodes it for its digest and size, and returns it with one reference: the
-// sender's, which send lets go.
+// newFlight takes frame f (a node's output, the world's now) into the table
+// and returns it with one reference: the sender's, which send lets go.
 func (w *World) newFlight(f *engine.Frame) int32 {
 	i := w.flights.alloc()
 	fl := w.flights.at(i)
-	fl.f = f
-	w.enc = w.appendFrame(w.enc[:0], f)
-	fl.digest, fl.size, fl.refs = frameDigest(w.enc), int32(len(w.enc)), 1
+	fl.f, fl.digest, fl.size, fl.refs = f, f.Digest(), -1, 1
+	if w.wire != nil {
+		w.enc = w.appendFrame(w.enc[:0], f)
+		fl.wire, fl.size = frameDigest(w.enc), int32(len(w.enc))
+	}
 	return i
+}
+
+// size is the length of flight i's encoding: what a link's bandwidth charges.
+func (w *World) size(i int32) int {
+	fl := w.flights.at(i)
+	if fl.size < 0 {
+		w.enc = w.appendFrame(w.enc[:0], fl.f)
+		fl.size = int32(len(w.enc))
+	}
+	return int(fl.size)
 }
 
 func (w *World) flight(i int32) *flight { return w.flights.at(i) }
@@ -92,7 +105,7 @@ func (w *World) release(i int32) {
 func (w *World) checkWire(from, to engine.Addr, i int32) {
 	fl := w.flights.at(i)
 	w.enc = w.appendFrame(w.enc[:0], fl.f)
-	if frameDigest(w.enc) != fl.digest {
+	if frameDigest(w.enc) != fl.wire {
 		w.check.violate(InvWire, w.device(to), "a frame from %s changed in flight: %s", w.nodeName(from), fl.f.Describe())
 		return
 	}

@@ -127,8 +127,10 @@ func flightEv(to, from engine.Addr, epoch uint32, i int32, digest uint64) event 
 // fl returns the flight of a signaling frame's deliver or serve event.
 func (ev *event) fl() int32 { return int32(ev.x) }
 
-// frameDigest fingerprints a frame's bytes once; the rolling hash takes the
-// digest at send, duplication and delivery instead of the bytes each time.
+// frameDigest fingerprints a frame's bytes (a room frame's, which the rolling
+// hash takes at send, duplication and delivery instead of the bytes each time;
+// a signaling frame's for the wire check). A signaling frame's digest in the
+// trace is engine.Frame.Digest.
 func frameDigest(b []byte) uint64 {
 	var h trace.Hasher
 	h.AddString(bytesString(b))
@@ -917,7 +919,11 @@ func (w *World) transmit(from, to engine.Addr, i int32) {
 		w.drop(from, to, w.keep(i), "not connected")
 		return
 	}
-	arrivals, k := link.Send(w.now, int(fl.size))
+	size := 0
+	if link.opts.Bandwidth > 0 {
+		size = w.size(i)
+	}
+	arrivals, k := link.Send(w.now, size)
 	if k == 0 {
 		w.drop(from, to, w.keep(i), "lost")
 		return
