@@ -128,14 +128,21 @@ type pendingReq struct {
 	f        Frame
 }
 
-// heldAnswer is a request's answer waiting for the push with sequence after (max
-// when it came on an earlier session: then it waits for the next login's sync).
+// heldAnswer is a request's answer, with what reporting it needs of the
+// request; in server mode it may wait for the push with sequence after (max
+// when it came on an earlier session: then it waits for the next login's
+// sync).
 type heldAnswer struct {
-	p       pendingReq
-	after   uint64
-	code    Code
-	text    string
-	members []string
+	call     Call
+	op       Op
+	action   ActionType // the request's signaling action
+	inviteID string
+	groupID  string // a group operation's group (the legacy SDK applies a quit)
+	data     string // the request's data (the legacy SDK applies a modify)
+	after    uint64
+	code     Code
+	text     string
+	members  []string
 }
 
 // localInv is one invitation in the device's own list: what is the device's
@@ -337,8 +344,16 @@ func (c *Client) startSession(now int64) {
 	for i := range c.answered {
 		c.answered[i].after = math.MaxUint64 // the new session's sync brings what it waited for
 	}
-	c.send(&Frame{Type: FrameLogin, User: c.cfg.User, Device: c.cfg.Device, Cursor: c.cursor})
+	c.sendLogin()
 	c.armRTO(now)
+}
+
+// sendLogin sends the LOGIN of the current session.
+func (c *Client) sendLogin() {
+	if c.connected {
+		f := c.out.frame(c.cfg.Home)
+		f.Type, f.Epoch, f.User, f.Device, f.Cursor = FrameLogin, c.epoch, c.cfg.User, c.cfg.Device, c.cursor
+	}
 }
 
 // Login starts a login; its result arrives when the shard answers.
@@ -431,7 +446,8 @@ func (c *Client) finishLogout(now int64) {
 // logout tells the shard that session epoch is over.
 func (c *Client) logout(epoch uint64) {
 	if c.connected {
-		c.out.send(c.cfg.Home, &Frame{Type: FrameLogout, Epoch: epoch})
+		f := c.out.frame(c.cfg.Home)
+		f.Type, f.Epoch = FrameLogout, epoch
 	}
 }
 
@@ -470,17 +486,30 @@ func (c *Client) Disconnected(now int64) {
 	}
 }
 
-// request queues an API request and sends it if the session is up.
-func (c *Client) request(now int64, call Call, op Op, id string, f Frame) Call {
+// request queues an API request and returns its frame, for the caller to
+// fill in (what the op carries) before it submits it.
+func (c *Client) request(call Call, op Op, id string) *Frame {
 	c.nextReq++
+	n := len(c.pending)
+	c.pending = slices.Grow(c.pending, 1)[:n+1]
+	p := &c.pending[n]
+	*p = pendingReq{}
+	p.call, p.inviteID = call, id
+	f := &p.f
 	f.Type, f.Op = FrameRequest, op
 	f.ReqID = uint64(c.cfg.Incarnation)<<40 | c.nextReq
-	c.pending = append(c.pending, pendingReq{call: call, inviteID: id, f: f})
+	return f
+}
+
+// submit sends the request queued last if the session is up, and returns its
+// call.
+func (c *Client) submit(now int64) Call {
+	p := &c.pending[len(c.pending)-1]
 	if c.sessionUp {
-		c.send(&c.pending[len(c.pending)-1].f)
+		c.send(&p.f)
 	}
 	c.armRTO(now)
-	return call
+	return p.call
 }
 
 func (c *Client) checkCall(call Call, op Op, id string, data string) bool {
@@ -488,7 +517,7 @@ func (c *Client) checkCall(call Call, op Op, id string, data string) bool {
 	case !c.loggedIn:
 		c.fail(call, op, id, CodeNotLoggedIn, "")
 	case len(data) > MaxDataLen:
-		c.fail(call, op, id, CodeDataTooLarge, "data is %d bytes, limit %d", len(data), MaxDataLen)
+		c.result(call, op, id, CodeDataTooLarge, "data is "+strconv.Itoa(len(data))+" bytes, limit "+strconv.Itoa(MaxDataLen))
 	default:
 		return true
 	}
@@ -544,7 +573,7 @@ func (c *Client) invite(now int64, op Op, groupID string, invitees []string, dat
 		c.fail(call, op, "", CodeInvalidParameters, "negative timeout")
 		return "", call
 	case timeout > maxTimeout:
-		c.fail(call, op, "", CodeInvalidParameters, "timeout over %d s", maxTimeout)
+		c.result(call, op, "", CodeInvalidParameters, "timeout over "+strconv.Itoa(maxTimeout)+" s")
 		return "", call
 	}
 	id := c.newInviteID()
@@ -555,7 +584,8 @@ func (c *Client) invite(now int64, op Op, groupID string, invitees []string, dat
 	if c.legacy() {
 		c.legacyInvited(now, inv)
 	}
-	f := Frame{Info: *info}
+	f := c.request(call, op, id)
+	f.Info = *info
 	if push != nil {
 		f.HasPush, f.Push = true, *push
 	} else if op == OpInvite {
@@ -564,7 +594,7 @@ func (c *Client) invite(now int64, op Op, groupID string, invitees []string, dat
 		}
 		f.HasPush, f.Push = true, OfflinePushInfo{Title: c.pushTitle}
 	}
-	return id, c.request(now, call, op, id, f)
+	return id, c.submit(now)
 }
 
 // Cancel withdraws an invitation from every invitee still pending.
@@ -603,13 +633,14 @@ func (c *Client) answer(now int64, op Op, id, data string) Call {
 		// Server mode needs the invitation too: it names the shard that decides.
 		return c.fail(call, op, id, CodeInviteInvalid, "unknown invitation")
 	}
-	info := invitation(inv.info)
-	info.ActionType, info.Data = opAction[op], data
 	if c.legacy() {
-		return c.legacyAnswer(now, call, op, id, inv, info)
+		return c.legacyAnswer(now, call, op, id, inv, data)
 	}
-	info.InviteeList = nil // the server knows who
-	return c.request(now, call, op, id, Frame{Info: info})
+	f := c.request(call, op, id)
+	f.Info = *inv.info
+	f.Info.BusinessID, f.Info.ActionType, f.Info.Data = BusinessID, opAction[op], data
+	f.Info.InviteeList = nil // the server knows who
+	return c.submit(now)
 }
 
 // AddInvitedSignaling puts an invitation learned from an offline push into the
@@ -676,7 +707,9 @@ func (c *Client) groupCall(now int64, op Op, groupID string, members []string) C
 	case groupID == "":
 		return c.fail(call, op, "", CodeInvalidParameters, "empty group ID")
 	}
-	return c.request(now, call, op, "", Frame{GroupID: groupID, Members: members})
+	f := c.request(call, op, "")
+	f.GroupID, f.Members = groupID, members
+	return c.submit(now)
 }
 
 // Receive handles a frame from the shard. Frames of an older session, duplicates
@@ -885,7 +918,9 @@ func (c *Client) response(now int64, f *Frame) {
 	if i < 0 {
 		return // a duplicate answer
 	}
-	a := heldAnswer{p: c.pending[i], after: f.Seq, code: f.Code, text: f.Text, members: f.Members}
+	p := &c.pending[i]
+	a := heldAnswer{call: p.call, op: p.f.Op, action: p.f.Info.ActionType, inviteID: p.inviteID, groupID: p.f.GroupID,
+		data: p.f.Info.Data, after: f.Seq, code: f.Code, text: f.Text, members: f.Members}
 	defer c.idleRTO()
 	switch {
 	case len(c.pending) == 1:
@@ -899,7 +934,7 @@ func (c *Client) response(now int64, f *Frame) {
 	default:
 		c.pending = slices.Delete(c.pending, i, i+1)
 	}
-	if a.p.call == 0 {
+	if a.call == 0 {
 		return
 	}
 	if c.legacy() {
@@ -934,26 +969,24 @@ func (c *Client) idleRTO() {
 
 // report applies a request's answer and reports its result.
 func (c *Client) report(now int64, a *heldAnswer) {
-	p := &a.p
 	if a.code == OK {
 		if c.legacy() {
-			c.legacyApplyOwn(&p.f)
-		} else if inv := c.lookup(p.inviteID); inv != nil && p.f.Info.ActionType == ActionInvite {
+			c.legacyApplyOwn(a)
+		} else if inv := c.lookup(a.inviteID); inv != nil && a.action == ActionInvite {
 			if inv.mine && c.sessionUp {
 				// Its echo came before this answer, or a new session's sync left
 				// it out: it ended, or its group was left, before this device
 				// saw it. Nothing more of it will come.
-				c.forget(p.inviteID, "forgot own invitation that ended before its invite reached this device")
+				c.forget(a.inviteID, "forgot own invitation that ended before its invite reached this device")
 			} else {
 				c.expireOnlineOnly(now, inv)
 			}
 		}
-	} else if p.f.Op == OpInvite || p.f.Op == OpInviteInGroup {
-		c.drop(p.inviteID)
+	} else if a.op == OpInvite || a.op == OpInviteInGroup {
+		c.drop(a.inviteID)
 	}
-	r := Result{Call: p.call, Op: p.f.Op, InviteID: p.inviteID, Code: a.code, Text: a.text, Members: a.members,
-		After: int32(len(c.out.Callbacks))}
-	c.out.Results = append(c.out.Results, r)
+	c.out.Results = append(c.out.Results, Result{Call: a.call, Op: a.op, InviteID: a.inviteID, Code: a.code, Text: a.text,
+		Members: a.members, After: int32(len(c.out.Callbacks))})
 }
 
 // message applies the message pushed by frame f.
@@ -1227,7 +1260,7 @@ func (c *Client) Fire(now int64, t Timer) {
 		}
 		if !c.sessionUp {
 			if c.wantsSession() {
-				c.send(&Frame{Type: FrameLogin, User: c.cfg.User, Device: c.cfg.Device, Cursor: c.cursor})
+				c.sendLogin()
 				c.armRTO(now)
 			}
 			return
@@ -1245,7 +1278,10 @@ func (c *Client) Fire(now int64, t Timer) {
 		c.ackAt = 0
 		if c.ackDue {
 			c.ackDue = false
-			c.send(&Frame{Type: FrameAck, Seq: c.pushNext - 1})
+			if c.connected {
+				f := c.out.frame(c.cfg.Home)
+				f.Type, f.Epoch, f.Seq = FrameAck, c.epoch, c.pushNext-1
+			}
 		}
 	case TimerInviteeTimeout, TimerInviterTimeout:
 		c.legacyTimer(now, t)

@@ -35,7 +35,7 @@ func (c *Client) legacyInviteeTimer(now int64, inv *localInv) {
 
 // legacyAnswer checks a cancel, accept, reject or modify against the device's
 // own list, as the legacy SDK does, and sends it to the relay.
-func (c *Client) legacyAnswer(now int64, call Call, op Op, id string, inv *localInv, info SignalingInfo) Call {
+func (c *Client) legacyAnswer(now int64, call Call, op Op, id string, inv *localInv, data string) Call {
 	me := slices.Index(inv.info.InviteeList, c.cfg.User)
 	switch op {
 	case OpCancel:
@@ -52,7 +52,6 @@ func (c *Client) legacyAnswer(now int64, call Call, op Op, id string, inv *local
 		if st := inv.states()[me]; st != Pending {
 			return c.fail(call, op, id, CodeInviteInvalid, "already %s", st)
 		}
-		info.InviteeList = []string{c.cfg.User}
 	case OpModify:
 		if inv.info.Inviter != c.cfg.User {
 			return c.fail(call, op, id, CodeNotInviter, "")
@@ -61,31 +60,40 @@ func (c *Client) legacyAnswer(now int64, call Call, op Op, id string, inv *local
 			return c.fail(call, op, id, CodeOnlineOnlyModify, "")
 		}
 	}
-	return c.request(now, call, op, id, Frame{Info: info})
+	f := c.request(call, op, id)
+	f.Info = invitation(inv.info)
+	f.Info.ActionType, f.Info.Data = opAction[op], data
+	if op == OpAccept || op == OpReject {
+		f.Info.InviteeList = []string{c.cfg.User}
+	}
+	return c.submit(now)
 }
 
 // legacyApplyOwn applies a successful operation of this device to its own
 // list: the legacy SDK updates on the send's success. (In server mode the
 // shard echoes the operation back and that echo does it, in the shard's order.)
-func (c *Client) legacyApplyOwn(f *Frame) {
-	if f.Op == OpQuitGroup || f.Op == OpDismissGroup {
-		c.dropGroup(f.GroupID, f.Op.String())
+func (c *Client) legacyApplyOwn(a *heldAnswer) {
+	if a.op == OpQuitGroup || a.op == OpDismissGroup {
+		c.dropGroup(a.groupID, a.op.String())
 		return
 	}
-	inv := c.lookup(f.Info.InviteID)
+	inv := c.lookup(a.inviteID)
 	if inv == nil {
 		return
 	}
-	switch f.Op {
+	switch a.op {
 	case OpCancel:
 		c.mark(inv, inv.info.InviteeList, Cancelled)
 	case OpAccept, OpReject:
-		c.mark(inv, []string{c.cfg.User}, stateOf(f.Info.ActionType))
+		c.mark(inv, []string{c.cfg.User}, stateOf(a.action))
 	case OpModify:
-		info := f.Info // f is the request's, which changes: the device keeps a copy
-		c.setData(inv, &info)
+		if inv.info.Data != a.data {
+			s := *inv.info
+			s.Data = a.data
+			inv.info = &s
+		}
 	}
-	c.cleanup(f.Info.InviteID, inv)
+	c.cleanup(a.inviteID, inv)
 }
 
 // legacySignal is the shipped SDK's receive path: its own messages are not
@@ -162,6 +170,7 @@ func (c *Client) legacyTimeout(now int64, k TimerKind, id string, inv *localInv)
 	c.callback(closing(&info, c.cfg.User, timedOut))
 	c.cleanup(id, inv)
 	if c.loggedIn {
-		c.request(now, 0, OpTimeout, id, Frame{Info: info})
+		c.request(0, OpTimeout, id).Info = info
+		c.submit(now)
 	}
 }

@@ -115,7 +115,8 @@ func (s *Server) dropLeavers(now int64, id, leaver string, rcpt []string) {
 			continue
 		}
 		all := leaver == "" || r.inviter == leaver
-		info := r.info(ActionDrop)
+		var info SignalingInfo
+		r.fillInfo(&info, ActionDrop)
 		for j, l := 0, r.invitees(); j < len(l); j++ {
 			if iv := &l[j]; iv.state == Pending && (all || iv.user == leaver) {
 				iv.state = Dropped

@@ -302,6 +302,20 @@ func (p *FramePool) Put(f *Frame) { p.free = append(p.free, f) }
 
 // send appends a copy of f to the frames to send to to.
 func (o *Output) send(to Addr, f *Frame) {
+	*o.slot(to) = *f
+}
+
+// frame appends an empty frame to send to to and returns it, for the caller
+// to fill in place (a frame built aside would be copied).
+func (o *Output) frame(to Addr) *Frame {
+	p := o.slot(to)
+	*p = Frame{}
+	return p
+}
+
+// slot appends a frame to send to to and returns it, its fields stale: the
+// caller sets every one.
+func (o *Output) slot(to Addr) *Frame {
 	var p *Frame
 	if fp := o.frames; fp != nil && len(fp.free) > 0 {
 		p = fp.free[len(fp.free)-1]
@@ -309,8 +323,8 @@ func (o *Output) send(to Addr, f *Frame) {
 	} else {
 		p = new(Frame)
 	}
-	*p = *f
 	o.Msgs = append(o.Msgs, Envelope{To: to, Frame: p})
+	return p
 }
 
 // EachReport calls callback and result for the output's callbacks and results

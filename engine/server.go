@@ -226,9 +226,10 @@ type pushRef struct {
 	seq  uint64
 }
 
-// push is the frame that pushes p as the session's push number n.
-func (ss *session) push(n uint64, p pushRef) Frame {
-	return Frame{Type: FramePush, Epoch: ss.epoch, Seq: n, msg: p.body, msgSeq: p.seq}
+// push sends the frame that pushes p as the session's push number n.
+func (s *Server) push(ss *session, n uint64, p pushRef) {
+	f := s.out.frame(ss.addr)
+	f.Type, f.Epoch, f.Seq, f.msg, f.msgSeq = FramePush, ss.epoch, n, p.body, p.seq
 }
 
 type invitee struct {
@@ -610,14 +611,12 @@ func (s *Server) pushTo(now int64, slot int32, body *msgBody, seq uint64) {
 	ss.unacked = append(ss.unacked, p)
 	switch {
 	case !s.holding || slot != s.holdSlot:
-		f := ss.push(ss.nextSeq, p)
-		s.send(ss.addr, &f)
+		s.push(ss, ss.nextSeq, p)
 	case s.held == nil:
 		s.held, s.heldSeq, s.heldPush = body, seq, ss.nextSeq
 	default: // a second push to the session: both go as they are, in order
 		s.releaseHeld()
-		f := ss.push(ss.nextSeq, p)
-		s.send(ss.addr, &f)
+		s.push(ss, ss.nextSeq, p)
 	}
 	ss.nextSeq++
 	if ss.rtoAt == 0 {
@@ -629,9 +628,7 @@ func (s *Server) pushTo(now int64, slot int32, body *msgBody, seq uint64) {
 // releaseHeld sends the held push as a frame of its own and stops holding.
 func (s *Server) releaseHeld() {
 	if s.held != nil {
-		ss := &s.sessions[s.holdSlot]
-		f := ss.push(s.heldPush, pushRef{body: s.held, seq: s.heldSeq})
-		s.send(ss.addr, &f)
+		s.push(&s.sessions[s.holdSlot], s.heldPush, pushRef{body: s.held, seq: s.heldSeq})
 	}
 	s.holding, s.held = false, nil
 }
@@ -665,10 +662,7 @@ func (s *Server) ack(from Addr, epoch, seq uint64) {
 func (s *Server) request(now int64, from Addr, f *Frame) {
 	slot, ok := s.sessByAddr[from]
 	if !ok || s.sessions[slot].epoch != f.Epoch {
-		// The device believes in a session we do not have (we crashed, or it was
-		// replaced): tell it to log in again; it will retransmit.
-		s.out.hit(PathNoSession)
-		s.send(from, &Frame{Type: FrameResponse, Epoch: f.Epoch, ReqID: f.ReqID, Op: OpLogin, Code: CodeNotLoggedIn, Text: "no session"})
+		s.noSession(from, f)
 		return
 	}
 	ss := &s.sessions[slot]
@@ -678,12 +672,7 @@ func (s *Server) request(now int64, from Addr, f *Frame) {
 		return // a late copy of a request whose answer the device has had
 	}
 	if d := u.findDedup(ss.device, f.ReqID); d != nil {
-		if !d.done {
-			s.out.hit(PathRequestAwaitingOwner)
-		} else {
-			s.out.hit(PathRequestFromLog)
-			s.send(from, &Frame{Type: FrameResponse, Epoch: f.Epoch, ReqID: f.ReqID, Op: d.op, Code: d.code, Text: d.text, Members: d.members, Seq: ss.nextSeq - 1})
-		}
+		s.again(ss, d, f)
 		return
 	}
 	d := u.addDedup(ss.device, f.ReqID, f.Op)
@@ -701,6 +690,27 @@ func (s *Server) request(now int64, from Addr, f *Frame) {
 	r := s.execute(now, f)
 	s.finish(u, d, r)
 	s.releaseHeld()
+}
+
+// noSession answers a request of a session the shard does not have (it
+// crashed, or the session was replaced): the device logs in again, and
+// retransmits.
+func (s *Server) noSession(from Addr, f *Frame) {
+	s.out.hit(PathNoSession)
+	r := s.out.frame(from)
+	r.Type, r.Epoch, r.ReqID, r.Op, r.Code, r.Text = FrameResponse, f.Epoch, f.ReqID, OpLogin, CodeNotLoggedIn, "no session"
+}
+
+// again handles a retransmitted request already in the log (d): answered
+// again if decided, dropped while another shard decides it.
+func (s *Server) again(ss *session, d *dedupEntry, f *Frame) {
+	if !d.done {
+		s.out.hit(PathRequestAwaitingOwner)
+		return
+	}
+	s.out.hit(PathRequestFromLog)
+	r := s.out.frame(ss.addr)
+	r.Type, r.Epoch, r.ReqID, r.Op, r.Code, r.Text, r.Members, r.Seq = FrameResponse, f.Epoch, f.ReqID, d.op, d.code, d.text, d.members, ss.nextSeq-1
 }
 
 func (s *Server) reply(f *Frame) {
@@ -724,15 +734,15 @@ func (s *Server) finish(u *userState, d *dedupEntry, r result) {
 		}
 		// The device reports the result after the pushes sent before it, so that
 		// its app hears of an invitation in the shard's order.
-		f := Frame{Type: FrameResponse, Epoch: ss.epoch, ReqID: d.reqID, Op: d.op, Code: r.code, Text: r.text, Members: r.members, Seq: ss.nextSeq - 1}
+		f := s.out.frame(ss.addr)
+		f.Type, f.Epoch, f.ReqID, f.Op, f.Seq = FrameResponse, ss.epoch, d.reqID, d.op, ss.nextSeq-1
+		f.Code, f.Text, f.Members = r.code, r.text, r.members
 		if s.held == nil || slot != s.holdSlot {
-			s.send(ss.addr, &f)
 			continue
 		}
 		// The response carries the held push, the session's last (a second
 		// one releases it), so f.Seq is the held push's.
 		f.HasMsg, f.msg, f.msgSeq = true, s.held, s.heldSeq
-		s.send(ss.addr, &f)
 		s.out.hit(PathPushRodeOnResponse)
 		s.holding, s.held = false, nil
 	}
@@ -841,11 +851,17 @@ func (s *Server) execute(now int64, f *Frame) result {
 // now.
 func (s *Server) fanout(now int64, recipients []string, sig *SignalingInfo, other *Message, sender, device string, ended bool, push *OfflinePushInfo) {
 	m := newStored(sig, other, sender, device, now)
-	n := s.cfg.Shards
-	if n == 1 {
+	if s.cfg.Shards == 1 {
 		s.deliverLocal(now, recipients, m, ended, push)
 		return
 	}
+	s.fanoutShards(now, recipients, m, ended, push)
+}
+
+// fanoutShards is fanout over several shards: m to those of recipients
+// placed here, a Deliver of it to each other shard that has some.
+func (s *Server) fanoutShards(now int64, recipients []string, m *storedMsg, ended bool, push *OfflinePushInfo) {
+	n := s.cfg.Shards
 	if len(s.buckets) < n {
 		s.buckets = make([][]string, n)
 	}
@@ -865,12 +881,17 @@ func (s *Server) fanout(now int64, recipients []string, sig *SignalingInfo, othe
 			continue
 		}
 		// The other shards keep the message's body: a body is never changed.
-		f := Frame{Type: FrameDeliver, Members: slices.Clone(users), msg: &m.msgBody, Ended: ended}
-		if push != nil {
-			f.HasPush, f.Push = true, *push
-		}
-		s.busSend(now, k, &f)
+		s.deliverTo(now, k, users, m, ended, push)
 	}
+}
+
+// deliverTo sends message m to peer shard k, for its users there.
+func (s *Server) deliverTo(now int64, k int, users []string, m *storedMsg, ended bool, push *OfflinePushInfo) {
+	f := Frame{Type: FrameDeliver, Members: slices.Clone(users), msg: &m.msgBody, Ended: ended}
+	if push != nil {
+		f.HasPush, f.Push = true, *push
+	}
+	s.busSend(now, k, &f)
 }
 
 // deliverLocal stores message m, new, in the timelines of users placed here,
@@ -1003,8 +1024,7 @@ func (s *Server) Fire(now int64, t Timer) {
 		}
 		s.out.hit(PathPushResent)
 		for i, p := range ss.unacked {
-			f := ss.push(ss.acked+1+uint64(i), p)
-			s.send(ss.addr, &f)
+			s.push(ss, ss.acked+1+uint64(i), p)
 		}
 		ss.rtoAt = now + s.cfg.RTO
 		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerRetransmit, Ref: t.Ref, At: ss.rtoAt})
