@@ -148,7 +148,7 @@ func (s *Server) Advance() { s.out.reset() }
 type userState struct {
 	name     string
 	sessions []int32
-	timeline []entry
+	timeline timeline
 	nextSeq  uint64
 	// dedup holds the results of the user's requests that a device may still
 	// ask for again, in the order they were made: a retransmitted request is
@@ -494,7 +494,7 @@ func (s *Server) sync(now int64, slot int32, cursor uint64) {
 	u, device := s.sessions[slot].user, s.sessions[slot].device
 	s.syncMark++
 	left := s.groupsLeft(u, cursor)
-	for _, e := range u.timeline {
+	for e := range u.timeline.all() {
 		if e.seq <= cursor {
 			continue
 		}
@@ -541,7 +541,7 @@ func (s *Server) groupsLeft(u *userState, cursor uint64) []groupLeft {
 		return nil // the legacy relay syncs everything
 	}
 	var l []groupLeft
-	for _, e := range u.timeline {
+	for e := range u.timeline.all() {
 		if e.seq <= cursor || e.m.track != 0 || e.m.other == nil {
 			continue
 		}
@@ -934,7 +934,7 @@ func (s *Server) deliverLocal(now int64, users []string, m *storedMsg, ended boo
 		if sm != nil {
 			u.nextSeq++
 			seq = u.nextSeq
-			u.timeline = append(u.timeline, entry{seq: seq, m: sm})
+			u.timeline.append(entry{seq: seq, m: sm})
 			if tr != nil {
 				tr.refs++
 			}
@@ -973,8 +973,7 @@ func (s *Server) prune(now int64) {
 	next := int64(0)
 	ret := s.cfg.Retention
 	for _, u := range s.userList {
-		kept := u.timeline[:0]
-		for _, e := range u.timeline {
+		u.timeline.keep(func(e entry) bool {
 			expires := int64(-1) // never, while the invitation is live
 			tr := s.track(e.m)
 			if tr != nil {
@@ -991,15 +990,13 @@ func (s *Server) prune(now int64) {
 						s.tracks.release(e.m.track - 1)
 					}
 				}
-				continue
+				return false
 			}
 			if expires >= 0 && (next == 0 || expires < next) {
 				next = expires
 			}
-			kept = append(kept, e)
-		}
-		clear(u.timeline[len(kept):])
-		u.timeline = kept
+			return true
+		})
 	}
 	if next != 0 {
 		s.armPrune(next)
@@ -1055,7 +1052,7 @@ type Stats struct {
 func (s *Server) Stats() Stats {
 	st := Stats{Users: len(s.users), Sessions: len(s.sessByAddr), Invitations: s.invIndex.Len(), Tracked: s.trackIndex.Len(), Groups: len(s.groups)}
 	for _, u := range s.userList {
-		st.Stored += len(u.timeline)
+		st.Stored += u.timeline.len()
 	}
 	for i := range s.sessions {
 		st.Unacked += len(s.sessions[i].unacked)
@@ -1082,9 +1079,10 @@ func (s *Server) Timeline(user string) []Message {
 	if u == nil {
 		return nil
 	}
-	l := make([]Message, len(u.timeline))
-	for i, e := range u.timeline {
-		l[i] = e.m.message(e.seq)
+	l := make([]Message, 0, u.timeline.len())
+	for e := range u.timeline.all() {
+		l = append(l, e.m.message(e.seq))
+		i := len(l) - 1
 		if len(l[i].TipMembers) == 0 {
 			l[i].TipMembers = nil
 		}
