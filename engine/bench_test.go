@@ -17,18 +17,20 @@ type pipe struct {
 	frames [][]byte // every frame delivered, in order, when record is set
 	record bool
 	wire   bool
+	pool   FramePool // the frames the nodes send, back once delivered
 }
 
 type pipeMsg struct {
 	from, to Addr
-	f        Frame
+	f        *Frame
 	b        []byte
 }
 
 func newPipe(mode Mode, users ...string) *pipe {
-	p := &pipe{s: NewServer(ServerConfig{Mode: mode})}
+	p := &pipe{}
+	p.s = NewServer(ServerConfig{Mode: mode, Frames: &p.pool})
 	for i, u := range users {
-		c := NewClient(ClientConfig{User: u, Device: "1", Home: 0, Mode: mode})
+		c := NewClient(ClientConfig{User: u, Device: "1", Home: 0, Mode: mode, Frames: &p.pool})
 		p.devs = append(p.devs, c)
 		c.Login(0)
 		p.take(Addr(1 + i))
@@ -45,7 +47,7 @@ func (p *pipe) take(a Addr) {
 		out = p.devs[a-1].Ready()
 	}
 	for _, m := range out.Msgs {
-		pm := pipeMsg{from: a, to: m.To, f: *m.Frame}
+		pm := pipeMsg{from: a, to: m.To, f: m.Frame}
 		if p.wire || p.record {
 			pm.b = EncodeFrame(m.Frame)
 		}
@@ -68,13 +70,15 @@ func (p *pipe) run() {
 		case m.to == 0 && p.wire:
 			p.s.Receive(0, m.from, m.b)
 		case m.to == 0:
-			p.s.ReceiveFrame(0, m.from, &m.f)
+			p.s.ReceiveFrame(0, m.from, m.f)
 		case p.wire:
 			p.devs[m.to-1].Receive(0, m.from, m.b)
 		default:
-			p.devs[m.to-1].ReceiveFrame(0, m.from, &m.f)
+			p.devs[m.to-1].ReceiveFrame(0, m.from, m.f)
 		}
-		p.take(m.to)
+		p.pool.Put(m.f)
+		to := m.to
+		p.take(to)
 	}
 	p.queue = p.queue[:0]
 }

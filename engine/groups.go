@@ -129,7 +129,7 @@ func (s *Server) dropLeavers(now int64, id, leaver string, rcpt []string) {
 		}
 		s.out.hit(PathInviteeDropped)
 		ended := !r.pending()
-		s.fanout(now, rcpt, &info, nil, r.inviter, "", ended, nil)
+		s.fanout(now, rcpt, &info, nil, r.inviter, "", ended, nil, r.track())
 		if ended {
 			s.endRecord(r)
 		}
@@ -141,5 +141,5 @@ func (s *Server) dropLeavers(now int64, id, leaver string, rcpt []string) {
 func (s *Server) tip(now int64, g *group, f *Frame, t TipType, who, rcpt []string) {
 	m := Message{Conv: ConvGroup, Sender: f.User, SenderDevice: f.Device, GroupID: g.id, Time: now,
 		Elem: ElemGroupTip, Tip: t, TipMembers: slices.Clone(who)} // the message keeps it: g.members changes
-	s.fanout(now, rcpt, nil, &m, f.User, f.Device, false, nil)
+	s.fanout(now, rcpt, nil, &m, f.User, f.Device, false, nil, nil)
 }

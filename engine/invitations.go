@@ -126,7 +126,7 @@ func (s *Server) invOp(now int64, f *Frame) result {
 		return res
 	}
 	info.Data = in.Data
-	s.fanout(now, s.recipients(r), &info, nil, f.User, f.Device, ended, nil)
+	s.fanout(now, s.recipients(r), &info, nil, f.User, f.Device, ended, nil, r.track())
 	if ended {
 		s.endRecord(r)
 	}
@@ -244,7 +244,7 @@ func (s *Server) invite(now int64, f *Frame) result {
 	if r.ext == nil && !r.onlineOnly() {
 		push = &f.Push
 	}
-	s.fanout(now, s.recipients(r), &info, nil, f.User, f.Device, false, push)
+	s.fanout(now, s.recipients(r), &info, nil, f.User, f.Device, false, push, r.track())
 	if r.timeout() > 0 {
 		r.deadline = now + int64(r.timeout())*1e9
 		s.scheduleTimeout(slot, r)
@@ -313,7 +313,7 @@ func (s *Server) timeout(now int64, r *invRecord) {
 			s.transition(r.id, iv.user, TimedOut)
 		}
 	}
-	s.fanout(now, s.recipients(r), &info, nil, r.inviter, "", true, nil)
+	s.fanout(now, s.recipients(r), &info, nil, r.inviter, "", true, nil, r.track())
 	s.endRecord(r)
 }
 

@@ -235,6 +235,7 @@ func (s *Server) push(ss *session, n uint64, p pushRef) {
 type invitee struct {
 	user  string
 	state InviteeState
+	track int32 // a one-to-one record's invitee only: see invRecord.track
 }
 
 // invRecord is an invitation, kept compact (80 bytes): a shard may hold
@@ -248,6 +249,16 @@ type invRecord struct {
 	ext      *invGroup
 	tmo      uint32 // the timeout in seconds, and onlineOnlyBit
 	gen      uint32
+}
+
+// track is where the record keeps its invitation's track here + 1, once it
+// has stored messages (deliverLocal): in the padding of a one-to-one
+// record's invitee, or in a group record's ext.
+func (r *invRecord) track() *int32 {
+	if r.ext != nil {
+		return &r.ext.track
+	}
+	return &r.one[0].track
 }
 
 // onlineOnlyBit marks an online-only invitation in invRecord.tmo; timeouts are
@@ -269,6 +280,7 @@ func (r *invRecord) pending() bool {
 type invGroup struct {
 	group    string
 	invitees []invitee
+	track    int32 // see invRecord.track
 }
 
 // invitees lists the invitation's invitees; the states can be set through it.
@@ -380,7 +392,7 @@ func (s *Server) busApply(now int64, from Addr, f *Frame) {
 			push = &f.Push
 		}
 		b, _ := f.body()
-		s.deliverLocal(now, f.Members, &storedMsg{msgBody: *b}, f.Ended, push)
+		s.deliverLocal(now, f.Members, &storedMsg{msgBody: *b}, f.Ended, push, nil)
 	}
 }
 
@@ -848,19 +860,20 @@ func (s *Server) execute(now int64, f *Frame) result {
 // fanout delivers a message to its recipients' home shards, in shard order:
 // signaling info sig (the caller's, copied by what keeps it) or another
 // message (other, kept as it is), sent by sender/device at the shard's time
-// now.
-func (s *Server) fanout(now int64, recipients []string, sig *SignalingInfo, other *Message, sender, device string, ended bool, push *OfflinePushInfo) {
+// now. track, if set, is where the invitation's record keeps its track here
+// (deliverLocal), so that its messages need not look it up.
+func (s *Server) fanout(now int64, recipients []string, sig *SignalingInfo, other *Message, sender, device string, ended bool, push *OfflinePushInfo, track *int32) {
 	m := newStored(sig, other, sender, device, now)
 	if s.cfg.Shards == 1 {
-		s.deliverLocal(now, recipients, m, ended, push)
+		s.deliverLocal(now, recipients, m, ended, push, track)
 		return
 	}
-	s.fanoutShards(now, recipients, m, ended, push)
+	s.fanoutShards(now, recipients, m, ended, push, track)
 }
 
 // fanoutShards is fanout over several shards: m to those of recipients
 // placed here, a Deliver of it to each other shard that has some.
-func (s *Server) fanoutShards(now int64, recipients []string, m *storedMsg, ended bool, push *OfflinePushInfo) {
+func (s *Server) fanoutShards(now int64, recipients []string, m *storedMsg, ended bool, push *OfflinePushInfo, track *int32) {
 	n := s.cfg.Shards
 	if len(s.buckets) < n {
 		s.buckets = make([][]string, n)
@@ -877,7 +890,7 @@ func (s *Server) fanoutShards(now int64, recipients []string, m *storedMsg, ende
 			continue
 		}
 		if k == s.cfg.Shard {
-			s.deliverLocal(now, users, m, ended, push)
+			s.deliverLocal(now, users, m, ended, push, track)
 			continue
 		}
 		// The other shards keep the message's body: a body is never changed.
@@ -899,8 +912,8 @@ func (s *Server) deliverTo(now int64, k int, users []string, m *storedMsg, ended
 // the sending device gets its own message too: its view of the invitation
 // follows the server's order; in client mode, as in the legacy SDK, it does
 // not. In server mode a signaling message is tracked with its invitation
-// (invTrack).
-func (s *Server) deliverLocal(now int64, users []string, m *storedMsg, ended bool, push *OfflinePushInfo) {
+// (invTrack), found by its ID, or in *track (its record's, which keeps it).
+func (s *Server) deliverLocal(now int64, users []string, m *storedMsg, ended bool, push *OfflinePushInfo, track *int32) {
 	m.storedAt = now
 	info := m.signal(&s.names)            // m's own copy, or decoded from other's bytes
 	tracked := info != nil && !s.legacy() // the legacy relay tracks no invitation
@@ -909,11 +922,20 @@ func (s *Server) deliverLocal(now int64, users []string, m *storedMsg, ended boo
 	if !m.onlineOnly() {
 		sm = m
 		if tracked {
-			ts, ok := s.trackIndex.get(info.InviteID)
+			var ts int32
+			ok := false
+			if track != nil && *track != 0 {
+				ts, ok = *track-1, true
+			} else {
+				ts, ok = s.trackIndex.get(info.InviteID)
+			}
 			if !ok {
 				ts = s.tracks.alloc()
 				*s.tracks.at(ts) = invTrack{id: info.InviteID}
 				s.trackIndex.put(info.InviteID, ts)
+			}
+			if track != nil {
+				*track = ts + 1
 			}
 			tr = s.tracks.at(ts)
 			sm.track, sm.invite = ts+1, info.ActionType == ActionInvite

@@ -45,6 +45,6 @@ func (s *Server) legacyRelay(now int64, f *Frame) result {
 	if info.ActionType == ActionInvite && info.GroupID == "" && !info.OnlineUserOnly {
 		push = &f.Push
 	}
-	s.fanout(now, rcpt, &info, nil, f.User, f.Device, false, push)
+	s.fanout(now, rcpt, &info, nil, f.User, f.Device, false, push, nil)
 	return result{}
 }
