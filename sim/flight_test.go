@@ -119,7 +119,8 @@ func TestWireCheckCatchesChangeInFlight(t *testing.T) {
 		})
 	})
 	v := w.Violation()
-	if sent == nil || v == nil || v.Invariant != InvWire || !strings.Contains(v.Text, "changed in flight") {
-		t.Fatalf("violation %v, want %s: changed in flight", v, InvWire)
+	if sent == nil || v == nil || v.Invariant != InvWire || !strings.Contains(v.Text, "change in flight") ||
+		!strings.Contains(v.Text, "info data") {
+		t.Fatalf("violation %v, want %s: a change in flight, naming the info's data", v, InvWire)
 	}
 }
