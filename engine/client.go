@@ -77,7 +77,8 @@ type Client struct {
 	nextCall   Call
 	nextReq    uint64
 	nextInvite uint64
-	pending    []pendingReq
+	pending    []pendingReq // oldest first; its head moves on in pendingArr as answers come
+	pendingArr []pendingReq
 	// answered holds server-mode answers until the pushes the shard sent before
 	// them are applied, so the app hears of an invitation in the shard's order.
 	answered []heldAnswer
@@ -92,10 +93,15 @@ type Client struct {
 	nextRef uint64
 	// forgotten remembers the last invitations forgotten without an outcome, so a
 	// late message about one is not taken for a new invitation.
-	forgotten    []string // forgetMemory IDs, a ring; nil stands for all ""
-	forgottenPos int
+	forgotten *forgetRing // made at the first; nil stands for all
 
 	names interner // names decoded from bytes, and the invite IDs known here
+}
+
+// forgetRing is the last forgetMemory IDs a device forgot, a ring.
+type forgetRing struct {
+	ids [forgetMemory]string
+	pos int
 }
 
 // forgetMemory is how many forgotten invitation IDs a device remembers.
@@ -491,7 +497,10 @@ func (c *Client) Disconnected(now int64) {
 func (c *Client) request(call Call, op Op, id string) *Frame {
 	c.nextReq++
 	n := len(c.pending)
-	c.pending = slices.Grow(c.pending, 1)[:n+1]
+	if n == cap(c.pending) {
+		c.roomForRequest()
+	}
+	c.pending = c.pending[:n+1]
 	p := &c.pending[n]
 	*p = pendingReq{}
 	p.call, p.inviteID = call, id
@@ -499,6 +508,26 @@ func (c *Client) request(call Call, op Op, id string) *Frame {
 	f.Type, f.Op = FrameRequest, op
 	f.ReqID = uint64(c.cfg.Incarnation)<<40 | c.nextReq
 	return f
+}
+
+// roomForRequest makes room for one more pending request. As the oldest are
+// answered the list's head moves on in its array (response): the list moves
+// back to the array's front if that left room enough, else to an array twice
+// its length. Appending to the shrinking slice instead would reallocate it
+// again and again, a device with many requests in flight copying them all
+// each time.
+func (c *Client) roomForRequest() {
+	n := len(c.pending)
+	if front := cap(c.pendingArr) - cap(c.pending); front > n/4 && c.pendingArr != nil {
+		arr := c.pendingArr[:cap(c.pendingArr)]
+		copy(arr, c.pending)
+		clear(arr[n:])
+		c.pending = arr[:n]
+		return
+	}
+	arr := make([]pendingReq, n, max(2*n, 2))
+	copy(arr, c.pending)
+	c.pending, c.pendingArr = arr, arr
 }
 
 // submit sends the request queued last if the session is up, and returns its
@@ -1201,17 +1230,18 @@ func (c *Client) forget(id, why string) {
 	c.note(id, "%s", why)
 	c.drop(id)
 	if c.forgotten == nil {
-		c.forgotten = make([]string, forgetMemory)
+		c.forgotten = new(forgetRing)
 	}
-	c.forgotten[c.forgottenPos] = id
-	c.forgottenPos = (c.forgottenPos + 1) % forgetMemory
+	r := c.forgotten
+	r.ids[r.pos] = id
+	r.pos = (r.pos + 1) % forgetMemory
 }
 
 func (c *Client) wasForgotten(id string) bool {
 	if c.forgotten == nil {
 		return id == "" // as the ring's empty slots
 	}
-	return slices.Contains(c.forgotten, id)
+	return slices.Contains(c.forgotten.ids[:], id)
 }
 
 func (c *Client) drop(id string) {
