@@ -80,6 +80,16 @@ func TestWireCheckCatchesBrokenEncoder(t *testing.T) {
 			}
 			return b
 		},
+		"message signaling info": func(b []byte, f *engine.Frame) []byte {
+			start := len(b)
+			b = engine.AppendFrame(b, f)
+			if f.Type == engine.FramePush { // the ring's data, inside its custom data
+				if i := strings.Index(string(b[start:]), "room=42"); i >= 0 {
+					b[start+i+6] = '3'
+				}
+			}
+			return b
+		},
 		"message sender": func(b []byte, f *engine.Frame) []byte {
 			start := len(b)
 			b = engine.AppendFrame(b, f)
