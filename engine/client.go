@@ -614,7 +614,7 @@ func (c *Client) invite(now int64, op Op, groupID string, invitees []string, dat
 		c.legacyInvited(now, inv)
 	}
 	f := c.request(call, op, id)
-	f.Info = *info
+	f.Info, f.info = *info, info
 	if push != nil {
 		f.HasPush, f.Push = true, *push
 	} else if op == OpInvite {

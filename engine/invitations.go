@@ -244,7 +244,13 @@ func (s *Server) invite(now int64, f *Frame) result {
 	if r.ext == nil && !r.onlineOnly() {
 		push = &f.Push
 	}
-	s.fanout(now, s.recipients(r), &info, nil, f.User, f.Device, false, push, r.track())
+	if f.info != nil && sameSignaling(f.info, &info) {
+		// The invite carries the invitation as its device keeps it: the
+		// message shares it (and so does every device that gets it).
+		s.deliver(now, s.recipients(r), newStoredShared(f.info, f.User, f.Device, now), false, push, r.track())
+	} else {
+		s.fanout(now, s.recipients(r), &info, nil, f.User, f.Device, false, push, r.track())
+	}
 	if r.timeout() > 0 {
 		r.deadline = now + int64(r.timeout())*1e9
 		s.scheduleTimeout(slot, r)

@@ -169,20 +169,33 @@ type storedMsg struct {
 	storedAt int64
 	track    int32 // server mode, signaling messages: the invitation's track + 1; 0 if none
 	invite   bool  // the invitation's invite message
-	sigv     SignalingInfo
+}
+
+// storedSig is a stored message with its own copy of its signaling info: one
+// allocation for both.
+type storedSig struct {
+	storedMsg
+	sigv SignalingInfo
 }
 
 // newStored is a message built, or received, by a shard: signaling info sig
-// (copied into it: one allocation for the message and its info) or another
-// message (other, kept as it is), sent by sender/device at time. It is never
-// changed once its storage is set (storedAt, track, invite).
+// (copied into it) or another message (other, kept as it is), sent by
+// sender/device at time. It is never changed once its storage is set
+// (storedAt, track, invite).
 func newStored(sig *SignalingInfo, other *Message, sender, device string, time int64) *storedMsg {
-	m := &storedMsg{msgBody: msgBody{other: other, sender: sender, device: device, time: time}}
-	if sig != nil {
-		m.sigv = *sig
-		m.sig = &m.sigv
+	if sig == nil {
+		return &storedMsg{msgBody: msgBody{other: other, sender: sender, device: device, time: time}}
 	}
-	return m
+	m := &storedSig{storedMsg: storedMsg{msgBody: msgBody{sender: sender, device: device, time: time}}, sigv: *sig}
+	m.sig = &m.sigv
+	return &m.storedMsg
+}
+
+// newStoredShared is newStored of signaling info that is already shared and
+// never changed (a request's, as its sender keeps it: Frame.info): the
+// message points at it.
+func newStoredShared(sig *SignalingInfo, sender, device string, time int64) *storedMsg {
+	return &storedMsg{msgBody: msgBody{sig: sig, sender: sender, device: device, time: time}}
 }
 
 // sentBy tells whether the message was sent by user's device.

@@ -863,7 +863,11 @@ func (s *Server) execute(now int64, f *Frame) result {
 // now. track, if set, is where the invitation's record keeps its track here
 // (deliverLocal), so that its messages need not look it up.
 func (s *Server) fanout(now int64, recipients []string, sig *SignalingInfo, other *Message, sender, device string, ended bool, push *OfflinePushInfo, track *int32) {
-	m := newStored(sig, other, sender, device, now)
+	s.deliver(now, recipients, newStored(sig, other, sender, device, now), ended, push, track)
+}
+
+// deliver is fanout of message m, made.
+func (s *Server) deliver(now int64, recipients []string, m *storedMsg, ended bool, push *OfflinePushInfo, track *int32) {
 	if s.cfg.Shards == 1 {
 		s.deliverLocal(now, recipients, m, ended, push, track)
 		return

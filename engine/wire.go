@@ -146,6 +146,10 @@ type Frame struct {
 
 	msg    *msgBody // the message of a frame a node sent (see Msg), never changed
 	msgSeq uint64
+	// info — a request a device sent: its Info as the device keeps it (the
+	// invitation it made), never changed: a shard may share it rather than
+	// copy it. Always equal to Info (WireCheck checks it).
+	info *SignalingInfo
 }
 
 // carriesInfo tells whether a request op carries signaling info.

@@ -86,6 +86,9 @@ func (w *WireCheck) diff(f, d *Frame) string {
 	if field := diffSignaling(&f.Info, &d.Info); field != "" {
 		return "info " + field
 	}
+	if f.info != nil && diffSignaling(f.info, &f.Info) != "" {
+		return "info (as its sender keeps it)"
+	}
 	carries := f.Type == FramePush || f.Type == FrameDeliver || f.Type == FrameResponse && f.HasMsg
 	if !carries {
 		if f.msg != nil || f.Msg != nil && !zeroMessage(f.Msg) {
@@ -167,6 +170,9 @@ func diffMessage(a, b *Message) string {
 	}
 	return ""
 }
+
+// sameSignaling tells whether a and b are equal, every field.
+func sameSignaling(a, b *SignalingInfo) bool { return a == b || diffSignaling(a, b) == "" }
 
 func diffSignaling(a, b *SignalingInfo) string {
 	switch {
