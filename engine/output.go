@@ -300,6 +300,9 @@ type FramePool struct {
 // Put gives back a frame the driver is done with.
 func (p *FramePool) Put(f *Frame) { p.free = append(p.free, f) }
 
+// Len is the number of frames the pool holds.
+func (p *FramePool) Len() int { return len(p.free) }
+
 // send appends a copy of f to the frames to send to to.
 func (o *Output) send(to Addr, f *Frame) {
 	*o.slot(to) = *f

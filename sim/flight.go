@@ -33,6 +33,10 @@ type flight struct {
 	refs   int32
 }
 
+// framePoolKeep is how many frames the world's pool keeps whatever the
+// frames in flight.
+const framePoolKeep = 1 << 12
+
 // flights is the world's table of frames in flight, in chunks that never move,
 // with a free list: a frame in flight costs no allocation once the table has
 // grown to the most frames in flight at once.
@@ -97,7 +101,12 @@ func (w *World) release(i int32) {
 	if fl.refs--; fl.refs > 0 {
 		return
 	}
-	w.frames.Put(fl.f)
+	// The pool keeps what the frames in flight may need again, not the high
+	// water of a burst long drained (a 200-member group's round is 200
+	// frames at once, held by every idle group after).
+	if n := w.frames.Len(); n < framePoolKeep || n < 2*w.flights.Len() {
+		w.frames.Put(fl.f)
+	}
 	fl.f = nil
 	w.flights.free = append(w.flights.free, i)
 }
