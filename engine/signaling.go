@@ -174,14 +174,6 @@ func (c *sigCodec) encode(s *SignalingInfo) []byte {
 	return bytes.Clone(c.buf)
 }
 
-// encodeScratch is encode into the codec's buffer, valid until its next use: for
-// the server, whose messages are encoded again (stored or sent) before it
-// encodes another.
-func (c *sigCodec) encodeScratch(s *SignalingInfo) []byte {
-	c.buf = appendSignaling(c.buf[:0], s)
-	return c.buf
-}
-
 func (c *sigCodec) decode(b []byte, s *SignalingInfo) error {
 	c.r = mpReader{b: b, ok: true}
 	c.r.signaling(s, c.in)
