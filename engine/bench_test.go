@@ -8,19 +8,29 @@ import (
 )
 
 // pipe is the leanest possible driver: one shard, FIFO, zero latency, no timers
-// fired, nothing formatted. It measures the engine alone, codec included.
+// fired, nothing formatted. It measures the engine alone: frames travel decoded,
+// as in the simulator, or as bytes (wire: encoded and decoded on every hop).
 type pipe struct {
 	s      *Server
 	devs   []*Client
-	queue  []tmsg
+	queue  []pipeMsg
 	frames [][]byte // every frame delivered, in order, when record is set
 	record bool
+	wire   bool
+	pool   FramePool // the frames the nodes send, back once delivered
+}
+
+type pipeMsg struct {
+	from, to Addr
+	f        *Frame
+	b        []byte
 }
 
 func newPipe(mode Mode, users ...string) *pipe {
-	p := &pipe{s: NewServer(ServerConfig{Mode: mode})}
+	p := &pipe{}
+	p.s = NewServer(ServerConfig{Mode: mode, Frames: &p.pool})
 	for i, u := range users {
-		c := NewClient(ClientConfig{User: u, Device: "1", Home: 0, Mode: mode})
+		c := NewClient(ClientConfig{User: u, Device: "1", Home: 0, Mode: mode, Frames: &p.pool})
 		p.devs = append(p.devs, c)
 		c.Login(0)
 		p.take(Addr(1 + i))
@@ -37,7 +47,11 @@ func (p *pipe) take(a Addr) {
 		out = p.devs[a-1].Ready()
 	}
 	for _, m := range out.Msgs {
-		p.queue = append(p.queue, tmsg{from: a, to: m.To, b: m.Bytes})
+		pm := pipeMsg{from: a, to: m.To, f: m.Frame}
+		if p.wire || p.record {
+			pm.b = EncodeFrame(m.Frame)
+		}
+		p.queue = append(p.queue, pm)
 	}
 	if a == 0 {
 		p.s.Advance()
@@ -48,16 +62,23 @@ func (p *pipe) take(a Addr) {
 
 func (p *pipe) run() {
 	for i := 0; i < len(p.queue); i++ {
-		m := p.queue[i]
+		m := &p.queue[i]
 		if p.record {
 			p.frames = append(p.frames, slices.Clone(m.b))
 		}
-		if m.to == 0 {
+		switch {
+		case m.to == 0 && p.wire:
 			p.s.Receive(0, m.from, m.b)
-		} else {
+		case m.to == 0:
+			p.s.ReceiveFrame(0, m.from, m.f)
+		case p.wire:
 			p.devs[m.to-1].Receive(0, m.from, m.b)
+		default:
+			p.devs[m.to-1].ReceiveFrame(0, m.from, m.f)
 		}
-		p.take(m.to)
+		p.pool.Put(m.f)
+		to := m.to
+		p.take(to)
 	}
 	p.queue = p.queue[:0]
 }
@@ -75,12 +96,17 @@ func (p *pipe) invitation() {
 
 // BenchmarkLifecycle is one full 1:1 invitation through the engine alone: invite →
 // shard → invitee rings → accept → shard → inviter notified, with every push
-// acknowledged and msgpack on every hop (6 frames: the acks ride on requests here,
-// as no ack timer fires).
+// acknowledged (6 frames: the acks ride on requests here, as no ack timer
+// fires). Frames travel decoded, or on the wire: msgpack on every hop.
 func BenchmarkLifecycle(b *testing.B) {
-	for _, mode := range []Mode{ModeServer, ModeClient} {
-		b.Run(mode.String(), func(b *testing.B) {
+	for _, name := range []string{"server", "client", "server-wire"} {
+		b.Run(name, func(b *testing.B) {
+			mode := ModeServer
+			if name == "client" {
+				mode = ModeClient
+			}
 			p := newPipe(mode, "alice", "bob")
+			p.wire = name == "server-wire"
 			b.ReportAllocs()
 			for b.Loop() {
 				p.invitation()
@@ -109,7 +135,6 @@ func BenchmarkLiveInvitationMemory(b *testing.B) {
 				f := Frame{Type: FrameForward, BusSeq: 1, Op: OpInvite, User: "alice", Device: "1", Origin: 9,
 					Info: SignalingInfo{BusinessID: 1, Inviter: "alice", InviteeList: []string{"bob"}, Timeout: 30,
 						ActionType: ActionInvite, OnlineUserOnly: !stored}}
-				var fe frameEncoder
 				runtime.GC()
 				var before, after runtime.MemStats
 				runtime.ReadMemStats(&before)
@@ -117,9 +142,7 @@ func BenchmarkLiveInvitationMemory(b *testing.B) {
 					f.Info.InviteID = "alice/1.0-" + strconv.Itoa(i)
 					f.Info.InviteeList[0] = "u" + strconv.Itoa(i)
 					// As a forward from another shard would be applied, without the bus.
-					if err := s.dec.decode(fe.encode(&f), &s.in); err != nil {
-						b.Fatal(err)
-					}
+					s.in = f
 					s.execute(0, &s.in)
 					s.Advance()
 				}
@@ -167,8 +190,8 @@ func BenchmarkCodecLifecycle(b *testing.B) {
 	p.invitation()
 	frames := p.frames
 	in := &interner{}
-	fd := frameDecoder{in: in, scratchCustom: true}
-	var fe frameEncoder
+	fd := frameDecoder{in: in}
+	var buf []byte
 	sc := sigCodec{in: in}
 	var f Frame
 	var si SignalingInfo
@@ -179,9 +202,9 @@ func BenchmarkCodecLifecycle(b *testing.B) {
 				b.Fatal(err)
 			}
 			if f.HasMsg || f.Type == FramePush {
-				sc.signaling(&f.Msg, &si)
+				sc.signaling(f.Msg, &si)
 			}
-			fe.encode(&f)
+			buf = AppendFrame(buf[:0], &f)
 		}
 	}
 	b.ReportMetric(float64(len(frames)), "frames/inv")

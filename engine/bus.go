@@ -29,9 +29,9 @@ const busAheadMax = 256
 // the peer's frames received.
 type busLink struct {
 	// To the peer.
-	sent    uint64   // BusSeq of the last frame sent
-	unacked [][]byte // frames sent-len(unacked)+1 .. sent, encoded, not yet acked
-	rtoAt   int64    // the armed retransmit timer's time; 0 if none
+	sent    uint64  // BusSeq of the last frame sent
+	unacked []Frame // frames sent-len(unacked)+1 .. sent, not yet acked
+	rtoAt   int64   // the armed retransmit timer's time; 0 if none
 
 	// From the peer.
 	applied uint64     // highest BusSeq applied: each frame is applied once, in order
@@ -43,7 +43,7 @@ type busLink struct {
 // busAhead is a frame that arrived before its turn, kept until it comes.
 type busAhead struct {
 	seq uint64
-	b   []byte
+	f   Frame
 }
 
 // acked is the highest frame of ours the peer has acknowledged.
@@ -71,7 +71,8 @@ func (s *Server) busSend(now int64, k int, f *Frame) {
 	l.sent++
 	f.BusSeq, f.BusAck = l.sent, l.applied
 	s.ackCarried(k, l)
-	l.unacked = append(l.unacked, s.send(Addr(k), f))
+	s.send(Addr(k), f)
+	l.unacked = append(l.unacked, *f)
 	if l.rtoAt == 0 {
 		l.rtoAt = now + s.cfg.RTO
 		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerBusRetransmit, Ref: uint64(k), At: l.rtoAt})
@@ -112,10 +113,10 @@ func (s *Server) busAcked(now int64, k int, l *busLink, ack uint64) {
 	s.out.Timers = append(s.out.Timers, Timer{Kind: TimerBusRetransmit, Ref: uint64(k), At: l.rtoAt})
 }
 
-// busReceive takes bus frame f (wire bytes b) from peer shard k: its ack, then
-// the frame itself, once and in its turn: each is applied by busApply, in
-// BusSeq order, one that came early after the ones before it.
-func (s *Server) busReceive(now int64, k int, f *Frame, b []byte) {
+// busReceive takes bus frame f from peer shard k: its ack, then the frame
+// itself, once and in its turn: each is applied by busApply, in BusSeq order,
+// one that came early after the ones before it.
+func (s *Server) busReceive(now int64, k int, f *Frame) {
 	l := s.link(k)
 	s.busAcked(now, k, l, f.BusAck)
 	if f.Type == FrameBusAck {
@@ -128,7 +129,7 @@ func (s *Server) busReceive(now int64, k int, f *Frame, b []byte) {
 	case f.BusSeq > l.applied+1:
 		i, found := slices.BinarySearchFunc(l.ahead, f.BusSeq, func(a busAhead, seq uint64) int { return cmp.Compare(a.seq, seq) })
 		if !found && len(l.ahead) < busAheadMax {
-			l.ahead = slices.Insert(l.ahead, i, busAhead{seq: f.BusSeq, b: s.slab.copy(b)})
+			l.ahead = slices.Insert(l.ahead, i, busAhead{seq: f.BusSeq, f: *f})
 		}
 	default:
 		s.busNext(now, k, l, f)
@@ -145,14 +146,12 @@ func (s *Server) busNext(now int64, k int, l *busLink, f *Frame) {
 	l.applied++
 	s.busApply(now, Addr(k), f)
 	for len(l.ahead) > 0 && l.ahead[0].seq == l.applied+1 {
-		b := l.ahead[0].b
+		s.in = l.ahead[0].f
+		f = &s.in
 		l.ahead[0] = busAhead{}
 		l.ahead = l.ahead[1:]
 		if len(l.ahead) == 0 {
 			l.ahead = nil
-		}
-		if err := s.dec.decode(b, f); err != nil {
-			return // cannot be: it decoded when it came
 		}
 		l.applied++
 		s.busApply(now, Addr(k), f)
@@ -175,8 +174,8 @@ func (s *Server) busFire(now int64, t Timer) {
 			return
 		}
 		s.out.hit(PathBusResend)
-		for _, b := range l.unacked {
-			s.out.Msgs = append(s.out.Msgs, Envelope{To: Addr(k), Bytes: b})
+		for i := range l.unacked {
+			s.send(Addr(k), &l.unacked[i])
 		}
 		l.rtoAt = now + s.cfg.RTO
 		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerBusRetransmit, Ref: t.Ref, At: l.rtoAt})

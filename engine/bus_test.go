@@ -262,7 +262,7 @@ func TestBusFrameFromNonShardDropped(t *testing.T) {
 // A forward, reply or deliver without its place on the bus does not decode.
 func TestBusFrameWithoutSequenceRejected(t *testing.T) {
 	for _, ty := range []FrameType{FrameForward, FrameReply, FrameDeliver} {
-		f := Frame{Type: ty, Op: OpAccept, Info: SignalingInfo{ActionType: ActionAccept}, Msg: Message{Conv: ConvC2C, Elem: ElemText}}
+		f := Frame{Type: ty, Op: OpAccept, Info: SignalingInfo{ActionType: ActionAccept}, Msg: &Message{Conv: ConvC2C, Elem: ElemText}}
 		b := EncodeFrame(&f)
 		if _, err := DecodeFrame(b); err == nil || !strings.Contains(err.Error(), "busSeq") {
 			t.Errorf("%s without BusSeq: %v", ty, err)

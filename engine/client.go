@@ -27,9 +27,14 @@ type ClientConfig struct {
 	// cover later pushes too (0 means DefaultAckDelay). It must stay well under
 	// the shard's RTO, or pushes are sent twice.
 	AckDelay int64
-	// Shared, if set, is a cache of decoded names and lists shared with the
-	// other devices driven by the same goroutine (see SharedNames).
-	Shared *SharedNames
+	// Shared, if set, is what the device shares with the other devices driven
+	// by the same goroutine: names, buffers, its Output, the invitations. The
+	// driver must then keep SharedClientState's contract: consume one device's
+	// output (Ready, Advance) before driving another.
+	Shared *SharedClientState
+	// Frames, if set, is where the frames the device sends come from (see
+	// Envelope); nil: each is allocated.
+	Frames *FramePool
 }
 
 // Client is the SDK on one device: the signaling API, the listener callbacks and
@@ -72,7 +77,8 @@ type Client struct {
 	nextCall   Call
 	nextReq    uint64
 	nextInvite uint64
-	pending    []pendingReq
+	pending    []pendingReq // oldest first; its head moves on in pendingArr as answers come
+	pendingArr []pendingReq
 	// answered holds server-mode answers until the pushes the shard sent before
 	// them are applied, so the app hears of an invitation in the shard's order.
 	answered []heldAnswer
@@ -80,18 +86,22 @@ type Client struct {
 	lastNow  int64 // the time of the input being handled, for deep helpers
 
 	// invs is made at the first invitation and, with byRef (made at its first
-	// entry), given back to the world's pool (SharedNames) when the device holds
+	// entry), given back to the world's pool (SharedClientState) when the device holds
 	// none, as most of a million devices do most of the time.
 	invs    *invList
 	byRef   map[uint64]string
 	nextRef uint64
 	// forgotten remembers the last invitations forgotten without an outcome, so a
 	// late message about one is not taken for a new invitation.
-	forgotten    []string // forgetMemory IDs, a ring; nil stands for all ""
-	forgottenPos int
+	forgotten *forgetRing // made at the first; nil stands for all
 
-	names interner // decoded names, and the invite IDs known here
-	slab  *slab    // encoded frames: cfg.Shared's, or the device's own
+	names interner // names decoded from bytes, and the invite IDs known here
+}
+
+// forgetRing is the last forgetMemory IDs a device forgot, a ring.
+type forgetRing struct {
+	ids [forgetMemory]string
+	pos int
 }
 
 // forgetMemory is how many forgotten invitation IDs a device remembers.
@@ -102,25 +112,20 @@ const forgetMemory = 64
 const pushAheadMax = 64
 
 // aheadPush is a push that arrived before its turn: the frame that carried it
-// (a PUSH, or a RESP with HasMsg), kept encoded until the pushes before it are
-// applied.
+// (a PUSH, or a RESP with HasMsg), kept until the pushes before it are applied.
 type aheadPush struct {
 	seq uint64
-	b   []byte
+	f   Frame
 }
 
-// clientScratch is what a device needs only during one call (Receive, Fire or
-// an API call): the frame being decoded and the codecs' buffers. The devices of
-// one world share one (SharedNames), as a million devices each keeping its own,
-// sized for the largest frame seen, would hold gigabytes. Nothing points into it
-// once the call returns.
+// clientScratch is what a device needs only during one call (Receive of
+// bytes): the frame being decoded and the decoder's buffers. The devices of
+// one world share one (SharedClientState), as a million devices each keeping
+// its own, sized for the largest frame seen, would hold gigabytes. Nothing
+// points into it once the call returns.
 type clientScratch struct {
-	enc frameEncoder
 	dec frameDecoder
 	in  Frame
-	sig sigCodec
-	si  SignalingInfo
-	lb  []byte // a list's encoding (canonical)
 }
 
 type pendingReq struct {
@@ -129,21 +134,31 @@ type pendingReq struct {
 	f        Frame
 }
 
-// heldAnswer is a request's answer waiting for the push with sequence after (max
-// when it came on an earlier session: then it waits for the next login's sync).
+// heldAnswer is a request's answer, with what reporting it needs of the
+// request; in server mode it may wait for the push with sequence after (max
+// when it came on an earlier session: then it waits for the next login's
+// sync).
 type heldAnswer struct {
-	p       pendingReq
-	after   uint64
-	code    Code
-	text    string
-	members []string
+	call     Call
+	op       Op
+	action   ActionType // the request's signaling action
+	inviteID string
+	groupID  string // a group operation's group (the legacy SDK applies a quit)
+	data     string // the request's data (the legacy SDK applies a modify)
+	after    uint64
+	code     Code
+	text     string
+	members  []string
 }
 
 // localInv is one invitation in the device's own list: what is the device's
-// own, and the invitation as invited, shared with the other devices of the
-// world that hold the same (invStore).
+// own, and the invitation as invited (info), which it shares — with the
+// message that brought it, the shard that stored it and every device that got
+// it — and never changes: setData replaces it. Only info's invitation fields
+// count: its BusinessID and ActionType are those of the message it came from
+// (invitation restores them).
 type localInv struct {
-	info  *invInfo        // never changed through this pointer: setData replaces it
+	info  *SignalingInfo
 	many  *[]InviteeState // the invitees' states, unless there is exactly one
 	ref   uint64          // its timers' Ref (byRef), 0 before its first timer
 	epoch uint32          // server mode, online-only: the session (epochN) it arrived on
@@ -153,38 +168,39 @@ type localInv struct {
 
 // states are the states of the invitees, in the order of the invitee list.
 func (inv *localInv) states() []InviteeState {
-	if len(inv.info.invitees) == 1 {
+	if len(inv.info.InviteeList) == 1 {
 		return inv.one[:]
 	}
 	return *inv.many
 }
 
-// invInfo is what a device keeps of an invitation's signaling info. The rest is
-// the same for every stored invitation: BusinessID (a message with another one
-// is not signaling) and ActionType (only an invite is stored); signaling()
-// restores them. One in an invStore is shared and must not change.
-type invInfo struct {
-	id       string
-	group    string
-	inviter  string
-	data     string
-	invitees []string // the full list
-	timeout  int      // seconds, as given (AddInvitedSignaling bounds it only below)
-	refs     int32    // in a store: the devices holding it
-	slot     int32    // its slot in a store + 1; 0 if it is a device's own
-	next     int32    // in a store: slot + 1 of the next body with the same ID, 0 if none
-	online   bool
+// invitation is the signaling info of an invitation as invited, from the
+// info a device keeps of it (localInv.info).
+func invitation(p *SignalingInfo) SignalingInfo {
+	s := *p
+	s.BusinessID, s.ActionType = BusinessID, ActionInvite
+	return s
 }
 
-func infoOf(s *SignalingInfo) invInfo {
-	return invInfo{id: s.InviteID, group: s.GroupID, inviter: s.Inviter, data: s.Data,
-		invitees: s.InviteeList, timeout: s.Timeout, online: s.OnlineUserOnly}
+// sameInvitation tells whether a and b are the same invitation as invited:
+// every field but BusinessID and ActionType equal.
+func sameInvitation(a, b *SignalingInfo) bool {
+	return a == b || a.InviteID == b.InviteID && a.GroupID == b.GroupID && a.Inviter == b.Inviter && a.Data == b.Data &&
+		a.Timeout == b.Timeout && a.OnlineUserOnly == b.OnlineUserOnly && sameList(a.InviteeList, b.InviteeList)
 }
 
-// signaling is the invitation's signaling info as invited.
-func (p *invInfo) signaling() SignalingInfo {
-	return SignalingInfo{BusinessID: BusinessID, InviteID: p.id, GroupID: p.group, Inviter: p.inviter,
-		InviteeList: p.invitees, Data: p.data, Timeout: p.timeout, ActionType: ActionInvite, OnlineUserOnly: p.online}
+// sameList is slices.Equal, at once for two views of one array.
+func sameList(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if len(a) == 0 {
+		return (a == nil) == (b == nil) // Invitations clones it: nil stays nil
+	}
+	if &a[0] == &b[0] {
+		return true
+	}
+	return slices.Equal(a, b)
 }
 
 // NewClient returns a device that is connected and logged out.
@@ -203,9 +219,12 @@ func NewClient(cfg ClientConfig) *Client {
 	c.names.max = clientInternMax
 	c.names.shared = cfg.Shared
 	if cfg.Shared != nil {
-		c.sc, c.slab, c.out = &cfg.Shared.scratch, &cfg.Shared.frames, &cfg.Shared.out
+		c.sc, c.out = &cfg.Shared.scratch, &cfg.Shared.out
 	} else {
-		c.sc, c.slab, c.out = &clientScratch{dec: frameDecoder{scratchCustom: true}}, &slab{chunk: 4 << 10}, new(Output)
+		c.sc, c.out = new(clientScratch), new(Output)
+	}
+	if cfg.Frames != nil {
+		c.out.frames = cfg.Frames
 	}
 	return c
 }
@@ -213,7 +232,7 @@ func NewClient(cfg ClientConfig) *Client {
 // knownID finds an invite ID this device holds, so decoding it does not allocate.
 func (c *Client) knownID(b []byte) (string, bool) {
 	if inv := c.invs.getBytes(b); inv != nil {
-		return inv.info.id, true
+		return inv.info.InviteID, true
 	}
 	return "", false
 }
@@ -222,23 +241,25 @@ func (c *Client) knownID(b []byte) (string, bool) {
 // It is valid until the next add or drop.
 func (c *Client) lookup(id string) *localInv { return c.invs.get(id) }
 
-// store is where the device's invitations are shared with the other devices
-// of its world; nil without SharedNames.
-func (c *Client) store() *invStore {
-	if c.cfg.Shared == nil {
-		return nil
-	}
-	return &c.cfg.Shared.invs
-}
-
 // Config returns the device's configuration with defaults filled in.
 func (c *Client) Config() ClientConfig { return c.cfg }
 
-// Ready returns what the device produced since the last Advance.
-func (c *Client) Ready() *Output { return c.out }
+// Ready returns what the device produced since the last Advance. With a
+// SharedClientState only the device driven last may call it.
+func (c *Client) Ready() *Output {
+	c.cfg.Shared.read(c, "read (Ready)")
+	return c.out
+}
 
 // Advance tells the device its output was consumed; the slices are reused.
-func (c *Client) Advance() { c.out.reset() }
+// With a SharedClientState it frees the shared output for another device.
+func (c *Client) Advance() {
+	if sh := c.cfg.Shared; sh != nil {
+		sh.read(c, "advanced")
+		sh.driving = nil
+	}
+	c.out.reset()
+}
 
 // LoggedIn tells whether login completed and no logout followed.
 func (c *Client) LoggedIn() bool { return c.loggedIn }
@@ -298,7 +319,7 @@ func (c *Client) send(f *Frame) {
 			c.ackAt = 0
 		}
 	}
-	c.out.Msgs = append(c.out.Msgs, Envelope{To: c.cfg.Home, Bytes: c.slab.copy(c.sc.enc.encode(f))})
+	c.out.send(c.cfg.Home, f)
 }
 
 // ackLater notes pushes to acknowledge: the ack rides on the next request, or
@@ -329,12 +350,21 @@ func (c *Client) startSession(now int64) {
 	for i := range c.answered {
 		c.answered[i].after = math.MaxUint64 // the new session's sync brings what it waited for
 	}
-	c.send(&Frame{Type: FrameLogin, User: c.cfg.User, Device: c.cfg.Device, Cursor: c.cursor})
+	c.sendLogin()
 	c.armRTO(now)
+}
+
+// sendLogin sends the LOGIN of the current session.
+func (c *Client) sendLogin() {
+	if c.connected {
+		f := c.out.frame(c.cfg.Home)
+		f.Type, f.Epoch, f.User, f.Device, f.Cursor = FrameLogin, c.epoch, c.cfg.User, c.cfg.Device, c.cursor
+	}
 }
 
 // Login starts a login; its result arrives when the shard answers.
 func (c *Client) Login(now int64) Call {
+	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	switch {
 	case c.cfg.User == "" || c.cfg.Device == "":
@@ -370,6 +400,7 @@ func (c *Client) wantsSession() bool { return c.loggedIn || c.loginCall != 0 || 
 // no waiting: requests still unanswered fail with 6014, saying they may still
 // take effect.
 func (c *Client) Logout(now int64) Call {
+	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	switch {
 	case c.logoutCall != 0:
@@ -407,7 +438,7 @@ func (c *Client) finishLogout(now int64) {
 	for _, id := range c.sortedIDs() {
 		c.drop(id)
 	}
-	if c.cfg.Mode == ModeServer {
+	if !c.legacy() { // the legacy SDK syncs on from its cursor
 		// The list is gone: the next login learns again what is still live
 		// (the shard sends nothing of what ended).
 		c.heard = max(c.heard, c.cursor)
@@ -421,8 +452,8 @@ func (c *Client) finishLogout(now int64) {
 // logout tells the shard that session epoch is over.
 func (c *Client) logout(epoch uint64) {
 	if c.connected {
-		f := Frame{Type: FrameLogout, Epoch: epoch}
-		c.out.Msgs = append(c.out.Msgs, Envelope{To: c.cfg.Home, Bytes: c.slab.copy(c.sc.enc.encode(&f))})
+		f := c.out.frame(c.cfg.Home)
+		f.Type, f.Epoch = FrameLogout, epoch
 	}
 }
 
@@ -444,6 +475,7 @@ func (c *Client) closeSession() {
 // Connected tells the device its link to the shard is up again; a logged-in device
 // resumes its session and syncs what it missed.
 func (c *Client) Connected(now int64) {
+	c.cfg.Shared.drive(c)
 	c.connected = true
 	if c.wantsSession() {
 		c.startSession(now)
@@ -452,6 +484,7 @@ func (c *Client) Connected(now int64) {
 
 // Disconnected tells the device its link broke.
 func (c *Client) Disconnected(now int64) {
+	c.cfg.Shared.drive(c)
 	c.connected = false
 	c.sessionUp = false
 	if c.logoutCall != 0 {
@@ -459,17 +492,53 @@ func (c *Client) Disconnected(now int64) {
 	}
 }
 
-// request queues an API request and sends it if the session is up.
-func (c *Client) request(now int64, call Call, op Op, id string, f Frame) Call {
+// request queues an API request and returns its frame, for the caller to
+// fill in (what the op carries) before it submits it.
+func (c *Client) request(call Call, op Op, id string) *Frame {
 	c.nextReq++
+	n := len(c.pending)
+	if n == cap(c.pending) {
+		c.roomForRequest()
+	}
+	c.pending = c.pending[:n+1]
+	p := &c.pending[n]
+	*p = pendingReq{}
+	p.call, p.inviteID = call, id
+	f := &p.f
 	f.Type, f.Op = FrameRequest, op
 	f.ReqID = uint64(c.cfg.Incarnation)<<40 | c.nextReq
-	c.pending = append(c.pending, pendingReq{call: call, inviteID: id, f: f})
+	return f
+}
+
+// roomForRequest makes room for one more pending request. As the oldest are
+// answered the list's head moves on in its array (response): the list moves
+// back to the array's front if that left room enough, else to an array twice
+// its length. Appending to the shrinking slice instead would reallocate it
+// again and again, a device with many requests in flight copying them all
+// each time.
+func (c *Client) roomForRequest() {
+	n := len(c.pending)
+	if front := cap(c.pendingArr) - cap(c.pending); front > n/4 && c.pendingArr != nil {
+		arr := c.pendingArr[:cap(c.pendingArr)]
+		copy(arr, c.pending)
+		clear(arr[n:])
+		c.pending = arr[:n]
+		return
+	}
+	arr := make([]pendingReq, n, max(2*n, 2))
+	copy(arr, c.pending)
+	c.pending, c.pendingArr = arr, arr
+}
+
+// submit sends the request queued last if the session is up, and returns its
+// call.
+func (c *Client) submit(now int64) Call {
+	p := &c.pending[len(c.pending)-1]
 	if c.sessionUp {
-		c.send(&c.pending[len(c.pending)-1].f)
+		c.send(&p.f)
 	}
 	c.armRTO(now)
-	return call
+	return p.call
 }
 
 func (c *Client) checkCall(call Call, op Op, id string, data string) bool {
@@ -477,7 +546,7 @@ func (c *Client) checkCall(call Call, op Op, id string, data string) bool {
 	case !c.loggedIn:
 		c.fail(call, op, id, CodeNotLoggedIn, "")
 	case len(data) > MaxDataLen:
-		c.fail(call, op, id, CodeDataTooLarge, "data is %d bytes, limit %d", len(data), MaxDataLen)
+		c.result(call, op, id, CodeDataTooLarge, "data is "+strconv.Itoa(len(data))+" bytes, limit "+strconv.Itoa(MaxDataLen))
 	default:
 		return true
 	}
@@ -486,7 +555,8 @@ func (c *Client) checkCall(call Call, op Op, id string, data string) bool {
 
 func (c *Client) newInviteID() string {
 	c.nextInvite++
-	return c.cfg.IDPrefix + strconv.FormatUint(c.nextInvite, 10)
+	var buf [64]byte
+	return string(strconv.AppendUint(append(buf[:0], c.cfg.IDPrefix...), c.nextInvite, 10))
 }
 
 // Invite sends a one-to-one invitation and returns its ID at once (empty if the
@@ -503,6 +573,7 @@ func (c *Client) InviteInGroup(now int64, groupID string, invitees []string, dat
 }
 
 func (c *Client) invite(now int64, op Op, groupID string, invitees []string, data string, onlineOnly bool, push *OfflinePushInfo, timeout int) (string, Call) {
+	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	if !c.checkCall(call, op, "", data) {
 		return "", call
@@ -531,22 +602,19 @@ func (c *Client) invite(now int64, op Op, groupID string, invitees []string, dat
 		c.fail(call, op, "", CodeInvalidParameters, "negative timeout")
 		return "", call
 	case timeout > maxTimeout:
-		c.fail(call, op, "", CodeInvalidParameters, "timeout over %d s", maxTimeout)
+		c.result(call, op, "", CodeInvalidParameters, "timeout over "+strconv.Itoa(maxTimeout)+" s")
 		return "", call
 	}
-	// The list as the world's devices will decode it: the invitation this device
-	// keeps is then shared with theirs as is, names and all, and comparing
-	// invitees finds the same strings.
-	list = c.canonical(list)
 	id := c.newInviteID()
-	info := SignalingInfo{BusinessID: BusinessID, InviteID: id, GroupID: groupID, Inviter: c.cfg.User,
+	info := &SignalingInfo{BusinessID: BusinessID, InviteID: id, GroupID: groupID, Inviter: c.cfg.User,
 		InviteeList: list, Data: data, Timeout: timeout, ActionType: ActionInvite, OnlineUserOnly: onlineOnly}
-	inv := c.add(&info, true)
+	inv := c.add(info, true)
 	inv.epoch = c.epochN
-	if c.cfg.Mode == ModeClient && timeout > 0 {
-		c.setTimer(TimerInviterTimeout, inv, now+int64(timeout)*1e9+inviterGrace)
+	if c.legacy() {
+		c.legacyInvited(now, inv)
 	}
-	f := Frame{Info: info}
+	f := c.request(call, op, id)
+	f.Info, f.info = *info, info
 	if push != nil {
 		f.HasPush, f.Push = true, *push
 	} else if op == OpInvite {
@@ -555,7 +623,7 @@ func (c *Client) invite(now int64, op Op, groupID string, invitees []string, dat
 		}
 		f.HasPush, f.Push = true, OfflinePushInfo{Title: c.pushTitle}
 	}
-	return id, c.request(now, call, op, id, f)
+	return id, c.submit(now)
 }
 
 // Cancel withdraws an invitation from every invitee still pending.
@@ -581,6 +649,7 @@ func (c *Client) Modify(now int64, inviteID, data string) Call {
 var opAction = [...]ActionType{OpCancel: ActionCancel, OpAccept: ActionAccept, OpReject: ActionReject, OpModify: ActionModify, OpTimeout: ActionTimeout}
 
 func (c *Client) answer(now int64, op Op, id, data string) Call {
+	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	if !c.checkCall(call, op, id, data) {
 		return call
@@ -593,45 +662,21 @@ func (c *Client) answer(now int64, op Op, id, data string) Call {
 		// Server mode needs the invitation too: it names the shard that decides.
 		return c.fail(call, op, id, CodeInviteInvalid, "unknown invitation")
 	}
-	info := inv.info.signaling()
-	info.ActionType, info.Data = opAction[op], data
-	if c.cfg.Mode == ModeClient {
-		// The legacy SDK decides from its own list.
-		me := slices.Index(inv.info.invitees, c.cfg.User)
-		switch op {
-		case OpCancel:
-			if inv.info.inviter != c.cfg.User {
-				return c.fail(call, op, id, CodeNotInviter, "")
-			}
-			if !slices.Contains(inv.states(), Pending) {
-				return c.fail(call, op, id, CodeInviteInvalid, "no pending invitee")
-			}
-		case OpAccept, OpReject:
-			if me < 0 {
-				return c.fail(call, op, id, CodeInviteInvalid, "not invited")
-			}
-			if st := inv.states()[me]; st != Pending {
-				return c.fail(call, op, id, CodeInviteInvalid, "already %s", st)
-			}
-			info.InviteeList = []string{c.cfg.User}
-		case OpModify:
-			if inv.info.inviter != c.cfg.User {
-				return c.fail(call, op, id, CodeNotInviter, "")
-			}
-			if inv.info.online {
-				return c.fail(call, op, id, CodeOnlineOnlyModify, "")
-			}
-		}
-	} else {
-		info.InviteeList = nil // the server knows who
+	if c.legacy() {
+		return c.legacyAnswer(now, call, op, id, inv, data)
 	}
-	return c.request(now, call, op, id, Frame{Info: info})
+	f := c.request(call, op, id)
+	f.Info = *inv.info
+	f.Info.BusinessID, f.Info.ActionType, f.Info.Data = BusinessID, opAction[op], data
+	f.Info.InviteeList = nil // the server knows who
+	return c.submit(now)
 }
 
 // AddInvitedSignaling puts an invitation learned from an offline push into the
 // local list, so the user can accept or reject it before the message itself
 // arrives. 8012 if the invitation is already known.
 func (c *Client) AddInvitedSignaling(now int64, info SignalingInfo) Call {
+	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	op := OpAddInvitedSignaling
 	switch {
@@ -646,9 +691,9 @@ func (c *Client) AddInvitedSignaling(now int64, info SignalingInfo) Call {
 	}
 	inv := c.add(&info, true)
 	switch {
-	case c.cfg.Mode == ModeClient && info.Timeout > 0 && slices.Contains(info.InviteeList, c.cfg.User):
-		c.setTimer(TimerInviteeTimeout, inv, now+int64(info.Timeout)*1e9)
-	case c.cfg.Mode == ModeServer && info.Timeout > 0:
+	case c.legacy():
+		c.legacyInviteeTimer(now, inv)
+	case info.Timeout > 0:
 		// If the invitation ends before this device syncs its invite, the shard will
 		// not send it (it only sends what is live); forget it when it must be over.
 		c.setTimer(TimerForget, inv, now+int64(info.Timeout)*1e9+inviterGrace)
@@ -683,6 +728,7 @@ func (c *Client) GetGroupMemberList(now int64, groupID string) Call {
 }
 
 func (c *Client) groupCall(now int64, op Op, groupID string, members []string) Call {
+	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	switch {
 	case !c.loggedIn:
@@ -690,27 +736,42 @@ func (c *Client) groupCall(now int64, op Op, groupID string, members []string) C
 	case groupID == "":
 		return c.fail(call, op, "", CodeInvalidParameters, "empty group ID")
 	}
-	return c.request(now, call, op, "", Frame{GroupID: groupID, Members: members})
+	f := c.request(call, op, "")
+	f.GroupID, f.Members = groupID, members
+	return c.submit(now)
 }
 
 // Receive handles a frame from the shard. Frames of an older session, duplicates
 // and undecodable bytes are dropped.
 func (c *Client) Receive(now int64, from Addr, b []byte) {
-	c.receive(now, b)
+	c.cfg.Shared.drive(c)
+	sc := c.sc
+	sc.dec.in = &c.names
+	if err := sc.dec.decode(b, &sc.in); err != nil {
+		c.note("", "dropped frame: %v", err)
+	} else {
+		c.receive(now, &sc.in)
+	}
+	c.received(now)
+}
+
+// ReceiveFrame is Receive of a decoded frame (see Envelope), which it does
+// not change nor keep.
+func (c *Client) ReceiveFrame(now int64, from Addr, f *Frame) {
+	c.cfg.Shared.drive(c)
+	c.receive(now, f)
+	c.received(now)
+}
+
+// received finishes a logout once every request made before it is answered.
+func (c *Client) received(now int64) {
 	if c.logoutCall != 0 && len(c.pending) == 0 && len(c.answered) == 0 {
-		c.finishLogout(now) // every request made before the logout is answered
+		c.finishLogout(now)
 	}
 }
 
-func (c *Client) receive(now int64, b []byte) {
+func (c *Client) receive(now int64, f *Frame) {
 	c.lastNow = now
-	sc := c.sc
-	sc.dec.in = &c.names
-	f := &sc.in
-	if err := sc.dec.decode(b, f); err != nil {
-		c.note("", "dropped frame: %v", err)
-		return
-	}
 	if f.Epoch != c.epoch && f.Epoch <= c.closed && f.Epoch>>32 == uint64(c.cfg.Incarnation) {
 		// The shard still believes in a session this device logged out of (or
 		// left before that): tell it again, and apply nothing of it.
@@ -741,7 +802,7 @@ func (c *Client) receive(now int64, b []byte) {
 		}
 		c.applyAhead(now) // pushes of the sync that overtook the LOGIN-OK
 		c.release(now)
-		if c.cfg.Mode == ModeServer {
+		if !c.legacy() {
 			c.forgetOnlineOnly()
 		}
 		for i := range c.pending {
@@ -749,7 +810,7 @@ func (c *Client) receive(now int64, b []byte) {
 		}
 	case FrameResponse:
 		if f.HasMsg {
-			c.push(now, f, b) // the shard's echo of this request rides on its response
+			c.push(now, f) // the shard's echo of this request rides on its response
 		}
 		c.response(now, f)
 	case FramePush:
@@ -758,37 +819,38 @@ func (c *Client) receive(now int64, b []byte) {
 			// app has heard that the login succeeded (see push).
 			c.out.hit(PathPushBeforeLoginOK)
 		}
-		c.push(now, f, b)
+		c.push(now, f)
 	default:
 		c.note("", "dropped unexpected %s frame", f.Type)
 	}
 }
 
-// push takes a pushed message of the session (f, from frame b): the next one is
+// push takes a pushed message of the session (frame f): the next one is
 // applied, with those that came before their turn and follow it; one ahead of
 // its turn (or of the session's LOGIN-OK) is kept until then, a duplicate
 // dropped. Either way the shard will hear how far this device got: acks are
 // cumulative, so a gap is resent and nothing kept is lost.
-func (c *Client) push(now int64, f *Frame, b []byte) {
+func (c *Client) push(now int64, f *Frame) {
 	if f.Epoch != c.epoch {
 		return
 	}
 	switch {
 	case f.Seq < c.pushNext: // a duplicate
 	case f.Seq > c.pushNext || !c.sessionUp:
-		c.keepAhead(f.Seq, b)
+		c.keepAhead(f)
 	default:
 		c.pushNext++
-		c.message(now, &f.Msg)
+		c.message(now, f)
 		c.release(now)
 		c.applyAhead(now)
 	}
 	c.ackLater(now)
 }
 
-// keepAhead keeps push seq, which came before its turn (frame b), unless it is
+// keepAhead keeps the push of frame f, which came before its turn, unless it is
 // kept already or pushAheadMax are.
-func (c *Client) keepAhead(seq uint64, b []byte) {
+func (c *Client) keepAhead(f *Frame) {
+	seq := f.Seq
 	var l []aheadPush
 	if c.ahead != nil {
 		l = *c.ahead
@@ -800,7 +862,7 @@ func (c *Client) keepAhead(seq uint64, b []byte) {
 	if c.ahead == nil {
 		c.ahead = new([]aheadPush)
 	}
-	*c.ahead = slices.Insert(l, i, aheadPush{seq: seq, b: c.slab.copy(b)})
+	*c.ahead = slices.Insert(l, i, aheadPush{seq: seq, f: *f})
 }
 
 // applyAhead applies the kept pushes whose turn has come, in order, each as if
@@ -821,15 +883,9 @@ func (c *Client) applyAhead(now int64) {
 		if a.seq < c.pushNext {
 			continue // applied meanwhile: a resent copy came in order
 		}
-		// Not the scratch decoder: the frame being received may still be in use.
-		fd := frameDecoder{in: &c.names}
-		var f Frame
-		if err := fd.decode(a.b, &f); err != nil {
-			continue // cannot be: it decoded when it came
-		}
 		c.out.hit(PathPushFromReorderBuffer)
 		c.pushNext++
-		c.message(now, &f.Msg)
+		c.message(now, &a.f)
 		c.release(now)
 	}
 }
@@ -858,8 +914,8 @@ func (c *Client) release(now int64) {
 // invitation: its messages are never stored, so a lost session can take its end
 // with it. Past its timeout (plus the inviter's grace) it is forgotten silently.
 func (c *Client) expireOnlineOnly(now int64, inv *localInv) {
-	if c.cfg.Mode == ModeServer && inv.info.online && inv.info.timeout > 0 {
-		c.setTimer(TimerForget, inv, now+int64(inv.info.timeout)*1e9+inviterGrace)
+	if inv.info.OnlineUserOnly && inv.info.Timeout > 0 {
+		c.setTimer(TimerForget, inv, now+int64(inv.info.Timeout)*1e9+inviterGrace)
 	}
 }
 
@@ -872,7 +928,7 @@ func (c *Client) forgetOnlineOnly() {
 		inv := c.lookup(id)
 		inviting := slices.ContainsFunc(c.pending, func(p pendingReq) bool { return p.inviteID == id && p.f.Info.ActionType == ActionInvite })
 		// inv.epoch is the session's epochN: the incarnation, c.epoch's other half, is the device's own.
-		if inv.info.online && inv.epoch != c.epochN && !inviting {
+		if inv.info.OnlineUserOnly && inv.epoch != c.epochN && !inviting {
 			c.out.hit(PathOnlineOnlyForgotten)
 			c.forget(id, "forgot online-only invitation after reconnect")
 		}
@@ -891,7 +947,9 @@ func (c *Client) response(now int64, f *Frame) {
 	if i < 0 {
 		return // a duplicate answer
 	}
-	a := heldAnswer{p: c.pending[i], after: f.Seq, code: f.Code, text: f.Text, members: f.Members}
+	p := &c.pending[i]
+	a := heldAnswer{call: p.call, op: p.f.Op, action: p.f.Info.ActionType, inviteID: p.inviteID, groupID: p.f.GroupID,
+		data: p.f.Info.Data, after: f.Seq, code: f.Code, text: f.Text, members: f.Members}
 	defer c.idleRTO()
 	switch {
 	case len(c.pending) == 1:
@@ -905,24 +963,26 @@ func (c *Client) response(now int64, f *Frame) {
 	default:
 		c.pending = slices.Delete(c.pending, i, i+1)
 	}
-	if a.p.call == 0 {
+	if a.call == 0 {
 		return
 	}
-	if c.cfg.Mode == ModeServer {
-		if f.Epoch != c.epoch {
-			// Answered on an older session: what it waited for comes in this one's sync.
-			c.out.hit(PathAnswerOfOldSession)
-			a.after = math.MaxUint64
-			if c.sessionUp {
-				a.after = c.syncEnd
-			}
+	if c.legacy() {
+		c.report(now, &a) // the legacy SDK reports an answer as it comes
+		return
+	}
+	if f.Epoch != c.epoch {
+		// Answered on an older session: what it waited for comes in this one's sync.
+		c.out.hit(PathAnswerOfOldSession)
+		a.after = math.MaxUint64
+		if c.sessionUp {
+			a.after = c.syncEnd
 		}
-		if a.after >= c.pushNext || len(c.answered) > 0 {
-			c.out.hit(PathAnswerWaitedForPush)
-			c.answered = append(c.answered, a)
-			c.release(now)
-			return
-		}
+	}
+	if a.after >= c.pushNext || len(c.answered) > 0 {
+		c.out.hit(PathAnswerWaitedForPush)
+		c.answered = append(c.answered, a)
+		c.release(now)
+		return
 	}
 	c.report(now, &a)
 }
@@ -938,89 +998,57 @@ func (c *Client) idleRTO() {
 
 // report applies a request's answer and reports its result.
 func (c *Client) report(now int64, a *heldAnswer) {
-	p := &a.p
 	if a.code == OK {
-		c.applyOwn(&p.f)
-		if inv := c.lookup(p.inviteID); inv != nil && p.f.Info.ActionType == ActionInvite {
-			if inv.mine && c.cfg.Mode == ModeServer && c.sessionUp {
+		if c.legacy() {
+			c.legacyApplyOwn(a)
+		} else if inv := c.lookup(a.inviteID); inv != nil && a.action == ActionInvite {
+			if inv.mine && c.sessionUp {
 				// Its echo came before this answer, or a new session's sync left
 				// it out: it ended, or its group was left, before this device
 				// saw it. Nothing more of it will come.
-				c.forget(p.inviteID, "forgot own invitation that ended before its invite reached this device")
+				c.forget(a.inviteID, "forgot own invitation that ended before its invite reached this device")
 			} else {
 				c.expireOnlineOnly(now, inv)
 			}
 		}
-	} else if p.f.Op == OpInvite || p.f.Op == OpInviteInGroup {
-		c.drop(p.inviteID)
+	} else if a.op == OpInvite || a.op == OpInviteInGroup {
+		c.drop(a.inviteID)
 	}
-	r := Result{Call: p.call, Op: p.f.Op, InviteID: p.inviteID, Code: a.code, Text: a.text, Members: a.members,
-		After: int32(len(c.out.Callbacks))}
-	c.out.Results = append(c.out.Results, r)
+	c.out.Results = append(c.out.Results, Result{Call: a.call, Op: a.op, InviteID: a.inviteID, Code: a.code, Text: a.text,
+		Members: a.members, After: int32(len(c.out.Callbacks))})
 }
 
-// applyOwn applies a successful operation of this device to its own list. In server
-// mode the shard echoes the operation back and that echo does it, in order; the
-// legacy SDK updates on the send's success.
-func (c *Client) applyOwn(f *Frame) {
-	if c.cfg.Mode != ModeClient {
-		// The device's own tip of a quit or dismissal came before the result,
-		// in the shard's order, and dropped the group's invitations then.
-		return
-	}
-	if f.Op == OpQuitGroup || f.Op == OpDismissGroup {
-		c.dropGroup(f.GroupID, f.Op.String())
-		return
-	}
-	inv := c.lookup(f.Info.InviteID)
-	if inv == nil {
-		return
-	}
-	switch f.Op {
-	case OpCancel:
-		c.mark(inv, inv.info.invitees, Cancelled)
-	case OpAccept, OpReject:
-		c.mark(inv, []string{c.cfg.User}, stateOf(f.Info.ActionType))
-	case OpModify:
-		c.setData(inv, f.Info.Data)
-	}
-	c.cleanup(f.Info.InviteID, inv)
-}
-
-func (c *Client) message(now int64, m *Message) {
-	if m.Seq != 0 {
-		if m.Seq <= c.cursor {
+// message applies the message pushed by frame f.
+func (c *Client) message(now int64, f *Frame) {
+	m, seq := f.body()
+	if seq != 0 {
+		if seq <= c.cursor {
 			return
 		}
-		c.cursor = m.Seq
+		c.cursor = seq
 	}
-	own := m.Sender == c.cfg.User && m.SenderDevice == c.cfg.Device
-	switch m.Elem {
-	case ElemGroupTip:
-		if m.Seq != 0 && m.Seq <= c.heard {
+	own := m.sender == c.cfg.User && m.device == c.cfg.Device
+	if m.other != nil && m.other.Elem == ElemGroupTip {
+		if seq != 0 && seq <= c.heard {
 			return // heard before a logout: a membership change is news once
 		}
-		c.groupTip(m, own)
-	case ElemCustom:
-		sc := c.sc
-		sc.sig.in = &c.names
-		info := &sc.si
-		if !sc.sig.signaling(m, info) {
-			return // business data that is not signaling
-		}
-		if c.cfg.Mode == ModeClient {
-			if !own {
-				c.legacySignal(now, m, info)
-			}
-			return
-		}
-		// A device's own operation it hears as a result. Its own is what
-		// this incarnation asked and is still to be told: a message its
-		// name sent that it did not ask (an earlier incarnation's, before a
-		// crash; or one made before a logout, which it was told may still
-		// take effect) is news to its app, like another device's.
-		c.serverSignal(m, info, own && c.asked(info.InviteID, info.ActionType))
+		c.groupTip(m.other, own)
+		return
 	}
+	info := m.signal(&c.names)
+	if info == nil {
+		return // text, or business data that is not signaling
+	}
+	if c.legacy() {
+		c.legacySignal(now, m, info, own)
+		return
+	}
+	// A device's own operation it hears as a result. Its own is what this
+	// incarnation asked and is still to be told: a message its name sent
+	// that it did not ask (an earlier incarnation's, before a crash; or one
+	// made before a logout, which it was told may still take effect) is news
+	// to its app, like another device's.
+	c.serverSignal(m.sender, info, own && c.asked(info.InviteID, info.ActionType))
 }
 
 // asked tells whether this incarnation has a request about invitation id
@@ -1034,7 +1062,7 @@ func (c *Client) asked(id string, action ActionType) bool {
 		}
 	}
 	for i := range c.answered {
-		if c.answered[i].p.inviteID == id && c.answered[i].p.f.Info.ActionType == action {
+		if c.answered[i].inviteID == id && c.answered[i].action == action {
 			return true
 		}
 	}
@@ -1060,7 +1088,7 @@ func (c *Client) groupTip(m *Message, own bool) {
 // after this (for a group of the same ID made again, or refuses it).
 func (c *Client) dropGroup(groupID, why string) {
 	for _, id := range c.sortedIDs() {
-		if inv := c.lookup(id); inv.info.group == groupID && !(inv.mine && c.cfg.Mode == ModeServer) {
+		if inv := c.lookup(id); inv.info.GroupID == groupID && !(inv.mine && !c.legacy()) {
 			c.note(id, "dropped invitation of group %s: %s", groupID, why)
 			c.drop(id)
 		}
@@ -1070,12 +1098,20 @@ func (c *Client) dropGroup(groupID, why string) {
 // serverSignal applies a server-mode message: the shard's word, in the shard's
 // order. Nothing about an unknown invitation is reported (receive first) and a
 // transition is reported once (a duplicate changes nothing, so it says nothing).
-func (c *Client) serverSignal(m *Message, info *SignalingInfo, own bool) {
+//
+// info is the message's, shared and never changed: the device keeps it as the
+// invitation's (localInv.info).
+func (c *Client) serverSignal(sender string, info *SignalingInfo, own bool) {
 	id := info.InviteID
 	inv := c.lookup(id)
 	if info.ActionType == ActionInvite {
 		if inv != nil {
-			inv.mine = false // our own invite, or one added from a push, confirmed
+			// Our own invite, or one added from a push, confirmed. The same as
+			// invited, it shares the shard's copy from now on.
+			inv.mine = false
+			if sameInvitation(inv.info, info) {
+				inv.info = info
+			}
 			return
 		}
 		if c.wasForgotten(id) {
@@ -1102,7 +1138,7 @@ func (c *Client) serverSignal(m *Message, info *SignalingInfo, own bool) {
 		return
 	}
 	if info.ActionType == ActionModify {
-		c.setData(inv, info.Data)
+		c.setData(inv, info)
 		if !own {
 			c.callback(Callback{Kind: OnInvitationModified, InviteID: id, Data: info.Data})
 		}
@@ -1111,7 +1147,7 @@ func (c *Client) serverSignal(m *Message, info *SignalingInfo, own bool) {
 	changed := c.mark(inv, info.InviteeList, stateOf(info.ActionType))
 	if len(changed) > 0 && !own && info.ActionType != ActionDrop {
 		// A drop has no callback of its own: the app heard the member leave.
-		c.callback(closing(info, m.Sender, changed))
+		c.callback(closing(info, sender, changed))
 	}
 	c.cleanup(id, inv)
 }
@@ -1132,58 +1168,13 @@ func closing(info *SignalingInfo, sender string, who []string) Callback {
 	return cb
 }
 
-// legacySignal is the shipped SDK's receive path: an invite older than its timeout
-// by this device's clock is dropped silently; everything else is reported as it
-// comes, without asking whether the invitation is known or already ended.
-func (c *Client) legacySignal(now int64, m *Message, info *SignalingInfo) {
-	id := info.InviteID
-	inv := c.lookup(id)
-	switch info.ActionType {
-	case ActionInvite:
-		if info.Timeout > 0 && now-m.Time > int64(info.Timeout)*1e9 {
-			c.out.hit(PathStaleInviteDropped)
-			c.note(id, "dropped stale invite: sent %s ago by the local clock", fmtDur(now-m.Time))
-			return
-		}
-		if inv != nil {
-			return
-		}
-		inv = c.add(info, false)
-		if info.Timeout > 0 && slices.Contains(info.InviteeList, c.cfg.User) {
-			c.setTimer(TimerInviteeTimeout, inv, now+int64(info.Timeout)*1e9)
-		}
-		c.callback(Callback{Kind: OnReceiveNewInvitation, InviteID: id, Inviter: info.Inviter, GroupID: info.GroupID,
-			Invitees: info.InviteeList, Data: info.Data})
-		return
-	case ActionModify:
-		if inv != nil {
-			c.setData(inv, info.Data)
-		}
-		c.callback(Callback{Kind: OnInvitationModified, InviteID: id, Data: info.Data})
-		return
-	}
-	who := info.InviteeList
-	if info.ActionType == ActionAccept || info.ActionType == ActionReject {
-		who = []string{m.Sender}
-	}
-	if inv != nil {
-		c.mark(inv, who, stateOf(info.ActionType))
-		c.cleanup(id, inv)
-	}
-	c.callback(closing(info, m.Sender, who))
-}
-
-func fmtDur(ns int64) string {
-	return strconv.FormatFloat(float64(ns)/1e6, 'f', 3, 64) + "ms"
-}
-
-// add puts an invitation (an invite: its BusinessID and ActionType are not
-// kept) into the list; its ID must not be there.
+// add puts an invitation into the list; its ID must not be there. info is
+// the device's from now on, shared and never changed (see localInv).
 func (c *Client) add(info *SignalingInfo, mine bool) *localInv {
 	if c.invs == nil {
 		c.invs = c.cfg.Shared.invList()
 	}
-	inv := c.invs.add(localInv{info: c.store().acquire(info), mine: mine})
+	inv := c.invs.add(localInv{info: info, mine: mine})
 	if n := len(info.InviteeList); n != 1 {
 		// Behind a pointer: a slice header in every entry would make an entry of
 		// a 1:1 invitation, the common case, half as large again.
@@ -1193,28 +1184,29 @@ func (c *Client) add(info *SignalingInfo, mine bool) *localInv {
 	return inv
 }
 
-// setData changes an invitation's data: a shared body is not changed but
-// replaced by one with the new data (shared too, if another device has it).
-func (c *Client) setData(inv *localInv, data string) {
-	if inv.info.slot == 0 {
-		inv.info.data = data // the device's own
+// setData changes an invitation's data to that of info, a modify's (shared
+// and never changed, as a message's is). The invitation is not changed in
+// place, as others may share it, but replaced: by info itself when it is the
+// same invitation with the new data, as a modify's message is, so that every
+// device that got the message shares it.
+func (c *Client) setData(inv *localInv, info *SignalingInfo) {
+	if inv.info.Data == info.Data {
 		return
 	}
-	if inv.info.data == data {
+	s := *inv.info
+	s.Data = info.Data
+	if sameInvitation(&s, info) {
+		inv.info = info
 		return
 	}
-	s := inv.info.signaling()
-	s.Data = data
-	old := inv.info
-	inv.info = c.store().acquire(&s)
-	c.store().release(old)
+	inv.info = &s
 }
 
 // mark moves the named invitees that are still pending to st and returns them.
 func (c *Client) mark(inv *localInv, who []string, st InviteeState) []string {
 	var changed []string
 	all := true // every one of who[:i] changed: changed is who[:i], not built yet
-	list, states, next := inv.info.invitees, inv.states(), 0
+	list, states, next := inv.info.InviteeList, inv.states(), 0
 	for i, u := range who {
 		// who usually follows the invitee list's order (a timeout of 199 group
 		// invitees): searching on from the last match keeps that linear.
@@ -1261,17 +1253,18 @@ func (c *Client) forget(id, why string) {
 	c.note(id, "%s", why)
 	c.drop(id)
 	if c.forgotten == nil {
-		c.forgotten = make([]string, forgetMemory)
+		c.forgotten = new(forgetRing)
 	}
-	c.forgotten[c.forgottenPos] = id
-	c.forgottenPos = (c.forgottenPos + 1) % forgetMemory
+	r := c.forgotten
+	r.ids[r.pos] = id
+	r.pos = (r.pos + 1) % forgetMemory
 }
 
 func (c *Client) wasForgotten(id string) bool {
 	if c.forgotten == nil {
 		return id == "" // as the ring's empty slots
 	}
-	return slices.Contains(c.forgotten, id)
+	return slices.Contains(c.forgotten.ids[:], id)
 }
 
 func (c *Client) drop(id string) {
@@ -1282,7 +1275,6 @@ func (c *Client) drop(id string) {
 	if inv.ref != 0 {
 		delete(c.byRef, inv.ref)
 	}
-	c.store().release(inv.info)
 	if sh := c.cfg.Shared; sh != nil && c.invs.len() == 0 {
 		// The empty list goes back to the world's pool (its table's order never
 		// shows, so a reused one changes nothing). byRef holds only IDs in invs.
@@ -1302,13 +1294,14 @@ func (c *Client) setTimer(k TimerKind, inv *localInv, at int64) {
 		if c.byRef == nil {
 			c.byRef = c.cfg.Shared.refMap()
 		}
-		c.byRef[inv.ref] = inv.info.id
+		c.byRef[inv.ref] = inv.info.InviteID
 	}
 	c.out.Timers = append(c.out.Timers, Timer{Kind: k, Ref: inv.ref, At: at})
 }
 
 // Fire handles a timer the device set earlier; stale timers are ignored.
 func (c *Client) Fire(now int64, t Timer) {
+	c.cfg.Shared.drive(c)
 	switch t.Kind {
 	case TimerRetransmit:
 		if t.At != c.rtoAt {
@@ -1320,7 +1313,7 @@ func (c *Client) Fire(now int64, t Timer) {
 		}
 		if !c.sessionUp {
 			if c.wantsSession() {
-				c.send(&Frame{Type: FrameLogin, User: c.cfg.User, Device: c.cfg.Device, Cursor: c.cursor})
+				c.sendLogin()
 				c.armRTO(now)
 			}
 			return
@@ -1338,46 +1331,24 @@ func (c *Client) Fire(now int64, t Timer) {
 		c.ackAt = 0
 		if c.ackDue {
 			c.ackDue = false
-			c.send(&Frame{Type: FrameAck, Seq: c.pushNext - 1})
+			if c.connected {
+				f := c.out.frame(c.cfg.Home)
+				f.Type, f.Epoch, f.Seq = FrameAck, c.epoch, c.pushNext-1
+			}
 		}
 	case TimerInviteeTimeout, TimerInviterTimeout:
-		id, ok := c.byRef[t.Ref]
-		if !ok {
-			return
-		}
-		c.legacyTimeout(now, t.Kind, id, c.lookup(id))
+		c.legacyTimer(now, t)
 	case TimerForget:
 		id, ok := c.byRef[t.Ref]
 		switch {
 		case !ok:
-		case c.lookup(id).info.online:
+		case c.lookup(id).info.OnlineUserOnly:
 			c.out.hit(PathOnlineOnlyForgotten)
 			c.forget(id, "forgot online-only invitation past its time: its end may never arrive")
 		case c.lookup(id).mine:
 			c.out.hit(PathAddedInvitationForgotten)
 			c.forget(id, "forgot added invitation whose invite never arrived")
 		}
-	}
-}
-
-// legacyTimeout is a client-mode timer: the device declares the invitees still
-// pending in its own view timed out, reports it, and announces it with an
-// actionType-5 message.
-func (c *Client) legacyTimeout(now int64, k TimerKind, id string, inv *localInv) {
-	who := []string{c.cfg.User}
-	if k == TimerInviterTimeout {
-		who = inv.info.invitees
-	}
-	timedOut := c.mark(inv, who, TimedOut)
-	if len(timedOut) == 0 {
-		return
-	}
-	info := inv.info.signaling()
-	info.ActionType, info.InviteeList, info.Data = ActionTimeout, timedOut, ""
-	c.callback(closing(&info, c.cfg.User, timedOut))
-	c.cleanup(id, inv)
-	if c.loggedIn {
-		c.request(now, 0, OpTimeout, id, Frame{Info: info})
 	}
 }
 
@@ -1389,9 +1360,9 @@ func (c *Client) Invitations() []InvitationView {
 	views := make([]InvitationView, len(ids))
 	for i, id := range ids {
 		inv := c.lookup(id)
-		views[i] = InvitationView{InviteID: id, Inviter: inv.info.inviter, GroupID: inv.info.group,
-			Invitees: slices.Clone(inv.info.invitees), States: slices.Clone(inv.states()), Data: inv.info.data,
-			Timeout: inv.info.timeout, OnlineOnly: inv.info.online}
+		views[i] = InvitationView{InviteID: id, Inviter: inv.info.Inviter, GroupID: inv.info.GroupID,
+			Invitees: slices.Clone(inv.info.InviteeList), States: slices.Clone(inv.states()), Data: inv.info.Data,
+			Timeout: inv.info.Timeout, OnlineOnly: inv.info.OnlineUserOnly}
 	}
 	return views
 }

@@ -11,13 +11,26 @@
 // etcd's raft RawNode:
 //
 //	inputs                               outputs (node.Ready(), then node.Advance())
-//	Receive(now, from, bytes)            Msgs:      frames to send, as encoded bytes
+//	ReceiveFrame(now, from, frame)       Msgs:      frames to send, decoded
+//	Receive(now, from, bytes)
 //	Fire(now, timer)                     Timers:    call Fire(timer) at local time At
 //	Client API calls (Invite, Accept…)   Callbacks: listener callbacks fired
 //	Connected/Disconnected, Crash        Results:   API success/error callbacks
 //	                                     Pushes:    offline push notifications
 //	                                     Notes:     silent decisions worth tracing
 //	                                     Transitions: a shard's decisions
+//
+// Frames are values (Frame), as raft's messages are: a real transport encodes
+// each one it sends (EncodeFrame: msgpack, the wire format) and hands the
+// bytes it receives to Receive; a simulator may carry them decoded to
+// ReceiveFrame, charging the network for their encoded size. A frame sent is
+// never changed by anyone, nor what it refers to (lists, the message it
+// carries, which a shard stores and shares with every frame that pushes it);
+// WireCheck proves, frame by frame, that its bytes decode to the frame itself.
+//
+// Devices driven by one goroutine may share a SharedClientState (names,
+// buffers, one Output); its contract — consume one device's output, Ready
+// then Advance, before driving another — is checked.
 //
 // Callbacks and Results are one stream to the app: Result.After places each
 // result among the callbacks of the same output (Output.EachReport), so a

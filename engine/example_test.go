@@ -55,7 +55,8 @@ func (w *world) collect(a engine.Addr) {
 		out = w.devs[a].Ready()
 	}
 	for _, m := range out.Msgs {
-		w.queue = append(w.queue, envelope{a, m.To, m.Bytes})
+		// A real transport: each frame encoded on the way out, decoded by Receive.
+		w.queue = append(w.queue, envelope{a, m.To, engine.EncodeFrame(m.Frame)})
 	}
 	for _, t := range out.Timers {
 		w.timers = append(w.timers, timer{t.At, a, t})

@@ -115,7 +115,8 @@ func (s *Server) dropLeavers(now int64, id, leaver string, rcpt []string) {
 			continue
 		}
 		all := leaver == "" || r.inviter == leaver
-		info := r.info(ActionDrop)
+		var info SignalingInfo
+		r.fillInfo(&info, ActionDrop)
 		for j, l := 0, r.invitees(); j < len(l); j++ {
 			if iv := &l[j]; iv.state == Pending && (all || iv.user == leaver) {
 				iv.state = Dropped
@@ -128,16 +129,17 @@ func (s *Server) dropLeavers(now int64, id, leaver string, rcpt []string) {
 		}
 		s.out.hit(PathInviteeDropped)
 		ended := !r.pending()
-		m := s.newMessage(now, r.inviter, "", &info)
-		s.fanout(now, rcpt, &m, ended, nil, &info)
+		s.fanout(now, rcpt, &info, nil, r.inviter, "", ended, nil, r.track())
 		if ended {
 			s.endRecord(r)
 		}
 	}
 }
 
+// tip announces a change of group g's membership (who entered or left, or its
+// dismissal) to rcpt.
 func (s *Server) tip(now int64, g *group, f *Frame, t TipType, who, rcpt []string) {
 	m := Message{Conv: ConvGroup, Sender: f.User, SenderDevice: f.Device, GroupID: g.id, Time: now,
-		Elem: ElemGroupTip, Tip: t, TipMembers: who}
-	s.fanout(now, rcpt, &m, false, nil, nil)
+		Elem: ElemGroupTip, Tip: t, TipMembers: slices.Clone(who)} // the message keeps it: g.members changes
+	s.fanout(now, rcpt, nil, &m, f.User, f.Device, false, nil, nil)
 }

@@ -32,9 +32,9 @@ type tnet struct {
 	nextAddr Addr
 	frames   []string // every frame sent, "from->to: FRAME", when record is set
 	record   bool
-	shared   *SharedNames  // given to every device added, if set
-	check    func()        // called after every delivery and timer, if set
-	paths    [NumPaths]int // the rare paths the nodes took
+	shared   *SharedClientState // given to every device added, if set
+	check    func()             // called after every delivery and timer, if set
+	paths    [NumPaths]int      // the rare paths the nodes took
 	// busAnyOrder lets shard-to-shard frames arrive in any order (deliverOne
 	// delivers the one asked for); by default the bus is FIFO, like the
 	// simulator's. A lossy network (rng) reorders, loses and duplicates them
@@ -42,11 +42,19 @@ type tnet struct {
 	busAnyOrder bool
 	// lose, if set, loses every frame it returns true for, on delivery.
 	lose func(m tmsg) bool
+	// wire: frames travel as bytes (Receive), as over a real transport; by
+	// default they travel decoded (ReceiveFrame), as in the simulator, each
+	// checked to decode from its bytes to itself (WireCheck).
+	wire bool
+	wc   WireCheck
 }
 
+// tmsg is a frame in flight: its bytes and, unless the network is on the wire
+// (tnet.wire), the decoded frame the receiver gets.
 type tmsg struct {
 	from, to Addr
 	b        []byte
+	f        *Frame
 }
 
 type ttimer struct {
@@ -102,9 +110,18 @@ func (n *tnet) collect(a Addr) {
 		n.paths[p]++
 	}
 	for _, m := range out.Msgs {
-		n.inflight = append(n.inflight, tmsg{from: a, to: m.To, b: m.Bytes})
+		b := EncodeFrame(m.Frame)
+		msg := tmsg{from: a, to: m.To, b: b}
+		if !n.wire {
+			if err := n.wc.Check(m.Frame, b); err != nil {
+				n.t.Fatalf("%s->%s: wire check: %v", who, n.name[m.To], err)
+			}
+			f := *m.Frame
+			msg.f = &f
+		}
+		n.inflight = append(n.inflight, msg)
 		if n.record {
-			n.frames = append(n.frames, who+"->"+n.name[m.To]+": "+DescribeWire(m.Bytes))
+			n.frames = append(n.frames, who+"->"+n.name[m.To]+": "+m.Frame.Describe())
 		}
 	}
 	for _, t := range out.Timers {
@@ -164,10 +181,30 @@ func (n *tnet) deliverOne(i int) {
 			n.inflight = append(n.inflight, m)
 		}
 	}
-	if int(m.to) < len(n.shards) {
+	if m.f != nil {
+		desc := m.f.Describe()
+		defer func() {
+			// The receiver must neither change a frame nor keep it: the same
+			// one may be delivered again (a duplicate).
+			if got := m.f.Describe(); got != desc || string(EncodeFrame(m.f)) != string(m.b) {
+				n.t.Fatalf("frame changed by its receiver %s: %s, now %s", n.name[m.to], desc, got)
+			}
+		}()
+	}
+	switch {
+	case int(m.to) < len(n.shards) && m.f != nil:
+		n.shards[m.to].ReceiveFrame(n.now, m.from, m.f)
+	case int(m.to) < len(n.shards):
 		n.shards[m.to].Receive(n.now, m.from, m.b)
-	} else if d, ok := n.name[m.to]; ok {
-		n.devs[d].Receive(n.now, m.from, m.b)
+	default:
+		d, ok := n.name[m.to]
+		switch {
+		case !ok:
+		case m.f != nil:
+			n.devs[d].ReceiveFrame(n.now, m.from, m.f)
+		default:
+			n.devs[d].Receive(n.now, m.from, m.b)
+		}
 	}
 	n.collect(m.to)
 }

@@ -154,9 +154,6 @@ func (t *idTable) each(f func(slot int32)) {
 	}
 }
 
-// bytesOf views a string's bytes, read-only, without copying.
-func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
-
 // chunked is a slab of T in fixed chunks that never move, with a free list, so
 // elements are named by int32 and a large slab grows without copying.
 type chunked[T any] struct {

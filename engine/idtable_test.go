@@ -3,6 +3,7 @@ package engine
 import (
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -58,34 +59,48 @@ func TestIDTable(t *testing.T) {
 	}
 }
 
-// TestPushBytes checks that a push built from a stored message's tail is the
-// frame appendFrame gives, and that the stored form decodes back.
+// TestPushBytes checks that a push of a message body — a signaling one, kept
+// as its info, and others kept as they are — encodes as the push of the
+// message it stands for, and that the body gives that message back.
 func TestPushBytes(t *testing.T) {
-	msgs := []Message{
-		{Conv: ConvC2C, Sender: "alice", SenderDevice: "1", Receiver: "bob", Time: 123456789012, Elem: ElemCustom, Custom: []byte("xyz")},
-		{Conv: ConvGroup, Sender: "carol", GroupID: "g1", Time: -5, OnlineOnly: true, Elem: ElemGroupTip, Tip: 2, TipMembers: []string{"a", "b"}},
-		{Conv: ConvC2C, Sender: "d", Elem: ElemText, Text: "hello"},
+	sig := &SignalingInfo{BusinessID: 1, InviteID: "c1", Inviter: "alice", InviteeList: []string{"bob"}, Data: strings.Repeat("d", 300),
+		Timeout: 30, ActionType: ActionInvite}
+	group := *sig
+	group.GroupID, group.InviteeList, group.Data = "g1", []string{"bob", "carol"}, "x"
+	bodies := []msgBody{
+		newStored(sig, nil, "alice", "1", 123456789012).msgBody, // to bob
+		newStored(sig, nil, "bob", "2", 5).msgBody,              // to alice
+		newStored(&group, nil, "alice", "", -5).msgBody,
+		*otherMessage(&Message{Conv: ConvC2C, Sender: "alice", SenderDevice: "1", Receiver: "bob", Time: 123456789012, Elem: ElemCustom, Custom: []byte("xyz")}),
+		*otherMessage(&Message{Conv: ConvGroup, Sender: "carol", GroupID: "g1", Time: -5, OnlineOnly: true, Elem: ElemGroupTip, Tip: 2, TipMembers: []string{"a", "b"}}),
+		*otherMessage(&Message{Conv: ConvC2C, Sender: "d", Elem: ElemText, Text: "hello"}),
 	}
-	for i := range msgs {
-		m := &msgs[i]
+	for i := range bodies {
+		b := &bodies[i]
 		for _, seq := range []uint64{0, 1, 300, 1 << 40} {
 			s := NewServer(ServerConfig{})
 			s.sessions = append(s.sessions, session{live: true, addr: 7, epoch: 1 << 33, nextSeq: 70000})
-			s.pushTo(0, 0, appendMessageTail(nil, m), seq)
-			f := Frame{Type: FramePush, Epoch: 1 << 33, Seq: 70000, Msg: *m}
-			f.Msg.Seq = seq
-			if got, want := s.out.Msgs[0].Bytes, EncodeFrame(&f); string(got) != string(want) {
-				t.Fatalf("msg %d seq %d: push\n%x, want\n%x", i, seq, got, want)
+			s.pushTo(0, 0, b, seq)
+			m := b.message(seq)
+			want := Frame{Type: FramePush, Epoch: 1 << 33, Seq: 70000, Msg: &m}
+			if got, want := EncodeFrame(s.out.Msgs[0].Frame), EncodeFrame(&want); string(got) != string(want) {
+				t.Fatalf("body %d seq %d: push\n%x, want\n%x", i, seq, got, want)
 			}
-			sm := storedMsg{enc: string(appendMessageTail(nil, m))}
-			got := sm.message(seq)
-			want := *m
-			want.Seq = seq
-			if got.Describe() != want.Describe() || string(got.Custom) != string(want.Custom) || got.Time != want.Time {
-				t.Fatalf("msg %d: stored form decodes to %+v, want %+v", i, got, want)
+			if got := s.out.Msgs[0].Frame.Describe(); got != want.Describe() {
+				t.Fatalf("body %d: push describes as %s, want %s", i, got, want.Describe())
 			}
-			if !sm.sentBy(m.Sender, m.SenderDevice) || sm.sentBy(m.Sender, "zz") {
-				t.Fatalf("msg %d: sentBy", i)
+			var wc WireCheck
+			if err := wc.Check(s.out.Msgs[0].Frame, EncodeFrame(&want)); err != nil {
+				t.Fatalf("body %d: %v", i, err)
+			}
+			sm := storedMsg{msgBody: *b}
+			if !sm.sentBy(m.Sender, m.SenderDevice) || sm.sentBy(m.Sender, "zz") || !sm.inGroup(m.GroupID) {
+				t.Fatalf("body %d: sentBy or inGroup", i)
+			}
+			if m.Elem == ElemCustom && b.sig != nil {
+				if got := GetSignalingInfo(&m); got == nil || diffSignaling(got, b.sig) != "" {
+					t.Fatalf("body %d: message carries %+v, want %+v", i, got, b.sig)
+				}
 			}
 		}
 	}

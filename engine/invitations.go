@@ -1,9 +1,12 @@
 package engine
 
-import "slices"
+import (
+	"slices"
+	"strconv"
+)
 
-// The server-mode invitation state machine, and the client-mode relay. Both run on
-// the shard that owns the request (see ownerOf).
+// The server-mode invitation state machine, on the shard that owns the request
+// (see ownerOf). The legacy relay is in server_legacy.go.
 
 func (s *Server) record(id string) *invRecord {
 	if slot, ok := s.invIndex.get(id); ok {
@@ -44,8 +47,10 @@ func (s *Server) transition(id, invitee string, st InviteeState) {
 	s.out.Transitions = append(s.out.Transitions, Transition{InviteID: id, Invitee: invitee, State: st})
 }
 
-func (r *invRecord) info(a ActionType) SignalingInfo {
-	return SignalingInfo{BusinessID: BusinessID, InviteID: r.id, GroupID: r.group(), Inviter: r.inviter,
+// fillInfo sets info to the signaling info of the invitation's message of
+// action a, without invitees or data.
+func (r *invRecord) fillInfo(info *SignalingInfo, a ActionType) {
+	*info = SignalingInfo{BusinessID: BusinessID, InviteID: r.id, GroupID: r.group(), Inviter: r.inviter,
 		Timeout: int(r.timeout()), ActionType: a, OnlineUserOnly: r.onlineOnly()}
 }
 
@@ -69,21 +74,6 @@ func (s *Server) recipients(r *invRecord) []string {
 	return []string{r.inviter, r.one[0].user}
 }
 
-// newMessage builds the IM message that carries info, sent by user/device. Its
-// Custom is the codec's buffer: fan it out before building another.
-func (s *Server) newMessage(now int64, sender, device string, info *SignalingInfo) Message {
-	m := Message{Conv: ConvC2C, Sender: sender, SenderDevice: device, GroupID: info.GroupID, Time: now,
-		OnlineOnly: info.OnlineUserOnly, Elem: ElemCustom, Custom: s.sig.encodeScratch(info)}
-	if info.GroupID != "" {
-		m.Conv = ConvGroup
-	} else if sender == info.Inviter && len(info.InviteeList) > 0 {
-		m.Receiver = info.InviteeList[0]
-	} else {
-		m.Receiver = info.Inviter
-	}
-	return m
-}
-
 func validData(data string) result {
 	if len(data) > MaxDataLen {
 		return fail(CodeDataTooLarge, "data is %d bytes, limit %d", len(data), MaxDataLen)
@@ -91,92 +81,127 @@ func validData(data string) result {
 	return result{}
 }
 
+// refuse is a failed result with its text: the hot paths build their texts
+// by concatenation, which keeps fail's arguments out of their stack frames.
+func refuse(c Code, text string) result { return result{code: c, text: text} }
+
+// invOp applies an invitation request (invite, cancel, accept, reject,
+// modify) at the invitation's owning shard.
 func (s *Server) invOp(now int64, f *Frame) result {
 	in := &f.Info
-	if in.InviteID == "" {
-		return fail(CodeInvalidParameters, "empty invite ID")
-	}
-	if r := validData(in.Data); r.code != OK {
-		return r
+	switch {
+	case in.InviteID == "":
+		return refuse(CodeInvalidParameters, "empty invite ID")
+	case len(in.Data) > MaxDataLen:
+		return validData(in.Data)
 	}
 	switch f.Op {
 	case OpInvite, OpInviteInGroup:
 		return s.invite(now, f)
 	case OpTimeout:
-		return fail(CodeInvalidParameters, "in server mode the server decides timeouts")
+		return refuse(CodeInvalidParameters, "in server mode the server decides timeouts")
 	}
 	r := s.record(in.InviteID)
 	if r == nil {
-		if now == s.expiredAt && slices.Contains(s.expiredIDs, in.InviteID) {
-			if f.Op == OpAccept || f.Op == OpReject {
-				s.out.hit(PathAnswerAtDeadline)
-			}
-			return fail(CodeInviteInvalid, "timed out at this instant: a deadline comes before any frame of its instant")
-		}
-		return fail(CodeInviteInvalid, "unknown invitation %s", in.InviteID)
+		return s.unknownInvitation(now, f)
 	}
 	var info SignalingInfo
+	var res result
 	ended := false
 	switch f.Op {
 	case OpCancel:
 		if f.User != r.inviter {
-			return fail(CodeNotInviter, "%s is not the inviter", f.User)
+			res = refuse(CodeNotInviter, f.User+" is not the inviter")
+		} else if ended = s.cancel(r, &info); !ended {
+			res = refuse(CodeInviteInvalid, "no pending invitee")
 		}
-		info = r.info(ActionCancel)
-		for i, l := 0, r.invitees(); i < len(l); i++ {
-			if iv := &l[i]; iv.state == Pending {
-				iv.state = Cancelled
-				info.InviteeList = append(info.InviteeList, iv.user)
-				s.transition(r.id, iv.user, Cancelled)
-			}
-		}
-		if len(info.InviteeList) == 0 {
-			return fail(CodeInviteInvalid, "no pending invitee")
-		}
-		ended = true
 	case OpAccept, OpReject:
-		l := r.invitees()
-		i := slices.IndexFunc(l, func(iv invitee) bool { return iv.user == f.User })
-		if i < 0 {
-			return fail(CodeInviteInvalid, "%s is not invited", f.User)
-		}
-		if st := l[i].state; st != Pending {
-			return fail(CodeInviteInvalid, "already %s", st)
-		}
-		if g := r.group(); g != "" && (s.groups[g] == nil || !s.groups[g].has(f.User)) {
-			// Unreachable while leaving the group drops a pending invitee;
-			// an answer from outside the group is never applied.
-			return fail(CodeNotGroupMember, "%s is not a member of %s", f.User, g)
-		}
-		a := ActionAccept
-		if f.Op == OpReject {
-			a = ActionReject
-		}
-		l[i].state = stateOf(a)
-		s.transition(r.id, f.User, stateOf(a))
-		info = r.info(a)
-		s.one[0] = f.User
-		info.InviteeList = s.one[:] // encoded, never kept
-		ended = !r.pending()
+		ended, res = s.answer(r, f, &info)
 	case OpModify:
-		if f.User != r.inviter {
-			return fail(CodeNotInviter, "%s is not the inviter", f.User)
-		}
-		if r.onlineOnly() {
-			return fail(CodeOnlineOnlyModify, "")
-		}
-		info = r.info(ActionModify)
-		info.InviteeList = r.inviteeNames()
-		s.out.Transitions = append(s.out.Transitions, Transition{InviteID: r.id, Modified: true, By: f.User + "/" + f.Device})
+		res = s.modify(r, f, &info)
 	default:
-		return fail(CodeInvalidParameters, "operation %s", f.Op)
+		res = refuse(CodeInvalidParameters, "operation "+f.Op.String())
+	}
+	if res.code != OK {
+		return res
 	}
 	info.Data = in.Data
-	m := s.newMessage(now, f.User, f.Device, &info)
-	s.fanout(now, s.recipients(r), &m, ended, nil, &info)
+	s.fanout(now, s.recipients(r), &info, nil, f.User, f.Device, ended, nil, r.track())
 	if ended {
 		s.endRecord(r)
 	}
+	return result{}
+}
+
+// unknownInvitation answers a request about an invitation the shard does
+// not hold: it ended (maybe timed out at this very instant), or never was.
+func (s *Server) unknownInvitation(now int64, f *Frame) result {
+	id := f.Info.InviteID
+	if now == s.expiredAt && slices.Contains(s.expiredIDs, id) {
+		if f.Op == OpAccept || f.Op == OpReject {
+			s.out.hit(PathAnswerAtDeadline)
+		}
+		return refuse(CodeInviteInvalid, "timed out at this instant: a deadline comes before any frame of its instant")
+	}
+	return refuse(CodeInviteInvalid, "unknown invitation "+id)
+}
+
+// cancel withdraws invitation r from every invitee still pending, for the
+// message info: true if there was one (it then ends).
+func (s *Server) cancel(r *invRecord, info *SignalingInfo) bool {
+	r.fillInfo(info, ActionCancel)
+	for i, l := 0, r.invitees(); i < len(l); i++ {
+		if iv := &l[i]; iv.state == Pending {
+			iv.state = Cancelled
+			info.InviteeList = append(info.InviteeList, iv.user)
+			s.transition(r.id, iv.user, Cancelled)
+		}
+	}
+	return len(info.InviteeList) > 0
+}
+
+// answer applies f's accept or reject to invitation r, for the message
+// info, and tells whether the invitation ended.
+func (s *Server) answer(r *invRecord, f *Frame, info *SignalingInfo) (bool, result) {
+	l := r.invitees()
+	i := 0
+	for i < len(l) && l[i].user != f.User {
+		i++
+	}
+	if i == len(l) {
+		return false, refuse(CodeInviteInvalid, f.User+" is not invited")
+	}
+	if st := l[i].state; st != Pending {
+		return false, refuse(CodeInviteInvalid, "already "+st.String())
+	}
+	if g := r.group(); g != "" && (s.groups[g] == nil || !s.groups[g].has(f.User)) {
+		// Unreachable while leaving the group drops a pending invitee;
+		// an answer from outside the group is never applied.
+		return false, refuse(CodeNotGroupMember, f.User+" is not a member of "+g)
+	}
+	a := ActionAccept
+	if f.Op == OpReject {
+		a = ActionReject
+	}
+	l[i].state = stateOf(a)
+	s.transition(r.id, f.User, stateOf(a))
+	r.fillInfo(info, a)
+	info.InviteeList = []string{f.User}
+	return !r.pending(), result{}
+}
+
+// modify changes invitation r's data (f's, which the message info will
+// carry): its inviter only, and not of an online-only one.
+func (s *Server) modify(r *invRecord, f *Frame, info *SignalingInfo) result {
+	if f.User != r.inviter {
+		return refuse(CodeNotInviter, f.User+" is not the inviter")
+	}
+	if r.onlineOnly() {
+		return refuse(CodeOnlineOnlyModify, "")
+	}
+	r.fillInfo(info, ActionModify)
+	info.InviteeList = r.inviteeNames()
+	s.out.Transitions = append(s.out.Transitions, Transition{InviteID: r.id, Modified: true, By: f.User + "/" + f.Device})
 	return result{}
 }
 
@@ -184,18 +209,18 @@ func (s *Server) invite(now int64, f *Frame) result {
 	in := &f.Info
 	switch {
 	case in.Timeout < 0:
-		return fail(CodeInvalidParameters, "negative timeout")
+		return refuse(CodeInvalidParameters, "negative timeout")
 	case in.Timeout > maxTimeout:
-		return fail(CodeInvalidParameters, "timeout over %d s", maxTimeout)
+		return refuse(CodeInvalidParameters, "timeout over "+strconv.Itoa(maxTimeout)+" s")
 	case in.InviteID == "":
-		return fail(CodeInvalidParameters, "empty invite ID")
+		return refuse(CodeInvalidParameters, "empty invite ID")
 	}
 	invitees, res := s.checkInvitees(f)
 	if res.code != OK {
 		return res
 	}
 	if s.record(in.InviteID) != nil {
-		return fail(CodeInvalidParameters, "invite ID %s is in use", in.InviteID)
+		return refuse(CodeInvalidParameters, "invite ID "+in.InviteID+" is in use")
 	}
 	r, slot := s.newRecord(in.InviteID)
 	r.inviter, r.tmo = f.User, uint32(in.Timeout)
@@ -212,14 +237,20 @@ func (s *Server) invite(now int64, f *Frame) result {
 	}
 	s.out.Transitions = append(s.out.Transitions, Transition{InviteID: r.id, Inviter: r.inviter, GroupID: r.group(),
 		Invitees: invitees, Timeout: int(r.timeout()), OnlineOnly: r.onlineOnly()})
-	info := r.info(ActionInvite)
+	var info SignalingInfo
+	r.fillInfo(&info, ActionInvite)
 	info.InviteeList, info.Data = invitees, in.Data
-	m := s.newMessage(now, f.User, f.Device, &info)
 	var push *OfflinePushInfo
 	if r.ext == nil && !r.onlineOnly() {
 		push = &f.Push
 	}
-	s.fanout(now, s.recipients(r), &m, false, push, &info)
+	if f.info != nil && sameSignaling(f.info, &info) {
+		// The invite carries the invitation as its device keeps it: the
+		// message shares it (and so does every device that gets it).
+		s.deliver(now, s.recipients(r), newStoredShared(f.info, f.User, f.Device, now), false, push, r.track())
+	} else {
+		s.fanout(now, s.recipients(r), &info, nil, f.User, f.Device, false, push, r.track())
+	}
 	if r.timeout() > 0 {
 		r.deadline = now + int64(r.timeout())*1e9
 		s.scheduleTimeout(slot, r)
@@ -279,7 +310,8 @@ func (s *Server) timeout(now int64, r *invRecord) {
 		}
 		s.expiredIDs = append(s.expiredIDs, r.id)
 	}
-	info := r.info(ActionTimeout)
+	var info SignalingInfo
+	r.fillInfo(&info, ActionTimeout)
 	for i, l := 0, r.invitees(); i < len(l); i++ {
 		if iv := &l[i]; iv.state == Pending {
 			iv.state = TimedOut
@@ -287,47 +319,8 @@ func (s *Server) timeout(now int64, r *invRecord) {
 			s.transition(r.id, iv.user, TimedOut)
 		}
 	}
-	m := s.newMessage(now, r.inviter, "", &info)
-	s.fanout(now, s.recipients(r), &m, true, nil, &info)
+	s.fanout(now, s.recipients(r), &info, nil, r.inviter, "", true, nil, r.track())
 	s.endRecord(r)
-}
-
-// relay is the client-mode server: it checks only what an IM server checks for
-// any message (size, group membership of the sender), stores and forwards.
-func (s *Server) relay(now int64, f *Frame) result {
-	info := f.Info
-	info.BusinessID = BusinessID
-	if info.InviteID == "" {
-		return fail(CodeInvalidParameters, "empty invite ID")
-	}
-	if r := validData(info.Data); r.code != OK {
-		return r
-	}
-	var rcpt []string
-	if info.GroupID != "" {
-		g := s.groups[info.GroupID]
-		if g == nil {
-			return fail(CodeGroupNotFound, "group %s", info.GroupID)
-		}
-		if !g.has(f.User) {
-			return fail(CodeNotGroupMember, "sender %s is not a member of %s", f.User, info.GroupID)
-		}
-		rcpt = g.members
-	} else {
-		rcpt = append(rcpt, info.Inviter)
-		for _, u := range append(info.InviteeList, f.User) {
-			if u != "" && !slices.Contains(rcpt, u) {
-				rcpt = append(rcpt, u)
-			}
-		}
-	}
-	m := s.newMessage(now, f.User, f.Device, &info)
-	var push *OfflinePushInfo
-	if info.ActionType == ActionInvite && info.GroupID == "" && !info.OnlineUserOnly {
-		push = &f.Push
-	}
-	s.fanout(now, rcpt, &m, false, push, nil)
-	return result{}
 }
 
 // Invitations lists the live invitations this shard owns (server mode), by ID.

@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/binary"
 	"math"
+	"unsafe"
 )
 
 // The hot path of the codec: our fixed schema written and read straight on byte
@@ -303,80 +304,13 @@ const (
 type interner struct {
 	m      map[string]string
 	ids    func(b []byte) (string, bool)
-	max    int          // 0 means internMax
-	shared *SharedNames // names and lists shared by the devices of one world, if any
+	max    int                // 0 means internMax
+	shared *SharedClientState // names and lists shared by the devices of one world, if any
+	// views, if set, makes every string a view of the bytes decoded and every
+	// list a slice of views: nothing is copied or kept, for a frame that is
+	// looked at while its bytes stay as they are (WireCheck).
+	views *[]string
 }
-
-// SharedNames lets the devices of one world share the strings and lists they
-// decode: a member of a 200-member group otherwise keeps its own copy of every
-// invitee list it hears. Share one only among nodes driven by one goroutine (one
-// world); it never changes what a node does, only how much memory it holds.
-// The devices also share the scratch they use during one call, the slab their
-// frames are carved from (each device's own would keep a chunk of up to 4 KB
-// alive for its last few frames) and their Output: the driver must carry out
-// one device's output and Advance it before it drives another. And they share
-// the invitations they hold (invStore): the two devices of a 1:1 invitation, or
-// the members of a group, point at one copy of its signaling info.
-type SharedNames struct {
-	names    map[string]string
-	lists    map[string][]string
-	scratch  clientScratch
-	frames   slab
-	out      Output
-	invs     invStore   // the invitations the devices hold, shared
-	invLists []*invList // empty invitation lists given back by devices
-	refMaps  []map[uint64]string
-}
-
-// invList returns an empty list for a device's invitations, from the pool if sh
-// has one.
-func (sh *SharedNames) invList() *invList {
-	if sh == nil || len(sh.invLists) == 0 {
-		return newInvList()
-	}
-	n := len(sh.invLists)
-	l := sh.invLists[n-1]
-	sh.invLists[n-1] = nil
-	sh.invLists = sh.invLists[:n-1]
-	return l
-}
-
-// putInvList takes back an empty list. Its arrays stay with it only if small:
-// a device that held many does not hand its size to one that holds one.
-func (sh *SharedNames) putInvList(l *invList) {
-	if cap(l.inv) > pooledInvCap {
-		l.inv = nil
-	}
-	if len(l.ids.e) > pooledTabLen {
-		l.ids.e = nil
-	}
-	sh.invLists = append(sh.invLists, l)
-}
-
-// The largest arrays a pooled invList keeps.
-const (
-	pooledInvCap = 4
-	pooledTabLen = 16
-)
-
-func (sh *SharedNames) refMap() map[uint64]string {
-	if sh == nil || len(sh.refMaps) == 0 {
-		return make(map[uint64]string)
-	}
-	m := sh.refMaps[len(sh.refMaps)-1]
-	sh.refMaps[len(sh.refMaps)-1] = nil
-	sh.refMaps = sh.refMaps[:len(sh.refMaps)-1]
-	return m
-}
-
-// NewSharedNames returns an empty cache.
-func NewSharedNames() *SharedNames {
-	return &SharedNames{names: map[string]string{}, lists: map[string][]string{},
-		scratch: clientScratch{dec: frameDecoder{scratchCustom: true}}, frames: slab{chunk: 32 << 10}}
-}
-
-// sharedMax bounds each map of a SharedNames; past it, decoding allocates.
-const sharedMax = 1 << 20
 
 func (in *interner) str(b []byte) string {
 	if len(b) == 0 {
@@ -384,6 +318,9 @@ func (in *interner) str(b []byte) string {
 	}
 	if in == nil {
 		return string(b)
+	}
+	if in.views != nil {
+		return unsafe.String(unsafe.SliceData(b), len(b))
 	}
 	if sh := in.shared; sh != nil {
 		if s, ok := sh.names[string(b)]; ok {
@@ -408,19 +345,23 @@ func (in *interner) str(b []byte) string {
 	return s
 }
 
+// text is a free-form string (data, an error's text): copied, never kept,
+// unless the interner makes views.
+func (in *interner) text(b []byte) string {
+	if in != nil && in.views != nil {
+		return unsafe.String(unsafe.SliceData(b), len(b))
+	}
+	return string(b)
+}
+
 func (in *interner) id(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	switch {
-	case in == nil:
-	case in.shared != nil:
-		// Every invitation a device of the world holds is in the world's store:
-		// one lookup there finds the ID whether this device holds it or not.
-		if s, ok := in.shared.invs.id(b); ok {
-			return s
-		}
-	case in.ids != nil:
+	if in != nil && in.views != nil {
+		return unsafe.String(unsafe.SliceData(b), len(b))
+	}
+	if in != nil && in.ids != nil {
 		if s, ok := in.ids(b); ok {
 			return s
 		}
@@ -443,7 +384,7 @@ func (r *mpReader) strings(in *interner) []string {
 		r.ok = false
 		return nil
 	}
-	var sh *SharedNames
+	var sh *SharedClientState
 	if in != nil {
 		sh = in.shared
 	}
@@ -471,24 +412,16 @@ func (r *mpReader) strings(in *interner) []string {
 	return r.decodeStrings(n, in)
 }
 
-// canonical returns a list made here as the devices of the world (SharedNames)
-// decode it from the wire: the same slice every time, of interned names. A
-// device without SharedNames keeps its own.
-func (c *Client) canonical(l []string) []string {
-	if c.cfg.Shared == nil {
-		return l
-	}
-	sc := c.sc
-	sc.lb = appendStrings(sc.lb[:0], l)
-	r := mpReader{b: sc.lb, ok: true}
-	if d := r.strings(&c.names); r.ok && r.p == len(sc.lb) {
-		return d
-	}
-	return l
-}
-
 func (r *mpReader) decodeStrings(n int, in *interner) []string {
-	l := make([]string, n)
+	var l []string
+	if in != nil && in.views != nil {
+		v := in.views
+		k := len(*v)
+		*v = append(*v, make([]string, n)...)
+		l = (*v)[k : k+n : k+n]
+	} else {
+		l = make([]string, n)
+	}
 	for i := range l {
 		l[i] = r.string(in)
 		if !r.ok {
@@ -496,29 +429,6 @@ func (r *mpReader) decodeStrings(n int, in *interner) []string {
 		}
 	}
 	return l
-}
-
-// slab hands out immutable copies of encoded frames carved from shared chunks,
-// so sending a frame does not allocate. A chunk is never written again where it
-// was handed out, so a frame stays valid as long as anyone holds it.
-type slab struct {
-	buf   []byte
-	chunk int // the largest chunk; chunks start small and double up to it, so a
-	// node that sends little holds little (a million idle devices)
-	next int
-}
-
-func (s *slab) copy(b []byte) []byte {
-	if len(b) > cap(s.buf)-len(s.buf) {
-		if len(b) > s.chunk/4 {
-			return append([]byte(nil), b...)
-		}
-		s.next = min(max(2*s.next, 512, len(b)), s.chunk)
-		s.buf = make([]byte, 0, s.next)
-	}
-	n := len(s.buf)
-	s.buf = append(s.buf, b...)
-	return s.buf[n:len(s.buf):len(s.buf)]
 }
 
 // fast decodes canonical bytes into f (zeroed); false means "use the library".
@@ -567,7 +477,7 @@ func (fd *frameDecoder) fast(b []byte, f *Frame) bool {
 			f.HasPush = true
 			f.Push.Title = r.string(in)
 			if d := r.str(); len(d) > 0 {
-				f.Push.Desc = string(d)
+				f.Push.Desc = in.text(d)
 			}
 		}
 		if f.Type == FrameRequest {
@@ -581,7 +491,7 @@ func (fd *frameDecoder) fast(b []byte, f *Frame) bool {
 		f.ReqID = r.uint()
 		f.Code = Code(r.int(0, 1<<31-1))
 		if t := r.str(); len(t) > 0 {
-			f.Text = string(t)
+			f.Text = in.text(t)
 		}
 		f.Members = r.strings(in)
 		f.Origin = Addr(r.int(-1<<31, 1<<31-1))
@@ -599,24 +509,27 @@ func (fd *frameDecoder) fast(b []byte, f *Frame) bool {
 				return false
 			}
 			f.HasMsg = true
-			fd.message(&f.Msg)
+			f.Msg = fd.newMessage()
+			fd.message(f.Msg)
 		}
 	case FramePush:
 		f.Seq = r.uint()
-		fd.message(&f.Msg)
+		f.Msg = fd.newMessage()
+		fd.message(f.Msg)
 	case FrameAck:
 		f.Seq = r.uint()
 	case FrameDeliver:
 		f.Members = r.strings(in)
-		fd.message(&f.Msg)
-		f.Msg.Ended = r.bool()
+		f.Msg = fd.newMessage()
+		fd.message(f.Msg)
+		f.Ended = r.bool()
 		f.HasPush = r.bool()
 		if !r.ok || r.arrayLen() != 2 {
 			return false
 		}
 		f.Push.Title = r.string(in)
 		if d := r.str(); len(d) > 0 {
-			f.Push.Desc = string(d)
+			f.Push.Desc = in.text(d)
 		}
 		f.BusSeq = r.uint()
 		f.BusAck = r.uint()
@@ -646,15 +559,14 @@ func (fd *frameDecoder) message(m *Message) {
 	m.OnlineOnly = r.bool()
 	m.Elem = ElemType(r.int(1, 3))
 	if c := r.bin(); c != nil {
-		if fd.scratchCustom {
-			fd.custom = append(fd.custom[:0], c...)
-			m.Custom = fd.custom[:len(c):len(c)]
+		if in != nil && in.views != nil {
+			m.Custom = c
 		} else {
 			m.Custom = append(make([]byte, 0, len(c)), c...)
 		}
 	}
 	if t := r.str(); len(t) > 0 {
-		m.Text = string(t)
+		m.Text = in.text(t)
 	}
 	m.Tip = TipType(r.int(0, 3))
 	m.TipMembers = r.strings(in)
@@ -673,7 +585,7 @@ func (r *mpReader) signaling(s *SignalingInfo, in *interner) {
 	s.Inviter = r.string(in)
 	s.InviteeList = r.strings(in)
 	if d := r.str(); len(d) > 0 {
-		s.Data = string(d)
+		s.Data = in.text(d)
 	}
 	s.Timeout = int(r.int(0, 1<<31-1))
 	s.ActionType = ActionType(r.int(1, int64(maxAction)))

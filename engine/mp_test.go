@@ -74,22 +74,22 @@ func libEncode(f *Frame) []byte {
 		}
 		_ = e.EncodeUint(f.Seq)
 		if f.HasMsg {
-			libMessage(e, &f.Msg)
+			libMessage(e, f.Msg)
 		} else {
 			_ = e.EncodeNil()
 		}
 	case FramePush:
 		_ = e.EncodeArrayLen(2)
 		_ = e.EncodeUint(f.Seq)
-		libMessage(e, &f.Msg)
+		libMessage(e, f.Msg)
 	case FrameAck:
 		_ = e.EncodeArrayLen(1)
 		_ = e.EncodeUint(f.Seq)
 	case FrameDeliver:
 		_ = e.EncodeArrayLen(7)
 		libStrings(e, f.Members)
-		libMessage(e, &f.Msg)
-		_ = e.EncodeBool(f.Msg.Ended)
+		libMessage(e, f.Msg)
+		_ = e.EncodeBool(f.Ended)
 		_ = e.EncodeBool(f.HasPush)
 		_ = e.EncodeArrayLen(2)
 		_ = e.EncodeString(f.Push.Title)
@@ -151,6 +151,11 @@ func TestEncoderMatchesLibrary(t *testing.T) {
 	frames := sampleFrames()
 	for i := 0; i < 3000; i++ {
 		f := frames[rng.IntN(len(frames))]
+		m := Message{}
+		if f.Msg != nil {
+			m = *f.Msg
+		}
+		f.Msg = &m
 		f.Epoch = uints[rng.IntN(len(uints))]
 		f.Seq = uints[rng.IntN(len(uints))]
 		f.ReqID = uints[rng.IntN(len(uints))]

@@ -6,10 +6,20 @@ import (
 	"strings"
 )
 
-// Envelope is a frame to send: its destination and its encoded bytes, whose length
-// is the size the network model charges.
+// Envelope is a frame to send and its destination. The signaling nodes send
+// Frame, a decoded frame the driver may carry as it is (a simulator) or encode
+// (EncodeFrame, AppendFrame: a real transport); its encoded length is the size
+// the network model charges. Other nodes (the room service) send Bytes, a frame
+// already encoded.
+//
+// Frame is the driver's from the node's Ready on: the node keeps no pointer to
+// it, and nobody may change it (nor the slices and messages it refers to,
+// which the node may share with other frames and keep). A receiver copies
+// what it keeps. A driver done with it may give it back to the nodes' FramePool
+// (the Frames of their config), for a node to reuse.
 type Envelope struct {
 	To    Addr
+	Frame *Frame
 	Bytes []byte
 }
 
@@ -275,6 +285,49 @@ type Output struct {
 	Transitions []Transition
 	// Paths are the rare code paths the node took (see Path), for coverage.
 	Paths []Path
+
+	frames *FramePool // where the frames sent come from; nil: allocated
+}
+
+// FramePool holds frames for nodes to send, given back by the driver once it
+// is done with them (Envelope): a simulator that delivers every frame sends
+// millions without allocating one. Share one only among nodes driven by one
+// goroutine. The zero value is ready.
+type FramePool struct {
+	free []*Frame
+}
+
+// Put gives back a frame the driver is done with.
+func (p *FramePool) Put(f *Frame) { p.free = append(p.free, f) }
+
+// Len is the number of frames the pool holds.
+func (p *FramePool) Len() int { return len(p.free) }
+
+// send appends a copy of f to the frames to send to to.
+func (o *Output) send(to Addr, f *Frame) {
+	*o.slot(to) = *f
+}
+
+// frame appends an empty frame to send to to and returns it, for the caller
+// to fill in place (a frame built aside would be copied).
+func (o *Output) frame(to Addr) *Frame {
+	p := o.slot(to)
+	*p = Frame{}
+	return p
+}
+
+// slot appends a frame to send to to and returns it, its fields stale: the
+// caller sets every one.
+func (o *Output) slot(to Addr) *Frame {
+	var p *Frame
+	if fp := o.frames; fp != nil && len(fp.free) > 0 {
+		p = fp.free[len(fp.free)-1]
+		fp.free = fp.free[:len(fp.free)-1]
+	} else {
+		p = new(Frame)
+	}
+	o.Msgs = append(o.Msgs, Envelope{To: to, Frame: p})
+	return p
 }
 
 // EachReport calls callback and result for the output's callbacks and results
@@ -299,18 +352,19 @@ func (o *Output) Empty() bool {
 		len(o.Results) == 0 && len(o.Pushes) == 0 && len(o.Notes) == 0 && len(o.Transitions) == 0
 }
 
+// reset empties the output for the next step. The slices of every step are
+// not cleared (clearing pointers costs a write barrier each while the
+// collector marks): the next outputs overwrite their entries, and until then
+// what they refer to (frames back in the pool, names, IDs) is at most an
+// output's worth of small objects kept alive a little longer.
 func (o *Output) reset() {
-	clear(o.Msgs)
 	o.Msgs = o.Msgs[:0]
 	o.Timers = o.Timers[:0]
-	clear(o.Callbacks)
 	o.Callbacks = o.Callbacks[:0]
-	clear(o.Results)
 	o.Results = o.Results[:0]
 	clear(o.Pushes)
 	o.Pushes = o.Pushes[:0]
 	o.Notes = o.Notes[:0]
-	clear(o.Transitions)
 	o.Transitions = o.Transitions[:0]
 	o.Paths = o.Paths[:0]
 }

@@ -31,6 +31,9 @@ type ServerConfig struct {
 	// mode) or any message (client mode, where the relay cannot tell) are dropped
 	// this long after the end or the store. A device that stays away longer misses them.
 	Retention int64
+	// Frames, if set, is where the frames the shard sends come from (see
+	// Envelope); nil: each is allocated.
+	Frames *FramePool
 }
 
 func (c *ServerConfig) fill() {
@@ -53,11 +56,8 @@ func (c *ServerConfig) fill() {
 type Server struct {
 	cfg ServerConfig
 	out Output
-	enc frameEncoder
-	dec frameDecoder
-	in  Frame
-	sig sigCodec
-	si  SignalingInfo
+	dec frameDecoder // frames that come as bytes (Receive)
+	in  Frame        // a frame being handled that the shard changes: its own copy
 
 	users    map[string]*userState
 	userList []*userState // creation order, so sweeps never depend on map order
@@ -74,11 +74,8 @@ type Server struct {
 	groups     map[string]*group
 	tracks     chunked[invTrack] // server mode: liveness of invitations in local timelines
 	trackIndex idTable           // tracks by invite ID
-	tail       []byte            // scratch: a message's encoding after its Seq
-	one        [1]string         // scratch: a one-name list
 
-	names interner // decoded names, and the invite IDs known here
-	slab  slab     // encoded frames
+	names interner // names decoded from bytes, and the invite IDs known here
 
 	deadlineQs    []deadlineQueue // server mode: invitations awaiting their timeout, per timeout value
 	deadlineIndex map[int32]int   // timeout value → its queue
@@ -101,12 +98,14 @@ type Server struct {
 	buckets   [][]string
 
 	// While a device's request executes here, the first push to its session is
-	// held (held, in unacked too; heldMsg is its message part) to ride on the
-	// response instead of travelling as a frame of its own.
+	// held (in unacked too: held is its message, heldSeq its Seq in the
+	// timeline and heldPush its session sequence) to ride on the response
+	// instead of travelling as a frame of its own.
 	holding  bool
 	holdSlot int32
-	held     []byte
-	heldMsg  []byte
+	held     *msgBody
+	heldSeq  uint64
+	heldPush uint64
 }
 
 // NewServer returns a shard ready to run.
@@ -117,13 +116,12 @@ func NewServer(cfg ServerConfig) *Server {
 		users:      map[string]*userState{},
 		sessByAddr: map[Addr]int32{},
 		groups:     map[string]*group{},
-		slab:       slab{chunk: 32 << 10},
 	}
 	s.invIndex.key = func(slot int32) string { return s.inv(slot).id }
 	s.trackIndex.key = func(slot int32) string { return s.tracks.at(slot).id }
 	s.names.ids = s.knownID
 	s.dec.in = &s.names
-	s.sig.in = &s.names
+	s.out.frames = cfg.Frames
 	return s
 }
 
@@ -150,7 +148,7 @@ func (s *Server) Advance() { s.out.reset() }
 type userState struct {
 	name     string
 	sessions []int32
-	timeline []entry
+	timeline timeline
 	nextSeq  uint64
 	// dedup holds the results of the user's requests that a device may still
 	// ask for again, in the order they were made: a retransmitted request is
@@ -187,49 +185,6 @@ type entry struct {
 	m   *storedMsg
 }
 
-// storedMsg is a message stored once per shard for all its recipients, in wire
-// form: enc is the encoding of its fields after Seq (which is per recipient), so
-// a push is the frame header, the two sequence numbers and enc.
-type storedMsg struct {
-	enc      string
-	storedAt int64
-	track    int32 // server mode, signaling messages: the invitation's track + 1; 0 if none
-	invite   bool  // the invitation's invite message
-}
-
-// sentBy tells whether the message was sent by user's device.
-func (sm *storedMsg) sentBy(user, device string) bool {
-	r := mpReader{b: bytesOf(sm.enc), ok: true}
-	r.uint() // conv
-	sender := r.str()
-	senderDevice := r.str()
-	return r.ok && string(sender) == user && string(senderDevice) == device
-}
-
-// inGroup tells whether the message belongs to group (a group message of it).
-func (sm *storedMsg) inGroup(group string) bool {
-	r := mpReader{b: bytesOf(sm.enc), ok: true}
-	r.uint() // conv
-	r.str()  // sender
-	r.str()  // sender device
-	r.str()  // receiver
-	g := r.str()
-	return r.ok && string(g) == group
-}
-
-// message decodes the stored message, with its Seq.
-func (sm *storedMsg) message(seq uint64) Message {
-	b := appendUint([]byte{0x90 | messageFields}, seq)
-	b = append(b, sm.enc...)
-	fd := frameDecoder{r: mpReader{b: b, ok: true}}
-	var m Message
-	fd.message(&m)
-	if len(m.TipMembers) == 0 {
-		m.TipMembers = nil
-	}
-	return m
-}
-
 // invTrack is the liveness, on this shard, of an invitation with stored messages
 // here; it lives as long as its messages (refs counts their timeline entries).
 type invTrack struct {
@@ -256,16 +211,31 @@ type session struct {
 	user    *userState
 	device  string
 	epoch   uint64
-	nextSeq uint64   // next push sequence number
-	syncEnd uint64   // the last push of the sync at login
-	acked   uint64   // highest push acknowledged
-	unacked [][]byte // encoded pushes acked+1, acked+2, ...
-	rtoAt   int64    // the armed retransmit timer's time; 0 if none
+	nextSeq uint64    // next push sequence number
+	syncEnd uint64    // the last push of the sync at login
+	acked   uint64    // highest push acknowledged
+	unacked []pushRef // the pushes acked+1, acked+2, ...
+	rtoAt   int64     // the armed retransmit timer's time; 0 if none
+}
+
+// pushRef is a push not acknowledged yet: its message and its Seq in the
+// user's timeline (0 if online-only); its place in unacked gives its session
+// sequence.
+type pushRef struct {
+	body *msgBody
+	seq  uint64
+}
+
+// push sends the frame that pushes p as the session's push number n.
+func (s *Server) push(ss *session, n uint64, p pushRef) {
+	f := s.out.frame(ss.addr)
+	f.Type, f.Epoch, f.Seq, f.msg, f.msgSeq = FramePush, ss.epoch, n, p.body, p.seq
 }
 
 type invitee struct {
 	user  string
 	state InviteeState
+	track int32 // a one-to-one record's invitee only: see invRecord.track
 }
 
 // invRecord is an invitation, kept compact (80 bytes): a shard may hold
@@ -279,6 +249,16 @@ type invRecord struct {
 	ext      *invGroup
 	tmo      uint32 // the timeout in seconds, and onlineOnlyBit
 	gen      uint32
+}
+
+// track is where the record keeps its invitation's track here + 1, once it
+// has stored messages (deliverLocal): in the padding of a one-to-one
+// record's invitee, or in a group record's ext.
+func (r *invRecord) track() *int32 {
+	if r.ext != nil {
+		return &r.ext.track
+	}
+	return &r.one[0].track
 }
 
 // onlineOnlyBit marks an online-only invitation in invRecord.tmo; timeouts are
@@ -300,6 +280,7 @@ func (r *invRecord) pending() bool {
 type invGroup struct {
 	group    string
 	invitees []invitee
+	track    int32 // see invRecord.track
 }
 
 // invitees lists the invitation's invitees; the states can be set through it.
@@ -338,11 +319,7 @@ func (s *Server) note(id, format string, args ...any) {
 	s.out.Notes = append(s.out.Notes, Note{InviteID: id, Text: fmt.Sprintf(format, args...)})
 }
 
-func (s *Server) send(to Addr, f *Frame) []byte {
-	b := s.slab.copy(s.enc.encode(f))
-	s.out.Msgs = append(s.out.Msgs, Envelope{To: to, Bytes: b})
-	return b
-}
+func (s *Server) send(to Addr, f *Frame) { s.out.send(to, f) }
 
 func (s *Server) user(name string) *userState {
 	u := s.users[name]
@@ -354,8 +331,8 @@ func (s *Server) user(name string) *userState {
 	return u
 }
 
-// Receive handles a frame that arrived from a device or another shard. Undecodable
-// or unexpected frames are dropped with a note.
+// Receive handles a frame that arrived from a device or another shard, as
+// bytes. Undecodable or unexpected frames are dropped with a note.
 func (s *Server) Receive(now int64, from Addr, b []byte) {
 	s.expireDue(now) // the same-instant rule: deadlines first
 	f := &s.in
@@ -363,6 +340,20 @@ func (s *Server) Receive(now int64, from Addr, b []byte) {
 		s.note("", "dropped frame from %d: %v", from, err)
 		return
 	}
+	s.receive(now, from, f)
+}
+
+// ReceiveFrame is Receive of a decoded frame (see Envelope), which it does
+// not change nor keep.
+func (s *Server) ReceiveFrame(now int64, from Addr, f *Frame) {
+	s.expireDue(now)
+	s.receive(now, from, f)
+}
+
+// receive handles frame f, which it does not change (a request is completed
+// in the shard's own copy, s.in).
+
+func (s *Server) receive(now int64, from Addr, f *Frame) {
 	switch f.Type {
 	case FrameLogin:
 		s.login(now, from, f)
@@ -380,7 +371,7 @@ func (s *Server) Receive(now int64, from Addr, b []byte) {
 			s.note("", "dropped %s frame from %d, which is no peer shard", f.Type, from)
 			return
 		}
-		s.busReceive(now, int(from), f, b)
+		s.busReceive(now, int(from), f)
 	default:
 		s.note("", "dropped unexpected %s frame from %d", f.Type, from)
 	}
@@ -396,15 +387,12 @@ func (s *Server) busApply(now int64, from Addr, f *Frame) {
 	case FrameReply:
 		s.reply(f)
 	case FrameDeliver:
-		var info *SignalingInfo
-		if s.cfg.Mode == ModeServer && s.sig.signaling(&f.Msg, &s.si) {
-			info = &s.si
-		}
 		var push *OfflinePushInfo
 		if f.HasPush {
 			push = &f.Push
 		}
-		s.deliverLocal(now, f.Members, &f.Msg, f.Msg.Ended, push, info)
+		b, _ := f.body()
+		s.deliverLocal(now, f.Members, &storedMsg{msgBody: *b}, f.Ended, push, nil)
 	}
 }
 
@@ -518,7 +506,7 @@ func (s *Server) sync(now int64, slot int32, cursor uint64) {
 	u, device := s.sessions[slot].user, s.sessions[slot].device
 	s.syncMark++
 	left := s.groupsLeft(u, cursor)
-	for _, e := range u.timeline {
+	for e := range u.timeline.all() {
 		if e.seq <= cursor {
 			continue
 		}
@@ -547,7 +535,7 @@ func (s *Server) sync(now int64, slot int32, cursor uint64) {
 				continue
 			}
 		}
-		s.pushTo(now, slot, bytesOf(e.m.enc), e.seq)
+		s.pushTo(now, slot, &e.m.msgBody, e.seq)
 	}
 }
 
@@ -561,12 +549,15 @@ type groupLeft struct {
 // groupsLeft lists, from the tips in u's timeline past cursor, the groups u
 // left, each with the last such tip. Tips are rare: only they are decoded.
 func (s *Server) groupsLeft(u *userState, cursor uint64) []groupLeft {
+	if s.legacy() {
+		return nil // the legacy relay syncs everything
+	}
 	var l []groupLeft
-	for _, e := range u.timeline {
-		if e.seq <= cursor || e.m.track != 0 || s.cfg.Mode != ModeServer {
+	for e := range u.timeline.all() {
+		if e.seq <= cursor || e.m.track != 0 || e.m.other == nil {
 			continue
 		}
-		m := e.m.message(e.seq)
+		m := e.m.other
 		if m.Elem != ElemGroupTip || !(m.Tip == TipGroupDismissed || m.Tip == TipMemberLeave && slices.Contains(m.TipMembers, u.name)) {
 			continue
 		}
@@ -624,30 +615,20 @@ func (s *Server) dropSession(slot int32) {
 	s.freeSess = append(s.freeSess, slot)
 }
 
-// pushTo pushes a message to a session: tail is the message's encoding after its
-// Seq (appendMessageTail), seq its place in the user's timeline (0 if online-only).
-// The bytes are those of appendFrame for the FramePush.
-func (s *Server) pushTo(now int64, slot int32, tail []byte, seq uint64) {
+// pushTo pushes a message to a session: body is the message, seq its place
+// in the user's timeline (0 if online-only).
+func (s *Server) pushTo(now int64, slot int32, body *msgBody, seq uint64) {
 	ss := &s.sessions[slot]
-	b := append(s.enc.buf[:0], 0x93, byte(FramePush))
-	b = appendUint(b, ss.epoch)
-	b = append(b, 0x92)
-	b = appendUint(b, ss.nextSeq)
-	msgAt := len(b)
-	b = append(b, 0x90|messageFields)
-	b = appendUint(b, seq)
-	b = append(b, tail...)
-	s.enc.buf = b
-	b = s.slab.copy(b)
-	ss.unacked = append(ss.unacked, b)
+	p := pushRef{body: body, seq: seq}
+	ss.unacked = append(ss.unacked, p)
 	switch {
 	case !s.holding || slot != s.holdSlot:
-		s.out.Msgs = append(s.out.Msgs, Envelope{To: ss.addr, Bytes: b})
+		s.push(ss, ss.nextSeq, p)
 	case s.held == nil:
-		s.held, s.heldMsg = b, b[msgAt:]
+		s.held, s.heldSeq, s.heldPush = body, seq, ss.nextSeq
 	default: // a second push to the session: both go as they are, in order
 		s.releaseHeld()
-		s.out.Msgs = append(s.out.Msgs, Envelope{To: ss.addr, Bytes: b})
+		s.push(ss, ss.nextSeq, p)
 	}
 	ss.nextSeq++
 	if ss.rtoAt == 0 {
@@ -659,9 +640,9 @@ func (s *Server) pushTo(now int64, slot int32, tail []byte, seq uint64) {
 // releaseHeld sends the held push as a frame of its own and stops holding.
 func (s *Server) releaseHeld() {
 	if s.held != nil {
-		s.out.Msgs = append(s.out.Msgs, Envelope{To: s.sessions[s.holdSlot].addr, Bytes: s.held})
+		s.push(&s.sessions[s.holdSlot], s.heldPush, pushRef{body: s.held, seq: s.heldSeq})
 	}
-	s.holding, s.held, s.heldMsg = false, nil, nil
+	s.holding, s.held = false, nil
 }
 
 // ack takes a device's cumulative ack of its session's pushes, from an ACK frame
@@ -693,10 +674,7 @@ func (s *Server) ack(from Addr, epoch, seq uint64) {
 func (s *Server) request(now int64, from Addr, f *Frame) {
 	slot, ok := s.sessByAddr[from]
 	if !ok || s.sessions[slot].epoch != f.Epoch {
-		// The device believes in a session we do not have (we crashed, or it was
-		// replaced): tell it to log in again; it will retransmit.
-		s.out.hit(PathNoSession)
-		s.send(from, &Frame{Type: FrameResponse, Epoch: f.Epoch, ReqID: f.ReqID, Op: OpLogin, Code: CodeNotLoggedIn, Text: "no session"})
+		s.noSession(from, f)
 		return
 	}
 	ss := &s.sessions[slot]
@@ -706,15 +684,14 @@ func (s *Server) request(now int64, from Addr, f *Frame) {
 		return // a late copy of a request whose answer the device has had
 	}
 	if d := u.findDedup(ss.device, f.ReqID); d != nil {
-		if !d.done {
-			s.out.hit(PathRequestAwaitingOwner)
-		} else {
-			s.out.hit(PathRequestFromLog)
-			s.send(from, &Frame{Type: FrameResponse, Epoch: f.Epoch, ReqID: f.ReqID, Op: d.op, Code: d.code, Text: d.text, Members: d.members, Seq: ss.nextSeq - 1})
-		}
+		s.again(ss, d, f)
 		return
 	}
 	d := u.addDedup(ss.device, f.ReqID, f.Op)
+	if f != &s.in {
+		s.in = *f
+		f = &s.in
+	}
 	f.User, f.Device, f.Origin = u.name, ss.device, from
 	if owner := s.ownerOf(f); owner != s.cfg.Shard {
 		f.Type, f.Ack, f.Low = FrameForward, 0, 0 // the device link's fields stay on it
@@ -725,6 +702,27 @@ func (s *Server) request(now int64, from Addr, f *Frame) {
 	r := s.execute(now, f)
 	s.finish(u, d, r)
 	s.releaseHeld()
+}
+
+// noSession answers a request of a session the shard does not have (it
+// crashed, or the session was replaced): the device logs in again, and
+// retransmits.
+func (s *Server) noSession(from Addr, f *Frame) {
+	s.out.hit(PathNoSession)
+	r := s.out.frame(from)
+	r.Type, r.Epoch, r.ReqID, r.Op, r.Code, r.Text = FrameResponse, f.Epoch, f.ReqID, OpLogin, CodeNotLoggedIn, "no session"
+}
+
+// again handles a retransmitted request already in the log (d): answered
+// again if decided, dropped while another shard decides it.
+func (s *Server) again(ss *session, d *dedupEntry, f *Frame) {
+	if !d.done {
+		s.out.hit(PathRequestAwaitingOwner)
+		return
+	}
+	s.out.hit(PathRequestFromLog)
+	r := s.out.frame(ss.addr)
+	r.Type, r.Epoch, r.ReqID, r.Op, r.Code, r.Text, r.Members, r.Seq = FrameResponse, f.Epoch, f.ReqID, d.op, d.code, d.text, d.members, ss.nextSeq-1
 }
 
 func (s *Server) reply(f *Frame) {
@@ -748,22 +746,17 @@ func (s *Server) finish(u *userState, d *dedupEntry, r result) {
 		}
 		// The device reports the result after the pushes sent before it, so that
 		// its app hears of an invitation in the shard's order.
-		f := Frame{Type: FrameResponse, Epoch: ss.epoch, ReqID: d.reqID, Op: d.op, Code: r.code, Text: r.text, Members: r.members, Seq: ss.nextSeq - 1}
+		f := s.out.frame(ss.addr)
+		f.Type, f.Epoch, f.ReqID, f.Op, f.Seq = FrameResponse, ss.epoch, d.reqID, d.op, ss.nextSeq-1
+		f.Code, f.Text, f.Members = r.code, r.text, r.members
 		if s.held == nil || slot != s.holdSlot {
-			s.send(ss.addr, &f)
 			continue
 		}
-		// The response carries the held push, the session's last: the bytes
-		// appendFrame gives for f with HasMsg and Msg set.
-		b := append(s.enc.buf[:0], 0x93, byte(FrameResponse))
-		b = appendUint(b, f.Epoch)
-		b = appendResponseHead(b, &f)
-		b = appendUint(b, f.Seq) // the held push is the session's last: a second one releases it
-		b = append(b, s.heldMsg...)
-		s.enc.buf = b
-		s.out.Msgs = append(s.out.Msgs, Envelope{To: ss.addr, Bytes: s.slab.copy(b)})
+		// The response carries the held push, the session's last (a second
+		// one releases it), so f.Seq is the held push's.
+		f.HasMsg, f.msg, f.msgSeq = true, s.held, s.heldSeq
 		s.out.hit(PathPushRodeOnResponse)
-		s.holding, s.held, s.heldMsg = false, nil, nil
+		s.holding, s.held = false, nil
 	}
 }
 
@@ -826,9 +819,8 @@ func (u *userState) lowOf(device string) uint64 {
 }
 
 // ownerOf is the shard that decides a request: the group's shard for group
-// operations and group invitations, the inviter's for one-to-one invitations in
-// server mode; in client mode the relay of a one-to-one message is the sender's
-// own shard.
+// operations and group invitations, the inviter's for one-to-one invitations
+// (the legacy relay of a one-to-one message is the sender's own shard).
 func (s *Server) ownerOf(f *Frame) int {
 	n := s.cfg.Shards
 	switch {
@@ -836,10 +828,10 @@ func (s *Server) ownerOf(f *Frame) int {
 		return ShardOf(f.GroupID, n)
 	case f.Info.GroupID != "":
 		return ShardOf(f.Info.GroupID, n)
-	case s.cfg.Mode == ModeServer:
-		return ShardOf(f.Info.Inviter, n)
+	case s.legacy():
+		return s.cfg.Shard
 	}
-	return s.cfg.Shard
+	return ShardOf(f.Info.Inviter, n)
 }
 
 type result struct {
@@ -857,21 +849,36 @@ func (s *Server) execute(now int64, f *Frame) result {
 	case f.Op.carriesGroup():
 		return s.groupOp(now, f)
 	case f.Op.carriesInfo():
-		if s.cfg.Mode == ModeClient {
-			return s.relay(now, f)
+		if s.legacy() {
+			return s.legacyRelay(now, f)
 		}
 		return s.invOp(now, f)
 	}
 	return fail(CodeInvalidParameters, "operation %s is not a request", f.Op)
 }
 
-// fanout delivers a message to its recipients' home shards, in shard order.
-func (s *Server) fanout(now int64, recipients []string, m *Message, ended bool, push *OfflinePushInfo, info *SignalingInfo) {
-	n := s.cfg.Shards
-	if n == 1 {
-		s.deliverLocal(now, recipients, m, ended, push, info)
+// fanout delivers a message to its recipients' home shards, in shard order:
+// signaling info sig (the caller's, copied by what keeps it) or another
+// message (other, kept as it is), sent by sender/device at the shard's time
+// now. track, if set, is where the invitation's record keeps its track here
+// (deliverLocal), so that its messages need not look it up.
+func (s *Server) fanout(now int64, recipients []string, sig *SignalingInfo, other *Message, sender, device string, ended bool, push *OfflinePushInfo, track *int32) {
+	s.deliver(now, recipients, newStored(sig, other, sender, device, now), ended, push, track)
+}
+
+// deliver is fanout of message m, made.
+func (s *Server) deliver(now int64, recipients []string, m *storedMsg, ended bool, push *OfflinePushInfo, track *int32) {
+	if s.cfg.Shards == 1 {
+		s.deliverLocal(now, recipients, m, ended, push, track)
 		return
 	}
+	s.fanoutShards(now, recipients, m, ended, push, track)
+}
+
+// fanoutShards is fanout over several shards: m to those of recipients
+// placed here, a Deliver of it to each other shard that has some.
+func (s *Server) fanoutShards(now int64, recipients []string, m *storedMsg, ended bool, push *OfflinePushInfo, track *int32) {
+	n := s.cfg.Shards
 	if len(s.buckets) < n {
 		s.buckets = make([][]string, n)
 	}
@@ -887,35 +894,52 @@ func (s *Server) fanout(now int64, recipients []string, m *Message, ended bool, 
 			continue
 		}
 		if k == s.cfg.Shard {
-			s.deliverLocal(now, users, m, ended, push, info)
+			s.deliverLocal(now, users, m, ended, push, track)
 			continue
 		}
-		f := Frame{Type: FrameDeliver, Members: users, Msg: *m}
-		f.Msg.Ended = ended
-		if push != nil {
-			f.HasPush, f.Push = true, *push
-		}
-		s.busSend(now, k, &f)
+		// The other shards keep the message's body: a body is never changed.
+		s.deliverTo(now, k, users, m, ended, push)
 	}
 }
 
-// deliverLocal stores a message in the timelines of users placed here (unless it
-// is online-only) and pushes it to their sessions. In server mode the sending
-// device gets its own message too: its view of the invitation follows the server's
-// order; in client mode, as in the legacy SDK, it does not.
-func (s *Server) deliverLocal(now int64, users []string, m *Message, ended bool, push *OfflinePushInfo, info *SignalingInfo) {
-	s.tail = appendMessageTail(s.tail[:0], m)
-	tail := s.tail
-	var sm *storedMsg
+// deliverTo sends message m to peer shard k, for its users there.
+func (s *Server) deliverTo(now int64, k int, users []string, m *storedMsg, ended bool, push *OfflinePushInfo) {
+	f := Frame{Type: FrameDeliver, Members: slices.Clone(users), msg: &m.msgBody, Ended: ended}
+	if push != nil {
+		f.HasPush, f.Push = true, *push
+	}
+	s.busSend(now, k, &f)
+}
+
+// deliverLocal stores message m, new, in the timelines of users placed here,
+// unless it is online-only, and pushes it to their sessions. In server mode
+// the sending device gets its own message too: its view of the invitation
+// follows the server's order; in client mode, as in the legacy SDK, it does
+// not. In server mode a signaling message is tracked with its invitation
+// (invTrack), found by its ID, or in *track (its record's, which keeps it).
+func (s *Server) deliverLocal(now int64, users []string, m *storedMsg, ended bool, push *OfflinePushInfo, track *int32) {
+	m.storedAt = now
+	info := m.signal(&s.names)            // m's own copy, or decoded from other's bytes
+	tracked := info != nil && !s.legacy() // the legacy relay tracks no invitation
+	var sm *storedMsg                     // m, unless online-only
 	var tr *invTrack
-	if !m.OnlineOnly {
-		sm = &storedMsg{enc: string(tail), storedAt: now}
-		if info != nil {
-			ts, ok := s.trackIndex.get(info.InviteID)
+	if !m.onlineOnly() {
+		sm = m
+		if tracked {
+			var ts int32
+			ok := false
+			if track != nil && *track != 0 {
+				ts, ok = *track-1, true
+			} else {
+				ts, ok = s.trackIndex.get(info.InviteID)
+			}
 			if !ok {
 				ts = s.tracks.alloc()
 				*s.tracks.at(ts) = invTrack{id: info.InviteID}
 				s.trackIndex.put(info.InviteID, ts)
+			}
+			if track != nil {
+				*track = ts + 1
 			}
 			tr = s.tracks.at(ts)
 			sm.track, sm.invite = ts+1, info.ActionType == ActionInvite
@@ -927,7 +951,7 @@ func (s *Server) deliverLocal(now int64, users []string, m *Message, ended bool,
 			s.armPrune(now + s.cfg.Retention)
 		}
 	}
-	if m.OnlineOnly && info != nil && info.ActionType == ActionInvite {
+	if m.onlineOnly() && tracked && info.ActionType == ActionInvite {
 		s.out.Transitions = append(s.out.Transitions, Transition{InviteID: info.InviteID, Invitees: slices.Clone(users), Reached: true})
 	}
 	for _, name := range users {
@@ -936,23 +960,21 @@ func (s *Server) deliverLocal(now int64, users []string, m *Message, ended bool,
 		if sm != nil {
 			u.nextSeq++
 			seq = u.nextSeq
-			u.timeline = append(u.timeline, entry{seq: seq, m: sm})
+			u.timeline.append(entry{seq: seq, m: sm})
 			if tr != nil {
 				tr.refs++
 			}
 		}
 		for _, slot := range u.sessions {
-			if s.cfg.Mode == ModeClient && name == m.Sender && s.sessions[slot].device == m.SenderDevice {
-				continue
+			if s.legacy() && name == m.sender && s.sessions[slot].device == m.device {
+				continue // the legacy relay does not push a message back to its sender
 			}
-			s.pushTo(now, slot, tail, seq)
+			s.pushTo(now, slot, &m.msgBody, seq)
 		}
-		if push != nil && len(u.sessions) == 0 && name != m.Sender {
+		if push != nil && len(u.sessions) == 0 && name != m.sender {
 			p := OfflinePush{User: name, Info: *push}
 			if info != nil {
 				p.Sig = *info
-			} else if si := GetSignalingInfo(m); si != nil {
-				p.Sig = *si
 			}
 			s.out.Pushes = append(s.out.Pushes, p)
 		}
@@ -977,8 +999,7 @@ func (s *Server) prune(now int64) {
 	next := int64(0)
 	ret := s.cfg.Retention
 	for _, u := range s.userList {
-		kept := u.timeline[:0]
-		for _, e := range u.timeline {
+		u.timeline.keep(func(e entry) bool {
 			expires := int64(-1) // never, while the invitation is live
 			tr := s.track(e.m)
 			if tr != nil {
@@ -995,15 +1016,13 @@ func (s *Server) prune(now int64) {
 						s.tracks.release(e.m.track - 1)
 					}
 				}
-				continue
+				return false
 			}
 			if expires >= 0 && (next == 0 || expires < next) {
 				next = expires
 			}
-			kept = append(kept, e)
-		}
-		clear(u.timeline[len(kept):])
-		u.timeline = kept
+			return true
+		})
 	}
 	if next != 0 {
 		s.armPrune(next)
@@ -1027,8 +1046,8 @@ func (s *Server) Fire(now int64, t Timer) {
 			return
 		}
 		s.out.hit(PathPushResent)
-		for _, b := range ss.unacked {
-			s.out.Msgs = append(s.out.Msgs, Envelope{To: ss.addr, Bytes: b})
+		for i, p := range ss.unacked {
+			s.push(ss, ss.acked+1+uint64(i), p)
 		}
 		ss.rtoAt = now + s.cfg.RTO
 		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerRetransmit, Ref: t.Ref, At: ss.rtoAt})
@@ -1059,7 +1078,7 @@ type Stats struct {
 func (s *Server) Stats() Stats {
 	st := Stats{Users: len(s.users), Sessions: len(s.sessByAddr), Invitations: s.invIndex.Len(), Tracked: s.trackIndex.Len(), Groups: len(s.groups)}
 	for _, u := range s.userList {
-		st.Stored += len(u.timeline)
+		st.Stored += u.timeline.len()
 	}
 	for i := range s.sessions {
 		st.Unacked += len(s.sessions[i].unacked)
@@ -1086,9 +1105,13 @@ func (s *Server) Timeline(user string) []Message {
 	if u == nil {
 		return nil
 	}
-	l := make([]Message, len(u.timeline))
-	for i, e := range u.timeline {
-		l[i] = e.m.message(e.seq)
+	l := make([]Message, 0, u.timeline.len())
+	for e := range u.timeline.all() {
+		l = append(l, e.m.message(e.seq))
+		i := len(l) - 1
+		if len(l[i].TipMembers) == 0 {
+			l[i].TipMembers = nil
+		}
 	}
 	return l
 }

@@ -174,14 +174,6 @@ func (c *sigCodec) encode(s *SignalingInfo) []byte {
 	return bytes.Clone(c.buf)
 }
 
-// encodeScratch is encode into the codec's buffer, valid until its next use: for
-// the server, whose messages are encoded again (stored or sent) before it
-// encodes another.
-func (c *sigCodec) encodeScratch(s *SignalingInfo) []byte {
-	c.buf = appendSignaling(c.buf[:0], s)
-	return c.buf
-}
-
 func (c *sigCodec) decode(b []byte, s *SignalingInfo) error {
 	c.r = mpReader{b: b, ok: true}
 	c.r.signaling(s, c.in)
@@ -268,7 +260,6 @@ type Message struct {
 	Text         string   // ElemText
 	Tip          TipType  // ElemGroupTip
 	TipMembers   []string // ElemGroupTip: who entered or left
-	Ended        bool     // set by the server: no more messages follow for this invitation
 }
 
 // GetSignalingInfo parses a stored IM message back into signaling info. It returns
@@ -322,9 +313,6 @@ func (m *Message) Describe() string {
 	default:
 		fmt.Fprintf(&b, "elem(%d)", m.Elem)
 	}
-	if m.Ended {
-		b.WriteString(" ended")
-	}
 	return b.String()
 }
 
@@ -351,7 +339,6 @@ func appendMessageTail(b []byte, m *Message) []byte {
 	b = appendString(b, m.Text)
 	b = appendUint(b, uint64(m.Tip))
 	return appendStrings(b, m.TipMembers)
-	// Ended travels in the frame, not the message: it is the server's bookkeeping.
 }
 
 func (r *fieldReader) message(m *Message) {

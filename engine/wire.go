@@ -126,9 +126,16 @@ type Frame struct {
 	Members []string        // group operations; Response: member list; Deliver: recipients
 	Push    OfflinePushInfo // Request/Forward of an invite; Deliver: push if offline
 	HasPush bool
-	Msg     Message // Push, Deliver; Response with HasMsg: the push it carries
-	HasMsg  bool
-	Text    string // Response, Reply: error detail
+	// Msg — Push, Deliver; Response with HasMsg: the message carried (a push
+	// riding on a response). A frame decoded from bytes has it here; one a node
+	// sends has it in msg instead, shared with the shard's storage, with its
+	// Seq (in the recipient's timeline) in msgSeq.
+	Msg    *Message
+	HasMsg bool
+	// Ended — Deliver: the shard that sends it decided that no more messages
+	// follow for the invitation.
+	Ended bool
+	Text  string // Response, Reply: error detail
 	// BusSeq — Forward, Reply, Deliver: the frame's sequence number on the bus
 	// from its shard to the receiving one (1, 2, …; never 0). A shard applies
 	// each peer's frames once, in this order, and resends what is not acked.
@@ -136,6 +143,13 @@ type Frame struct {
 	// BusAck — every bus frame: the highest BusSeq of the receiver's frames
 	// the sender has applied, in order (cumulative, riding on the frame).
 	BusAck uint64
+
+	msg    *msgBody // the message of a frame a node sent (see Msg), never changed
+	msgSeq uint64
+	// info — a request a device sent: its Info as the device keeps it (the
+	// invitation it made), never changed: a shard may share it rather than
+	// copy it. Always equal to Info (WireCheck checks it).
+	info *SignalingInfo
 }
 
 // carriesInfo tells whether a request op carries signaling info.
@@ -144,17 +158,8 @@ func (o Op) carriesInfo() bool { return o >= OpInvite && o <= OpTimeout }
 // carriesGroup tells whether a request op names a group with a member list.
 func (o Op) carriesGroup() bool { return o >= OpCreateGroup && o <= OpGetGroupMembers }
 
-// frameEncoder encodes frames into a reused buffer.
-type frameEncoder struct {
-	buf []byte
-}
-
-// encode returns the wire bytes of f in the encoder's buffer, valid until the
-// next call.
-func (fe *frameEncoder) encode(f *Frame) []byte {
-	fe.buf = appendFrame(fe.buf[:0], f)
-	return fe.buf
-}
+// AppendFrame appends the wire bytes of f to b.
+func AppendFrame(b []byte, f *Frame) []byte { return appendFrame(b, f) }
 
 func appendFrame(b []byte, f *Frame) []byte {
 	b = append(b, 0x93)
@@ -203,7 +208,7 @@ func appendFrame(b []byte, f *Frame) []byte {
 		b = appendResponseHead(b, f)
 		b = appendUint(b, f.Seq)
 		if f.HasMsg {
-			b = appendMessage(b, &f.Msg)
+			b = appendFrameMsg(b, f)
 		} else {
 			b = append(b, 0xc0)
 		}
@@ -214,15 +219,15 @@ func appendFrame(b []byte, f *Frame) []byte {
 	case FramePush:
 		b = append(b, 0x92)
 		b = appendUint(b, f.Seq)
-		b = appendMessage(b, &f.Msg)
+		b = appendFrameMsg(b, f)
 	case FrameAck:
 		b = append(b, 0x91)
 		b = appendUint(b, f.Seq)
 	case FrameDeliver:
 		b = append(b, 0x97)
 		b = appendStrings(b, f.Members)
-		b = appendMessage(b, &f.Msg)
-		b = appendBool(b, f.Msg.Ended)
+		b = appendFrameMsg(b, f)
+		b = appendBool(b, f.Ended)
 		b = appendBool(b, f.HasPush)
 		b = append(b, 0x92)
 		b = appendString(b, f.Push.Title)
@@ -267,11 +272,18 @@ type frameDecoder struct {
 	rd  bytes.Reader
 	dec *msgpack.Decoder
 	in  *interner // names decoded before are not allocated again
-	// scratchCustom: Msg.Custom may point into the decoder's buffer, valid until
-	// the next decode (the node does not keep the message).
-	scratchCustom bool
-	custom        []byte
-	r             mpReader
+	r   mpReader
+	// msg, if set, is where a frame's message is decoded (a fresh one each
+	// time otherwise).
+	msg *Message
+}
+
+func (fd *frameDecoder) newMessage() *Message {
+	if fd.msg != nil {
+		*fd.msg = Message{}
+		return fd.msg
+	}
+	return new(Message)
 }
 
 // DecodeFrame parses wire bytes. Malformed input gives an error naming what is
@@ -395,18 +407,21 @@ func (fd *frameDecoder) decodeInto(f *Frame) error {
 				r.fail("message", fmt.Errorf("a carried push without a sequence"))
 			} else {
 				f.HasMsg = true
-				r.message(&f.Msg)
+				f.Msg = fd.newMessage()
+				r.message(f.Msg)
 			}
 		}
 	case FramePush:
 		f.Seq = r.uint64("seq")
-		r.message(&f.Msg)
+		f.Msg = fd.newMessage()
+		r.message(f.Msg)
 	case FrameAck:
 		f.Seq = r.uint64("seq")
 	case FrameDeliver:
 		f.Members = r.strings("recipients")
-		r.message(&f.Msg)
-		f.Msg.Ended = r.bool("ended")
+		f.Msg = fd.newMessage()
+		r.message(f.Msg)
+		f.Ended = r.bool("ended")
 		f.HasPush = r.bool("hasPush")
 		if r.err == nil {
 			if k, err := d.DecodeArrayLen(); err != nil || k != 2 {
@@ -485,20 +500,26 @@ func (f *Frame) Describe() string {
 		}
 		if f.HasMsg {
 			fmt.Fprintf(&b, " + s=%d ", f.Seq)
-			b.WriteString(f.Msg.Describe())
+			m := f.message()
+			b.WriteString(m.Describe())
 		} else if f.Seq != 0 {
 			fmt.Fprintf(&b, " after=s%d", f.Seq)
 		}
 	case FramePush:
 		fmt.Fprintf(&b, " s=%d ", f.Seq)
-		b.WriteString(f.Msg.Describe())
+		m := f.message()
+		b.WriteString(m.Describe())
 	case FrameAck:
 		fmt.Fprintf(&b, " s=%d", f.Seq)
 	case FrameDeliver:
 		b.WriteString(" to=")
 		writeList(&b, f.Members)
 		b.WriteByte(' ')
-		b.WriteString(f.Msg.Describe())
+		m := f.message()
+		b.WriteString(m.Describe())
+		if f.Ended {
+			b.WriteString(" ended")
+		}
 		if f.HasPush {
 			fmt.Fprintf(&b, " push=%q", f.Push.Title)
 		}

@@ -14,6 +14,8 @@ import (
 // The API of the devices, called at the current virtual time. Each call is a trace
 // event; its result arrives later as a Result.
 
+// call traces an API call on d; text may be a view of w.text (textEvent
+// copies what it keeps).
 func (w *World) call(d *Device, text string) bool {
 	if d.down {
 		w.textEvent(trace.Note, d.Addr, -1, "call on crashed device: "+text)
@@ -53,21 +55,25 @@ func (w *World) Logout(d *Device) engine.Call {
 	return c
 }
 
-// inviteText is the trace text of an invite call.
-func inviteText(what string, timeout int, onlineOnly bool, data string) string {
-	text := what + " timeout=" + strconv.Itoa(timeout) + "s"
+// appendInviteText appends the rest of the trace text of an invite call.
+func appendInviteText(b []byte, timeout int, onlineOnly bool, data string) []byte {
+	b = append(b, " timeout="...)
+	b = strconv.AppendInt(b, int64(timeout), 10)
+	b = append(b, 's')
 	if onlineOnly {
-		text += " online-only"
+		b = append(b, " online-only"...)
 	}
 	if data != "" {
-		text += " data=" + strconv.Quote(data)
+		b = append(b, " data="...)
+		b = strconv.AppendQuote(b, data)
 	}
-	return text
+	return b
 }
 
 // Invite sends a one-to-one invitation; timeout in seconds.
 func (w *World) Invite(d *Device, invitee, data string, onlineOnly bool, push *engine.OfflinePushInfo, timeout int) (string, engine.Call) {
-	if !w.call(d, inviteText("invite "+invitee, timeout, onlineOnly, data)) {
+	w.text = appendInviteText(append(append(w.text[:0], "invite "...), invitee...), timeout, onlineOnly, data)
+	if !w.call(d, bytesString(w.text)) {
 		return "", 0
 	}
 	id, c := d.client.Invite(w.local(d), invitee, data, onlineOnly, push, timeout)
@@ -80,7 +86,8 @@ func (w *World) Invite(d *Device, invitee, data string, onlineOnly bool, push *e
 
 // InviteInGroup sends a group invitation; timeout in seconds.
 func (w *World) InviteInGroup(d *Device, group string, invitees []string, data string, onlineOnly bool, timeout int) (string, engine.Call) {
-	if !w.call(d, inviteText("invite-group "+group+" invitees="+strings.Join(invitees, ","), timeout, onlineOnly, data)) {
+	w.text = appendInviteText([]byte("invite-group "+group+" invitees="+strings.Join(invitees, ",")), timeout, onlineOnly, data)
+	if !w.call(d, bytesString(w.text)) {
 		return "", 0
 	}
 	id, c := d.client.InviteInGroup(w.local(d), group, invitees, data, onlineOnly, timeout)
@@ -99,11 +106,12 @@ func (w *World) Answer(d *Device, op engine.Op, inviteID, data string) engine.Ca
 	default:
 		panic("sim: Answer with op " + op.String())
 	}
-	text := op.String() + " " + inviteID
+	b := append(append(append(w.text[:0], op.String()...), ' '), inviteID...)
 	if data != "" {
-		text += " data=" + strconv.Quote(data)
+		b = strconv.AppendQuote(append(b, " data="...), data)
 	}
-	if !w.call(d, text) {
+	w.text = b
+	if !w.call(d, bytesString(b)) {
 		return 0
 	}
 	if w.check != nil {
@@ -293,7 +301,7 @@ func (w *World) Crash(a engine.Addr) {
 			if e.kind == evTimer {
 				s.deferred = append(s.deferred, e.timer())
 			} else {
-				w.drop(e.from, a, e.frame(), "shard down")
+				w.drop(e.from, a, e.fl(), "shard down")
 			}
 		}
 		s.pause.backlog = nil
@@ -542,8 +550,9 @@ func (w *World) Release(handle string) bool {
 	delete(w.held, handle)
 	w.healed()
 	for _, m := range l {
-		w.fault(m.from, "release "+handle+": "+engine.DescribeWire(m.b))
-		w.transmit(m.from, m.to, m.b, frameDigest(m.b))
+		w.fault(m.from, "release "+handle+": "+w.flight(m.fl).f.Describe())
+		w.transmit(m.from, m.to, m.fl)
+		w.release(m.fl)
 	}
 	return true
 }
@@ -558,8 +567,10 @@ func (w *World) Holding(handle string) bool {
 	return false
 }
 
-func (w *World) applyRules(from, to engine.Addr, b []byte) bool {
-	text := engine.DescribeWire(b)
+// applyRules applies the message rules to flight i, sent from from to to: true
+// if it is held or dropped (not to be transmitted).
+func (w *World) applyRules(from, to engine.Addr, fl int32) bool {
+	text := w.flight(fl).f.Describe()
 	for i, r := range w.rules {
 		if !strings.Contains(text, r.pattern) {
 			continue
@@ -567,7 +578,7 @@ func (w *World) applyRules(from, to engine.Addr, b []byte) bool {
 		if r.action == "hold" {
 			// A hold keeps every matching frame, retransmissions included, until
 			// its release.
-			w.held[r.handle] = append(w.held[r.handle], heldMsg{from, to, b})
+			w.held[r.handle] = append(w.held[r.handle], heldMsg{from, to, w.keep(fl)})
 			w.fault(from, "hold "+r.handle+": "+text)
 			return true
 		}
@@ -579,7 +590,7 @@ func (w *World) applyRules(from, to engine.Addr, b []byte) bool {
 			return true
 		case "dup":
 			w.fault(from, "dup-next: "+text)
-			w.transmit(from, to, b, frameDigest(b))
+			w.transmit(from, to, fl)
 			return false
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"sigsim/engine"
 	"sigsim/sim/trace"
@@ -49,9 +50,13 @@ func (v Violation) String() string {
 // of a lone invitee in the entry itself. Nothing that grows with a group is
 // scanned per callback: long invitee lists get an index, member lists are sorted.
 type Checker struct {
-	w    *World
-	ids  map[string]int32 // invite ID → handle, the invitation's index in invs
-	invs []invCheck
+	w   *World
+	ids map[string]int32 // invite ID → handle, the invitation's index in invs
+	// recent caches ids by the ID string's memory: the engine hands every
+	// event of an invitation the same string, so most lookups find it here
+	// without hashing it into a map as large as the run's history.
+	recent [recentIDs]recentID
+	invs   []invCheck
 	// Lone invitees are interned: a 1:1 invitation holds a 4-byte handle where
 	// a string would take 16.
 	userIDs map[string]int32 // user → handle, its index in users
@@ -386,17 +391,50 @@ func (c *Checker) mark(d *Device, k int) *orderMark {
 // lookup returns the invitation an invite call made under id, and its handle;
 // nil if none did.
 func (c *Checker) lookup(id string) (int32, *invCheck) {
-	if h, ok := c.ids[id]; ok && c.invs[h].is(invInvited) {
+	if h, ok := c.handle(id); ok && c.invs[h].is(invInvited) {
 		return h, &c.invs[h]
 	}
 	return -1, nil
+}
+
+// recentIDs is the size of Checker.recent (a power of two).
+const recentIDs = 1 << 12
+
+// recentID is an ID and its handle. The entry keeps the string alive, so
+// its memory is never another string's: the same memory is the same ID.
+type recentID struct {
+	id string
+	h  int32
+}
+
+func recentSlot(id string) int {
+	return int(uintptr(unsafe.Pointer(unsafe.StringData(id)))>>4) & (recentIDs - 1)
+}
+
+// handle returns id's handle, if it has one.
+func (c *Checker) handle(id string) (int32, bool) {
+	e := &c.recent[recentSlot(id)]
+	if len(id) > 0 && unsafe.StringData(e.id) == unsafe.StringData(id) && len(e.id) == len(id) {
+		return e.h, true
+	}
+	h, ok := c.ids[id]
+	if ok && len(id) > 0 {
+		*e = recentID{id, h}
+	}
+	return h, ok
 }
 
 // add gives id a new handle, for an invitation not made yet.
 func (c *Checker) add(id string) int32 {
 	h := int32(len(c.invs))
 	c.invs = append(c.invs, invCheck{})
+	if _, ok := c.ids[id]; ok {
+		clear(c.recent[:]) // a repeated ID: its old handle may be cached under other strings
+	}
 	c.ids[id] = h
+	if len(id) > 0 {
+		c.recent[recentSlot(id)] = recentID{id, h}
+	}
 	return h
 }
 
@@ -414,7 +452,7 @@ func (c *Checker) intern(u string) int32 {
 }
 
 func (c *Checker) invited(d *Device, id, group string, invitees []string, timeout int, onlineOnly bool) {
-	h, ok := c.ids[id]
+	h, ok := c.handle(id)
 	if !ok || c.invs[h].is(invInvited) {
 		// A repeated ID (the engine makes none: an ID names its device and
 		// incarnation) would start afresh, unknown to every observer.
@@ -452,7 +490,7 @@ func (c *Checker) invited(d *Device, id, group string, invitees []string, timeou
 }
 
 func (c *Checker) addedInvitation(d *Device, id string) {
-	h, ok := c.ids[id]
+	h, ok := c.handle(id)
 	if !ok {
 		h = c.add(id) // heard of before it was made (or never made)
 	}

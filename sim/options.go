@@ -41,8 +41,12 @@ type Options struct {
 	LivenessBound int64
 	// KeepGoing keeps running after an invariant violation (default: stop).
 	KeepGoing bool
-	// NoChecks turns the invariant checkers off (benchmarks of raw speed).
+	// NoChecks turns the invariant checkers off (benchmarks of raw speed), and
+	// with them the wire check.
 	NoChecks bool
+	// NoWireCheck turns the wire check (flight.go) off while the checkers are
+	// on. It changes nothing else: a run's hash is the same either way.
+	NoWireCheck bool
 	// Record keeps every trace event in memory, with its text (for output, trace
 	// files and replay); the hash is computed either way.
 	Record bool

@@ -116,6 +116,39 @@ type roomNet struct {
 	hookQ    []roomHookCall
 	inHooks  bool
 	counts   RoomCounts
+	bufs     []roomBuf // room frames in flight, by their events' x
+	freeBufs []int32
+}
+
+// roomBuf is a room frame in flight, shared by the events that deliver it.
+type roomBuf struct {
+	b    []byte
+	refs int32
+}
+
+// newBuf keeps b for the arrivals about to be scheduled (each takes a
+// reference) and returns its index.
+func (rn *roomNet) newBuf(b []byte) int32 {
+	if n := len(rn.freeBufs); n > 0 {
+		i := rn.freeBufs[n-1]
+		rn.freeBufs = rn.freeBufs[:n-1]
+		rn.bufs[i] = roomBuf{b: b}
+		return i
+	}
+	rn.bufs = append(rn.bufs, roomBuf{b: b})
+	return int32(len(rn.bufs) - 1)
+}
+
+// frame returns the bytes of a room frame's deliver event.
+func (rn *roomNet) frame(ev *event) []byte { return rn.bufs[ev.x].b }
+
+// done lets go of a room frame's deliver event, delivered or dropped.
+func (rn *roomNet) done(ev *event) {
+	i := int32(ev.x)
+	if rn.bufs[i].refs--; rn.bufs[i].refs == 0 {
+		rn.bufs[i] = roomBuf{}
+		rn.freeBufs = append(rn.freeBufs, i)
+	}
 }
 
 type roomNode struct {
@@ -517,8 +550,10 @@ func (w *World) roomSend(from, to engine.Addr, b []byte) {
 		rn.counts.Dups++
 		w.roomFrameEvent(trace.Dup, from, to, b, digest)
 	}
+	buf := rn.newBuf(b)
 	for i := 0; i < k; i++ {
-		w.q.Push(arrivals[i], frameEv(evRoomDeliver, to, from, l.epoch, b, digest))
+		rn.bufs[buf].refs++
+		w.q.Push(arrivals[i], event{kind: evRoomDeliver, to: to, from: from, epoch: l.epoch, x: uint64(buf), at: int64(digest)})
 	}
 }
 
@@ -542,48 +577,56 @@ func (w *World) roomDrop(from, to engine.Addr, b []byte, why string) {
 
 // roomDeliver is a room frame's arrival.
 func (w *World) roomDeliver(ev *event) {
+	if !w.roomArrive(ev) {
+		w.rooms.done(ev)
+	}
+}
+
+// roomArrive delivers or drops a room frame: false, unless a pause keeps it.
+func (w *World) roomArrive(ev *event) bool {
 	rn := w.rooms
 	to, from := ev.to, ev.from
 	if k, ok := rn.index(to); ok {
 		d := w.device(from)
 		switch {
 		case ev.epoch != rn.link(w, d, k).epoch:
-			w.roomDrop(from, to, ev.frame(), "connection reset")
-			return
+			w.roomDrop(from, to, rn.frame(ev), "connection reset")
+			return false
 		case rn.nodes[k].down:
-			w.roomDrop(from, to, ev.frame(), "room node down")
-			return
+			w.roomDrop(from, to, rn.frame(ev), "room node down")
+			return false
 		case w.frozen(to, ev):
-			return
+			return true
 		}
 	} else {
 		k, _ := rn.index(from)
 		d := w.device(to)
 		switch {
 		case d.down:
-			w.roomDrop(from, to, ev.frame(), "device down")
-			return
+			w.roomDrop(from, to, rn.frame(ev), "device down")
+			return false
 		case ev.epoch != rn.link(w, d, k).epoch:
-			w.roomDrop(from, to, ev.frame(), "connection reset")
-			return
+			w.roomDrop(from, to, rn.frame(ev), "connection reset")
+			return false
 		case w.frozen(to, ev):
-			return
+			return true
 		}
 	}
 	if w.partitioned(from, to) {
-		w.roomDrop(from, to, ev.frame(), "partition")
-		return
+		w.roomDrop(from, to, rn.frame(ev), "partition")
+		return false
 	}
 	rn.counts.Delivers++
-	w.roomFrameEvent(trace.Deliver, to, from, ev.frame(), uint64(ev.at))
+	w.roomFrameEvent(trace.Deliver, to, from, rn.frame(ev), uint64(ev.at))
 	if k, ok := rn.index(to); ok {
-		rn.nodes[k].node.Receive(w.now, from, ev.frame())
+		rn.nodes[k].node.Receive(w.now, from, rn.frame(ev))
 		w.roomCollectNode(k)
-		return
+		return false
 	}
 	d := w.device(to)
-	rn.client(w, d).Receive(w.local(d), from, ev.frame())
+	rn.client(w, d).Receive(w.local(d), from, rn.frame(ev))
 	w.roomCollectDev(d)
+	return false
 }
 
 // roomFire runs a room timer.
@@ -646,7 +689,8 @@ func (w *World) crashRoomNode(k int) {
 	n.node.Crash()
 	for _, e := range n.pause.backlog {
 		if e.kind == evRoomDeliver {
-			w.roomDrop(e.from, n.addr, e.frame(), "room node down")
+			w.roomDrop(e.from, n.addr, rn.frame(&e), "room node down")
+			rn.done(&e)
 		}
 	}
 	n.pause.backlog = nil

@@ -40,14 +40,22 @@ type World struct {
 	events  []trace.Event
 	pushes  []engine.OfflinePush
 
-	check     *Checker
-	shared    *engine.SharedNames // decoded names and lists, shared by the devices
-	linkOpts  *LinkOptions        // a copy of opts.Link, shared by the links that use it
-	stopped   bool
-	swarm     *SwarmOptions // planned at the first step, once devices exist
-	swarmPlan []PlanLine
-	groupIDs  []string // the groups loaded before the run, in order: swarm churns their membership
-	started   bool     // an event has been processed
+	check       *Checker
+	flights     flights                            // the signaling frames in flight (flight.go)
+	enc         []byte                             // scratch: a frame's encoding
+	text        []byte                             // scratch: a call's trace text
+	wire        *engine.WireCheck                  // the wire check, where the checkers are on
+	appendFrame func([]byte, *engine.Frame) []byte // the encoder: engine.AppendFrame (a test breaks it)
+	frames      engine.FramePool                   // the frames the nodes send, back from their flights
+	fns         []func()                           // the scripted actions in the queue (At), by their events' x
+	freeFns     []int32
+	shared      *engine.SharedClientState // what the devices share (names, buffers, one Output): collect keeps its contract
+	linkOpts    *LinkOptions              // a copy of opts.Link, shared by the links that use it
+	stopped     bool
+	swarm       *SwarmOptions // planned at the first step, once devices exist
+	swarmPlan   []PlanLine
+	groupIDs    []string // the groups loaded before the run, in order: swarm churns their membership
+	started     bool     // an event has been processed
 	// housekeeping counts the history-prune timers in the queue, which do not
 	// keep a world from being quiet.
 	housekeeping int
@@ -96,28 +104,33 @@ const (
 	evRoomTimer   // a room node's or room SDK's timer (rooms.go)
 )
 
-// event is a value: the queue holds no pointers to per-event heap objects except
-// the frame bytes and, for scripted actions, their function. It is kept small
-// (48 bytes), as the queue copies it a few times: a frame (deliver, serve) is
-// its data pointer and length, a timer its kind, Ref and At, in shared fields.
+// event is a value without pointers, so the queue's arrays are nothing the
+// garbage collector scans or guards, however often it moves them; it is kept
+// small (40 bytes): a signaling frame (deliver, serve) is its flight, a room
+// frame its buffer (roomNet.bufs), a scripted action its function (w.fns), a
+// timer its kind, Ref and At, in shared fields.
 type event struct {
 	kind  evKind
 	tkind engine.TimerKind // timer
 	to    engine.Addr
 	from  engine.Addr
 	epoch uint32 // device link epoch (deliver) or incarnation (timer) at scheduling
-	p     *byte  // frame data
-	x     uint64 // frame length, or timer Ref
+	x     uint64 // signaling frame: its flight; room frame: its buffer; action: its function; timer: its Ref
 	at    int64  // timer At, or the frame's digest (hashed once, at send)
-	fn    func()
 }
 
-func frameEv(kind evKind, to, from engine.Addr, epoch uint32, b []byte, digest uint64) event {
-	return event{kind: kind, to: to, from: from, epoch: epoch, p: unsafe.SliceData(b), x: uint64(len(b)), at: int64(digest)}
+// flightEv is the arrival of signaling frame i (a flight) at to.
+func flightEv(to, from engine.Addr, epoch uint32, i int32, digest uint64) event {
+	return event{kind: evDeliver, to: to, from: from, epoch: epoch, x: uint64(i), at: int64(digest)}
 }
 
-// frameDigest fingerprints a frame's bytes once; the rolling hash takes the
-// digest at send, duplication and delivery instead of the bytes each time.
+// fl returns the flight of a signaling frame's deliver or serve event.
+func (ev *event) fl() int32 { return int32(ev.x) }
+
+// frameDigest fingerprints a frame's bytes (a room frame's, which the rolling
+// hash takes at send, duplication and delivery instead of the bytes each time;
+// a signaling frame's for the wire check). A signaling frame's digest in the
+// trace is engine.Frame.Digest.
 func frameDigest(b []byte) uint64 {
 	var h trace.Hasher
 	h.AddString(bytesString(b))
@@ -127,9 +140,6 @@ func frameDigest(b []byte) uint64 {
 func timerEv(to engine.Addr, epoch uint32, t engine.Timer) event {
 	return event{kind: evTimer, tkind: t.Kind, to: to, epoch: epoch, x: t.Ref, at: t.At}
 }
-
-// frame returns the bytes of a deliver or serve event.
-func (ev *event) frame() []byte { return unsafe.Slice(ev.p, int(ev.x)) }
 
 // timer returns the timer of a timer event.
 func (ev *event) timer() engine.Timer { return engine.Timer{Kind: ev.tkind, Ref: ev.x, At: ev.at} }
@@ -252,7 +262,7 @@ type msgRule struct {
 
 type heldMsg struct {
 	from, to engine.Addr
-	b        []byte
+	fl       int32 // its flight: the hold keeps a reference
 }
 
 // New builds a world with its shards; devices and groups are added next.
@@ -263,17 +273,21 @@ func New(opts Options) (*World, error) {
 	opts.fill()
 	w := &World{opts: opts, byName: map[string]*Device{}, held: map[string][]heldMsg{},
 		busLast: make([]int64, opts.Shards*opts.Shards),
-		busRand: make([]*Rand, opts.Shards*opts.Shards), shared: engine.NewSharedNames()}
+		busRand: make([]*Rand, opts.Shards*opts.Shards), shared: engine.NewSharedClientState()}
 	w.linkOpts = new(LinkOptions)
 	*w.linkOpts = opts.Link
 	for k := 0; k < opts.Shards; k++ {
 		w.shards = append(w.shards, &shardNode{addr: engine.Addr(k), name: "s" + strconv.Itoa(k),
-			srv:     engine.NewServer(engine.ServerConfig{Shard: k, Shards: opts.Shards, Mode: opts.Mode, RTO: opts.RTO, Retention: opts.Retention}),
+			srv:     engine.NewServer(engine.ServerConfig{Shard: k, Shards: opts.Shards, Mode: opts.Mode, RTO: opts.RTO, Retention: opts.Retention, Frames: &w.frames}),
 			workers: make([]int64, opts.Workers), busApply: make([]int64, opts.Shards)})
 		w.shards[k].svcRand.init(opts.Seed, "service/s"+strconv.Itoa(k))
 	}
+	w.appendFrame = engine.AppendFrame
 	if !opts.NoChecks {
 		w.check = newChecker(w)
+		if !opts.NoWireCheck {
+			w.wire = new(engine.WireCheck)
+		}
 	}
 	if opts.Rooms != nil {
 		w.enableRooms(*opts.Rooms)
@@ -355,7 +369,7 @@ func (w *World) AddDevice(user, device string) (*Device, error) {
 
 func (w *World) newClient(d *Device) *engine.Client {
 	return engine.NewClient(engine.ClientConfig{User: d.User, Device: d.Name[len(d.User)+1:], Home: engine.Addr(d.Home),
-		Mode: w.opts.Mode, Incarnation: d.incarnation, RTO: w.opts.RTO, Shared: w.shared})
+		Mode: w.opts.Mode, Incarnation: d.incarnation, RTO: w.opts.RTO, Shared: w.shared, Frames: &w.frames})
 }
 
 // LoadGroup creates a group on its shard before the run, without messages.
@@ -398,7 +412,16 @@ func (w *World) At(t int64, fn func()) {
 	if t < w.now {
 		t = w.now
 	}
-	w.q.Push(t, event{kind: evFunc, fn: fn})
+	var i int
+	if n := len(w.freeFns); n > 0 {
+		i = int(w.freeFns[n-1])
+		w.freeFns = w.freeFns[:n-1]
+		w.fns[i] = fn
+	} else {
+		i = len(w.fns)
+		w.fns = append(w.fns, fn)
+	}
+	w.q.Push(t, event{kind: evFunc, x: uint64(i)})
 }
 
 // prepare plans the swarm's faults once, when the population exists.
@@ -494,7 +517,10 @@ func (w *World) Pending() int { return w.q.Len() }
 func (w *World) handle(ev *event) {
 	switch ev.kind {
 	case evFunc:
-		ev.fn()
+		fn := w.fns[ev.x]
+		w.fns[ev.x] = nil
+		w.freeFns = append(w.freeFns, int32(ev.x))
+		fn()
 	case evDeliver:
 		w.deliver(ev)
 	case evServe:
@@ -561,26 +587,26 @@ func (w *World) deliver(ev *event) {
 	if d := w.device(to); d != nil {
 		switch {
 		case d.down:
-			w.drop(from, to, ev.frame(), "device down")
+			w.drop(from, to, ev.fl(), "device down")
 			return
 		case ev.epoch != d.linkEpoch:
-			w.drop(from, to, ev.frame(), "connection reset")
+			w.drop(from, to, ev.fl(), "connection reset")
 			return
 		case w.frozen(to, ev):
 			return
 		}
 	} else if d := w.device(from); d != nil && ev.epoch != d.linkEpoch {
-		w.drop(from, to, ev.frame(), "connection reset")
+		w.drop(from, to, ev.fl(), "connection reset")
 		return
 	}
 	if w.partitioned(from, to) {
-		w.drop(from, to, ev.frame(), "partition")
+		w.drop(from, to, ev.fl(), "partition")
 		return
 	}
 	if int(to) < len(w.shards) {
 		s := w.shards[to]
 		if s.down {
-			w.drop(from, to, ev.frame(), "shard down")
+			w.drop(from, to, ev.fl(), "shard down")
 			return
 		}
 		if w.frozen(to, ev) {
@@ -615,21 +641,25 @@ func (w *World) deliver(ev *event) {
 
 // process hands a frame to its node.
 func (w *World) process(ev *event) {
-	to, from := ev.to, ev.from
+	to, from, i := ev.to, ev.from, ev.fl()
 	if int(to) < len(w.shards) && w.shards[to].down {
-		w.drop(from, to, ev.frame(), "shard down")
+		w.drop(from, to, i, "shard down")
 		return
 	}
 	w.Counts.Delivers++
-	w.frameEvent(trace.Deliver, to, from, ev.frame(), uint64(ev.at))
+	w.frameEvent(trace.Deliver, to, from, i)
+	if w.wire != nil {
+		w.checkWire(from, to, i)
+	}
+	f := w.flight(i).f
 	if int(to) < len(w.shards) {
 		s := w.shards[to]
-		s.srv.Receive(s.clock.local(w.now), from, ev.frame())
-		w.collect(to)
-		return
+		s.srv.ReceiveFrame(s.clock.local(w.now), from, f)
+	} else {
+		d := w.device(to)
+		d.client.ReceiveFrame(d.clock.local(w.now), from, f)
 	}
-	d := w.device(to)
-	d.client.Receive(d.clock.local(w.now), from, ev.frame())
+	w.release(i)
 	w.collect(to)
 }
 
@@ -773,7 +803,7 @@ func (w *World) collect(a engine.Addr) {
 		w.textEvent(trace.Note, a, -1, n.Text)
 	}
 	for _, m := range out.Msgs {
-		w.send(a, m.To, m.Bytes)
+		w.send(a, m.To, m.Frame)
 	}
 	for _, t := range out.Timers {
 		if t.Cancel {
@@ -844,18 +874,24 @@ func (w *World) runHooks() {
 
 // send puts a frame on the wire: the shard bus for shard→shard, a device link
 // otherwise. Message rules (hold, drop, dup) apply first.
-func (w *World) send(from, to engine.Addr, b []byte) {
+func (w *World) send(from, to engine.Addr, f *engine.Frame) {
 	w.Counts.Sends++
-	w.Counts.SendsByType[engine.WireType(b)]++
-	digest := frameDigest(b)
-	w.frameEvent(trace.Send, from, to, b, digest)
-	if len(w.rules) > 0 && w.applyRules(from, to, b) {
-		return
+	if f.Type < engine.NumFrameTypes {
+		w.Counts.SendsByType[f.Type]++
+	} else {
+		w.Counts.SendsByType[0]++
 	}
-	w.transmit(from, to, b, digest)
+	i := w.newFlight(f)
+	w.frameEvent(trace.Send, from, to, i)
+	if len(w.rules) == 0 || !w.applyRules(from, to, i) {
+		w.transmit(from, to, i)
+	}
+	w.release(i)
 }
 
-func (w *World) transmit(from, to engine.Addr, b []byte, digest uint64) {
+// transmit sends flight i on its way; each arrival holds a reference to it.
+func (w *World) transmit(from, to engine.Addr, i int32) {
+	fl := w.flight(i)
 	n := len(w.shards)
 	if int(from) < n && int(to) < n {
 		k := int(from)*n + int(to)
@@ -866,7 +902,8 @@ func (w *World) transmit(from, to engine.Addr, b []byte, digest uint64) {
 		}
 		at := max(w.now+w.opts.ShardLatency.Sample(r), w.busLast[k])
 		w.busLast[k] = at
-		w.q.Push(at, frameEv(evDeliver, to, from, 0, b, digest))
+		fl.refs++
+		w.q.Push(at, flightEv(to, from, 0, i, fl.digest))
 		return
 	}
 	d, link := w.device(from), (*Link)(nil)
@@ -875,25 +912,36 @@ func (w *World) transmit(from, to engine.Addr, b []byte, digest uint64) {
 	} else if d = w.device(to); d != nil {
 		link = &d.dn
 	} else {
-		w.drop(from, to, b, "no such node")
+		w.drop(from, to, w.keep(i), "no such node")
 		return
 	}
 	if !d.connected || d.down {
-		w.drop(from, to, b, "not connected")
+		w.drop(from, to, w.keep(i), "not connected")
 		return
 	}
-	arrivals, k := link.Send(w.now, len(b))
+	size := 0
+	if link.opts.Bandwidth > 0 {
+		size = w.size(i)
+	}
+	arrivals, k := link.Send(w.now, size)
 	if k == 0 {
-		w.drop(from, to, b, "lost")
+		w.drop(from, to, w.keep(i), "lost")
 		return
 	}
 	if k == 2 {
 		w.Counts.Dups++
-		w.frameEvent(trace.Dup, from, to, b, digest)
+		w.frameEvent(trace.Dup, from, to, i)
 	}
-	for i := 0; i < k; i++ {
-		w.q.Push(arrivals[i], frameEv(evDeliver, to, from, d.linkEpoch, b, digest))
+	for j := 0; j < k; j++ {
+		fl.refs++
+		w.q.Push(arrivals[j], flightEv(to, from, d.linkEpoch, i, fl.digest))
 	}
+}
+
+// keep adds a reference to flight i, for a drop to let go.
+func (w *World) keep(i int32) int32 {
+	w.hold(i)
+	return i
 }
 
 func (w *World) partitioned(from, to engine.Addr) bool {
@@ -915,7 +963,9 @@ func contains(l []engine.Addr, a engine.Addr) bool {
 	return false
 }
 
-func (w *World) drop(from, to engine.Addr, b []byte, why string) {
+// drop traces the loss of flight i and lets go of the reference that would
+// have delivered it.
+func (w *World) drop(from, to engine.Addr, i int32, why string) {
 	w.Counts.Drops++
 	w.nevents++
 	w.Counts.Events++
@@ -925,8 +975,9 @@ func (w *World) drop(from, to engine.Addr, b []byte, why string) {
 	w.hash.AddString(why)
 	if w.opts.Record {
 		w.events = append(w.events, trace.Event{At: w.now, Kind: trace.Drop, Node: w.nodeName(from), Peer: w.nodeName(to),
-			Text: why + ": " + engine.DescribeWire(b)})
+			Text: why + ": " + w.flight(i).f.Describe()})
 	}
+	w.release(i)
 }
 
 // bytesString views frame bytes as a string for hashing, without copying.
@@ -940,11 +991,12 @@ func (w *World) begin(k trace.Kind, node, peer engine.Addr) {
 	w.hash.AddUint64(uint64(uint32(node))<<32 | uint64(uint32(peer)))
 }
 
-func (w *World) frameEvent(k trace.Kind, node, peer engine.Addr, b []byte, digest uint64) {
+func (w *World) frameEvent(k trace.Kind, node, peer engine.Addr, i int32) {
+	fl := w.flight(i)
 	w.begin(k, node, peer)
-	w.hash.AddUint64(digest)
+	w.hash.AddUint64(fl.digest)
 	if w.opts.Record {
-		w.events = append(w.events, trace.Event{At: w.now, Kind: k, Node: w.nodeName(node), Peer: w.nodeName(peer), Text: engine.DescribeWire(b)})
+		w.events = append(w.events, trace.Event{At: w.now, Kind: k, Node: w.nodeName(node), Peer: w.nodeName(peer), Text: fl.f.Describe()})
 	}
 }
 
@@ -993,7 +1045,7 @@ func (w *World) textEvent(k trace.Kind, node, peer engine.Addr, text string) {
 	w.begin(k, node, peer)
 	w.hash.AddString(text)
 	if w.opts.Record {
-		w.events = append(w.events, trace.Event{At: w.now, Kind: k, Node: w.nodeName(node), Peer: w.peerName(peer), Text: text})
+		w.events = append(w.events, trace.Event{At: w.now, Kind: k, Node: w.nodeName(node), Peer: w.peerName(peer), Text: strings.Clone(text)})
 	}
 }
 

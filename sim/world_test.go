@@ -83,8 +83,16 @@ var stableKinds = SwarmKinds
 
 // swarmRun runs a fault-heavy random workload for one seed and returns the world.
 func swarmRun(t testing.TB, seed uint64, mode engine.Mode, invitations int) *World {
+	return swarmRunWith(t, seed, mode, invitations, nil)
+}
+
+// swarmRunWith is swarmRun with the options changed by opt first, if set.
+func swarmRunWith(t testing.TB, seed uint64, mode engine.Mode, invitations int, opt func(*Options)) *World {
 	o := Options{Seed: seed, Mode: mode, Shards: 2, KeepGoing: false, Record: recordAll,
 		Swarm: &SwarmOptions{Until: int64(40 * time.Second), Intensity: 0.8, Kinds: stableKinds}}
+	if opt != nil {
+		opt(&o)
+	}
 	users := []string{"alice", "bob", "carol", "dave"}
 	var devs []string
 	for _, u := range users {
