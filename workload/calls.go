@@ -1,6 +1,7 @@
 package workload
 
 import (
+	"math"
 	"strconv"
 	"time"
 
@@ -149,7 +150,8 @@ func (c *Calls) describe() []bench.Option {
 		bench.Option{Key: "accept", Value: fmtFloat(c.Accept)},
 		bench.Option{Key: "reject", Value: fmtFloat(c.Reject)},
 		bench.Option{Key: "busy", Value: fmtFloat(c.Busy)},
-		bench.Option{Key: "no-answer", Value: fmtFloat(1 - c.Accept - c.Reject - c.Busy - c.Cancel)},
+		// What the others leave, rounded: 1 - 0.8 - 0.2 is -5.6e-17, not a share.
+		bench.Option{Key: "no-answer", Value: fmtFloat(math.Round((1-c.Accept-c.Reject-c.Busy-c.Cancel)*1e12) / 1e12)},
 		bench.Option{Key: "cancel", Value: fmtFloat(c.Cancel)},
 		bench.Option{Key: "ring-time", Value: c.RingTime.String()},
 		bench.Option{Key: "cancel-after", Value: c.CancelAfter.String()},

@@ -535,7 +535,7 @@ func TestCapacity(t *testing.T) {
 		t.Errorf("capacity per shard count: %+v", cp.PerShards)
 	}
 	// Not on a terminal: no bar, one last line with the true elapsed time.
-	m := regexp.MustCompile(`\nsigbench capacity: 6 points in ([0-9.]+m?s)\n`).FindStringSubmatch(stderr)
+	m := regexp.MustCompile(`\nsigbench capacity: 6 points in ([0-9hms.]+)\n`).FindStringSubmatch(stderr)
 	if m == nil || strings.Contains(stderr, "\r") {
 		t.Errorf("stderr has no last line, or a bar:\n%q", stderr)
 	}
