@@ -303,7 +303,7 @@ func (r *runner) dial(c *Cmd) {
 		r.fail(c, "dial: %v", err)
 		return
 	}
-	r.name(c, id)
+	r.nameInvitation(c, id)
 }
 
 func (r *runner) answerCall(c *Cmd) {
@@ -341,7 +341,7 @@ func (r *runner) askHands(c *Cmd) {
 	if err != nil {
 		r.fail(c, "ask-hands: %v", err)
 	}
-	r.name(c, id)
+	r.nameInvitation(c, id)
 }
 
 func (r *runner) raiseHand(c *Cmd) {
@@ -359,5 +359,5 @@ func (r *runner) pickSpeaker(c *Cmd) {
 	if err != nil {
 		r.fail(c, "pick-speaker: %v", err)
 	}
-	r.name(c, id)
+	r.nameInvitation(c, id)
 }

@@ -134,9 +134,9 @@ var commands = []*cmdSpec{
 		exec: (*runner).reconnect},
 
 	// message control (messages.go)
-	{name: "hold", at: optional, as: required, handle: "hold", pos: []posSpec{pattern}, min: 1,
+	{name: "hold", at: optional, as: required, handle: "held-frames group", pos: []posSpec{pattern}, min: 1,
 		exec: (*runner).hold},
-	{name: "release", at: optional, pos: []posSpec{{name: "H", kind: pHandle, handle: "hold"}}, min: 1,
+	{name: "release", at: optional, pos: []posSpec{{name: "H", kind: pHandle, handle: "held-frames group"}}, min: 1,
 		exec: (*runner).release},
 	{name: "drop-next", at: optional, pos: []posSpec{pattern}, min: 1,
 		exec: (*runner).dropNext},

@@ -35,7 +35,7 @@ func (r *runner) handle(c *Cmd, i int) (string, bool) {
 		r.fail(c, "%v", err)
 		return "", false
 	}
-	id, ok := r.handles[h]
+	id, ok := r.inviteIDs[h]
 	switch {
 	case ok:
 	case r.attempted[h]:
@@ -48,13 +48,15 @@ func (r *runner) handle(c *Cmd, i int) (string, bool) {
 	return id, ok
 }
 
-func (r *runner) name(c *Cmd, id string) {
+// nameInvitation records the invitation an invite command made under the
+// handle its line gave it ("as NAME"), both ways.
+func (r *runner) nameInvitation(c *Cmd, id string) {
 	if c.Handle != "" {
 		r.attempted[c.Handle] = true
 	}
 	if c.Handle != "" && id != "" {
-		r.handles[c.Handle] = id
-		r.ids[id] = c.Handle
+		r.inviteIDs[c.Handle] = id
+		r.handleOf[id] = c.Handle
 	}
 }
 
@@ -96,7 +98,7 @@ func (r *runner) invite(c *Cmd) {
 	}
 	secs := int(timeout / int64(time.Second))
 	id, _ := w.Invite(d, to, c.Str("data", ""), c.Bool("online-only"), push, secs)
-	r.name(c, id)
+	r.nameInvitation(c, id)
 	if c.Handle != "" && id != "" {
 		r.invites[c.Handle] = engine.SignalingInfo{BusinessID: 1, InviteID: id, Inviter: d.User, InviteeList: []string{to},
 			Data: c.Str("data", ""), Timeout: secs, ActionType: engine.ActionInvite, OnlineUserOnly: c.Bool("online-only")}
@@ -114,7 +116,7 @@ func (r *runner) inviteGroup(c *Cmd) {
 	}
 	secs := int(timeout / int64(time.Second))
 	id, _ := w.InviteInGroup(d, g, invitees, c.Str("data", ""), c.Bool("online-only"), secs)
-	r.name(c, id)
+	r.nameInvitation(c, id)
 	if c.Handle != "" && id != "" {
 		r.invites[c.Handle] = engine.SignalingInfo{BusinessID: 1, InviteID: id, GroupID: g, Inviter: d.User, InviteeList: invitees,
 			Data: c.Str("data", ""), Timeout: secs, ActionType: engine.ActionInvite, OnlineUserOnly: c.Bool("online-only")}

@@ -45,7 +45,7 @@ type diagram struct {
 
 // Rename returns a function that writes the file's handles for the raw
 // invitation IDs in a text (traces use raw IDs: "alice/1.0-1" → "call").
-func (r *Result) Rename() func(string) string { return renamer(r.ids) }
+func (r *Result) Rename() func(string) string { return renamer(r.handleOf) }
 
 // renamer replaces raw invitation IDs (keys of ids) by their handles.
 func renamer(ids map[string]string) func(string) string {

@@ -204,7 +204,7 @@ func checkExpect(p *parser, c *Cmd) *Error {
 func noteExpect(r *runner, c *Cmd) {
 	if p, _ := c.Positional(0); p == "violation" || p == "violations" {
 		if n, _ := c.Positional(1); p == "violation" || n != "0" {
-			r.expectV = true
+			r.expectsViolation = true
 		}
 	}
 }
@@ -352,7 +352,7 @@ func (r *runner) expectResult(c *Cmd, words []string) {
 		return
 	}
 	want := words[eq+1]
-	id, ok := r.handles[words[eq-1]]
+	id, ok := r.inviteIDs[words[eq-1]]
 	if !ok {
 		r.fail(c, "expect result: invitation %q was never created", words[eq-1])
 		return
@@ -392,7 +392,7 @@ type resultRec struct {
 }
 
 func (r *runner) expectOutcome(c *Cmd, words []string) {
-	id, ok := r.handles[words[0]]
+	id, ok := r.inviteIDs[words[0]]
 	if !ok {
 		r.fail(c, "expect: %q is not an invitation handle nor result, count, violations, violation", words[0])
 		return

@@ -41,7 +41,7 @@ type Result struct {
 	// UnjudgedAt that check's virtual time.
 	Unjudged   []string
 	UnjudgedAt int64
-	ids        map[string]string
+	handleOf   map[string]string // invite ID → the handle the file gave it
 }
 
 // Mismatches lists the blocks whose actual output differs from the expected one.
@@ -64,26 +64,26 @@ func (r *Result) Hash() uint64 { return r.World.Hash() }
 
 // runner executes one parsed file against one world.
 type runner struct {
-	f         *File
-	opts      RunOptions
-	w         *sim.World
-	res       *Result
-	out       *[]string // where output goes now: the current block's
-	handles   map[string]string
-	ids       map[string]string
-	invites   map[string]engine.SignalingInfo // handle → the invitation as invited
-	rendered  int                             // trace events already rendered
-	expectV   bool
-	stopOn    bool
-	record    bool
-	explicit  map[string]bool // devices with an explicit login command
-	gen       int
-	callbacks map[string]int64 // callbacks by kind
-	results   []resultRec
-	auto      map[string]int  // devices logged in by setup: lines of it still to hide
-	attempted map[string]bool // invitation handles whose invite has run
-	maxMemory int64           // the world's max-memory (0: sim.DefaultMaxMemory)
-	userNames []string        // declared users, for "did you mean" (the first maxSuggest)
+	f                *File
+	opts             RunOptions
+	w                *sim.World
+	res              *Result
+	out              *[]string                       // where output goes now: the current block's
+	inviteIDs        map[string]string               // invitation handle → the invite ID the run gave it
+	handleOf         map[string]string               // invite ID → the handle the file gave it
+	invites          map[string]engine.SignalingInfo // handle → the invitation as invited
+	rendered         int                             // trace events already rendered
+	expectsViolation bool                            // the file says expect violation(s): a violation is no failure
+	stopOn           bool
+	record           bool
+	explicit         map[string]bool // devices with an explicit login command
+	gen              int
+	callbacks        map[string]int64 // callbacks by kind
+	results          []resultRec
+	setupLogins      map[string]int  // devices logged in by setup: lines of it still to hide
+	attempted        map[string]bool // invitation handles whose invite has run
+	maxMemory        int64           // the world's max-memory (0: sim.DefaultMaxMemory)
+	userNames        []string        // declared users, for "did you mean" (the first maxSuggest)
 
 	// What the scan before setup found (see cmdSpec.scan).
 	worldCmd  *Cmd
@@ -103,7 +103,7 @@ const maxSuggest = 100_000
 
 // Run executes a parsed scenario.
 func Run(f *File, opts RunOptions) (*Result, error) {
-	r := &runner{f: f, opts: opts, handles: map[string]string{}, ids: map[string]string{},
+	r := &runner{f: f, opts: opts, inviteIDs: map[string]string{}, handleOf: map[string]string{},
 		invites: map[string]engine.SignalingInfo{}, explicit: map[string]bool{}, record: !opts.NoRecord,
 		callbacks: map[string]int64{}, attempted: map[string]bool{}}
 	r.res = &Result{File: f, Outputs: map[*Block][]string{}}
@@ -140,9 +140,9 @@ func Run(f *File, opts RunOptions) (*Result, error) {
 	for _, p := range r.w.SwarmPlan() {
 		r.res.SwarmPlan = append(r.res.SwarmPlan, p.String())
 	}
-	r.res.ids = r.ids
+	r.res.handleOf = r.handleOf
 	r.res.Violations = r.w.Violations()
-	r.res.Unexpected = len(r.res.Violations) > 0 && !r.expectV
+	r.res.Unexpected = len(r.res.Violations) > 0 && !r.expectsViolation
 	if err := swallowed(r.res); err != nil {
 		return nil, err
 	}
@@ -295,11 +295,11 @@ func (r *runner) render(out *[]string) {
 
 // setupLine tells whether e is the automatic login of a device (hidden).
 func (r *runner) setupLine(e trace.Event) bool {
-	n := r.auto[e.Node]
+	n := r.setupLogins[e.Node]
 	if n == 0 || !(e.Kind == trace.Call && e.Text == "login" || e.Kind == trace.Result && e.Text == "login -> ok") {
 		return false
 	}
-	r.auto[e.Node] = n - 1
+	r.setupLogins[e.Node] = n - 1
 	return true
 }
 
@@ -344,4 +344,4 @@ func (r *runner) summary(evs []trace.Event) []string {
 }
 
 // subst writes invitation IDs as the handles the file gave them.
-func (r *runner) subst(s string) string { return renamer(r.ids)(s) }
+func (r *runner) subst(s string) string { return renamer(r.handleOf)(s) }

@@ -84,11 +84,11 @@ func (r *runner) setup() error {
 			return err
 		}
 	}
-	r.auto = map[string]int{}
+	r.setupLogins = map[string]int{}
 	for _, d := range w.Devices() {
 		if !r.explicit[d.Name] {
 			w.Login(d)
-			r.auto[d.Name] = 2 // its login call and result are setup, not output
+			r.setupLogins[d.Name] = 2 // its login call and result are setup, not output
 		}
 	}
 	return nil

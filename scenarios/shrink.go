@@ -40,7 +40,7 @@ func (r *Result) Failure() (Failure, bool) {
 		return Failure{}, false
 	}
 	v := r.Violations[0]
-	f := Failure{Invariant: v.Invariant, Node: v.Node, Text: renamer(r.ids)(v.String())}
+	f := Failure{Invariant: v.Invariant, Node: v.Node, Text: renamer(r.handleOf)(v.String())}
 	if f.Node == "-" { // a shard's violation: "shard s1 still holds ..."
 		if _, rest, ok := strings.Cut(v.Text, "shard "); ok {
 			f.Node, _, _ = strings.Cut(rest, " ")
@@ -49,7 +49,7 @@ func (r *Result) Failure() (Failure, bool) {
 	// The invitation: the first ID of the script's handles in the text (the
 	// longest at one place, as "a-10" contains "a-1").
 	best, bestLen := len(v.Text), 0
-	for id, h := range r.ids {
+	for id, h := range r.handleOf {
 		i := strings.Index(v.Text, id)
 		if i >= 0 && (i < best || i == best && len(id) > bestLen) {
 			best, bestLen, f.Handle = i, len(id), h

@@ -55,10 +55,10 @@ func (r *Result) WriteTrace(w io.Writer, src []byte, opts RunOptions) error {
 	if opts.Swarm {
 		h.Options = append(h.Options, trace.Option{Key: optSwarm, Value: "true"})
 	}
-	if len(r.ids) > 0 {
-		pairs := make([]string, 0, len(r.ids))
-		for _, id := range slices.Sorted(maps.Keys(r.ids)) {
-			pairs = append(pairs, id+"="+r.ids[id])
+	if len(r.handleOf) > 0 {
+		pairs := make([]string, 0, len(r.handleOf))
+		for _, id := range slices.Sorted(maps.Keys(r.handleOf)) {
+			pairs = append(pairs, id+"="+r.handleOf[id])
 		}
 		h.Options = append(h.Options, trace.Option{Key: optHandles, Value: strings.Join(pairs, ",")})
 	}

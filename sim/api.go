@@ -337,32 +337,32 @@ func (w *World) Crash(a engine.Addr) {
 // Restart or HealAll may end it sooner.
 func (w *World) CrashFor(a engine.Addr, dur int64) {
 	w.Crash(a)
-	w.holdFor(hold{a, holdCrash}, dur, func() { w.Restart(a) })
+	w.extendInterval(faultInterval{a, intervalCrash}, dur, func() { w.Restart(a) })
 }
 
 // DisconnectFor disconnects a device for dur, overlapping intervals making
 // one disconnection as with CrashFor.
 func (w *World) DisconnectFor(d *Device, dur int64) {
 	w.Disconnect(d)
-	w.holdFor(hold{d.Addr, holdDisconnect}, dur, func() { w.Reconnect(d) })
+	w.extendInterval(faultInterval{d.Addr, intervalDisconnect}, dur, func() { w.Reconnect(d) })
 }
 
-// holdFor extends an interval fault to now+dur and, at that time, ends it
+// extendInterval extends an interval fault to now+dur and, at that time, ends it
 // with end unless a later interval extended it meanwhile.
-func (w *World) holdFor(h hold, dur int64, end func()) {
+func (w *World) extendInterval(h faultInterval, dur int64, end func()) {
 	until := w.now + max(dur, 0)
-	if w.holds == nil {
-		w.holds = map[hold]int64{}
+	if w.intervals == nil {
+		w.intervals = map[faultInterval]int64{}
 	}
-	if until <= w.holds[h] {
+	if until <= w.intervals[h] {
 		return // an interval already scheduled covers this one
 	}
-	w.holds[h] = until
+	w.intervals[h] = until
 	w.At(until, func() {
-		if w.holds[h] != w.now {
+		if w.intervals[h] != w.now {
 			return // extended by a later interval, or ended by HealAll
 		}
-		delete(w.holds, h)
+		delete(w.intervals, h)
 		end()
 	})
 }
@@ -483,7 +483,7 @@ func (w *World) HealAll() {
 	w.fault(-1, "heal all")
 	w.healedAt = w.now
 	w.partitions = nil
-	clear(w.holds)
+	clear(w.intervals)
 	w.rules = nil
 	for _, s := range w.shards {
 		s.pause.until = min(s.pause.until, w.now)

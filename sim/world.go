@@ -29,9 +29,9 @@ type World struct {
 	busLast    []int64 // per (from, to) shard pair: last arrival, so the bus is FIFO (like TCP)
 	busRand    []*Rand // per (from, to) shard pair, made at its first frame: "bus/s0->s1"
 	partitions []partition
-	nextPart   int            // the last partition's id
-	holds      map[hold]int64 // interval faults (CrashFor, DisconnectFor): when each ends
-	healedAt   int64          // when the last fault ended (or will end: a pause): liveness is judged from it
+	nextPart   int                     // the last partition's id
+	intervals  map[faultInterval]int64 // interval faults (CrashFor, DisconnectFor): when each ends
+	healedAt   int64                   // when the last fault ended (or will end: a pause): liveness is judged from it
 	rules      []msgRule
 	held       map[string][]heldMsg
 
@@ -242,16 +242,16 @@ type partition struct {
 	oneWay bool
 }
 
-// hold names an interval fault on a node: overlapping intervals of one kind
+// faultInterval names an interval fault on a node: overlapping intervals of one kind
 // on one node make one fault that lasts until the last of them ends.
-type hold struct {
+type faultInterval struct {
 	node engine.Addr
-	kind uint8 // holdCrash or holdDisconnect
+	kind uint8 // intervalCrash or intervalDisconnect
 }
 
 const (
-	holdCrash uint8 = iota + 1
-	holdDisconnect
+	intervalCrash uint8 = iota + 1
+	intervalDisconnect
 )
 
 type msgRule struct {

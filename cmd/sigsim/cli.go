@@ -131,14 +131,15 @@ func parseFlags(fs *flagSet, args []string) (int, bool) {
 	return 0, true
 }
 
-// common holds the flags that override a scenario's world.
-type common struct {
+// worldOverrides are the flags that override a scenario's world: its seed,
+// its arbitration mode, swarm mode on.
+type worldOverrides struct {
 	seed  uint64
 	mode  string
 	swarm bool
 }
 
-func (c *common) register(fs *flagSet) {
+func (c *worldOverrides) register(fs *flagSet) {
 	fs.Uint64Var(&c.seed, "seed", 0, "override the scenario's seed")
 	fs.StringVar(&c.mode, "mode", "", "override the arbitration mode: server or client (the world line's mode=)")
 	fs.StringVar(&c.mode, "arbiter", "", "")
@@ -146,7 +147,7 @@ func (c *common) register(fs *flagSet) {
 	fs.BoolVar(&c.swarm, "swarm", false, "let the seed randomize faults (swarm mode)")
 }
 
-func (c *common) options(fs *flagSet) (scenarios.RunOptions, error) {
+func (c *worldOverrides) options(fs *flagSet) (scenarios.RunOptions, error) {
 	o := scenarios.RunOptions{Seed: c.seed, HasSeed: fs.Changed("seed"), Swarm: c.swarm}
 	if c.mode != "" {
 		m, err := engine.ParseMode(c.mode)
@@ -208,7 +209,7 @@ func load(path string) (*scenarios.File, []byte, error) {
 // runCmd: run FILE and print it with its actual outputs.
 func runCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flags("run", stdout, stderr)
-	var c common
+	var c worldOverrides
 	c.register(fs)
 	tracePath := fs.String("trace", "", "write the run's trace (msgpack) to this file")
 	diagram := fs.String("diagram", "", "write a sequence diagram: .md/.mmd (Mermaid), .svg or .html")
@@ -1009,7 +1010,7 @@ func mergeCmd(args []string, stdout, stderr io.Writer) int {
 
 func shrinkCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flags("shrink", stdout, stderr)
-	var c common
+	var c worldOverrides
 	c.register(fs)
 	out := fs.StringP("output", "o", "", "where to write the minimal scenario")
 	force := fs.Bool("force", false, "let -o overwrite the input FILE")
