@@ -27,9 +27,11 @@ type ExploreOptions struct {
 	From, To  uint64 // the seed range, inclusive
 	Jobs      int    // seeds run at once (each run single-threaded); 0 = 1
 	Swarm     bool   // force swarm mode
-	Shard     int    // run the Shard-th of Shards disjoint slices of the range
-	Shards    int    // 0 or 1 = the whole range
-	KeepGoing bool   // run every seed even after a failure
+	Mode      engine.Mode
+	HasMode   bool // override the scenario's arbitration mode with Mode
+	Shard     int  // run the Shard-th of Shards disjoint slices of the range
+	Shards    int  // 0 or 1 = the whole range
+	KeepGoing bool // run every seed even after a failure
 	// Progress, if set, is called after each seed (from any goroutine).
 	Progress func()
 	// Command is how the user ran the scenario, for the replay lines
@@ -55,7 +57,11 @@ type SeedFailure struct {
 
 // Summary is what an exploration found; summaries of disjoint shards merge.
 type Summary struct {
-	File        string        `json:"file"`
+	File string `json:"file"`
+	// Flags are the flags that changed how every seed ran ("--mode client
+	// --swarm"), as the replay lines carry them; shards merge only if theirs
+	// agree.
+	Flags       string        `json:"flags,omitempty"`
 	From        uint64        `json:"from"`
 	To          uint64        `json:"to"`
 	Shard       string        `json:"shard,omitempty"`
@@ -125,7 +131,7 @@ type seedResult struct {
 // stack, and the sweep goes on (even without KeepGoing: the panic is a bug in
 // sigsim, not what the sweep looks for, and must not hide the other seeds).
 func Explore(ctx context.Context, f *File, o ExploreOptions) (s Summary) {
-	s = Summary{File: f.Name, From: o.From, To: o.To}
+	s = Summary{File: f.Name, Flags: strings.TrimSpace(o.flags()), From: o.From, To: o.To}
 	lo, hi, ok := Slice(o.From, o.To, o.Shard, max(o.Shards, 1))
 	if o.Shards > 1 {
 		s.Shard = fmt.Sprintf("%d/%d", o.Shard, o.Shards)
@@ -196,7 +202,7 @@ func Explore(ctx context.Context, f *File, o ExploreOptions) (s Summary) {
 		s.Interrupted = true
 		s.Resume = strconv.FormatUint(next, 10) + ".." + strconv.FormatUint(hi, 10)
 		if o.ResumeCommand != "" {
-			s.Next = o.ResumeCommand + " --seeds " + s.Resume + swarmFlag(o.Swarm)
+			s.Next = o.ResumeCommand + " --seeds " + s.Resume + o.flags()
 		}
 	}
 	sort.Slice(s.Failures, func(i, j int) bool { return s.Failures[i].Seed < s.Failures[j].Seed })
@@ -208,11 +214,17 @@ func Explore(ctx context.Context, f *File, o ExploreOptions) (s Summary) {
 	return s
 }
 
-func swarmFlag(on bool) string {
-	if on {
-		return " --swarm"
+// flags are the command-line flags that make a run of one seed the
+// sweep's: the mode override and swarm mode, each with a leading space.
+func (o ExploreOptions) flags() string {
+	s := ""
+	if o.HasMode {
+		s += " --mode " + o.Mode.String()
 	}
-	return ""
+	if o.Swarm {
+		s += " --swarm"
+	}
+	return s
 }
 
 // count sets Failed and Panicked from Failures.
@@ -254,7 +266,7 @@ func (s *Summary) counters() (pathCounts, error) {
 // invariant violation the file does not announce, no failed expectation) and
 // the rare paths it took. A panic in the run is a failure too, with its stack.
 func runSeed(f *File, seed uint64, o ExploreOptions) (fl *SeedFailure, paths pathCounts) {
-	replay := o.Command + fmt.Sprintf(" --seed %d", seed) + swarmFlag(o.Swarm)
+	replay := o.Command + fmt.Sprintf(" --seed %d", seed) + o.flags()
 	defer func() {
 		if v := recover(); v != nil {
 			fl = &SeedFailure{Seed: seed, Reason: fmt.Sprintf("panic: %v", v), Replay: replay, Panic: true, Stack: string(debug.Stack())}
@@ -263,7 +275,7 @@ func runSeed(f *File, seed uint64, o ExploreOptions) (fl *SeedFailure, paths pat
 	if o.BeforeSeed != nil {
 		o.BeforeSeed(seed)
 	}
-	res, err := Run(f, RunOptions{Seed: seed, HasSeed: true, Swarm: o.Swarm, NoRecord: true})
+	res, err := Run(f, RunOptions{Seed: seed, HasSeed: true, Swarm: o.Swarm, Mode: o.Mode, HasMode: o.HasMode, NoRecord: true})
 	if err != nil {
 		return &SeedFailure{Seed: seed, Reason: err.Error(), Replay: replay}, paths
 	}
@@ -363,9 +375,11 @@ func Merge(parts []Summary, names []string) (Summary, error) {
 	seen := map[int]int{} // shard index → part
 	for i, p := range parts {
 		if i == 0 {
-			s.File, s.From, s.To = p.File, p.From, p.To
+			s.File, s.Flags, s.From, s.To = p.File, p.Flags, p.From, p.To
 		} else if p.File != s.File || p.From != s.From || p.To != s.To {
 			return s, fmt.Errorf("%s is of %s seeds %d..%d, not %s seeds %d..%d like %s", name(i), p.File, p.From, p.To, s.File, s.From, s.To, name(0))
+		} else if p.Flags != s.Flags {
+			return s, fmt.Errorf("%s ran with flags %q, %s with %q: not one exploration", name(i), p.Flags, name(0), s.Flags)
 		}
 		if p.Interrupted {
 			return s, fmt.Errorf("%s (shard %s) was interrupted: seeds %s were not run; finish it before merging", name(i), orWhole(p.Shard), p.Resume)

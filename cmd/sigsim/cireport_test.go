@@ -51,7 +51,7 @@ func TestCompletionScript(t *testing.T) {
 			t.Errorf("command %s missing", name)
 		}
 	}
-	if !strings.Contains(out, `explore) opts="--annotate --expect-paths --jobs --json --keep-going --seeds --shard --swarm --help"`) {
+	if !strings.Contains(out, `explore) opts="--annotate --expect-paths --jobs --json --keep-going --mode --seeds --shard --swarm --help"`) {
 		t.Errorf("explore's flags:\n%s", out)
 	}
 	bash, err := exec.LookPath("bash")

@@ -52,7 +52,7 @@ usage:
   sigsim replay TRACE
   sigsim events TRACE [--grep TEXT]... [--from T] [--to T] [--format text|perfetto]
   sigsim diff A B
-  sigsim explore FILE --seeds A..B [-j K] [--swarm] [--shard i/n] [--keep-going] [--json] [--expect-paths FILE] [--annotate]
+  sigsim explore FILE --seeds A..B [-j K] [--mode server|client] [--swarm] [--shard i/n] [--keep-going] [--json] [--expect-paths FILE] [--annotate]
   sigsim merge SUMMARY.json... [--json] [--expect-paths FILE] [--annotate]
   sigsim shrink FILE --seed N -o OUT [--force] [--swarm] [--mode server|client]
   sigsim completion bash|zsh|fish
@@ -141,10 +141,15 @@ type worldOverrides struct {
 
 func (c *worldOverrides) register(fs *flagSet) {
 	fs.Uint64Var(&c.seed, "seed", 0, "override the scenario's seed")
+	c.registerMode(fs)
+	fs.BoolVar(&c.swarm, "swarm", false, "let the seed randomize faults (swarm mode)")
+}
+
+// registerMode registers --mode alone (explore takes its seeds as a range).
+func (c *worldOverrides) registerMode(fs *flagSet) {
 	fs.StringVar(&c.mode, "mode", "", "override the arbitration mode: server or client (the world line's mode=)")
 	fs.StringVar(&c.mode, "arbiter", "", "")
 	_ = fs.MarkDeprecated("arbiter", "use --mode (the world line's name)")
-	fs.BoolVar(&c.swarm, "swarm", false, "let the seed randomize faults (swarm mode)")
 }
 
 func (c *worldOverrides) options(fs *flagSet) (scenarios.RunOptions, error) {
@@ -174,13 +179,13 @@ func checkOutput(flag, path string, inputs ...string) error {
 	return nil
 }
 
-// sameFile tells whether a and b name the same existing file (however
-// spelt: relative, through a link).
 // sameOutput tells whether two output flags name the same file.
 func sameOutput(a, b string) bool {
 	return a != "" && b != "" && (filepath.Clean(a) == filepath.Clean(b) || sameFile(a, b))
 }
 
+// sameFile tells whether a and b name the same existing file (however
+// spelt: relative, through a link).
 func sameFile(a, b string) bool {
 	sa, err1 := os.Stat(a)
 	sb, err2 := os.Stat(b)
@@ -751,7 +756,9 @@ func exploreCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flags("explore", stdout, stderr)
 	seeds := fs.String("seeds", "1..100", "seed range A..B (inclusive)")
 	jobs := fs.IntP("jobs", "j", 2, "seeds run in parallel")
-	swarm := fs.Bool("swarm", false, "let each seed randomize faults")
+	var c worldOverrides
+	c.registerMode(fs)
+	fs.BoolVar(&c.swarm, "swarm", false, "let each seed randomize faults")
 	shard := fs.String("shard", "", "run the i-th of n disjoint slices of the range, as i/n (0-based)")
 	keep := fs.Bool("keep-going", false, "run every seed even after a failure")
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
@@ -789,9 +796,16 @@ func exploreCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sigsim explore: --expect-paths:", err)
 		return exitUsage
 	}
+	ro, err := c.options(fs)
+	if err != nil {
+		fmt.Fprintln(stderr, "sigsim explore:", err)
+		fs.printUsage(stderr)
+		return exitUsage
+	}
 	f, _, err := load(fs.Arg(0))
 	if err == nil {
-		err = inputErrors(f, scenarios.RunOptions{Seed: from, HasSeed: true, Swarm: *swarm})
+		ro.Seed, ro.HasSeed = from, true
+		err = inputErrors(f, ro)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -820,7 +834,7 @@ func exploreCmd(args []string, stdout, stderr io.Writer) int {
 	if *keep {
 		resume += " --keep-going"
 	}
-	sum := scenarios.Explore(ctx, f, scenarios.ExploreOptions{From: from, To: to, Jobs: *jobs, Swarm: *swarm, Shard: i, Shards: n,
+	sum := scenarios.Explore(ctx, f, scenarios.ExploreOptions{From: from, To: to, Jobs: *jobs, Swarm: c.swarm, Mode: ro.Mode, HasMode: ro.HasMode, Shard: i, Shards: n,
 		KeepGoing: *keep, Command: "sigsim run " + f.Name, ResumeCommand: resume, Progress: func() { prog.Add(1) },
 		BeforeSeed: testBeforeSeed})
 	prog.Finish()

@@ -591,3 +591,45 @@ func TestExploreAndShrinkInputErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestExploreModeOverride: explore --mode client sweeps the legacy client
+// arbitration over a file that says mode=server: the race it survives in
+// server mode fails every seed, each replay line and the summary carry the
+// flag, and shards run with different flags do not merge.
+func TestExploreModeOverride(t *testing.T) {
+	p := write(t, "race.sig", `world seed=7 mode=server latency=40ms
+users alice bob
+at 100ms alice invite bob timeout=30s as call
+at 1s alice cancel call
+at 1.02s bob accept call
+run 3s
+check
+`)
+	if code, out, _ := sigsim(t, "explore", p, "--seeds", "1..4"); code != exitOK || !strings.Contains(out, "seeds=4 failed=0") {
+		t.Fatalf("server mode: exit %d\n%s", code, out)
+	}
+	code, out, _ := sigsim(t, "explore", p, "--seeds", "1..4", "--mode", "client", "--keep-going")
+	if code != exitViolation || !strings.Contains(out, "seeds=4 failed=4") ||
+		!strings.Contains(out, "agreement violated") || !strings.Contains(out, "replay: sigsim run "+p+" --seed 3 --mode client\n") {
+		t.Fatalf("client mode: exit %d\n%s", code, out)
+	}
+	if code, _, errs := sigsim(t, "explore", p, "--mode", "chaos"); code != exitUsage || !strings.Contains(errs, "--mode") {
+		t.Fatalf("--mode chaos: exit %d %s", code, errs)
+	}
+	dir := t.TempDir()
+	var files []string
+	for i, mode := range []string{"client", "server"} {
+		_, out, _ := sigsim(t, "explore", p, "--seeds", "1..4", "--shard", fmt.Sprintf("%d/2", i), "--mode", mode, "--keep-going", "--json")
+		if !strings.Contains(out, `"flags": "--mode `+mode+`"`) {
+			t.Fatalf("shard %d: summary without its flags:\n%s", i, out)
+		}
+		f := filepath.Join(dir, fmt.Sprintf("s%d.json", i))
+		if err := os.WriteFile(f, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	if code, _, errs := sigsim(t, "merge", files[0], files[1]); code != exitUsage || !strings.Contains(errs, "not one exploration") {
+		t.Fatalf("merge of a client and a server shard: exit %d %s", code, errs)
+	}
+}
