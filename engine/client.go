@@ -47,9 +47,9 @@ type Client struct {
 	pushTitle string         // the default offline push title of an invite
 	sc        *clientScratch // cfg.Shared's, or the device's own
 
-	loggedIn  bool // login completed and no logout since
-	loginCall Call // the login call awaiting its answer, if any
-	sessionUp bool // the current session got LOGIN-OK
+	loggedIn  bool    // login completed and no logout since
+	loginCall APICall // the login call awaiting its answer, if any
+	sessionUp bool    // the current session got LOGIN-OK
 	connected bool
 	epochN    uint32
 	epoch     uint64
@@ -64,7 +64,7 @@ type Client struct {
 	cursor  uint64 // highest timeline seq processed
 	// logoutCall is a logout waiting for the answers of the requests made
 	// before it.
-	logoutCall Call
+	logoutCall APICall
 	// heard is the cursor at the last logout (server mode): the next login
 	// syncs from the start, to learn again the invitations still live that
 	// the logout cleared, but the group tips up to here the app has heard.
@@ -74,16 +74,17 @@ type Client struct {
 	// it, and is answered with LOGOUT, never applied.
 	closed uint64
 
-	nextCall   Call
+	nextCall   APICall
 	nextReq    uint64
 	nextInvite uint64
 	pending    []pendingReq // oldest first; its head moves on in pendingArr as answers come
 	pendingArr []pendingReq
-	// answered holds server-mode answers until the pushes the shard sent before
-	// them are applied, so the app hears of an invitation in the shard's order.
-	answered []heldAnswer
-	rtoAt    int64 // the armed retransmit timer's time; 0 if none
-	lastNow  int64 // the time of the input being handled, for deep helpers
+	// deferredAnswers are server-mode answers deferred until the pushes the
+	// shard sent before them are applied, so the app hears of an invitation in
+	// the shard's order (reportDeferred reports them).
+	deferredAnswers []reqAnswer
+	rtoAt           int64 // the armed retransmit timer's time; 0 if none
+	lastNow         int64 // the time of the input being handled, for deep helpers
 
 	// invs is made at the first invitation and, with byRef (made at its first
 	// entry), given back to the world's pool (SharedClientState) when the device holds
@@ -129,17 +130,17 @@ type clientScratch struct {
 }
 
 type pendingReq struct {
-	call     Call
+	call     APICall
 	inviteID string
 	f        Frame
 }
 
-// heldAnswer is a request's answer, with what reporting it needs of the
-// request; in server mode it may wait for the push with sequence after (max
-// when it came on an earlier session: then it waits for the next login's
-// sync).
-type heldAnswer struct {
-	call     Call
+// reqAnswer is a request's answer, with what reporting it needs of the
+// request; in server mode it may be deferred until the push with sequence
+// after is applied (max when it came on an earlier session: then it waits for
+// the next login's sync).
+type reqAnswer struct {
+	call     APICall
 	op       Op
 	action   ActionType // the request's signaling action
 	inviteID string
@@ -282,19 +283,19 @@ func (c *Client) note(id, format string, args ...any) {
 	c.out.Notes = append(c.out.Notes, Note{InviteID: id, Text: fmt.Sprintf(format, args...)})
 }
 
-func (c *Client) newCall() Call {
+func (c *Client) newCall() APICall {
 	c.nextCall++
 	return c.nextCall
 }
 
-func (c *Client) result(call Call, op Op, id string, code Code, text string) {
+func (c *Client) result(call APICall, op Op, id string, code Code, text string) {
 	if call == 0 {
 		return // internal request (a client-mode timeout announcement)
 	}
 	c.out.Results = append(c.out.Results, Result{Call: call, Op: op, InviteID: id, Code: code, Text: text, After: int32(len(c.out.Callbacks))})
 }
 
-func (c *Client) fail(call Call, op Op, id string, code Code, format string, args ...any) Call {
+func (c *Client) fail(call APICall, op Op, id string, code Code, format string, args ...any) APICall {
 	c.result(call, op, id, code, fmt.Sprintf(format, args...))
 	return call
 }
@@ -347,8 +348,8 @@ func (c *Client) startSession(now int64) {
 	c.pushNext = 1
 	c.ahead = nil // the old session's: the new one numbers its pushes from 1
 	c.ackDue = false
-	for i := range c.answered {
-		c.answered[i].after = math.MaxUint64 // the new session's sync brings what it waited for
+	for i := range c.deferredAnswers {
+		c.deferredAnswers[i].after = math.MaxUint64 // the new session's sync brings what it waited for
 	}
 	c.sendLogin()
 	c.armRTO(now)
@@ -363,7 +364,7 @@ func (c *Client) sendLogin() {
 }
 
 // Login starts a login; its result arrives when the shard answers.
-func (c *Client) Login(now int64) Call {
+func (c *Client) Login(now int64) APICall {
 	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	switch {
@@ -399,7 +400,7 @@ func (c *Client) wantsSession() bool { return c.loggedIn || c.loginCall != 0 || 
 // answered with another LOGOUT (see Receive). Without a connection there is
 // no waiting: requests still unanswered fail with 6014, saying they may still
 // take effect.
-func (c *Client) Logout(now int64) Call {
+func (c *Client) Logout(now int64) APICall {
 	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	switch {
@@ -424,10 +425,10 @@ func (c *Client) Logout(now int64) Call {
 func (c *Client) finishLogout(now int64) {
 	c.logout(c.epoch)
 	c.closeSession()
-	for i := range c.answered {
-		c.report(now, &c.answered[i])
+	for i := range c.deferredAnswers {
+		c.report(now, &c.deferredAnswers[i])
 	}
-	c.answered = nil
+	c.deferredAnswers = nil
 	for _, p := range c.pending {
 		c.result(p.call, p.f.Op, p.inviteID, CodeNotLoggedIn, "logged out before its answer: it may still take effect")
 		if p.call != 0 {
@@ -494,7 +495,7 @@ func (c *Client) Disconnected(now int64) {
 
 // request queues an API request and returns its frame, for the caller to
 // fill in (what the op carries) before it submits it.
-func (c *Client) request(call Call, op Op, id string) *Frame {
+func (c *Client) request(call APICall, op Op, id string) *Frame {
 	c.nextReq++
 	n := len(c.pending)
 	if n == cap(c.pending) {
@@ -532,7 +533,7 @@ func (c *Client) roomForRequest() {
 
 // submit sends the request queued last if the session is up, and returns its
 // call.
-func (c *Client) submit(now int64) Call {
+func (c *Client) submit(now int64) APICall {
 	p := &c.pending[len(c.pending)-1]
 	if c.sessionUp {
 		c.send(&p.f)
@@ -541,7 +542,7 @@ func (c *Client) submit(now int64) Call {
 	return p.call
 }
 
-func (c *Client) checkCall(call Call, op Op, id string, data string) bool {
+func (c *Client) checkCall(call APICall, op Op, id string, data string) bool {
 	switch {
 	case !c.loggedIn:
 		c.fail(call, op, id, CodeNotLoggedIn, "")
@@ -562,17 +563,17 @@ func (c *Client) newInviteID() string {
 // Invite sends a one-to-one invitation and returns its ID at once (empty if the
 // arguments are invalid); timeout is in seconds, 0 for none. push is shown to the
 // invitee if it is offline (nil for a default one).
-func (c *Client) Invite(now int64, invitee, data string, onlineUserOnly bool, push *OfflinePushInfo, timeout int) (string, Call) {
+func (c *Client) Invite(now int64, invitee, data string, onlineUserOnly bool, push *OfflinePushInfo, timeout int) (string, APICall) {
 	return c.invite(now, OpInvite, "", []string{invitee}, data, onlineUserOnly, push, timeout)
 }
 
 // InviteInGroup invites members of a group; every member of the group receives the
 // invitation's callbacks. Group invitations have no offline push.
-func (c *Client) InviteInGroup(now int64, groupID string, invitees []string, data string, onlineUserOnly bool, timeout int) (string, Call) {
+func (c *Client) InviteInGroup(now int64, groupID string, invitees []string, data string, onlineUserOnly bool, timeout int) (string, APICall) {
 	return c.invite(now, OpInviteInGroup, groupID, invitees, data, onlineUserOnly, nil, timeout)
 }
 
-func (c *Client) invite(now int64, op Op, groupID string, invitees []string, data string, onlineOnly bool, push *OfflinePushInfo, timeout int) (string, Call) {
+func (c *Client) invite(now int64, op Op, groupID string, invitees []string, data string, onlineOnly bool, push *OfflinePushInfo, timeout int) (string, APICall) {
 	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	if !c.checkCall(call, op, "", data) {
@@ -627,28 +628,28 @@ func (c *Client) invite(now int64, op Op, groupID string, invitees []string, dat
 }
 
 // Cancel withdraws an invitation from every invitee still pending.
-func (c *Client) Cancel(now int64, inviteID, data string) Call {
+func (c *Client) Cancel(now int64, inviteID, data string) APICall {
 	return c.answer(now, OpCancel, inviteID, data)
 }
 
 // Accept accepts an invitation this user is a pending invitee of.
-func (c *Client) Accept(now int64, inviteID, data string) Call {
+func (c *Client) Accept(now int64, inviteID, data string) APICall {
 	return c.answer(now, OpAccept, inviteID, data)
 }
 
 // Reject rejects an invitation this user is a pending invitee of.
-func (c *Client) Reject(now int64, inviteID, data string) Call {
+func (c *Client) Reject(now int64, inviteID, data string) APICall {
 	return c.answer(now, OpReject, inviteID, data)
 }
 
 // Modify changes the data of a live invitation (not an online-only one).
-func (c *Client) Modify(now int64, inviteID, data string) Call {
+func (c *Client) Modify(now int64, inviteID, data string) APICall {
 	return c.answer(now, OpModify, inviteID, data)
 }
 
 var opAction = [...]ActionType{OpCancel: ActionCancel, OpAccept: ActionAccept, OpReject: ActionReject, OpModify: ActionModify, OpTimeout: ActionTimeout}
 
-func (c *Client) answer(now int64, op Op, id, data string) Call {
+func (c *Client) answer(now int64, op Op, id, data string) APICall {
 	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	if !c.checkCall(call, op, id, data) {
@@ -675,7 +676,7 @@ func (c *Client) answer(now int64, op Op, id, data string) Call {
 // AddInvitedSignaling puts an invitation learned from an offline push into the
 // local list, so the user can accept or reject it before the message itself
 // arrives. 8012 if the invitation is already known.
-func (c *Client) AddInvitedSignaling(now int64, info SignalingInfo) Call {
+func (c *Client) AddInvitedSignaling(now int64, info SignalingInfo) APICall {
 	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	op := OpAddInvitedSignaling
@@ -703,31 +704,31 @@ func (c *Client) AddInvitedSignaling(now int64, info SignalingInfo) Call {
 }
 
 // CreateGroup creates a group owned by this user with the given other members.
-func (c *Client) CreateGroup(now int64, groupID string, members []string) Call {
+func (c *Client) CreateGroup(now int64, groupID string, members []string) APICall {
 	return c.groupCall(now, OpCreateGroup, groupID, members)
 }
 
 // JoinGroup adds this user to a group.
-func (c *Client) JoinGroup(now int64, groupID string) Call {
+func (c *Client) JoinGroup(now int64, groupID string) APICall {
 	return c.groupCall(now, OpJoinGroup, groupID, nil)
 }
 
 // QuitGroup removes this user from a group.
-func (c *Client) QuitGroup(now int64, groupID string) Call {
+func (c *Client) QuitGroup(now int64, groupID string) APICall {
 	return c.groupCall(now, OpQuitGroup, groupID, nil)
 }
 
 // DismissGroup deletes a group this user owns.
-func (c *Client) DismissGroup(now int64, groupID string) Call {
+func (c *Client) DismissGroup(now int64, groupID string) APICall {
 	return c.groupCall(now, OpDismissGroup, groupID, nil)
 }
 
 // GetGroupMemberList asks for a group's members; they arrive in the Result.
-func (c *Client) GetGroupMemberList(now int64, groupID string) Call {
+func (c *Client) GetGroupMemberList(now int64, groupID string) APICall {
 	return c.groupCall(now, OpGetGroupMembers, groupID, nil)
 }
 
-func (c *Client) groupCall(now int64, op Op, groupID string, members []string) Call {
+func (c *Client) groupCall(now int64, op Op, groupID string, members []string) APICall {
 	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	switch {
@@ -765,7 +766,7 @@ func (c *Client) ReceiveFrame(now int64, from Addr, f *Frame) {
 
 // received finishes a logout once every request made before it is answered.
 func (c *Client) received(now int64) {
-	if c.logoutCall != 0 && len(c.pending) == 0 && len(c.answered) == 0 {
+	if c.logoutCall != 0 && len(c.pending) == 0 && len(c.deferredAnswers) == 0 {
 		c.finishLogout(now)
 	}
 }
@@ -793,15 +794,15 @@ func (c *Client) receive(now int64, f *Frame) {
 			c.loginCall = 0
 		}
 		c.syncEnd = f.Seq
-		for i := range c.answered {
+		for i := range c.deferredAnswers {
 			// An answer of an earlier session waits for this one's sync; one
 			// of this session that overtook the LOGIN-OK names its own push.
-			if c.answered[i].after == math.MaxUint64 {
-				c.answered[i].after = f.Seq
+			if c.deferredAnswers[i].after == math.MaxUint64 {
+				c.deferredAnswers[i].after = f.Seq
 			}
 		}
 		c.applyAhead(now) // pushes of the sync that overtook the LOGIN-OK
-		c.release(now)
+		c.reportDeferred(now)
 		if !c.legacy() {
 			c.forgetOnlineOnly()
 		}
@@ -841,7 +842,7 @@ func (c *Client) push(now int64, f *Frame) {
 	default:
 		c.pushNext++
 		c.message(now, f)
-		c.release(now)
+		c.reportDeferred(now)
 		c.applyAhead(now)
 	}
 	c.ackLater(now)
@@ -886,27 +887,28 @@ func (c *Client) applyAhead(now int64) {
 		c.out.hit(PathPushFromReorderBuffer)
 		c.pushNext++
 		c.message(now, &a.f)
-		c.release(now)
+		c.reportDeferred(now)
 	}
 }
 
-// release reports the answers whose preceding pushes are all applied, in order.
-func (c *Client) release(now int64) {
+// reportDeferred reports the deferred answers whose preceding pushes are all
+// applied, in order.
+func (c *Client) reportDeferred(now int64) {
 	n := 0
-	for n < len(c.answered) && c.answered[n].after < c.pushNext {
+	for n < len(c.deferredAnswers) && c.deferredAnswers[n].after < c.pushNext {
 		n++
 	}
 	if n == 0 {
 		return
 	}
-	done := c.answered[:n]
-	c.answered = c.answered[n:]
+	done := c.deferredAnswers[:n]
+	c.deferredAnswers = c.deferredAnswers[n:]
 	for i := range done {
 		c.report(now, &done[i])
-		done[i] = heldAnswer{}
+		done[i] = reqAnswer{}
 	}
-	if len(c.answered) == 0 {
-		c.answered = c.answered[:0:0]
+	if len(c.deferredAnswers) == 0 {
+		c.deferredAnswers = c.deferredAnswers[:0:0]
 	}
 }
 
@@ -948,7 +950,7 @@ func (c *Client) response(now int64, f *Frame) {
 		return // a duplicate answer
 	}
 	p := &c.pending[i]
-	a := heldAnswer{call: p.call, op: p.f.Op, action: p.f.Info.ActionType, inviteID: p.inviteID, groupID: p.f.GroupID,
+	a := reqAnswer{call: p.call, op: p.f.Op, action: p.f.Info.ActionType, inviteID: p.inviteID, groupID: p.f.GroupID,
 		data: p.f.Info.Data, after: f.Seq, code: f.Code, text: f.Text, members: f.Members}
 	defer c.idleRTO()
 	switch {
@@ -978,10 +980,10 @@ func (c *Client) response(now int64, f *Frame) {
 			a.after = c.syncEnd
 		}
 	}
-	if a.after >= c.pushNext || len(c.answered) > 0 {
+	if a.after >= c.pushNext || len(c.deferredAnswers) > 0 {
 		c.out.hit(PathAnswerWaitedForPush)
-		c.answered = append(c.answered, a)
-		c.release(now)
+		c.deferredAnswers = append(c.deferredAnswers, a)
+		c.reportDeferred(now)
 		return
 	}
 	c.report(now, &a)
@@ -997,7 +999,7 @@ func (c *Client) idleRTO() {
 }
 
 // report applies a request's answer and reports its result.
-func (c *Client) report(now int64, a *heldAnswer) {
+func (c *Client) report(now int64, a *reqAnswer) {
 	if a.code == OK {
 		if c.legacy() {
 			c.legacyApplyOwn(a)
@@ -1061,8 +1063,8 @@ func (c *Client) asked(id string, action ActionType) bool {
 			return true
 		}
 	}
-	for i := range c.answered {
-		if c.answered[i].inviteID == id && c.answered[i].action == action {
+	for i := range c.deferredAnswers {
+		if c.deferredAnswers[i].inviteID == id && c.deferredAnswers[i].action == action {
 			return true
 		}
 	}

@@ -35,7 +35,7 @@ func (c *Client) legacyInviteeTimer(now int64, inv *localInv) {
 
 // legacyAnswer checks a cancel, accept, reject or modify against the device's
 // own list, as the legacy SDK does, and sends it to the relay.
-func (c *Client) legacyAnswer(now int64, call Call, op Op, id string, inv *localInv, data string) Call {
+func (c *Client) legacyAnswer(now int64, call APICall, op Op, id string, inv *localInv, data string) APICall {
 	me := slices.Index(inv.info.InviteeList, c.cfg.User)
 	switch op {
 	case OpCancel:
@@ -72,7 +72,7 @@ func (c *Client) legacyAnswer(now int64, call Call, op Op, id string, inv *local
 // legacyApplyOwn applies a successful operation of this device to its own
 // list: the legacy SDK updates on the send's success. (In server mode the
 // shard echoes the operation back and that echo does it, in the shard's order.)
-func (c *Client) legacyApplyOwn(a *heldAnswer) {
+func (c *Client) legacyApplyOwn(a *reqAnswer) {
 	if a.op == OpQuitGroup || a.op == OpDismissGroup {
 		c.dropGroup(a.groupID, a.op.String())
 		return

@@ -97,15 +97,16 @@ type Server struct {
 	loggedOut map[Addr]uint64
 	buckets   [][]string
 
-	// While a device's request executes here, the first push to its session is
-	// held (in unacked too: held is its message, heldSeq its Seq in the
-	// timeline and heldPush its session sequence) to ride on the response
-	// instead of travelling as a frame of its own.
-	holding  bool
-	holdSlot int32
-	held     *msgBody
-	heldSeq  uint64
-	heldPush uint64
+	// While a device's request executes here (piggybackOpen, its session
+	// piggybackSlot), the first push to its session is kept back as the
+	// piggyback (in unacked too: piggyback is its message, piggybackSeq its
+	// Seq in the timeline and piggybackPushSeq its session sequence) to ride
+	// on the response instead of travelling as a frame of its own.
+	piggybackOpen    bool
+	piggybackSlot    int32
+	piggyback        *msgBody
+	piggybackSeq     uint64
+	piggybackPushSeq uint64
 }
 
 // NewServer returns a shard ready to run.
@@ -622,12 +623,12 @@ func (s *Server) pushTo(now int64, slot int32, body *msgBody, seq uint64) {
 	p := pushRef{body: body, seq: seq}
 	ss.unacked = append(ss.unacked, p)
 	switch {
-	case !s.holding || slot != s.holdSlot:
+	case !s.piggybackOpen || slot != s.piggybackSlot:
 		s.push(ss, ss.nextSeq, p)
-	case s.held == nil:
-		s.held, s.heldSeq, s.heldPush = body, seq, ss.nextSeq
+	case s.piggyback == nil:
+		s.piggyback, s.piggybackSeq, s.piggybackPushSeq = body, seq, ss.nextSeq
 	default: // a second push to the session: both go as they are, in order
-		s.releaseHeld()
+		s.sendPiggyback()
 		s.push(ss, ss.nextSeq, p)
 	}
 	ss.nextSeq++
@@ -637,12 +638,13 @@ func (s *Server) pushTo(now int64, slot int32, body *msgBody, seq uint64) {
 	}
 }
 
-// releaseHeld sends the held push as a frame of its own and stops holding.
-func (s *Server) releaseHeld() {
-	if s.held != nil {
-		s.push(&s.sessions[s.holdSlot], s.heldPush, pushRef{body: s.held, seq: s.heldSeq})
+// sendPiggyback sends the piggyback push (if any) as a frame of its own and
+// closes the piggyback window.
+func (s *Server) sendPiggyback() {
+	if s.piggyback != nil {
+		s.push(&s.sessions[s.piggybackSlot], s.piggybackPushSeq, pushRef{body: s.piggyback, seq: s.piggybackSeq})
 	}
-	s.holding, s.held = false, nil
+	s.piggybackOpen, s.piggyback = false, nil
 }
 
 // ack takes a device's cumulative ack of its session's pushes, from an ACK frame
@@ -698,10 +700,10 @@ func (s *Server) request(now int64, from Addr, f *Frame) {
 		s.busSend(now, owner, f)
 		return
 	}
-	s.holding, s.holdSlot = true, slot
+	s.piggybackOpen, s.piggybackSlot = true, slot
 	r := s.execute(now, f)
 	s.finish(u, d, r)
-	s.releaseHeld()
+	s.sendPiggyback()
 }
 
 // noSession answers a request of a session the shard does not have (it
@@ -749,14 +751,14 @@ func (s *Server) finish(u *userState, d *dedupEntry, r result) {
 		f := s.out.frame(ss.addr)
 		f.Type, f.Epoch, f.ReqID, f.Op, f.Seq = FrameResponse, ss.epoch, d.reqID, d.op, ss.nextSeq-1
 		f.Code, f.Text, f.Members = r.code, r.text, r.members
-		if s.held == nil || slot != s.holdSlot {
+		if s.piggyback == nil || slot != s.piggybackSlot {
 			continue
 		}
-		// The response carries the held push, the session's last (a second
-		// one releases it), so f.Seq is the held push's.
-		f.HasMsg, f.msg, f.msgSeq = true, s.held, s.heldSeq
+		// The response carries the piggyback push, the session's last (a
+		// second one sends it on its own), so f.Seq is the piggyback's.
+		f.HasMsg, f.msg, f.msgSeq = true, s.piggyback, s.piggybackSeq
 		s.out.hit(PathPushRodeOnResponse)
-		s.holding, s.held = false, nil
+		s.piggybackOpen, s.piggyback = false, nil
 	}
 }
 

@@ -28,7 +28,7 @@ func (w *World) call(d *Device, text string) bool {
 func (w *World) local(d *Device) int64 { return d.clock.local(w.now) }
 
 // Login logs a device in.
-func (w *World) Login(d *Device) engine.Call {
+func (w *World) Login(d *Device) engine.APICall {
 	if !w.call(d, "login") {
 		return 0
 	}
@@ -45,7 +45,7 @@ func (w *World) Login(d *Device) engine.Call {
 }
 
 // Logout logs a device out.
-func (w *World) Logout(d *Device) engine.Call {
+func (w *World) Logout(d *Device) engine.APICall {
 	if !w.call(d, "logout") {
 		return 0
 	}
@@ -71,7 +71,7 @@ func appendInviteText(b []byte, timeout int, onlineOnly bool, data string) []byt
 }
 
 // Invite sends a one-to-one invitation; timeout in seconds.
-func (w *World) Invite(d *Device, invitee, data string, onlineOnly bool, push *engine.OfflinePushInfo, timeout int) (string, engine.Call) {
+func (w *World) Invite(d *Device, invitee, data string, onlineOnly bool, push *engine.OfflinePushInfo, timeout int) (string, engine.APICall) {
 	w.text = appendInviteText(append(append(w.text[:0], "invite "...), invitee...), timeout, onlineOnly, data)
 	if !w.call(d, bytesString(w.text)) {
 		return "", 0
@@ -85,7 +85,7 @@ func (w *World) Invite(d *Device, invitee, data string, onlineOnly bool, push *e
 }
 
 // InviteInGroup sends a group invitation; timeout in seconds.
-func (w *World) InviteInGroup(d *Device, group string, invitees []string, data string, onlineOnly bool, timeout int) (string, engine.Call) {
+func (w *World) InviteInGroup(d *Device, group string, invitees []string, data string, onlineOnly bool, timeout int) (string, engine.APICall) {
 	w.text = appendInviteText([]byte("invite-group "+group+" invitees="+strings.Join(invitees, ",")), timeout, onlineOnly, data)
 	if !w.call(d, bytesString(w.text)) {
 		return "", 0
@@ -100,7 +100,7 @@ func (w *World) InviteInGroup(d *Device, group string, invitees []string, data s
 
 // Answer runs cancel, accept, reject or modify on an invitation. Any other op
 // is a programming error: it panics before anything is traced.
-func (w *World) Answer(d *Device, op engine.Op, inviteID, data string) engine.Call {
+func (w *World) Answer(d *Device, op engine.Op, inviteID, data string) engine.APICall {
 	switch op {
 	case engine.OpCancel, engine.OpAccept, engine.OpReject, engine.OpModify:
 	default:
@@ -118,7 +118,7 @@ func (w *World) Answer(d *Device, op engine.Op, inviteID, data string) engine.Ca
 		w.check.answered(d, op, inviteID)
 	}
 	now := w.local(d)
-	var c engine.Call
+	var c engine.APICall
 	switch op {
 	case engine.OpCancel:
 		c = d.client.Cancel(now, inviteID, data)
@@ -134,7 +134,7 @@ func (w *World) Answer(d *Device, op engine.Op, inviteID, data string) engine.Ca
 }
 
 // AddInvitedSignaling injects an invitation the device learned from a push.
-func (w *World) AddInvitedSignaling(d *Device, info engine.SignalingInfo) engine.Call {
+func (w *World) AddInvitedSignaling(d *Device, info engine.SignalingInfo) engine.APICall {
 	if !w.call(d, "add-invited "+info.InviteID) {
 		return 0
 	}
@@ -148,7 +148,7 @@ func (w *World) AddInvitedSignaling(d *Device, info engine.SignalingInfo) engine
 
 // Group runs a group operation (create, join, quit, dismiss, members). Any
 // other op is a programming error: it panics before anything is traced.
-func (w *World) Group(d *Device, op engine.Op, group string, members []string) engine.Call {
+func (w *World) Group(d *Device, op engine.Op, group string, members []string) engine.APICall {
 	switch op {
 	case engine.OpCreateGroup, engine.OpJoinGroup, engine.OpQuitGroup, engine.OpDismissGroup, engine.OpGetGroupMembers:
 	default:
@@ -162,7 +162,7 @@ func (w *World) Group(d *Device, op engine.Op, group string, members []string) e
 		return 0
 	}
 	now := w.local(d)
-	var c engine.Call
+	var c engine.APICall
 	switch op {
 	case engine.OpCreateGroup:
 		c = d.client.CreateGroup(now, group, members)
