@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"time"
 )
 
 // ClientConfig configures one device of one user.
@@ -22,11 +23,11 @@ type ClientConfig struct {
 	// be unique per device and incarnation; empty means "User/Device.Incarnation-".
 	IDPrefix string
 	// RTO is how long a request or login waits for its answer before it is resent.
-	RTO int64
+	RTO time.Duration
 	// AckDelay is how long the ack of a push may wait to ride on a request or to
 	// cover later pushes too (0 means DefaultAckDelay). It must stay well under
 	// the shard's RTO, or pushes are sent twice.
-	AckDelay int64
+	AckDelay time.Duration
 	// Shared, if set, is what the device shares with the other devices driven
 	// by the same goroutine: names, buffers, its Output, the invitations. The
 	// driver must then keep SharedClientState's contract: consume one device's
@@ -59,7 +60,7 @@ type Client struct {
 	// none, as for almost every device almost all the time.
 	ahead   *[]aheadPush
 	ackDue  bool   // pushes received that no ack has covered yet
-	ackAt   int64  // the armed ack timer's time; 0 if none
+	ackAt   Time   // the armed ack timer's time; 0 if none
 	syncEnd uint64 // the last push of this session's login sync
 	cursor  uint64 // highest timeline seq processed
 	// logoutCall is a logout waiting for the answers of the requests made
@@ -83,8 +84,8 @@ type Client struct {
 	// shard sent before them are applied, so the app hears of an invitation in
 	// the shard's order (reportDeferred reports them).
 	deferredAnswers []reqAnswer
-	rtoAt           int64 // the armed retransmit timer's time; 0 if none
-	lastNow         int64 // the time of the input being handled, for deep helpers
+	rtoAt           Time // the armed retransmit timer's time; 0 if none
+	lastNow         Time // the time of the input being handled, for deep helpers
 
 	// invs is made at the first invitation and, with byRef (made at its first
 	// entry), given back to the world's pool (SharedClientState) when the device holds
@@ -325,23 +326,23 @@ func (c *Client) send(f *Frame) {
 
 // ackLater notes pushes to acknowledge: the ack rides on the next request, or
 // goes by itself when the ack timer fires.
-func (c *Client) ackLater(now int64) {
+func (c *Client) ackLater(now Time) {
 	c.ackDue = true
 	if c.ackAt == 0 {
-		c.ackAt = now + c.cfg.AckDelay
+		c.ackAt = now.Add(c.cfg.AckDelay)
 		c.out.Timers = append(c.out.Timers, Timer{Kind: TimerAck, At: c.ackAt})
 	}
 }
 
-func (c *Client) armRTO(now int64) {
+func (c *Client) armRTO(now Time) {
 	if c.rtoAt != 0 {
 		return
 	}
-	c.rtoAt = now + c.cfg.RTO
+	c.rtoAt = now.Add(c.cfg.RTO)
 	c.out.Timers = append(c.out.Timers, Timer{Kind: TimerRetransmit, At: c.rtoAt})
 }
 
-func (c *Client) startSession(now int64) {
+func (c *Client) startSession(now Time) {
 	c.epochN++
 	c.epoch = uint64(c.cfg.Incarnation)<<32 | uint64(c.epochN)
 	c.sessionUp = false
@@ -364,7 +365,7 @@ func (c *Client) sendLogin() {
 }
 
 // Login starts a login; its result arrives when the shard answers.
-func (c *Client) Login(now int64) APICall {
+func (c *Client) Login(now Time) APICall {
 	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	switch {
@@ -400,7 +401,7 @@ func (c *Client) wantsSession() bool { return c.loggedIn || c.loginCall != 0 || 
 // answered with another LOGOUT (see Receive). Without a connection there is
 // no waiting: requests still unanswered fail with 6014, saying they may still
 // take effect.
-func (c *Client) Logout(now int64) APICall {
+func (c *Client) Logout(now Time) APICall {
 	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	switch {
@@ -422,7 +423,7 @@ func (c *Client) Logout(now int64) APICall {
 }
 
 // finishLogout ends the session and reports the logout.
-func (c *Client) finishLogout(now int64) {
+func (c *Client) finishLogout(now Time) {
 	c.logout(c.epoch)
 	c.closeSession()
 	for i := range c.deferredAnswers {
@@ -475,7 +476,7 @@ func (c *Client) closeSession() {
 
 // Connected tells the device its link to the shard is up again; a logged-in device
 // resumes its session and syncs what it missed.
-func (c *Client) Connected(now int64) {
+func (c *Client) Connected(now Time) {
 	c.cfg.Shared.drive(c)
 	c.connected = true
 	if c.wantsSession() {
@@ -484,7 +485,7 @@ func (c *Client) Connected(now int64) {
 }
 
 // Disconnected tells the device its link broke.
-func (c *Client) Disconnected(now int64) {
+func (c *Client) Disconnected(now Time) {
 	c.cfg.Shared.drive(c)
 	c.connected = false
 	c.sessionUp = false
@@ -533,7 +534,7 @@ func (c *Client) roomForRequest() {
 
 // submit sends the request queued last if the session is up, and returns its
 // call.
-func (c *Client) submit(now int64) APICall {
+func (c *Client) submit(now Time) APICall {
 	p := &c.pending[len(c.pending)-1]
 	if c.sessionUp {
 		c.send(&p.f)
@@ -563,17 +564,17 @@ func (c *Client) newInviteID() string {
 // Invite sends a one-to-one invitation and returns its ID at once (empty if the
 // arguments are invalid); timeout is in seconds, 0 for none. push is shown to the
 // invitee if it is offline (nil for a default one).
-func (c *Client) Invite(now int64, invitee, data string, onlineUserOnly bool, push *OfflinePushInfo, timeout int) (string, APICall) {
+func (c *Client) Invite(now Time, invitee, data string, onlineUserOnly bool, push *OfflinePushInfo, timeout int) (string, APICall) {
 	return c.invite(now, OpInvite, "", []string{invitee}, data, onlineUserOnly, push, timeout)
 }
 
 // InviteInGroup invites members of a group; every member of the group receives the
 // invitation's callbacks. Group invitations have no offline push.
-func (c *Client) InviteInGroup(now int64, groupID string, invitees []string, data string, onlineUserOnly bool, timeout int) (string, APICall) {
+func (c *Client) InviteInGroup(now Time, groupID string, invitees []string, data string, onlineUserOnly bool, timeout int) (string, APICall) {
 	return c.invite(now, OpInviteInGroup, groupID, invitees, data, onlineUserOnly, nil, timeout)
 }
 
-func (c *Client) invite(now int64, op Op, groupID string, invitees []string, data string, onlineOnly bool, push *OfflinePushInfo, timeout int) (string, APICall) {
+func (c *Client) invite(now Time, op Op, groupID string, invitees []string, data string, onlineOnly bool, push *OfflinePushInfo, timeout int) (string, APICall) {
 	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	if !c.checkCall(call, op, "", data) {
@@ -628,28 +629,28 @@ func (c *Client) invite(now int64, op Op, groupID string, invitees []string, dat
 }
 
 // Cancel withdraws an invitation from every invitee still pending.
-func (c *Client) Cancel(now int64, inviteID, data string) APICall {
+func (c *Client) Cancel(now Time, inviteID, data string) APICall {
 	return c.answer(now, OpCancel, inviteID, data)
 }
 
 // Accept accepts an invitation this user is a pending invitee of.
-func (c *Client) Accept(now int64, inviteID, data string) APICall {
+func (c *Client) Accept(now Time, inviteID, data string) APICall {
 	return c.answer(now, OpAccept, inviteID, data)
 }
 
 // Reject rejects an invitation this user is a pending invitee of.
-func (c *Client) Reject(now int64, inviteID, data string) APICall {
+func (c *Client) Reject(now Time, inviteID, data string) APICall {
 	return c.answer(now, OpReject, inviteID, data)
 }
 
 // Modify changes the data of a live invitation (not an online-only one).
-func (c *Client) Modify(now int64, inviteID, data string) APICall {
+func (c *Client) Modify(now Time, inviteID, data string) APICall {
 	return c.answer(now, OpModify, inviteID, data)
 }
 
 var opAction = [...]ActionType{OpCancel: ActionCancel, OpAccept: ActionAccept, OpReject: ActionReject, OpModify: ActionModify, OpTimeout: ActionTimeout}
 
-func (c *Client) answer(now int64, op Op, id, data string) APICall {
+func (c *Client) answer(now Time, op Op, id, data string) APICall {
 	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	if !c.checkCall(call, op, id, data) {
@@ -676,7 +677,7 @@ func (c *Client) answer(now int64, op Op, id, data string) APICall {
 // AddInvitedSignaling puts an invitation learned from an offline push into the
 // local list, so the user can accept or reject it before the message itself
 // arrives. 8012 if the invitation is already known.
-func (c *Client) AddInvitedSignaling(now int64, info SignalingInfo) APICall {
+func (c *Client) AddInvitedSignaling(now Time, info SignalingInfo) APICall {
 	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	op := OpAddInvitedSignaling
@@ -697,38 +698,38 @@ func (c *Client) AddInvitedSignaling(now int64, info SignalingInfo) APICall {
 	case info.Timeout > 0:
 		// If the invitation ends before this device syncs its invite, the shard will
 		// not send it (it only sends what is live); forget it when it must be over.
-		c.setTimer(TimerForget, inv, now+int64(info.Timeout)*1e9+inviterGrace)
+		c.setTimer(TimerForget, inv, now.Add(TimeoutDuration(info.Timeout)+inviterGrace))
 	}
 	c.result(call, op, info.InviteID, OK, "")
 	return call
 }
 
 // CreateGroup creates a group owned by this user with the given other members.
-func (c *Client) CreateGroup(now int64, groupID string, members []string) APICall {
+func (c *Client) CreateGroup(now Time, groupID string, members []string) APICall {
 	return c.groupCall(now, OpCreateGroup, groupID, members)
 }
 
 // JoinGroup adds this user to a group.
-func (c *Client) JoinGroup(now int64, groupID string) APICall {
+func (c *Client) JoinGroup(now Time, groupID string) APICall {
 	return c.groupCall(now, OpJoinGroup, groupID, nil)
 }
 
 // QuitGroup removes this user from a group.
-func (c *Client) QuitGroup(now int64, groupID string) APICall {
+func (c *Client) QuitGroup(now Time, groupID string) APICall {
 	return c.groupCall(now, OpQuitGroup, groupID, nil)
 }
 
 // DismissGroup deletes a group this user owns.
-func (c *Client) DismissGroup(now int64, groupID string) APICall {
+func (c *Client) DismissGroup(now Time, groupID string) APICall {
 	return c.groupCall(now, OpDismissGroup, groupID, nil)
 }
 
 // GetGroupMemberList asks for a group's members; they arrive in the Result.
-func (c *Client) GetGroupMemberList(now int64, groupID string) APICall {
+func (c *Client) GetGroupMemberList(now Time, groupID string) APICall {
 	return c.groupCall(now, OpGetGroupMembers, groupID, nil)
 }
 
-func (c *Client) groupCall(now int64, op Op, groupID string, members []string) APICall {
+func (c *Client) groupCall(now Time, op Op, groupID string, members []string) APICall {
 	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	switch {
@@ -744,7 +745,7 @@ func (c *Client) groupCall(now int64, op Op, groupID string, members []string) A
 
 // Receive handles a frame from the shard. Frames of an older session, duplicates
 // and undecodable bytes are dropped.
-func (c *Client) Receive(now int64, from Addr, b []byte) {
+func (c *Client) Receive(now Time, from Addr, b []byte) {
 	c.cfg.Shared.drive(c)
 	sc := c.sc
 	sc.dec.in = &c.names
@@ -758,20 +759,20 @@ func (c *Client) Receive(now int64, from Addr, b []byte) {
 
 // ReceiveFrame is Receive of a decoded frame (see Envelope), which it does
 // not change nor keep.
-func (c *Client) ReceiveFrame(now int64, from Addr, f *Frame) {
+func (c *Client) ReceiveFrame(now Time, from Addr, f *Frame) {
 	c.cfg.Shared.drive(c)
 	c.receive(now, f)
 	c.received(now)
 }
 
 // received finishes a logout once every request made before it is answered.
-func (c *Client) received(now int64) {
+func (c *Client) received(now Time) {
 	if c.logoutCall != 0 && len(c.pending) == 0 && len(c.deferredAnswers) == 0 {
 		c.finishLogout(now)
 	}
 }
 
-func (c *Client) receive(now int64, f *Frame) {
+func (c *Client) receive(now Time, f *Frame) {
 	c.lastNow = now
 	if f.Epoch != c.epoch && f.Epoch <= c.closed && f.Epoch>>32 == uint64(c.cfg.Incarnation) {
 		// The shard still believes in a session this device logged out of (or
@@ -831,7 +832,7 @@ func (c *Client) receive(now int64, f *Frame) {
 // its turn (or of the session's LOGIN-OK) is kept until then, a duplicate
 // dropped. Either way the shard will hear how far this device got: acks are
 // cumulative, so a gap is resent and nothing kept is lost.
-func (c *Client) push(now int64, f *Frame) {
+func (c *Client) push(now Time, f *Frame) {
 	if f.Epoch != c.epoch {
 		return
 	}
@@ -868,7 +869,7 @@ func (c *Client) keepAhead(f *Frame) {
 
 // applyAhead applies the kept pushes whose turn has come, in order, each as if
 // it had just arrived.
-func (c *Client) applyAhead(now int64) {
+func (c *Client) applyAhead(now Time) {
 	for c.ahead != nil && c.sessionUp {
 		l := *c.ahead
 		if l[0].seq > c.pushNext {
@@ -893,7 +894,7 @@ func (c *Client) applyAhead(now int64) {
 
 // reportDeferred reports the deferred answers whose preceding pushes are all
 // applied, in order.
-func (c *Client) reportDeferred(now int64) {
+func (c *Client) reportDeferred(now Time) {
 	n := 0
 	for n < len(c.deferredAnswers) && c.deferredAnswers[n].after < c.pushNext {
 		n++
@@ -915,9 +916,9 @@ func (c *Client) reportDeferred(now int64) {
 // expireOnlineOnly bounds how long a server-mode device keeps an online-only
 // invitation: its messages are never stored, so a lost session can take its end
 // with it. Past its timeout (plus the inviter's grace) it is forgotten silently.
-func (c *Client) expireOnlineOnly(now int64, inv *localInv) {
+func (c *Client) expireOnlineOnly(now Time, inv *localInv) {
 	if inv.info.OnlineUserOnly && inv.info.Timeout > 0 {
-		c.setTimer(TimerForget, inv, now+int64(inv.info.Timeout)*1e9+inviterGrace)
+		c.setTimer(TimerForget, inv, now.Add(TimeoutDuration(inv.info.Timeout)+inviterGrace))
 	}
 }
 
@@ -937,7 +938,7 @@ func (c *Client) forgetOnlineOnly() {
 	}
 }
 
-func (c *Client) response(now int64, f *Frame) {
+func (c *Client) response(now Time, f *Frame) {
 	if f.Op == OpLogin && f.Code == CodeNotLoggedIn {
 		// The shard lost our session: log in again; pending requests follow.
 		if f.Epoch == c.epoch && c.wantsSession() && c.connected {
@@ -999,7 +1000,7 @@ func (c *Client) idleRTO() {
 }
 
 // report applies a request's answer and reports its result.
-func (c *Client) report(now int64, a *reqAnswer) {
+func (c *Client) report(now Time, a *reqAnswer) {
 	if a.code == OK {
 		if c.legacy() {
 			c.legacyApplyOwn(a)
@@ -1021,7 +1022,7 @@ func (c *Client) report(now int64, a *reqAnswer) {
 }
 
 // message applies the message pushed by frame f.
-func (c *Client) message(now int64, f *Frame) {
+func (c *Client) message(now Time, f *Frame) {
 	m, seq := f.body()
 	if seq != 0 {
 		if seq <= c.cursor {
@@ -1289,7 +1290,7 @@ func (c *Client) drop(id string) {
 	}
 }
 
-func (c *Client) setTimer(k TimerKind, inv *localInv, at int64) {
+func (c *Client) setTimer(k TimerKind, inv *localInv, at Time) {
 	if inv.ref == 0 {
 		c.nextRef++
 		inv.ref = c.nextRef
@@ -1302,7 +1303,7 @@ func (c *Client) setTimer(k TimerKind, inv *localInv, at int64) {
 }
 
 // Fire handles a timer the device set earlier; stale timers are ignored.
-func (c *Client) Fire(now int64, t Timer) {
+func (c *Client) Fire(now Time, t Timer) {
 	c.cfg.Shared.drive(c)
 	switch t.Kind {
 	case TimerRetransmit:

@@ -71,7 +71,7 @@ func (k TimerKind) String() string {
 type Timer struct {
 	Kind   TimerKind
 	Ref    uint64
-	At     int64 // node-local time, ns
+	At     Time // node-local time, ns
 	Cancel bool
 }
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"sigsim/engine"
 	"sigsim/sim/trace"
@@ -25,7 +26,7 @@ func (w *World) call(d *Device, text string) bool {
 	return true
 }
 
-func (w *World) local(d *Device) int64 { return d.clock.local(w.now) }
+func (w *World) local(d *Device) engine.Time { return d.clock.local(w.now) }
 
 // Login logs a device in.
 func (w *World) Login(d *Device) engine.APICall {
@@ -217,9 +218,9 @@ func (w *World) Partition(a, b []engine.Addr, oneWay bool) {
 
 // PartitionFor is Partition for dur: at its end this partition heals, and
 // only this one (others, overlapping or not, keep their own ends).
-func (w *World) PartitionFor(a, b []engine.Addr, oneWay bool, dur int64) {
+func (w *World) PartitionFor(a, b []engine.Addr, oneWay bool, dur time.Duration) {
 	id := w.partition(a, b, oneWay)
-	w.At(w.now+max(dur, 0), func() { w.healPartition(id) })
+	w.At(w.now.Add(max(dur, 0)), func() { w.healPartition(id) })
 }
 
 func (w *World) partition(a, b []engine.Addr, oneWay bool) int {
@@ -335,24 +336,24 @@ func (w *World) Crash(a engine.Addr) {
 // CrashFor crashes a node for dur. Overlapping CrashFor intervals on one node
 // make one crash, which ends (Restart) when the last of them does; a scripted
 // Restart or HealAll may end it sooner.
-func (w *World) CrashFor(a engine.Addr, dur int64) {
+func (w *World) CrashFor(a engine.Addr, dur time.Duration) {
 	w.Crash(a)
 	w.extendInterval(faultInterval{a, intervalCrash}, dur, func() { w.Restart(a) })
 }
 
 // DisconnectFor disconnects a device for dur, overlapping intervals making
 // one disconnection as with CrashFor.
-func (w *World) DisconnectFor(d *Device, dur int64) {
+func (w *World) DisconnectFor(d *Device, dur time.Duration) {
 	w.Disconnect(d)
 	w.extendInterval(faultInterval{d.Addr, intervalDisconnect}, dur, func() { w.Reconnect(d) })
 }
 
 // extendInterval extends an interval fault to now+dur and, at that time, ends it
 // with end unless a later interval extended it meanwhile.
-func (w *World) extendInterval(h faultInterval, dur int64, end func()) {
-	until := w.now + max(dur, 0)
+func (w *World) extendInterval(h faultInterval, dur time.Duration, end func()) {
+	until := w.now.Add(max(dur, 0))
 	if w.intervals == nil {
-		w.intervals = map[faultInterval]int64{}
+		w.intervals = map[faultInterval]engine.Time{}
 	}
 	if until <= w.intervals[h] {
 		return // an interval already scheduled covers this one
@@ -418,17 +419,17 @@ func (w *World) Restart(a engine.Addr) {
 
 // Pause stops a node from processing anything for dur; what arrives waits. A
 // negative dur counts as 0.
-func (w *World) Pause(a engine.Addr, dur int64) {
+func (w *World) Pause(a engine.Addr, dur time.Duration) {
 	dur = max(dur, 0)
 	w.fault(a, "pause "+fmtDur(dur))
 	if p := w.pauseOf(a); p != nil {
-		p.until = max(p.until, w.now+dur)
+		p.until = max(p.until, w.now.Add(dur))
 		w.healedAt = max(w.healedAt, p.until) // when it ends
 	}
 }
 
 // Skew sets a node's clock offset and drift (local = t + offset + drift·t).
-func (w *World) Skew(a engine.Addr, offset int64, drift float64) error {
+func (w *World) Skew(a engine.Addr, offset time.Duration, drift float64) error {
 	if drift <= -1 || drift >= 1 {
 		return fmt.Errorf("drift %g out of range (-1,1)", drift)
 	}
