@@ -156,7 +156,7 @@ func newCallChecker(c *Calls) *CallChecker {
 		cc.ghostBound = c.w.Options().LivenessBound
 	}
 	if cc.durBound == 0 {
-		cc.durBound = 1e9
+		cc.durBound = time.Second
 	}
 	return cc
 }
