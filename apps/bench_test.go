@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"sigsim/engine"
 	"sigsim/sim"
 )
 
@@ -35,19 +36,19 @@ func BenchmarkCall(b *testing.B) {
 	if err := c.Attach(devs...); err != nil {
 		b.Fatal(err)
 	}
-	w.RunUntil(int64(time.Second))
+	w.RunUntil(engine.Time(time.Second))
 	b.ReportAllocs()
 	b.ResetTimer()
 	start := w.Now()
 	for i := range b.N {
 		a, z := (2*i)%users, (2*i+1)%users
-		w.At(start+int64(i)*int64(20*time.Millisecond), func() {
+		w.At(start.Add(time.Duration(i)*20*time.Millisecond), func() {
 			if c.Idle(devs[a].User) && c.Idle(devs[z].User) {
 				c.Dial(devs[a].User, devs[z].User)
 			}
 		})
 	}
-	w.RunQuiet(start + int64(b.N)*int64(20*time.Millisecond) + int64(time.Hour))
+	w.RunQuiet(start.Add(time.Duration(b.N) * 20 * time.Millisecond).Add(time.Hour))
 	b.StopTimer()
 	if v := w.Violations(); len(v) > 0 {
 		b.Fatal(v[0])

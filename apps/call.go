@@ -66,7 +66,7 @@ type CallOptions struct {
 	CountFromAccept bool
 	// JoinTimeout: a phone in an accepted call that does not see the other
 	// party in the room within it hangs up (0 means 60 s; negative, never).
-	JoinTimeout int64
+	JoinTimeout time.Duration
 	// KeepAnnouncements leaves the end-of-call invitations (timeout 0)
 	// pending, as the source document's flow does; by default the receiving
 	// phone accepts each, so the server forgets it.
@@ -80,7 +80,7 @@ type CallOptions struct {
 	// world's liveness bound); DurationBound, the announced duration's
 	// tolerance beyond the measured delivery delays (0 means 1 s, the
 	// rounding to seconds).
-	GhostBound, DurationBound int64
+	GhostBound, DurationBound time.Duration
 }
 
 // DefaultCallOptions are the calls workload's defaults.
@@ -146,17 +146,17 @@ func (o CallOptions) Describe() []string {
 	return l
 }
 
-func joinText(jt int64) string {
+func joinText(jt time.Duration) string {
 	if jt < 0 {
 		return "never"
 	}
-	return time.Duration(jt).String()
+	return jt.String()
 }
 
-func (o CallOptions) joinTimeout() int64 {
+func (o CallOptions) joinTimeout() time.Duration {
 	switch {
 	case o.JoinTimeout == 0:
-		return int64(60 * time.Second)
+		return 60 * time.Second
 	case o.JoinTimeout < 0:
 		return -1
 	}
@@ -210,7 +210,7 @@ type Calls struct {
 	// out), "timeout_skew" (between the two parties' timeout callbacks),
 	// "talk" (the room overlap of an announced call), "duration_error"
 	// (|announced − overlap|), in nanoseconds.
-	Observe func(name string, at, value int64)
+	Observe func(name string, at engine.Time, value time.Duration)
 }
 
 // CallStats count calls by how they went, and the invariants' findings.
@@ -462,7 +462,7 @@ func (c *Calls) HangUp(user string) error {
 	return nil
 }
 
-func (c *Calls) observe(name string, at, v int64) {
+func (c *Calls) observe(name string, at engine.Time, v time.Duration) {
 	if c.Observe != nil {
 		c.Observe(name, at, v)
 	}
@@ -522,11 +522,11 @@ type call struct {
 	phase      phase
 	room_      roomState
 	cancelling bool
-	abandon    bool  // it lost its room before the call was on: give the call up
-	rangAt     int64 // callee: when it rang
-	startAt    int64 // when it saw the peer enter the room (0: not yet)
-	acceptAt   int64 // when the call was on for it
-	leftAt     int64 // when it saw the peer leave the room (0: not yet)
+	abandon    bool        // it lost its room before the call was on: give the call up
+	rangAt     engine.Time // callee: when it rang
+	startAt    engine.Time // when it saw the peer enter the room (0: not yet)
+	acceptAt   engine.Time // when the call was on for it
+	leftAt     engine.Time // when it saw the peer leave the room (0: not yet)
 	sawPeer    bool
 	scheduled  bool // the hang-up is scheduled
 	endHeard   bool // callee: a cancel or timeout of the call reached it while it answered
@@ -557,7 +557,7 @@ func (p *phone) byID(id string) *call { return p.find(func(k *call) bool { retur
 func (p *phone) byRoom(r string) *call { return p.find(func(k *call) bool { return k.room == r }) }
 
 // later runs f at t if the call is still on and the phone has not crashed since.
-func (p *phone) later(t int64, k *call, f func()) {
+func (p *phone) later(t engine.Time, k *call, f func()) {
 	life := p.life
 	p.w().At(t, func() {
 		if p.life == life && slices.Contains(p.calls, k) {
@@ -590,7 +590,7 @@ func (p *phone) dial(callee string) string {
 	}
 	if cancel && !p.opts.Manual {
 		p.note(k, "will cancel after %s unanswered", time.Duration(cancelAfter))
-		p.later(now+cancelAfter, k, func() {
+		p.later(now.Add(cancelAfter), k, func() {
 			if k.phase == phCalling && !k.cancelling {
 				p.cancel(k)
 			}
@@ -663,9 +663,9 @@ func (p *phone) note(k *call, format string, args ...any) {
 }
 
 // announce sends the end-of-call invitation, with the duration it saw.
-func (p *phone) announce(k *call, dur int64) {
+func (p *phone) announce(k *call, dur time.Duration) {
 	p.c.Stats.Announced++
-	secs := dur / int64(time.Second)
+	secs := int64(dur / time.Second)
 	end := k.leftAt
 	if end == 0 {
 		end = p.w().Now()
@@ -696,7 +696,7 @@ func (p *phone) retryAnnouncement(a *announcement) {
 		return
 	}
 	life := p.life
-	p.w().At(p.w().Now()+int64(time.Second), func() {
+	p.w().At(p.w().Now().Add(time.Second), func() {
 		if p.life == life {
 			p.sendAnnouncement(a)
 		}
@@ -736,7 +736,7 @@ func (p *phone) connected(k *call) {
 	}
 	p.scheduleHangUp(k)
 	if jt := p.opts.joinTimeout(); jt >= 0 && !k.sawPeer {
-		p.later(p.w().Now()+jt, k, func() {
+		p.later(p.w().Now().Add(jt), k, func() {
 			if !k.sawPeer && k.phase == phConnected {
 				p.c.Stats.JoinTimeouts++
 				p.hangUp(k, "the other party never came")
@@ -758,7 +758,7 @@ func (p *phone) scheduleHangUp(k *call) {
 		return
 	}
 	p.note(k, "will hang up after %s", time.Duration(talk))
-	p.later(k.startAt+talk, k, func() {
+	p.later(k.startAt.Add(talk), k, func() {
 		if k.phase == phConnected {
 			p.hangUp(k, "hung up")
 		}
@@ -766,7 +766,7 @@ func (p *phone) scheduleHangUp(k *call) {
 }
 
 // ring: a call invitation arrived.
-func (p *phone) ring(at int64, cb *engine.Callback, room string) {
+func (p *phone) ring(at engine.Time, cb *engine.Callback, room string) {
 	w := p.w()
 	busy := len(p.calls) > 0
 	if busy && p.opts.BusyPolicy == BusyReject {
@@ -795,22 +795,22 @@ func (p *phone) ring(at int64, cb *engine.Callback, room string) {
 		w.Answer(p.d, engine.OpReject, k.id, DataBusy)
 	case u < o.Busy+o.Accept:
 		p.note(k, "will accept after %s", time.Duration(rt))
-		p.later(at+rt, k, func() {
+		p.later(at.Add(rt), k, func() {
 			if k.phase == phRinging {
 				p.answer(k, true)
 			}
 		})
 	case u < o.Busy+o.Accept+o.Reject:
 		p.note(k, "will reject after %s", time.Duration(rt))
-		p.later(at+rt, k, func() {
+		p.later(at.Add(rt), k, func() {
 			if k.phase == phRinging {
 				p.answer(k, false)
 			}
 		})
 	case u < o.Busy+o.Accept+o.Reject+o.LateAccept:
 		p.note(k, "will accept %s before its deadline", time.Duration(rt))
-		deadline := at + int64(p.opts.Timeout)*int64(time.Second)
-		p.later(max(at, deadline-rt), k, func() {
+		deadline := at.Add(engine.TimeoutDuration(p.opts.Timeout))
+		p.later(max(at, deadline.Add(-rt)), k, func() {
 			if k.phase == phRinging {
 				p.answer(k, true)
 			}
@@ -820,7 +820,7 @@ func (p *phone) ring(at int64, cb *engine.Callback, room string) {
 	}
 }
 
-func (p *phone) callback(at int64, cb *engine.Callback) {
+func (p *phone) callback(at engine.Time, cb *engine.Callback) {
 	switch cb.Kind {
 	case engine.OnReceiveNewInvitation:
 		d, ok := parse(cb.Data)
@@ -901,7 +901,7 @@ func (p *phone) callback(at int64, cb *engine.Callback) {
 	}
 }
 
-func (p *phone) result(at int64, r *engine.Result) {
+func (p *phone) result(at engine.Time, r *engine.Result) {
 	switch {
 	case r.Op == engine.OpLogout && r.Code == engine.OK:
 		p.loggedOut()
@@ -974,7 +974,7 @@ func (p *phone) result(at int64, r *engine.Result) {
 	}
 }
 
-func (p *phone) roomEvent(at int64, ev *room.Event) {
+func (p *phone) roomEvent(at engine.Time, ev *room.Event) {
 	k := p.byRoom(ev.Room)
 	if k == nil {
 		return
@@ -1058,7 +1058,7 @@ func (p *phone) peerLeft(k *call) {
 	if p.opts.CountFromAccept {
 		start = k.acceptAt
 	}
-	p.announce(k, k.leftAt-start)
+	p.announce(k, k.leftAt.Sub(start))
 	p.end(k, true, "the other party left")
 }
 
@@ -1104,7 +1104,7 @@ func (p *phone) loggedOut() {
 	}
 }
 
-func (p *phone) down(at int64) {
+func (p *phone) down(at engine.Time) {
 	p.life++
 	for _, k := range p.calls {
 		p.c.check.crashed(k.rec, k.side, p.user, k.room)
@@ -1115,9 +1115,12 @@ func (p *phone) down(at int64) {
 	p.c.check.deviceDown(p.d)
 }
 
-func (p *phone) up(at int64) {}
+func (p *phone) up(at engine.Time) {}
 
 // durSecs formats a duration in whole seconds for messages.
-func durSecs(ns int64) string {
+func durSecs(ns time.Duration) string {
 	return strconv.FormatFloat(math.Round(float64(ns)/1e6)/1e3, 'f', -1, 64) + "s"
 }
+
+// atSecs formats a virtual time (since the start of the run) as durSecs does.
+func atSecs(t engine.Time) string { return durSecs(time.Duration(t)) }

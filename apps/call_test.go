@@ -70,8 +70,8 @@ func TestCallAcceptCallerHangsUp(t *testing.T) {
 // The callee hangs up: the caller announces.
 func TestCallCalleeHangsUp(t *testing.T) {
 	w, c := callWorld(t, sim.Options{Seed: 2}, auto(1, 0, 0), "alice", "bob")
-	var talk, derr []int64
-	c.Observe = func(name string, at, v int64) {
+	var talk, derr []time.Duration
+	c.Observe = func(name string, at engine.Time, v time.Duration) {
 		switch name {
 		case "talk":
 			talk = append(talk, v)
@@ -259,7 +259,7 @@ func TestCallGlare(t *testing.T) {
 // and bob, not having heard of it, accepts (and enters the room); offset is
 // how long after alice's cancel bob's accept goes (negative: before), and
 // bobRoom, if not 0, the latency of bob's link to the room node.
-func cross(t *testing.T, mode engine.Mode, offset int64, bobRoom time.Duration) (*sim.World, *Calls) {
+func cross(t *testing.T, mode engine.Mode, offset time.Duration, bobRoom time.Duration) (*sim.World, *Calls) {
 	w, c := callWorld(t, sim.Options{Seed: 11, Mode: mode, KeepGoing: true}, manual(), "alice", "bob")
 	if bobRoom != 0 {
 		if err := w.SetRoomLink(w.Device("bob"), sim.LinkOptions{Latency: sim.Const(bobRoom)}); err != nil {
@@ -272,7 +272,7 @@ func cross(t *testing.T, mode engine.Mode, offset int64, bobRoom time.Duration) 
 			t.Error(err)
 		}
 	})
-	w.At(sec(3)+offset, func() {
+	w.At(sec(3).Add(offset), func() {
 		if err := c.Answer("bob", true); err != nil {
 			t.Error(err)
 		}
@@ -326,7 +326,7 @@ func TestCancelAcceptCrossingDisagreement(t *testing.T) {
 // Server mode: the same crossings, either way, break nothing: one of cancel
 // and accept wins, and both phones agree.
 func TestCancelAcceptCrossingServer(t *testing.T) {
-	for _, off := range []int64{-ms(60), -ms(10), 0, ms(10), ms(60)} {
+	for _, off := range []time.Duration{-ms(60), -ms(10), 0, ms(10), ms(60)} {
 		for _, slow := range []time.Duration{0, 500 * time.Millisecond} {
 			w, c := cross(t, engine.ModeServer, off, slow)
 			noViolation(t, w, c)

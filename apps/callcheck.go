@@ -60,8 +60,8 @@ var CallInvariants = []string{InvGhostCall, InvCallAgreement, InvCallDuration, I
 type CallChecker struct {
 	c          *Calls
 	w          *sim.World
-	ghostBound int64
-	durBound   int64
+	ghostBound time.Duration
+	durBound   time.Duration
 	recs       []callRec
 	free       []int32
 	byID       map[string]int32
@@ -75,14 +75,14 @@ type callRec struct {
 	gen       uint32
 	judged    bool // agreement judged
 	retiring  bool
-	ghost     bool  // a ghost call was reported
-	checkAt   int64 // a ghost check is scheduled then (0: none)
-	quiet     int64 // ghost checks: since when no fault was seen (see ghostCheck)
-	faults    int64 // ghost checks: the world's fault count then
+	ghost     bool        // a ghost call was reported
+	checkAt   engine.Time // a ghost check is scheduled then (0: none)
+	quiet     engine.Time // ghost checks: since when no fault was seen (see ghostCheck)
+	faults    int64       // ghost checks: the world's fault count then
 	id, room  string
 	p         [2]party          // caller, callee
 	node      [2][maxStays]span // each party's latest stays at the room node, oldest first
-	invitedAt int64             // the dial (0: the caller runs no app)
+	invitedAt engine.Time       // the dial (0: the caller runs no app)
 	acceptOK  bool              // the callee was told its accept succeeded
 	cancelOK  bool              // the caller was told its cancel succeeded
 	crossed   bool              // both were: counted in Crossings
@@ -90,8 +90,8 @@ type callRec struct {
 	// Measurements (Calls.Observe): when the callee answered and the caller
 	// cancelled (0: not), when each party heard the timeout, the
 	// invitation's timeout in seconds.
-	answerAt, cancelAt int64
-	toAt               [2]int64
+	answerAt, cancelAt engine.Time
+	toAt               [2]engine.Time
 	timeout            int
 	heard              [2]bool // the other party's answer or cancel was measured
 }
@@ -107,22 +107,23 @@ type party struct {
 	lost          bool // its device crashed after it ended, maybe before its last word went out
 	inRoom        bool
 	announced     bool
-	endAt         int64
-	inSince       int64
-	sawAt         int64 // when it saw the other in the room (0: never)
+	endAt         engine.Time
+	inSince       engine.Time
+	sawAt         engine.Time // when it saw the other in the room (0: never)
 	announcedSecs int64
 	why           string
-	since         int64 // when it dialled or rang
-	on            bool  // the call is on for it (connected)
-	stuck         bool  // a call-end violation was reported
-	endCheckAt    int64 // a call-end check is scheduled then (0: none)
-	quiet, faults int64 // call-end checks: as callRec's, for this party
+	since         engine.Time // when it dialled or rang
+	on            bool        // the call is on for it (connected)
+	stuck         bool        // a call-end violation was reported
+	endCheckAt    engine.Time // a call-end check is scheduled then (0: none)
+	quiet         engine.Time
+	faults        int64 // call-end checks: as callRec's, for this party
 }
 
 // span is a party's stay in the room, at the room node.
 type span struct {
 	entered, left bool
-	in, out       int64
+	in, out       engine.Time
 }
 
 // maxStays is how many stays of each party a record keeps: a party may
@@ -131,7 +132,7 @@ const maxStays = 3
 
 // stay returns a party's latest stay that began by before (any, if before
 // is 0).
-func (r *callRec) stay(side int, before int64) span {
+func (r *callRec) stay(side int, before engine.Time) span {
 	l := &r.node[side]
 	for i := len(l) - 1; i >= 0; i-- {
 		if l[i].entered && (before == 0 || l[i].in <= before) {
@@ -155,7 +156,7 @@ func newCallChecker(c *Calls) *CallChecker {
 		cc.ghostBound = c.w.Options().LivenessBound
 	}
 	if cc.durBound == 0 {
-		cc.durBound = 1e9
+		cc.durBound = time.Second
 	}
 	return cc
 }
@@ -237,7 +238,7 @@ func (cc *CallChecker) done(u string, h int32) {
 
 // dial: a phone places a call (its invitation, of timeout seconds, comes
 // next: invited).
-func (cc *CallChecker) dial(d *sim.Device, callee, roomID string, at int64, timeout int) int32 {
+func (cc *CallChecker) dial(d *sim.Device, callee, roomID string, at engine.Time, timeout int) int32 {
 	h := cc.add()
 	r := &cc.recs[h]
 	r.room, r.invitedAt, r.timeout = roomID, at, timeout
@@ -259,7 +260,7 @@ func (cc *CallChecker) invited(h int32, id string) {
 
 // ring: a phone rings for a call. It returns the call's record, -1 if it
 // keeps none (a call already ringing there).
-func (cc *CallChecker) ring(d *sim.Device, inviter, id, roomID string, at int64) int32 {
+func (cc *CallChecker) ring(d *sim.Device, inviter, id, roomID string, at engine.Time) int32 {
 	h, ok := cc.byID[id]
 	if !ok {
 		h = cc.add()
@@ -291,7 +292,7 @@ func (cc *CallChecker) ring(d *sim.Device, inviter, id, roomID string, at int64)
 	uc.active = append(uc.active, h)
 	r.p[1] = party{user: d.User, dev: d, engaged: true, since: at}
 	if r.invitedAt > 0 {
-		cc.c.observe("ring", at, at-r.invitedAt)
+		cc.c.observe("ring", at, at.Sub(r.invitedAt))
 	}
 	cc.endCheck(h, 1)
 	return h
@@ -325,20 +326,20 @@ func (cc *CallChecker) endCheck(h int32, side int) {
 	}
 	w := cc.w
 	now := w.Now()
-	var due int64
+	var due engine.Time
 	switch {
 	case cc.faultOn(r):
 		p.quiet, p.faults = 0, w.Counts.Faults
-		due = now + int64(time.Second)
+		due = now.Add(time.Second)
 	default:
 		if p.quiet == 0 || p.faults != w.Counts.Faults {
 			p.quiet, p.faults = now, w.Counts.Faults
 		}
-		due = max(p.since, p.quiet, w.FaultsEnd()) + int64(cc.c.opts.Timeout)*int64(time.Second) + cc.ghostBound
+		due = max(p.since, p.quiet, w.FaultsEnd()).Add(engine.TimeoutDuration(cc.c.opts.Timeout)).Add(cc.ghostBound)
 		if now >= due && cc.sdkHas(p.dev, r.id) {
 			// Its SDK still has the invitation: the end is on its way (a
 			// slow link's frames, resent), not lost. Look again soon.
-			due = now + int64(time.Second)
+			due = now.Add(time.Second)
 		} else if now >= due {
 			p.stuck = true
 			what := "ringing for"
@@ -346,7 +347,7 @@ func (cc *CallChecker) endCheck(h int32, side int) {
 				what = "calling " + r.p[1].user + " in"
 			}
 			cc.violate(InvCallEnd, p.dev, "%s still %s call %s (%s) since %s, %s later, its SDK done with the invitation (timeout %ds)",
-				p.user, what, r.id, r.room, durSecs(p.since), durSecs(now-p.since), cc.c.opts.Timeout)
+				p.user, what, r.id, r.room, atSecs(p.since), durSecs(now.Sub(p.since)), cc.c.opts.Timeout)
 			return
 		}
 	}
@@ -425,7 +426,7 @@ func (cc *CallChecker) heardOther(h int32, side int, what string) {
 	if from > 0 {
 		r.heard[side] = true
 		now := cc.w.Now()
-		cc.c.observe(what, now, now-from)
+		cc.c.observe(what, now, now.Sub(from))
 	}
 }
 
@@ -440,10 +441,10 @@ func (cc *CallChecker) timedOut(h int32, side int) {
 	now := cc.w.Now()
 	r.toAt[side] = now
 	if side == 0 && r.invitedAt > 0 {
-		cc.c.observe("timeout_late", now, now-r.invitedAt-int64(r.timeout)*int64(time.Second))
+		cc.c.observe("timeout_late", now, now.Sub(r.invitedAt)-engine.TimeoutDuration(r.timeout))
 	}
 	if r.toAt[0] != 0 && r.toAt[1] != 0 {
-		cc.c.observe("timeout_skew", now, abs(r.toAt[0]-r.toAt[1]))
+		cc.c.observe("timeout_skew", now, abs(r.toAt[0].Sub(r.toAt[1])))
 	}
 }
 
@@ -498,7 +499,7 @@ func (cc *CallChecker) sawPeer(h int32, side int) {
 	r.p[side].sawAt = now
 	if !r.setupSeen && r.p[0].sawAt > 0 && r.p[1].sawAt > 0 && r.invitedAt > 0 {
 		r.setupSeen = true
-		cc.c.observe("setup", now, now-r.invitedAt)
+		cc.c.observe("setup", now, now.Sub(r.invitedAt))
 	}
 }
 
@@ -568,7 +569,7 @@ func (cc *CallChecker) deviceDown(d *sim.Device) {
 
 // announced: a phone announces the end of a call with a duration, measured
 // until end (when it saw the other leave, or now).
-func (cc *CallChecker) announced(h int32, side int, secs, end int64) {
+func (cc *CallChecker) announced(h int32, side int, secs int64, end engine.Time) {
 	r := cc.rec(h)
 	if r == nil || r.p[side].announced {
 		return
@@ -583,7 +584,8 @@ func (cc *CallChecker) announced(h int32, side int, secs, end int64) {
 		mine, peer = r.stay(side, 0), r.stay(1-side, 0)
 	}
 	together := mine.entered && peer.entered
-	var overlap, from int64
+	var overlap time.Duration
+	var from engine.Time
 	if together {
 		from = max(mine.in, peer.in)
 		to := now
@@ -593,9 +595,9 @@ func (cc *CallChecker) announced(h int32, side int, secs, end int64) {
 		if mine.left {
 			to = min(to, mine.out)
 		}
-		overlap = max(0, to-from)
+		overlap = max(0, to.Sub(from))
 	}
-	got := secs * 1e9
+	got := time.Duration(secs) * time.Second
 	cc.c.observe("duration_error", now, abs(got-overlap))
 	if together {
 		cc.c.observe("talk", now, overlap)
@@ -609,15 +611,15 @@ func (cc *CallChecker) announced(h int32, side int, secs, end int64) {
 		return
 	case me.sawAt < from:
 		cc.violate(InvCallDuration, me.dev, "%s saw %s in room %s at %s, before the room had both (%s)",
-			me.user, r.peerOf(me.user), r.room, durSecs(me.sawAt), durSecs(from))
+			me.user, r.peerOf(me.user), r.room, atSecs(me.sawAt), atSecs(from))
 		return
 	case peer.left && end < peer.out:
 		cc.violate(InvCallDuration, me.dev, "%s heard %s left room %s before it did", me.user, r.peerOf(me.user), r.room)
 		return
 	}
-	lag := me.sawAt - from
+	lag := me.sawAt.Sub(from)
 	if peer.left {
-		lag += end - peer.out
+		lag += end.Sub(peer.out)
 	}
 	if err := abs(got - overlap); err > cc.durBound+lag {
 		cc.violate(InvCallDuration, me.dev, "%s announced %ds for %s; the room overlap was %s (allowed error %s)",
@@ -643,7 +645,7 @@ func (cc *CallChecker) faultOn(r *callRec) bool {
 	return cc.w.FaultOn(nodes[:n]...)
 }
 
-func abs(x int64) int64 {
+func abs(x time.Duration) time.Duration {
 	if x < 0 {
 		return -x
 	}
@@ -651,7 +653,7 @@ func abs(x int64) int64 {
 }
 
 // change: a room node's membership decision.
-func (cc *CallChecker) change(at int64, node int, ch *room.Change) {
+func (cc *CallChecker) change(at engine.Time, node int, ch *room.Change) {
 	h, ok := cc.byRoom[ch.Room]
 	if !ok {
 		return
@@ -767,7 +769,7 @@ func (cc *CallChecker) ghostCheck(h int32) {
 	}
 	w := cc.w
 	now := w.Now()
-	due := int64(0)
+	due := engine.Time(0)
 	for q := range 2 {
 		me, other := &r.p[q], &r.p[1-q]
 		if !me.inRoom || !other.ended || other.gone() || other.lost || me.gone() {
@@ -776,17 +778,17 @@ func (cc *CallChecker) ghostCheck(h int32) {
 		switch {
 		case cc.faultOn(r):
 			r.quiet, r.faults = 0, w.Counts.Faults
-			due = now + int64(time.Second) // look again soon
+			due = now.Add(time.Second) // look again soon
 			continue
 		case r.quiet == 0 || r.faults != w.Counts.Faults:
 			r.quiet, r.faults = now, w.Counts.Faults
 		}
 		since := max(other.endAt, me.inSince)
-		at := max(since, r.quiet, w.FaultsEnd()) + cc.ghostBound
+		at := max(since, r.quiet, w.FaultsEnd()).Add(cc.ghostBound)
 		if now >= at {
 			r.ghost = true
 			cc.violate(InvGhostCall, me.dev, "%s alone in room %s since %s, %s after %s's call %s ended (%s)",
-				me.user, r.room, durSecs(since), durSecs(now-since), other.user, r.id, other.why)
+				me.user, r.room, atSecs(since), durSecs(now.Sub(since)), other.user, r.id, other.why)
 			return
 		}
 		if due == 0 || at < due {
@@ -822,7 +824,7 @@ func (cc *CallChecker) maybeRetire(h int32) {
 	}
 	r.retiring = true
 	gen := r.gen
-	cc.w.At(cc.w.Now()+cc.ghostBound+int64(cc.c.opts.Timeout)*1e9, func() {
+	cc.w.At(cc.w.Now().Add(cc.ghostBound).Add(engine.TimeoutDuration(cc.c.opts.Timeout)), func() {
 		r := &cc.recs[h]
 		if r.gen != gen || !r.live {
 			return

@@ -54,11 +54,11 @@ func TestForgedDuration(t *testing.T) {
 	nodeChange(cc, w, room.Entered, "alice")
 	w.RunUntil(sec(2))
 	nodeChange(cc, w, room.Entered, "bob")
-	w.RunUntil(sec(2) + ms(40))
+	w.RunUntil(sec(2).Add(ms(40)))
 	cc.sawPeer(h, 0)
 	w.RunUntil(sec(62))
 	nodeChange(cc, w, room.Left, "bob")
-	w.RunUntil(sec(62) + ms(40))
+	w.RunUntil(sec(62).Add(ms(40)))
 	cc.announced(h, 0, 60, w.Now()) // right: 60 s overlap, 80 ms of lags
 	if v := cc.Violations(); len(v) != 0 {
 		t.Fatalf("a right duration: %v", v)
@@ -78,14 +78,14 @@ func TestForgedDuration(t *testing.T) {
 	nodeChange(cc, w, room.Entered, "alice")
 	w.RunUntil(sec(2))
 	nodeChange(cc, w, room.Entered, "bob")
-	w.RunUntil(sec(2) + ms(40))
+	w.RunUntil(sec(2).Add(ms(40)))
 	cc.sawPeer(h, 0)
 	w.RunUntil(sec(5))
 	nodeChange(cc, w, room.Left, "bob")
 	w.RunUntil(sec(10))
 	nodeChange(cc, w, room.Entered, "bob")
 	w.RunUntil(sec(11))
-	cc.announced(h, 0, 3, sec(5)+ms(40))
+	cc.announced(h, 0, 3, sec(5).Add(ms(40)))
 	if v := cc.Violations(); len(v) != 0 {
 		t.Fatalf("a right duration of an earlier stay: %v", v)
 	}

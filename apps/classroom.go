@@ -49,7 +49,7 @@ type ClassOptions struct {
 	ThinkTime        sim.Dist
 	// Collect is how long the teacher collects hands before picking a
 	// student to speak; Pick how it picks.
-	Collect int64
+	Collect time.Duration
 	Pick    PickPolicy
 	// SpeakTime is how long the speaker stays on mic (camera on in the room).
 	SpeakTime sim.Dist
@@ -57,7 +57,7 @@ type ClassOptions struct {
 	// every Interval (> Collect + Timeout); 0: rounds are opened by hand
 	// (OpenRaiseHand).
 	Rounds   int
-	Interval int64
+	Interval time.Duration
 	// Manual: students raise hands and teachers pick only by hand
 	// (RaiseHand, Pick); the rest of the flow (entering the room, going on
 	// mic when invited to speak, the lists) runs by itself.
@@ -67,7 +67,7 @@ type ClassOptions struct {
 // DefaultClassOptions are the classroom workload's defaults.
 func DefaultClassOptions() ClassOptions {
 	return ClassOptions{Timeout: 10, Raise: 0.05, ThinkTime: sim.LogNormal(1500*time.Millisecond, 0.5),
-		Collect: int64(3 * time.Second), SpeakTime: sim.Const(10 * time.Second), Interval: int64(30 * time.Second)}
+		Collect: 3 * time.Second, SpeakTime: sim.Const(10 * time.Second), Interval: 30 * time.Second}
 }
 
 // Validate reports every invalid option.
@@ -96,7 +96,7 @@ func (o ClassOptions) Validate() error {
 	if o.Rounds < 0 {
 		errs = append(errs, fmt.Errorf("rounds %d must not be negative", o.Rounds))
 	}
-	if min := o.Collect + int64(o.Timeout)*int64(time.Second); o.Rounds > 0 && o.Interval <= min {
+	if min := o.Collect + engine.TimeoutDuration(o.Timeout); o.Rounds > 0 && o.Interval <= min {
 		errs = append(errs, fmt.Errorf("interval %s must exceed collect + timeout (%s): a round must end before the next",
 			time.Duration(o.Interval), time.Duration(min)))
 	}
@@ -146,7 +146,7 @@ type Classroom struct {
 	// member's ring), "speak_ring" (speak invite → a member's ring), "accept"
 	// (a student's raise → the teacher sees it), "on_mic" (speak invite → a
 	// member sees the speaker's video), in nanoseconds.
-	Observe func(name string, at, value int64)
+	Observe func(name string, at engine.Time, value time.Duration)
 }
 
 // ClassStats count rounds and hands, and the checker's findings. Rounds,
@@ -165,9 +165,9 @@ type class struct {
 	members     []*member // the teacher first
 	round       int
 	raiseID     string
-	raiseAt     int64
+	raiseAt     engine.Time
 	speakID     string
-	speakAt     int64
+	speakAt     engine.Time
 }
 
 // member is the classroom app on one device.
@@ -187,7 +187,7 @@ type member struct {
 	raised   []string // in the order it saw them
 	outcomes int      // invitees final (raised or timed out)
 	final    bool
-	raiseAt  int64 // student: when it raised (for "accept")
+	raiseAt  engine.Time // student: when it raised (for "accept")
 	speakID  string
 }
 
@@ -211,7 +211,7 @@ func (cl *Classroom) Checker() *ClassChecker { return cl.check }
 // with these members) and its teacher's and students' devices. The members
 // enter the class room at start; with Rounds > 0, the rounds begin one
 // Interval later.
-func (cl *Classroom) AddClass(group string, teacher *sim.Device, students []*sim.Device, start int64) error {
+func (cl *Classroom) AddClass(group string, teacher *sim.Device, students []*sim.Device, start engine.Time) error {
 	if cl.classes[group] != nil {
 		return fmt.Errorf("class %s exists", group)
 	}
@@ -235,7 +235,7 @@ func (cl *Classroom) AddClass(group string, teacher *sim.Device, students []*sim
 		}
 	})
 	for k := range cl.opts.Rounds {
-		cl.w.At(start+int64(k+1)*cl.opts.Interval, func() {
+		cl.w.At(start.Add(time.Duration(k+1)*cl.opts.Interval), func() {
 			if !c.teacher.d.Down() {
 				c.teacher.openRaiseHand()
 			}
@@ -306,7 +306,7 @@ func (s ClassStats) Describe() string {
 		s.Rounds, s.Raised, s.NoHandTimeouts, s.NoHands, s.Picked, s.Spoke, s.OnMic, s.EarlierRound, s.WrongSpeakers, s.HandsDisagreements)
 }
 
-func (cl *Classroom) observe(name string, at, v int64) {
+func (cl *Classroom) observe(name string, at engine.Time, v time.Duration) {
 	if cl.Observe != nil {
 		cl.Observe(name, at, v)
 	}
@@ -320,7 +320,7 @@ func (m *member) note(format string, args ...any) {
 	m.w().AppNote(m.d, "class "+m.c.group+" round "+strconv.Itoa(m.round)+": "+fmt.Sprintf(format, args...))
 }
 
-func (m *member) later(t int64, f func()) {
+func (m *member) later(t engine.Time, f func()) {
 	life := m.life
 	m.w().At(t, func() {
 		if m.life == life {
@@ -361,7 +361,7 @@ func (m *member) openRaiseHand() string {
 	m.heard(id, c.round, students)
 	if !m.cl.opts.Manual {
 		round := c.round
-		m.later(w.Now()+m.cl.opts.Collect, func() {
+		m.later(w.Now().Add(m.cl.opts.Collect), func() {
 			if c.round == round && m.raiseID == id {
 				m.pick()
 			}
@@ -414,7 +414,7 @@ func (m *member) raise(id string) {
 	m.w().Answer(m.d, engine.OpAccept, id, "")
 }
 
-func (m *member) callback(at int64, cb *engine.Callback) {
+func (m *member) callback(at engine.Time, cb *engine.Callback) {
 	c := m.c
 	if cb.GroupID != "" && cb.GroupID != c.group {
 		return
@@ -428,7 +428,7 @@ func (m *member) callback(at int64, cb *engine.Callback) {
 				return
 			}
 			m.heard(cb.InviteID, d.round, cb.Invitees)
-			m.cl.observe("ring", at, at-c.raiseAt)
+			m.cl.observe("ring", at, at.Sub(c.raiseAt))
 			if m.teacher || !slices.Contains(cb.Invitees, m.user) || m.cl.opts.Manual {
 				return
 			}
@@ -439,29 +439,29 @@ func (m *member) callback(at int64, cb *engine.Callback) {
 			switch {
 			case u < o.Raise:
 				m.note("will raise a hand after %s", time.Duration(think))
-				m.later(at+think, func() {
+				m.later(at.Add(think), func() {
 					if m.raiseID == id && !m.final {
 						m.raise(id)
 					}
 				})
 			case u < o.Raise+o.LateRaise:
 				m.note("will raise a hand %s before its deadline", time.Duration(think))
-				deadline := at + int64(o.Timeout)*int64(time.Second)
-				m.later(max(at, deadline-think), func() {
+				deadline := at.Add(engine.TimeoutDuration(o.Timeout))
+				m.later(max(at, deadline.Add(-think)), func() {
 					if m.raiseID == id {
 						m.raise(id)
 					}
 				})
 			}
 		case "speak":
-			m.cl.observe("speak_ring", at, at-c.speakAt)
+			m.cl.observe("speak_ring", at, at.Sub(c.speakAt))
 			if m.teacher || !slices.Contains(cb.Invitees, m.user) {
 				return
 			}
 			m.speakID = cb.InviteID
 			id := cb.InviteID
 			think := m.cl.opts.ThinkTime.Sample(m.r)
-			m.later(at+think, func() {
+			m.later(at.Add(think), func() {
 				if m.speakID == id {
 					m.w().Answer(m.d, engine.OpAccept, id, "")
 				}
@@ -477,7 +477,7 @@ func (m *member) callback(at int64, cb *engine.Callback) {
 			m.outcome()
 			if m.teacher {
 				if s := m.cl.members[cb.Invitee]; s != nil && s.raiseAt > 0 {
-					m.cl.observe("accept", at, at-s.raiseAt)
+					m.cl.observe("accept", at, at.Sub(s.raiseAt))
 				}
 			}
 		case cb.InviteID == c.speakID && m.teacher:
@@ -507,7 +507,7 @@ func (m *member) outcome() {
 	m.cl.check.handsFinal(m.d, m.raiseID, m.raised)
 }
 
-func (m *member) result(at int64, r *engine.Result) {
+func (m *member) result(at engine.Time, r *engine.Result) {
 	if r.Op != engine.OpAccept {
 		return
 	}
@@ -529,7 +529,7 @@ func (m *member) result(at int64, r *engine.Result) {
 		m.w().SwitchRole(m.d, m.c.room, room.RoleAnchor)
 		m.w().RoomVideo(m.d, m.c.room, true)
 		id := m.speakID
-		m.later(at+speak, func() {
+		m.later(at.Add(speak), func() {
 			if m.speakID == id {
 				m.note("off mic")
 				m.w().RoomVideo(m.d, m.c.room, false)
@@ -539,7 +539,7 @@ func (m *member) result(at int64, r *engine.Result) {
 	}
 }
 
-func (m *member) roomEvent(at int64, ev *room.Event) {
+func (m *member) roomEvent(at engine.Time, ev *room.Event) {
 	if ev.Room != m.c.room {
 		return
 	}
@@ -547,7 +547,7 @@ func (m *member) roomEvent(at int64, ev *room.Event) {
 	case room.OnEnterRoom:
 		if ev.Code != room.OK {
 			m.room = roomNone
-			m.later(at+int64(time.Second), m.enter)
+			m.later(at.Add(time.Second), m.enter)
 			return
 		}
 		m.room = roomIn
@@ -557,20 +557,20 @@ func (m *member) roomEvent(at int64, ev *room.Event) {
 	case room.OnExitRoom:
 		if ev.Reason != room.ReasonExit {
 			m.room = roomNone // lost: enter again
-			m.later(at+int64(time.Second), m.enter)
+			m.later(at.Add(time.Second), m.enter)
 		}
 	case room.OnUserVideoAvailable:
 		if ev.Available && m.c.speakID != "" && ev.User != m.c.teacher.user {
 			m.cl.Stats.OnMic++
-			m.cl.observe("on_mic", at, at-m.c.speakAt)
+			m.cl.observe("on_mic", at, at.Sub(m.c.speakAt))
 		}
 	}
 }
 
-func (m *member) down(at int64) {
+func (m *member) down(at engine.Time) {
 	m.life++
 	m.room = roomNone
 	m.raiseID, m.speakID, m.raised, m.invitees, m.final, m.outcomes = "", "", nil, nil, false, 0
 }
 
-func (m *member) up(at int64) { m.enter() }
+func (m *member) up(at engine.Time) { m.enter() }

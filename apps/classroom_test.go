@@ -116,7 +116,7 @@ func TestClassroomRounds(t *testing.T) {
 	o.Raise, o.Rounds = 0.4, 6
 	w, cl := classWorld(t, sim.Options{Seed: 41}, o, 8)
 	var rings int
-	cl.Observe = func(name string, at, v int64) {
+	cl.Observe = func(name string, at engine.Time, v time.Duration) {
 		if name == "ring" {
 			rings++
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"sigsim/apps"
+	"sigsim/engine"
 	"sigsim/sim"
 	"sigsim/sim/trace"
 )
@@ -27,8 +28,8 @@ func Example() {
 	o.CallerHangsUp = 1
 	calls, _ := apps.NewCalls(apps.NewHost(w), o)
 	calls.Attach(alice, bob)
-	w.At(int64(time.Second), func() { calls.Dial("alice", "bob") })
-	w.RunQuiet(int64(10 * time.Minute))
+	w.At(engine.Time(time.Second), func() { calls.Dial("alice", "bob") })
+	w.RunQuiet(engine.Time(10 * time.Minute))
 	for _, e := range w.Trace() {
 		switch {
 		case e.At < int64(time.Second):

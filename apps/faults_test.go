@@ -38,7 +38,7 @@ func allIdle(t *testing.T, c *Calls, users ...string) {
 func TestCallRoomNodeCrash(t *testing.T) {
 	w, c := inCall(t, 21, time.Hour)
 	r0 := w.RoomNodeAddr(0)
-	w.At(sec(20), func() { w.CrashFor(r0, sec(5)) })
+	w.At(sec(20), func() { w.CrashFor(r0, 5*time.Second) })
 	w.RunQuiet(sec(600))
 	noViolation(t, w, c)
 	l := story(w)
@@ -56,7 +56,7 @@ func TestCallRoomNodeCrash(t *testing.T) {
 func TestCallCalleeCrash(t *testing.T) {
 	w, c := inCall(t, 22, time.Hour)
 	bob := w.Device("bob")
-	w.At(sec(20), func() { w.CrashFor(bob.Addr, sec(5)) })
+	w.At(sec(20), func() { w.CrashFor(bob.Addr, 5*time.Second) })
 	w.RunQuiet(sec(600))
 	noViolation(t, w, c)
 	l := story(w)
@@ -72,7 +72,7 @@ func TestCallCalleeCrash(t *testing.T) {
 func TestCallCallerDisconnect(t *testing.T) {
 	w, c := inCall(t, 23, time.Hour)
 	alice := w.Device("alice")
-	w.At(sec(20), func() { w.DisconnectFor(alice, sec(5)) })
+	w.At(sec(20), func() { w.DisconnectFor(alice, 5*time.Second) })
 	w.RunQuiet(sec(600))
 	noViolation(t, w, c)
 	l := story(w)
@@ -89,8 +89,8 @@ func TestCallCallerDisconnect(t *testing.T) {
 func TestCallPartitionAtHangUp(t *testing.T) {
 	w, c := inCall(t, 24, 30*time.Second)
 	bob := w.Device("bob")
-	var derr []int64
-	c.Observe = func(name string, at, v int64) {
+	var derr []time.Duration
+	c.Observe = func(name string, at engine.Time, v time.Duration) {
 		if name == "duration_error" {
 			derr = append(derr, v)
 		}
@@ -102,7 +102,7 @@ func TestCallPartitionAtHangUp(t *testing.T) {
 	l := story(w)
 	mustHave(t, l, "33160.000ms call", "alice/1  exit-room alice.1")
 	mustHave(t, l, "callback bob/1  OnRemoteUserLeaveRoom(alice.1, user=alice, reason=exit)")
-	if len(derr) != 1 || derr[0] < sec(25) {
+	if len(derr) != 1 || derr[0] < 25*time.Second {
 		t.Errorf("duration errors %v: the announced duration should include the partition", derr)
 	}
 	allIdle(t, c, "alice", "bob")
@@ -114,7 +114,9 @@ func TestCallPartitionAtHangUp(t *testing.T) {
 func TestCallPartitionEndsByItself(t *testing.T) {
 	w, c := inCall(t, 25, 30*time.Second)
 	bob := w.Device("bob")
-	w.At(sec(20), func() { w.PartitionFor([]engine.Addr{bob.Addr}, []engine.Addr{w.RoomNodeAddr(0)}, false, sec(40)) })
+	w.At(sec(20), func() {
+		w.PartitionFor([]engine.Addr{bob.Addr}, []engine.Addr{w.RoomNodeAddr(0)}, false, 40*time.Second)
+	})
 	w.RunQuiet(sec(600))
 	noViolation(t, w, c)
 	allIdle(t, c, "alice", "bob")
@@ -124,7 +126,7 @@ func TestCallPartitionEndsByItself(t *testing.T) {
 // node is back; the callee's too. The call goes on as usual.
 func TestCallRoomNodeDownAtDial(t *testing.T) {
 	w, c := inCall(t, 26, 20*time.Second)
-	w.At(ms(500), func() { w.CrashFor(w.RoomNodeAddr(0), sec(4)) })
+	w.At(atMs(500), func() { w.CrashFor(w.RoomNodeAddr(0), 4*time.Second) })
 	w.RunQuiet(sec(600))
 	noViolation(t, w, c)
 	if s := c.Stats; s.Connected != 1 || s.Announced != 1 || s.RoomsLost != 0 {
@@ -140,7 +142,7 @@ func TestCallRoomLostWhileRinging(t *testing.T) {
 	o.RingTime = sim.Const(10 * time.Second)
 	w, c := callWorld(t, sim.Options{Seed: 27}, o, "alice", "bob")
 	w.At(sec(1), func() { c.Dial("alice", "bob") })
-	w.At(sec(3), func() { w.CrashFor(w.RoomNodeAddr(0), sec(1)) })
+	w.At(sec(3), func() { w.CrashFor(w.RoomNodeAddr(0), 1*time.Second) })
 	w.RunQuiet(sec(600))
 	noViolation(t, w, c)
 	l := story(w)
@@ -199,12 +201,12 @@ func TestCallAnswerOfEarlierLife(t *testing.T) {
 			}
 		}
 		o := manual()
-		o.JoinTimeout = int64(20 * time.Second)
+		o.JoinTimeout = 20 * time.Second
 		w, c := callWorld(t, sim.Options{Seed: 29, Shards: 2}, o, caller, callee)
 		inviterShard := engine.Addr(engine.ShardOf(caller, 2))
 		d := w.Device(callee)
 		w.At(sec(1), func() { c.Dial(caller, callee) })
-		w.At(sec(2), func() { w.Pause(inviterShard, sec(10)); c.Answer(callee, accept) })
+		w.At(sec(2), func() { w.Pause(inviterShard, 10*time.Second); c.Answer(callee, accept) })
 		w.At(sec(3), func() { w.Crash(d.Addr) })
 		w.At(sec(4), func() { w.Restart(d.Addr) })
 		w.RunQuiet(sec(600))
@@ -263,7 +265,7 @@ func TestCallLogoutInCall(t *testing.T) {
 func TestCallLogoutWhileCalling(t *testing.T) {
 	o := auto(1, 0, 1)
 	o.RingTime = sim.Const(5 * time.Second)
-	o.JoinTimeout = int64(30 * time.Second)
+	o.JoinTimeout = 30 * time.Second
 	w, c := callWorld(t, sim.Options{Seed: 32}, o, "alice", "bob")
 	alice := w.Device("alice")
 	w.At(sec(1), func() { c.Dial("alice", "bob") })

@@ -6,12 +6,16 @@ import (
 	"testing"
 	"time"
 
+	"sigsim/engine"
 	"sigsim/sim"
 	"sigsim/sim/trace"
 )
 
-func ms(n int64) int64  { return n * int64(time.Millisecond) }
-func sec(n int64) int64 { return n * int64(time.Second) }
+func ms(n int64) time.Duration { return time.Duration(n) * time.Millisecond }
+
+// atMs is the virtual time n milliseconds into the run.
+func atMs(n int64) engine.Time { return engine.Time(ms(n)) }
+func sec(n int64) engine.Time  { return engine.Time(n) * engine.Time(time.Second) }
 
 // callWorld is a world of users with one device each, logged in, the call app
 // attached to every one of them with o.

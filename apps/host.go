@@ -17,19 +17,19 @@ type Host struct {
 	w        *sim.World
 	apps     []app // by device index
 	nshards  int
-	changes  []func(at int64, node int, ch *room.Change)
-	prevCB   func(at int64, d *sim.Device, cb *engine.Callback)
-	prevRes  func(at int64, d *sim.Device, r *engine.Result)
+	changes  []func(at engine.Time, node int, ch *room.Change)
+	prevCB   func(at engine.Time, d *sim.Device, cb *engine.Callback)
+	prevRes  func(at engine.Time, d *sim.Device, r *engine.Result)
 	prevRoom sim.RoomHooks
 }
 
 // app is what runs on one device.
 type app interface {
-	callback(at int64, cb *engine.Callback)
-	result(at int64, r *engine.Result)
-	roomEvent(at int64, ev *room.Event)
-	down(at int64) // the device crashed: the app's state is gone
-	up(at int64)   // the device restarted: the app starts afresh
+	callback(at engine.Time, cb *engine.Callback)
+	result(at engine.Time, r *engine.Result)
+	roomEvent(at engine.Time, ev *room.Event)
+	down(at engine.Time) // the device crashed: the app's state is gone
+	up(at engine.Time)   // the device restarted: the app starts afresh
 }
 
 // NewHost installs a host on a world (and sets up its room service, with the
@@ -77,7 +77,7 @@ func (h *Host) attach(d *sim.Device, a app) error {
 	return nil
 }
 
-func (h *Host) callback(at int64, d *sim.Device, cb *engine.Callback) {
+func (h *Host) callback(at engine.Time, d *sim.Device, cb *engine.Callback) {
 	if h.prevCB != nil {
 		h.prevCB(at, d, cb)
 	}
@@ -86,7 +86,7 @@ func (h *Host) callback(at int64, d *sim.Device, cb *engine.Callback) {
 	}
 }
 
-func (h *Host) result(at int64, d *sim.Device, r *engine.Result) {
+func (h *Host) result(at engine.Time, d *sim.Device, r *engine.Result) {
 	if h.prevRes != nil {
 		h.prevRes(at, d, r)
 	}
@@ -95,7 +95,7 @@ func (h *Host) result(at int64, d *sim.Device, r *engine.Result) {
 	}
 }
 
-func (h *Host) roomEvent(at int64, d *sim.Device, ev *room.Event) {
+func (h *Host) roomEvent(at engine.Time, d *sim.Device, ev *room.Event) {
 	if h.prevRoom.Event != nil {
 		h.prevRoom.Event(at, d, ev)
 	}
@@ -104,7 +104,7 @@ func (h *Host) roomEvent(at int64, d *sim.Device, ev *room.Event) {
 	}
 }
 
-func (h *Host) change(at int64, node int, ch *room.Change) {
+func (h *Host) change(at engine.Time, node int, ch *room.Change) {
 	if h.prevRoom.Change != nil {
 		h.prevRoom.Change(at, node, ch)
 	}
@@ -113,7 +113,7 @@ func (h *Host) change(at int64, node int, ch *room.Change) {
 	}
 }
 
-func (h *Host) down(at int64, d *sim.Device) {
+func (h *Host) down(at engine.Time, d *sim.Device) {
 	if h.prevRoom.DeviceDown != nil {
 		h.prevRoom.DeviceDown(at, d)
 	}
@@ -122,7 +122,7 @@ func (h *Host) down(at int64, d *sim.Device) {
 	}
 }
 
-func (h *Host) up(at int64, d *sim.Device) {
+func (h *Host) up(at engine.Time, d *sim.Device) {
 	if h.prevRoom.DeviceUp != nil {
 		h.prevRoom.DeviceUp(at, d)
 	}
@@ -132,6 +132,6 @@ func (h *Host) up(at int64, d *sim.Device) {
 }
 
 // onChange adds a listener of the room nodes' membership decisions.
-func (h *Host) onChange(f func(at int64, node int, ch *room.Change)) {
+func (h *Host) onChange(f func(at engine.Time, node int, ch *room.Change)) {
 	h.changes = append(h.changes, f)
 }

@@ -19,7 +19,7 @@ import (
 // faults until 40 s, then everything heals and the world runs until quiet.
 func swarmCalls(t testing.TB, seed uint64, mode engine.Mode, record bool) (*sim.World, *Calls) {
 	so := sim.Options{Seed: seed, Mode: mode, Shards: 2, Rooms: &sim.RoomOptions{Nodes: 2}, Record: record,
-		KeepGoing: mode == engine.ModeClient, Swarm: &sim.SwarmOptions{Until: int64(40 * time.Second), Intensity: 0.8}}
+		KeepGoing: mode == engine.ModeClient, Swarm: &sim.SwarmOptions{Until: engine.Time(40 * time.Second), Intensity: 0.8}}
 	w, err := sim.New(so)
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +50,7 @@ func swarmCalls(t testing.TB, seed uint64, mode engine.Mode, record bool) (*sim.
 	}
 	r := sim.NewRand(seed, "test/calls")
 	for range 40 {
-		at := r.Int64N(int64(50 * time.Second))
+		at := engine.Time(r.Int64N(int64(50 * time.Second)))
 		a := r.IntN(len(users))
 		b := (a + 1 + r.IntN(len(users)-1)) % len(users)
 		w.At(at, func() {
@@ -59,7 +59,7 @@ func swarmCalls(t testing.TB, seed uint64, mode engine.Mode, record bool) (*sim.
 			}
 		})
 	}
-	w.RunQuiet(int64(2000 * time.Second))
+	w.RunQuiet(engine.Time(2000 * time.Second))
 	return w, c
 }
 
@@ -199,13 +199,13 @@ func TestCallsSwarmClient(t *testing.T) {
 // each, under a swarm of faults for one seed.
 func swarmClass(t testing.TB, seed uint64, mode engine.Mode) (*sim.World, *Classroom) {
 	so := sim.Options{Seed: seed, Mode: mode, Shards: 2, Rooms: &sim.RoomOptions{Nodes: 2},
-		KeepGoing: mode == engine.ModeClient, Swarm: &sim.SwarmOptions{Until: int64(40 * time.Second), Intensity: 0.8}}
+		KeepGoing: mode == engine.ModeClient, Swarm: &sim.SwarmOptions{Until: engine.Time(40 * time.Second), Intensity: 0.8}}
 	w, err := sim.New(so)
 	if err != nil {
 		t.Fatal(err)
 	}
 	o := DefaultClassOptions()
-	o.Raise, o.LateRaise, o.Rounds, o.Interval = 0.4, 0.1, 4, int64(15*time.Second)
+	o.Raise, o.LateRaise, o.Rounds, o.Interval = 0.4, 0.1, 4, 15*time.Second
 	cl, err := NewClassroom(NewHost(w), o)
 	if err != nil {
 		t.Fatal(err)
@@ -229,11 +229,11 @@ func swarmClass(t testing.TB, seed uint64, mode engine.Mode) (*sim.World, *Class
 		if err := w.LoadGroup(group, names[0], names[1:]); err != nil {
 			t.Fatal(err)
 		}
-		if err := cl.AddClass(group, devs[0], devs[1:], int64(g)*int64(3*time.Second)); err != nil {
+		if err := cl.AddClass(group, devs[0], devs[1:], engine.Time(g)*engine.Time(3*time.Second)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	w.RunQuiet(int64(2000 * time.Second))
+	w.RunQuiet(engine.Time(2000 * time.Second))
 	return w, cl
 }
 

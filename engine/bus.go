@@ -3,6 +3,7 @@ package engine
 import (
 	"cmp"
 	"slices"
+	"time"
 )
 
 // The shard bus: shards talk to each other (Forward, Reply, Deliver) over a
@@ -31,13 +32,13 @@ type busLink struct {
 	// To the peer.
 	sent    uint64  // BusSeq of the last frame sent
 	unacked []Frame // frames sent-len(unacked)+1 .. sent, not yet acked
-	rtoAt   int64   // the armed retransmit timer's time; 0 if none
+	rtoAt   Time    // the armed retransmit timer's time; 0 if none
 
 	// From the peer.
 	applied uint64     // highest BusSeq applied: each frame is applied once, in order
 	ahead   []busAhead // frames past applied+1, by BusSeq, at most busAheadMax
 	ackDue  bool       // frames received that no ack has covered yet
-	ackAt   int64      // the armed ack timer's time; 0 if none
+	ackAt   Time       // the armed ack timer's time; 0 if none
 }
 
 // busAhead is a frame that arrived before its turn, kept until it comes.
@@ -51,7 +52,7 @@ func (l *busLink) acked() uint64 { return l.sent - uint64(len(l.unacked)) }
 
 // busAckDelay is how long a shard may hold back the ack of a peer's frames,
 // hoping a frame of its own will carry it: well under the RTO.
-func (s *Server) busAckDelay() int64 { return min(DefaultAckDelay, s.cfg.RTO/4) }
+func (s *Server) busAckDelay() time.Duration { return min(DefaultAckDelay, s.cfg.RTO/4) }
 
 // link returns this shard's end of the bus to peer shard k.
 func (s *Server) link(k int) *busLink {
@@ -66,7 +67,7 @@ func (s *Server) link(k int) *busLink {
 
 // busSend sends a frame to peer shard k on the bus: numbered, kept until acked,
 // and carrying the ack of what k sent here.
-func (s *Server) busSend(now int64, k int, f *Frame) {
+func (s *Server) busSend(now Time, k int, f *Frame) {
 	l := s.link(k)
 	l.sent++
 	f.BusSeq, f.BusAck = l.sent, l.applied
@@ -74,7 +75,7 @@ func (s *Server) busSend(now int64, k int, f *Frame) {
 	s.send(Addr(k), f)
 	l.unacked = append(l.unacked, *f)
 	if l.rtoAt == 0 {
-		l.rtoAt = now + s.cfg.RTO
+		l.rtoAt = now.Add(s.cfg.RTO)
 		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerBusRetransmit, Ref: uint64(k), At: l.rtoAt})
 	}
 }
@@ -90,7 +91,7 @@ func (s *Server) ackCarried(k int, l *busLink) {
 }
 
 // busAcked takes peer k's cumulative ack of our frames.
-func (s *Server) busAcked(now int64, k int, l *busLink, ack uint64) {
+func (s *Server) busAcked(now Time, k int, l *busLink, ack uint64) {
 	acked := l.acked()
 	if ack <= acked || ack > l.sent {
 		return // old news (acks may be reordered too), or nonsense
@@ -109,14 +110,14 @@ func (s *Server) busAcked(now int64, k int, l *busLink, ack uint64) {
 	}
 	// The peer is listening: what is left was sent more recently, and gets
 	// a full RTO from now rather than being resent early.
-	l.rtoAt = now + s.cfg.RTO
+	l.rtoAt = now.Add(s.cfg.RTO)
 	s.out.Timers = append(s.out.Timers, Timer{Kind: TimerBusRetransmit, Ref: uint64(k), At: l.rtoAt})
 }
 
 // busReceive takes bus frame f from peer shard k: its ack, then the frame
 // itself, once and in its turn: each is applied by busApply, in BusSeq order,
 // one that came early after the ones before it.
-func (s *Server) busReceive(now int64, k int, f *Frame) {
+func (s *Server) busReceive(now Time, k int, f *Frame) {
 	l := s.link(k)
 	s.busAcked(now, k, l, f.BusAck)
 	if f.Type == FrameBusAck {
@@ -135,14 +136,14 @@ func (s *Server) busReceive(now int64, k int, f *Frame) {
 		s.busNext(now, k, l, f)
 	}
 	if l.ackDue && l.ackAt == 0 {
-		l.ackAt = now + s.busAckDelay()
+		l.ackAt = now.Add(s.busAckDelay())
 		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerBusAck, Ref: uint64(k), At: l.ackAt})
 	}
 }
 
 // busNext applies frame l.applied+1 from k, then the frames from k that waited
 // for it. Each is counted applied before it is: a frame it makes for k acks it.
-func (s *Server) busNext(now int64, k int, l *busLink, f *Frame) {
+func (s *Server) busNext(now Time, k int, l *busLink, f *Frame) {
 	l.applied++
 	s.busApply(now, Addr(k), f)
 	for len(l.ahead) > 0 && l.ahead[0].seq == l.applied+1 {
@@ -159,7 +160,7 @@ func (s *Server) busNext(now int64, k int, l *busLink, f *Frame) {
 }
 
 // busFire handles the bus timers; stale ones are ignored.
-func (s *Server) busFire(now int64, t Timer) {
+func (s *Server) busFire(now Time, t Timer) {
 	if t.Ref >= uint64(len(s.bus)) || s.bus[t.Ref] == nil {
 		return
 	}
@@ -177,7 +178,7 @@ func (s *Server) busFire(now int64, t Timer) {
 		for i := range l.unacked {
 			s.send(Addr(k), &l.unacked[i])
 		}
-		l.rtoAt = now + s.cfg.RTO
+		l.rtoAt = now.Add(s.cfg.RTO)
 		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerBusRetransmit, Ref: t.Ref, At: l.rtoAt})
 	case TimerBusAck:
 		if t.At != l.ackAt {

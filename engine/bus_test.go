@@ -63,12 +63,12 @@ func TestBusLostForwardIsResent(t *testing.T) {
 	id := n.invite("alice/1", "bob", "", 30)
 	n.flush()
 	n.take()
-	n.do("bob/1", func(c *Client, now int64) { c.Accept(now, id, "") })
+	n.do("bob/1", func(c *Client, now Time) { c.Accept(now, id, "") })
 	if !n.deliverMatching("REQ") {
 		t.Fatal("no accept request")
 	}
 	n.dropMatching("FWD bus=1")
-	n.advance(int64(5 * time.Second))
+	n.advance(5 * time.Second)
 	log := n.take()
 	wantLog(t, outcome(log, "alice/1"), `OnInviteeAccepted(`+id+`, invitee=bob, data="")`)
 	wantLog(t, outcome(log, "bob/1"), "accept "+id+" -> ok")
@@ -86,12 +86,12 @@ func TestBusLostReplyIsResent(t *testing.T) {
 	id := n.invite("alice/1", "bob", "", 30)
 	n.flush()
 	n.take()
-	n.do("bob/1", func(c *Client, now int64) { c.Accept(now, id, "") })
+	n.do("bob/1", func(c *Client, now Time) { c.Accept(now, id, "") })
 	n.deliverMatching("REQ")
 	n.deliverMatching("FWD")
 	// s1 decided: the echo for bob (DELIVER) and the answer (REPLY) are on the bus.
 	n.dropMatching("REPLY")
-	n.advance(int64(5 * time.Second))
+	n.advance(5 * time.Second)
 	log := n.take()
 	wantLog(t, outcome(log, "bob/1"), "accept "+id+" -> ok")
 	wantLog(t, outcome(log, "alice/1"), `OnInviteeAccepted(`+id+`, invitee=bob, data="")`)
@@ -110,7 +110,7 @@ func TestBusLostDeliverIsResent(t *testing.T) {
 	if l := outcome(n.log, "bob/1"); len(l) != 0 {
 		t.Fatalf("bob heard %q before the resend", l)
 	}
-	n.advance(int64(5 * time.Second))
+	n.advance(5 * time.Second)
 	wantLog(t, outcome(n.take(), "bob/1"), `OnReceiveNewInvitation(`+id+`, inviter=alice, group=, invitees=[bob], data="")`)
 	n.busSettled()
 }
@@ -122,10 +122,10 @@ func TestBusDuplicateIsAppliedOnce(t *testing.T) {
 	id := n.invite("alice/1", "bob", "", 30)
 	n.flush()
 	n.take()
-	n.do("bob/1", func(c *Client, now int64) { c.Accept(now, id, "") })
+	n.do("bob/1", func(c *Client, now Time) { c.Accept(now, id, "") })
 	n.deliverMatching("REQ")
 	n.dupMatching("FWD bus=1")
-	n.advance(int64(5 * time.Second))
+	n.advance(5 * time.Second)
 	log := n.take()
 	wantLog(t, outcome(log, "alice/1"), `OnInviteeAccepted(`+id+`, invitee=bob, data="")`)
 	wantLog(t, outcome(log, "bob/1"), "accept "+id+" -> ok")
@@ -145,7 +145,7 @@ func TestBusReorderedFramesApplyInOrder(t *testing.T) {
 	n.busAnyOrder = true
 	id := n.invite("alice/1", "bob", "", 30)
 	n.deliverMatching("REQ #1")
-	n.do("alice/1", func(c *Client, now int64) { c.Cancel(now, id, "") })
+	n.do("alice/1", func(c *Client, now Time) { c.Cancel(now, id, "") })
 	n.deliverMatching("REQ #2")
 	n.deliverMatching("DELIVER bus=2") // the cancel, ahead of its turn: kept
 	if l := outcome(n.log, "bob/1"); len(l) != 0 {
@@ -156,7 +156,7 @@ func TestBusReorderedFramesApplyInOrder(t *testing.T) {
 	wantLog(t, outcome(n.take(), "bob/1"),
 		`OnReceiveNewInvitation(`+id+`, inviter=alice, group=, invitees=[bob], data="")`,
 		`OnInvitationCancelled(`+id+`, inviter=alice, data="", cancelled=[bob])`)
-	n.advance(int64(5 * time.Second))
+	n.advance(5 * time.Second)
 	if n.paths[PathBusResend] != 0 {
 		t.Error("a frame kept ahead of its turn was resent anyway")
 	}
@@ -180,7 +180,7 @@ func TestBusAheadIsBounded(t *testing.T) {
 	if got := len(n.shards[0].bus[1].ahead); got != busAheadMax {
 		t.Fatalf("%d frames kept ahead, want %d", got, busAheadMax)
 	}
-	n.advance(int64(10 * time.Second))
+	n.advance(10 * time.Second)
 	got := 0
 	for _, l := range n.take() {
 		if strings.HasPrefix(l, "bob/1: OnReceiveNewInvitation(") {
@@ -204,8 +204,8 @@ func TestBusSenderCrash(t *testing.T) {
 	n.deliverMatching("REQ")
 	n.dropMatching("DELIVER bus=1")
 	n.shards[1].Crash()
-	n.do("alice/1", func(c *Client, now int64) { c.Disconnected(now); c.Connected(now) })
-	n.advance(int64(5 * time.Second))
+	n.do("alice/1", func(c *Client, now Time) { c.Disconnected(now); c.Connected(now) })
+	n.advance(5 * time.Second)
 	log := n.take()
 	wantLog(t, outcome(log, "bob/1"), `OnReceiveNewInvitation(`+id+`, inviter=alice, group=, invitees=[bob], data="")`)
 	n.busSettled()
@@ -220,22 +220,22 @@ func TestBusReceiverCrash(t *testing.T) {
 	n.deliverMatching("REQ")
 	n.dropMatching("DELIVER bus=1") // lost as s0 goes down
 	n.shards[0].Crash()
-	n.do("bob/1", func(c *Client, now int64) { c.Disconnected(now); c.Connected(now) })
-	n.advance(int64(5 * time.Second))
+	n.do("bob/1", func(c *Client, now Time) { c.Disconnected(now); c.Connected(now) })
+	n.advance(5 * time.Second)
 	wantLog(t, outcome(n.take(), "bob/1"), `OnReceiveNewInvitation(`+id+`, inviter=alice, group=, invitees=[bob], data="")`)
 	n.busSettled()
 
-	n.do("alice/1", func(c *Client, now int64) { c.Cancel(now, id, "") })
+	n.do("alice/1", func(c *Client, now Time) { c.Cancel(now, id, "") })
 	n.deliverMatching("REQ")
 	n.deliverMatching("DELIVER bus=2")
 	// s0 applied the cancel; it crashes, and its ack never reaches s1.
 	n.inflight = slices.DeleteFunc(n.inflight, func(m tmsg) bool { return m.from == 0 || m.to == 0 })
 	n.shards[0].Crash()
 	n.lose = func(m tmsg) bool { return WireType(m.b) == FrameBusAck }
-	n.do("bob/1", func(c *Client, now int64) { c.Disconnected(now); c.Connected(now) })
-	n.advance(int64(500 * time.Millisecond))
+	n.do("bob/1", func(c *Client, now Time) { c.Disconnected(now); c.Connected(now) })
+	n.advance(500 * time.Millisecond)
 	n.lose = nil
-	n.advance(int64(5 * time.Second))
+	n.advance(5 * time.Second)
 	wantLog(t, outcome(n.take(), "bob/1"), `OnInvitationCancelled(`+id+`, inviter=alice, data="", cancelled=[bob])`)
 	if n.paths[PathBusDuplicate] == 0 {
 		t.Error("the resent cancel was not recognized as applied")

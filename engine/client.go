@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"time"
 )
 
 // ClientConfig configures one device of one user.
@@ -22,11 +23,11 @@ type ClientConfig struct {
 	// be unique per device and incarnation; empty means "User/Device.Incarnation-".
 	IDPrefix string
 	// RTO is how long a request or login waits for its answer before it is resent.
-	RTO int64
+	RTO time.Duration
 	// AckDelay is how long the ack of a push may wait to ride on a request or to
 	// cover later pushes too (0 means DefaultAckDelay). It must stay well under
 	// the shard's RTO, or pushes are sent twice.
-	AckDelay int64
+	AckDelay time.Duration
 	// Shared, if set, is what the device shares with the other devices driven
 	// by the same goroutine: names, buffers, its Output, the invitations. The
 	// driver must then keep SharedClientState's contract: consume one device's
@@ -47,9 +48,9 @@ type Client struct {
 	pushTitle string         // the default offline push title of an invite
 	sc        *clientScratch // cfg.Shared's, or the device's own
 
-	loggedIn  bool // login completed and no logout since
-	loginCall Call // the login call awaiting its answer, if any
-	sessionUp bool // the current session got LOGIN-OK
+	loggedIn  bool    // login completed and no logout since
+	loginCall APICall // the login call awaiting its answer, if any
+	sessionUp bool    // the current session got LOGIN-OK
 	connected bool
 	epochN    uint32
 	epoch     uint64
@@ -59,12 +60,12 @@ type Client struct {
 	// none, as for almost every device almost all the time.
 	ahead   *[]aheadPush
 	ackDue  bool   // pushes received that no ack has covered yet
-	ackAt   int64  // the armed ack timer's time; 0 if none
+	ackAt   Time   // the armed ack timer's time; 0 if none
 	syncEnd uint64 // the last push of this session's login sync
 	cursor  uint64 // highest timeline seq processed
 	// logoutCall is a logout waiting for the answers of the requests made
 	// before it.
-	logoutCall Call
+	logoutCall APICall
 	// heard is the cursor at the last logout (server mode): the next login
 	// syncs from the start, to learn again the invitations still live that
 	// the logout cleared, but the group tips up to here the app has heard.
@@ -74,16 +75,17 @@ type Client struct {
 	// it, and is answered with LOGOUT, never applied.
 	closed uint64
 
-	nextCall   Call
+	nextCall   APICall
 	nextReq    uint64
 	nextInvite uint64
 	pending    []pendingReq // oldest first; its head moves on in pendingArr as answers come
 	pendingArr []pendingReq
-	// answered holds server-mode answers until the pushes the shard sent before
-	// them are applied, so the app hears of an invitation in the shard's order.
-	answered []heldAnswer
-	rtoAt    int64 // the armed retransmit timer's time; 0 if none
-	lastNow  int64 // the time of the input being handled, for deep helpers
+	// deferredAnswers are server-mode answers deferred until the pushes the
+	// shard sent before them are applied, so the app hears of an invitation in
+	// the shard's order (reportDeferred reports them).
+	deferredAnswers []reqAnswer
+	rtoAt           Time // the armed retransmit timer's time; 0 if none
+	lastNow         Time // the time of the input being handled, for deep helpers
 
 	// invs is made at the first invitation and, with byRef (made at its first
 	// entry), given back to the world's pool (SharedClientState) when the device holds
@@ -129,17 +131,17 @@ type clientScratch struct {
 }
 
 type pendingReq struct {
-	call     Call
+	call     APICall
 	inviteID string
 	f        Frame
 }
 
-// heldAnswer is a request's answer, with what reporting it needs of the
-// request; in server mode it may wait for the push with sequence after (max
-// when it came on an earlier session: then it waits for the next login's
-// sync).
-type heldAnswer struct {
-	call     Call
+// reqAnswer is a request's answer, with what reporting it needs of the
+// request; in server mode it may be deferred until the push with sequence
+// after is applied (max when it came on an earlier session: then it waits for
+// the next login's sync).
+type reqAnswer struct {
+	call     APICall
 	op       Op
 	action   ActionType // the request's signaling action
 	inviteID string
@@ -282,19 +284,19 @@ func (c *Client) note(id, format string, args ...any) {
 	c.out.Notes = append(c.out.Notes, Note{InviteID: id, Text: fmt.Sprintf(format, args...)})
 }
 
-func (c *Client) newCall() Call {
+func (c *Client) newCall() APICall {
 	c.nextCall++
 	return c.nextCall
 }
 
-func (c *Client) result(call Call, op Op, id string, code Code, text string) {
+func (c *Client) result(call APICall, op Op, id string, code Code, text string) {
 	if call == 0 {
 		return // internal request (a client-mode timeout announcement)
 	}
 	c.out.Results = append(c.out.Results, Result{Call: call, Op: op, InviteID: id, Code: code, Text: text, After: int32(len(c.out.Callbacks))})
 }
 
-func (c *Client) fail(call Call, op Op, id string, code Code, format string, args ...any) Call {
+func (c *Client) fail(call APICall, op Op, id string, code Code, format string, args ...any) APICall {
 	c.result(call, op, id, code, fmt.Sprintf(format, args...))
 	return call
 }
@@ -324,31 +326,31 @@ func (c *Client) send(f *Frame) {
 
 // ackLater notes pushes to acknowledge: the ack rides on the next request, or
 // goes by itself when the ack timer fires.
-func (c *Client) ackLater(now int64) {
+func (c *Client) ackLater(now Time) {
 	c.ackDue = true
 	if c.ackAt == 0 {
-		c.ackAt = now + c.cfg.AckDelay
+		c.ackAt = now.Add(c.cfg.AckDelay)
 		c.out.Timers = append(c.out.Timers, Timer{Kind: TimerAck, At: c.ackAt})
 	}
 }
 
-func (c *Client) armRTO(now int64) {
+func (c *Client) armRTO(now Time) {
 	if c.rtoAt != 0 {
 		return
 	}
-	c.rtoAt = now + c.cfg.RTO
+	c.rtoAt = now.Add(c.cfg.RTO)
 	c.out.Timers = append(c.out.Timers, Timer{Kind: TimerRetransmit, At: c.rtoAt})
 }
 
-func (c *Client) startSession(now int64) {
+func (c *Client) startSession(now Time) {
 	c.epochN++
 	c.epoch = uint64(c.cfg.Incarnation)<<32 | uint64(c.epochN)
 	c.sessionUp = false
 	c.pushNext = 1
 	c.ahead = nil // the old session's: the new one numbers its pushes from 1
 	c.ackDue = false
-	for i := range c.answered {
-		c.answered[i].after = math.MaxUint64 // the new session's sync brings what it waited for
+	for i := range c.deferredAnswers {
+		c.deferredAnswers[i].after = math.MaxUint64 // the new session's sync brings what it waited for
 	}
 	c.sendLogin()
 	c.armRTO(now)
@@ -363,7 +365,7 @@ func (c *Client) sendLogin() {
 }
 
 // Login starts a login; its result arrives when the shard answers.
-func (c *Client) Login(now int64) Call {
+func (c *Client) Login(now Time) APICall {
 	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	switch {
@@ -399,7 +401,7 @@ func (c *Client) wantsSession() bool { return c.loggedIn || c.loginCall != 0 || 
 // answered with another LOGOUT (see Receive). Without a connection there is
 // no waiting: requests still unanswered fail with 6014, saying they may still
 // take effect.
-func (c *Client) Logout(now int64) Call {
+func (c *Client) Logout(now Time) APICall {
 	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	switch {
@@ -421,13 +423,13 @@ func (c *Client) Logout(now int64) Call {
 }
 
 // finishLogout ends the session and reports the logout.
-func (c *Client) finishLogout(now int64) {
+func (c *Client) finishLogout(now Time) {
 	c.logout(c.epoch)
 	c.closeSession()
-	for i := range c.answered {
-		c.report(now, &c.answered[i])
+	for i := range c.deferredAnswers {
+		c.report(now, &c.deferredAnswers[i])
 	}
-	c.answered = nil
+	c.deferredAnswers = nil
 	for _, p := range c.pending {
 		c.result(p.call, p.f.Op, p.inviteID, CodeNotLoggedIn, "logged out before its answer: it may still take effect")
 		if p.call != 0 {
@@ -474,7 +476,7 @@ func (c *Client) closeSession() {
 
 // Connected tells the device its link to the shard is up again; a logged-in device
 // resumes its session and syncs what it missed.
-func (c *Client) Connected(now int64) {
+func (c *Client) Connected(now Time) {
 	c.cfg.Shared.drive(c)
 	c.connected = true
 	if c.wantsSession() {
@@ -483,7 +485,7 @@ func (c *Client) Connected(now int64) {
 }
 
 // Disconnected tells the device its link broke.
-func (c *Client) Disconnected(now int64) {
+func (c *Client) Disconnected(now Time) {
 	c.cfg.Shared.drive(c)
 	c.connected = false
 	c.sessionUp = false
@@ -494,7 +496,7 @@ func (c *Client) Disconnected(now int64) {
 
 // request queues an API request and returns its frame, for the caller to
 // fill in (what the op carries) before it submits it.
-func (c *Client) request(call Call, op Op, id string) *Frame {
+func (c *Client) request(call APICall, op Op, id string) *Frame {
 	c.nextReq++
 	n := len(c.pending)
 	if n == cap(c.pending) {
@@ -532,7 +534,7 @@ func (c *Client) roomForRequest() {
 
 // submit sends the request queued last if the session is up, and returns its
 // call.
-func (c *Client) submit(now int64) Call {
+func (c *Client) submit(now Time) APICall {
 	p := &c.pending[len(c.pending)-1]
 	if c.sessionUp {
 		c.send(&p.f)
@@ -541,7 +543,7 @@ func (c *Client) submit(now int64) Call {
 	return p.call
 }
 
-func (c *Client) checkCall(call Call, op Op, id string, data string) bool {
+func (c *Client) checkCall(call APICall, op Op, id string, data string) bool {
 	switch {
 	case !c.loggedIn:
 		c.fail(call, op, id, CodeNotLoggedIn, "")
@@ -562,17 +564,17 @@ func (c *Client) newInviteID() string {
 // Invite sends a one-to-one invitation and returns its ID at once (empty if the
 // arguments are invalid); timeout is in seconds, 0 for none. push is shown to the
 // invitee if it is offline (nil for a default one).
-func (c *Client) Invite(now int64, invitee, data string, onlineUserOnly bool, push *OfflinePushInfo, timeout int) (string, Call) {
+func (c *Client) Invite(now Time, invitee, data string, onlineUserOnly bool, push *OfflinePushInfo, timeout int) (string, APICall) {
 	return c.invite(now, OpInvite, "", []string{invitee}, data, onlineUserOnly, push, timeout)
 }
 
 // InviteInGroup invites members of a group; every member of the group receives the
 // invitation's callbacks. Group invitations have no offline push.
-func (c *Client) InviteInGroup(now int64, groupID string, invitees []string, data string, onlineUserOnly bool, timeout int) (string, Call) {
+func (c *Client) InviteInGroup(now Time, groupID string, invitees []string, data string, onlineUserOnly bool, timeout int) (string, APICall) {
 	return c.invite(now, OpInviteInGroup, groupID, invitees, data, onlineUserOnly, nil, timeout)
 }
 
-func (c *Client) invite(now int64, op Op, groupID string, invitees []string, data string, onlineOnly bool, push *OfflinePushInfo, timeout int) (string, Call) {
+func (c *Client) invite(now Time, op Op, groupID string, invitees []string, data string, onlineOnly bool, push *OfflinePushInfo, timeout int) (string, APICall) {
 	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	if !c.checkCall(call, op, "", data) {
@@ -627,28 +629,28 @@ func (c *Client) invite(now int64, op Op, groupID string, invitees []string, dat
 }
 
 // Cancel withdraws an invitation from every invitee still pending.
-func (c *Client) Cancel(now int64, inviteID, data string) Call {
+func (c *Client) Cancel(now Time, inviteID, data string) APICall {
 	return c.answer(now, OpCancel, inviteID, data)
 }
 
 // Accept accepts an invitation this user is a pending invitee of.
-func (c *Client) Accept(now int64, inviteID, data string) Call {
+func (c *Client) Accept(now Time, inviteID, data string) APICall {
 	return c.answer(now, OpAccept, inviteID, data)
 }
 
 // Reject rejects an invitation this user is a pending invitee of.
-func (c *Client) Reject(now int64, inviteID, data string) Call {
+func (c *Client) Reject(now Time, inviteID, data string) APICall {
 	return c.answer(now, OpReject, inviteID, data)
 }
 
 // Modify changes the data of a live invitation (not an online-only one).
-func (c *Client) Modify(now int64, inviteID, data string) Call {
+func (c *Client) Modify(now Time, inviteID, data string) APICall {
 	return c.answer(now, OpModify, inviteID, data)
 }
 
 var opAction = [...]ActionType{OpCancel: ActionCancel, OpAccept: ActionAccept, OpReject: ActionReject, OpModify: ActionModify, OpTimeout: ActionTimeout}
 
-func (c *Client) answer(now int64, op Op, id, data string) Call {
+func (c *Client) answer(now Time, op Op, id, data string) APICall {
 	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	if !c.checkCall(call, op, id, data) {
@@ -675,7 +677,7 @@ func (c *Client) answer(now int64, op Op, id, data string) Call {
 // AddInvitedSignaling puts an invitation learned from an offline push into the
 // local list, so the user can accept or reject it before the message itself
 // arrives. 8012 if the invitation is already known.
-func (c *Client) AddInvitedSignaling(now int64, info SignalingInfo) Call {
+func (c *Client) AddInvitedSignaling(now Time, info SignalingInfo) APICall {
 	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	op := OpAddInvitedSignaling
@@ -696,38 +698,38 @@ func (c *Client) AddInvitedSignaling(now int64, info SignalingInfo) Call {
 	case info.Timeout > 0:
 		// If the invitation ends before this device syncs its invite, the shard will
 		// not send it (it only sends what is live); forget it when it must be over.
-		c.setTimer(TimerForget, inv, now+int64(info.Timeout)*1e9+inviterGrace)
+		c.setTimer(TimerForget, inv, now.Add(TimeoutDuration(info.Timeout)+inviterGrace))
 	}
 	c.result(call, op, info.InviteID, OK, "")
 	return call
 }
 
 // CreateGroup creates a group owned by this user with the given other members.
-func (c *Client) CreateGroup(now int64, groupID string, members []string) Call {
+func (c *Client) CreateGroup(now Time, groupID string, members []string) APICall {
 	return c.groupCall(now, OpCreateGroup, groupID, members)
 }
 
 // JoinGroup adds this user to a group.
-func (c *Client) JoinGroup(now int64, groupID string) Call {
+func (c *Client) JoinGroup(now Time, groupID string) APICall {
 	return c.groupCall(now, OpJoinGroup, groupID, nil)
 }
 
 // QuitGroup removes this user from a group.
-func (c *Client) QuitGroup(now int64, groupID string) Call {
+func (c *Client) QuitGroup(now Time, groupID string) APICall {
 	return c.groupCall(now, OpQuitGroup, groupID, nil)
 }
 
 // DismissGroup deletes a group this user owns.
-func (c *Client) DismissGroup(now int64, groupID string) Call {
+func (c *Client) DismissGroup(now Time, groupID string) APICall {
 	return c.groupCall(now, OpDismissGroup, groupID, nil)
 }
 
 // GetGroupMemberList asks for a group's members; they arrive in the Result.
-func (c *Client) GetGroupMemberList(now int64, groupID string) Call {
+func (c *Client) GetGroupMemberList(now Time, groupID string) APICall {
 	return c.groupCall(now, OpGetGroupMembers, groupID, nil)
 }
 
-func (c *Client) groupCall(now int64, op Op, groupID string, members []string) Call {
+func (c *Client) groupCall(now Time, op Op, groupID string, members []string) APICall {
 	c.cfg.Shared.drive(c)
 	call := c.newCall()
 	switch {
@@ -743,7 +745,7 @@ func (c *Client) groupCall(now int64, op Op, groupID string, members []string) C
 
 // Receive handles a frame from the shard. Frames of an older session, duplicates
 // and undecodable bytes are dropped.
-func (c *Client) Receive(now int64, from Addr, b []byte) {
+func (c *Client) Receive(now Time, from Addr, b []byte) {
 	c.cfg.Shared.drive(c)
 	sc := c.sc
 	sc.dec.in = &c.names
@@ -757,20 +759,20 @@ func (c *Client) Receive(now int64, from Addr, b []byte) {
 
 // ReceiveFrame is Receive of a decoded frame (see Envelope), which it does
 // not change nor keep.
-func (c *Client) ReceiveFrame(now int64, from Addr, f *Frame) {
+func (c *Client) ReceiveFrame(now Time, from Addr, f *Frame) {
 	c.cfg.Shared.drive(c)
 	c.receive(now, f)
 	c.received(now)
 }
 
 // received finishes a logout once every request made before it is answered.
-func (c *Client) received(now int64) {
-	if c.logoutCall != 0 && len(c.pending) == 0 && len(c.answered) == 0 {
+func (c *Client) received(now Time) {
+	if c.logoutCall != 0 && len(c.pending) == 0 && len(c.deferredAnswers) == 0 {
 		c.finishLogout(now)
 	}
 }
 
-func (c *Client) receive(now int64, f *Frame) {
+func (c *Client) receive(now Time, f *Frame) {
 	c.lastNow = now
 	if f.Epoch != c.epoch && f.Epoch <= c.closed && f.Epoch>>32 == uint64(c.cfg.Incarnation) {
 		// The shard still believes in a session this device logged out of (or
@@ -793,15 +795,15 @@ func (c *Client) receive(now int64, f *Frame) {
 			c.loginCall = 0
 		}
 		c.syncEnd = f.Seq
-		for i := range c.answered {
+		for i := range c.deferredAnswers {
 			// An answer of an earlier session waits for this one's sync; one
 			// of this session that overtook the LOGIN-OK names its own push.
-			if c.answered[i].after == math.MaxUint64 {
-				c.answered[i].after = f.Seq
+			if c.deferredAnswers[i].after == math.MaxUint64 {
+				c.deferredAnswers[i].after = f.Seq
 			}
 		}
 		c.applyAhead(now) // pushes of the sync that overtook the LOGIN-OK
-		c.release(now)
+		c.reportDeferred(now)
 		if !c.legacy() {
 			c.forgetOnlineOnly()
 		}
@@ -830,7 +832,7 @@ func (c *Client) receive(now int64, f *Frame) {
 // its turn (or of the session's LOGIN-OK) is kept until then, a duplicate
 // dropped. Either way the shard will hear how far this device got: acks are
 // cumulative, so a gap is resent and nothing kept is lost.
-func (c *Client) push(now int64, f *Frame) {
+func (c *Client) push(now Time, f *Frame) {
 	if f.Epoch != c.epoch {
 		return
 	}
@@ -841,7 +843,7 @@ func (c *Client) push(now int64, f *Frame) {
 	default:
 		c.pushNext++
 		c.message(now, f)
-		c.release(now)
+		c.reportDeferred(now)
 		c.applyAhead(now)
 	}
 	c.ackLater(now)
@@ -867,7 +869,7 @@ func (c *Client) keepAhead(f *Frame) {
 
 // applyAhead applies the kept pushes whose turn has come, in order, each as if
 // it had just arrived.
-func (c *Client) applyAhead(now int64) {
+func (c *Client) applyAhead(now Time) {
 	for c.ahead != nil && c.sessionUp {
 		l := *c.ahead
 		if l[0].seq > c.pushNext {
@@ -886,36 +888,37 @@ func (c *Client) applyAhead(now int64) {
 		c.out.hit(PathPushFromReorderBuffer)
 		c.pushNext++
 		c.message(now, &a.f)
-		c.release(now)
+		c.reportDeferred(now)
 	}
 }
 
-// release reports the answers whose preceding pushes are all applied, in order.
-func (c *Client) release(now int64) {
+// reportDeferred reports the deferred answers whose preceding pushes are all
+// applied, in order.
+func (c *Client) reportDeferred(now Time) {
 	n := 0
-	for n < len(c.answered) && c.answered[n].after < c.pushNext {
+	for n < len(c.deferredAnswers) && c.deferredAnswers[n].after < c.pushNext {
 		n++
 	}
 	if n == 0 {
 		return
 	}
-	done := c.answered[:n]
-	c.answered = c.answered[n:]
+	done := c.deferredAnswers[:n]
+	c.deferredAnswers = c.deferredAnswers[n:]
 	for i := range done {
 		c.report(now, &done[i])
-		done[i] = heldAnswer{}
+		done[i] = reqAnswer{}
 	}
-	if len(c.answered) == 0 {
-		c.answered = c.answered[:0:0]
+	if len(c.deferredAnswers) == 0 {
+		c.deferredAnswers = c.deferredAnswers[:0:0]
 	}
 }
 
 // expireOnlineOnly bounds how long a server-mode device keeps an online-only
 // invitation: its messages are never stored, so a lost session can take its end
 // with it. Past its timeout (plus the inviter's grace) it is forgotten silently.
-func (c *Client) expireOnlineOnly(now int64, inv *localInv) {
+func (c *Client) expireOnlineOnly(now Time, inv *localInv) {
 	if inv.info.OnlineUserOnly && inv.info.Timeout > 0 {
-		c.setTimer(TimerForget, inv, now+int64(inv.info.Timeout)*1e9+inviterGrace)
+		c.setTimer(TimerForget, inv, now.Add(TimeoutDuration(inv.info.Timeout)+inviterGrace))
 	}
 }
 
@@ -935,7 +938,7 @@ func (c *Client) forgetOnlineOnly() {
 	}
 }
 
-func (c *Client) response(now int64, f *Frame) {
+func (c *Client) response(now Time, f *Frame) {
 	if f.Op == OpLogin && f.Code == CodeNotLoggedIn {
 		// The shard lost our session: log in again; pending requests follow.
 		if f.Epoch == c.epoch && c.wantsSession() && c.connected {
@@ -948,7 +951,7 @@ func (c *Client) response(now int64, f *Frame) {
 		return // a duplicate answer
 	}
 	p := &c.pending[i]
-	a := heldAnswer{call: p.call, op: p.f.Op, action: p.f.Info.ActionType, inviteID: p.inviteID, groupID: p.f.GroupID,
+	a := reqAnswer{call: p.call, op: p.f.Op, action: p.f.Info.ActionType, inviteID: p.inviteID, groupID: p.f.GroupID,
 		data: p.f.Info.Data, after: f.Seq, code: f.Code, text: f.Text, members: f.Members}
 	defer c.idleRTO()
 	switch {
@@ -978,10 +981,10 @@ func (c *Client) response(now int64, f *Frame) {
 			a.after = c.syncEnd
 		}
 	}
-	if a.after >= c.pushNext || len(c.answered) > 0 {
+	if a.after >= c.pushNext || len(c.deferredAnswers) > 0 {
 		c.out.hit(PathAnswerWaitedForPush)
-		c.answered = append(c.answered, a)
-		c.release(now)
+		c.deferredAnswers = append(c.deferredAnswers, a)
+		c.reportDeferred(now)
 		return
 	}
 	c.report(now, &a)
@@ -997,7 +1000,7 @@ func (c *Client) idleRTO() {
 }
 
 // report applies a request's answer and reports its result.
-func (c *Client) report(now int64, a *heldAnswer) {
+func (c *Client) report(now Time, a *reqAnswer) {
 	if a.code == OK {
 		if c.legacy() {
 			c.legacyApplyOwn(a)
@@ -1019,7 +1022,7 @@ func (c *Client) report(now int64, a *heldAnswer) {
 }
 
 // message applies the message pushed by frame f.
-func (c *Client) message(now int64, f *Frame) {
+func (c *Client) message(now Time, f *Frame) {
 	m, seq := f.body()
 	if seq != 0 {
 		if seq <= c.cursor {
@@ -1061,8 +1064,8 @@ func (c *Client) asked(id string, action ActionType) bool {
 			return true
 		}
 	}
-	for i := range c.answered {
-		if c.answered[i].inviteID == id && c.answered[i].action == action {
+	for i := range c.deferredAnswers {
+		if c.deferredAnswers[i].inviteID == id && c.deferredAnswers[i].action == action {
 			return true
 		}
 	}
@@ -1287,7 +1290,7 @@ func (c *Client) drop(id string) {
 	}
 }
 
-func (c *Client) setTimer(k TimerKind, inv *localInv, at int64) {
+func (c *Client) setTimer(k TimerKind, inv *localInv, at Time) {
 	if inv.ref == 0 {
 		c.nextRef++
 		inv.ref = c.nextRef
@@ -1300,7 +1303,7 @@ func (c *Client) setTimer(k TimerKind, inv *localInv, at int64) {
 }
 
 // Fire handles a timer the device set earlier; stale timers are ignored.
-func (c *Client) Fire(now int64, t Timer) {
+func (c *Client) Fire(now Time, t Timer) {
 	c.cfg.Shared.drive(c)
 	switch t.Kind {
 	case TimerRetransmit:

@@ -3,6 +3,7 @@ package engine
 import (
 	"slices"
 	"strconv"
+	"time"
 )
 
 // The legacy SDK (ModeClient): how the shipped SDKs behave, kept so that field
@@ -19,23 +20,23 @@ import (
 func (c *Client) legacy() bool { return c.cfg.Mode == ModeClient }
 
 // legacyInvited starts the inviter's own timer of an invitation it sent.
-func (c *Client) legacyInvited(now int64, inv *localInv) {
+func (c *Client) legacyInvited(now Time, inv *localInv) {
 	if t := inv.info.Timeout; t > 0 {
-		c.setTimer(TimerInviterTimeout, inv, now+int64(t)*1e9+inviterGrace)
+		c.setTimer(TimerInviterTimeout, inv, now.Add(TimeoutDuration(t)+inviterGrace))
 	}
 }
 
 // legacyInviteeTimer starts an invitee's own timer of an invitation that
 // arrived (or was added from a push), from now.
-func (c *Client) legacyInviteeTimer(now int64, inv *localInv) {
+func (c *Client) legacyInviteeTimer(now Time, inv *localInv) {
 	if t := inv.info.Timeout; t > 0 && slices.Contains(inv.info.InviteeList, c.cfg.User) {
-		c.setTimer(TimerInviteeTimeout, inv, now+int64(t)*1e9)
+		c.setTimer(TimerInviteeTimeout, inv, now.Add(TimeoutDuration(t)))
 	}
 }
 
 // legacyAnswer checks a cancel, accept, reject or modify against the device's
 // own list, as the legacy SDK does, and sends it to the relay.
-func (c *Client) legacyAnswer(now int64, call Call, op Op, id string, inv *localInv, data string) Call {
+func (c *Client) legacyAnswer(now Time, call APICall, op Op, id string, inv *localInv, data string) APICall {
 	me := slices.Index(inv.info.InviteeList, c.cfg.User)
 	switch op {
 	case OpCancel:
@@ -72,7 +73,7 @@ func (c *Client) legacyAnswer(now int64, call Call, op Op, id string, inv *local
 // legacyApplyOwn applies a successful operation of this device to its own
 // list: the legacy SDK updates on the send's success. (In server mode the
 // shard echoes the operation back and that echo does it, in the shard's order.)
-func (c *Client) legacyApplyOwn(a *heldAnswer) {
+func (c *Client) legacyApplyOwn(a *reqAnswer) {
 	if a.op == OpQuitGroup || a.op == OpDismissGroup {
 		c.dropGroup(a.groupID, a.op.String())
 		return
@@ -100,7 +101,7 @@ func (c *Client) legacyApplyOwn(a *heldAnswer) {
 // pushed back to it (own is never set); an invite older than its timeout by
 // this device's clock is dropped silently; everything else is reported as it
 // comes, without asking whether the invitation is known or already ended.
-func (c *Client) legacySignal(now int64, m *msgBody, info *SignalingInfo, own bool) {
+func (c *Client) legacySignal(now Time, m *msgBody, info *SignalingInfo, own bool) {
 	if own {
 		return
 	}
@@ -108,9 +109,9 @@ func (c *Client) legacySignal(now int64, m *msgBody, info *SignalingInfo, own bo
 	inv := c.lookup(id)
 	switch info.ActionType {
 	case ActionInvite:
-		if info.Timeout > 0 && now-m.time > int64(info.Timeout)*1e9 {
+		if info.Timeout > 0 && now.Sub(m.time) > TimeoutDuration(info.Timeout) {
 			c.out.hit(PathStaleInviteDropped)
-			c.note(id, "dropped stale invite: sent %s ago by the local clock", fmtDur(now-m.time))
+			c.note(id, "dropped stale invite: sent %s ago by the local clock", fmtDur(now.Sub(m.time)))
 			return
 		}
 		if inv != nil {
@@ -139,13 +140,13 @@ func (c *Client) legacySignal(now int64, m *msgBody, info *SignalingInfo, own bo
 	c.callback(closing(info, m.sender, who))
 }
 
-func fmtDur(ns int64) string {
+func fmtDur(ns time.Duration) string {
 	return strconv.FormatFloat(float64(ns)/1e6, 'f', 3, 64) + "ms"
 }
 
 // legacyTimer handles the device's own timeout timers (TimerInviteeTimeout,
 // TimerInviterTimeout); one of an invitation no longer held is stale.
-func (c *Client) legacyTimer(now int64, t Timer) {
+func (c *Client) legacyTimer(now Time, t Timer) {
 	id, ok := c.byRef[t.Ref]
 	if !ok {
 		return
@@ -156,7 +157,7 @@ func (c *Client) legacyTimer(now int64, t Timer) {
 // legacyTimeout is a client-mode timer: the device declares the invitees still
 // pending in its own view timed out, reports it, and announces it with an
 // actionType-5 message.
-func (c *Client) legacyTimeout(now int64, k TimerKind, id string, inv *localInv) {
+func (c *Client) legacyTimeout(now Time, k TimerKind, id string, inv *localInv) {
 	who := []string{c.cfg.User}
 	if k == TimerInviterTimeout {
 		who = inv.info.InviteeList

@@ -35,7 +35,7 @@ const (
 	// PathPushRodeOnResponse: a push travelled inside the response to the
 	// request that caused it.
 	PathPushRodeOnResponse
-	// PathAnswerWaitedForPush: a device held an API result until the pushes
+	// PathAnswerWaitedForPush: a device deferred an API result until the pushes
 	// the shard sent before it were applied.
 	PathAnswerWaitedForPush
 	// PathAnswerOfOldSession: an answer that arrived on an earlier session

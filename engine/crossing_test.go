@@ -32,8 +32,8 @@ func TestCancelCrossingAccept(t *testing.T) {
 			n.flush()
 			n.take()
 			// Both requests leave their devices before either is answered.
-			n.do("alice/1", func(c *Client, now int64) { c.Cancel(now, id, "") })
-			n.do("bob/1", func(c *Client, now int64) { c.Accept(now, id, "") })
+			n.do("alice/1", func(c *Client, now Time) { c.Cancel(now, id, "") })
+			n.do("bob/1", func(c *Client, now Time) { c.Accept(now, id, "") })
 			first, second := "REQ #2 cancel", "REQ #1 accept"
 			if acceptFirst {
 				first, second = second, first
@@ -69,8 +69,8 @@ func TestCancelCrossingAccept(t *testing.T) {
 		id := n.invite("alice/1", "bob", "", 30)
 		n.flush()
 		n.take()
-		n.do("alice/1", func(c *Client, now int64) { c.Cancel(now, id, "") })
-		n.do("bob/1", func(c *Client, now int64) { c.Accept(now, id, "") })
+		n.do("alice/1", func(c *Client, now Time) { c.Cancel(now, id, "") })
+		n.do("bob/1", func(c *Client, now Time) { c.Accept(now, id, "") })
 		n.flush()
 		l := n.take()
 		// Anomaly: both succeed; the inviter hears an accept of a call it cancelled
@@ -91,7 +91,7 @@ func TestAcceptRacingTimeout(t *testing.T) {
 		n.flush()
 		n.take()
 		n.advance(29_999e6)
-		n.do("bob/1", func(c *Client, now int64) { c.Accept(now, id, "") })
+		n.do("bob/1", func(c *Client, now Time) { c.Accept(now, id, "") })
 		// The accept is delayed past the deadline: the server's timer wins.
 		held := n.inflight
 		n.inflight = nil
@@ -111,7 +111,7 @@ func TestAcceptRacingTimeout(t *testing.T) {
 		n.flush()
 		n.take()
 		n.advance(29e9)
-		n.do("bob/1", func(c *Client, now int64) { c.Accept(now, id, "") })
+		n.do("bob/1", func(c *Client, now Time) { c.Accept(now, id, "") })
 		// The accept takes more than 5 s to arrive (delivery delay > the inviter's
 		// grace): bob's own timer fires first too, since the accept is unanswered.
 		held := n.inflight
@@ -139,7 +139,7 @@ func TestDoubleAnswer(t *testing.T) {
 				id := n.invite("alice/1", "bob", "", 30)
 				n.flush()
 				n.take()
-				n.do("bob/1", func(c *Client, now int64) {
+				n.do("bob/1", func(c *Client, now Time) {
 					c.Accept(now, id, "")
 					if second == "accept" {
 						c.Accept(now, id, "")
@@ -181,10 +181,10 @@ func TestCancelAfterPartialGroupAccept(t *testing.T) {
 			id := n.inviteGroup("alice/1", "g", []string{"bob", "carol"}, "raise", 30)
 			n.flush()
 			n.take()
-			n.do("bob/1", func(c *Client, now int64) { c.Accept(now, id, "") })
+			n.do("bob/1", func(c *Client, now Time) { c.Accept(now, id, "") })
 			n.flush()
 			n.take()
-			n.do("alice/1", func(c *Client, now int64) { c.Cancel(now, id, "") })
+			n.do("alice/1", func(c *Client, now Time) { c.Cancel(now, id, "") })
 			n.flush()
 			l := sortedLog(n.take())
 			cancelled := "[carol]"
@@ -209,13 +209,13 @@ func TestGroupInvitationReachesEveryMember(t *testing.T) {
 			n.flush()
 			inv := "OnReceiveNewInvitation(alice/1.0-1, inviter=alice, group=g, invitees=[bob,carol], data=\"raise\")"
 			wantLog(t, sortedLog(n.take()), "alice/1: invite-group alice/1.0-1 -> ok", "bob/1: "+inv, "carol/1: "+inv, "dave/1: "+inv)
-			n.do("carol/1", func(c *Client, now int64) { c.Accept(now, id, "") })
+			n.do("carol/1", func(c *Client, now Time) { c.Accept(now, id, "") })
 			n.flush()
 			acc := "OnInviteeAccepted(alice/1.0-1, invitee=carol, data=\"\")"
 			wantLog(t, sortedLog(n.take()), "alice/1: "+acc, "bob/1: "+acc, "carol/1: accept alice/1.0-1 -> ok", "dave/1: "+acc)
 			// A non-member, and a member who was not invited, cannot answer.
-			n.do("eve/1", func(c *Client, now int64) { c.Accept(now, id, "") })
-			n.do("dave/1", func(c *Client, now int64) { c.Accept(now, id, "") })
+			n.do("eve/1", func(c *Client, now Time) { c.Accept(now, id, "") })
+			n.do("dave/1", func(c *Client, now Time) { c.Accept(now, id, "") })
 			n.flush()
 			if r := n.lastResult("eve/1"); r.Code != CodeInviteInvalid {
 				t.Errorf("non-member accept: %s", r.Describe())
@@ -294,12 +294,12 @@ func TestInviteValidation(t *testing.T) {
 			t.Errorf("invite %q timeout %d: id %q, %s, want %s", c.to, c.timeout, id, r.Describe(), c.want)
 		}
 	}
-	n.do("alice/1", func(c *Client, now int64) { c.Cancel(now, "", "") })
+	n.do("alice/1", func(c *Client, now Time) { c.Cancel(now, "", "") })
 	if r := n.lastResult("alice/1"); r.Code != CodeInvalidParameters {
 		t.Errorf("cancel with empty ID: %s", r.Describe())
 	}
-	n.do("alice/1", func(c *Client, now int64) { c.Logout(now) })
-	n.do("alice/1", func(c *Client, now int64) { c.Accept(now, "x", "") })
+	n.do("alice/1", func(c *Client, now Time) { c.Logout(now) })
+	n.do("alice/1", func(c *Client, now Time) { c.Accept(now, "x", "") })
 	if r := n.lastResult("alice/1"); r.Code != CodeNotLoggedIn {
 		t.Errorf("after logout: %s", r.Describe())
 	}

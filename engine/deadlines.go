@@ -15,13 +15,13 @@ import (
 type deadlineQueue struct {
 	due     []uint64 // record refs, by deadline; due[:head] are consumed
 	head    int
-	tailAt  int64           // the deadline of the last entry appended to due
+	tailAt  Time            // the deadline of the last entry appended to due
 	late    []deadlineEntry // deadlines earlier than tailAt when made, by deadline
-	armedAt int64           // the armed timer's time; 0 if none
+	armedAt Time            // the armed timer's time; 0 if none
 }
 
 type deadlineEntry struct {
-	at  int64
+	at  Time
 	ref uint64
 }
 
@@ -60,7 +60,7 @@ func (s *Server) scheduleTimeout(slot int32, r *invRecord) {
 		q.tailAt = r.deadline
 	} else {
 		e := deadlineEntry{at: r.deadline, ref: ref}
-		i, _ := slices.BinarySearchFunc(q.late, e.at+1, func(x deadlineEntry, at int64) int { return cmp.Compare(x.at, at) })
+		i, _ := slices.BinarySearchFunc(q.late, e.at+1, func(x deadlineEntry, at Time) int { return cmp.Compare(x.at, at) })
 		q.late = slices.Insert(q.late, i, e)
 	}
 	if q.armedAt == 0 || r.deadline < q.armedAt {
@@ -77,7 +77,7 @@ func (s *Server) scheduleTimeout(slot int32, r *invRecord) {
 // before now times out, whether or not the driver has delivered its timer yet,
 // queue by queue in their order. A timer that comes afterwards finds its work
 // done (its queue is armed for a later time) and is ignored.
-func (s *Server) expireDue(now int64) {
+func (s *Server) expireDue(now Time) {
 	if s.dueAt == 0 || s.dueAt > now {
 		return // dueAt is at or before every armed queue's time
 	}
@@ -117,7 +117,7 @@ func (s *Server) earliest(q *deadlineQueue) (r *invRecord, fromLate bool) {
 // fireTimeouts handles a deadline queue's timer: whatever is due, in that
 // queue and every other, times out (expireDue), so the outcome at an instant
 // never depends on which of its events the driver delivered first.
-func (s *Server) fireTimeouts(now int64, t Timer) {
+func (s *Server) fireTimeouts(now Time, t Timer) {
 	if t.Ref >= uint64(len(s.deadlineQs)) || t.At != s.deadlineQs[t.Ref].armedAt {
 		return // superseded by an earlier timer, or its work done already
 	}
@@ -125,7 +125,7 @@ func (s *Server) fireTimeouts(now int64, t Timer) {
 }
 
 // fireQueue times out every due invitation of queue qi and arms its next timer.
-func (s *Server) fireQueue(now int64, qi int) {
+func (s *Server) fireQueue(now Time, qi int) {
 	q := &s.deadlineQs[qi]
 	q.armedAt = 0
 	for {

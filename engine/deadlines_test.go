@@ -25,22 +25,22 @@ func TestDeadlineQueueSharesOneTimer(t *testing.T) {
 		return k
 	}
 	a := n.invite("alice/1", "bob", "", 10)
-	n.advance(int64(time.Second))
+	n.advance(time.Second)
 	b := n.invite("alice/1", "carol", "", 10)
-	n.advance(int64(time.Second))
+	n.advance(time.Second)
 	c := n.invite("bob/1", "carol", "", 10)
 	n.flush()
 	if got := shardTimers(); got != 1 {
 		t.Fatalf("three invitations of one timeout value: %d shard timers, want 1", got)
 	}
-	n.do("carol/1", func(cl *Client, now int64) { cl.Accept(now, b, "") })
+	n.do("carol/1", func(cl *Client, now Time) { cl.Accept(now, b, "") })
 	n.flush()
 	n.take()
-	n.advance(int64(8*time.Second) + int64(500*time.Millisecond)) // a is due at 10 s
+	n.advance(8*time.Second + 500*time.Millisecond) // a is due at 10 s
 	if got := n.liveOnServers(); got != 1 {
 		t.Fatalf("after a's deadline: %d live invitations, want 1 (c)", got)
 	}
-	n.advance(int64(2 * time.Second)) // b ended early; c is due at 12 s
+	n.advance(2 * time.Second) // b ended early; c is due at 12 s
 	if got := n.liveOnServers(); got != 0 {
 		t.Fatalf("after c's deadline: %d live invitations", got)
 	}
@@ -62,8 +62,8 @@ func TestDeadlineQueueSharesOneTimer(t *testing.T) {
 // its place, and the timer is re-armed for it.
 func TestDeadlineQueueOutOfOrder(t *testing.T) {
 	s := NewServer(ServerConfig{})
-	mk := func(deadline int64) int32 {
-		r, slot := s.newRecord(strconv.FormatInt(deadline, 10))
+	mk := func(deadline Time) int32 {
+		r, slot := s.newRecord(strconv.FormatInt(int64(deadline), 10))
 		r.tmo, r.deadline = 5, deadline
 		s.scheduleTimeout(slot, r)
 		return slot
@@ -79,8 +79,8 @@ func TestDeadlineQueueOutOfOrder(t *testing.T) {
 		t.Fatalf("armed at %d, want 100", q.armedAt)
 	}
 	// Firing takes them in deadline order, whichever list holds them.
-	var order []int64
-	for _, at := range []int64{100, 200, 300} {
+	var order []Time
+	for _, at := range []Time{100, 200, 300} {
 		r, _ := s.earliest(&s.deadlineQs[0])
 		order = append(order, r.deadline)
 		s.fireTimeouts(at, Timer{Kind: TimerInviteTimeout, Ref: 0, At: s.deadlineQs[0].armedAt})
@@ -142,20 +142,20 @@ func TestSameInstantRule(t *testing.T) {
 		if history == afterOther {
 			n.invite("alice/1", "carol", "", 5)
 			n.flush()
-			n.advance(int64(time.Millisecond))
+			n.advance(time.Millisecond)
 		}
 		id := n.invite("alice/1", "bob", "", 5)
 		n.flush()
 		deadline := n.shards[0].Invitations()[len(n.shards[0].Invitations())-1].Deadline
-		n.advance(deadline - n.now - int64(100*time.Millisecond))
+		n.advance(deadline.Sub(n.now) - 100*time.Millisecond)
 		n.take()
 		if history == afterOther {
-			n.now = deadline - int64(time.Millisecond)
+			n.now = deadline.Add(-time.Millisecond)
 			n.fireDue(TimerInviteTimeout) // carol's: the queue is re-armed for bob's deadline
 			n.flush()
 			n.take()
 		}
-		n.do("bob/1", func(c *Client, now int64) { c.Accept(now, id, "") })
+		n.do("bob/1", func(c *Client, now Time) { c.Accept(now, id, "") })
 		n.now = deadline // the request arrives at the deadline
 		switch history {
 		case timerFirst:
@@ -201,7 +201,7 @@ func TestAnswerJustBeforeDeadlineWins(t *testing.T) {
 	n.flush()
 	deadline := n.shards[0].Invitations()[0].Deadline
 	n.take()
-	n.do("bob/1", func(c *Client, now int64) { c.Accept(now, id, "") })
+	n.do("bob/1", func(c *Client, now Time) { c.Accept(now, id, "") })
 	n.now = deadline - 1
 	n.deliverMatching("REQ")
 	n.now = deadline
@@ -217,10 +217,10 @@ func TestAnswerJustBeforeDeadlineWins(t *testing.T) {
 // local arrival time is the deadline loses, whatever the global time.
 func TestSameInstantRuleInLocalTime(t *testing.T) {
 	s := NewServer(ServerConfig{})
-	const skew = int64(7 * time.Second)
+	const skew = Time(7 * time.Second)
 	r, slot := s.newRecord("c1")
 	r.inviter, r.tmo, r.one[0] = "alice", 5, invitee{user: "bob"}
-	r.deadline = skew + int64(5*time.Second)
+	r.deadline = skew.Add(5 * time.Second)
 	s.scheduleTimeout(slot, r)
 	s.Advance()
 	// Any frame at the deadline (local) runs the timeouts first, before it is
@@ -229,7 +229,7 @@ func TestSameInstantRuleInLocalTime(t *testing.T) {
 	if s.invIndex.Len() != 0 {
 		t.Fatal("the invitation is still live at its deadline")
 	}
-	if s.expiredAt != skew+int64(5*time.Second) || !slices.Contains(s.expiredIDs, "c1") {
+	if s.expiredAt != skew.Add(5*time.Second) || !slices.Contains(s.expiredIDs, "c1") {
 		t.Fatalf("expired at %d: %v", s.expiredAt, s.expiredIDs)
 	}
 }

@@ -36,8 +36,9 @@
 // result among the callbacks of the same output (Output.EachReport), so a
 // result released by a push is heard after that push's callback.
 //
-// Time is the node's own local clock in nanoseconds, passed in by the driver, so a
-// driver can give each node an offset or drift. There are no goroutines, no wall
+// Time (a Time: nanoseconds since the start of the run) is the node's own local
+// clock, passed in by the driver, so a driver can give each node an offset or
+// drift; durations are time.Duration. There are no goroutines, no wall
 // clock, no global randomness and no output that depends on map order; IDs come
 // from counters seeded by the caller's configuration (ClientConfig.IDPrefix,
 // Incarnation). The same inputs give the same outputs, byte for byte.

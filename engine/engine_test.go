@@ -12,7 +12,7 @@ func TestOneToOneAcceptServerMode(t *testing.T) {
 	wantLog(t, n.take(),
 		"bob/1: OnReceiveNewInvitation(alice/1.0-1, inviter=alice, group=, invitees=[bob], data=\"room=42\")",
 		"alice/1: invite alice/1.0-1 -> ok")
-	n.do("bob/1", func(c *Client, now int64) { c.Accept(now, id, "") })
+	n.do("bob/1", func(c *Client, now Time) { c.Accept(now, id, "") })
 	n.flush()
 	wantLog(t, n.take(),
 		"alice/1: OnInviteeAccepted(alice/1.0-1, invitee=bob, data=\"\")",

@@ -3,6 +3,7 @@ package engine_test
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"sigsim/engine"
 )
@@ -10,7 +11,7 @@ import (
 // world is the smallest driver there is: one shard, zero latency, FIFO delivery,
 // and a clock moved by hand. The simulator in package sim is the real one.
 type world struct {
-	now     int64
+	now     engine.Time
 	shard   *engine.Server
 	devs    map[engine.Addr]*engine.Client
 	names   map[engine.Addr]string
@@ -25,7 +26,7 @@ type envelope struct {
 }
 
 type timer struct {
-	at   int64
+	at   engine.Time
 	node engine.Addr
 	t    engine.Timer
 }
@@ -91,8 +92,8 @@ func (w *world) settle() {
 }
 
 // after lets d nanoseconds pass, firing timers on the way.
-func (w *world) after(d int64) {
-	w.now += d
+func (w *world) after(d time.Duration) {
+	w.now = w.now.Add(d)
 	for {
 		w.settle()
 		next := -1
@@ -133,7 +134,7 @@ func Example_videoCall() {
 	w, u := newWorld("alice", "bob", "carol")
 	var call string
 	w.do(u["alice"], func() { call, _ = u["alice"].Invite(w.now, "bob", `{"roomID":4242}`, false, nil, 30) })
-	w.after(3e9) // bob's phone rings for three seconds
+	w.after(3 * time.Second) // bob's phone rings for three seconds
 	w.do(u["bob"], func() { u["bob"].Accept(w.now, call, "") })
 
 	// carol calls bob while he is on the phone: busy line.
@@ -141,7 +142,7 @@ func Example_videoCall() {
 	w.do(u["carol"], func() { busy, _ = u["carol"].Invite(w.now, "bob", `{"roomID":777}`, false, nil, 30) })
 	w.do(u["bob"], func() { u["bob"].Reject(w.now, busy, `{"reason":"line_busy"}`) })
 
-	w.after(95e9) // they talk; bob hangs up and leaves the room
+	w.after(95 * time.Second) // they talk; bob hangs up and leaves the room
 	w.do(u["alice"], func() { u["alice"].Invite(w.now, "bob", `{"cmd":"hangup","duration":95}`, false, nil, 0) })
 	// Output:
 	// bob: OnReceiveNewInvitation(alice-1, inviter=alice, group=, invitees=[bob], data="{\"roomID\":4242}")
@@ -178,7 +179,7 @@ func Example_classroom() {
 	w.do(u["amy"], func() { u["amy"].Accept(w.now, hands, "raise-hand") })
 	w.do(u["cat"], func() { u["cat"].Accept(w.now, hands, "raise-hand") })
 	w.do(u["teacher"], func() { u["teacher"].InviteInGroup(w.now, "class", []string{"cat"}, "speak", false, 60) })
-	w.after(61e9) // ben never raised his hand; cat never answered the speak invitation
+	w.after(61 * time.Second) // ben never raised his hand; cat never answered the speak invitation
 	for _, s := range show {
 		fmt.Println(s)
 	}

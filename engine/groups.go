@@ -39,7 +39,7 @@ func sortedMembers(members []string, owner string) []string {
 	return l
 }
 
-func (s *Server) groupOp(now int64, f *Frame) result {
+func (s *Server) groupOp(now Time, f *Frame) result {
 	if f.GroupID == "" {
 		return fail(CodeInvalidParameters, "empty group ID")
 	}
@@ -108,7 +108,7 @@ func (s *Server) groupTransition(id string, t TipType, who []string) {
 // group id: the leaver's own pending state, or, when the leaver is their
 // inviter, every pending state ("" for a dismissal: every invitation's). Each
 // change is announced to rcpt, the members who remain.
-func (s *Server) dropLeavers(now int64, id, leaver string, rcpt []string) {
+func (s *Server) dropLeavers(now Time, id, leaver string, rcpt []string) {
 	for i := int32(0); i < s.ninv; i++ {
 		r := s.inv(i)
 		if !r.live() || r.group() != id {
@@ -138,7 +138,7 @@ func (s *Server) dropLeavers(now int64, id, leaver string, rcpt []string) {
 
 // tip announces a change of group g's membership (who entered or left, or its
 // dismissal) to rcpt.
-func (s *Server) tip(now int64, g *group, f *Frame, t TipType, who, rcpt []string) {
+func (s *Server) tip(now Time, g *group, f *Frame, t TipType, who, rcpt []string) {
 	m := Message{Conv: ConvGroup, Sender: f.User, SenderDevice: f.Device, GroupID: g.id, Time: now,
 		Elem: ElemGroupTip, Tip: t, TipMembers: slices.Clone(who)} // the message keeps it: g.members changes
 	s.fanout(now, rcpt, nil, &m, f.User, f.Device, false, nil, nil)

@@ -9,21 +9,21 @@ func TestGroupManagement(t *testing.T) {
 		t.Run(mode.String(), func(t *testing.T) {
 			n := newNet(t, mode, 3, "alice/1", "bob/1", "carol/1", "dave/1")
 			n.loginAll()
-			n.do("alice/1", func(c *Client, now int64) { c.CreateGroup(now, "g", []string{"bob", "carol"}) })
+			n.do("alice/1", func(c *Client, now Time) { c.CreateGroup(now, "g", []string{"bob", "carol"}) })
 			n.flush()
 			enter := "OnMemberEnter(g, members=[alice,bob,carol])"
 			wantLog(t, sortedLog(n.take()), "alice/1: create-group -> ok", "bob/1: "+enter, "carol/1: "+enter)
-			n.do("alice/1", func(c *Client, now int64) { c.CreateGroup(now, "g", nil) })
+			n.do("alice/1", func(c *Client, now Time) { c.CreateGroup(now, "g", nil) })
 			n.flush()
 			if r := n.lastResult("alice/1"); r.Code != CodeGroupExists {
 				t.Errorf("create twice: %s", r.Describe())
 			}
 			n.take()
-			n.do("dave/1", func(c *Client, now int64) { c.JoinGroup(now, "g") })
+			n.do("dave/1", func(c *Client, now Time) { c.JoinGroup(now, "g") })
 			n.flush()
 			wantLog(t, sortedLog(n.take()), "alice/1: OnMemberEnter(g, members=[dave])", "bob/1: OnMemberEnter(g, members=[dave])",
 				"carol/1: OnMemberEnter(g, members=[dave])", "dave/1: join-group -> ok")
-			n.do("dave/1", func(c *Client, now int64) { c.JoinGroup(now, "g") })
+			n.do("dave/1", func(c *Client, now Time) { c.JoinGroup(now, "g") })
 			n.flush()
 			if r := n.lastResult("dave/1"); r.Code != CodeAlreadyMember {
 				t.Errorf("join twice: %s", r.Describe())
@@ -32,22 +32,22 @@ func TestGroupManagement(t *testing.T) {
 			id := n.inviteGroup("alice/1", "g", []string{"bob", "carol"}, "", 0)
 			n.flush()
 			n.take()
-			n.do("carol/1", func(c *Client, now int64) { c.QuitGroup(now, "g") })
+			n.do("carol/1", func(c *Client, now Time) { c.QuitGroup(now, "g") })
 			n.flush()
 			wantLog(t, sortedLog(n.take()), "alice/1: OnMemberLeave(g, members=[carol])", "bob/1: OnMemberLeave(g, members=[carol])",
 				"carol/1: quit-group -> ok", "dave/1: OnMemberLeave(g, members=[carol])")
 			if len(n.dev("carol/1").Invitations()) != 0 {
 				t.Error("carol keeps an invitation of a group she left")
 			}
-			n.do("bob/1", func(c *Client, now int64) { c.GetGroupMemberList(now, "g") })
+			n.do("bob/1", func(c *Client, now Time) { c.GetGroupMemberList(now, "g") })
 			n.flush()
 			if r := n.lastResult("bob/1"); r.Describe() != "group-members -> ok [alice,bob,dave]" {
 				t.Errorf("members: %s", r.Describe())
 			}
-			n.do("carol/1", func(c *Client, now int64) { c.GetGroupMemberList(now, "g") })
-			n.do("alice/1", func(c *Client, now int64) { c.QuitGroup(now, "g") })
-			n.do("bob/1", func(c *Client, now int64) { c.DismissGroup(now, "g") })
-			n.do("bob/1", func(c *Client, now int64) { c.JoinGroup(now, "") })
+			n.do("carol/1", func(c *Client, now Time) { c.GetGroupMemberList(now, "g") })
+			n.do("alice/1", func(c *Client, now Time) { c.QuitGroup(now, "g") })
+			n.do("bob/1", func(c *Client, now Time) { c.DismissGroup(now, "g") })
+			n.do("bob/1", func(c *Client, now Time) { c.JoinGroup(now, "") })
 			n.flush()
 			for d, want := range map[string]Code{"carol/1": CodeNotGroupMember, "alice/1": CodeOwnerCannotQuit} {
 				if r := n.lastResult(d); r.Code != want {
@@ -58,7 +58,7 @@ func TestGroupManagement(t *testing.T) {
 				t.Errorf("bob: %s / %s", r[len(r)-2].Describe(), r[len(r)-1].Describe())
 			}
 			n.take()
-			n.do("alice/1", func(c *Client, now int64) { c.DismissGroup(now, "g") })
+			n.do("alice/1", func(c *Client, now Time) { c.DismissGroup(now, "g") })
 			n.flush()
 			wantLog(t, sortedLog(n.take()), "alice/1: dismiss-group -> ok", "bob/1: OnGroupDismissed(g)", "dave/1: OnGroupDismissed(g)")
 			for _, d := range []string{"alice/1", "bob/1"} {
@@ -69,8 +69,8 @@ func TestGroupManagement(t *testing.T) {
 			if mode == ModeServer && n.liveOnServers() != 0 {
 				t.Error("a dismissed group's invitation is still live on the server")
 			}
-			n.do("bob/1", func(c *Client, now int64) { c.Accept(now, id, "") })
-			n.do("bob/1", func(c *Client, now int64) { c.JoinGroup(now, "g") })
+			n.do("bob/1", func(c *Client, now Time) { c.Accept(now, id, "") })
+			n.do("bob/1", func(c *Client, now Time) { c.JoinGroup(now, "g") })
 			n.flush()
 			if r := n.lastResult("bob/1"); r.Code != CodeGroupNotFound {
 				t.Errorf("join dismissed group: %s", r.Describe())

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // tnet is a minimal hand-driven network for engine tests: messages wait in flight
@@ -15,7 +16,7 @@ import (
 type tnet struct {
 	t        testing.TB
 	mode     Mode
-	now      int64
+	now      Time
 	shards   []*Server
 	devs     map[string]*Client
 	addr     map[string]Addr
@@ -152,7 +153,7 @@ func (n *tnet) collect(a Addr) {
 }
 
 // do runs an API call on a device and collects its output.
-func (n *tnet) do(d string, f func(c *Client, now int64)) {
+func (n *tnet) do(d string, f func(c *Client, now Time)) {
 	f(n.dev(d), n.now)
 	n.collect(n.addr[d])
 }
@@ -238,8 +239,8 @@ func (n *tnet) deliverMatching(s string) bool {
 
 // advance moves time forward by d, firing due timers in time order and flushing
 // the network after each.
-func (n *tnet) advance(d int64) {
-	end := n.now + d
+func (n *tnet) advance(d time.Duration) {
+	end := n.now.Add(d)
 	for {
 		n.flush()
 		sort.SliceStable(n.timers, func(i, j int) bool { return n.timers[i].t.At < n.timers[j].t.At })
@@ -268,7 +269,7 @@ func (n *tnet) loginAll() {
 	}
 	slices.Sort(names)
 	for _, d := range names {
-		n.do(d, func(c *Client, now int64) { c.Login(now) })
+		n.do(d, func(c *Client, now Time) { c.Login(now) })
 	}
 	n.flush()
 	n.log = nil
@@ -307,13 +308,13 @@ func (n *tnet) liveOnServers() int {
 
 func (n *tnet) invite(from, to, data string, timeout int) string {
 	var id string
-	n.do(from, func(c *Client, now int64) { id, _ = c.Invite(now, to, data, false, nil, timeout) })
+	n.do(from, func(c *Client, now Time) { id, _ = c.Invite(now, to, data, false, nil, timeout) })
 	return id
 }
 
 func (n *tnet) inviteGroup(from, group string, to []string, data string, timeout int) string {
 	var id string
-	n.do(from, func(c *Client, now int64) { id, _ = c.InviteInGroup(now, group, to, data, false, timeout) })
+	n.do(from, func(c *Client, now Time) { id, _ = c.InviteInGroup(now, group, to, data, false, timeout) })
 	return id
 }
 

@@ -87,7 +87,7 @@ func refuse(c Code, text string) result { return result{code: c, text: text} }
 
 // invOp applies an invitation request (invite, cancel, accept, reject,
 // modify) at the invitation's owning shard.
-func (s *Server) invOp(now int64, f *Frame) result {
+func (s *Server) invOp(now Time, f *Frame) result {
 	in := &f.Info
 	switch {
 	case in.InviteID == "":
@@ -135,7 +135,7 @@ func (s *Server) invOp(now int64, f *Frame) result {
 
 // unknownInvitation answers a request about an invitation the shard does
 // not hold: it ended (maybe timed out at this very instant), or never was.
-func (s *Server) unknownInvitation(now int64, f *Frame) result {
+func (s *Server) unknownInvitation(now Time, f *Frame) result {
 	id := f.Info.InviteID
 	if now == s.expiredAt && slices.Contains(s.expiredIDs, id) {
 		if f.Op == OpAccept || f.Op == OpReject {
@@ -205,7 +205,7 @@ func (s *Server) modify(r *invRecord, f *Frame, info *SignalingInfo) result {
 	return result{}
 }
 
-func (s *Server) invite(now int64, f *Frame) result {
+func (s *Server) invite(now Time, f *Frame) result {
 	in := &f.Info
 	switch {
 	case in.Timeout < 0:
@@ -252,7 +252,7 @@ func (s *Server) invite(now int64, f *Frame) result {
 		s.fanout(now, s.recipients(r), &info, nil, f.User, f.Device, false, push, r.track())
 	}
 	if r.timeout() > 0 {
-		r.deadline = now + int64(r.timeout())*1e9
+		r.deadline = now.Add(TimeoutDuration(int(r.timeout())))
 		s.scheduleTimeout(slot, r)
 	}
 	return result{}
@@ -302,7 +302,7 @@ func (s *Server) checkInvitees(f *Frame) ([]string, result) {
 }
 
 // timeout ends every still-pending invitee of an invitation past its deadline.
-func (s *Server) timeout(now int64, r *invRecord) {
+func (s *Server) timeout(now Time, r *invRecord) {
 	if r.deadline == now {
 		if s.expiredAt != now {
 			clear(s.expiredIDs)

@@ -14,7 +14,7 @@ type msgBody struct {
 	other  *Message       // the message, if not kept as sig (its Seq is 0)
 	sender string
 	device string
-	time   int64
+	time   Time
 	dig    uint64 // its digest, once computed (digest); not part of the message
 }
 
@@ -98,7 +98,7 @@ func (b *msgBody) appendTo(dst []byte, seq uint64) []byte {
 	dst = appendString(dst, b.device)
 	dst = appendString(dst, rcv)
 	dst = appendString(dst, b.sig.GroupID)
-	dst = appendInt(dst, b.time)
+	dst = appendInt(dst, int64(b.time))
 	dst = appendBool(dst, b.sig.OnlineUserOnly)
 	dst = appendUint(dst, uint64(ElemCustom))
 	dst = appendSignalingBin(dst, b.sig)
@@ -166,7 +166,7 @@ func appendFrameMsg(b []byte, f *Frame) []byte {
 // that push it point at its body.
 type storedMsg struct {
 	msgBody
-	storedAt int64
+	storedAt Time
 	track    int32 // server mode, signaling messages: the invitation's track + 1; 0 if none
 	invite   bool  // the invitation's invite message
 }
@@ -182,7 +182,7 @@ type storedSig struct {
 // (copied into it) or another message (other, kept as it is), sent by
 // sender/device at time. It is never changed once its storage is set
 // (storedAt, track, invite).
-func newStored(sig *SignalingInfo, other *Message, sender, device string, time int64) *storedMsg {
+func newStored(sig *SignalingInfo, other *Message, sender, device string, time Time) *storedMsg {
 	if sig == nil {
 		return &storedMsg{msgBody: msgBody{other: other, sender: sender, device: device, time: time}}
 	}
@@ -194,7 +194,7 @@ func newStored(sig *SignalingInfo, other *Message, sender, device string, time i
 // newStoredShared is newStored of signaling info that is already shared and
 // never changed (a request's, as its sender keeps it: Frame.info): the
 // message points at it.
-func newStoredShared(sig *SignalingInfo, sender, device string, time int64) *storedMsg {
+func newStoredShared(sig *SignalingInfo, sender, device string, time Time) *storedMsg {
 	return &storedMsg{msgBody: msgBody{sig: sig, sender: sender, device: device, time: time}}
 }
 

@@ -109,7 +109,7 @@ type InvitationView struct {
 	Data       string
 	Timeout    int
 	OnlineOnly bool
-	Deadline   int64 // server: when it times out (local ns); 0 if never
+	Deadline   Time // server: when it times out (local ns); 0 if never
 }
 
 // Describe is the canonical text of the view:

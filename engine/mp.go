@@ -555,7 +555,7 @@ func (fd *frameDecoder) message(m *Message) {
 	m.SenderDevice = r.string(in)
 	m.Receiver = r.string(in)
 	m.GroupID = r.string(in)
-	m.Time = r.int(-1<<62, 1<<62)
+	m.Time = Time(r.int(-1<<62, 1<<62))
 	m.OnlineOnly = r.bool()
 	m.Elem = ElemType(r.int(1, 3))
 	if c := r.bin(); c != nil {

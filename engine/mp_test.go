@@ -124,7 +124,7 @@ func libMessage(e *msgpack.Encoder, m *Message) {
 	_ = e.EncodeString(m.SenderDevice)
 	_ = e.EncodeString(m.Receiver)
 	_ = e.EncodeString(m.GroupID)
-	_ = e.EncodeInt(m.Time)
+	_ = e.EncodeInt(int64(m.Time))
 	_ = e.EncodeBool(m.OnlineOnly)
 	_ = e.EncodeUint(uint64(m.Elem))
 	_ = e.EncodeBytes(m.Custom)
@@ -167,7 +167,7 @@ func TestEncoderMatchesLibrary(t *testing.T) {
 			f.Seq = 1 // a carried push has a sequence
 		}
 		f.Origin = Addr(int32(ints[rng.IntN(len(ints))]))
-		f.Msg.Time = ints[rng.IntN(len(ints))]
+		f.Msg.Time = Time(ints[rng.IntN(len(ints))])
 		f.User = pick(strs)
 		f.Text = pick(strs)
 		f.Info.Data = pick(strs)

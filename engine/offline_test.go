@@ -5,17 +5,18 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestOfflineInviteeLogsInWhileLive(t *testing.T) {
 	for _, mode := range []Mode{ModeServer, ModeClient} {
 		t.Run(mode.String(), func(t *testing.T) {
 			n := newNet(t, mode, 2, "alice/1", "bob/1")
-			n.do("alice/1", func(c *Client, now int64) { c.Login(now) })
+			n.do("alice/1", func(c *Client, now Time) { c.Login(now) })
 			n.flush()
 			n.take()
 			var id string
-			n.do("alice/1", func(c *Client, now int64) {
+			n.do("alice/1", func(c *Client, now Time) {
 				id, _ = c.Invite(now, "bob", "room=7", false, &OfflinePushInfo{Title: "alice calls"}, 30)
 			})
 			n.flush()
@@ -23,16 +24,16 @@ func TestOfflineInviteeLogsInWhileLive(t *testing.T) {
 				t.Fatalf("offline push: %+v", n.pushes)
 			}
 			n.advance(10e9)
-			n.do("bob/1", func(c *Client, now int64) { c.Login(now) })
+			n.do("bob/1", func(c *Client, now Time) { c.Login(now) })
 			n.flush()
 			wantLog(t, outcome(n.take(), "bob/1"), "login -> ok",
 				"OnReceiveNewInvitation(alice/1.0-1, inviter=alice, group=, invitees=[bob], data=\"room=7\")")
 			// The push also lets the app add the invitation itself: a duplicate.
-			n.do("bob/1", func(c *Client, now int64) { c.AddInvitedSignaling(now, n.pushes[0].Sig) })
+			n.do("bob/1", func(c *Client, now Time) { c.AddInvitedSignaling(now, n.pushes[0].Sig) })
 			if r := n.lastResult("bob/1"); r.Code != CodeInviteExists {
 				t.Errorf("AddInvitedSignaling of a known invitation: %s", r.Describe())
 			}
-			n.do("bob/1", func(c *Client, now int64) { c.Accept(now, id, "") })
+			n.do("bob/1", func(c *Client, now Time) { c.Accept(now, id, "") })
 			n.flush()
 			if r := n.lastResult("bob/1"); r.Code != OK {
 				t.Errorf("accept after late login: %s", r.Describe())
@@ -45,13 +46,13 @@ func TestOfflineInviteeLogsInAfterExpiry(t *testing.T) {
 	for _, mode := range []Mode{ModeServer, ModeClient} {
 		t.Run(mode.String(), func(t *testing.T) {
 			n := newNet(t, mode, 1, "alice/1", "bob/1")
-			n.do("alice/1", func(c *Client, now int64) { c.Login(now) })
+			n.do("alice/1", func(c *Client, now Time) { c.Login(now) })
 			n.flush()
 			n.invite("alice/1", "bob", "", 30)
 			n.flush()
 			n.advance(60e9)
 			n.take()
-			n.do("bob/1", func(c *Client, now int64) { c.Login(now) })
+			n.do("bob/1", func(c *Client, now Time) { c.Login(now) })
 			n.flush()
 			got := outcome(n.take(), "bob/1")
 			if mode == ModeServer {
@@ -73,22 +74,22 @@ func TestOnlineOnlyNeverDeliveredLate(t *testing.T) {
 	for _, mode := range []Mode{ModeServer, ModeClient} {
 		t.Run(mode.String(), func(t *testing.T) {
 			n := newNet(t, mode, 1, "alice/1", "bob/1")
-			n.do("alice/1", func(c *Client, now int64) { c.Login(now) })
+			n.do("alice/1", func(c *Client, now Time) { c.Login(now) })
 			n.flush()
-			n.do("alice/1", func(c *Client, now int64) { c.Invite(now, "bob", "", true, nil, 30) })
+			n.do("alice/1", func(c *Client, now Time) { c.Invite(now, "bob", "", true, nil, 30) })
 			n.flush()
 			if len(n.pushes) != 0 {
 				t.Errorf("online-only invitation made an offline push: %+v", n.pushes)
 			}
 			n.take()
-			n.do("bob/1", func(c *Client, now int64) { c.Login(now) })
+			n.do("bob/1", func(c *Client, now Time) { c.Login(now) })
 			n.advance(5e9)
 			wantLog(t, outcome(n.take(), "bob/1"), "login -> ok")
 			// And it cannot be modified.
 			id := ""
-			n.do("alice/1", func(c *Client, now int64) { id, _ = c.Invite(now, "bob", "", true, nil, 30) })
+			n.do("alice/1", func(c *Client, now Time) { id, _ = c.Invite(now, "bob", "", true, nil, 30) })
 			n.flush()
-			n.do("alice/1", func(c *Client, now int64) { c.Modify(now, id, "x") })
+			n.do("alice/1", func(c *Client, now Time) { c.Modify(now, id, "x") })
 			n.flush()
 			if r := n.lastResult("alice/1"); r.Code != CodeOnlineOnlyModify {
 				t.Errorf("modify online-only: %s", r.Describe())
@@ -99,24 +100,24 @@ func TestOnlineOnlyNeverDeliveredLate(t *testing.T) {
 
 func TestAddInvitedSignaling(t *testing.T) {
 	n := newNet(t, ModeServer, 1, "alice/1", "bob/1")
-	n.do("alice/1", func(c *Client, now int64) { c.Login(now) })
+	n.do("alice/1", func(c *Client, now Time) { c.Login(now) })
 	n.flush()
 	n.invite("alice/1", "bob", "", 30)
 	n.flush()
 	sig := n.pushes[0].Sig
-	n.do("bob/1", func(c *Client, now int64) { c.AddInvitedSignaling(now, sig) })
+	n.do("bob/1", func(c *Client, now Time) { c.AddInvitedSignaling(now, sig) })
 	if r := n.lastResult("bob/1"); r.Code != CodeNotLoggedIn {
 		t.Errorf("before login: %s", r.Describe())
 	}
 	// Bob logs in; before the sync arrives, the app adds the invitation from the push.
-	n.do("bob/1", func(c *Client, now int64) { c.Login(now) })
+	n.do("bob/1", func(c *Client, now Time) { c.Login(now) })
 	n.deliverMatching("LOGIN bob")
 	n.deliverMatching("LOGIN-OK")
-	n.do("bob/1", func(c *Client, now int64) { c.AddInvitedSignaling(now, sig) })
+	n.do("bob/1", func(c *Client, now Time) { c.AddInvitedSignaling(now, sig) })
 	if r := n.lastResult("bob/1"); r.Code != OK {
 		t.Errorf("first add: %s", r.Describe())
 	}
-	n.do("bob/1", func(c *Client, now int64) { c.AddInvitedSignaling(now, sig) })
+	n.do("bob/1", func(c *Client, now Time) { c.AddInvitedSignaling(now, sig) })
 	if r := n.lastResult("bob/1"); r.Code != CodeInviteExists {
 		t.Errorf("second add: %s", r.Describe())
 	}
@@ -129,7 +130,7 @@ func TestAddInvitedSignaling(t *testing.T) {
 	}
 	bad := sig
 	bad.ActionType = ActionCancel
-	n.do("bob/1", func(c *Client, now int64) { c.AddInvitedSignaling(now, bad) })
+	n.do("bob/1", func(c *Client, now Time) { c.AddInvitedSignaling(now, bad) })
 	if r := n.lastResult("bob/1"); r.Code != CodeInvalidParameters {
 		t.Errorf("add of a cancel: %s", r.Describe())
 	}
@@ -145,17 +146,17 @@ func TestDeviceCrashAndReconnect(t *testing.T) {
 	// live invitation again.
 	n.shards[ShardOf("bob", 2)].Disconnected(n.now, n.addr["bob/2"])
 	n.addDevice("bob/2", 1)
-	n.do("bob/2", func(c *Client, now int64) { c.Login(now) })
+	n.do("bob/2", func(c *Client, now Time) { c.Login(now) })
 	n.flush()
 	wantLog(t, outcome(n.take(), "bob/2"), "login -> ok",
 		"OnReceiveNewInvitation(alice/1.0-1, inviter=alice, group=, invitees=[bob], data=\"\")")
 	// bob/1 loses its link; while away, bob/2 accepts; bob/1 comes back and learns it.
 	n.dev("bob/1").Disconnected(n.now)
 	n.shards[ShardOf("bob", 2)].Disconnected(n.now, n.addr["bob/1"])
-	n.do("bob/2", func(c *Client, now int64) { c.Accept(now, id, "") })
+	n.do("bob/2", func(c *Client, now Time) { c.Accept(now, id, "") })
 	n.flush()
 	n.take()
-	n.do("bob/1", func(c *Client, now int64) { c.Connected(now) })
+	n.do("bob/1", func(c *Client, now Time) { c.Connected(now) })
 	n.flush()
 	wantLog(t, outcome(n.take(), "bob/1"), "OnInviteeAccepted(alice/1.0-1, invitee=bob, data=\"\")")
 	for _, d := range []string{"alice/1", "bob/1", "bob/2"} {
@@ -173,9 +174,9 @@ func TestShardCrashKeepsDurableState(t *testing.T) {
 	n.take()
 	n.shards[0].Crash()
 	// bob's accept meets a shard without sessions: bob logs in again and retries.
-	n.do("bob/1", func(c *Client, now int64) { c.Accept(now, id, "") })
+	n.do("bob/1", func(c *Client, now Time) { c.Accept(now, id, "") })
 	// alice's connection was reset by the crash: she reconnects and syncs.
-	n.do("alice/1", func(c *Client, now int64) { c.Disconnected(now); c.Connected(now) })
+	n.do("alice/1", func(c *Client, now Time) { c.Disconnected(now); c.Connected(now) })
 	n.advance(5e9)
 	l := n.take()
 	wantLog(t, sortedLog(l), "alice/1: OnInviteeAccepted(alice/1.0-1, invitee=bob, data=\"\")", "bob/1: accept alice/1.0-1 -> ok")
@@ -199,13 +200,13 @@ func TestLossyNetworkConverges(t *testing.T) {
 		for i, id := range ids {
 			switch i % 4 {
 			case 0:
-				n.do("bob/1", func(c *Client, now int64) { c.Accept(now, id, "") })
+				n.do("bob/1", func(c *Client, now Time) { c.Accept(now, id, "") })
 			case 1:
-				n.do("bob/2", func(c *Client, now int64) { c.Reject(now, id, "") })
+				n.do("bob/2", func(c *Client, now Time) { c.Reject(now, id, "") })
 			case 2:
-				n.do("alice/1", func(c *Client, now int64) { c.Cancel(now, id, "") })
+				n.do("alice/1", func(c *Client, now Time) { c.Cancel(now, id, "") })
 			}
-			n.advance(int64(n.rng.IntN(500)) * 1e6)
+			n.advance(time.Duration(n.rng.IntN(500)) * time.Millisecond)
 		}
 		n.advance(120e9)
 		n.rng = nil
@@ -239,8 +240,8 @@ func TestLossyNetworkConverges(t *testing.T) {
 func TestStaleLoginIgnored(t *testing.T) {
 	n := newNet(t, ModeServer, 1, "alice/1", "bob/1")
 	n.loginAll()
-	n.do("alice/1", func(c *Client, now int64) { c.Disconnected(now); c.Connected(now) }) // epoch 2 in flight
-	n.do("alice/1", func(c *Client, now int64) { c.Disconnected(now); c.Connected(now) }) // epoch 3 in flight
+	n.do("alice/1", func(c *Client, now Time) { c.Disconnected(now); c.Connected(now) }) // epoch 2 in flight
+	n.do("alice/1", func(c *Client, now Time) { c.Disconnected(now); c.Connected(now) }) // epoch 3 in flight
 	if !n.deliverMatching("epoch=3") || !n.deliverMatching("epoch=2") {
 		t.Fatal("logins not in flight")
 	}
@@ -264,7 +265,7 @@ func TestAnswerOfEarlierIncarnation(t *testing.T) {
 		id := n.invite("alice/1", "bob", "", 30)
 		n.flush()
 		n.take()
-		n.do("bob/1", func(c *Client, now int64) { c.Reject(now, id, "busy") })
+		n.do("bob/1", func(c *Client, now Time) { c.Reject(now, id, "busy") })
 		if !n.deliverMatching("reject") {
 			t.Fatalf("%s: no reject in flight", mode)
 		}
@@ -278,7 +279,7 @@ func TestAnswerOfEarlierIncarnation(t *testing.T) {
 		})
 		n.shards[0].Disconnected(n.now, n.addr["bob/1"])
 		n.addDevice("bob/1", 1)
-		n.do("bob/1", func(c *Client, now int64) { c.Login(now) })
+		n.do("bob/1", func(c *Client, now Time) { c.Login(now) })
 		n.flush()
 		wantLog(t, outcome(n.take(), "bob/1"), "login -> ok",
 			`OnReceiveNewInvitation(alice/1.0-1, inviter=alice, group=, invitees=[bob], data="")`)

@@ -71,7 +71,7 @@ func (k TimerKind) String() string {
 type Timer struct {
 	Kind   TimerKind
 	Ref    uint64
-	At     int64 // node-local time, ns
+	At     Time // node-local time, ns
 	Cancel bool
 }
 
@@ -138,12 +138,14 @@ func (c *Callback) Describe() string {
 	return b.String()
 }
 
-// Call numbers an API call on one device; its Result carries the same number.
-type Call uint64
+// APICall numbers an API call on one device (Login, Invite, Accept, ...); its
+// Result carries the same number. It is not the wire's request number
+// (Frame.ReqID), which logins, retransmissions and sessions also consume.
+type APICall uint64
 
 // Result is the success or error callback of one API call.
 type Result struct {
-	Call     Call
+	Call     APICall
 	Op       Op
 	InviteID string // the invitation the call was about, if any
 	Code     Code

@@ -38,7 +38,7 @@ func TestPushesAheadAreAppliedInOrder(t *testing.T) {
 	}
 	// One cumulative ack covers all three: nothing is resent.
 	n.record = true
-	n.advance(int64(3 * time.Second))
+	n.advance(3 * time.Second)
 	for _, f := range n.frames {
 		if strings.Contains(f, "s0->bob/1") {
 			t.Errorf("sent to bob again: %s", f)
@@ -56,7 +56,7 @@ func TestCarriedPushAheadWaits(t *testing.T) {
 	n.take()
 	c2 := n.invite("alice/1", "bob", "", 30)
 	n.deliverMatching("REQ")
-	n.do("bob/1", func(c *Client, now int64) { c.Accept(now, c1, "") })
+	n.do("bob/1", func(c *Client, now Time) { c.Accept(now, c1, "") })
 	n.deliverMatching("REQ")
 	n.deliverMatching("RESP #1 ok + s=3") // overtakes PUSH s=2 (c2)
 	if l := outcome(n.log, "bob/1"); len(l) != 0 {
@@ -77,12 +77,12 @@ func TestCarriedPushAheadWaits(t *testing.T) {
 // result and the callbacks is the Output's, not this test's concern.)
 func TestSyncAheadOfLoginOK(t *testing.T) {
 	n := newNet(t, ModeServer, 1, "alice/1", "bob/1")
-	n.do("alice/1", func(c *Client, now int64) { c.Login(now) })
+	n.do("alice/1", func(c *Client, now Time) { c.Login(now) })
 	n.flush()
 	id := n.invite("alice/1", "bob", "", 30)
 	n.flush()
 	n.take()
-	n.do("bob/1", func(c *Client, now int64) { c.Login(now) })
+	n.do("bob/1", func(c *Client, now Time) { c.Login(now) })
 	n.deliverMatching("LOGIN bob")
 	n.deliverMatching("PUSH s=1")
 	if l := outcome(n.log, "bob/1"); len(l) != 0 {
@@ -112,7 +112,7 @@ func TestPushesAheadAreBounded(t *testing.T) {
 	if got := len(*n.dev("bob/1").ahead); got != pushAheadMax {
 		t.Fatalf("%d pushes kept ahead, want %d", got, pushAheadMax)
 	}
-	n.advance(int64(5 * time.Second))
+	n.advance(5 * time.Second)
 	got := 0
 	for _, l := range n.take() {
 		if strings.HasPrefix(l, "bob/1: OnReceiveNewInvitation(") {

@@ -8,16 +8,16 @@ import (
 
 // Defaults for zero config fields.
 const (
-	DefaultRTO       = int64(time.Second)
-	DefaultRetention = int64(10 * time.Minute)
+	DefaultRTO       = time.Second
+	DefaultRetention = 10 * time.Minute
 	// DefaultAckDelay is how long a device may hold back the ack of a push, hoping
 	// to ride it on a request or cover later pushes with one ack; well under RTO.
-	DefaultAckDelay = int64(100 * time.Millisecond)
+	DefaultAckDelay = 100 * time.Millisecond
 )
 
 // inviterGrace is how much longer than the invitees the legacy inviter waits before
 // it declares a timeout itself (client mode).
-const inviterGrace = int64(5 * time.Second)
+const inviterGrace = 5 * time.Second
 
 // ServerConfig configures one server shard. The zero value is a single shard in
 // server mode.
@@ -26,11 +26,11 @@ type ServerConfig struct {
 	Shards int  // number of shards; 0 means 1
 	Mode   Mode // arbitration mode
 	// RTO is how long a pushed message waits for its ack before it is sent again.
-	RTO int64
+	RTO time.Duration
 	// Retention is how long history is kept: messages of an ended invitation (server
 	// mode) or any message (client mode, where the relay cannot tell) are dropped
 	// this long after the end or the store. A device that stays away longer misses them.
-	Retention int64
+	Retention time.Duration
 	// Frames, if set, is where the frames the shard sends come from (see
 	// Envelope); nil: each is allocated.
 	Frames *FramePool
@@ -79,16 +79,16 @@ type Server struct {
 
 	deadlineQs    []deadlineQueue // server mode: invitations awaiting their timeout, per timeout value
 	deadlineIndex map[int32]int   // timeout value → its queue
-	dueAt         int64           // at or before every queue's armed time (0: none armed): expireDue's shortcut
+	dueAt         Time            // at or before every queue's armed time (0: none armed): expireDue's shortcut
 	// The invitations that timed out at their exact deadline, expiredAt (the
 	// last instant any did): an answer to one at that same instant is told
 	// why it lost.
-	expiredAt  int64
+	expiredAt  Time
 	expiredIDs []string
 
 	bus []*busLink // per peer shard: the bus to it (durable), made at first use
 
-	pruneAt  int64  // the armed prune timer's time; 0 if none
+	pruneAt  Time   // the armed prune timer's time; 0 if none
 	syncMark uint32 // numbers the syncs, for invTrack's marks (a wrap would need 2³² syncs of one shard)
 	// loggedOut holds, per device address, the last session epoch it logged
 	// out of without the shard having that session open: its LOGIN is still
@@ -97,15 +97,16 @@ type Server struct {
 	loggedOut map[Addr]uint64
 	buckets   [][]string
 
-	// While a device's request executes here, the first push to its session is
-	// held (in unacked too: held is its message, heldSeq its Seq in the
-	// timeline and heldPush its session sequence) to ride on the response
-	// instead of travelling as a frame of its own.
-	holding  bool
-	holdSlot int32
-	held     *msgBody
-	heldSeq  uint64
-	heldPush uint64
+	// While a device's request executes here (piggybackOpen, its session
+	// piggybackSlot), the first push to its session is kept back as the
+	// piggyback (in unacked too: piggyback is its message, piggybackSeq its
+	// Seq in the timeline and piggybackPushSeq its session sequence) to ride
+	// on the response instead of travelling as a frame of its own.
+	piggybackOpen    bool
+	piggybackSlot    int32
+	piggyback        *msgBody
+	piggybackSeq     uint64
+	piggybackPushSeq uint64
 }
 
 // NewServer returns a shard ready to run.
@@ -189,7 +190,7 @@ type entry struct {
 // here; it lives as long as its messages (refs counts their timeline entries).
 type invTrack struct {
 	id       string
-	endedAt  int64
+	endedAt  Time
 	skipMark uint32 // = syncMark: this sync skips the invitation's messages
 	ownMark  uint32 // = syncMark: this sync sent the device the invite it made
 	refs     int32
@@ -215,7 +216,7 @@ type session struct {
 	syncEnd uint64    // the last push of the sync at login
 	acked   uint64    // highest push acknowledged
 	unacked []pushRef // the pushes acked+1, acked+2, ...
-	rtoAt   int64     // the armed retransmit timer's time; 0 if none
+	rtoAt   Time      // the armed retransmit timer's time; 0 if none
 }
 
 // pushRef is a push not acknowledged yet: its message and its Seq in the
@@ -245,7 +246,7 @@ type invRecord struct {
 	id       string
 	inviter  string
 	one      [1]invitee // a one-to-one invitation's invitee
-	deadline int64
+	deadline Time
 	ext      *invGroup
 	tmo      uint32 // the timeout in seconds, and onlineOnlyBit
 	gen      uint32
@@ -333,7 +334,7 @@ func (s *Server) user(name string) *userState {
 
 // Receive handles a frame that arrived from a device or another shard, as
 // bytes. Undecodable or unexpected frames are dropped with a note.
-func (s *Server) Receive(now int64, from Addr, b []byte) {
+func (s *Server) Receive(now Time, from Addr, b []byte) {
 	s.expireDue(now) // the same-instant rule: deadlines first
 	f := &s.in
 	if err := s.dec.decode(b, f); err != nil {
@@ -345,7 +346,7 @@ func (s *Server) Receive(now int64, from Addr, b []byte) {
 
 // ReceiveFrame is Receive of a decoded frame (see Envelope), which it does
 // not change nor keep.
-func (s *Server) ReceiveFrame(now int64, from Addr, f *Frame) {
+func (s *Server) ReceiveFrame(now Time, from Addr, f *Frame) {
 	s.expireDue(now)
 	s.receive(now, from, f)
 }
@@ -353,7 +354,7 @@ func (s *Server) ReceiveFrame(now int64, from Addr, f *Frame) {
 // receive handles frame f, which it does not change (a request is completed
 // in the shard's own copy, s.in).
 
-func (s *Server) receive(now int64, from Addr, f *Frame) {
+func (s *Server) receive(now Time, from Addr, f *Frame) {
 	switch f.Type {
 	case FrameLogin:
 		s.login(now, from, f)
@@ -378,7 +379,7 @@ func (s *Server) receive(now int64, from Addr, f *Frame) {
 }
 
 // busApply applies a frame of peer shard from, once, in the order it sent them.
-func (s *Server) busApply(now int64, from Addr, f *Frame) {
+func (s *Server) busApply(now Time, from Addr, f *Frame) {
 	switch f.Type {
 	case FrameForward:
 		r := s.execute(now, f)
@@ -399,7 +400,7 @@ func (s *Server) busApply(now int64, from Addr, f *Frame) {
 // Disconnected tells the shard that the connection from a device broke; the
 // session ends and unacknowledged pushes are dropped (stored messages are synced
 // again at the next login).
-func (s *Server) Disconnected(now int64, device Addr) {
+func (s *Server) Disconnected(now Time, device Addr) {
 	if slot, ok := s.sessByAddr[device]; ok {
 		s.dropSession(slot)
 	}
@@ -437,7 +438,7 @@ func (s *Server) logout(from Addr, epoch uint64) {
 	s.loggedOut[from] = max(s.loggedOut[from], epoch)
 }
 
-func (s *Server) login(now int64, from Addr, f *Frame) {
+func (s *Server) login(now Time, from Addr, f *Frame) {
 	if f.User == "" || f.Device == "" {
 		s.note("", "dropped login without user or device from %d", from)
 		return
@@ -502,7 +503,7 @@ func (s *Server) login(now int64, from Addr, f *Frame) {
 // it: a device logged in then dropped it on the tip, and no more of it reaches
 // the user; a device syncing from before the tip (after a logout, which
 // clears the device's list) must not learn it again.
-func (s *Server) sync(now int64, slot int32, cursor uint64) {
+func (s *Server) sync(now Time, slot int32, cursor uint64) {
 	u, device := s.sessions[slot].user, s.sessions[slot].device
 	s.syncMark++
 	left := s.groupsLeft(u, cursor)
@@ -617,32 +618,33 @@ func (s *Server) dropSession(slot int32) {
 
 // pushTo pushes a message to a session: body is the message, seq its place
 // in the user's timeline (0 if online-only).
-func (s *Server) pushTo(now int64, slot int32, body *msgBody, seq uint64) {
+func (s *Server) pushTo(now Time, slot int32, body *msgBody, seq uint64) {
 	ss := &s.sessions[slot]
 	p := pushRef{body: body, seq: seq}
 	ss.unacked = append(ss.unacked, p)
 	switch {
-	case !s.holding || slot != s.holdSlot:
+	case !s.piggybackOpen || slot != s.piggybackSlot:
 		s.push(ss, ss.nextSeq, p)
-	case s.held == nil:
-		s.held, s.heldSeq, s.heldPush = body, seq, ss.nextSeq
+	case s.piggyback == nil:
+		s.piggyback, s.piggybackSeq, s.piggybackPushSeq = body, seq, ss.nextSeq
 	default: // a second push to the session: both go as they are, in order
-		s.releaseHeld()
+		s.sendPiggyback()
 		s.push(ss, ss.nextSeq, p)
 	}
 	ss.nextSeq++
 	if ss.rtoAt == 0 {
-		ss.rtoAt = now + s.cfg.RTO
+		ss.rtoAt = now.Add(s.cfg.RTO)
 		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerRetransmit, Ref: uint64(slot) | uint64(ss.gen)<<32, At: ss.rtoAt})
 	}
 }
 
-// releaseHeld sends the held push as a frame of its own and stops holding.
-func (s *Server) releaseHeld() {
-	if s.held != nil {
-		s.push(&s.sessions[s.holdSlot], s.heldPush, pushRef{body: s.held, seq: s.heldSeq})
+// sendPiggyback sends the piggyback push (if any) as a frame of its own and
+// closes the piggyback window.
+func (s *Server) sendPiggyback() {
+	if s.piggyback != nil {
+		s.push(&s.sessions[s.piggybackSlot], s.piggybackPushSeq, pushRef{body: s.piggyback, seq: s.piggybackSeq})
 	}
-	s.holding, s.held = false, nil
+	s.piggybackOpen, s.piggyback = false, nil
 }
 
 // ack takes a device's cumulative ack of its session's pushes, from an ACK frame
@@ -671,7 +673,7 @@ func (s *Server) ack(from Addr, epoch, seq uint64) {
 	ss.acked = seq
 }
 
-func (s *Server) request(now int64, from Addr, f *Frame) {
+func (s *Server) request(now Time, from Addr, f *Frame) {
 	slot, ok := s.sessByAddr[from]
 	if !ok || s.sessions[slot].epoch != f.Epoch {
 		s.noSession(from, f)
@@ -698,10 +700,10 @@ func (s *Server) request(now int64, from Addr, f *Frame) {
 		s.busSend(now, owner, f)
 		return
 	}
-	s.holding, s.holdSlot = true, slot
+	s.piggybackOpen, s.piggybackSlot = true, slot
 	r := s.execute(now, f)
 	s.finish(u, d, r)
-	s.releaseHeld()
+	s.sendPiggyback()
 }
 
 // noSession answers a request of a session the shard does not have (it
@@ -749,14 +751,14 @@ func (s *Server) finish(u *userState, d *dedupEntry, r result) {
 		f := s.out.frame(ss.addr)
 		f.Type, f.Epoch, f.ReqID, f.Op, f.Seq = FrameResponse, ss.epoch, d.reqID, d.op, ss.nextSeq-1
 		f.Code, f.Text, f.Members = r.code, r.text, r.members
-		if s.held == nil || slot != s.holdSlot {
+		if s.piggyback == nil || slot != s.piggybackSlot {
 			continue
 		}
-		// The response carries the held push, the session's last (a second
-		// one releases it), so f.Seq is the held push's.
-		f.HasMsg, f.msg, f.msgSeq = true, s.held, s.heldSeq
+		// The response carries the piggyback push, the session's last (a
+		// second one sends it on its own), so f.Seq is the piggyback's.
+		f.HasMsg, f.msg, f.msgSeq = true, s.piggyback, s.piggybackSeq
 		s.out.hit(PathPushRodeOnResponse)
-		s.holding, s.held = false, nil
+		s.piggybackOpen, s.piggyback = false, nil
 	}
 }
 
@@ -844,7 +846,7 @@ func fail(c Code, format string, args ...any) result {
 	return result{code: c, text: fmt.Sprintf(format, args...)}
 }
 
-func (s *Server) execute(now int64, f *Frame) result {
+func (s *Server) execute(now Time, f *Frame) result {
 	switch {
 	case f.Op.carriesGroup():
 		return s.groupOp(now, f)
@@ -862,12 +864,12 @@ func (s *Server) execute(now int64, f *Frame) result {
 // message (other, kept as it is), sent by sender/device at the shard's time
 // now. track, if set, is where the invitation's record keeps its track here
 // (deliverLocal), so that its messages need not look it up.
-func (s *Server) fanout(now int64, recipients []string, sig *SignalingInfo, other *Message, sender, device string, ended bool, push *OfflinePushInfo, track *int32) {
+func (s *Server) fanout(now Time, recipients []string, sig *SignalingInfo, other *Message, sender, device string, ended bool, push *OfflinePushInfo, track *int32) {
 	s.deliver(now, recipients, newStored(sig, other, sender, device, now), ended, push, track)
 }
 
 // deliver is fanout of message m, made.
-func (s *Server) deliver(now int64, recipients []string, m *storedMsg, ended bool, push *OfflinePushInfo, track *int32) {
+func (s *Server) deliver(now Time, recipients []string, m *storedMsg, ended bool, push *OfflinePushInfo, track *int32) {
 	if s.cfg.Shards == 1 {
 		s.deliverLocal(now, recipients, m, ended, push, track)
 		return
@@ -877,7 +879,7 @@ func (s *Server) deliver(now int64, recipients []string, m *storedMsg, ended boo
 
 // fanoutShards is fanout over several shards: m to those of recipients
 // placed here, a Deliver of it to each other shard that has some.
-func (s *Server) fanoutShards(now int64, recipients []string, m *storedMsg, ended bool, push *OfflinePushInfo, track *int32) {
+func (s *Server) fanoutShards(now Time, recipients []string, m *storedMsg, ended bool, push *OfflinePushInfo, track *int32) {
 	n := s.cfg.Shards
 	if len(s.buckets) < n {
 		s.buckets = make([][]string, n)
@@ -903,7 +905,7 @@ func (s *Server) fanoutShards(now int64, recipients []string, m *storedMsg, ende
 }
 
 // deliverTo sends message m to peer shard k, for its users there.
-func (s *Server) deliverTo(now int64, k int, users []string, m *storedMsg, ended bool, push *OfflinePushInfo) {
+func (s *Server) deliverTo(now Time, k int, users []string, m *storedMsg, ended bool, push *OfflinePushInfo) {
 	f := Frame{Type: FrameDeliver, Members: slices.Clone(users), msg: &m.msgBody, Ended: ended}
 	if push != nil {
 		f.HasPush, f.Push = true, *push
@@ -917,7 +919,7 @@ func (s *Server) deliverTo(now int64, k int, users []string, m *storedMsg, ended
 // follows the server's order; in client mode, as in the legacy SDK, it does
 // not. In server mode a signaling message is tracked with its invitation
 // (invTrack), found by its ID, or in *track (its record's, which keeps it).
-func (s *Server) deliverLocal(now int64, users []string, m *storedMsg, ended bool, push *OfflinePushInfo, track *int32) {
+func (s *Server) deliverLocal(now Time, users []string, m *storedMsg, ended bool, push *OfflinePushInfo, track *int32) {
 	m.storedAt = now
 	info := m.signal(&s.names)            // m's own copy, or decoded from other's bytes
 	tracked := info != nil && !s.legacy() // the legacy relay tracks no invitation
@@ -945,10 +947,10 @@ func (s *Server) deliverLocal(now int64, users []string, m *storedMsg, ended boo
 			sm.track, sm.invite = ts+1, info.ActionType == ActionInvite
 			if ended {
 				tr.ended, tr.endedAt = true, now
-				s.armPrune(now + s.cfg.Retention)
+				s.armPrune(now.Add(s.cfg.Retention))
 			}
 		} else {
-			s.armPrune(now + s.cfg.Retention)
+			s.armPrune(now.Add(s.cfg.Retention))
 		}
 	}
 	if m.onlineOnly() && tracked && info.ActionType == ActionInvite {
@@ -981,11 +983,11 @@ func (s *Server) deliverLocal(now int64, users []string, m *storedMsg, ended boo
 	}
 }
 
-func (s *Server) armPrune(at int64) {
+func (s *Server) armPrune(at Time) {
 	// Prune in coarse steps (an eighth of the retention): each pass sweeps every
 	// timeline, so one pass per expiry would cost quadratic time.
 	step := max(s.cfg.Retention/8, 1)
-	at = (at/step + 1) * step
+	at = Time((time.Duration(at)/step + 1) * step) // the next multiple of step
 	if s.pruneAt != 0 && s.pruneAt <= at {
 		return
 	}
@@ -994,20 +996,20 @@ func (s *Server) armPrune(at int64) {
 }
 
 // prune drops history past retention and re-arms for the earliest next expiry.
-func (s *Server) prune(now int64) {
+func (s *Server) prune(now Time) {
 	s.pruneAt = 0
-	next := int64(0)
+	next := Time(0)
 	ret := s.cfg.Retention
 	for _, u := range s.userList {
 		u.timeline.keep(func(e entry) bool {
-			expires := int64(-1) // never, while the invitation is live
+			expires := Time(-1) // never, while the invitation is live
 			tr := s.track(e.m)
 			if tr != nil {
 				if tr.ended {
-					expires = tr.endedAt + ret
+					expires = tr.endedAt.Add(ret)
 				}
 			} else {
-				expires = e.m.storedAt + ret
+				expires = e.m.storedAt.Add(ret)
 			}
 			if expires >= 0 && expires <= now {
 				if tr != nil {
@@ -1030,7 +1032,7 @@ func (s *Server) prune(now int64) {
 }
 
 // Fire handles a timer the shard set earlier; stale timers are ignored.
-func (s *Server) Fire(now int64, t Timer) {
+func (s *Server) Fire(now Time, t Timer) {
 	switch t.Kind {
 	case TimerRetransmit:
 		slot, gen := int32(t.Ref&0xffffffff), uint32(t.Ref>>32)
@@ -1049,7 +1051,7 @@ func (s *Server) Fire(now int64, t Timer) {
 		for i, p := range ss.unacked {
 			s.push(ss, ss.acked+1+uint64(i), p)
 		}
-		ss.rtoAt = now + s.cfg.RTO
+		ss.rtoAt = now.Add(s.cfg.RTO)
 		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerRetransmit, Ref: t.Ref, At: ss.rtoAt})
 	case TimerInviteTimeout:
 		s.fireTimeouts(now, t)

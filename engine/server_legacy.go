@@ -14,7 +14,7 @@ func (s *Server) legacy() bool { return s.cfg.Mode == ModeClient }
 
 // legacyRelay is the client-mode server: it checks only what an IM server checks for
 // any message (size, group membership of the sender), stores and forwards.
-func (s *Server) legacyRelay(now int64, f *Frame) result {
+func (s *Server) legacyRelay(now Time, f *Frame) result {
 	info := f.Info
 	info.BusinessID = BusinessID
 	if info.InviteID == "" {

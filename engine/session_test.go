@@ -47,7 +47,7 @@ func TestEchoRidesOnResponse(t *testing.T) {
 		"alice/1: invite alice/1.0-1 -> ok",
 		"bob/1: OnReceiveNewInvitation(alice/1.0-1, inviter=alice, group=, invitees=[bob], data=\"\")")
 	// The carried push is acknowledged like any other: nothing is sent again.
-	n.advance(int64(5 * time.Second))
+	n.advance(5 * time.Second)
 	if l := n.take(); len(l) != 0 {
 		t.Fatalf("after the acks: %q", l)
 	}
@@ -62,13 +62,13 @@ func TestAckRidesOnRequest(t *testing.T) {
 	id := n.invite("alice/1", "bob", "", 30)
 	n.flush()
 	// bob answers before his ack timer fires: the ack rides on the request.
-	n.do("bob/1", func(c *Client, now int64) { c.Accept(now, id, "") })
+	n.do("bob/1", func(c *Client, now Time) { c.Accept(now, id, "") })
 	wantLog(t, n.inflightFrames(), "bob/1->s0: REQ #1 accept accept alice/1.0-1 inviter=alice invitees=[] timeout=30s ack=1")
 	n.flush()
 	// Then alice holds two pushes (the echo of her invite and bob's accept) and
 	// bob one; when their timers fire, one ACK each covers everything.
 	n.record = true
-	n.advance(int64(3 * time.Second))
+	n.advance(3 * time.Second)
 	wantLog(t, sortedLog(n.frames), "alice/1->s0: ACK s=2", "bob/1->s0: ACK s=2")
 }
 
@@ -80,10 +80,10 @@ func bobMissesAModify(t *testing.T) *tnet {
 	id := n.invite("alice/1", "bob", "", 30)
 	n.flush()
 	n.take()
-	n.do("alice/1", func(c *Client, now int64) { c.Modify(now, id, "v2") })
+	n.do("alice/1", func(c *Client, now Time) { c.Modify(now, id, "v2") })
 	n.deliverMatching("REQ #2 modify")
 	n.dropMatching("PUSH s=2")
-	n.do("bob/1", func(c *Client, now int64) { c.Reject(now, id, "") })
+	n.do("bob/1", func(c *Client, now Time) { c.Reject(now, id, "") })
 	return n
 }
 
@@ -96,7 +96,7 @@ func TestResultWaitsForEarlierPushes(t *testing.T) {
 	if l := outcome(n.take(), "bob/1"); len(l) != 0 {
 		t.Fatalf("bob heard before the lost push came back: %q", l)
 	}
-	n.advance(DefaultRTO + int64(time.Millisecond))
+	n.advance(DefaultRTO + time.Millisecond)
 	wantLog(t, outcome(n.take(), "bob/1"),
 		"OnInvitationModified(alice/1.0-1, data=\"v2\")",
 		"reject alice/1.0-1 -> ok")
@@ -108,11 +108,11 @@ func TestAnswerOfOldSessionWaitsForSync(t *testing.T) {
 	n.dropMatching("RESP #1 ok") // and the answer that carried his echo
 	// bob's connection breaks and comes back: a new session, synced from his
 	// cursor; his retransmitted reject is answered from the shard's memory.
-	n.do("bob/1", func(c *Client, now int64) { c.Disconnected(now) })
+	n.do("bob/1", func(c *Client, now Time) { c.Disconnected(now) })
 	n.shards[0].Disconnected(n.now, n.addr["bob/1"])
 	n.inflight = nil
-	n.do("bob/1", func(c *Client, now int64) { c.Connected(now) })
-	n.advance(int64(3 * time.Second))
+	n.do("bob/1", func(c *Client, now Time) { c.Connected(now) })
+	n.advance(3 * time.Second)
 	wantLog(t, outcome(n.take(), "bob/1"),
 		"OnInvitationModified(alice/1.0-1, data=\"v2\")",
 		"reject alice/1.0-1 -> ok")
@@ -139,7 +139,7 @@ func TestLateRetransmissionIsNotAppliedTwice(t *testing.T) {
 	n.dropMatching("RESP #1")
 	n.flush()
 	for i := 0; i < 40; i++ {
-		n.do("alice/1", func(c *Client, now int64) { c.Invite(now, "carol", "", false, nil, 0) })
+		n.do("alice/1", func(c *Client, now Time) { c.Invite(now, "carol", "", false, nil, 0) })
 		n.flush()
 	}
 	for _, f := range n.inflightFrames() {
@@ -148,7 +148,7 @@ func TestLateRetransmissionIsNotAppliedTwice(t *testing.T) {
 	if s := n.shards[0].Stats(); s.Invitations != 41 {
 		t.Fatalf("%d live invitations, want 41", s.Invitations)
 	}
-	n.advance(int64(6 * time.Second)) // the invite times out; alice's retransmission arrives
+	n.advance(6 * time.Second) // the invite times out; alice's retransmission arrives
 	rang := 0
 	for _, l := range n.take() {
 		if strings.Contains(l, "bob/1: OnReceiveNewInvitation("+id) {
@@ -169,7 +169,7 @@ func TestLateRetransmissionIsNotAppliedTwice(t *testing.T) {
 	}
 	// alice's next request tells the shard she has every earlier answer; then a
 	// copy of the first request, delayed in the network until now, arrives.
-	n.do("alice/1", func(c *Client, now int64) { c.Invite(now, "carol", "", false, nil, 0) })
+	n.do("alice/1", func(c *Client, now Time) { c.Invite(now, "carol", "", false, nil, 0) })
 	n.flush()
 	if n.shards[0].Stats().Invitations != 41 {
 		t.Fatal("the next invite was not applied")
@@ -214,24 +214,24 @@ func TestLogoutEndsTheSessionBeingOpened(t *testing.T) {
 				t.Fatalf("the shard should still believe in bob's session: %d sessions", got)
 			}
 			// Its next push is answered with LOGOUT.
-			n.do("alice/1", func(c *Client, now int64) { c.Modify(now, n.dev("alice/1").Invitations()[0].InviteID, "v2") })
+			n.do("alice/1", func(c *Client, now Time) { c.Modify(now, n.dev("alice/1").Invitations()[0].InviteID, "v2") })
 			n.flush()
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			n := newNet(t, ModeServer, 1, "alice/1", "bob/1")
-			n.do("alice/1", func(c *Client, now int64) { c.Login(now) })
+			n.do("alice/1", func(c *Client, now Time) { c.Login(now) })
 			n.flush()
 			n.invite("alice/1", "bob", "", 30)
 			n.flush()
-			n.do("bob/1", func(c *Client, now int64) { c.Login(now) })
+			n.do("bob/1", func(c *Client, now Time) { c.Login(now) })
 			if tc.up {
 				n.flush()
 			}
 			n.take()
-			n.do("bob/1", func(c *Client, now int64) { c.Logout(now) })
+			n.do("bob/1", func(c *Client, now Time) { c.Logout(now) })
 			tc.run(t, n)
-			n.advance(int64(5 * time.Second))
+			n.advance(5 * time.Second)
 			var bob []string
 			for _, l := range n.take() {
 				if strings.HasPrefix(l, "bob/1") {
@@ -247,7 +247,7 @@ func TestLogoutEndsTheSessionBeingOpened(t *testing.T) {
 				t.Errorf("the shard holds %d sessions (want alice's alone) and %d unacked pushes", st.Sessions, st.Unacked)
 			}
 			// Logged in again, bob learns the invitation, still live.
-			n.do("bob/1", func(c *Client, now int64) { c.Login(now) })
+			n.do("bob/1", func(c *Client, now Time) { c.Login(now) })
 			n.flush()
 			if l := n.dev("bob/1").Invitations(); len(l) != 1 {
 				t.Errorf("after a new login bob lists %d invitations, want the live one", len(l))

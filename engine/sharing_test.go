@@ -47,21 +47,21 @@ func TestSharedInvitations(t *testing.T) {
 					}
 				}
 			}
-			n.do("alice/1", func(c *Client, now int64) { c.Modify(now, group, "g2") })
+			n.do("alice/1", func(c *Client, now Time) { c.Modify(now, group, "g2") })
 			for len(n.inflight) > 0 {
 				n.deliverOne(len(n.inflight) - 1) // newest first: the modify reaches devices one by one
 			}
-			n.do("bob/1", func(c *Client, now int64) { c.Accept(now, call, "") })
-			n.do("carol/1", func(c *Client, now int64) { c.Reject(now, group, "") })
+			n.do("bob/1", func(c *Client, now Time) { c.Accept(now, call, "") })
+			n.do("carol/1", func(c *Client, now Time) { c.Reject(now, group, "") })
 			n.flush()
-			n.do("alice/1", func(c *Client, now int64) { c.Cancel(now, group, "") })
+			n.do("alice/1", func(c *Client, now Time) { c.Cancel(now, group, "") })
 			later := n.invite("carol/1", "dave", "", 1)
 			other := n.invite("alice/1", "bob", "o", 20)
 			n.flush()
 			sig := SignalingInfo{BusinessID: BusinessID, InviteID: other, Inviter: "alice", InviteeList: []string{"dave"},
 				Data: "not the same", Timeout: 20, ActionType: ActionInvite}
-			n.do("dave/1", func(c *Client, now int64) { c.AddInvitedSignaling(now, sig) })
-			n.do("bob/2", func(c *Client, now int64) { c.Modify(now, later, "not mine") })
+			n.do("dave/1", func(c *Client, now Time) { c.AddInvitedSignaling(now, sig) })
+			n.do("bob/2", func(c *Client, now Time) { c.Modify(now, later, "not mine") })
 			n.advance(60e9)
 			for d, c := range n.devs {
 				if v := c.Invitations(); len(v) != 0 {

@@ -253,7 +253,7 @@ type Message struct {
 	SenderDevice string // the device that sent it; "" for server-generated messages
 	Receiver     string // the peer of a one-to-one message
 	GroupID      string
-	Time         int64 // server's local clock when it accepted the message, ns
+	Time         Time // server's local clock when it accepted the message, ns
 	OnlineOnly   bool
 	Elem         ElemType
 	Custom       []byte   // ElemCustom: business data (signaling info when businessID is 1)
@@ -332,7 +332,7 @@ func appendMessageTail(b []byte, m *Message) []byte {
 	b = appendString(b, m.SenderDevice)
 	b = appendString(b, m.Receiver)
 	b = appendString(b, m.GroupID)
-	b = appendInt(b, m.Time)
+	b = appendInt(b, int64(m.Time))
 	b = appendBool(b, m.OnlineOnly)
 	b = appendUint(b, uint64(m.Elem))
 	b = appendBytes(b, m.Custom)
@@ -356,7 +356,7 @@ func (r *fieldReader) message(m *Message) {
 	m.SenderDevice = r.string("senderDevice")
 	m.Receiver = r.string("receiver")
 	m.GroupID = r.string("groupID")
-	m.Time = r.int64("time", -1<<62, 1<<62)
+	m.Time = Time(r.int64("time", -1<<62, 1<<62))
 	m.OnlineOnly = r.bool("onlineOnly")
 	m.Elem = ElemType(r.int64("elem", 1, 3))
 	m.Custom = r.bytes("custom")

@@ -14,34 +14,34 @@ func TestOperationByState(t *testing.T) {
 		to   setup
 	}{
 		{"pending", func(n *tnet, id string) {}},
-		{"accepted", func(n *tnet, id string) { n.do("bob/1", func(c *Client, now int64) { c.Accept(now, id, "") }) }},
-		{"rejected", func(n *tnet, id string) { n.do("bob/1", func(c *Client, now int64) { c.Reject(now, id, "") }) }},
-		{"cancelled", func(n *tnet, id string) { n.do("alice/1", func(c *Client, now int64) { c.Cancel(now, id, "") }) }},
+		{"accepted", func(n *tnet, id string) { n.do("bob/1", func(c *Client, now Time) { c.Accept(now, id, "") }) }},
+		{"rejected", func(n *tnet, id string) { n.do("bob/1", func(c *Client, now Time) { c.Reject(now, id, "") }) }},
+		{"cancelled", func(n *tnet, id string) { n.do("alice/1", func(c *Client, now Time) { c.Cancel(now, id, "") }) }},
 		{"timed-out", func(n *tnet, id string) { n.advance(40e9) }},
 		{"unknown", nil},
 	}
 	ops := []struct {
 		name string
 		dev  string
-		call func(c *Client, now int64, id string)
+		call func(c *Client, now Time, id string)
 		// want code for each state, in the order of states above
 		want [6]Code
 	}{
-		{"invitee accepts", "bob/1", func(c *Client, now int64, id string) { c.Accept(now, id, "") },
+		{"invitee accepts", "bob/1", func(c *Client, now Time, id string) { c.Accept(now, id, "") },
 			[6]Code{OK, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid}},
-		{"invitee rejects", "bob/1", func(c *Client, now int64, id string) { c.Reject(now, id, "busy") },
+		{"invitee rejects", "bob/1", func(c *Client, now Time, id string) { c.Reject(now, id, "busy") },
 			[6]Code{OK, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid}},
-		{"inviter cancels", "alice/1", func(c *Client, now int64, id string) { c.Cancel(now, id, "") },
+		{"inviter cancels", "alice/1", func(c *Client, now Time, id string) { c.Cancel(now, id, "") },
 			[6]Code{OK, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid}},
-		{"inviter modifies", "alice/1", func(c *Client, now int64, id string) { c.Modify(now, id, "v2") },
+		{"inviter modifies", "alice/1", func(c *Client, now Time, id string) { c.Modify(now, id, "v2") },
 			[6]Code{OK, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid}},
-		{"invitee cancels", "bob/1", func(c *Client, now int64, id string) { c.Cancel(now, id, "") },
+		{"invitee cancels", "bob/1", func(c *Client, now Time, id string) { c.Cancel(now, id, "") },
 			[6]Code{CodeNotInviter, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid}},
-		{"invitee modifies", "bob/1", func(c *Client, now int64, id string) { c.Modify(now, id, "x") },
+		{"invitee modifies", "bob/1", func(c *Client, now Time, id string) { c.Modify(now, id, "x") },
 			[6]Code{CodeNotInviter, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid}},
-		{"stranger accepts", "carol/1", func(c *Client, now int64, id string) { c.Accept(now, id, "") },
+		{"stranger accepts", "carol/1", func(c *Client, now Time, id string) { c.Accept(now, id, "") },
 			[6]Code{CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid}},
-		{"inviter accepts", "alice/1", func(c *Client, now int64, id string) { c.Accept(now, id, "") },
+		{"inviter accepts", "alice/1", func(c *Client, now Time, id string) { c.Accept(now, id, "") },
 			[6]Code{CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid, CodeInviteInvalid}},
 	}
 	for _, mode := range []Mode{ModeServer, ModeClient} {
@@ -57,7 +57,7 @@ func TestOperationByState(t *testing.T) {
 						st.to(n, id)
 						n.flush()
 					}
-					n.do(op.dev, func(c *Client, now int64) { op.call(c, now, id) })
+					n.do(op.dev, func(c *Client, now Time) { op.call(c, now, id) })
 					n.flush()
 					if got := n.lastResult(op.dev); got.Code != op.want[si] {
 						t.Errorf("%s: got %s, want %s", got.Describe(), got.Code, op.want[si])
@@ -82,14 +82,14 @@ func TestWhoGetsWhichCallback(t *testing.T) {
 				"alice/2: OnReceiveNewInvitation(alice/1.0-1, inviter=alice, group=, invitees=[bob], data=\"d\")",
 				"bob/1: OnReceiveNewInvitation(alice/1.0-1, inviter=alice, group=, invitees=[bob], data=\"d\")",
 				"bob/2: OnReceiveNewInvitation(alice/1.0-1, inviter=alice, group=, invitees=[bob], data=\"d\")")
-			n.do("alice/1", func(c *Client, now int64) { c.Modify(now, id, "d2") })
+			n.do("alice/1", func(c *Client, now Time) { c.Modify(now, id, "d2") })
 			n.flush()
 			wantLog(t, sortedLog(n.take()),
 				"alice/1: modify alice/1.0-1 -> ok",
 				"alice/2: OnInvitationModified(alice/1.0-1, data=\"d2\")",
 				"bob/1: OnInvitationModified(alice/1.0-1, data=\"d2\")",
 				"bob/2: OnInvitationModified(alice/1.0-1, data=\"d2\")")
-			n.do("bob/2", func(c *Client, now int64) { c.Reject(now, id, "line_busy") })
+			n.do("bob/2", func(c *Client, now Time) { c.Reject(now, id, "line_busy") })
 			n.flush()
 			wantLog(t, sortedLog(n.take()),
 				"alice/1: OnInviteeRejected(alice/1.0-1, invitee=bob, data=\"line_busy\")",
@@ -100,7 +100,7 @@ func TestWhoGetsWhichCallback(t *testing.T) {
 			id2 := n.invite("alice/2", "bob", "", 10)
 			n.flush()
 			n.take()
-			n.do("alice/2", func(c *Client, now int64) { c.Cancel(now, id2, "hang-up") })
+			n.do("alice/2", func(c *Client, now Time) { c.Cancel(now, id2, "hang-up") })
 			n.flush()
 			wantLog(t, sortedLog(n.take()),
 				"alice/1: OnInvitationCancelled(alice/2.0-1, inviter=alice, data=\"hang-up\", cancelled=[bob])",

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"sigsim/engine"
 	"sigsim/sim"
 )
 
@@ -59,8 +60,8 @@ func (c *Cmd) Positional(i int) (string, error) {
 	return ps[i].Value, nil
 }
 
-// PositionalDur returns positional argument i as a duration in ns.
-func (c *Cmd) PositionalDur(i int) (int64, error) {
+// PositionalDur returns positional argument i as a duration.
+func (c *Cmd) PositionalDur(i int) (time.Duration, error) {
 	ps := c.positionals()
 	if i < 0 || i >= len(ps) {
 		return 0, c.Errorf("%s: missing argument %d", c.Name, i+1)
@@ -69,7 +70,7 @@ func (c *Cmd) PositionalDur(i int) (int64, error) {
 	if msg != "" {
 		return 0, c.argErr(ps[i], "argument "+strconv.Itoa(i+1), msg)
 	}
-	return d, nil
+	return time.Duration(d), nil
 }
 
 // Device returns positional argument i as a device: user and 1-based number.
@@ -213,8 +214,8 @@ func (c *Cmd) Str(key, def string) string {
 	return def
 }
 
-// Dur returns the value of key as a duration in ns, or def if absent.
-func (c *Cmd) Dur(key string, def int64) (int64, error) {
+// Dur returns the value of key as a duration, or def if absent.
+func (c *Cmd) Dur(key string, def time.Duration) (time.Duration, error) {
 	a, ok := c.arg(key)
 	if !ok {
 		return def, nil
@@ -223,7 +224,14 @@ func (c *Cmd) Dur(key string, def int64) (int64, error) {
 	if msg != "" {
 		return 0, c.argErr(a, key, msg)
 	}
-	return d, nil
+	return time.Duration(d), nil
+}
+
+// Time returns the value of key, a duration since the start of the run, as a
+// virtual time, or def if absent.
+func (c *Cmd) Time(key string, def engine.Time) (engine.Time, error) {
+	d, err := c.Dur(key, time.Duration(def))
+	return engine.Time(d), err
 }
 
 // Size returns the value of key as a memory size in bytes ("16GiB"), or def.

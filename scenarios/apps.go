@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"sigsim/apps"
+	"sigsim/engine"
 	"sigsim/sim"
 )
 
@@ -96,9 +97,9 @@ func callOptions(c *Cmd) (apps.CallOptions, error) {
 			errs = append(errs, e)
 		}
 	}
-	t, e := c.Dur("timeout", int64(o.Timeout)*int64(time.Second))
+	t, e := c.Dur("timeout", engine.TimeoutDuration(o.Timeout))
 	get(e)
-	o.Timeout = int(t / int64(time.Second))
+	o.Timeout = int(t / time.Second)
 	for _, p := range []struct {
 		key  string
 		into *float64
@@ -141,9 +142,9 @@ func classOptions(c *Cmd) (apps.ClassOptions, error) {
 			errs = append(errs, e)
 		}
 	}
-	t, e := c.Dur("timeout", int64(o.Timeout)*int64(time.Second))
+	t, e := c.Dur("timeout", engine.TimeoutDuration(o.Timeout))
 	get(e)
-	o.Timeout = int(t / int64(time.Second))
+	o.Timeout = int(t / time.Second)
 	o.Raise, e = c.Float("raise", 0)
 	get(e)
 	o.LateRaise, e = c.Float("late-raise", 0)
@@ -233,7 +234,7 @@ func (r *runner) attachClass(c *Cmd, id, owner string, members []string) error {
 	if len(students) == 0 {
 		return c.Errorf("group %s: app=classroom: a class needs students besides its teacher %s", id, owner)
 	}
-	start, err := c.Dur("start", 0)
+	start, err := c.Time("start", 0)
 	if err != nil {
 		return err
 	}

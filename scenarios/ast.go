@@ -5,6 +5,8 @@ package scenarios
 import (
 	"strconv"
 	"strings"
+
+	"sigsim/engine"
 )
 
 // File is a parsed scenario file.
@@ -56,13 +58,13 @@ type Block struct {
 
 // Cmd is one command line.
 type Cmd struct {
-	Pos    Pos    // position of the first token of the line
-	Name   string // the command name, e.g. "invite"
-	At     int64  // resolved absolute virtual time in ns (when HasAt)
-	HasAt  bool   // the line has an "at TIME" prefix
-	Args   []Arg  // arguments in order; for device operations Args[0] is the device (positional 0)
-	Handle string // the NAME of a trailing "as NAME", or ""
-	Raw    string // the line as written
+	Pos    Pos         // position of the first token of the line
+	Name   string      // the command name, e.g. "invite"
+	At     engine.Time // resolved absolute virtual time (when HasAt)
+	HasAt  bool        // the line has an "at TIME" prefix
+	Args   []Arg       // arguments in order; for device operations Args[0] is the device (positional 0)
+	Handle string      // the NAME of a trailing "as NAME", or ""
+	Raw    string      // the line as written
 
 	spec *cmdSpec
 }

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"sigsim/engine"
 )
 
 type handleDef struct {
@@ -21,7 +23,7 @@ type parser struct {
 	file    string
 	errs    ErrorList
 	handles map[string]handleDef
-	lastAt  int64
+	lastAt  engine.Time
 	haveAt  bool
 	first   *Cmd       // first command of the file
 	header  *Cmd       // the command that must come first (world), once seen
@@ -199,10 +201,11 @@ func (p *parser) resolveAt(c *Cmd, t token, pos Pos) *Error {
 			return &Error{pos, fmt.Sprintf("malformed relative time %q (want e.g. at +50ms)", t.val)}
 		}
 	}
-	d, msg := parseDuration(s)
+	n, msg := parseDuration(s)
 	if msg != "" {
 		return &Error{pos, "at: " + msg}
 	}
+	d := engine.Time(n)
 	if d < 0 {
 		return &Error{pos, fmt.Sprintf("time %q is negative", t.val)}
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"sigsim/engine"
 )
 
 // TestLanguageDoc checks LANGUAGE.md against the schema: every command has
@@ -133,7 +135,7 @@ func withCommand(t *testing.T, s *cmdSpec) {
 // the parser checks its arguments against the entry, the reference check
 // finds its misspelt users, and the runner runs it at its time.
 func TestAddingACommandIsOneEntry(t *testing.T) {
-	var ran []int64
+	var ran []engine.Time
 	withCommand(t, &cmdSpec{name: "ping", device: true, at: optional,
 		keys: []keySpec{req("to", vUsers), k("n", vCount)},
 		exec: func(r *runner, c *Cmd) {
@@ -148,7 +150,7 @@ func TestAddingACommandIsOneEntry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(ran, []int64{int64(50 * time.Millisecond)}) {
+	if !slices.Equal(ran, []engine.Time{engine.Time(50 * time.Millisecond)}) {
 		t.Errorf("ping ran at %v, want once at 50ms", ran)
 	}
 	if out := res.Outputs[f.Items[0].Block]; !slices.Contains(out, "alice/1 pings bob 2 times") {

@@ -41,7 +41,7 @@ func (r *runner) handle(c *Cmd, i int) (string, bool) {
 	case r.attempted[h]:
 		// Its invite ran and failed (a crashed device, a rejected call): a
 		// consequence of the run, not a mistake in the file.
-		*r.out = append(*r.out, fmt.Sprintf("%s %s skipped: the invite of %s failed", strings.TrimSpace(trace.FormatTime(r.w.Now())), c.Name, h))
+		*r.out = append(*r.out, fmt.Sprintf("%s %s skipped: the invite of %s failed", strings.TrimSpace(trace.FormatTime(int64(r.w.Now()))), c.Name, h))
 	default:
 		r.fail(c, "%s: invitation %q has not been created yet (its invite runs later, or never)", c.Name, h)
 	}
@@ -88,7 +88,7 @@ func (r *runner) invite(c *Cmd) {
 	w := r.w
 	d := r.device(c, 0)
 	to, _ := c.Positional(1)
-	timeout, err := c.Dur("timeout", 30*int64(time.Second))
+	timeout, err := c.Dur("timeout", 30*time.Second)
 	if d == nil || err != nil {
 		return
 	}
@@ -96,7 +96,7 @@ func (r *runner) invite(c *Cmd) {
 	if c.Has("push") {
 		push = &engine.OfflinePushInfo{Title: c.Str("push", "")}
 	}
-	secs := int(timeout / int64(time.Second))
+	secs := int(timeout / time.Second)
 	id, _ := w.Invite(d, to, c.Str("data", ""), c.Bool("online-only"), push, secs)
 	r.nameInvitation(c, id)
 	if c.Handle != "" && id != "" {
@@ -110,11 +110,11 @@ func (r *runner) inviteGroup(c *Cmd) {
 	d := r.device(c, 0)
 	g, _ := c.Positional(1)
 	invitees, err := c.List("invitees")
-	timeout, err2 := c.Dur("timeout", 30*int64(time.Second))
+	timeout, err2 := c.Dur("timeout", 30*time.Second)
 	if d == nil || err != nil || err2 != nil {
 		return
 	}
-	secs := int(timeout / int64(time.Second))
+	secs := int(timeout / time.Second)
 	id, _ := w.InviteInGroup(d, g, invitees, c.Str("data", ""), c.Bool("online-only"), secs)
 	r.nameInvitation(c, id)
 	if c.Handle != "" && id != "" {

@@ -169,14 +169,14 @@ func (r *runner) reconnect(c *Cmd) {
 }
 
 func (r *runner) swarm(c *Cmd) {
-	until, err := c.Dur("until", int64(30*time.Second))
+	until, err := c.Dur("until", 30*time.Second)
 	intensity, err2 := c.Float("intensity", 0.5)
 	kinds, err3 := c.List("faults")
 	if err != nil || err2 != nil || err3 != nil {
 		r.fail(c, "swarm: bad option")
 		return
 	}
-	if err := r.w.SetSwarm(sim.SwarmOptions{Until: r.w.Now() + until, Kinds: kinds, Intensity: intensity}); err != nil {
+	if err := r.w.SetSwarm(sim.SwarmOptions{Until: r.w.Now().Add(until), Kinds: kinds, Intensity: intensity}); err != nil {
 		r.fail(c, "swarm: %v", err)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"reflect"
 	"testing"
+
+	"sigsim/engine"
 )
 
 // FuzzParse checks that Parse never panics, and that a file it accepts
@@ -82,7 +84,7 @@ func FuzzParse(f *testing.F) {
 type cmdSummary struct {
 	Pos    Pos
 	Name   string
-	At     int64
+	At     engine.Time
 	HasAt  bool
 	Args   []Arg
 	Handle string

@@ -59,8 +59,8 @@ func (r *runner) generate(c *Cmd) {
 	from, err2 := c.List("from")
 	to, err3 := c.List("to")
 	rate, err4 := c.Rate("rate", 100)
-	start, err5 := c.Dur("start", r.w.Now())
-	timeout, err6 := c.Dur("timeout", int64(30*time.Second))
+	start, err5 := c.Time("start", r.w.Now())
+	timeout, err6 := c.Dur("timeout", 30*time.Second)
 	answers, err7 := c.Weights("answer")
 	for _, e := range []error{err1, err2, err3, err4, err5, err6, err7} {
 		if e != nil {
@@ -105,7 +105,7 @@ func (r *runner) generate(c *Cmd) {
 	r.gen++
 	name := "generate/" + strconv.Itoa(r.gen)
 	rng := sim.NewRand(r.w.Options().Seed, name)
-	secs := int(timeout / int64(time.Second))
+	secs := int(timeout / time.Second)
 	data, online := c.Str("data", ""), c.Bool("online-only")
 	onlineShare := 0.0
 	if !c.Has("answer") && !online {
@@ -137,8 +137,8 @@ func (r *runner) generate(c *Cmd) {
 		}
 		i++
 		if i < count {
-			gap := int64(rng.ExpFloat64() / rate * 1e9)
-			r.w.At(r.w.Now()+max(gap, 0), next)
+			gap := time.Duration(rng.ExpFloat64() / rate * 1e9)
+			r.w.At(r.w.Now().Add(max(gap, 0)), next)
 		}
 	}
 	r.w.At(max(start, r.w.Now()), next)
@@ -150,7 +150,7 @@ func (r *runner) answerHook(rng *sim.Rand, answers []Weight, mine map[string]boo
 		return
 	}
 	prev := r.w.Hooks.Callback
-	r.w.Hooks.Callback = func(at int64, d *sim.Device, cb *engine.Callback) {
+	r.w.Hooks.Callback = func(at engine.Time, d *sim.Device, cb *engine.Callback) {
 		if prev != nil {
 			prev(at, d, cb)
 		}
@@ -166,8 +166,8 @@ func (r *runner) answerHook(rng *sim.Rand, answers []Weight, mine map[string]boo
 				if op == engine.OpCancel {
 					dev = r.w.Device(cb.Inviter)
 				}
-				delay := int64(500*time.Millisecond) + rng.Int64N(int64(2500*time.Millisecond))
-				r.w.At(at+delay, func() { r.w.Answer(dev, op, id, "") })
+				delay := 500*time.Millisecond + time.Duration(rng.Int64N(int64(2500*time.Millisecond)))
+				r.w.At(at.Add(delay), func() { r.w.Answer(dev, op, id, "") })
 				return
 			}
 			x -= a.P
@@ -184,7 +184,7 @@ func (r *runner) generateCalls(c *Cmd) {
 	from, err2 := c.List("from")
 	to, err3 := c.List("to")
 	rate, err4 := c.Rate("rate", 1)
-	start, err5 := c.Dur("start", r.w.Now())
+	start, err5 := c.Time("start", r.w.Now())
 	for _, e := range []error{err1, err2, err3, err4, err5} {
 		if e != nil {
 			r.fail(c, "%v", e)
@@ -212,13 +212,13 @@ func (r *runner) generateCalls(c *Cmd) {
 	next = func() {
 		// Every arrival draws the same numbers, whatever becomes of it.
 		caller, callee := from[rng.IntN(len(from))], to[rng.IntN(len(to))]
-		gap := int64(rng.ExpFloat64() / rate * 1e9)
+		gap := time.Duration(rng.ExpFloat64() / rate * 1e9)
 		if caller != callee && r.calls.Idle(caller) {
 			r.calls.Dial(caller, callee)
 		}
 		i++
 		if i < count {
-			r.w.At(r.w.Now()+max(gap, 0), next)
+			r.w.At(r.w.Now().Add(max(gap, 0)), next)
 		}
 	}
 	r.w.At(max(start, r.w.Now()), next)

@@ -21,7 +21,7 @@ func (r *runner) release(c *Cmd) {
 	holding := w.Holding(h)
 	if !w.Release(h) {
 		if holding {
-			*r.out = append(*r.out, fmt.Sprintf("%s release %s: nothing matched its pattern", strings.TrimSpace(trace.FormatTime(w.Now())), h))
+			*r.out = append(*r.out, fmt.Sprintf("%s release %s: nothing matched its pattern", strings.TrimSpace(trace.FormatTime(int64(w.Now()))), h))
 		} else {
 			r.fail(c, "release %s: already released", h)
 		}

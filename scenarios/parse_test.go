@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"sigsim/engine"
 )
 
 // prelude defines the world, users, a group and handles "call" (an
@@ -182,11 +184,11 @@ func TestParseAST(t *testing.T) {
 
 func TestRelativeTimes(t *testing.T) {
 	f := mustParse(t, "at 1s alice login\nat +1s bob login\n\nat 500ms carol login\nat +0 alice logout\nrun 1s\nat +250ms bob logout\n")
-	var got []int64
+	var got []engine.Time
 	for _, c := range f.cmds() {
 		got = append(got, c.At)
 	}
-	want := []int64{1e9, 2e9, 5e8, 5e8, 0, 7.5e8}
+	want := []engine.Time{1e9, 2e9, 5e8, 5e8, 0, 7.5e8}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("times %v, want %v", got, want)
 	}

@@ -40,7 +40,7 @@ type Result struct {
 	// termination unjudged (nil if it was judged, or no check ran), and
 	// UnjudgedAt that check's virtual time.
 	Unjudged   []string
-	UnjudgedAt int64
+	UnjudgedAt engine.Time
 	handleOf   map[string]string // invite ID → the handle the file gave it
 }
 
@@ -238,9 +238,9 @@ func (r *runner) run(c *Cmd) {
 	w := r.w
 	first, _ := c.Positional(0)
 	if first == "until" {
-		limit, _ := c.Dur("limit", int64(time.Hour))
-		if !w.RunQuiet(w.Now()+limit) && !w.Stopped() {
-			*r.out = append(*r.out, fmt.Sprintf("not quiet after %s", time.Duration(limit)))
+		limit, _ := c.Dur("limit", time.Hour)
+		if !w.RunQuiet(w.Now().Add(limit)) && !w.Stopped() {
+			*r.out = append(*r.out, fmt.Sprintf("not quiet after %s", limit))
 		}
 	} else {
 		d, err := c.PositionalDur(0)
@@ -248,7 +248,7 @@ func (r *runner) run(c *Cmd) {
 			r.fail(c, "%v", err)
 			return
 		}
-		w.RunUntil(w.Now() + d)
+		w.RunUntil(w.Now().Add(d))
 	}
 	r.render(r.out)
 	if w.Stopped() {
@@ -336,7 +336,7 @@ func (r *runner) summary(evs []trace.Event) []string {
 		counts[key]++
 	}
 	keys := slices.Sorted(maps.Keys(counts))
-	lines := []string{fmt.Sprintf("at %s: summary of a busy run", trace.FormatTime(r.w.Now()))}
+	lines := []string{fmt.Sprintf("at %s: summary of a busy run", trace.FormatTime(int64(r.w.Now())))}
 	for _, k := range keys {
 		lines = append(lines, fmt.Sprintf("  %-50s %d", k, counts[k]))
 	}

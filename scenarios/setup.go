@@ -57,8 +57,8 @@ func (r *runner) setup() error {
 	}
 	r.w = w
 	r.res.Options = o.Describe()
-	w.Hooks.Callback = func(at int64, d *sim.Device, cb *engine.Callback) { r.callbacks[cb.Kind.String()]++ }
-	w.Hooks.Result = func(at int64, d *sim.Device, res *engine.Result) {
+	w.Hooks.Callback = func(at engine.Time, d *sim.Device, cb *engine.Callback) { r.callbacks[cb.Kind.String()]++ }
+	w.Hooks.Result = func(at engine.Time, d *sim.Device, res *engine.Result) {
 		r.results = append(r.results, resultRec{dev: d.Name, op: res.Op.String(), id: res.InviteID, code: res.Code, text: r.subst(res.Describe())})
 	}
 	// The setup commands' part of the world: the commands of one entry in
@@ -80,7 +80,7 @@ func (r *runner) setup() error {
 		return err
 	}
 	if r.opts.Swarm {
-		if err := w.SetSwarm(sim.SwarmOptions{Until: int64(30 * time.Second)}); err != nil {
+		if err := w.SetSwarm(sim.SwarmOptions{Until: engine.Time(30 * time.Second)}); err != nil {
 			return err
 		}
 	}
@@ -148,7 +148,7 @@ func (r *runner) checkFootprint(users, groups, gens []*Cmd, o sim.Options) error
 	for _, c := range gens {
 		count, err1 := c.Int("count", 1)
 		rate, err2 := c.Rate("rate", 100)
-		timeout, err3 := c.Dur("timeout", int64(30*time.Second))
+		timeout, err3 := c.Dur("timeout", 30*time.Second)
 		if err1 != nil || err2 != nil || err3 != nil {
 			continue // the generator reports it when it runs
 		}

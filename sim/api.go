@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"sigsim/engine"
 	"sigsim/sim/trace"
@@ -25,10 +26,10 @@ func (w *World) call(d *Device, text string) bool {
 	return true
 }
 
-func (w *World) local(d *Device) int64 { return d.clock.local(w.now) }
+func (w *World) local(d *Device) engine.Time { return d.clock.local(w.now) }
 
 // Login logs a device in.
-func (w *World) Login(d *Device) engine.Call {
+func (w *World) Login(d *Device) engine.APICall {
 	if !w.call(d, "login") {
 		return 0
 	}
@@ -45,7 +46,7 @@ func (w *World) Login(d *Device) engine.Call {
 }
 
 // Logout logs a device out.
-func (w *World) Logout(d *Device) engine.Call {
+func (w *World) Logout(d *Device) engine.APICall {
 	if !w.call(d, "logout") {
 		return 0
 	}
@@ -71,7 +72,7 @@ func appendInviteText(b []byte, timeout int, onlineOnly bool, data string) []byt
 }
 
 // Invite sends a one-to-one invitation; timeout in seconds.
-func (w *World) Invite(d *Device, invitee, data string, onlineOnly bool, push *engine.OfflinePushInfo, timeout int) (string, engine.Call) {
+func (w *World) Invite(d *Device, invitee, data string, onlineOnly bool, push *engine.OfflinePushInfo, timeout int) (string, engine.APICall) {
 	w.text = appendInviteText(append(append(w.text[:0], "invite "...), invitee...), timeout, onlineOnly, data)
 	if !w.call(d, bytesString(w.text)) {
 		return "", 0
@@ -85,7 +86,7 @@ func (w *World) Invite(d *Device, invitee, data string, onlineOnly bool, push *e
 }
 
 // InviteInGroup sends a group invitation; timeout in seconds.
-func (w *World) InviteInGroup(d *Device, group string, invitees []string, data string, onlineOnly bool, timeout int) (string, engine.Call) {
+func (w *World) InviteInGroup(d *Device, group string, invitees []string, data string, onlineOnly bool, timeout int) (string, engine.APICall) {
 	w.text = appendInviteText([]byte("invite-group "+group+" invitees="+strings.Join(invitees, ",")), timeout, onlineOnly, data)
 	if !w.call(d, bytesString(w.text)) {
 		return "", 0
@@ -100,7 +101,7 @@ func (w *World) InviteInGroup(d *Device, group string, invitees []string, data s
 
 // Answer runs cancel, accept, reject or modify on an invitation. Any other op
 // is a programming error: it panics before anything is traced.
-func (w *World) Answer(d *Device, op engine.Op, inviteID, data string) engine.Call {
+func (w *World) Answer(d *Device, op engine.Op, inviteID, data string) engine.APICall {
 	switch op {
 	case engine.OpCancel, engine.OpAccept, engine.OpReject, engine.OpModify:
 	default:
@@ -118,7 +119,7 @@ func (w *World) Answer(d *Device, op engine.Op, inviteID, data string) engine.Ca
 		w.check.answered(d, op, inviteID)
 	}
 	now := w.local(d)
-	var c engine.Call
+	var c engine.APICall
 	switch op {
 	case engine.OpCancel:
 		c = d.client.Cancel(now, inviteID, data)
@@ -134,7 +135,7 @@ func (w *World) Answer(d *Device, op engine.Op, inviteID, data string) engine.Ca
 }
 
 // AddInvitedSignaling injects an invitation the device learned from a push.
-func (w *World) AddInvitedSignaling(d *Device, info engine.SignalingInfo) engine.Call {
+func (w *World) AddInvitedSignaling(d *Device, info engine.SignalingInfo) engine.APICall {
 	if !w.call(d, "add-invited "+info.InviteID) {
 		return 0
 	}
@@ -148,7 +149,7 @@ func (w *World) AddInvitedSignaling(d *Device, info engine.SignalingInfo) engine
 
 // Group runs a group operation (create, join, quit, dismiss, members). Any
 // other op is a programming error: it panics before anything is traced.
-func (w *World) Group(d *Device, op engine.Op, group string, members []string) engine.Call {
+func (w *World) Group(d *Device, op engine.Op, group string, members []string) engine.APICall {
 	switch op {
 	case engine.OpCreateGroup, engine.OpJoinGroup, engine.OpQuitGroup, engine.OpDismissGroup, engine.OpGetGroupMembers:
 	default:
@@ -162,7 +163,7 @@ func (w *World) Group(d *Device, op engine.Op, group string, members []string) e
 		return 0
 	}
 	now := w.local(d)
-	var c engine.Call
+	var c engine.APICall
 	switch op {
 	case engine.OpCreateGroup:
 		c = d.client.CreateGroup(now, group, members)
@@ -217,9 +218,9 @@ func (w *World) Partition(a, b []engine.Addr, oneWay bool) {
 
 // PartitionFor is Partition for dur: at its end this partition heals, and
 // only this one (others, overlapping or not, keep their own ends).
-func (w *World) PartitionFor(a, b []engine.Addr, oneWay bool, dur int64) {
+func (w *World) PartitionFor(a, b []engine.Addr, oneWay bool, dur time.Duration) {
 	id := w.partition(a, b, oneWay)
-	w.At(w.now+max(dur, 0), func() { w.healPartition(id) })
+	w.At(w.now.Add(max(dur, 0)), func() { w.healPartition(id) })
 }
 
 func (w *World) partition(a, b []engine.Addr, oneWay bool) int {
@@ -335,24 +336,24 @@ func (w *World) Crash(a engine.Addr) {
 // CrashFor crashes a node for dur. Overlapping CrashFor intervals on one node
 // make one crash, which ends (Restart) when the last of them does; a scripted
 // Restart or HealAll may end it sooner.
-func (w *World) CrashFor(a engine.Addr, dur int64) {
+func (w *World) CrashFor(a engine.Addr, dur time.Duration) {
 	w.Crash(a)
 	w.extendInterval(faultInterval{a, intervalCrash}, dur, func() { w.Restart(a) })
 }
 
 // DisconnectFor disconnects a device for dur, overlapping intervals making
 // one disconnection as with CrashFor.
-func (w *World) DisconnectFor(d *Device, dur int64) {
+func (w *World) DisconnectFor(d *Device, dur time.Duration) {
 	w.Disconnect(d)
 	w.extendInterval(faultInterval{d.Addr, intervalDisconnect}, dur, func() { w.Reconnect(d) })
 }
 
 // extendInterval extends an interval fault to now+dur and, at that time, ends it
 // with end unless a later interval extended it meanwhile.
-func (w *World) extendInterval(h faultInterval, dur int64, end func()) {
-	until := w.now + max(dur, 0)
+func (w *World) extendInterval(h faultInterval, dur time.Duration, end func()) {
+	until := w.now.Add(max(dur, 0))
 	if w.intervals == nil {
-		w.intervals = map[faultInterval]int64{}
+		w.intervals = map[faultInterval]engine.Time{}
 	}
 	if until <= w.intervals[h] {
 		return // an interval already scheduled covers this one
@@ -418,17 +419,17 @@ func (w *World) Restart(a engine.Addr) {
 
 // Pause stops a node from processing anything for dur; what arrives waits. A
 // negative dur counts as 0.
-func (w *World) Pause(a engine.Addr, dur int64) {
+func (w *World) Pause(a engine.Addr, dur time.Duration) {
 	dur = max(dur, 0)
 	w.fault(a, "pause "+fmtDur(dur))
 	if p := w.pauseOf(a); p != nil {
-		p.until = max(p.until, w.now+dur)
+		p.until = max(p.until, w.now.Add(dur))
 		w.healedAt = max(w.healedAt, p.until) // when it ends
 	}
 }
 
 // Skew sets a node's clock offset and drift (local = t + offset + drift·t).
-func (w *World) Skew(a engine.Addr, offset int64, drift float64) error {
+func (w *World) Skew(a engine.Addr, offset time.Duration, drift float64) error {
 	if drift <= -1 || drift >= 1 {
 		return fmt.Errorf("drift %g out of range (-1,1)", drift)
 	}

@@ -29,8 +29,8 @@ func BenchmarkInvitation(b *testing.B) {
 				w.Login(a)
 				w.Login(c)
 			}
-			w.RunUntil(int64(time.Second))
-			w.Hooks.Callback = func(at int64, d *Device, cb *engine.Callback) {
+			w.RunUntil(engine.Time(time.Second))
+			w.Hooks.Callback = func(at engine.Time, d *Device, cb *engine.Callback) {
 				if cb.Kind == engine.OnReceiveNewInvitation {
 					w.Answer(d, engine.OpAccept, cb.InviteID, "")
 				}
@@ -42,10 +42,10 @@ func BenchmarkInvitation(b *testing.B) {
 				k := i % pairs
 				w.Invite(callers[k], callees[k].User, "", false, nil, 30)
 				if k == pairs-1 {
-					w.RunUntil(w.Now() + int64(200*time.Millisecond))
+					w.RunUntil(w.Now().Add(200 * time.Millisecond))
 				}
 			}
-			w.RunQuiet(w.Now() + int64(time.Hour))
+			w.RunQuiet(w.Now().Add(time.Hour))
 			b.StopTimer()
 			if v := w.Violation(); v != nil {
 				b.Fatal(v)
@@ -68,14 +68,14 @@ func BenchmarkMassTimeout(b *testing.B) {
 			devs = append(devs, d)
 			w.Login(d)
 		}
-		w.RunUntil(int64(time.Second))
+		w.RunUntil(engine.Time(time.Second))
 		wall := time.Now()
 		for k := 0; k < n; k++ {
 			w.Invite(devs[k%1000], devs[1000+k%1000].User, "", false, nil, 30)
 		}
-		w.RunQuiet(w.Now() + int64(time.Hour))
+		w.RunQuiet(w.Now().Add(time.Hour))
 		elapsed := time.Since(wall)
-		b.ReportMetric(float64(w.Now()-int64(time.Second))/float64(elapsed.Nanoseconds()), "speedup")
+		b.ReportMetric(float64(w.Now().Add(-time.Second))/float64(elapsed.Nanoseconds()), "speedup")
 		b.ReportMetric(float64(elapsed.Nanoseconds())/n, "ns/inv")
 	}
 }

@@ -28,14 +28,14 @@ var invariants = []string{InvReceiveFirst, InvExactlyOnce, InvAgreement, InvVali
 // Violation is one broken invariant, with the event that broke it.
 type Violation struct {
 	Invariant string
-	At        int64 // virtual time
-	Event     int64 // index of the trace event
+	At        engine.Time // virtual time
+	Event     int64       // index of the trace event
 	Node      string
 	Text      string
 }
 
 func (v Violation) String() string {
-	return fmt.Sprintf("%s violated at %s (event %d) on %s: %s", v.Invariant, trace.FormatTime(v.At), v.Event, v.Node, v.Text)
+	return fmt.Sprintf("%s violated at %s (event %d) on %s: %s", v.Invariant, fmtTime(v.At), v.Event, v.Node, v.Text)
 }
 
 // Checker holds what the invariants need: per invitation what was called and
@@ -89,8 +89,8 @@ type orderMark struct {
 // invCheck is one invitation. A 1:1 invitation fits in it alone; more holds
 // what only some invitations need.
 type invCheck struct {
-	due     int64        // the invite call's time plus the timeout: it may not time out before
-	ended   int64        // server mode: when its last invitee became final; 0 while live
+	due     engine.Time  // the invite call's time plus the timeout: it may not time out before
+	ended   engine.Time  // server mode: when its last invitee became final; 0 while live
 	more    *invMore     // nil for a 1:1 invitation that is not online-only
 	invitee int32        // its invitee (in Checker.users), if it lists one only (else more.invitees)
 	inviter int32        // the inviting device's index in the world; its user is the inviter
@@ -119,7 +119,7 @@ type invMore struct {
 	invitees  []string                 // as the invite call listed them, repeats included; nil if it listed one
 	per       []inviteeCheck           // by position in invitees
 	index     map[string]int32         // each invitee's first position, for lists longer than indexAbove
-	reached   map[string]int64         // online-only: when it reached each user's home shard
+	reached   map[string]engine.Time   // online-only: when it reached each user's home shard
 	strangers map[string]*inviteeCheck // users it does not list
 	modified  []uint32                 // the decision indexes of its modifications
 	modifier  []string                 // the device that made each (it hears a result, no callback)
@@ -239,7 +239,7 @@ func (c *Checker) decision(inv *invCheck, u string) maybeState {
 }
 
 // reachedAt is when an online-only invitation reached u's home shard.
-func (inv *invCheck) reachedAt(u string) (int64, bool) {
+func (inv *invCheck) reachedAt(u string) (engine.Time, bool) {
 	if inv.more == nil {
 		return 0, false
 	}
@@ -252,7 +252,7 @@ func (inv *invCheck) reachedAt(u string) (int64, bool) {
 // also the final state it learned of that invitee; for an invitation of
 // several, the states are in many, by the invitees' positions.
 type observer struct {
-	since int64 // last login call, reconnect or restart: when its session may have opened
+	since engine.Time // last login call, reconnect or restart: when its session may have opened
 	known map[int32]maybeState
 	many  map[int32][]maybeState // made at the first state learned
 	// out: its logout succeeded and no login has since: no callback may reach it.
@@ -459,7 +459,7 @@ func (c *Checker) invited(d *Device, id, group string, invitees []string, timeou
 		h = c.add(id)
 	}
 	inv := &c.invs[h]
-	*inv = invCheck{due: c.w.now + int64(timeout)*1e9, inviter: int32(c.devIndex(d)), timeout: int32(timeout), flags: invInvited}
+	*inv = invCheck{due: c.w.now.Add(engine.TimeoutDuration(timeout)), inviter: int32(c.devIndex(d)), timeout: int32(timeout), flags: invInvited}
 	if onlineOnly {
 		inv.flags |= invOnlineOnly
 	}
@@ -533,7 +533,7 @@ func (c *Checker) transition(k int, t *engine.Transition) {
 		if inv.is(invOnlineOnly) { // nothing reads when another one arrived
 			m := inv.extra()
 			if m.reached == nil {
-				m.reached = map[string]int64{}
+				m.reached = map[string]engine.Time{}
 			}
 			for _, u := range t.Invitees {
 				m.reached[u] = c.w.now
@@ -781,13 +781,13 @@ func (c *Checker) callback(d *Device, cb *engine.Callback) {
 		o.receive(h)
 		if at, ok := inv.reachedAt(d.User); inv.is(invOnlineOnly) && ok && o.since > at {
 			c.violate(InvScope, d, "online-only invitation %s arrived late: it reached %s's shard at %s, the device came online at %s",
-				id, d.User, trace.FormatTime(at), trace.FormatTime(o.since))
+				id, d.User, fmtTime(at), fmtTime(o.since))
 		}
-		if bound := c.w.opts.LivenessBound; inv.ended != 0 && o.since > inv.ended+bound && c.w.healedAt <= inv.ended && !c.w.shardFaultActive() {
+		if bound := c.w.opts.LivenessBound; inv.ended != 0 && o.since > inv.ended.Add(bound) && c.w.healedAt <= inv.ended && !c.w.shardFaultActive() {
 			// A login syncs only what is live: the shards had a bound's time to
 			// learn it had ended, and no fault held them back.
 			c.violate(InvScope, d, "invitation %s arrived at a session opened at %s, after it ended at %s",
-				id, trace.FormatTime(o.since), trace.FormatTime(inv.ended))
+				id, fmtTime(o.since), fmtTime(inv.ended))
 		}
 		return
 	}
@@ -816,7 +816,7 @@ func (c *Checker) callback(d *Device, cb *engine.Callback) {
 		if inv.timeout == 0 {
 			c.violate(InvValidity, d, "%s timed out but its timeout is 0", id)
 		} else if c.w.now < inv.due {
-			c.violate(InvValidity, d, "%s timed out at %s, before its time %s", id, trace.FormatTime(c.w.now), trace.FormatTime(inv.due))
+			c.violate(InvValidity, d, "%s timed out at %s, before its time %s", id, fmtTime(c.w.now), fmtTime(inv.due))
 		}
 	case engine.OnInvitationModified:
 		if o.learnedAll(h, inv.size()) {
@@ -982,7 +982,7 @@ func (c *Checker) judgeTermination() []Violation {
 		for _, v := range d.client.Invitations() {
 			if due, ok := c.livenessDue(v.InviteID, v.Timeout); ok && w.now >= due {
 				c.violate(InvTermination, d, "%s still listed at %s, final by %s at the latest: %s",
-					v.InviteID, trace.FormatTime(w.now), trace.FormatTime(due), v.Describe())
+					v.InviteID, fmtTime(w.now), fmtTime(due), v.Describe())
 				break
 			}
 		}
@@ -993,7 +993,7 @@ func (c *Checker) judgeTermination() []Violation {
 			for _, v := range s.srv.Invitations() {
 				if due, ok := c.livenessDue(v.InviteID, v.Timeout); ok && w.now >= due {
 					c.violate(InvTermination, nil, "shard %s still holds %s at %s, final by %s at the latest",
-						s.name, v.Describe(), trace.FormatTime(w.now), trace.FormatTime(due))
+						s.name, v.Describe(), fmtTime(w.now), fmtTime(due))
 					break
 				}
 				if !slices.Contains(v.States, engine.Pending) {
@@ -1027,7 +1027,7 @@ func (c *Checker) undelivered(v *engine.InvitationView, devices map[string][]*De
 		return false // online-only invitations are never delivered late
 	}
 	w, bound := c.w, c.w.opts.LivenessBound
-	made := inv.due - int64(inv.timeout)*1e9
+	made := inv.due.Add(-engine.TimeoutDuration(int(inv.timeout)))
 	users := []string{v.Inviter, v.Invitees[0]}
 	if v.GroupID != "" {
 		g := c.groups[v.GroupID]
@@ -1047,9 +1047,9 @@ func (c *Checker) undelivered(v *engine.InvitationView, devices map[string][]*De
 				continue
 			}
 			since := max(made, c.observer(d).since, w.healedAt)
-			if w.now >= since+bound && !d.client.Knows(v.InviteID) {
+			if w.now >= since.Add(bound) && !d.client.Knows(v.InviteID) {
 				c.violate(InvTermination, d, "live invitation %s not delivered: %s has been logged in since %s and does not list it",
-					v.InviteID, d.Name, trace.FormatTime(c.observer(d).since))
+					v.InviteID, d.Name, fmtTime(c.observer(d).since))
 				return true
 			}
 		}
@@ -1060,26 +1060,26 @@ func (c *Checker) undelivered(v *engine.InvitationView, devices map[string][]*De
 // livenessDue is when an invitation with a timeout must be final everywhere
 // (see CheckLiveness). ok is false for an invitation without a timeout, which
 // may stay pending forever.
-func (c *Checker) livenessDue(id string, timeout int) (due int64, ok bool) {
+func (c *Checker) livenessDue(id string, timeout int) (due engine.Time, ok bool) {
 	if timeout <= 0 {
 		return 0, false
 	}
 	from := c.w.healedAt // an invitation only heard of (AddInvitedSignaling): from the heal
 	if _, inv := c.lookup(id); inv != nil && inv.flags&invInvited != 0 {
-		from = max(inv.due-int64(inv.timeout)*1e9, c.w.healedAt) // inv.due is the invite call + its timeout
+		from = max(inv.due.Add(-engine.TimeoutDuration(int(inv.timeout))), c.w.healedAt) // inv.due is the invite call + its timeout
 	}
-	return from + int64(timeout)*1e9 + c.w.opts.LivenessBound, true
+	return from.Add(engine.TimeoutDuration(timeout)).Add(c.w.opts.LivenessBound), true
 }
 
 // LivenessDeadline is when, after healing at healedAt, every invitation with a
 // timeout invited so far must be final: the latest of their due times.
-func (w *World) LivenessDeadline(healedAt int64) int64 {
-	last := healedAt + w.opts.LivenessBound
+func (w *World) LivenessDeadline(healedAt engine.Time) engine.Time {
+	last := healedAt.Add(w.opts.LivenessBound)
 	if w.check != nil {
 		for i := range w.check.invs {
 			if inv := &w.check.invs[i]; inv.timeout > 0 {
-				t := int64(inv.timeout) * 1e9
-				last = max(last, max(inv.due-t, healedAt)+t+w.opts.LivenessBound)
+				t := engine.TimeoutDuration(int(inv.timeout))
+				last = max(last, max(inv.due.Add(-t), healedAt).Add(t).Add(w.opts.LivenessBound))
 			}
 		}
 	}

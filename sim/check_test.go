@@ -55,7 +55,7 @@ func checkerEdgeCases(t *testing.T, mode engine.Mode) string {
 		t.Fatal(err)
 	}
 	dev := w.Device
-	tick := func() { w.now += int64(time.Second) }
+	tick := func() { w.now = w.now.Add(time.Second) }
 	cb := func(d string, kind engine.CallbackKind, id string, who ...string) {
 		x := &engine.Callback{Kind: kind, InviteID: id}
 		switch kind {

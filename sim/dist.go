@@ -94,15 +94,15 @@ func Exp(mean time.Duration) Dist { return Dist{kind: KindExp, a: mean} }
 //
 // Products are wrapped in float64() so no platform fuses them into FMA
 // instructions, which would change results between machines.
-func (d Dist) Sample(r *Rand) int64 {
+func (d Dist) Sample(r *Rand) time.Duration {
 	switch d.kind {
 	case KindConst:
-		return max(int64(d.a), 0)
+		return max(d.a, 0)
 	case KindUniform:
 		if d.b < d.a || d.a < 0 { // invalid: never panic, never negative
-			return max(int64(d.a), 0)
+			return max(d.a, 0)
 		}
-		return int64(d.a) + int64(r.Uint64N(uint64(d.b-d.a)+1))
+		return d.a + time.Duration(r.Uint64N(uint64(d.b-d.a)+1))
 	case KindNormal:
 		mean, sd := float64(d.a), float64(d.b)
 		for i := 0; i < 64; i++ { // mean ≥ 0 accepts half the draws or more
@@ -130,14 +130,14 @@ func (d Dist) Sample(r *Rand) int64 {
 
 // toNanos rounds x to int64 nanoseconds, clamped to [0, MaxInt64]: the
 // conversion of an out-of-range float differs between architectures.
-func toNanos(x float64) int64 {
+func toNanos(x float64) time.Duration {
 	if !(x > 0) { // also NaN
 		return 0
 	}
 	if x >= 1<<63 {
 		return math.MaxInt64
 	}
-	return int64(x + 0.5)
+	return time.Duration(x + 0.5)
 }
 
 // Mean returns the distribution's mean in nanoseconds (+Inf for a Pareto

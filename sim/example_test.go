@@ -17,13 +17,13 @@ func Example() {
 	bob, _ := w.AddDevice("bob", "1")
 	w.Login(alice)
 	w.Login(bob)
-	w.Hooks.Callback = func(at int64, d *sim.Device, cb *engine.Callback) {
+	w.Hooks.Callback = func(at engine.Time, d *sim.Device, cb *engine.Callback) {
 		if d == bob && cb.Kind == engine.OnReceiveNewInvitation {
 			w.Answer(bob, engine.OpAccept, cb.InviteID, "")
 		}
 	}
-	w.At(int64(100*time.Millisecond), func() { w.Invite(alice, "bob", "room=1", false, nil, 30) })
-	w.RunUntil(int64(time.Second))
+	w.At(engine.Time(100*time.Millisecond), func() { w.Invite(alice, "bob", "room=1", false, nil, 30) })
+	w.RunUntil(engine.Time(time.Second))
 	for _, e := range w.Trace() {
 		if !strings.Contains(e.Text, "ACK") && e.Kind.String() != "timer" && e.At >= int64(100*time.Millisecond) {
 			fmt.Println(e)

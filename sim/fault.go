@@ -320,16 +320,16 @@ func (w *World) Inject(f Fault) error {
 	switch f.Kind {
 	case FaultCrash:
 		if f.For > 0 {
-			w.CrashFor(a, int64(f.For))
+			w.CrashFor(a, f.For)
 		} else {
 			w.Crash(a)
 		}
 	case FaultRestart:
 		w.Restart(a)
 	case FaultPause:
-		w.Pause(a, int64(f.For))
+		w.Pause(a, f.For)
 	case FaultSkew:
-		return w.Skew(a, int64(f.Offset), f.Drift)
+		return w.Skew(a, f.Offset, f.Drift)
 	case FaultDisconnect, FaultReconnect:
 		devs := w.devicesOf(a)
 		if len(devs) == 0 {
@@ -340,7 +340,7 @@ func (w *World) Inject(f Fault) error {
 			case f.Kind == FaultReconnect:
 				w.Reconnect(d)
 			case f.For > 0:
-				w.DisconnectFor(d, int64(f.For))
+				w.DisconnectFor(d, f.For)
 			default:
 				w.Disconnect(d)
 			}
@@ -399,7 +399,7 @@ func (w *World) injectPartition(f Fault) error {
 	for i := 0; i < len(sides); i++ {
 		for j := i + 1; j < len(sides); j++ {
 			if f.For > 0 {
-				w.PartitionFor(sides[i], sides[j], f.OneWay, int64(f.For))
+				w.PartitionFor(sides[i], sides[j], f.OneWay, f.For)
 			} else {
 				w.Partition(sides[i], sides[j], f.OneWay)
 			}

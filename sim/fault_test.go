@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"sigsim/engine"
 )
 
 func TestFaultText(t *testing.T) {
@@ -113,7 +115,7 @@ func TestInject(t *testing.T) {
 	if err := inject("heal partitions"); err != nil || len(w.partitions) != 0 || !w.Device("alice").Down() {
 		t.Errorf("heal partitions: %v, partitions %d, alice down %v", err, len(w.partitions), w.Device("alice").Down())
 	}
-	w.RunUntil(int64(2 * time.Second))
+	w.RunUntil(engine.Time(2 * time.Second))
 	if w.Device("alice").Down() {
 		t.Error("crash for=1s did not restart alice")
 	}

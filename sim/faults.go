@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"sigsim/engine"
 )
@@ -26,7 +27,7 @@ func (w *World) ActiveFaults() []string {
 			l = append(l, s.name+" crashed")
 		}
 		if w.now < s.pause.until || len(s.pause.backlog) > 0 {
-			l = append(l, fmt.Sprintf("%s paused until %s", s.name, fmtDur(s.pause.until)))
+			l = append(l, fmt.Sprintf("%s paused until %s", s.name, fmtDur(time.Duration(s.pause.until))))
 		}
 	}
 	var links []*Device
@@ -38,7 +39,7 @@ func (w *World) ActiveFaults() []string {
 			l = append(l, d.Name+" disconnected")
 		}
 		if w.now < d.pause.until || len(d.pause.backlog) > 0 {
-			l = append(l, fmt.Sprintf("%s paused until %s", d.Name, fmtDur(d.pause.until)))
+			l = append(l, fmt.Sprintf("%s paused until %s", d.Name, fmtDur(time.Duration(d.pause.until))))
 		}
 		if !d.linkDefault {
 			links = append(links, d)

@@ -34,12 +34,12 @@ func TestResultComesAfterTheCallbackItWaitedFor(t *testing.T) {
 	loginAll(w)
 	alice, bob := w.Device("alice"), w.Device("bob")
 	id, _ := w.Invite(alice, "bob", "", false, nil, 30)
-	w.RunUntil(w.Now() + int64(time.Second))
+	w.RunUntil(w.Now().Add(time.Second))
 	w.DropNext("to=bob cancel")
 	w.Answer(alice, engine.OpCancel, id, "")
-	w.RunUntil(w.Now() + int64(10*time.Millisecond))
+	w.RunUntil(w.Now().Add(10 * time.Millisecond))
 	w.Answer(bob, engine.OpAccept, id, "")
-	w.RunUntil(w.Now() + int64(3*time.Second))
+	w.RunUntil(w.Now().Add(3 * time.Second))
 	var heard []string
 	for _, e := range w.Trace() {
 		if e.Node == "bob/1" && (e.Kind == trace.Callback && strings.Contains(e.Text, "Cancel") || e.Kind == trace.Result && strings.HasPrefix(e.Text, "accept")) {
@@ -199,7 +199,7 @@ func TestDeliveryBrokenByDeviceThatMissedAnInvitation(t *testing.T) {
 	w := newTestWorld(t, Options{Seed: 1, KeepGoing: true}, "alice/1", "bob/1")
 	loginAll(w)
 	id, _ := w.Invite(w.Device("alice"), "bob", "", false, nil, 0)
-	w.RunUntil(w.Now() + int64(time.Second))
+	w.RunUntil(w.Now().Add(time.Second))
 	if vs, active := w.CheckLiveness(); len(vs) != 0 || len(active) != 0 {
 		t.Fatalf("delivered: %v %q", vs, active)
 	}
@@ -211,7 +211,7 @@ func TestDeliveryBrokenByDeviceThatMissedAnInvitation(t *testing.T) {
 	fresh.Receive(w.local(bob), 0, engine.EncodeFrame(&engine.Frame{Type: engine.FrameLoginOK, Epoch: uint64(bob.incarnation)<<32 | 1}))
 	fresh.Advance()
 	bob.client = fresh
-	w.RunUntil(w.Now() + w.opts.LivenessBound)
+	w.RunUntil(w.Now().Add(w.opts.LivenessBound))
 	vs, _ := w.CheckLiveness()
 	if len(vs) != 1 || !strings.Contains(vs[0].Text, "live invitation "+id+" not delivered") {
 		t.Fatalf("want a delivery violation: %v", vs)
@@ -225,14 +225,14 @@ func TestEndedInvitationArrivesAtALaterSession(t *testing.T) {
 	w := newTestWorld(t, Options{Seed: 1, KeepGoing: true}, "alice/1", "bob/1", "bob/2")
 	loginAll(w)
 	id, _ := w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
-	w.RunUntil(w.Now() + int64(time.Second))
+	w.RunUntil(w.Now().Add(time.Second))
 	w.Answer(w.Device("bob"), engine.OpAccept, id, "")
-	w.RunUntil(w.Now() + int64(time.Second))
+	w.RunUntil(w.Now().Add(time.Second))
 	b2 := w.Device("bob/2")
 	w.Logout(b2)
-	w.RunUntil(w.Now() + w.opts.LivenessBound + int64(time.Second))
+	w.RunUntil(w.Now().Add(w.opts.LivenessBound).Add(time.Second))
 	w.Login(b2)
-	w.RunUntil(w.Now() + int64(time.Second))
+	w.RunUntil(w.Now().Add(time.Second))
 	if vs := w.Violations(); len(vs) != 0 {
 		t.Fatalf("a new session hears nothing of an ended invitation: %v", vs)
 	}
@@ -271,14 +271,14 @@ func TestLogoutWaitsForTheAnswersBeforeIt(t *testing.T) {
 		loginAll(w)
 		bob := w.Device("bob")
 		id, _ := w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
-		w.RunUntil(w.Now() + int64(time.Second))
+		w.RunUntil(w.Now().Add(time.Second))
 		w.Answer(bob, engine.OpAccept, id, "")
 		if !connected {
-			w.RunUntil(w.Now() + int64(10*time.Millisecond))
+			w.RunUntil(w.Now().Add(10 * time.Millisecond))
 			w.Disconnect(bob)
 		}
 		w.Logout(bob)
-		w.RunUntil(w.Now() + int64(2*time.Second))
+		w.RunUntil(w.Now().Add(2 * time.Second))
 		var heard []string
 		for _, e := range w.Trace() {
 			if e.Node == "bob/1" && e.Kind == trace.Result && !strings.HasPrefix(e.Text, "login") {

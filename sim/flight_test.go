@@ -46,17 +46,17 @@ func inviteAccept(t *testing.T, change func(w *World)) *World {
 	alice, bob := w.Device("alice"), w.Device("bob")
 	w.Login(alice)
 	w.Login(bob)
-	w.RunUntil(msec(100))
+	w.RunUntil(atMs(100))
 	if change != nil {
 		change(w)
 	}
-	w.Hooks.Callback = func(at int64, d *Device, cb *engine.Callback) {
+	w.Hooks.Callback = func(at engine.Time, d *Device, cb *engine.Callback) {
 		if cb.Kind == engine.OnReceiveNewInvitation {
 			w.Answer(d, engine.OpAccept, cb.InviteID, "")
 		}
 	}
 	w.Invite(alice, "bob", "room=42", false, nil, 30)
-	w.RunQuiet(w.Now() + int64(time.Minute))
+	w.RunQuiet(w.Now().Add(time.Minute))
 	return w
 }
 
@@ -117,8 +117,8 @@ func TestWireCheckCatchesBrokenEncoder(t *testing.T) {
 func TestWireCheckCatchesChangeInFlight(t *testing.T) {
 	var sent *engine.Frame
 	w := inviteAccept(t, func(w *World) {
-		w.Hooks.Result = func(at int64, d *Device, r *engine.Result) {}
-		w.At(w.Now()+msec(10), func() {
+		w.Hooks.Result = func(at engine.Time, d *Device, r *engine.Result) {}
+		w.At(w.Now().Add(msec(10)), func() {
 			// The invite is in flight to the shard: change its data.
 			for i := int32(0); i < w.flights.n; i++ {
 				if fl := w.flights.at(i); fl.refs > 0 && fl.f.Type == engine.FrameRequest {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"sigsim/engine"
 )
@@ -167,7 +168,7 @@ func CheckMemory(f Footprint, limit int64) error {
 // seconds (its timeout; 0 when it never times out, and then every one may
 // stay alive), then kept as history for retention (ns; 0 = the engine's
 // default).
-func Flow(count, rate, hold float64, retention int64) (live, ended float64) {
+func Flow(count, rate, hold float64, retention time.Duration) (live, ended float64) {
 	if retention <= 0 {
 		retention = engine.DefaultRetention
 	}

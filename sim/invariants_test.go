@@ -29,17 +29,17 @@ func loginAll(w *World) {
 	for _, d := range w.Devices() {
 		w.Login(d)
 	}
-	w.RunUntil(w.Now() + int64(time.Second))
+	w.RunUntil(w.Now().Add(time.Second))
 }
 
 func TestAgreementBrokenByLegacyCancelCrossingAccept(t *testing.T) {
 	w := legacyWorld(t, "alice/1", "bob/1")
 	loginAll(w)
 	id, _ := w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
-	w.RunUntil(w.Now() + int64(time.Second))
+	w.RunUntil(w.Now().Add(time.Second))
 	w.Answer(w.Device("alice"), engine.OpCancel, id, "")
 	w.Answer(w.Device("bob"), engine.OpAccept, id, "")
-	w.RunQuiet(w.Now() + int64(time.Minute))
+	w.RunQuiet(w.Now().Add(time.Minute))
 	if !hasViolation(w, InvAgreement) {
 		t.Fatalf("no agreement violation: %s", w.ViolationSummary())
 	}
@@ -49,10 +49,10 @@ func TestExactlyOnceBrokenByLegacyDoubleAccept(t *testing.T) {
 	w := legacyWorld(t, "alice/1", "bob/1")
 	loginAll(w)
 	id, _ := w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
-	w.RunUntil(w.Now() + int64(time.Second))
+	w.RunUntil(w.Now().Add(time.Second))
 	w.Answer(w.Device("bob"), engine.OpAccept, id, "")
 	w.Answer(w.Device("bob"), engine.OpAccept, id, "")
-	w.RunQuiet(w.Now() + int64(time.Minute))
+	w.RunQuiet(w.Now().Add(time.Minute))
 	if !hasViolation(w, InvExactlyOnce) {
 		t.Fatalf("no exactly-once violation: %s", w.ViolationSummary())
 	}
@@ -62,10 +62,10 @@ func TestNoResurrectionBrokenByLegacyAcceptThenReject(t *testing.T) {
 	w := legacyWorld(t, "alice/1", "bob/1")
 	loginAll(w)
 	id, _ := w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
-	w.RunUntil(w.Now() + int64(time.Second))
+	w.RunUntil(w.Now().Add(time.Second))
 	w.Answer(w.Device("bob"), engine.OpAccept, id, "")
 	w.Answer(w.Device("bob"), engine.OpReject, id, "")
-	w.RunQuiet(w.Now() + int64(time.Minute))
+	w.RunQuiet(w.Now().Add(time.Minute))
 	if !hasViolation(w, InvNoResurrection) {
 		t.Fatalf("no no-resurrection violation: %s", w.ViolationSummary())
 	}
@@ -76,13 +76,13 @@ func TestReceiveFirstBrokenByLegacyStaleInvite(t *testing.T) {
 	loginAll(w)
 	// bob's clock runs 40 s ahead: the invite looks stale and is dropped, but the
 	// cancel that follows is reported anyway.
-	if err := w.Skew(w.Device("bob").Addr, int64(40*time.Second), 0); err != nil {
+	if err := w.Skew(w.Device("bob").Addr, 40*time.Second, 0); err != nil {
 		t.Fatal(err)
 	}
 	id, _ := w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
-	w.RunUntil(w.Now() + int64(time.Second))
+	w.RunUntil(w.Now().Add(time.Second))
 	w.Answer(w.Device("alice"), engine.OpCancel, id, "")
-	w.RunQuiet(w.Now() + int64(time.Minute))
+	w.RunQuiet(w.Now().Add(time.Minute))
 	if !hasViolation(w, InvReceiveFirst) {
 		t.Fatalf("no receive-first violation: %s", w.ViolationSummary())
 	}
@@ -96,7 +96,7 @@ func TestValidityBrokenByLegacyFastClock(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
-	w.RunQuiet(w.Now() + int64(time.Minute))
+	w.RunQuiet(w.Now().Add(time.Minute))
 	if !hasViolation(w, InvValidity) {
 		t.Fatalf("no validity violation: %s", w.ViolationSummary())
 	}
@@ -106,7 +106,7 @@ func TestScopeBrokenByForgedCallback(t *testing.T) {
 	w := newTestWorld(t, Options{Seed: 1, KeepGoing: true}, "alice/1", "bob/1", "eve/1")
 	loginAll(w)
 	id, _ := w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
-	w.RunUntil(w.Now() + int64(time.Second))
+	w.RunUntil(w.Now().Add(time.Second))
 	// A broken node that tells eve about alice and bob's call.
 	w.check.callback(w.Device("eve"), &engine.Callback{Kind: engine.OnReceiveNewInvitation, InviteID: id, Inviter: "alice", Invitees: []string{"bob"}})
 	if !hasViolation(w, InvScope) {
@@ -122,7 +122,7 @@ func TestScopeBrokenByCallbackAfterLogout(t *testing.T) {
 	loginAll(w)
 	bob := w.Device("bob")
 	id, _ := w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
-	w.RunUntil(w.Now() + int64(time.Second))
+	w.RunUntil(w.Now().Add(time.Second))
 	w.Logout(bob)
 	w.check.callback(bob, &engine.Callback{Kind: engine.OnReceiveNewInvitation, InviteID: id, Inviter: "alice", Invitees: []string{"bob"}})
 	if !hasViolation(w, InvScope) || !strings.Contains(w.Violations()[0].Text, "after its logout") {
@@ -131,7 +131,7 @@ func TestScopeBrokenByCallbackAfterLogout(t *testing.T) {
 	// Logged in again, the device hears of it legitimately.
 	w.check.violations = nil
 	w.Login(bob)
-	w.RunUntil(w.Now() + int64(time.Second))
+	w.RunUntil(w.Now().Add(time.Second))
 	if vs := w.Violations(); len(vs) != 0 {
 		t.Fatalf("after a new login: %v", vs)
 	}
@@ -146,7 +146,7 @@ func TestTerminationNotJudgedWhileFaulted(t *testing.T) {
 	w := newTestWorld(t, Options{Seed: 1, KeepGoing: true}, "alice/1", "bob/1")
 	loginAll(w)
 	w.Invite(w.Device("alice"), "bob", "", false, nil, 5)
-	w.RunUntil(w.Now() + int64(time.Second))
+	w.RunUntil(w.Now().Add(time.Second))
 	w.Partition([]engine.Addr{w.Device("bob").Addr}, []engine.Addr{0}, false)
 	w.RunUntil(w.LivenessDeadline(w.Now()))
 	vs, active := w.CheckLiveness()
@@ -177,7 +177,7 @@ func TestActiveFaults(t *testing.T) {
 	w.Partition([]engine.Addr{0}, []engine.Addr{1}, true)
 	w.Crash(alice.Addr)
 	w.Crash(1)
-	w.Pause(bob.Addr, int64(time.Second))
+	w.Pause(bob.Addr, time.Second)
 	w.Disconnect(carol)
 	if err := w.SetLink(dave, LinkOptions{Latency: Const(time.Second)}); err != nil {
 		t.Fatal(err)
@@ -191,7 +191,7 @@ func TestActiveFaults(t *testing.T) {
 	if got := DescribeFaults(want); got != "7 faults still active: partition s0 -> s1, s1 crashed, alice/1 crashed, bob/1 paused until 2s and 3 more" {
 		t.Errorf("DescribeFaults = %q", got)
 	}
-	w.RunUntil(w.Now() + int64(2*time.Second)) // the pause is over
+	w.RunUntil(w.Now().Add(2 * time.Second)) // the pause is over
 	w.HealAll()
 	if got := w.ActiveFaults(); len(got) != 0 {
 		t.Fatalf("after HealAll: %q", got)
@@ -208,7 +208,7 @@ func TestTerminationBrokenByLostTimer(t *testing.T) {
 	bob.client.AddInvitedSignaling(w.Now(), engine.SignalingInfo{BusinessID: engine.BusinessID, InviteID: "ghost",
 		Inviter: "alice", InviteeList: []string{"bob"}, Timeout: 5, ActionType: engine.ActionInvite})
 	bob.client.Advance() // its result and its forget timer are lost
-	w.RunUntil(w.LivenessDeadline(w.Now()) + int64(5*time.Second))
+	w.RunUntil(w.LivenessDeadline(w.Now()).Add(5 * time.Second))
 	vs, active := w.CheckLiveness()
 	if len(active) != 0 || len(vs) == 0 || !strings.Contains(vs[0].Text, "ghost still listed") {
 		t.Fatalf("no termination violation: %v (active %q)", vs, active)
@@ -219,13 +219,13 @@ func TestServerModeHoldsWhereLegacyBreaks(t *testing.T) {
 	// The anomalies above, replayed in server mode, break nothing.
 	w := newTestWorld(t, Options{Seed: 1, Link: LinkOptions{Latency: Const(30 * time.Millisecond)}}, "alice/1", "bob/1")
 	loginAll(w)
-	_ = w.Skew(w.Device("bob").Addr, int64(40*time.Second), 0.5)
+	_ = w.Skew(w.Device("bob").Addr, 40*time.Second, 0.5)
 	id, _ := w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
-	w.RunUntil(w.Now() + int64(time.Second))
+	w.RunUntil(w.Now().Add(time.Second))
 	w.Answer(w.Device("alice"), engine.OpCancel, id, "")
 	w.Answer(w.Device("bob"), engine.OpAccept, id, "")
 	w.Answer(w.Device("bob"), engine.OpReject, id, "")
-	w.RunQuiet(w.Now() + int64(time.Minute))
+	w.RunQuiet(w.Now().Add(time.Minute))
 	if v := w.Violation(); v != nil {
 		t.Fatal(v)
 	}
@@ -238,9 +238,9 @@ func TestPartitionCatchesFramesInFlight(t *testing.T) {
 	w := newTestWorld(t, Options{Seed: 1, Record: true, Link: LinkOptions{Latency: Const(100 * time.Millisecond)}}, "alice/1", "bob/1")
 	loginAll(w)
 	w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
-	w.RunUntil(w.Now() + int64(50*time.Millisecond)) // the request is half way
+	w.RunUntil(w.Now().Add(50 * time.Millisecond)) // the request is half way
 	w.Partition([]engine.Addr{w.Device("alice").Addr}, []engine.Addr{0}, true)
-	w.RunUntil(w.Now() + int64(100*time.Millisecond))
+	w.RunUntil(w.Now().Add(100 * time.Millisecond))
 	found := false
 	for _, e := range w.Trace() {
 		if e.Kind.String() == "drop" && strings.HasPrefix(e.Text, "partition: REQ") {
@@ -258,16 +258,16 @@ func TestCrashedDeviceRecoversBySync(t *testing.T) {
 	bob := w.Device("bob")
 	w.Crash(bob.Addr)
 	w.Invite(w.Device("alice"), "bob", "", false, nil, 30)
-	w.RunUntil(w.Now() + int64(time.Second))
+	w.RunUntil(w.Now().Add(time.Second))
 	if bob.Client() != nil {
 		t.Fatal("a crashed device still has its SDK")
 	}
 	rang := false
-	w.Hooks.Callback = func(at int64, d *Device, cb *engine.Callback) {
+	w.Hooks.Callback = func(at engine.Time, d *Device, cb *engine.Callback) {
 		rang = rang || (d == bob && cb.Kind == engine.OnReceiveNewInvitation)
 	}
 	w.Restart(bob.Addr) // a new incarnation logs in again and syncs
-	w.RunUntil(w.Now() + int64(time.Second))
+	w.RunUntil(w.Now().Add(time.Second))
 	if !rang || len(bob.Client().Invitations()) != 1 {
 		t.Fatalf("after restart: rang=%v, list=%v", rang, bob.Client().Invitations())
 	}
@@ -312,7 +312,7 @@ func TestHealAllReleasesHoldsInOrder(t *testing.T) {
 		w.Invite(w.Device("carol"), "bob", "", false, nil, 30)
 		w.Invite(w.Device("bob"), "alice", "", false, nil, 30)
 		w.HealAll()
-		w.RunQuiet(w.Now() + int64(time.Minute))
+		w.RunQuiet(w.Now().Add(time.Minute))
 		if w.Holding("h1") || w.Holding("h2") {
 			t.Fatal("holds survived HealAll")
 		}
@@ -333,13 +333,13 @@ func TestHealAllReleasesHoldsInOrder(t *testing.T) {
 func TestTerminationIsJudgedPerInvitation(t *testing.T) {
 	w := newTestWorld(t, Options{Seed: 1, KeepGoing: true}, "alice/1", "bob/1", "carol/1")
 	loginAll(w)
-	w.RunUntil(int64(time.Second))
+	w.RunUntil(engine.Time(time.Second))
 	start := w.Now()
 	short, _ := w.Invite(w.Device("alice"), "bob", "", false, nil, 2)
 	w.Invite(w.Device("alice"), "carol", "", false, nil, 60)
-	w.RunUntil(start + int64(500*time.Millisecond))
+	w.RunUntil(start.Add(500 * time.Millisecond))
 	w.Partition([]engine.Addr{w.Device("bob").Addr}, []engine.Addr{0}, false)
-	w.RunUntil(start + int64(11900*time.Millisecond))
+	w.RunUntil(start.Add(11900 * time.Millisecond))
 	// The partition is still in force: CheckLiveness does not judge, so the
 	// verdict's arithmetic is tested directly.
 	if vs, active := w.CheckLiveness(); len(vs) != 0 || len(active) != 1 {
@@ -348,12 +348,12 @@ func TestTerminationIsJudgedPerInvitation(t *testing.T) {
 	if vs := w.check.judgeTermination(); len(vs) != 0 {
 		t.Fatalf("violations before the short invitation's due time: %v", vs)
 	}
-	w.RunUntil(start + int64(13*time.Second))
+	w.RunUntil(start.Add(13 * time.Second))
 	vs := w.check.judgeTermination()
 	if len(vs) != 1 || vs[0].Node != "bob/1" || !strings.Contains(vs[0].Text, short+" still listed") {
 		t.Fatalf("want one termination violation for %s on bob/1, got %v", short, vs)
 	}
-	if d := w.LivenessDeadline(0); d != start+int64(70*time.Second) {
-		t.Fatalf("LivenessDeadline = %d, want the 60 s invitation's due time %d", d, start+int64(70*time.Second))
+	if d := w.LivenessDeadline(0); d != start.Add(70*time.Second) {
+		t.Fatalf("LivenessDeadline = %d, want the 60 s invitation's due time %d", d, start.Add(70*time.Second))
 	}
 }

@@ -5,6 +5,9 @@ import (
 	"math"
 	"math/bits"
 	"strconv"
+	"time"
+
+	"sigsim/engine"
 )
 
 // LinkOptions configure one direction of a simulated network link.
@@ -55,8 +58,8 @@ func (o LinkOptions) String() string {
 type Link struct {
 	opts    *LinkOptions // never written through: links with equal options may share them
 	r       *Rand
-	busy    int64 // time the last message finishes serializing
-	lastArr int64 // latest arrival of a non-reordered message
+	busy    engine.Time // time the last message finishes serializing
+	lastArr engine.Time // latest arrival of a non-reordered message
 }
 
 // NewLink returns a link drawing from r (the link's own stream, so its draws
@@ -110,7 +113,7 @@ func (l *Link) heal(opts *LinkOptions) {
 // The draws are always loss, reorder, dup, then one latency per copy, so a
 // run is reproducible and a probability changed from 0 to p shifts no
 // draws but the link's own.
-func (l *Link) Send(now int64, size int) (arrivals [2]int64, n int) {
+func (l *Link) Send(now engine.Time, size int) (arrivals [2]engine.Time, n int) {
 	start := max(now, l.busy)
 	done := addSat(start, serialize(size, l.opts.Bandwidth))
 	l.busy = done // a lost message still occupied the wire
@@ -137,7 +140,7 @@ func (l *Link) Send(now int64, size int) (arrivals [2]int64, n int) {
 
 // serialize returns the nanoseconds size bytes take at bw bytes per second,
 // rounded up so every byte costs time; 0 if bw ≤ 0 (unlimited).
-func serialize(size int, bw int64) int64 {
+func serialize(size int, bw int64) time.Duration {
 	if bw <= 0 || size <= 0 {
 		return 0
 	}
@@ -152,13 +155,13 @@ func serialize(size int, bw int64) int64 {
 	if q > math.MaxInt64 {
 		return math.MaxInt64
 	}
-	return int64(q)
+	return time.Duration(q)
 }
 
 // addSat returns a+b (b ≥ 0) saturated at MaxInt64, so an extreme latency
 // never wraps into the past.
-func addSat(a, b int64) int64 {
-	if s := a + b; s >= a {
+func addSat(a engine.Time, b time.Duration) engine.Time {
+	if s := a.Add(b); s >= a {
 		return s
 	}
 	return math.MaxInt64

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"sigsim/engine"
 )
 
 func TestLinkLossAndDupRates(t *testing.T) {
@@ -12,7 +14,7 @@ func TestLinkLossAndDupRates(t *testing.T) {
 	l := NewLink(LinkOptions{Latency: Const(time.Millisecond), Loss: 0.1, Dup: 0.05}, NewRand(1, "link"))
 	lost, dups := 0, 0
 	for i := 0; i < n; i++ {
-		arr, k := l.Send(int64(i)*int64(time.Millisecond), 100)
+		arr, k := l.Send(engine.Time(i)*engine.Time(time.Millisecond), 100)
 		switch k {
 		case 0:
 			lost++
@@ -30,15 +32,15 @@ func TestLinkLossAndDupRates(t *testing.T) {
 func TestLinkFIFO(t *testing.T) {
 	l := NewLink(LinkOptions{Latency: Uniform(time.Millisecond, 500*time.Millisecond), Dup: 0.2},
 		NewRand(2, "fifo"))
-	last := int64(math.MinInt64)
+	last := engine.Time(math.MinInt64)
 	for i := 0; i < 100000; i++ {
-		now := int64(i) * int64(100*time.Microsecond)
+		now := engine.Time(i) * engine.Time(100*time.Microsecond)
 		arr, k := l.Send(now, 200)
 		for _, a := range arr[:k] {
 			if a < last {
 				t.Fatalf("send %d arrives at %d, before an earlier message at %d", i, a, last)
 			}
-			if a < now+int64(time.Millisecond) {
+			if a < now.Add(time.Millisecond) {
 				t.Fatalf("send %d arrives at %d, sooner than its minimum latency", i, a)
 			}
 			last = a
@@ -50,9 +52,9 @@ func TestLinkReorder(t *testing.T) {
 	l := NewLink(LinkOptions{Latency: Uniform(time.Millisecond, 50*time.Millisecond), Reorder: 0.2},
 		NewRand(3, "reorder"))
 	overtakes := 0
-	last := int64(math.MinInt64)
+	last := engine.Time(math.MinInt64)
 	for i := 0; i < 10000; i++ {
-		arr, k := l.Send(int64(i)*int64(time.Millisecond), 100)
+		arr, k := l.Send(engine.Time(i)*engine.Time(time.Millisecond), 100)
 		if k != 1 {
 			t.Fatalf("send %d: n = %d", i, k)
 		}
@@ -67,9 +69,9 @@ func TestLinkReorder(t *testing.T) {
 }
 
 func TestLinkBandwidth(t *testing.T) {
-	ms := int64(time.Millisecond)
+	ms := engine.Time(time.Millisecond)
 	l := NewLink(LinkOptions{Latency: Const(10 * time.Millisecond), Bandwidth: 1000}, NewRand(4, "bw"))
-	check := func(now int64, size int, want int64) {
+	check := func(now engine.Time, size int, want engine.Time) {
 		t.Helper()
 		arr, k := l.Send(now, size)
 		if k != 1 || arr[0] != want {
@@ -91,15 +93,15 @@ func TestLinkBandwidth(t *testing.T) {
 }
 
 func TestLinkSetOptionsAndDeterminism(t *testing.T) {
-	run := func() []int64 {
+	run := func() []engine.Time {
 		l := NewLink(LinkOptions{Latency: Exp(20 * time.Millisecond), Loss: 0.1, Dup: 0.1, Reorder: 0.1}, NewRand(9, "det"))
-		var out []int64
+		var out []engine.Time
 		for i := 0; i < 1000; i++ {
 			if i == 500 {
 				l.SetOptions(LinkOptions{Latency: Const(time.Millisecond), Loss: 1})
 			}
-			arr, k := l.Send(int64(i)*int64(time.Millisecond), 64)
-			out = append(out, int64(k))
+			arr, k := l.Send(engine.Time(i)*engine.Time(time.Millisecond), 64)
+			out = append(out, engine.Time(k))
 			out = append(out, arr[:k]...)
 			if i >= 500 && k != 0 {
 				t.Fatalf("send %d delivered with Loss 1", i)
@@ -127,13 +129,13 @@ func TestLinkHealEndsAStall(t *testing.T) {
 	l := NewLink(LinkOptions{Latency: Const(40 * time.Second)}, NewRand(1, "stall"))
 	stalled, _ := l.Send(0, 64)
 	l.SetOptions(LinkOptions{Latency: Const(time.Millisecond)})
-	behind, _ := l.Send(int64(time.Second), 64)
+	behind, _ := l.Send(engine.Time(time.Second), 64)
 	if behind[0] != stalled[0] {
 		t.Fatalf("FIFO: a frame after the stalled one arrives at %d, before it (%d)", behind[0], stalled[0])
 	}
 	l.Heal(LinkOptions{Latency: Const(time.Millisecond)})
-	fresh, _ := l.Send(int64(2*time.Second), 64)
-	if want := int64(2*time.Second + time.Millisecond); fresh[0] != want {
+	fresh, _ := l.Send(engine.Time(2*time.Second), 64)
+	if want := engine.Time(2*time.Second + time.Millisecond); fresh[0] != want {
 		t.Fatalf("after the heal a frame arrives at %d, want %d", fresh[0], want)
 	}
 }
@@ -141,9 +143,9 @@ func TestLinkHealEndsAStall(t *testing.T) {
 func TestLinkNoAllocs(t *testing.T) {
 	l := NewLink(LinkOptions{Latency: LogNormal(20*time.Millisecond, 0.5), Loss: 0.01, Dup: 0.01, Reorder: 0.01, Bandwidth: 1e6},
 		NewRand(1, "alloc"))
-	now := int64(0)
+	now := engine.Time(0)
 	if a := testing.AllocsPerRun(1000, func() {
-		now += int64(time.Millisecond)
+		now += engine.Time(time.Millisecond)
 		l.Send(now, 500)
 	}); a != 0 {
 		t.Fatalf("%v allocs per Send", a)
@@ -189,9 +191,9 @@ func BenchmarkLinkSend(b *testing.B) {
 	l := NewLink(LinkOptions{Latency: LogNormal(20*time.Millisecond, 0.5), Loss: 0.01, Dup: 0.01, Reorder: 0.01, Bandwidth: 1e6},
 		NewRand(1, "bench"))
 	b.ReportAllocs()
-	now := int64(0)
+	now := engine.Time(0)
 	for i := 0; i < b.N; i++ {
-		now += int64(time.Millisecond)
+		now += engine.Time(time.Millisecond)
 		l.Send(now, 500)
 	}
 }

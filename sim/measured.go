@@ -20,7 +20,7 @@ import (
 // service time or latency.
 type quantiles struct {
 	p []float64
-	x []int64 // nanoseconds
+	x []time.Duration
 }
 
 // maxQuantilePoints bounds a table given in text, so that bad input cannot
@@ -30,10 +30,7 @@ const maxQuantilePoints = 1000
 // Measured returns the measured distribution with durations x[i] at
 // cumulative probabilities p[i]; call Validate (ParseDist does).
 func Measured(p []float64, x []time.Duration) Dist {
-	q := &quantiles{p: slices.Clone(p), x: make([]int64, len(x))}
-	for i, d := range x {
-		q.x[i] = int64(d)
-	}
+	q := &quantiles{p: slices.Clone(p), x: slices.Clone(x)}
 	return Dist{kind: KindMeasured, q: q}
 }
 
@@ -53,7 +50,7 @@ func (q *quantiles) validate() error {
 	}
 	for i := range n {
 		if q.x[i] < 0 {
-			return fmt.Errorf("measured: negative duration %v at %s", time.Duration(q.x[i]), fmtP(q.p[i]))
+			return fmt.Errorf("measured: negative duration %v at %s", q.x[i], fmtP(q.p[i]))
 		}
 		if i == 0 {
 			continue
@@ -63,7 +60,7 @@ func (q *quantiles) validate() error {
 		}
 		if q.x[i] < q.x[i-1] {
 			return fmt.Errorf("measured: durations must not fall: %v at %s after %v at %s",
-				time.Duration(q.x[i]), fmtP(q.p[i]), time.Duration(q.x[i-1]), fmtP(q.p[i-1]))
+				q.x[i], fmtP(q.p[i]), q.x[i-1], fmtP(q.p[i-1]))
 		}
 	}
 	return nil
@@ -75,7 +72,7 @@ func fmtP(p float64) string { return strconv.FormatFloat(p, 'g', -1, 64) }
 
 // sample is the inverse CDF at u in [0, 1). An unvalidated table never
 // panics nor gives a negative duration.
-func (q *quantiles) sample(u float64) int64 {
+func (q *quantiles) sample(u float64) time.Duration {
 	if len(q.p) < 2 || len(q.x) != len(q.p) {
 		if len(q.x) > 0 {
 			return max(q.x[0], 0)
@@ -117,7 +114,7 @@ func (q *quantiles) String() string {
 		}
 		b.WriteString(fmtP(q.p[i]))
 		b.WriteByte(':')
-		b.WriteString(time.Duration(q.x[i]).String())
+		b.WriteString(q.x[i].String())
 	}
 	b.WriteByte(')')
 	return b.String()

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"sigsim/engine"
 )
 
 // BenchmarkDeviceMemory pins what a device costs in memory, the limit on how
@@ -33,7 +35,7 @@ func BenchmarkDeviceMemory(b *testing.B) {
 				// the queue holds few events at a time.
 				for i, d := range devs {
 					if i%1000 == 0 {
-						w.RunUntil(int64(i/1000) * int64(10*time.Millisecond))
+						w.RunUntil(engine.Time(i/1000) * engine.Time(10*time.Millisecond))
 					}
 					w.Login(d)
 				}
@@ -45,7 +47,7 @@ func BenchmarkDeviceMemory(b *testing.B) {
 						}
 					}
 				}
-				w.RunUntil(w.Now() + int64(2*time.Second))
+				w.RunUntil(w.Now().Add(2 * time.Second))
 				if group {
 					timeout := 1
 					if holding {
@@ -55,7 +57,7 @@ func BenchmarkDeviceMemory(b *testing.B) {
 						base := g * members
 						w.InviteInGroup(devs[base], "g"+strconv.Itoa(g), users[base+1:base+members], "raise-hand", false, timeout)
 					}
-					w.RunUntil(w.Now() + int64(5*time.Second))
+					w.RunUntil(w.Now().Add(5 * time.Second))
 				}
 				after := liveHeap()
 				runtime.KeepAlive(w)
@@ -114,11 +116,11 @@ func checkerBytesPerInvitation(tb testing.TB, n int) float64 {
 		devs[i], _ = w.AddDevice("u"+strconv.Itoa(i), "1")
 		w.Login(devs[i])
 	}
-	w.RunUntil(int64(time.Second))
+	w.RunUntil(engine.Time(time.Second))
 	for k := range n {
 		w.Invite(devs[k%pairs], devs[pairs+k%pairs].User, "", false, nil, 30)
 	}
-	w.RunUntil(w.Now() + int64(2*time.Second))
+	w.RunUntil(w.Now().Add(2 * time.Second))
 	if w.Counts.Callbacks < int64(n) {
 		tb.Fatalf("%d callbacks for %d invitations: not all were delivered", w.Counts.Callbacks, n)
 	}

@@ -34,11 +34,11 @@ type Options struct {
 	// Workers is the number of frames a shard serves at once (c of M/M/c; default 1).
 	Workers int
 	// RTO and Retention are passed to the engine (0 = its defaults).
-	RTO, Retention int64
+	RTO, Retention time.Duration
 	// LivenessBound: once every fault is healed, every invitation with a timeout
 	// must be final at every observer within its timeout plus this bound
 	// (default 10 s).
-	LivenessBound int64
+	LivenessBound time.Duration
 	// KeepGoing keeps running after an invariant violation (default: stop).
 	KeepGoing bool
 	// NoChecks turns the invariant checkers off (benchmarks of raw speed), and
@@ -74,7 +74,7 @@ func (o *Options) fill() {
 		o.Workers = 1
 	}
 	if o.LivenessBound <= 0 {
-		o.LivenessBound = int64(10 * time.Second)
+		o.LivenessBound = 10 * time.Second
 	}
 }
 
@@ -130,7 +130,7 @@ type optionKey struct {
 	get  func(o Options) string // "" when it is left out of the header (a default that says nothing)
 }
 
-func durOption(v string, into *int64) error {
+func durOption(v string, into *time.Duration) error {
 	d, err := time.ParseDuration(v)
 	if err != nil {
 		return fmt.Errorf("invalid duration %q (want e.g. 100ms, 1.5s, 2m)", v)
@@ -138,7 +138,7 @@ func durOption(v string, into *int64) error {
 	if d < 0 {
 		return fmt.Errorf("negative duration %q", v)
 	}
-	*into = int64(d)
+	*into = d
 	return nil
 }
 
@@ -249,7 +249,7 @@ var optionKeys = []optionKey{
 		}},
 }
 
-func durOrEmpty(d int64) string {
+func durOrEmpty(d time.Duration) string {
 	if d == 0 {
 		return ""
 	}

@@ -1,18 +1,22 @@
 package sim
 
-import "math/bits"
+import (
+	"math/bits"
+
+	"sigsim/engine"
+)
 
 // Handle names one pushed event so it can be cancelled. The zero Handle names
 // nothing. A handle carries the event's time and sequence number, and
 // sequence numbers are never reused, so a stale handle never cancels a later
 // event.
 type Handle struct {
-	at  int64
+	at  engine.Time
 	seq uint64
 }
 
 // At returns the virtual time the handle's event was scheduled for.
-func (h Handle) At() int64 { return h.at }
+func (h Handle) At() engine.Time { return h.at }
 
 // IsZero reports whether h is the zero Handle, which names no event.
 func (h Handle) IsZero() bool { return h.seq == 0 }
@@ -94,11 +98,11 @@ type Queue[T any] struct {
 	peekOK  bool
 }
 
-func toKey(at int64) uint64  { return uint64(at) ^ (1 << 63) }
-func fromKey(k uint64) int64 { return int64(k ^ (1 << 63)) }
+func toKey(at engine.Time) uint64  { return uint64(at) ^ (1 << 63) }
+func fromKey(k uint64) engine.Time { return engine.Time(k ^ (1 << 63)) }
 
 // Push schedules v at virtual time at and returns a handle for Cancel.
-func (q *Queue[T]) Push(at int64, v T) Handle {
+func (q *Queue[T]) Push(at engine.Time, v T) Handle {
 	k := toKey(at)
 	q.seq++
 	e := qentry[T]{key: k, seq: q.seq, v: v}
@@ -178,7 +182,7 @@ func (q *Queue[T]) Cancel(h Handle) bool {
 func (q *Queue[T]) Len() int { return q.live + len(q.side) }
 
 // PeekAt returns the time of the next event without removing it.
-func (q *Queue[T]) PeekAt() (int64, bool) {
+func (q *Queue[T]) PeekAt() (engine.Time, bool) {
 	if len(q.side) > 0 {
 		return fromKey(q.side[0].key), true
 	}
@@ -222,7 +226,7 @@ func (q *Queue[T]) PeekAt() (int64, bool) {
 }
 
 // Pop removes and returns the earliest event (lowest seq among equal times).
-func (q *Queue[T]) Pop() (at int64, v T, ok bool) {
+func (q *Queue[T]) Pop() (at engine.Time, v T, ok bool) {
 	if len(q.side) > 0 {
 		e := q.side[0]
 		q.sideRemove(0)

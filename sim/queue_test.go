@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"sort"
 	"testing"
+
+	"sigsim/engine"
 )
 
 // refQueue is the obviously correct model: a list scanned for the minimum.
 type refItem struct {
-	at   int64
+	at   engine.Time
 	seq  uint64
 	v    int
 	live bool
@@ -19,7 +21,7 @@ type refQueue struct {
 	seq   uint64
 }
 
-func (r *refQueue) push(at int64, v int) uint64 {
+func (r *refQueue) push(at engine.Time, v int) uint64 {
 	r.seq++
 	r.items = append(r.items, refItem{at, r.seq, v, true})
 	return r.seq
@@ -62,20 +64,20 @@ func TestQueueMatchesReference(t *testing.T) {
 		var q Queue[int]
 		var ref refQueue
 		var handles []Handle
-		now := int64(-1000) // negative times must work too
-		spread := int64(1) << uint(rng.IntN(40))
+		now := engine.Time(-1000) // negative times must work too
+		spread := engine.Time(1) << uint(rng.IntN(40))
 		ops := 3000
 		for op := 0; op < ops; op++ {
 			switch x := rng.IntN(100); {
 			case x < 45: // push, often on ties
-				var at int64
+				var at engine.Time
 				switch y := rng.IntN(10); {
 				case y < 3:
 					at = now
 				case y < 4 && now > -1000:
-					at = now - rng.Int64N(50) - 1 // into the past: side heap
+					at = now - engine.Time(rng.Int64N(50)) - 1 // into the past: side heap
 				default:
-					at = now + rng.Int64N(spread)
+					at = now + engine.Time(rng.Int64N(int64(spread)))
 				}
 				h := q.Push(at, op)
 				ref.push(at, op)
@@ -141,13 +143,13 @@ func TestQueueMatchesReference(t *testing.T) {
 func TestQueueSortedOrder(t *testing.T) {
 	rng := NewRand(7, "queue-sort")
 	type ev struct {
-		at int64
+		at engine.Time
 		i  int
 	}
 	var q Queue[int]
 	var evs []ev
 	for i := 0; i < 20000; i++ {
-		at := rng.Int64N(1 << 30)
+		at := engine.Time(rng.Int64N(1 << 30))
 		if rng.Bool(0.3) && len(evs) > 0 {
 			at = evs[rng.IntN(len(evs))].at // force ties
 		}
@@ -234,7 +236,7 @@ func TestQueueCancel(t *testing.T) {
 	}
 	// Everything cancelled: queue reports empty and keeps working.
 	for i := 0; i < 100; i++ {
-		q.Cancel(q.Push(int64(100+i), i))
+		q.Cancel(q.Push(engine.Time(100+i), i))
 	}
 	if _, _, ok := q.Pop(); ok || q.Len() != 0 {
 		t.Fatal("queue of cancelled events not empty")
@@ -259,7 +261,7 @@ func TestQueuePushBelowPeek(t *testing.T) {
 		t.Fatal("Cancel of a side-heap event")
 	}
 	want := []struct {
-		at int64
+		at engine.Time
 		v  int
 	}{{40, 3}, {100, 1}, {100, 4}}
 	for _, w := range want {
@@ -271,17 +273,17 @@ func TestQueuePushBelowPeek(t *testing.T) {
 }
 
 func TestQueueZeroAllocs(t *testing.T) {
-	var q Queue[int64]
+	var q Queue[engine.Time]
 	r := NewRand(1, "alloc")
 	for i := 0; i < 10000; i++ {
-		q.Push(r.Int64N(1e9), int64(i))
+		q.Push(engine.Time(r.Int64N(1e9)), engine.Time(i))
 	}
 	hold := func() {
 		at, v, _ := q.Pop()
-		h := q.Push(at+1+int64(r.ExpFloat64()*1e6), v)
+		h := q.Push(at+1+engine.Time(r.ExpFloat64()*1e6), v)
 		if v%3 == 0 {
 			q.Cancel(h)
-			q.Push(at+1+int64(r.ExpFloat64()*1e6), v+1)
+			q.Push(at+1+engine.Time(r.ExpFloat64()*1e6), v+1)
 		}
 	}
 	for i := 0; i < 200000; i++ { // let the buckets grow
@@ -296,14 +298,14 @@ func TestQueueZeroAllocs(t *testing.T) {
 // within a moment, drained, then the next thousand) while a few far timers keep
 // it from running empty reuses its slot arrays after the first burst.
 func TestQueueBurstsReuseArrays(t *testing.T) {
-	var q Queue[int64]
-	for i := int64(0); i < 8; i++ {
+	var q Queue[engine.Time]
+	for i := engine.Time(0); i < 8; i++ {
 		q.Push(3600e9+i, i) // far timers: the queue never runs empty
 	}
-	now := int64(0)
+	now := engine.Time(0)
 	burst := func() {
 		now += 1e6
-		for i := int64(0); i < 3000; i++ {
+		for i := engine.Time(0); i < 3000; i++ {
 			q.Push(now+20e6+i%100*1e3, i) // 100 instants within 0.1 ms
 		}
 		for q.Len() > 8 {
@@ -319,17 +321,17 @@ func TestQueueBurstsReuseArrays(t *testing.T) {
 
 // benchIncs pre-draws increments so the benchmark measures the queue, not
 // the generator.
-func benchIncs(mixed bool) []int64 {
+func benchIncs(mixed bool) []engine.Time {
 	r := NewRand(42, "bench")
-	incs := make([]int64, 1<<14)
+	incs := make([]engine.Time, 1<<14)
 	for i := range incs {
 		switch {
 		case !mixed:
-			incs[i] = int64(r.ExpFloat64() * 1e6) // mean 1 ms
+			incs[i] = engine.Time(r.ExpFloat64() * 1e6) // mean 1 ms
 		case r.Bool(0.1):
 			incs[i] = 30e9 // a timeout
 		default:
-			incs[i] = 1e6 + r.Int64N(49e6) // 1–50 ms
+			incs[i] = 1e6 + engine.Time(r.Int64N(49e6)) // 1–50 ms
 		}
 	}
 	return incs
@@ -345,10 +347,10 @@ func BenchmarkQueueHold(b *testing.B) {
 		incs := benchIncs(mix.mixed)
 		for _, n := range []int{10_000, 100_000, 1_000_000} {
 			b.Run(fmt.Sprintf("%s/n=%d", mix.name, n), func(b *testing.B) {
-				var q Queue[int64]
+				var q Queue[engine.Time]
 				j := 0
 				for i := 0; i < n; i++ {
-					q.Push(incs[j&(len(incs)-1)], int64(i))
+					q.Push(incs[j&(len(incs)-1)], engine.Time(i))
 					j++
 				}
 				// Warm up to the steady state (and grown buckets).

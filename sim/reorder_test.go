@@ -24,9 +24,9 @@ func reorderRun(t *testing.T, reorder float64) *World {
 	start := w.Now()
 	for i := 0; i < invitations; i++ {
 		from, to := w.Device(fmt.Sprintf("u%d", 1+i%(users/2))), fmt.Sprintf("u%d", 1+users/2+(i*7)%(users/2))
-		w.At(start+int64(i)*int64(10*time.Millisecond), func() { w.Invite(from, to, "", false, nil, 3) })
+		w.At(start.Add(time.Duration(i)*10*time.Millisecond), func() { w.Invite(from, to, "", false, nil, 3) })
 	}
-	w.RunUntil(w.LivenessDeadline(start + int64(invitations)*int64(10*time.Millisecond)))
+	w.RunUntil(w.LivenessDeadline(start.Add(time.Duration(invitations) * 10 * time.Millisecond)))
 	w.CheckLiveness()
 	if v := w.Violations(); len(v) != 0 {
 		t.Fatalf("reorder=%g: %d violations, first: %s", reorder, len(v), v[0].String())

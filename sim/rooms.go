@@ -43,7 +43,7 @@ type RoomOptions struct {
 	Link *LinkOptions
 	// RTO and AckDelay are passed to the room nodes and SDKs (0 = their
 	// defaults).
-	RTO, AckDelay int64
+	RTO, AckDelay time.Duration
 }
 
 // Validate reports every invalid option.
@@ -92,13 +92,13 @@ func (o RoomOptions) String() string {
 // they may call the API; nil hooks cost nothing.
 type RoomHooks struct {
 	// Event is a callback of a device's room SDK.
-	Event func(at int64, d *Device, ev *room.Event)
+	Event func(at engine.Time, d *Device, ev *room.Event)
 	// Change is a membership decision of room node k.
-	Change func(at int64, node int, ch *room.Change)
+	Change func(at engine.Time, node int, ch *room.Change)
 	// DeviceDown: the device crashed, and every app on it lost its state.
 	// DeviceUp: it restarted, a new process (before it logs in again). Both
 	// are called as the fault happens, for every device, rooms or not.
-	DeviceDown, DeviceUp func(at int64, d *Device)
+	DeviceDown, DeviceUp func(at engine.Time, d *Device)
 }
 
 // RoomCounts are running totals of the room service's events.
@@ -213,7 +213,7 @@ func (w *World) enableRooms(o RoomOptions) {
 	for k := range o.Nodes {
 		a := RoomAddrBase + engine.Addr(k)
 		rn.addrs = append(rn.addrs, a)
-		rn.nodes = append(rn.nodes, &roomNode{addr: a, name: "r" + strconv.Itoa(k), node: room.NewNode(room.NodeConfig{RTO: o.RTO})})
+		rn.nodes = append(rn.nodes, &roomNode{addr: a, name: "r" + strconv.Itoa(k), node: room.NewNode(room.NodeConfig{RTO: int64(o.RTO)})})
 	}
 	w.rooms = rn
 }
@@ -308,7 +308,7 @@ func (rn *roomNet) client(w *World, d *Device) *room.Client {
 	dr := rn.dev(w, d, true)
 	if dr.client == nil {
 		dr.client = room.NewClient(room.ClientConfig{User: d.User, Device: d.Name[len(d.User)+1:], Incarnation: d.incarnation,
-			Nodes: rn.addrs, RTO: rn.opts.RTO, AckDelay: rn.opts.AckDelay})
+			Nodes: rn.addrs, RTO: int64(rn.opts.RTO), AckDelay: int64(rn.opts.AckDelay)})
 	}
 	return dr.client
 }
@@ -369,7 +369,7 @@ func (w *World) EnterRoomAs(d *Device, roomID string, role room.Role) room.Call 
 	if !w.roomCall(d, text) {
 		return 0
 	}
-	c := w.rooms.client(w, d).EnterRoomAs(w.local(d), roomID, role)
+	c := w.rooms.client(w, d).EnterRoomAs(int64(w.local(d)), roomID, role)
 	w.roomCollectDev(d)
 	return c
 }
@@ -379,7 +379,7 @@ func (w *World) SwitchRole(d *Device, roomID string, role room.Role) room.Call {
 	if !w.roomCall(d, "switch-role "+roomID+" "+role.String()) {
 		return 0
 	}
-	c := w.rooms.client(w, d).SwitchRole(w.local(d), roomID, role)
+	c := w.rooms.client(w, d).SwitchRole(int64(w.local(d)), roomID, role)
 	w.roomCollectDev(d)
 	return c
 }
@@ -389,7 +389,7 @@ func (w *World) ExitRoom(d *Device, roomID string) room.Call {
 	if !w.roomCall(d, "exit-room "+roomID) {
 		return 0
 	}
-	c := w.rooms.client(w, d).ExitRoom(w.local(d), roomID)
+	c := w.rooms.client(w, d).ExitRoom(int64(w.local(d)), roomID)
 	w.roomCollectDev(d)
 	return c
 }
@@ -404,7 +404,7 @@ func (w *World) RoomVideo(d *Device, roomID string, on bool) room.Call {
 	if !w.roomCall(d, text) {
 		return 0
 	}
-	c := w.rooms.client(w, d).Video(w.local(d), roomID, on)
+	c := w.rooms.client(w, d).Video(int64(w.local(d)), roomID, on)
 	w.roomCollectDev(d)
 	return c
 }
@@ -435,7 +435,7 @@ func (w *World) roomCollectDev(d *Device) {
 		w.hash.AddString(ev.Room)
 		w.hash.AddString(ev.User)
 		if w.opts.Record {
-			w.events = append(w.events, trace.Event{At: w.now, Kind: trace.Callback, Node: d.Name, Text: ev.Describe()})
+			w.events = append(w.events, trace.Event{At: int64(w.now), Kind: trace.Callback, Node: d.Name, Text: ev.Describe()})
 		}
 		if rn.hooks.Event != nil {
 			rn.hookQ = append(rn.hookQ, roomHookCall{d: d, ev: *ev})
@@ -445,8 +445,8 @@ func (w *World) roomCollectDev(d *Device) {
 		w.roomSend(d.Addr, m.To, m.Bytes)
 	}
 	for _, t := range out.Timers {
-		at := max(d.clock.global(t.At), w.now)
-		w.q.Push(at, event{kind: evRoomTimer, tkind: engine.TimerKind(t.Kind), to: d.Addr, epoch: d.incarnation, x: t.Ref, at: t.At})
+		at := max(d.clock.global(engine.Time(t.At)), w.now)
+		w.q.Push(at, event{kind: evRoomTimer, tkind: engine.TimerKind(t.Kind), to: d.Addr, epoch: d.incarnation, x: t.Ref, at: int64(t.At)})
 	}
 	dr.client.Advance()
 	w.runRoomHooks()
@@ -465,7 +465,7 @@ func (w *World) roomCollectNode(k int) {
 		w.hash.AddString(ch.Room)
 		w.hash.AddString(ch.User)
 		if w.opts.Record {
-			w.events = append(w.events, trace.Event{At: w.now, Kind: trace.Note, Node: n.name, Text: ch.Describe()})
+			w.events = append(w.events, trace.Event{At: int64(w.now), Kind: trace.Note, Node: n.name, Text: ch.Describe()})
 		}
 		if rn.hooks.Change != nil {
 			rn.hookQ = append(rn.hookQ, roomHookCall{node: k, ch: *ch, change: true})
@@ -475,7 +475,7 @@ func (w *World) roomCollectNode(k int) {
 		w.roomSend(n.addr, m.To, m.Bytes)
 	}
 	for _, t := range out.Timers {
-		w.q.Push(max(t.At, w.now), event{kind: evRoomTimer, tkind: engine.TimerKind(t.Kind), to: n.addr, epoch: n.incarnation, x: t.Ref, at: t.At})
+		w.q.Push(max(engine.Time(t.At), w.now), event{kind: evRoomTimer, tkind: engine.TimerKind(t.Kind), to: n.addr, epoch: n.incarnation, x: t.Ref, at: int64(t.At)})
 	}
 	n.node.Advance()
 	w.runRoomHooks()
@@ -561,7 +561,7 @@ func (w *World) roomFrameEvent(k trace.Kind, node, peer engine.Addr, b []byte, d
 	w.begin(k, node, peer)
 	w.hash.AddUint64(digest)
 	if w.opts.Record {
-		w.events = append(w.events, trace.Event{At: w.now, Kind: k, Node: w.nodeName(node), Peer: w.nodeName(peer), Text: room.DescribeWire(b)})
+		w.events = append(w.events, trace.Event{At: int64(w.now), Kind: k, Node: w.nodeName(node), Peer: w.nodeName(peer), Text: room.DescribeWire(b)})
 	}
 }
 
@@ -570,7 +570,7 @@ func (w *World) roomDrop(from, to engine.Addr, b []byte, why string) {
 	w.begin(trace.Drop, from, to)
 	w.hash.AddString(why)
 	if w.opts.Record {
-		w.events = append(w.events, trace.Event{At: w.now, Kind: trace.Drop, Node: w.nodeName(from), Peer: w.nodeName(to),
+		w.events = append(w.events, trace.Event{At: int64(w.now), Kind: trace.Drop, Node: w.nodeName(from), Peer: w.nodeName(to),
 			Text: why + ": " + room.DescribeWire(b)})
 	}
 }
@@ -619,12 +619,12 @@ func (w *World) roomArrive(ev *event) bool {
 	rn.counts.Delivers++
 	w.roomFrameEvent(trace.Deliver, to, from, rn.frame(ev), uint64(ev.at))
 	if k, ok := rn.index(to); ok {
-		rn.nodes[k].node.Receive(w.now, from, rn.frame(ev))
+		rn.nodes[k].node.Receive(int64(w.now), from, rn.frame(ev))
 		w.roomCollectNode(k)
 		return false
 	}
 	d := w.device(to)
-	rn.client(w, d).Receive(w.local(d), from, rn.frame(ev))
+	rn.client(w, d).Receive(int64(w.local(d)), from, rn.frame(ev))
 	w.roomCollectDev(d)
 	return false
 }
@@ -642,7 +642,7 @@ func (w *World) roomFire(ev *event) {
 			return
 		}
 		w.roomTimerEvent(ev.to, t)
-		n.node.Fire(w.now, t)
+		n.node.Fire(int64(w.now), t)
 		w.roomCollectNode(k)
 		return
 	}
@@ -658,7 +658,7 @@ func (w *World) roomFire(ev *event) {
 		return
 	}
 	w.roomTimerEvent(ev.to, t)
-	dr.client.Fire(w.local(d), t)
+	dr.client.Fire(int64(w.local(d)), t)
 	w.roomCollectDev(d)
 }
 
@@ -669,7 +669,7 @@ func (w *World) roomTimerEvent(node engine.Addr, t room.Timer) {
 	w.hash.AddUint64(uint64(t.Kind) | 0x100) // apart from the engine's timer kinds
 	w.hash.AddUint64(t.Ref)
 	if w.opts.Record {
-		w.events = append(w.events, trace.Event{At: w.now, Kind: trace.Timer, Node: w.nodeName(node), Text: t.Kind.String()})
+		w.events = append(w.events, trace.Event{At: int64(w.now), Kind: trace.Timer, Node: w.nodeName(node), Text: t.Kind.String()})
 	}
 }
 
@@ -702,7 +702,7 @@ func (w *World) crashRoomNode(k int) {
 		dr.links[k].epoch++
 		d := w.devs[i]
 		if dr.client != nil && !d.down {
-			dr.client.Disconnected(w.local(d), n.addr)
+			dr.client.Disconnected(int64(w.local(d)), n.addr)
 			w.roomCollectDev(d)
 		}
 	}
@@ -753,7 +753,7 @@ func (w *World) roomsDisconnect(d *Device) {
 	}
 	if dr.client != nil {
 		for k := range rn.nodes {
-			dr.client.Disconnected(w.local(d), rn.addrs[k])
+			dr.client.Disconnected(int64(w.local(d)), rn.addrs[k])
 		}
 		w.roomCollectDev(d)
 	}
@@ -769,7 +769,7 @@ func (w *World) roomsReset(d *Device, dr *devRooms) {
 		}
 		dr.links[k].epoch++
 		if n := rn.nodes[k]; !n.down {
-			n.node.Disconnected(w.now, d.Addr)
+			n.node.Disconnected(int64(w.now), d.Addr)
 			w.roomCollectNode(k)
 		}
 	}
@@ -846,7 +846,7 @@ func (w *World) planRoomSwarm(s SwarmOptions) {
 		}
 	}
 	episodes := 1 + r.IntN(1+int(4*in))
-	when := func() int64 { return r.Int64N(max(1, s.Until*4/5)) }
+	when := func() engine.Time { return engine.Time(r.Int64N(int64(max(1, s.Until*4/5)))) }
 	length := func() time.Duration {
 		return time.Second + time.Duration(r.Int64N(max(1, int64(in*float64(s.Until)/4))))
 	}
@@ -875,7 +875,7 @@ func (w *World) planRoomSwarm(s SwarmOptions) {
 // the last HealAll, or the swarm's Until if that is later (its HealAll is
 // still to come). Checks with a bound "after the faults" count from it.
 // Scripted faults healed one by one (Heal, Restart) do not move it.
-func (w *World) FaultsEnd() int64 {
+func (w *World) FaultsEnd() engine.Time {
 	end := w.healedAt
 	if w.opts.Swarm != nil {
 		end = max(end, w.opts.Swarm.Until)

@@ -16,11 +16,11 @@ import (
 func roomLog(w *World) *[]string {
 	var log []string
 	h := w.RoomHooks()
-	h.Event = func(at int64, d *Device, ev *room.Event) {
-		log = append(log, fmt.Sprintf("%s %s: %s", fmtDur(at), d.Name, ev.Describe()))
+	h.Event = func(at engine.Time, d *Device, ev *room.Event) {
+		log = append(log, fmt.Sprintf("%s %s: %s", fmtDur(time.Duration(at)), d.Name, ev.Describe()))
 	}
-	h.Change = func(at int64, k int, ch *room.Change) {
-		log = append(log, fmt.Sprintf("%s r%d: %s", fmtDur(at), k, ch.Describe()))
+	h.Change = func(at engine.Time, k int, ch *room.Change) {
+		log = append(log, fmt.Sprintf("%s r%d: %s", fmtDur(time.Duration(at)), k, ch.Describe()))
 	}
 	return &log
 }
@@ -37,10 +37,10 @@ func TestRoomEnterExitOverLinks(t *testing.T) {
 		Rooms: &RoomOptions{Link: &LinkOptions{Latency: Const(10 * time.Millisecond)}}}, "alice/1", "bob/1")
 	alice, bob := w.Device("alice"), w.Device("bob")
 	log := roomLog(w)
-	w.At(msec(100), func() { w.EnterRoom(alice, "c1"); w.RoomVideo(alice, "c1", true) })
-	w.At(msec(200), func() { w.EnterRoom(bob, "c1") })
-	w.At(msec(300), func() { w.ExitRoom(bob, "c1") })
-	w.RunQuiet(msec(10_000))
+	w.At(atMs(100), func() { w.EnterRoom(alice, "c1"); w.RoomVideo(alice, "c1", true) })
+	w.At(atMs(200), func() { w.EnterRoom(bob, "c1") })
+	w.At(atMs(300), func() { w.ExitRoom(bob, "c1") })
+	w.RunQuiet(atMs(10_000))
 	wantLines(t, *log,
 		"110ms r0: room c1 entered alice",
 		"110ms r0: room c1 video alice on",
@@ -55,7 +55,7 @@ func TestRoomEnterExitOverLinks(t *testing.T) {
 		"320ms alice/1: OnRemoteUserLeaveRoom(c1, user=bob, reason=exit)")
 	var text []string
 	for _, e := range w.Trace() {
-		if e.At == msec(300) || e.At == msec(310) {
+		if e.At == int64(msec(300)) || e.At == int64(msec(310)) {
 			text = append(text, e.String())
 		}
 	}
@@ -88,18 +88,18 @@ func TestRoomLinkFollowsDeviceLink(t *testing.T) {
 	w := newTestWorld(t, Options{Seed: 2, Link: LinkOptions{Latency: Const(25 * time.Millisecond)}}, "alice/1")
 	alice := w.Device("alice")
 	log := roomLog(w)
-	w.At(msec(100), func() { w.EnterRoom(alice, "c1") })
-	w.RunQuiet(msec(10_000))
+	w.At(atMs(100), func() { w.EnterRoom(alice, "c1") })
+	w.RunQuiet(atMs(10_000))
 	wantLines(t, *log, "125ms r0: room c1 entered alice", "150ms alice/1: OnEnterRoom(c1, ok)")
 	if err := w.SetLink(alice, LinkOptions{Latency: Const(5 * time.Millisecond)}); err != nil {
 		t.Fatal(err)
 	}
 	*log = nil
-	w.At(w.Now()+msec(100), func() { w.ExitRoom(alice, "c1") })
-	start := w.Now() + msec(100)
-	w.RunQuiet(msec(20_000))
-	if len(*log) != 2 || !strings.HasPrefix((*log)[1], fmtDur(start+msec(10))+" ") {
-		t.Errorf("after SetLink: %v, want the exit answered 10ms after %s", *log, fmtDur(start))
+	w.At(w.Now().Add(msec(100)), func() { w.ExitRoom(alice, "c1") })
+	start := w.Now().Add(msec(100))
+	w.RunQuiet(atMs(20_000))
+	if len(*log) != 2 || !strings.HasPrefix((*log)[1], fmtDur(time.Duration(start.Add(msec(10))))+" ") {
+		t.Errorf("after SetLink: %v, want the exit answered 10ms after %s", *log, fmtDur(time.Duration(start)))
 	}
 }
 
@@ -107,12 +107,12 @@ func TestRoomNodeCrashLosesRooms(t *testing.T) {
 	w := newTestWorld(t, Options{Seed: 3, Record: true}, "alice/1", "bob/1")
 	alice, bob := w.Device("alice"), w.Device("bob")
 	log := roomLog(w)
-	w.At(msec(100), func() { w.EnterRoom(alice, "c1"); w.EnterRoom(bob, "c1") })
+	w.At(atMs(100), func() { w.EnterRoom(alice, "c1"); w.EnterRoom(bob, "c1") })
 	r0 := w.RoomNodeAddr(0)
-	w.At(msec(1000), func() { w.Crash(r0) })
-	w.At(msec(1500), func() { w.EnterRoom(alice, "c2") }) // to the crashed node: resent each second until it is back
-	w.At(msec(3000), func() { w.Restart(r0) })
-	w.RunQuiet(msec(20_000))
+	w.At(atMs(1000), func() { w.Crash(r0) })
+	w.At(atMs(1500), func() { w.EnterRoom(alice, "c2") }) // to the crashed node: resent each second until it is back
+	w.At(atMs(3000), func() { w.Restart(r0) })
+	w.RunQuiet(atMs(20_000))
 	got := slices.DeleteFunc(slices.Clone(*log), func(l string) bool { return !strings.Contains(l, "Exit") && !strings.Contains(l, "c2") })
 	wantLines(t, got,
 		"1s alice/1: OnExitRoom(c1, reason=lost)",
@@ -141,15 +141,15 @@ func TestRoomDeviceCrashAndDisconnect(t *testing.T) {
 	alice, bob, carol := w.Device("alice"), w.Device("bob"), w.Device("carol")
 	log := roomLog(w)
 	var downs, ups []string
-	w.RoomHooks().DeviceDown = func(at int64, d *Device) { downs = append(downs, d.Name) }
-	w.RoomHooks().DeviceUp = func(at int64, d *Device) { ups = append(ups, d.Name) }
+	w.RoomHooks().DeviceDown = func(at engine.Time, d *Device) { downs = append(downs, d.Name) }
+	w.RoomHooks().DeviceUp = func(at engine.Time, d *Device) { ups = append(ups, d.Name) }
 	for _, d := range []*Device{alice, bob, carol} {
-		w.At(msec(100), func() { w.Login(d); w.EnterRoom(d, "c1") })
+		w.At(atMs(100), func() { w.Login(d); w.EnterRoom(d, "c1") })
 	}
-	w.At(msec(1000), func() { w.Crash(bob.Addr) })
-	w.At(msec(2000), func() { w.Disconnect(carol) })
-	w.At(msec(3000), func() { w.Restart(bob.Addr); w.Reconnect(carol) })
-	w.RunQuiet(msec(20_000))
+	w.At(atMs(1000), func() { w.Crash(bob.Addr) })
+	w.At(atMs(2000), func() { w.Disconnect(carol) })
+	w.At(atMs(3000), func() { w.Restart(bob.Addr); w.Reconnect(carol) })
+	w.RunQuiet(atMs(20_000))
 	got := slices.DeleteFunc(slices.Clone(*log), func(l string) bool { return !strings.Contains(l, "lost") })
 	wantLines(t, got,
 		"1s r0: room c1 left bob reason=lost",
@@ -178,12 +178,12 @@ func TestRoomPartitionAndPause(t *testing.T) {
 	alice, bob := w.Device("alice"), w.Device("bob")
 	log := roomLog(w)
 	r0 := w.RoomNodeAddr(0)
-	w.At(msec(100), func() { w.EnterRoom(alice, "c1") })
-	w.At(msec(500), func() { w.PartitionFor([]engine.Addr{bob.Addr}, []engine.Addr{r0}, false, msec(5000)) })
-	w.At(msec(600), func() { w.EnterRoom(bob, "c1") })
-	w.At(msec(7000), func() { w.Pause(r0, msec(3000)) })
-	w.At(msec(7100), func() { w.ExitRoom(alice, "c1") })
-	w.RunQuiet(msec(30_000))
+	w.At(atMs(100), func() { w.EnterRoom(alice, "c1") })
+	w.At(atMs(500), func() { w.PartitionFor([]engine.Addr{bob.Addr}, []engine.Addr{r0}, false, msec(5000)) })
+	w.At(atMs(600), func() { w.EnterRoom(bob, "c1") })
+	w.At(atMs(7000), func() { w.Pause(r0, msec(3000)) })
+	w.At(atMs(7100), func() { w.ExitRoom(alice, "c1") })
+	w.RunQuiet(atMs(30_000))
 	wantLines(t, *log,
 		"120ms r0: room c1 entered alice",
 		"140ms alice/1: OnEnterRoom(c1, ok)",
@@ -211,7 +211,7 @@ func TestRoomsUnderFaultsConverge(t *testing.T) {
 		devs := w.Devices()
 		rooms := []string{"c1", "c2", "c3", "c4"}
 		for i := 0; i < 200; i++ {
-			at := r.Int64N(int64(20 * time.Second))
+			at := engine.Time(r.Int64N(int64(20 * time.Second)))
 			d, id, op := devs[r.IntN(len(devs))], rooms[r.IntN(len(rooms))], r.IntN(5)
 			w.At(at, func() {
 				switch op {
@@ -227,7 +227,7 @@ func TestRoomsUnderFaultsConverge(t *testing.T) {
 			})
 		}
 		for i := 0; i < 6; i++ {
-			at := r.Int64N(int64(15 * time.Second))
+			at := engine.Time(r.Int64N(int64(15 * time.Second)))
 			d := devs[r.IntN(len(devs))]
 			k := r.IntN(2)
 			switch i % 3 {
@@ -239,8 +239,8 @@ func TestRoomsUnderFaultsConverge(t *testing.T) {
 				w.At(at, func() { w.PartitionFor([]engine.Addr{d.Addr}, []engine.Addr{w.RoomNodeAddr(k)}, false, msec(3000)) })
 			}
 		}
-		w.At(int64(25*time.Second), w.HealAll)
-		w.RunQuiet(int64(120 * time.Second))
+		w.At(engine.Time(25*time.Second), w.HealAll)
+		w.RunQuiet(engine.Time(120 * time.Second))
 		if v := w.CheckRooms(); len(v) != 0 {
 			t.Fatalf("seed %d: %v", seed, v)
 		}
@@ -262,7 +262,7 @@ func TestRoomsUnderFaultsConverge(t *testing.T) {
 func TestSwarmPlansRoomFaults(t *testing.T) {
 	kinds := map[string]bool{}
 	for seed := uint64(1); seed <= 30; seed++ {
-		sw := &SwarmOptions{Until: int64(20 * time.Second)}
+		sw := &SwarmOptions{Until: engine.Time(20 * time.Second)}
 		plain := newTestWorld(t, Options{Seed: seed, Swarm: sw}, "a/1", "b/1")
 		rooms := newTestWorld(t, Options{Seed: seed, Swarm: sw, Rooms: &RoomOptions{Nodes: 2}}, "a/1", "b/1")
 		plain.Step()
@@ -296,12 +296,12 @@ func TestSwarmPlansRoomFaults(t *testing.T) {
 func TestCheckRoomsFindsDivergence(t *testing.T) {
 	w := newTestWorld(t, Options{Seed: 6, KeepGoing: true}, "alice/1", "bob/1")
 	alice, bob := w.Device("alice"), w.Device("bob")
-	w.At(msec(100), func() { w.EnterRoom(alice, "c1"); w.EnterRoom(bob, "c1") })
-	w.RunQuiet(msec(10_000))
+	w.At(atMs(100), func() { w.EnterRoom(alice, "c1"); w.EnterRoom(bob, "c1") })
+	w.RunQuiet(atMs(10_000))
 	if v := w.CheckRooms(); len(v) != 0 {
 		t.Fatalf("before: %v", v)
 	}
-	w.RoomNode(0).Disconnected(w.Now(), bob.Addr)
+	w.RoomNode(0).Disconnected(int64(w.Now()), bob.Addr)
 	w.RoomNode(0).Advance() // its output (alice's LEFT) is lost with it
 	v := w.CheckRooms()
 	if len(v) != 2 || v[0].Invariant != InvRoomView || !strings.Contains(v[0].Text, "sees [bob] in room c1; r0 has [] besides it") ||

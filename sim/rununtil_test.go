@@ -1,6 +1,10 @@
 package sim
 
-import "testing"
+import (
+	"testing"
+
+	"sigsim/engine"
+)
 
 // TestRunUntilAtMost: running in bounded slices gives the same run as one
 // RunUntil.
@@ -15,7 +19,7 @@ func TestRunUntilAtMost(t *testing.T) {
 		w.Login(a)
 		w.Login(b)
 		for i := range 20 {
-			w.At(int64(i)*50e6+100e6, func() { w.Invite(a, "bob", "", false, nil, 1) })
+			w.At(engine.Time(i)*50e6+100e6, func() { w.Invite(a, "bob", "", false, nil, 1) })
 		}
 		return w
 	}

@@ -40,7 +40,7 @@ var SwarmKinds = []string{"loss", "dup", "reorder", "latency", "partition", "sha
 // corner instead of every seed the same average.
 type SwarmOptions struct {
 	// Until is when every fault heals (HealAll); faults happen before it.
-	Until int64
+	Until engine.Time
 	// Kinds are the fault kinds to choose from; empty means all of SwarmKinds.
 	Kinds []string
 	// Intensity scales how often and how hard faults hit, in (0,1]; 0 means 0.5.
@@ -94,7 +94,7 @@ func (s SwarmOptions) intensity() float64 {
 // its notes, pastes) as a script: a fault, or a device operation of its login
 // and membership churn.
 type PlanLine struct {
-	At    int64
+	At    engine.Time
 	Fault *Fault // a fault; nil for an operation
 	Op    string // an operation, as a script line ("alice/1 logout", "bob quit-group team")
 	// Note says how the line departs from its script form, e.g. "waits for
@@ -110,7 +110,7 @@ func (p PlanLine) String() string {
 	if p.Text != "" {
 		return p.Text
 	}
-	s := "at " + fmtDur(p.At) + " "
+	s := "at " + fmtDur(time.Duration(p.At)) + " "
 	if p.Fault != nil {
 		s += p.Fault.String()
 	} else {
@@ -135,7 +135,7 @@ func (w *World) planLine(p PlanLine) {
 
 // planFault plans fault f at time at: injected then, or, if onTraffic, at
 // the first cross-shard frame after (see startFault).
-func (w *World) planFault(at, until int64, onTraffic bool, f Fault) {
+func (w *World) planFault(at, until engine.Time, onTraffic bool, f Fault) {
 	p := PlanLine{At: at, Fault: &f}
 	if onTraffic {
 		p.Note = "waits for cross-shard traffic"
@@ -177,7 +177,7 @@ func (w *World) planSwarm(s SwarmOptions) {
 	}
 	link := Fault{Kind: FaultLink, Node: "*"}
 	episodes := 1 + r.IntN(1+int(6*in))
-	when := func() int64 { return r.Int64N(max(1, s.Until*4/5)) }
+	when := func() engine.Time { return engine.Time(r.Int64N(int64(max(1, s.Until*4/5)))) }
 	length := func() time.Duration {
 		return time.Second + time.Duration(r.Int64N(max(1, int64(in*float64(s.Until)/3))))
 	}
@@ -244,13 +244,13 @@ func (w *World) planSwarm(s SwarmOptions) {
 				w.planFault(0, s.Until, false, Fault{Kind: FaultSkew, Node: d.Name, Offset: off, Drift: drift})
 			case "login-churn":
 				d := pick()
-				end := min(at+int64(dur), s.Until)
-				var flap, flapOut int64 = -1, -1
+				end := min(at.Add(dur), s.Until)
+				var flap, flapOut engine.Time = -1, -1
 				if r.Bool(0.3) {
 					// Log in and out again at once: the logout crosses the login
 					// still in flight.
-					flap = at + r.Int64N(max(1, (end-at)/2))
-					flapOut = flap + r.Int64N(int64(100*time.Millisecond))
+					flap = at.Add(time.Duration(r.Int64N(int64(max(1, end.Sub(at)/2)))))
+					flapOut = flap.Add(time.Duration(r.Int64N(int64(100 * time.Millisecond))))
 				}
 				w.planLine(PlanLine{At: at, Op: d.Name + " logout"})
 				if flap >= 0 {
@@ -260,7 +260,7 @@ func (w *World) planSwarm(s SwarmOptions) {
 				w.planLine(PlanLine{At: end, Op: d.Name + " login", Note: "once its logout is done"})
 				w.loginChurn(d, at, flap, flapOut, end)
 			case "group-churn":
-				w.planGroupChurn(r, churn, at, min(at+int64(dur), s.Until), s.Until)
+				w.planGroupChurn(r, churn, at, min(at.Add(dur), s.Until), s.Until)
 			}
 			if k == "skew" {
 				break
@@ -322,7 +322,7 @@ func (w *World) busFrames() int64 {
 }
 
 // trafficWait is how long a shard fault waits for cross-shard traffic.
-const trafficWait = 2 * int64(time.Second)
+const trafficWait = 2 * time.Second
 
 // startFault runs fault at time at or, if onTraffic, at the first cross-shard
 // frame sent from then on (at most trafficWait later). The wait polls the
@@ -330,13 +330,13 @@ const trafficWait = 2 * int64(time.Second)
 // the frame that started the fault is still in flight: a poll scheduled
 // before the frame's delivery runs before it at the same instant. A fault
 // never starts at or after until, when everything heals.
-func (w *World) startFault(at, until int64, onTraffic bool, fault func()) {
+func (w *World) startFault(at, until engine.Time, onTraffic bool, fault func()) {
 	if !onTraffic {
 		w.At(at, fault)
 		return
 	}
 	last := int64(-1)
-	deadline := min(at+trafficWait, until-1)
+	deadline := min(at.Add(trafficWait), until-1)
 	var poll func()
 	poll = func() {
 		n := w.busFrames()
@@ -345,7 +345,7 @@ func (w *World) startFault(at, until int64, onTraffic bool, fault func()) {
 			return
 		}
 		last = n
-		w.At(min(w.now+int64(time.Millisecond), deadline), poll)
+		w.At(min(w.now.Add(time.Millisecond), deadline), poll)
 	}
 	w.At(at, poll)
 }
@@ -353,7 +353,7 @@ func (w *World) startFault(at, until int64, onTraffic bool, fault func()) {
 // loginChurn logs device d out at at and in again at end (and, if flap ≥ 0, in
 // at flap and out at flapOut between them), only if the app had it logged in
 // at at. A device down at end gets its login back when it restarts.
-func (w *World) loginChurn(d *Device, at, flap, flapOut, end int64) {
+func (w *World) loginChurn(d *Device, at, flap, flapOut, end engine.Time) {
 	out := false
 	w.At(at, func() {
 		if d.down || !d.wantLogin {
@@ -389,7 +389,7 @@ func (w *World) loginWhenFree(d *Device) {
 	case d.down:
 		d.wantLogin = true // its restart logs it in
 	case d.client.LoggingOut():
-		w.At(w.now+int64(100*time.Millisecond), func() {
+		w.At(w.now.Add(100*time.Millisecond), func() {
 			if !d.wantLogin {
 				w.loginWhenFree(d)
 			}
@@ -413,7 +413,7 @@ type groupChurn struct {
 // from at to end: a member (not the owner) quits and joins again, a user
 // who is not a member joins and quits, or (rarely, once per group) the owner
 // dismisses the group. Membership is put back from end on (see restoreMember).
-func (w *World) planGroupChurn(r *Rand, c *groupChurn, at, end, until int64) {
+func (w *World) planGroupChurn(r *Rand, c *groupChurn, at, end, until engine.Time) {
 	g := w.groupIDs[r.IntN(len(w.groupIDs))]
 	srv := w.shards[engine.ShardOf(g, len(w.shards))].srv
 	members, owner, ok := srv.Group(g)
@@ -476,7 +476,7 @@ func (w *World) groupCall(u string, op engine.Op, g string) {
 
 // episode runs op (a quit or a join) for user u on group g at at, and from
 // end on puts the membership back (see restoreMember).
-func (c *groupChurn) episode(w *World, g, u string, at, end, until int64, op engine.Op) {
+func (c *groupChurn) episode(w *World, g, u string, at, end, until engine.Time, op engine.Op) {
 	c.episodes++
 	id, key := c.episodes, [2]string{g, u}
 	w.At(at, func() {
@@ -492,9 +492,9 @@ func (c *groupChurn) episode(w *World, g, u string, at, end, until int64, op eng
 // after the heal at until (a quit or join still in flight then lands within
 // it) and gives up at until plus the liveness bound; a dismissed group ends
 // it, and so does a later episode on the same membership (mine false).
-func (w *World) restoreMember(g, u string, member bool, from, until int64, mine func() bool) {
+func (w *World) restoreMember(g, u string, member bool, from, until engine.Time, mine func() bool) {
 	srv := w.shards[engine.ShardOf(g, len(w.shards))].srv
-	settled, deadline := until+restoreSettle, until+w.opts.LivenessBound
+	settled, deadline := until.Add(restoreSettle), until.Add(w.opts.LivenessBound)
 	var try func()
 	try = func() {
 		members, _, ok := srv.Group(g)
@@ -509,13 +509,13 @@ func (w *World) restoreMember(g, u string, member bool, from, until int64, mine 
 			}
 			w.Group(d, op, g, nil)
 		}
-		w.At(w.now+int64(time.Second), try)
+		w.At(w.now.Add(time.Second), try)
 	}
 	w.At(from, try)
 }
 
 // restoreSettle is how long after the heal restoreMember keeps watching.
-const restoreSettle = 3 * int64(time.Second)
+const restoreSettle = 3 * time.Second
 
 // SwarmMix is an operation mix swarm mode chose for one workload of a run:
 // the shares of invitations their invitee accepts, rejects, or their inviter

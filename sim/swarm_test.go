@@ -110,7 +110,7 @@ func TestSwarmReachesEveryKind(t *testing.T) {
 	kinds := map[string]int{}
 	variants := map[string]int{}
 	for seed := uint64(1); seed <= 200; seed++ {
-		w := churnWorld(t, seed, &SwarmOptions{Until: int64(20 * time.Second), Intensity: 0.8}, false)
+		w := churnWorld(t, seed, &SwarmOptions{Until: engine.Time(20 * time.Second), Intensity: 0.8}, false)
 		w.RunUntil(1)
 		for _, line := range w.SwarmPlan() {
 			ks, vs := planKinds(w, line)
@@ -150,7 +150,7 @@ func TestSwarmReachesEveryKind(t *testing.T) {
 // shard partition needs two shards, group churn a group.
 func TestSwarmKindsApply(t *testing.T) {
 	for seed := uint64(1); seed <= 50; seed++ {
-		w := newTestWorld(t, Options{Seed: seed, Swarm: &SwarmOptions{Until: int64(10 * time.Second),
+		w := newTestWorld(t, Options{Seed: seed, Swarm: &SwarmOptions{Until: engine.Time(10 * time.Second),
 			Kinds: []string{"shard-partition", "group-churn", "crash"}}}, "alice/1", "bob/1")
 		w.RunUntil(1)
 		for _, line := range w.SwarmPlan() {
@@ -167,7 +167,7 @@ func crossShardWorkload(w *World, seed uint64) {
 	r := NewRand(seed, "test-workload")
 	users := []string{"alice", "bob", "dave", "erin", "frank", "ivan", "judy"}
 	for i := 0; i < 30; i++ {
-		at := r.Int64N(int64(15 * time.Second))
+		at := engine.Time(r.Int64N(int64(15 * time.Second)))
 		from := w.Devices()[r.IntN(len(w.Devices()))]
 		to := users[r.IntN(len(users))]
 		group := i%4 == 0
@@ -198,9 +198,9 @@ func busDrops(w *World) int {
 func TestSwarmShardPartitionCutsTheBus(t *testing.T) {
 	drops, seeds := 0, 0
 	for seed := uint64(1); seed <= 10; seed++ {
-		w := churnWorld(t, seed, &SwarmOptions{Until: int64(20 * time.Second), Kinds: []string{"shard-partition"}, Intensity: 0.8}, true)
+		w := churnWorld(t, seed, &SwarmOptions{Until: engine.Time(20 * time.Second), Kinds: []string{"shard-partition"}, Intensity: 0.8}, true)
 		crossShardWorkload(w, seed)
-		w.RunUntil(int64(25 * time.Second))
+		w.RunUntil(engine.Time(25 * time.Second))
 		if n := busDrops(w); n > 0 {
 			drops += n
 			seeds++
@@ -223,35 +223,35 @@ func TestStartFaultOnTraffic(t *testing.T) {
 	if bob.Home == alice.Home {
 		t.Fatal("bob and alice share a shard")
 	}
-	var started int64 = -1
-	w.startFault(msec(10), int64(time.Minute), true, func() {
+	var started engine.Time = -1
+	w.startFault(atMs(10), engine.Time(time.Minute), true, func() {
 		started = w.now
 		w.PartitionFor([]engine.Addr{0}, []engine.Addr{1}, false, msec(5000))
 	})
-	w.At(msec(500), func() { w.Invite(bob, "alice", "", false, nil, 30) })
-	w.RunUntil(msec(2000))
-	if started < msec(500) || started > msec(600) {
-		t.Fatalf("the fault started at %s, not at the first cross-shard frame (after the 500ms invite)", fmtDur(started))
+	w.At(atMs(500), func() { w.Invite(bob, "alice", "", false, nil, 30) })
+	w.RunUntil(atMs(2000))
+	if started < atMs(500) || started > atMs(600) {
+		t.Fatalf("the fault started at %s, not at the first cross-shard frame (after the 500ms invite)", fmtDur(time.Duration(started)))
 	}
 	// The frame in flight is the first the partition drops, within the bus
 	// latency of the start (the bus resends it later, into the partition
 	// again until it heals).
-	first := int64(-1)
+	first := engine.Time(-1)
 	for _, e := range w.Trace() {
 		if e.Kind == trace.Drop && strings.HasPrefix(e.Node, "s") && strings.HasPrefix(e.Peer, "s") && strings.HasPrefix(e.Text, "partition:") {
-			first = e.At
+			first = engine.Time(e.At)
 			break
 		}
 	}
-	if first < started || first > started+msec(1) {
-		t.Fatalf("the first cross-shard frame the partition dropped was at %s, the partition started at %s: not the frame in flight", fmtDur(first), fmtDur(started))
+	if first < started || first > started.Add(msec(1)) {
+		t.Fatalf("the first cross-shard frame the partition dropped was at %s, the partition started at %s: not the frame in flight", fmtDur(time.Duration(first)), fmtDur(time.Duration(started)))
 	}
 	// Without traffic it starts at the end of its wait, never at or after until.
 	w2 := newTestWorld(t, Options{Seed: 1, Shards: 2}, "bob/1")
-	var at2 int64 = -1
-	w2.startFault(msec(10), msec(1000), true, func() { at2 = w2.now })
-	w2.RunUntil(msec(5000))
-	if at2 != msec(1000)-1 {
+	var at2 engine.Time = -1
+	w2.startFault(atMs(10), atMs(1000), true, func() { at2 = w2.now })
+	w2.RunUntil(atMs(5000))
+	if at2 != atMs(1000)-1 {
 		t.Fatalf("with no traffic the fault started at %dns, want just before until", at2)
 	}
 }
@@ -261,11 +261,11 @@ func TestStartFaultOnTraffic(t *testing.T) {
 // disconnected, every device logged in again, and every group with its
 // members as loaded (unless swarm dismissed it).
 func TestSwarmHealsEverything(t *testing.T) {
-	until := int64(20 * time.Second)
+	until := engine.Time(20 * time.Second)
 	for seed := uint64(1); seed <= 60; seed++ {
 		w := churnWorld(t, seed, &SwarmOptions{Until: until, Intensity: 1}, false)
 		crossShardWorkload(w, seed)
-		w.RunUntil(until + int64(15*time.Second))
+		w.RunUntil(until.Add(15 * time.Second))
 		plan := fmt.Sprint(w.SwarmPlan())
 		if len(w.partitions) > 0 {
 			t.Fatalf("seed %d: partitions left after the heal; plan: %s", seed, plan)
@@ -295,7 +295,7 @@ func TestSwarmHealsEverything(t *testing.T) {
 // population.
 func TestSwarmPlanDeterministic(t *testing.T) {
 	plan := func(seed uint64) string {
-		w := churnWorld(t, seed, &SwarmOptions{Until: int64(20 * time.Second)}, false)
+		w := churnWorld(t, seed, &SwarmOptions{Until: engine.Time(20 * time.Second)}, false)
 		w.RunUntil(1)
 		return fmt.Sprint(w.SwarmPlan())
 	}

@@ -18,13 +18,13 @@ func TestCancelledTimersDoNotFire(t *testing.T) {
 	bob, _ := w.AddDevice("bob", "1")
 	w.Login(alice)
 	w.Login(bob)
-	w.Hooks.Callback = func(at int64, d *Device, cb *engine.Callback) {
+	w.Hooks.Callback = func(at engine.Time, d *Device, cb *engine.Callback) {
 		if d == bob && cb.Kind == engine.OnReceiveNewInvitation {
 			w.Answer(bob, engine.OpAccept, cb.InviteID, "")
 		}
 	}
-	w.At(int64(100*time.Millisecond), func() { w.Invite(alice, "bob", "", false, nil, 30) })
-	w.RunQuiet(int64(time.Hour))
+	w.At(engine.Time(100*time.Millisecond), func() { w.Invite(alice, "bob", "", false, nil, 30) })
+	w.RunQuiet(engine.Time(time.Hour))
 	var timers []string
 	for _, e := range w.Trace() {
 		if e.Kind.String() == "timer" && e.At >= int64(100*time.Millisecond) {
@@ -47,8 +47,8 @@ func TestCancelledTimersDoNotFire(t *testing.T) {
 func TestDriftingTimerFiresOnTime(t *testing.T) {
 	r := NewRand(1, "drift")
 	for i := 0; i < 100_000; i++ {
-		c := clock{offset: int64(r.Uint64()%uint64(time.Hour)) - int64(30*time.Minute), drift: (r.Float64() - 0.5) * 0.2}
-		l := int64(r.Uint64() % uint64(100*time.Hour))
+		c := clock{offset: time.Duration(r.Uint64()%uint64(time.Hour)) - 30*time.Minute, drift: (r.Float64() - 0.5) * 0.2}
+		l := engine.Time(r.Uint64() % uint64(100*time.Hour))
 		g := c.global(l)
 		if c.local(g) < l || c.local(g-1) >= l {
 			t.Fatalf("clock %+v: global(%d) = %d, local there %d, a nanosecond before %d", c, l, g, c.local(g), c.local(g-1))
@@ -60,9 +60,9 @@ func TestDriftingTimerFiresOnTime(t *testing.T) {
 	}
 	loginAll(w)
 	for i := 0; i < 300; i++ {
-		w.At(w.Now()+int64(i)*int64(20*time.Millisecond), func() { w.Invite(w.Device("alice"), "bob", "", false, nil, 3) })
+		w.At(w.Now().Add(time.Duration(i)*20*time.Millisecond), func() { w.Invite(w.Device("alice"), "bob", "", false, nil, 3) })
 	}
-	if !w.RunQuiet(w.Now() + int64(time.Minute)) {
+	if !w.RunQuiet(w.Now().Add(time.Minute)) {
 		t.Fatal("the run does not go quiet")
 	}
 	if n := w.Shard(0).Stats().Invitations; n != 0 {

@@ -21,17 +21,17 @@ const Version = "sigsim/1"
 type World struct {
 	opts   Options
 	q      Queue[event]
-	now    int64
+	now    engine.Time
 	shards []*shardNode
 	devs   []*Device
 	byName map[string]*Device
 
-	busLast    []int64 // per (from, to) shard pair: last arrival, so the bus is FIFO (like TCP)
-	busRand    []*Rand // per (from, to) shard pair, made at its first frame: "bus/s0->s1"
+	busLast    []engine.Time // per (from, to) shard pair: last arrival, so the bus is FIFO (like TCP)
+	busRand    []*Rand       // per (from, to) shard pair, made at its first frame: "bus/s0->s1"
 	partitions []partition
-	nextPart   int                     // the last partition's id
-	intervals  map[faultInterval]int64 // interval faults (CrashFor, DisconnectFor): when each ends
-	healedAt   int64                   // when the last fault ended (or will end: a pause): liveness is judged from it
+	nextPart   int                           // the last partition's id
+	intervals  map[faultInterval]engine.Time // interval faults (CrashFor, DisconnectFor): when each ends
+	healedAt   engine.Time                   // when the last fault ended (or will end: a pause): liveness is judged from it
 	rules      []msgRule
 	held       map[string][]heldMsg
 
@@ -75,10 +75,10 @@ type World struct {
 // Hooks are called as things happen; nil hooks cost nothing. The pointers they
 // get are valid during the call only.
 type Hooks struct {
-	Callback func(at int64, d *Device, cb *engine.Callback)
-	Result   func(at int64, d *Device, r *engine.Result)
+	Callback func(at engine.Time, d *Device, cb *engine.Callback)
+	Result   func(at engine.Time, d *Device, r *engine.Result)
 	// Queued reports the queueing delay of a frame at a shard (service model).
-	Queued func(at int64, shard int, wait int64)
+	Queued func(at engine.Time, shard int, wait time.Duration)
 }
 
 // Counts are running totals of a world's events.
@@ -138,22 +138,24 @@ func frameDigest(b []byte) uint64 {
 }
 
 func timerEv(to engine.Addr, epoch uint32, t engine.Timer) event {
-	return event{kind: evTimer, tkind: t.Kind, to: to, epoch: epoch, x: t.Ref, at: t.At}
+	return event{kind: evTimer, tkind: t.Kind, to: to, epoch: epoch, x: t.Ref, at: int64(t.At)}
 }
 
 // timer returns the timer of a timer event.
-func (ev *event) timer() engine.Timer { return engine.Timer{Kind: ev.tkind, Ref: ev.x, At: ev.at} }
+func (ev *event) timer() engine.Timer {
+	return engine.Timer{Kind: ev.tkind, Ref: ev.x, At: engine.Time(ev.at)}
+}
 
 type clock struct {
-	offset int64
+	offset time.Duration
 	drift  float64
 }
 
-func (c clock) local(t int64) int64 {
+func (c clock) local(t engine.Time) engine.Time {
 	if c.drift == 0 {
-		return t + c.offset
+		return t.Add(c.offset)
 	}
-	return t + c.offset + int64(c.drift*float64(t))
+	return t.Add(c.offset) + engine.Time(c.drift*float64(t))
 }
 
 // global is the first global time at which the clock reads l or later: a
@@ -161,11 +163,11 @@ func (c clock) local(t int64) int64 {
 // short of l (which would make it set the timer again, for the same instant,
 // forever). The float estimate may be off by a few nanoseconds either way;
 // local is non-decreasing, so stepping corrects it.
-func (c clock) global(l int64) int64 {
+func (c clock) global(l engine.Time) engine.Time {
 	if c.drift == 0 {
-		return l - c.offset
+		return l.Add(-c.offset)
 	}
-	g := int64(float64(l-c.offset) / (1 + c.drift))
+	g := engine.Time(float64(l.Add(-c.offset)) / (1 + c.drift))
 	for i := 0; i < 1<<12 && c.local(g) < l; i++ {
 		g++
 	}
@@ -178,7 +180,7 @@ func (c clock) global(l int64) int64 {
 // pause freezes a node: what arrives for it (frames, timers) waits in order in a
 // backlog, and at the end the backlog runs first, in arrival order.
 type pause struct {
-	until   int64
+	until   engine.Time
 	backlog []event
 	armed   bool // a resume event is scheduled
 }
@@ -190,8 +192,8 @@ type shardNode struct {
 	clock    clock
 	down     bool
 	pause    pause
-	workers  []int64
-	busApply []int64        // per source shard: when its last frame is applied (the bus stays FIFO through service)
+	workers  []engine.Time
+	busApply []engine.Time  // per source shard: when its last frame is applied (the bus stays FIFO through service)
 	deferred []engine.Timer // timers that came due while down
 	rto      []timerHandle  // per session slot: its retransmit timer, to cancel
 	busTimer []Handle       // per peer shard: its bus retransmit and ack timers (2k, 2k+1), to cancel
@@ -272,14 +274,14 @@ func New(opts Options) (*World, error) {
 	}
 	opts.fill()
 	w := &World{opts: opts, byName: map[string]*Device{}, held: map[string][]heldMsg{},
-		busLast: make([]int64, opts.Shards*opts.Shards),
+		busLast: make([]engine.Time, opts.Shards*opts.Shards),
 		busRand: make([]*Rand, opts.Shards*opts.Shards), shared: engine.NewSharedClientState()}
 	w.linkOpts = new(LinkOptions)
 	*w.linkOpts = opts.Link
 	for k := 0; k < opts.Shards; k++ {
 		w.shards = append(w.shards, &shardNode{addr: engine.Addr(k), name: "s" + strconv.Itoa(k),
 			srv:     engine.NewServer(engine.ServerConfig{Shard: k, Shards: opts.Shards, Mode: opts.Mode, RTO: opts.RTO, Retention: opts.Retention, Frames: &w.frames}),
-			workers: make([]int64, opts.Workers), busApply: make([]int64, opts.Shards)})
+			workers: make([]engine.Time, opts.Workers), busApply: make([]engine.Time, opts.Shards)})
 		w.shards[k].svcRand.init(opts.Seed, "service/s"+strconv.Itoa(k))
 	}
 	w.appendFrame = engine.AppendFrame
@@ -300,7 +302,7 @@ func New(opts Options) (*World, error) {
 func (w *World) Options() Options { return w.opts }
 
 // Now is the current virtual time.
-func (w *World) Now() int64 { return w.now }
+func (w *World) Now() engine.Time { return w.now }
 
 // Hash is the rolling fingerprint of every event so far.
 func (w *World) Hash() uint64 { return w.hash.Sum() }
@@ -408,7 +410,7 @@ func (w *World) device(a engine.Addr) *Device {
 }
 
 // At schedules fn at virtual time t (not before now): scripted actions and faults.
-func (w *World) At(t int64, fn func()) {
+func (w *World) At(t engine.Time, fn func()) {
 	if t < w.now {
 		t = w.now
 	}
@@ -455,7 +457,7 @@ func (w *World) Step() bool {
 
 // RunUntil processes every event up to and including virtual time t, then sets
 // the clock to t (unless the run stopped).
-func (w *World) RunUntil(t int64) {
+func (w *World) RunUntil(t engine.Time) {
 	w.prepare()
 	for !w.stopped {
 		at, ok := w.q.PeekAt()
@@ -472,7 +474,7 @@ func (w *World) RunUntil(t int64) {
 // RunUntilAtMost is RunUntil processing at most n events: it reports whether
 // it reached t (or the run stopped). A driver that must react between events,
 // to an interrupt say, runs in such bounded slices; they do not change the run.
-func (w *World) RunUntilAtMost(t int64, n int) bool {
+func (w *World) RunUntilAtMost(t engine.Time, n int) bool {
 	w.prepare()
 	for ; !w.stopped && n > 0; n-- {
 		at, ok := w.q.PeekAt()
@@ -495,7 +497,7 @@ func (w *World) RunUntilAtMost(t int64, n int) bool {
 
 // RunQuiet runs until no event is left or virtual time passes limit; it reports
 // whether the world went quiet.
-func (w *World) RunQuiet(limit int64) bool {
+func (w *World) RunQuiet(limit engine.Time) bool {
 	w.prepare()
 	for !w.stopped {
 		at, ok := w.q.PeekAt()
@@ -622,9 +624,9 @@ func (w *World) deliver(ev *event) {
 			}
 			start := max(w.now, s.workers[k])
 			if w.Hooks.Queued != nil {
-				w.Hooks.Queued(w.now, int(to), start-w.now)
+				w.Hooks.Queued(w.now, int(to), start.Sub(w.now))
 			}
-			done := start + w.opts.Service.Sample(&s.svcRand)
+			done := start.Add(w.opts.Service.Sample(&s.svcRand))
 			s.workers[k] = done
 			if int(from) < len(w.shards) {
 				done = max(done, s.busApply[from])
@@ -768,7 +770,7 @@ func (w *World) collect(a engine.Addr) {
 			}
 		}
 		if w.opts.Record {
-			w.events = append(w.events, trace.Event{At: w.now, Kind: trace.Note, Node: w.nodeName(a), Text: "decided " + tr.Describe()})
+			w.events = append(w.events, trace.Event{At: int64(w.now), Kind: trace.Note, Node: w.nodeName(a), Text: "decided " + tr.Describe()})
 		}
 		if w.check != nil {
 			w.check.transition(int(a), tr)
@@ -900,7 +902,7 @@ func (w *World) transmit(from, to engine.Addr, i int32) {
 			r = NewRand(w.opts.Seed, "bus/"+w.nodeName(from)+"->"+w.nodeName(to))
 			w.busRand[k] = r
 		}
-		at := max(w.now+w.opts.ShardLatency.Sample(r), w.busLast[k])
+		at := max(w.now.Add(w.opts.ShardLatency.Sample(r)), w.busLast[k])
 		w.busLast[k] = at
 		fl.refs++
 		w.q.Push(at, flightEv(to, from, 0, i, fl.digest))
@@ -970,11 +972,11 @@ func (w *World) drop(from, to engine.Addr, i int32, why string) {
 	w.nevents++
 	w.Counts.Events++
 	w.hash.AddUint64(uint64(trace.Drop))
-	w.hash.AddInt64(w.now)
+	w.hash.AddInt64(int64(w.now))
 	w.hash.AddUint64(uint64(from)<<32 | uint64(uint32(to)))
 	w.hash.AddString(why)
 	if w.opts.Record {
-		w.events = append(w.events, trace.Event{At: w.now, Kind: trace.Drop, Node: w.nodeName(from), Peer: w.nodeName(to),
+		w.events = append(w.events, trace.Event{At: int64(w.now), Kind: trace.Drop, Node: w.nodeName(from), Peer: w.nodeName(to),
 			Text: why + ": " + w.flight(i).f.Describe()})
 	}
 	w.release(i)
@@ -987,7 +989,7 @@ func (w *World) begin(k trace.Kind, node, peer engine.Addr) {
 	w.nevents++
 	w.Counts.Events++
 	w.hash.AddUint64(uint64(k))
-	w.hash.AddInt64(w.now)
+	w.hash.AddInt64(int64(w.now))
 	w.hash.AddUint64(uint64(uint32(node))<<32 | uint64(uint32(peer)))
 }
 
@@ -996,7 +998,7 @@ func (w *World) frameEvent(k trace.Kind, node, peer engine.Addr, i int32) {
 	w.begin(k, node, peer)
 	w.hash.AddUint64(fl.digest)
 	if w.opts.Record {
-		w.events = append(w.events, trace.Event{At: w.now, Kind: k, Node: w.nodeName(node), Peer: w.nodeName(peer), Text: fl.f.Describe()})
+		w.events = append(w.events, trace.Event{At: int64(w.now), Kind: k, Node: w.nodeName(node), Peer: w.nodeName(peer), Text: fl.f.Describe()})
 	}
 }
 
@@ -1006,7 +1008,7 @@ func (w *World) timerEvent(node engine.Addr, t engine.Timer) {
 	w.hash.AddUint64(uint64(t.Kind))
 	w.hash.AddUint64(t.Ref)
 	if w.opts.Record {
-		w.events = append(w.events, trace.Event{At: w.now, Kind: trace.Timer, Node: w.nodeName(node), Text: t.Kind.String()})
+		w.events = append(w.events, trace.Event{At: int64(w.now), Kind: trace.Timer, Node: w.nodeName(node), Text: t.Kind.String()})
 	}
 }
 
@@ -1016,7 +1018,7 @@ func (w *World) resultEvent(d *Device, r *engine.Result) {
 	w.hash.AddUint64(uint64(r.Call))
 	w.hash.AddString(r.InviteID)
 	if w.opts.Record {
-		w.events = append(w.events, trace.Event{At: w.now, Kind: trace.Result, Node: d.Name, Text: r.Describe()})
+		w.events = append(w.events, trace.Event{At: int64(w.now), Kind: trace.Result, Node: d.Name, Text: r.Describe()})
 	}
 }
 
@@ -1030,7 +1032,7 @@ func (w *World) callbackEvent(d *Device, cb *engine.Callback) {
 		w.hash.AddString(u)
 	}
 	if w.opts.Record {
-		w.events = append(w.events, trace.Event{At: w.now, Kind: trace.Callback, Node: d.Name, Text: cb.Describe()})
+		w.events = append(w.events, trace.Event{At: int64(w.now), Kind: trace.Callback, Node: d.Name, Text: cb.Describe()})
 	}
 }
 
@@ -1045,7 +1047,7 @@ func (w *World) textEvent(k trace.Kind, node, peer engine.Addr, text string) {
 	w.begin(k, node, peer)
 	w.hash.AddString(text)
 	if w.opts.Record {
-		w.events = append(w.events, trace.Event{At: w.now, Kind: k, Node: w.nodeName(node), Peer: w.peerName(peer), Text: strings.Clone(text)})
+		w.events = append(w.events, trace.Event{At: int64(w.now), Kind: k, Node: w.nodeName(node), Peer: w.peerName(peer), Text: strings.Clone(text)})
 	}
 }
 
@@ -1057,7 +1059,7 @@ func (w *World) peerName(a engine.Addr) string {
 }
 
 // fmtDur prints a virtual duration the way scenarios write them.
-func fmtDur(ns int64) string { return time.Duration(ns).String() }
+func fmtDur(d time.Duration) string { return d.String() }
 
 // SetSwarm turns swarm mode on (or replaces its options) before the run starts:
 // the faults are drawn at the first step, once the population exists.
@@ -1072,3 +1074,6 @@ func (w *World) SetSwarm(s SwarmOptions) error {
 	w.swarm = &s
 	return nil
 }
+
+// fmtTime is a virtual time in the trace's text form.
+func fmtTime(t engine.Time) string { return trace.FormatTime(int64(t)) }

@@ -8,7 +8,10 @@ import (
 	"sigsim/engine"
 )
 
-func msec(n int64) int64 { return n * int64(time.Millisecond) }
+func msec(n int64) time.Duration { return time.Duration(n) * time.Millisecond }
+
+// atMs is the virtual time n milliseconds into the run.
+func atMs(n int64) engine.Time { return engine.Time(msec(n)) }
 
 func newTestWorld(t testing.TB, o Options, devices ...string) *World {
 	t.Helper()
@@ -30,19 +33,19 @@ func TestInviteAcceptWithLatency(t *testing.T) {
 	alice, bob := w.Device("alice"), w.Device("bob")
 	w.Login(alice)
 	w.Login(bob)
-	w.RunUntil(msec(100))
+	w.RunUntil(atMs(100))
 	var id string
-	w.At(msec(200), func() { id, _ = w.Invite(alice, "bob", "room=1", false, nil, 30) })
-	var rang int64
-	w.Hooks.Callback = func(at int64, d *Device, cb *engine.Callback) {
+	w.At(atMs(200), func() { id, _ = w.Invite(alice, "bob", "room=1", false, nil, 30) })
+	var rang engine.Time
+	w.Hooks.Callback = func(at engine.Time, d *Device, cb *engine.Callback) {
 		if cb.Kind == engine.OnReceiveNewInvitation {
 			rang = at
-			w.At(at+msec(500), func() { w.Answer(bob, engine.OpAccept, id, "") })
+			w.At(at.Add(msec(500)), func() { w.Answer(bob, engine.OpAccept, id, "") })
 		}
 	}
-	w.RunQuiet(msec(60_000))
-	if rang != msec(280) {
-		t.Errorf("rang at %s, want 280ms (two 40 ms hops)", fmtDur(rang))
+	w.RunQuiet(atMs(60_000))
+	if rang != atMs(280) {
+		t.Errorf("rang at %s, want 280ms (two 40 ms hops)", fmtDur(time.Duration(rang)))
 	}
 	if v := w.Violation(); v != nil {
 		t.Fatal(v)
@@ -89,7 +92,7 @@ func swarmRun(t testing.TB, seed uint64, mode engine.Mode, invitations int) *Wor
 // swarmRunWith is swarmRun with the options changed by opt first, if set.
 func swarmRunWith(t testing.TB, seed uint64, mode engine.Mode, invitations int, opt func(*Options)) *World {
 	o := Options{Seed: seed, Mode: mode, Shards: 2, KeepGoing: false, Record: recordAll,
-		Swarm: &SwarmOptions{Until: int64(40 * time.Second), Intensity: 0.8, Kinds: stableKinds}}
+		Swarm: &SwarmOptions{Until: engine.Time(40 * time.Second), Intensity: 0.8, Kinds: stableKinds}}
 	if opt != nil {
 		opt(&o)
 	}
@@ -108,7 +111,7 @@ func swarmRunWith(t testing.TB, seed uint64, mode engine.Mode, invitations int, 
 	r := NewRand(seed, "workload")
 	var ids []string
 	for i := 0; i < invitations; i++ {
-		at := r.Int64N(int64(30 * time.Second))
+		at := engine.Time(r.Int64N(int64(30 * time.Second)))
 		from := w.Devices()[r.IntN(len(w.Devices()))]
 		kind := r.IntN(5)
 		to := users[r.IntN(len(users))]
@@ -123,7 +126,7 @@ func swarmRunWith(t testing.TB, seed uint64, mode engine.Mode, invitations int, 
 				ids = append(ids, id)
 			}
 		})
-		w.At(at+r.Int64N(int64(8*time.Second)), func() {
+		w.At(at.Add(time.Duration(r.Int64N(int64(8*time.Second)))), func() {
 			if len(ids) == 0 {
 				return
 			}
@@ -133,8 +136,8 @@ func swarmRunWith(t testing.TB, seed uint64, mode engine.Mode, invitations int, 
 			w.Answer(d, op, id, "")
 		})
 	}
-	w.RunUntil(int64(40 * time.Second))
-	w.RunUntil(w.LivenessDeadline(int64(40 * time.Second)))
+	w.RunUntil(engine.Time(40 * time.Second))
+	w.RunUntil(w.LivenessDeadline(engine.Time(40 * time.Second)))
 	if !w.Stopped() {
 		w.CheckLiveness()
 	}
@@ -172,7 +175,7 @@ func TestSameSeedSameHash(t *testing.T) {
 // recorded in the plan; with swarm off there is none.
 func TestSwarmMixPerSeed(t *testing.T) {
 	mix := func(seed uint64) SwarmMix {
-		w := newTestWorld(t, Options{Seed: seed, Swarm: &SwarmOptions{Until: int64(time.Second)}}, "alice/1")
+		w := newTestWorld(t, Options{Seed: seed, Swarm: &SwarmOptions{Until: engine.Time(time.Second)}}, "alice/1")
 		m, ok := w.SwarmMix("generate/1")
 		if !ok || !strings.HasPrefix(w.SwarmPlan()[0].String(), "generate/1 mix accept=") {
 			t.Fatalf("seed %d: no mix or not in the plan: %v", seed, w.SwarmPlan())
@@ -209,10 +212,10 @@ func TestPathsAreCounted(t *testing.T) {
 	bob, _ := w.AddDevice("bob", "1")
 	w.Login(alice)
 	w.Login(bob)
-	w.RunUntil(int64(time.Second))
+	w.RunUntil(engine.Time(time.Second))
 	w.DropNext("RESP #")
 	w.Invite(alice, "bob", "", false, nil, 30)
-	w.RunUntil(int64(10 * time.Second))
+	w.RunUntil(engine.Time(10 * time.Second))
 	if n := w.Counts.Paths[engine.PathRequestFromLog]; n != 1 {
 		t.Errorf("request-from-log taken %d times, want 1", n)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sigsim/bench"
+	"sigsim/engine"
 	"sigsim/sim"
 )
 
@@ -73,7 +74,7 @@ func arrive(w *sim.World, a Arrivals, r *sim.Rand, start, end int64, arrive func
 		// t is compared before it is added: a process whose arrivals have
 		// ended may return a time far past the end.
 		if t = a.Next(t, r); int64(t) < end-start {
-			w.At(start+int64(t), next)
+			w.At(engine.Time(start+int64(t)), next)
 		}
 	}
 	next = func() {

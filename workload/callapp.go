@@ -54,22 +54,22 @@ func newCallApp(e *env, devs []*sim.Device, users []string, o apps.CallOptions) 
 	return ca, nil
 }
 
-func (ca *callApp) observe(name string, at, v int64) {
+func (ca *callApp) observe(name string, at engine.Time, v time.Duration) {
 	h := ca.hists[name]
 	if h == nil {
 		h = ca.e.metric(name)
 		ca.hists[name] = h
 	}
-	h.RecordAt(at, max(v, 0))
+	h.RecordAt(int64(at), int64(max(v, 0)))
 }
 
-func (ca *callApp) onCallback(at int64, d *sim.Device, cb *engine.Callback) {
+func (ca *callApp) onCallback(at engine.Time, d *sim.Device, cb *engine.Callback) {
 	if int(cb.Kind) < len(ca.cbKinds) {
 		ca.cbKinds[cb.Kind]++
 	}
 }
 
-func (ca *callApp) onResult(at int64, d *sim.Device, r *engine.Result) {
+func (ca *callApp) onResult(at engine.Time, d *sim.Device, r *engine.Result) {
 	if r.Code != engine.OK {
 		ca.errs[errKey{r.Op, r.Code}]++
 	}
@@ -185,11 +185,11 @@ func (ca *callApp) endedEvery(period, end int64) {
 	var tick func()
 	tick = func() {
 		ca.ended(&seen)
-		if next := ca.w.Now() + period; next <= end {
+		if next := engine.Time(int64(ca.w.Now()) + period); next <= engine.Time(end) {
 			ca.w.At(next, tick)
 		}
 	}
-	ca.w.At(ca.w.Now()+period, tick)
+	ca.w.At(engine.Time(int64(ca.w.Now())+period), tick)
 }
 
 // callOptions maps the calls workload's options onto the call app's.

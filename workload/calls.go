@@ -127,7 +127,7 @@ func (c *Calls) footprint() sim.Footprint {
 // (sim.Flow) held for at most hold seconds.
 func flowFootprint(o *Options, devices int, invitations, rate float64, hold int64) sim.Footprint {
 	f := sim.Footprint{Devices: float64(devices), Invitations: invitations}
-	f.LiveInvitations, f.Ended = sim.Flow(invitations, rate, float64(hold), int64(o.Retention))
+	f.LiveInvitations, f.Ended = sim.Flow(invitations, rate, float64(hold), o.Retention)
 	return f
 }
 

@@ -206,7 +206,7 @@ func (cw *Classroom) simulate(e *env) error {
 	w.Hooks.Callback = cr.onCallback
 	e.watchResults(cr.onResult)
 	o := apps.DefaultClassOptions()
-	o.Timeout, o.Raise, o.ThinkTime, o.Collect = int(seconds(cw.Timeout)), cw.Raise, cw.ThinkTime, int64(cw.Collect)
+	o.Timeout, o.Raise, o.ThinkTime, o.Collect = int(seconds(cw.Timeout)), cw.Raise, cw.ThinkTime, cw.Collect
 	if cr.class, err = apps.NewClassroom(apps.NewHost(w), o); err != nil {
 		return err
 	}
@@ -215,7 +215,7 @@ func (cw *Classroom) simulate(e *env) error {
 	start := j.warmupNS
 	horizon := cw.horizon(j.warmupNS)
 	for g := range cw.Groups {
-		if err := cr.class.AddClass(groups[g], devs[g*m], devs[g*m+1:(g+1)*m], start); err != nil {
+		if err := cr.class.AddClass(groups[g], devs[g*m], devs[g*m+1:(g+1)*m], engine.Time(start)); err != nil {
 			return err
 		}
 	}
@@ -235,43 +235,43 @@ func (cw *Classroom) simulate(e *env) error {
 			// Live until its timeout at the latest (the gauge of live
 			// invitations; the speak invitations are counted at the end).
 			e.invited()
-			w.At(w.Now()+int64(cw.Timeout), e.ended)
+			w.At(w.Now().Add(cw.Timeout), e.ended)
 		}
 		i++
 		if i < total {
-			w.At(when(i), next)
+			w.At(engine.Time(when(i)), next)
 		}
 	}
-	w.At(when(0), next)
+	w.At(engine.Time(when(0)), next)
 	e.runTo(horizon, horizon)
 	cr.close()
 	return nil
 }
 
-func (cr *classroomRun) observe(name string, at, v int64) {
+func (cr *classroomRun) observe(name string, at engine.Time, v time.Duration) {
 	h := cr.hists[name]
 	if h == nil {
 		h = cr.e.metric(name)
 		cr.hists[name] = h
 	}
-	h.RecordAt(at, max(v, 0))
+	h.RecordAt(int64(at), int64(max(v, 0)))
 }
 
-func (cr *classroomRun) onCallback(at int64, d *sim.Device, cb *engine.Callback) {
+func (cr *classroomRun) onCallback(at engine.Time, d *sim.Device, cb *engine.Callback) {
 	if int(cb.Kind) < len(cr.cbKinds) {
 		cr.cbKinds[cb.Kind]++
 	}
 	if cb.Kind == engine.OnInvitationTimeout && cb.GroupID != "" {
 		s := cr.skew[cb.InviteID]
 		if s == nil {
-			s = &[2]int64{at, at}
+			s = &[2]int64{int64(at), int64(at)}
 			cr.skew[cb.InviteID] = s
 		}
-		s[1] = at
+		s[1] = int64(at)
 	}
 }
 
-func (cr *classroomRun) onResult(at int64, d *sim.Device, r *engine.Result) {
+func (cr *classroomRun) onResult(at engine.Time, d *sim.Device, r *engine.Result) {
 	if r.Code != engine.OK {
 		cr.errs[errKey{r.Op, r.Code}]++
 	}

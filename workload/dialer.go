@@ -74,13 +74,13 @@ type callRec struct {
 	flags  uint8
 	view   [2]engine.InviteeState // what the inviter (0) and the invitee (1) learned first
 	told   [2]uint8               // every outcome each party was told, a bit per state
-	t0     int64                  // intended send time of the invite
-	rangAt int64                  // when the invitee's OnReceiveNewInvitation fired
-	toAt   [2]int64               // when each party's OnInvitationTimeout fired
+	t0     engine.Time            // intended send time of the invite
+	rangAt engine.Time            // when the invitee's OnReceiveNewInvitation fired
+	toAt   [2]engine.Time         // when each party's OnInvitationTimeout fired
 }
 
 type retireItem struct {
-	at  int64
+	at  engine.Time
 	idx int32
 	gen uint32
 }
@@ -99,8 +99,8 @@ type dialer struct {
 	devs    []*sim.Device // one per user, by user index
 	users   []string
 	nshards int
-	timeout int   // seconds
-	linger  int64 // how long a call is kept after both parties learned its end
+	timeout int           // seconds
+	linger  time.Duration // how long a call is kept after both parties learned its end
 	// onlineOnly makes every invitation online-only.
 	onlineOnly bool
 
@@ -125,7 +125,7 @@ type dialer struct {
 func newDialer(e *env, devs []*sim.Device, users []string, timeout int) (*dialer, error) {
 	w := e.w
 	d := &dialer{e: e, w: w, devs: devs, users: users, nshards: w.NumShards(), timeout: timeout,
-		linger: int64(10 * time.Second), byID: make(map[string]int32), errs: map[errKey]int64{}}
+		linger: 10 * time.Second, byID: make(map[string]int32), errs: map[errKey]int64{}}
 	for i, dv := range devs {
 		if int(dv.Addr)-d.nshards != i {
 			return nil, fmt.Errorf("internal: device %s is not user %d", dv.Name, i)
@@ -174,7 +174,7 @@ func (d *dialer) dial(caller, callee int32) bool {
 	return true
 }
 
-func (d *dialer) onCallback(at int64, dv *sim.Device, cb *engine.Callback) {
+func (d *dialer) onCallback(at engine.Time, dv *sim.Device, cb *engine.Callback) {
 	if int(cb.Kind) < len(d.cbKinds) {
 		d.cbKinds[cb.Kind]++
 	}
@@ -205,7 +205,7 @@ func (d *dialer) onCallback(at int64, dv *sim.Device, cb *engine.Callback) {
 			return
 		}
 		c.rangAt = at
-		d.hRing.RecordAt(at, at-c.t0)
+		d.hRing.RecordAt(int64(at), int64(at.Sub(c.t0)))
 	case engine.OnInviteeAccepted:
 		d.learn(idx, party, engine.Accepted, at)
 	case engine.OnInviteeRejected:
@@ -216,21 +216,21 @@ func (d *dialer) onCallback(at int64, dv *sim.Device, cb *engine.Callback) {
 		if c.toAt[party] == 0 {
 			c.toAt[party] = at
 			if party == 0 {
-				d.hist(&d.hLate, "timeout_late").RecordAt(at, at-c.t0-int64(d.timeout)*int64(time.Second))
+				d.hist(&d.hLate, "timeout_late").RecordAt(int64(at), int64(at.Sub(c.t0)-engine.TimeoutDuration(d.timeout)))
 			}
 			if c.toAt[0] != 0 && c.toAt[1] != 0 {
 				skew := c.toAt[0] - c.toAt[1]
 				if skew < 0 {
 					skew = -skew
 				}
-				d.hist(&d.hSkew, "timeout_skew").RecordAt(at, skew)
+				d.hist(&d.hSkew, "timeout_skew").RecordAt(int64(at), int64(skew))
 			}
 		}
 		d.learn(idx, party, engine.TimedOut, at)
 	}
 }
 
-func (d *dialer) onResult(at int64, dv *sim.Device, r *engine.Result) {
+func (d *dialer) onResult(at engine.Time, dv *sim.Device, r *engine.Result) {
 	switch r.Op {
 	case engine.OpInvite, engine.OpCancel, engine.OpAccept, engine.OpReject:
 	default:
@@ -261,7 +261,7 @@ func (d *dialer) onResult(at int64, dv *sim.Device, r *engine.Result) {
 }
 
 // learn records that a party learned an outcome.
-func (d *dialer) learn(idx int32, party int, st engine.InviteeState, at int64) {
+func (d *dialer) learn(idx int32, party int, st engine.InviteeState, at engine.Time) {
 	c := &d.calls[idx]
 	if party == 1 && c.rangAt == 0 && st != engine.Accepted && st != engine.Rejected {
 		c.anom |= anomBeforeRing
@@ -278,12 +278,12 @@ func (d *dialer) learn(idx int32, party int, st engine.InviteeState, at int64) {
 	if c.view[0] != engine.Pending && c.view[1] != engine.Pending && c.flags&flagRetiring == 0 {
 		c.flags |= flagRetiring | flagEnded
 		d.e.ended()
-		d.retire = append(d.retire, retireItem{at: at + d.linger, idx: idx, gen: c.gen})
+		d.retire = append(d.retire, retireItem{at: at.Add(d.linger), idx: idx, gen: c.gen})
 	}
 }
 
 // sweep retires the calls whose linger has passed.
-func (d *dialer) sweep(now int64) {
+func (d *dialer) sweep(now engine.Time) {
 	for d.rhead < len(d.retire) && d.retire[d.rhead].at <= now {
 		it := d.retire[d.rhead]
 		d.rhead++

@@ -50,9 +50,9 @@ func (e *env) newWorld() (*sim.World, error) {
 	e.w = w
 	e.queue = e.m.Metric(e.pfx + "queue")
 	if e.j.o.ServiceTime != (sim.Dist{}) {
-		w.Hooks.Queued = func(at int64, shard int, wait int64) {
-			if at >= e.start {
-				e.queue.RecordAt(at, wait)
+		w.Hooks.Queued = func(at engine.Time, shard int, wait time.Duration) {
+			if at >= engine.Time(e.start) {
+				e.queue.RecordAt(int64(at), int64(wait))
 			}
 		}
 	}
@@ -63,9 +63,9 @@ func (e *env) newWorld() (*sim.World, error) {
 // the setup check: a call that fails with 6014 (not logged in) on a device
 // whose first login has not completed yet is a setup failure (the warm-up
 // was too short), counted and reported by close.
-func (e *env) watchResults(next func(at int64, d *sim.Device, r *engine.Result)) {
+func (e *env) watchResults(next func(at engine.Time, d *sim.Device, r *engine.Result)) {
 	e.loggedIn = make([]bool, e.w.NumShards()+len(e.w.Devices()))
-	e.w.Hooks.Result = func(at int64, d *sim.Device, r *engine.Result) {
+	e.w.Hooks.Result = func(at engine.Time, d *sim.Device, r *engine.Result) {
 		switch {
 		case r.Op == engine.OpLogin && r.Code == engine.OK:
 			e.loggedIn[d.Addr] = true
@@ -132,10 +132,10 @@ func (e *env) runTo(t int64, horizon int64) {
 		return
 	}
 	step := max(horizon/200, int64(10*time.Millisecond))
-	for e.w.Now() < t && !e.w.Stopped() {
-		next := min(e.w.Now()+step, t)
+	for int64(e.w.Now()) < t && !e.w.Stopped() {
+		next := min(int64(e.w.Now())+step, t)
 		t0 := time.Now()
-		for !e.w.RunUntilAtMost(next, sliceEvents) {
+		for !e.w.RunUntilAtMost(engine.Time(next), sliceEvents) {
 			if e.interrupt() {
 				break
 			}
@@ -146,7 +146,7 @@ func (e *env) runTo(t int64, horizon int64) {
 			e.loadWallNS += d
 		}
 		e.sampleHeap()
-		if at := e.j.o.AtLoadEnd; at != nil && !*e.profiled && e.profileAt > 0 && e.w.Now() >= e.profileAt {
+		if at := e.j.o.AtLoadEnd; at != nil && !*e.profiled && e.profileAt > 0 && e.w.Now() >= engine.Time(e.profileAt) {
 			// The heap when the load ends, with the world alive: where the
 			// bytes go (at exit the world would be gone).
 			*e.profiled = at() == nil
@@ -174,7 +174,7 @@ func (e *env) interrupt() bool {
 	if cause := context.Cause(e.ctx); cause != nil && cause != e.ctx.Err() {
 		sig = cause.Error()
 	}
-	e.res.Interrupted = &bench.Interrupted{AtNS: e.w.Now(), Signal: sig}
+	e.res.Interrupted = &bench.Interrupted{AtNS: int64(e.w.Now()), Signal: sig}
 	return true
 }
 
@@ -195,7 +195,7 @@ func (e *env) close() {
 	if w == nil {
 		return
 	}
-	e.m.SetDuration(w.Now())
+	e.m.SetDuration(int64(w.Now()))
 	for _, kv := range []struct {
 		k string
 		v int64
@@ -226,7 +226,7 @@ func (e *env) close() {
 	}
 	wi := &e.res.Wall
 	wi.SimNS += e.wallNS
-	wi.VirtualNS += w.Now()
+	wi.VirtualNS += int64(w.Now())
 	wi.Events += w.Events()
 	wi.Invitations += e.invitations
 	wi.PeakHeapBytes = max(wi.PeakHeapBytes, e.peakHeap)

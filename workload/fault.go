@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"sigsim/engine"
 	"sigsim/sim"
 )
 
@@ -112,7 +113,7 @@ func (f Fault) schedule(e *env, base int64) error {
 		}
 	}
 	from, to := base+int64(f.Start), base+int64(f.Start+f.For)
-	w.At(from, func() {
+	w.At(engine.Time(from), func() {
 		if err := w.Inject(f.Fault); err != nil {
 			panic("workload: a checked fault refused: " + err.Error())
 		}

@@ -8,6 +8,7 @@ import (
 	"unsafe"
 
 	"sigsim/bench"
+	"sigsim/engine"
 	"sigsim/sim"
 )
 
@@ -185,10 +186,10 @@ func (m *MassTimeout) simulate(e *env) error {
 		d.dial(caller, callee)
 		i++
 		if i < n {
-			w.At(start+win*i/n, next)
+			w.At(engine.Time(start+win*i/n), next)
 		}
 	}
-	w.At(start, next)
+	w.At(engine.Time(start), next)
 
 	// The heap before the first invitation and at the peak, after a GC: the
 	// memory the live invitations take, net of the population.

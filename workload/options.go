@@ -250,7 +250,7 @@ func (o *Options) simOptions(mode engine.Mode, checks bool) sim.Options {
 		ShardLatency: o.ShardLatency,
 		Service:      o.ServiceTime,
 		Workers:      o.Workers,
-		Retention:    int64(o.Retention),
+		Retention:    o.Retention,
 		NoChecks:     !checks,
 		KeepGoing:    true,
 	}

@@ -43,7 +43,7 @@ type Race struct {
 	Timeout time.Duration
 
 	spread sim.Dist
-	hop    int64 // estimated one-way trip: device→shard→device is 2 hops
+	hop    time.Duration // estimated one-way trip: device→shard→device is 2 hops
 }
 
 // Name is "race".
@@ -90,7 +90,7 @@ func (r Race) prepare(exact bool) (*Prepared, error) {
 	if err := validTimeout(r.Timeout); err != nil {
 		errs = append(errs, err)
 	}
-	r.hop = int64(r.Latency.Mean() + r.ServiceTime.Mean())
+	r.hop = time.Duration(r.Latency.Mean() + r.ServiceTime.Mean())
 	if r.Spread != nil {
 		r.spread = *r.Spread
 		if err := r.spread.Validate(); err != nil {
@@ -146,7 +146,7 @@ const RaceGhostBound = 40 * time.Second
 // A race call's plan: what the callee does when it rings, and when.
 type racePlan struct {
 	kind  uint8 // raceAccept, raceCancelAccept, raceAcceptTimeout
-	delay int64
+	delay time.Duration
 }
 
 const (
@@ -176,7 +176,7 @@ func (r *Race) simulate(e *env) error {
 	// The phones answer, cancel and hang up only as the workload says: no
 	// share of their own, a short talk.
 	o := callOptions(r.Timeout, 0, 0, 0, 0, sim.Dist{}, sim.Dist{}, sim.Const(RaceTalkTime))
-	o.GhostBound = int64(RaceGhostBound)
+	o.GhostBound = RaceGhostBound
 	plans := map[string]racePlan{}
 	ca, err := newCallApp(e, devs, users, o)
 	if err != nil {
@@ -185,16 +185,16 @@ func (r *Race) simulate(e *env) error {
 	// When the callee rings, its planned answer (the app rings first: the
 	// world's hooks before the app's).
 	hook := w.Hooks.Callback
-	w.Hooks.Callback = func(at int64, d *sim.Device, cb *engine.Callback) {
+	w.Hooks.Callback = func(at engine.Time, d *sim.Device, cb *engine.Callback) {
 		hook(at, d, cb)
 		p, ok := plans[cb.InviteID]
 		if !ok || cb.Kind != engine.OnReceiveNewInvitation || d.User == cb.Inviter {
 			return
 		}
 		delete(plans, cb.InviteID)
-		t := at + p.delay
+		t := at.Add(p.delay)
 		if p.kind == raceAcceptTimeout {
-			t = max(at, at+int64(r.Timeout)-p.delay)
+			t = max(at, at.Add(r.Timeout).Add(-p.delay))
 		}
 		id, user := cb.InviteID, d.User
 		w.At(t, func() { ca.calls.AnswerCall(user, id, true) })
@@ -247,7 +247,7 @@ func (r *Race) simulate(e *env) error {
 			// The callee accepts a after the ring; the caller cancels b
 			// after its estimate of the ring: the two cross in flight.
 			from := users[caller]
-			w.At(now+2*r.hop+b, func() { ca.calls.CancelCall(from, id) })
+			w.At(now.Add(2*r.hop).Add(b), func() { ca.calls.CancelCall(from, id) })
 		}
 	})
 	ca.endedEvery(int64(time.Second), horizon)

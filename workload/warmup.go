@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"sigsim/engine"
 	"sigsim/sim"
 )
 
@@ -45,7 +46,7 @@ func loginSettle(o *Options) int64 {
 		r := sim.NewRand(0, "warmup/"+name)
 		xs := make([]int64, 20_000)
 		for i := range xs {
-			xs[i] = d.Sample(r)
+			xs[i] = int64(d.Sample(r))
 		}
 		slices.Sort(xs)
 		return xs[len(xs)*999/1000]
@@ -76,7 +77,7 @@ func loginSpread(w *sim.World, devs []*sim.Device, spread int64) {
 		w.Login(devs[i])
 		i++
 		if i < n {
-			w.At(spread*i/n, next)
+			w.At(engine.Time(spread*i/n), next)
 		}
 	}
 	w.At(0, next)

@@ -42,7 +42,7 @@ func mmcRun(seed uint64, c int, rho float64, n int) (simWq, wantWq float64, err 
 // are not measured.
 func queueRun(seed uint64, c int, lambda float64, service sim.Dist, n int) (float64, error) {
 	w, err := sim.New(sim.Options{Seed: seed, Mode: engine.ModeClient, Workers: c, Service: service,
-		Link: sim.LinkOptions{Latency: sim.Const(time.Millisecond)}, RTO: int64(1000 * time.Hour), NoChecks: true})
+		Link: sim.LinkOptions{Latency: sim.Const(time.Millisecond)}, RTO: 1000 * time.Hour, NoChecks: true})
 	if err != nil {
 		return 0, err
 	}
@@ -55,25 +55,25 @@ func queueRun(seed uint64, c int, lambda float64, service sim.Dist, n int) (floa
 		w.Login(devs[i])
 	}
 	skip := n / 10
-	measureFrom := int64(math.MaxInt64)
+	measureFrom := engine.Time(math.MaxInt64)
 	var sum float64
 	var count int
-	w.Hooks.Queued = func(at int64, shard int, wait int64) {
+	w.Hooks.Queued = func(at engine.Time, shard int, wait time.Duration) {
 		if at >= measureFrom {
 			sum += float64(wait)
 			count++
 		}
 	}
 	r := sim.NewRand(seed, "erlang")
-	at, sent := int64(time.Second), 0
+	at, sent := engine.Time(time.Second), 0
 	var arrive func()
 	arrive = func() {
 		if sent == skip {
-			measureFrom = w.Now() + int64(time.Millisecond) // when this invite reaches the shard
+			measureFrom = w.Now().Add(time.Millisecond) // when this invite reaches the shard
 		}
 		w.Invite(devs[sent%devices], "nobody", "", true, nil, 0)
 		sent++
-		at += int64(r.ExpFloat64() / lambda * 1e9)
+		at += engine.Time(r.ExpFloat64() / lambda * 1e9)
 		if sent < skip+n {
 			w.At(at, arrive)
 		}

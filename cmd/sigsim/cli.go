@@ -331,7 +331,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "# swarm plan for seed %d:\n#   %s\n", res.World.Options().Seed, strings.Join(res.SwarmPlan, "\n#   "))
 	}
 	_, _ = stdout.Write(res.Text())
-	fmt.Fprintf(stdout, "# hash %016x, %d events, virtual time %s\n", res.Hash(), res.World.Events(), strings.TrimSpace(trace.FormatTime(res.World.Now())))
+	fmt.Fprintf(stdout, "# hash %016x, %d events, virtual time %s\n", res.Hash(), res.World.Events(), strings.TrimSpace(trace.FormatTime(int64(res.World.Now()))))
 	for _, fl := range res.Failures {
 		fmt.Fprintln(stderr, fl)
 	}
