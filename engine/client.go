@@ -298,6 +298,9 @@ func (c *Client) result(call APICall, op Op, id string, code Code, text string) 
 
 func (c *Client) fail(call APICall, op Op, id string, code Code, format string, args ...any) APICall {
 	c.result(call, op, id, code, fmt.Sprintf(format, args...))
+	if call != 0 {
+		c.out.Results[len(c.out.Results)-1].Local = true
+	}
 	return call
 }
 

@@ -86,6 +86,9 @@ const (
 	// PathSyncSkippedLeft: a login's sync skipped an invitation of a group
 	// the user left after it.
 	PathSyncSkippedLeft
+	// PathRequestAhead: a request that came before one its device made
+	// earlier was kept, and applied after it.
+	PathRequestAhead
 	// NumPaths bounds the paths: every Path is below it.
 	NumPaths
 )
@@ -98,6 +101,7 @@ var pathNames = [...]string{"?",
 	"online-only-forgotten", "added-invitation-forgotten", "answer-at-deadline",
 	"bus-resend", "bus-duplicate", "logout-overtook-login", "closed-session-logged-out",
 	"invitee-dropped", "push-before-login-ok", "sync-skipped-left",
+	"request-ahead",
 }
 
 func (p Path) String() string {

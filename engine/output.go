@@ -160,6 +160,9 @@ type Result struct {
 	// logged out without a connection): it may still take effect. Any other
 	// failure is definite: the request had no effect.
 	Unanswered bool
+	// Local: the device refused the call itself, from what it knows (its
+	// list, its session, the call's arguments); nothing was sent.
+	Local bool
 }
 
 // Err returns the result as an error, nil on success.

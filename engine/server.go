@@ -155,9 +155,10 @@ type userState struct {
 	// ask for again, in the order they were made: a retransmitted request is
 	// answered again and never applied twice, however late it comes.
 	dedup    []dedupEntry
-	dedupIDs []uint64    // dedup[i].reqID, for a scan that touches little memory
-	pruneAt  int         // len(dedup) at which the results no device awaits are dropped
-	lows     []deviceLow // per device: its lowest request still unanswered (Frame.Low)
+	dedupIDs []uint64       // dedup[i].reqID, for a scan that touches little memory
+	pruneAt  int            // len(dedup) at which the results no device awaits are dropped
+	lows     []deviceLow    // per device: its lowest request still unanswered (Frame.Low)
+	ahead    []aheadRequest // requests that came before their turn (nil almost always)
 }
 
 // dedupSize is the fewest results a user's list holds before it is pruned;
@@ -169,6 +170,9 @@ const dedupSize = 32
 type deviceLow struct {
 	device string
 	low    uint64
+	// next is the device's first request, at or above low, that has not come:
+	// a request after it waits for it.
+	next uint64
 }
 
 type dedupEntry struct {
@@ -681,7 +685,12 @@ func (s *Server) request(now Time, from Addr, f *Frame) {
 	}
 	ss := &s.sessions[slot]
 	u := ss.user
-	if f.ReqID != 0 && f.ReqID < u.noteLow(ss.device, min(f.Low, f.ReqID)) {
+	if f.ReqID == 0 {
+		s.apply(now, slot, f)
+		return
+	}
+	l := u.noteLow(ss.device, min(f.Low, f.ReqID))
+	if f.ReqID < l.low {
 		s.out.hit(PathLateCopyDropped)
 		return // a late copy of a request whose answer the device has had
 	}
@@ -689,12 +698,32 @@ func (s *Server) request(now Time, from Addr, f *Frame) {
 		s.again(ss, d, f)
 		return
 	}
+	if f.ReqID > l.next {
+		// A request before it has not come yet (lost, or overtaken): it is
+		// applied after them, as the device made them (docs/DESIGN.md §2.2, Requests).
+		u.keepRequest(ss.device, from, f)
+		s.out.hit(PathRequestAhead)
+		return
+	}
+	if f.ReqID == l.next {
+		l.next++
+	}
+	device := ss.device
+	s.apply(now, slot, f)
+	s.requestsInTurn(now, u, device)
+}
+
+// apply logs request f of session slot and applies it, here or on the shard
+// that owns it.
+func (s *Server) apply(now Time, slot int32, f *Frame) {
+	ss := &s.sessions[slot]
+	u := ss.user
 	d := u.addDedup(ss.device, f.ReqID, f.Op)
 	if f != &s.in {
 		s.in = *f
 		f = &s.in
 	}
-	f.User, f.Device, f.Origin = u.name, ss.device, from
+	f.User, f.Device, f.Origin = u.name, ss.device, ss.addr
 	if owner := s.ownerOf(f); owner != s.cfg.Shard {
 		f.Type, f.Ack, f.Low = FrameForward, 0, 0 // the device link's fields stay on it
 		s.busSend(now, owner, f)
@@ -704,6 +733,60 @@ func (s *Server) request(now Time, from Addr, f *Frame) {
 	r := s.execute(now, f)
 	s.finish(u, d, r)
 	s.sendPiggyback()
+}
+
+// requestAheadMax bounds the requests a shard keeps per user ahead of the
+// ones they wait for; a later one is dropped, and the device resends it.
+const requestAheadMax = 64
+
+// aheadRequest is a request that came before one its device made earlier:
+// kept until that one comes.
+type aheadRequest struct {
+	device string
+	from   Addr
+	f      Frame
+}
+
+// keepRequest keeps request f of device until the requests before it come.
+func (u *userState) keepRequest(device string, from Addr, f *Frame) {
+	for i := range u.ahead {
+		if a := &u.ahead[i]; a.device == device && a.f.ReqID == f.ReqID {
+			return // a resent copy of one kept already
+		}
+	}
+	if len(u.ahead) < requestAheadMax {
+		u.ahead = append(u.ahead, aheadRequest{device: device, from: from, f: *f})
+	}
+}
+
+// requestsInTurn applies the kept requests of device whose turn has come, in
+// the order the device made them, and forgets those it no longer awaits (below
+// its low, or of a session that has ended).
+func (s *Server) requestsInTurn(now Time, u *userState, device string) {
+	for i := 0; i < len(u.ahead); {
+		a := &u.ahead[i]
+		if a.device != device {
+			i++
+			continue
+		}
+		l := u.noteLow(device, 0)
+		slot, ok := s.sessByAddr[a.from]
+		stale := a.f.ReqID < l.next || !ok || s.sessions[slot].epoch != a.f.Epoch
+		if !stale && a.f.ReqID != l.next {
+			i++
+			continue
+		}
+		g := a.f
+		u.ahead = slices.Delete(u.ahead, i, i+1)
+		if len(u.ahead) == 0 {
+			u.ahead = nil
+		}
+		if !stale {
+			l.next++
+			s.apply(now, slot, &g)
+		}
+		i = 0 // the list changed: the next in turn may be anywhere in it
+	}
 }
 
 // noSession answers a request of a session the shard does not have (it
@@ -799,16 +882,18 @@ func (u *userState) pruneDedup() {
 	u.pruneAt = 2 * kept
 }
 
-// noteLow raises a device's low to low and returns it.
-func (u *userState) noteLow(device string, low uint64) uint64 {
+// noteLow raises a device's low to low and returns its entry, valid until
+// the next call.
+func (u *userState) noteLow(device string, low uint64) *deviceLow {
 	for i := range u.lows {
 		if l := &u.lows[i]; l.device == device {
 			l.low = max(l.low, low)
-			return l.low
+			l.next = max(l.next, l.low)
+			return l
 		}
 	}
-	u.lows = append(u.lows, deviceLow{device, low})
-	return low
+	u.lows = append(u.lows, deviceLow{device: device, low: low, next: low})
+	return &u.lows[len(u.lows)-1]
 }
 
 func (u *userState) lowOf(device string) uint64 {

@@ -257,7 +257,7 @@ func (r *runner) expect(c *Cmd) {
 }
 
 var invariants = slices.Concat([]string{sim.InvReceiveFirst, sim.InvExactlyOnce, sim.InvAgreement, sim.InvValidity, sim.InvScope,
-	sim.InvNoResurrection, sim.InvTermination, sim.InvOrder, sim.InvRoomView}, apps.CallInvariants, apps.ClassInvariants)
+	sim.InvNoResurrection, sim.InvTermination, sim.InvOrder, sim.InvRequestOrder, sim.InvRoomView}, apps.CallInvariants, apps.ClassInvariants)
 
 func orNone(s string) string {
 	if s == "" {

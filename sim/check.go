@@ -20,10 +20,11 @@ const (
 	InvNoResurrection = "no-resurrection" // nothing about an invitee after its final state
 	InvTermination    = "termination"     // once healed, everything ends within the bound
 	InvOrder          = "order"           // a device hears of an invitation in the shard's order
+	InvRequestOrder   = "request-order"   // a device's requests take effect in the order it made them
 )
 
 // invariants lists the invariants in the order summaries print them.
-var invariants = []string{InvReceiveFirst, InvExactlyOnce, InvAgreement, InvValidity, InvScope, InvNoResurrection, InvTermination, InvOrder}
+var invariants = []string{InvReceiveFirst, InvExactlyOnce, InvAgreement, InvValidity, InvScope, InvNoResurrection, InvTermination, InvOrder, InvRequestOrder}
 
 // Violation is one broken invariant, with the event that broke it.
 type Violation struct {
@@ -98,16 +99,18 @@ type invCheck struct {
 	created uint32       // server mode: the decision index of its creation
 	one     inviteeCheck // its lone invitee's record (else more.per)
 	shard   uint16       // server mode: the shard that decides it
+	life    uint16       // the inviting device's life (observer.life) when it invited
 	flags   invFlags
 }
 
 type invFlags uint8
 
 const (
-	invInvited    invFlags = 1 << iota // an invite call made it; without, it was only heard of (AddInvitedSignaling)
-	invOnlineOnly                      // online-only
-	invCancelled                       // its inviter called cancel
-	invDecided                         // server mode: the server created it
+	invInvited          invFlags = 1 << iota // an invite call made it; without, it was only heard of (AddInvitedSignaling)
+	invOnlineOnly                            // online-only
+	invCancelled                             // its inviter called cancel
+	invDecided                               // server mode: the server created it
+	invRefusedUncreated                      // server mode: its inviter's cancel or modify was refused as invalid before the server created it
 )
 
 // invMore is what some invitations need beyond invCheck: a group, a list of
@@ -123,7 +126,11 @@ type invMore struct {
 	strangers map[string]*inviteeCheck // users it does not list
 	modified  []uint32                 // the decision indexes of its modifications
 	modifier  []string                 // the device that made each (it hears a result, no callback)
-	open      int32                    // invitees (each once) the server has not decided yet
+	// request-order, server mode: the inviting device's successful cancel
+	// and its earliest cancel or modify refused as invalid, in its life of
+	// the invite (API call numbers; 0 for none).
+	cancelCall, refusedCall engine.APICall
+	open                    int32 // invitees (each once) the server has not decided yet
 }
 
 // indexAbove is the length above which an invitee list gets an index: a short
@@ -257,6 +264,9 @@ type observer struct {
 	many  map[int32][]maybeState // made at the first state learned
 	// out: its logout succeeded and no login has since: no callback may reach it.
 	out bool
+	// life counts the device's logouts and crashes: its API call numbers,
+	// its list of invitations and its pending requests start again at each.
+	life uint16
 }
 
 func (o *observer) received(h int32) bool {
@@ -349,7 +359,7 @@ func (c *Checker) online(d *Device) { c.observer(d).since = c.w.now }
 // reset starts a new observer for a device whose SDK state is gone.
 func (c *Checker) reset(d *Device) {
 	o := c.observer(d)
-	*o = observer{since: c.w.now}
+	*o = observer{since: c.w.now, life: o.life + 1}
 	c.resetOrder(d)
 }
 
@@ -459,7 +469,8 @@ func (c *Checker) invited(d *Device, id, group string, invitees []string, timeou
 		h = c.add(id)
 	}
 	inv := &c.invs[h]
-	*inv = invCheck{due: c.w.now.Add(engine.TimeoutDuration(timeout)), inviter: int32(c.devIndex(d)), timeout: int32(timeout), flags: invInvited}
+	*inv = invCheck{due: c.w.now.Add(engine.TimeoutDuration(timeout)), inviter: int32(c.devIndex(d)), timeout: int32(timeout), flags: invInvited,
+		life: c.observer(d).life}
 	if onlineOnly {
 		inv.flags |= invOnlineOnly
 	}
@@ -546,6 +557,10 @@ func (c *Checker) transition(k int, t *engine.Transition) {
 	case t.Invitee == "":
 		inv.flags |= invDecided
 		inv.created, inv.shard = at, uint16(k)
+		if inv.is(invRefusedUncreated) {
+			c.violate(InvRequestOrder, c.w.devs[inv.inviter], "%s was created after its inviter's cancel or modify of it was refused as invalid: the shard applied the invite, made first, after it",
+				t.InviteID)
+		}
 	default:
 		c.decided(inv, t, at)
 	}
@@ -597,6 +612,7 @@ func (c *Checker) decided(inv *invCheck, t *engine.Transition, at uint32) {
 }
 
 func (c *Checker) result(d *Device, r *engine.Result) {
+	c.requestOrder(d, r)
 	if r.Code != engine.OK {
 		if (r.Op == engine.OpAccept || r.Op == engine.OpReject) && !r.Unanswered {
 			if _, inv := c.lookup(r.InviteID); inv != nil {
@@ -675,6 +691,55 @@ func (c *Checker) result(d *Device, r *engine.Result) {
 	}
 	if m := c.mark(d, int(inv.shard)); at > m.res {
 		m.res, m.resOp, m.resID = at, r.Op, r.InviteID
+	}
+}
+
+// requestOrder checks, in server mode, that the inviting device's requests
+// about its invitation took effect in the order it made them (docs/DESIGN.md
+// §4.9), from what its app is told: its cancel or modify is refused as invalid
+// only once the invitation has ended, so never while it is live, never
+// before its invite created it, and never when a later cancel of it succeeded.
+// Only the shard's answers of the life of the invite count: a device may have
+// forgotten an invitation (an online-only one after its session), a logout or
+// a crash starts its list and its call numbers afresh, and an invite left
+// unanswered by a logout may take effect after anything.
+func (c *Checker) requestOrder(d *Device, r *engine.Result) {
+	if c.w.opts.Mode != engine.ModeServer || r.Unanswered || r.Local || (r.Op != engine.OpCancel && r.Op != engine.OpModify) {
+		return
+	}
+	if r.Code != engine.OK && r.Code != engine.CodeInviteInvalid {
+		return
+	}
+	_, inv := c.lookup(r.InviteID)
+	if inv == nil || !inv.is(invInvited) || int(inv.inviter) != c.devIndex(d) || inv.life != c.observer(d).life {
+		return
+	}
+	if r.Code == engine.OK {
+		if r.Op != engine.OpCancel {
+			return
+		}
+		m := inv.extra()
+		m.cancelCall = max(m.cancelCall, r.Call)
+		if m.refusedCall != 0 && m.refusedCall < r.Call {
+			c.violate(InvRequestOrder, d, "cancel of %s (call %d) succeeded, yet its %s made before it (call %d) was refused as invalid: the shard applied them out of order",
+				r.InviteID, r.Call, "cancel or modify", m.refusedCall)
+		}
+		return
+	}
+	switch {
+	case !inv.is(invDecided):
+		inv.flags |= invRefusedUncreated
+	case inv.ended == 0:
+		c.violate(InvRequestOrder, d, "%s of %s refused as invalid while it is live (%s)", r.Op, r.InviteID, r.Text)
+	default:
+		m := inv.extra()
+		if m.refusedCall == 0 || r.Call < m.refusedCall {
+			m.refusedCall = r.Call
+		}
+		if m.cancelCall > r.Call {
+			c.violate(InvRequestOrder, d, "%s of %s (call %d) refused as invalid after a cancel made later (call %d) ended it: the shard applied them out of order",
+				r.Op, r.InviteID, r.Call, m.cancelCall)
+		}
 	}
 }
 

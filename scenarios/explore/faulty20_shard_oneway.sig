@@ -46,22 +46,23 @@ check
 ----
 2000.000ms accept skipped: the invite of c3 failed
 6500.000ms accept skipped: the invite of c6 failed
+15000.000ms accept skipped: the invite of c10 failed
 at   60000.000ms: summary of a busy run
-  call                                               64
+  call                                               61
   callback OnInvitationCancelled                     6
   callback OnInvitationModified                      6
-  callback OnInvitationTimeout                       30
-  callback OnInviteeAccepted                         9
-  callback OnInviteeRejected                         11
-  callback OnReceiveNewInvitation                    41
+  callback OnInvitationTimeout                       19
+  callback OnInviteeAccepted                         8
+  callback OnInviteeRejected                         2
+  callback OnReceiveNewInvitation                    35
   fault                                              25
-  note                                               92
+  note                                               74
   result accept -> 6014 not logged in                1
-  result accept -> 8010 invitation invalid           4
+  result accept -> 8010 invitation invalid           2
   result accept -> ok                                2
-  result cancel -> 8010 invitation invalid           5
+  result cancel -> 8010 invitation invalid           3
   result cancel -> 8011 not the inviter              1
-  result cancel -> ok                                1
+  result cancel -> ok                                2
   result invite -> 6014 not logged in                14
   result invite -> ok                                11
   result invite-group -> ok                          2
@@ -70,6 +71,7 @@ at   60000.000ms: summary of a busy run
   result logout -> ok                                6
   result modify -> 6014 not logged in                1
   result modify -> ok                                1
-  result reject -> 8010 invitation invalid           5
-  result reject -> ok                                4
+  result reject -> 6014 not logged in                2
+  result reject -> 8010 invitation invalid           6
+  result reject -> ok                                1
 ok: every invariant holds

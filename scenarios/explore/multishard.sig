@@ -56,20 +56,21 @@ check
 6500.000ms accept skipped: the invite of g4 failed
 at   60000.000ms: summary of a busy run
   call                                               94
-  callback OnInvitationCancelled                     10
+  callback OnInvitationCancelled                     11
   callback OnInvitationModified                      5
-  callback OnInvitationTimeout                       72
-  callback OnInviteeAccepted                         30
-  callback OnInviteeRejected                         12
-  callback OnReceiveNewInvitation                    107
+  callback OnInvitationTimeout                       77
+  callback OnInviteeAccepted                         37
+  callback OnInviteeRejected                         9
+  callback OnReceiveNewInvitation                    115
   fault                                              24
-  note                                               167
-  result accept -> 8010 invitation invalid           7
-  result accept -> ok                                8
-  result cancel -> 8010 invitation invalid           2
-  result cancel -> ok                                3
-  result invite -> 6014 not logged in                9
-  result invite -> ok                                16
+  note                                               152
+  result accept -> 6014 not logged in                1
+  result accept -> 8010 invitation invalid           5
+  result accept -> ok                                10
+  result cancel -> 8010 invitation invalid           1
+  result cancel -> ok                                4
+  result invite -> 6014 not logged in                10
+  result invite -> ok                                15
   result invite-group -> 6014 not logged in          1
   result invite-group -> ok                          19
   result login -> 6014 not logged in                 1
@@ -78,6 +79,6 @@ at   60000.000ms: summary of a busy run
   result modify -> 8010 invitation invalid           1
   result modify -> ok                                1
   result reject -> 6014 not logged in                5
-  result reject -> 8010 invitation invalid           3
-  result reject -> ok                                7
+  result reject -> 8010 invitation invalid           4
+  result reject -> ok                                5
 ok: every invariant holds

@@ -19,9 +19,9 @@ run 90s
 at   90000.000ms: summary of a busy run
   call                                               141
   callback OnInvitationCancelled                     4
-  callback OnInvitationTimeout                       75
+  callback OnInvitationTimeout                       79
   callback OnInviteeAccepted                         27
-  callback OnInviteeRejected                         29
+  callback OnInviteeRejected                         26
   callback OnReceiveNewInvitation                    123
   fault                                              27
   note                                               175
@@ -32,8 +32,8 @@ at   90000.000ms: summary of a busy run
   result invite -> ok                                55
   result invite-group -> ok                          20
   result login -> ok                                 3
-  result reject -> 8010 invitation invalid           2
-  result reject -> ok                                26
+  result reject -> 8010 invitation invalid           3
+  result reject -> ok                                25
 
 expect violations 0
 check
