@@ -21,8 +21,11 @@ type ClientConfig struct {
 	// IDPrefix starts every invite ID this device makes; a counter follows. It must
 	// be unique per device and incarnation; empty means "User/Device.Incarnation-".
 	IDPrefix string
-	// RTO is how long a request or login waits for its answer before it is resent.
-	RTO int64
+	// RTO is how long a request or login waits for its answer before it is
+	// first resent (0 = DefaultRTO). From then on the timeout adapts to the
+	// round trips measured (RFC 6298, rto.go), between MinRTO (0 = RTO) and
+	// MaxRTO (0 = DefaultMaxRTO), doubling on each timeout.
+	RTO, MinRTO, MaxRTO int64
 	// AckDelay is how long the ack of a push may wait to ride on a request or to
 	// cover later pushes too (0 means DefaultAckDelay). It must stay well under
 	// the shard's RTO, or pushes are sent twice.
@@ -83,6 +86,7 @@ type Client struct {
 	// them are applied, so the app hears of an invitation in the shard's order.
 	answered []heldAnswer
 	rtoAt    int64 // the armed retransmit timer's time; 0 if none
+	rtt      rttEstimator
 	lastNow  int64 // the time of the input being handled, for deep helpers
 
 	// invs is made at the first invitation and, with byRef (made at its first
@@ -205,9 +209,7 @@ func sameList(a, b []string) bool {
 
 // NewClient returns a device that is connected and logged out.
 func NewClient(cfg ClientConfig) *Client {
-	if cfg.RTO <= 0 {
-		cfg.RTO = DefaultRTO
-	}
+	rtoBounds(&cfg.RTO, &cfg.MinRTO, &cfg.MaxRTO)
 	if cfg.AckDelay <= 0 {
 		cfg.AckDelay = DefaultAckDelay
 	}
@@ -336,9 +338,24 @@ func (c *Client) armRTO(now int64) {
 	if c.rtoAt != 0 {
 		return
 	}
-	c.rtoAt = now + c.cfg.RTO
+	c.rtoAt = now + c.rtt.rto(c.cfg.RTO, c.cfg.MinRTO, c.cfg.MaxRTO)
 	c.out.Timers = append(c.out.Timers, Timer{Kind: TimerRetransmit, At: c.rtoAt})
 }
+
+// restartRTO gives what is still unanswered a full RTO from now, after an
+// answer showed the shard is listening (RFC 6298 5.3): what is left was sent
+// more recently than the timer was armed for.
+func (c *Client) restartRTO(now int64) {
+	if c.rtoAt == 0 {
+		return
+	}
+	c.out.Timers = append(c.out.Timers, Timer{Kind: TimerRetransmit, At: c.rtoAt, Cancel: true})
+	c.rtoAt = 0
+	c.armRTO(now)
+}
+
+// timedLogin is what the estimator times for a LOGIN (no request has this ID).
+const timedLogin = ^uint64(0)
 
 func (c *Client) startSession(now int64) {
 	c.epochN++
@@ -349,6 +366,10 @@ func (c *Client) startSession(now int64) {
 	c.ackDue = false
 	for i := range c.answered {
 		c.answered[i].after = math.MaxUint64 // the new session's sync brings what it waited for
+	}
+	c.rtt.resent() // pending requests go again once the session is up
+	if c.connected {
+		c.rtt.start(timedLogin, now)
 	}
 	c.sendLogin()
 	c.armRTO(now)
@@ -477,6 +498,7 @@ func (c *Client) closeSession() {
 func (c *Client) Connected(now int64) {
 	c.cfg.Shared.drive(c)
 	c.connected = true
+	c.rtt.resetBackoff() // a new connection starts afresh
 	if c.wantsSession() {
 		c.startSession(now)
 	}
@@ -536,6 +558,7 @@ func (c *Client) submit(now int64) Call {
 	p := &c.pending[len(c.pending)-1]
 	if c.sessionUp {
 		c.send(&p.f)
+		c.rtt.start(p.f.ReqID, now)
 	}
 	c.armRTO(now)
 	return p.call
@@ -787,6 +810,7 @@ func (c *Client) receive(now int64, f *Frame) {
 			return
 		}
 		c.sessionUp = true
+		c.rtt.answered(timedLogin, now)
 		if c.loginCall != 0 {
 			c.loggedIn = true
 			c.result(c.loginCall, OpLogin, "", OK, "")
@@ -948,9 +972,10 @@ func (c *Client) response(now int64, f *Frame) {
 		return // a duplicate answer
 	}
 	p := &c.pending[i]
+	c.rtt.answered(f.ReqID, now)
 	a := heldAnswer{call: p.call, op: p.f.Op, action: p.f.Info.ActionType, inviteID: p.inviteID, groupID: p.f.GroupID,
 		data: p.f.Info.Data, after: f.Seq, code: f.Code, text: f.Text, members: f.Members}
-	defer c.idleRTO()
+	defer c.idleRTO(now)
 	switch {
 	case len(c.pending) == 1:
 		c.pending[0] = pendingReq{}
@@ -988,11 +1013,13 @@ func (c *Client) response(now int64, f *Frame) {
 }
 
 // idleRTO cancels the retransmit timer once every request is answered (the
-// next request arms a fresh one).
-func (c *Client) idleRTO() {
+// next request arms a fresh one), and restarts it after an answer otherwise.
+func (c *Client) idleRTO(now int64) {
 	if len(c.pending) == 0 && c.sessionUp && c.loginCall == 0 && c.rtoAt != 0 {
 		c.out.Timers = append(c.out.Timers, Timer{Kind: TimerRetransmit, At: c.rtoAt, Cancel: true})
 		c.rtoAt = 0
+	} else if c.sessionUp {
+		c.restartRTO(now)
 	}
 }
 
@@ -1313,10 +1340,14 @@ func (c *Client) Fire(now int64, t Timer) {
 		}
 		if !c.sessionUp {
 			if c.wantsSession() {
+				c.rtt.timeout()
 				c.sendLogin()
 				c.armRTO(now)
 			}
 			return
+		}
+		if len(c.pending) > 0 {
+			c.rtt.timeout()
 		}
 		for i := range c.pending {
 			c.send(&c.pending[i].f)

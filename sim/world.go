@@ -278,7 +278,7 @@ func New(opts Options) (*World, error) {
 	*w.linkOpts = opts.Link
 	for k := 0; k < opts.Shards; k++ {
 		w.shards = append(w.shards, &shardNode{addr: engine.Addr(k), name: "s" + strconv.Itoa(k),
-			srv:     engine.NewServer(engine.ServerConfig{Shard: k, Shards: opts.Shards, Mode: opts.Mode, RTO: opts.RTO, Retention: opts.Retention, Frames: &w.frames}),
+			srv:     engine.NewServer(engine.ServerConfig{Shard: k, Shards: opts.Shards, Mode: opts.Mode, RTO: opts.RTO, MaxRTO: opts.MaxRTO, Retention: opts.Retention, Frames: &w.frames}),
 			workers: make([]int64, opts.Workers), busApply: make([]int64, opts.Shards)})
 		w.shards[k].svcRand.init(opts.Seed, "service/s"+strconv.Itoa(k))
 	}
@@ -369,7 +369,7 @@ func (w *World) AddDevice(user, device string) (*Device, error) {
 
 func (w *World) newClient(d *Device) *engine.Client {
 	return engine.NewClient(engine.ClientConfig{User: d.User, Device: d.Name[len(d.User)+1:], Home: engine.Addr(d.Home),
-		Mode: w.opts.Mode, Incarnation: d.incarnation, RTO: w.opts.RTO, Shared: w.shared, Frames: &w.frames})
+		Mode: w.opts.Mode, Incarnation: d.incarnation, RTO: w.opts.RTO, MaxRTO: w.opts.MaxRTO, Shared: w.shared, Frames: &w.frames})
 }
 
 // LoadGroup creates a group on its shard before the run, without messages.

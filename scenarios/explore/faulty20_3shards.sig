@@ -49,29 +49,27 @@ check
 15000.000ms accept skipped: the invite of c10 failed
 at   60000.000ms: summary of a busy run
   call                                               57
-  callback OnInvitationCancelled                     6
-  callback OnInvitationModified                      5
-  callback OnInvitationTimeout                       14
-  callback OnInviteeAccepted                         9
-  callback OnInviteeRejected                         9
-  callback OnReceiveNewInvitation                    27
+  callback OnInvitationCancelled                     5
+  callback OnInvitationTimeout                       13
+  callback OnInviteeAccepted                         7
+  callback OnInviteeRejected                         4
+  callback OnReceiveNewInvitation                    24
   fault                                              27
-  note                                               69
+  note                                               63
   result accept -> 8010 invitation invalid           4
   result accept -> ok                                2
-  result cancel -> 6014 not logged in                1
-  result cancel -> 8010 invitation invalid           3
+  result cancel -> 6014 not logged in                2
+  result cancel -> 8010 invitation invalid           2
   result cancel -> ok                                1
-  result invite -> 6014 not logged in                16
-  result invite -> ok                                9
+  result invite -> 6014 not logged in                17
+  result invite -> ok                                8
   result invite-group -> ok                          2
-  result login -> 6017 invalid parameters            1
+  result login -> 6014 not logged in                 1
   result login -> ok                                 5
-  result logout -> 6014 not logged in                1
-  result logout -> ok                                5
+  result logout -> ok                                6
   result modify -> 6014 not logged in                1
-  result modify -> ok                                1
-  result reject -> 6014 not logged in                2
+  result modify -> 8010 invitation invalid           1
+  result reject -> 6014 not logged in                3
   result reject -> 8010 invitation invalid           1
-  result reject -> ok                                2
+  result reject -> ok                                1
 ok: every invariant holds

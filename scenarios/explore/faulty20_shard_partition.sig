@@ -48,31 +48,33 @@ check
 ----
 2000.000ms accept skipped: the invite of c3 failed
 6500.000ms accept skipped: the invite of c6 failed
+15000.000ms accept skipped: the invite of c10 failed
 at   60000.000ms: summary of a busy run
-  call                                               63
+  call                                               61
   callback OnInvitationCancelled                     6
   callback OnInvitationModified                      6
-  callback OnInvitationTimeout                       27
+  callback OnInvitationTimeout                       22
   callback OnInviteeAccepted                         9
-  callback OnInviteeRejected                         11
-  callback OnReceiveNewInvitation                    39
+  callback OnInviteeRejected                         10
+  callback OnReceiveNewInvitation                    35
   fault                                              25
-  note                                               90
+  note                                               84
   result accept -> 6014 not logged in                1
-  result accept -> 8010 invitation invalid           5
+  result accept -> 8010 invitation invalid           4
   result accept -> ok                                2
-  result cancel -> 6014 not logged in                1
-  result cancel -> 8010 invitation invalid           5
+  result cancel -> 6014 not logged in                2
+  result cancel -> 8010 invitation invalid           2
   result cancel -> 8011 not the inviter              1
   result cancel -> ok                                1
-  result invite -> 6014 not logged in                15
-  result invite -> ok                                10
+  result invite -> 6014 not logged in                14
+  result invite -> ok                                11
   result invite-group -> ok                          2
   result login -> 6014 not logged in                 1
   result login -> ok                                 5
   result logout -> ok                                6
   result modify -> 6014 not logged in                1
   result modify -> ok                                1
-  result reject -> 8010 invitation invalid           2
-  result reject -> ok                                4
+  result reject -> 6014 not logged in                2
+  result reject -> 8010 invitation invalid           3
+  result reject -> ok                                2
 ok: every invariant holds

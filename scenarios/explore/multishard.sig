@@ -55,29 +55,28 @@ check
 1500.000ms accept skipped: the invite of c3 failed
 6500.000ms accept skipped: the invite of g4 failed
 at   60000.000ms: summary of a busy run
-  call                                               94
-  callback OnInvitationCancelled                     10
-  callback OnInvitationModified                      5
-  callback OnInvitationTimeout                       72
-  callback OnInviteeAccepted                         30
-  callback OnInviteeRejected                         12
+  call                                               93
+  callback OnInvitationCancelled                     5
+  callback OnInvitationTimeout                       103
+  callback OnInviteeAccepted                         21
+  callback OnInviteeRejected                         7
   callback OnReceiveNewInvitation                    107
   fault                                              24
-  note                                               167
-  result accept -> 8010 invitation invalid           7
-  result accept -> ok                                8
-  result cancel -> 8010 invitation invalid           2
-  result cancel -> ok                                3
-  result invite -> 6014 not logged in                9
-  result invite -> ok                                16
+  note                                               136
+  result accept -> 6014 not logged in                1
+  result accept -> 8010 invitation invalid           8
+  result accept -> ok                                7
+  result cancel -> 8010 invitation invalid           5
+  result cancel -> ok                                1
+  result invite -> 6014 not logged in                8
+  result invite -> ok                                17
   result invite-group -> 6014 not logged in          1
   result invite-group -> ok                          19
   result login -> 6014 not logged in                 1
   result login -> ok                                 5
   result logout -> ok                                6
-  result modify -> 8010 invitation invalid           1
-  result modify -> ok                                1
-  result reject -> 6014 not logged in                5
-  result reject -> 8010 invitation invalid           3
-  result reject -> ok                                7
+  result modify -> 8010 invitation invalid           2
+  result reject -> 6014 not logged in                3
+  result reject -> 8010 invitation invalid           7
+  result reject -> ok                                2
 ok: every invariant holds
