@@ -165,7 +165,9 @@ func TestCallLossyLinks(t *testing.T) {
 		if a == b {
 			continue
 		}
-		w.At(sec(int64(1+5*i)), func() {
+		// A dial every 8 s: at 20 % loss resends back off (1 s, 2 s, 4 s), and
+		// calls closer together find their callee busy more often.
+		w.At(sec(int64(1+8*i)), func() {
 			if c.Idle(a) {
 				c.Dial(a, b)
 			}

@@ -15,7 +15,7 @@ import (
 // are cumulative (Frame.BusAck, the highest frame applied in order) and ride
 // on every bus frame going back; when none goes back, a BusAck frame goes
 // alone after busAckDelay. What is not acked after the RTO is sent again,
-// every RTO, until it is.
+// until it is; the RTO adapts to the round trips and backs off (rto.go).
 //
 // Unlike a session, the bus is durable: the outbox, the sequence numbers and
 // what was applied survive Crash, as the timelines and the request log do, so
@@ -33,6 +33,7 @@ type busLink struct {
 	sent    uint64  // BusSeq of the last frame sent
 	unacked []Frame // frames sent-len(unacked)+1 .. sent, not yet acked
 	rtoAt   Time    // the armed retransmit timer's time; 0 if none
+	rtt     rttEstimator
 
 	// From the peer.
 	applied uint64     // highest BusSeq applied: each frame is applied once, in order
@@ -74,8 +75,9 @@ func (s *Server) busSend(now Time, k int, f *Frame) {
 	s.ackCarried(k, l)
 	s.send(Addr(k), f)
 	l.unacked = append(l.unacked, *f)
+	l.rtt.start(l.sent, now)
 	if l.rtoAt == 0 {
-		l.rtoAt = now.Add(s.cfg.RTO)
+		l.rtoAt = now.Add(s.rto(&l.rtt))
 		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerBusRetransmit, Ref: uint64(k), At: l.rtoAt})
 	}
 }
@@ -97,6 +99,7 @@ func (s *Server) busAcked(now Time, k int, l *busLink, ack uint64) {
 		return // old news (acks may be reordered too), or nonsense
 	}
 	n := ack - acked
+	l.rtt.ackedTo(ack, now)
 	clear(l.unacked[:n])
 	l.unacked = l.unacked[n:]
 	if l.rtoAt == 0 {
@@ -110,7 +113,7 @@ func (s *Server) busAcked(now Time, k int, l *busLink, ack uint64) {
 	}
 	// The peer is listening: what is left was sent more recently, and gets
 	// a full RTO from now rather than being resent early.
-	l.rtoAt = now.Add(s.cfg.RTO)
+	l.rtoAt = now.Add(s.rto(&l.rtt))
 	s.out.Timers = append(s.out.Timers, Timer{Kind: TimerBusRetransmit, Ref: uint64(k), At: l.rtoAt})
 }
 
@@ -175,10 +178,11 @@ func (s *Server) busFire(now Time, t Timer) {
 			return
 		}
 		s.out.hit(PathBusResend)
+		l.rtt.timeout()
 		for i := range l.unacked {
 			s.send(Addr(k), &l.unacked[i])
 		}
-		l.rtoAt = now.Add(s.cfg.RTO)
+		l.rtoAt = now.Add(s.rto(&l.rtt))
 		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerBusRetransmit, Ref: t.Ref, At: l.rtoAt})
 	case TimerBusAck:
 		if t.At != l.ackAt {

@@ -22,8 +22,11 @@ type ClientConfig struct {
 	// IDPrefix starts every invite ID this device makes; a counter follows. It must
 	// be unique per device and incarnation; empty means "User/Device.Incarnation-".
 	IDPrefix string
-	// RTO is how long a request or login waits for its answer before it is resent.
-	RTO time.Duration
+	// RTO is how long a request or login waits for its answer before it is
+	// first resent (0 = DefaultRTO). From then on the timeout adapts to the
+	// round trips measured (RFC 6298, rto.go), between MinRTO (0 = RTO) and
+	// MaxRTO (0 = DefaultMaxRTO), doubling on each timeout.
+	RTO, MinRTO, MaxRTO time.Duration
 	// AckDelay is how long the ack of a push may wait to ride on a request or to
 	// cover later pushes too (0 means DefaultAckDelay). It must stay well under
 	// the shard's RTO, or pushes are sent twice.
@@ -85,6 +88,7 @@ type Client struct {
 	// the shard's order (reportDeferred reports them).
 	deferredAnswers []reqAnswer
 	rtoAt           Time // the armed retransmit timer's time; 0 if none
+	rtt             rttEstimator
 	lastNow         Time // the time of the input being handled, for deep helpers
 
 	// invs is made at the first invitation and, with byRef (made at its first
@@ -207,9 +211,7 @@ func sameList(a, b []string) bool {
 
 // NewClient returns a device that is connected and logged out.
 func NewClient(cfg ClientConfig) *Client {
-	if cfg.RTO <= 0 {
-		cfg.RTO = DefaultRTO
-	}
+	rtoBounds(&cfg.RTO, &cfg.MinRTO, &cfg.MaxRTO)
 	if cfg.AckDelay <= 0 {
 		cfg.AckDelay = DefaultAckDelay
 	}
@@ -341,9 +343,24 @@ func (c *Client) armRTO(now Time) {
 	if c.rtoAt != 0 {
 		return
 	}
-	c.rtoAt = now.Add(c.cfg.RTO)
+	c.rtoAt = now.Add(c.rtt.rto(c.cfg.RTO, c.cfg.MinRTO, c.cfg.MaxRTO))
 	c.out.Timers = append(c.out.Timers, Timer{Kind: TimerRetransmit, At: c.rtoAt})
 }
+
+// restartRTO gives what is still unanswered a full RTO from now, after an
+// answer showed the shard is listening (RFC 6298 5.3): what is left was sent
+// more recently than the timer was armed for.
+func (c *Client) restartRTO(now Time) {
+	if c.rtoAt == 0 {
+		return
+	}
+	c.out.Timers = append(c.out.Timers, Timer{Kind: TimerRetransmit, At: c.rtoAt, Cancel: true})
+	c.rtoAt = 0
+	c.armRTO(now)
+}
+
+// timedLogin is what the estimator times for a LOGIN (no request has this ID).
+const timedLogin = ^uint64(0)
 
 func (c *Client) startSession(now Time) {
 	c.epochN++
@@ -354,6 +371,10 @@ func (c *Client) startSession(now Time) {
 	c.ackDue = false
 	for i := range c.deferredAnswers {
 		c.deferredAnswers[i].after = math.MaxUint64 // the new session's sync brings what it waited for
+	}
+	c.rtt.resent() // pending requests go again once the session is up
+	if c.connected {
+		c.rtt.start(timedLogin, now)
 	}
 	c.sendLogin()
 	c.armRTO(now)
@@ -482,6 +503,7 @@ func (c *Client) closeSession() {
 func (c *Client) Connected(now Time) {
 	c.cfg.Shared.drive(c)
 	c.connected = true
+	c.rtt.resetBackoff() // a new connection starts afresh
 	if c.wantsSession() {
 		c.startSession(now)
 	}
@@ -541,6 +563,7 @@ func (c *Client) submit(now Time) APICall {
 	p := &c.pending[len(c.pending)-1]
 	if c.sessionUp {
 		c.send(&p.f)
+		c.rtt.start(p.f.ReqID, now)
 	}
 	c.armRTO(now)
 	return p.call
@@ -792,6 +815,7 @@ func (c *Client) receive(now Time, f *Frame) {
 			return
 		}
 		c.sessionUp = true
+		c.rtt.answered(timedLogin, now)
 		if c.loginCall != 0 {
 			c.loggedIn = true
 			c.result(c.loginCall, OpLogin, "", OK, "")
@@ -954,9 +978,10 @@ func (c *Client) response(now Time, f *Frame) {
 		return // a duplicate answer
 	}
 	p := &c.pending[i]
+	c.rtt.answered(f.ReqID, now)
 	a := reqAnswer{call: p.call, op: p.f.Op, action: p.f.Info.ActionType, inviteID: p.inviteID, groupID: p.f.GroupID,
 		data: p.f.Info.Data, after: f.Seq, code: f.Code, text: f.Text, members: f.Members}
-	defer c.idleRTO()
+	defer c.idleRTO(now)
 	switch {
 	case len(c.pending) == 1:
 		c.pending[0] = pendingReq{}
@@ -994,11 +1019,13 @@ func (c *Client) response(now Time, f *Frame) {
 }
 
 // idleRTO cancels the retransmit timer once every request is answered (the
-// next request arms a fresh one).
-func (c *Client) idleRTO() {
+// next request arms a fresh one), and restarts it after an answer otherwise.
+func (c *Client) idleRTO(now Time) {
 	if len(c.pending) == 0 && c.sessionUp && c.loginCall == 0 && c.rtoAt != 0 {
 		c.out.Timers = append(c.out.Timers, Timer{Kind: TimerRetransmit, At: c.rtoAt, Cancel: true})
 		c.rtoAt = 0
+	} else if c.sessionUp {
+		c.restartRTO(now)
 	}
 }
 
@@ -1319,10 +1346,14 @@ func (c *Client) Fire(now Time, t Timer) {
 		}
 		if !c.sessionUp {
 			if c.wantsSession() {
+				c.rtt.timeout()
 				c.sendLogin()
 				c.armRTO(now)
 			}
 			return
+		}
+		if len(c.pending) > 0 {
+			c.rtt.timeout()
 		}
 		for i := range c.pending {
 			c.send(&c.pending[i].f)

@@ -98,7 +98,9 @@
 // a peer carries a sequence number (Frame.BusSeq) and stays in the sender's
 // outbox until the peer acknowledges it; acks are cumulative (Frame.BusAck) and
 // ride on the frames going back, or go alone (BusAck) after a short delay; what
-// is not acked is resent every RTO. The receiver applies each peer's frames
+// is not acked is resent after each RTO. Every resend (requests, logins, pushes,
+// the bus) waits an RTO that adapts to the round trips and backs off (rto.go,
+// RFC 6298). The receiver applies each peer's frames
 // exactly once, in the order sent, keeping a bounded number that arrive early.
 // Unlike a session the bus is durable: outboxes, sequence numbers and what was
 // applied survive Crash, so a decision taken during a partition between shards,

@@ -25,8 +25,12 @@ type ServerConfig struct {
 	Shard  int  // this shard's index, which is also its Addr
 	Shards int  // number of shards; 0 means 1
 	Mode   Mode // arbitration mode
-	// RTO is how long a pushed message waits for its ack before it is sent again.
-	RTO time.Duration
+	// RTO is how long a pushed message (or a bus frame) waits for its ack
+	// before it is first sent again (0 = DefaultRTO). From then on the
+	// timeout adapts to the round trips measured (RFC 6298, rto.go), between
+	// MinRTO (0 = RTO) and MaxRTO (0 = DefaultMaxRTO), doubling on each
+	// timeout: per session, and per peer shard on the bus.
+	RTO, MinRTO, MaxRTO time.Duration
 	// Retention is how long history is kept: messages of an ended invitation (server
 	// mode) or any message (client mode, where the relay cannot tell) are dropped
 	// this long after the end or the store. A device that stays away longer misses them.
@@ -40,9 +44,7 @@ func (c *ServerConfig) fill() {
 	if c.Shards <= 0 {
 		c.Shards = 1
 	}
-	if c.RTO <= 0 {
-		c.RTO = DefaultRTO
-	}
+	rtoBounds(&c.RTO, &c.MinRTO, &c.MaxRTO)
 	if c.Retention <= 0 {
 		c.Retention = DefaultRetention
 	}
@@ -221,6 +223,7 @@ type session struct {
 	acked   uint64    // highest push acknowledged
 	unacked []pushRef // the pushes acked+1, acked+2, ...
 	rtoAt   Time      // the armed retransmit timer's time; 0 if none
+	rtt     rttEstimator
 }
 
 // pushRef is a push not acknowledged yet: its message and its Seq in the
@@ -366,11 +369,11 @@ func (s *Server) receive(now Time, from Addr, f *Frame) {
 		s.logout(from, f.Epoch)
 	case FrameRequest:
 		if f.Ack != 0 {
-			s.ack(from, f.Epoch, f.Ack)
+			s.ack(now, from, f.Epoch, f.Ack)
 		}
 		s.request(now, from, f)
 	case FrameAck:
-		s.ack(from, f.Epoch, f.Seq)
+		s.ack(now, from, f.Epoch, f.Seq)
 	case FrameForward, FrameReply, FrameDeliver, FrameBusAck:
 		if from < 0 || int(from) >= s.cfg.Shards || int(from) == s.cfg.Shard {
 			s.note("", "dropped %s frame from %d, which is no peer shard", f.Type, from)
@@ -420,6 +423,11 @@ func (s *Server) Crash() {
 		}
 	}
 	s.loggedOut = nil
+	for _, l := range s.bus {
+		if l != nil {
+			l.rtt = rttEstimator{} // the bus is durable, its round-trip estimate is not
+		}
+	}
 	s.out.reset()
 }
 
@@ -635,9 +643,10 @@ func (s *Server) pushTo(now Time, slot int32, body *msgBody, seq uint64) {
 		s.sendPiggyback()
 		s.push(ss, ss.nextSeq, p)
 	}
+	ss.rtt.start(ss.nextSeq, now)
 	ss.nextSeq++
 	if ss.rtoAt == 0 {
-		ss.rtoAt = now.Add(s.cfg.RTO)
+		ss.rtoAt = now.Add(s.rto(&ss.rtt))
 		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerRetransmit, Ref: uint64(slot) | uint64(ss.gen)<<32, At: ss.rtoAt})
 	}
 }
@@ -653,7 +662,7 @@ func (s *Server) sendPiggyback() {
 
 // ack takes a device's cumulative ack of its session's pushes, from an ACK frame
 // or riding on a request.
-func (s *Server) ack(from Addr, epoch, seq uint64) {
+func (s *Server) ack(now Time, from Addr, epoch, seq uint64) {
 	slot, ok := s.sessByAddr[from]
 	if !ok || s.sessions[slot].epoch != epoch {
 		return
@@ -663,18 +672,28 @@ func (s *Server) ack(from Addr, epoch, seq uint64) {
 		return
 	}
 	n := seq - ss.acked
+	ss.rtt.ackedTo(seq, now)
 	clear(ss.unacked[:n])
+	ref := uint64(slot) | uint64(ss.gen)<<32
+	if ss.rtoAt != 0 {
+		// Nothing left to resend: the next push arms a fresh timer; else what
+		// is left was sent more recently, and gets a full RTO from now.
+		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerRetransmit, Ref: ref, At: ss.rtoAt, Cancel: true})
+		ss.rtoAt = 0
+	}
 	if n == uint64(len(ss.unacked)) {
 		ss.unacked = ss.unacked[:0] // keep the array: the next push does not allocate
-		if ss.rtoAt != 0 {
-			// Nothing left to resend: the next push arms a fresh timer.
-			s.out.Timers = append(s.out.Timers, Timer{Kind: TimerRetransmit, Ref: uint64(slot) | uint64(ss.gen)<<32, At: ss.rtoAt, Cancel: true})
-			ss.rtoAt = 0
-		}
 	} else {
 		ss.unacked = ss.unacked[n:]
+		ss.rtoAt = now.Add(s.rto(&ss.rtt))
+		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerRetransmit, Ref: ref, At: ss.rtoAt})
 	}
 	ss.acked = seq
+}
+
+// rto is a sender's current retransmission timeout, by the shard's config.
+func (s *Server) rto(e *rttEstimator) time.Duration {
+	return e.rto(s.cfg.RTO, s.cfg.MinRTO, s.cfg.MaxRTO)
 }
 
 func (s *Server) request(now Time, from Addr, f *Frame) {
@@ -1133,10 +1152,11 @@ func (s *Server) Fire(now Time, t Timer) {
 			return
 		}
 		s.out.hit(PathPushResent)
+		ss.rtt.timeout()
 		for i, p := range ss.unacked {
 			s.push(ss, ss.acked+1+uint64(i), p)
 		}
-		ss.rtoAt = now.Add(s.cfg.RTO)
+		ss.rtoAt = now.Add(s.rto(&ss.rtt))
 		s.out.Timers = append(s.out.Timers, Timer{Kind: TimerRetransmit, Ref: t.Ref, At: ss.rtoAt})
 	case TimerInviteTimeout:
 		s.fireTimeouts(now, t)

@@ -35,7 +35,7 @@ var commands = []*cmdSpec{
 		k("seed", vSeed), enum("mode", "server", "client"), k("shards", vPosInt),
 		k("latency", vDist), k("loss", vProb), k("dup", vProb), k("reorder", vProb),
 		k("bandwidth", vBandwidth), k("shard-latency", vDist), k("service", vDist),
-		k("workers", vPosInt), k("rto", vDur), k("retention", vDur), k("liveness-bound", vDur),
+		k("workers", vPosInt), k("rto", vDur), k("max-rto", vDur), k("retention", vDur), k("liveness-bound", vDur),
 		enum("stop", "on-violation", "never"), k("max-memory", vSize), k("rooms", vPosInt),
 	},
 		renamed: map[string]string{"bound": "liveness-bound"},

@@ -229,7 +229,7 @@ func TestParseErrors(t *testing.T) {
 		{"!world bandwidth=fast", `t.sig:1:7: world: bandwidth: invalid bandwidth "fast" (want e.g. 10Mbps, 1MB/s, 0 = unlimited)`},
 		{"!world seed=-1", `t.sig:1:7: world: seed: invalid unsigned integer "-1"`},
 		{"!world rto=-1s", `t.sig:1:7: world: rto: negative duration "-1s"`},
-		{"!world extra", `t.sig:1:7: world: unexpected argument "extra" (usage: world [seed=N] [mode=server|client] [shards=N] [latency=DIST] [loss=P] [dup=P] [reorder=P] [bandwidth=BW] [shard-latency=DIST] [service=DIST] [workers=N] [rto=DUR] [retention=DUR] [liveness-bound=DUR] [stop=on-violation|never] [max-memory=SIZE] [rooms=N])`},
+		{"!world extra", `t.sig:1:7: world: unexpected argument "extra" (usage: world [seed=N] [mode=server|client] [shards=N] [latency=DIST] [loss=P] [dup=P] [reorder=P] [bandwidth=BW] [shard-latency=DIST] [service=DIST] [workers=N] [rto=DUR] [max-rto=DUR] [retention=DUR] [liveness-bound=DUR] [stop=on-violation|never] [max-memory=SIZE] [rooms=N])`},
 		{"!at 1s world", `t.sig:1:1: world cannot have an at TIME prefix`},
 		// users and group
 		{"users", L(1) + `1: users: missing USERS (usage: users USERS... [app=call] [timeout=SECS] [accept=P] [reject=P] [busy=P] [late-accept=P] [ring-time=DIST] [cancel=P] [cancel-after=DIST] [talk-time=DIST] [caller-hangs-up=P] [busy-policy=reject|ring] [join-timeout=DUR] [count-from=enter|accept] [manual] [keep-announcements])`},

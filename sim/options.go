@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strconv"
@@ -33,8 +34,10 @@ type Options struct {
 	Service Dist
 	// Workers is the number of frames a shard serves at once (c of M/M/c; default 1).
 	Workers int
-	// RTO and Retention are passed to the engine (0 = its defaults).
-	RTO, Retention time.Duration
+	// RTO, MaxRTO and Retention are passed to the engine (0 = its defaults):
+	// RTO is the initial and least retransmission timeout of every reliable
+	// sender, MaxRTO the most it adapts or backs off to.
+	RTO, MaxRTO, Retention time.Duration
 	// LivenessBound: once every fault is healed, every invitation with a timeout
 	// must be final at every observer within its timeout plus this bound
 	// (default 10 s).
@@ -92,8 +95,11 @@ func (o Options) Validate() error {
 	if o.Workers < 0 {
 		errs = append(errs, fmt.Errorf("workers %d must not be negative (0 = 1)", o.Workers))
 	}
-	if o.RTO < 0 || o.Retention < 0 || o.LivenessBound < 0 {
-		errs = append(errs, errors.New("rto, retention and liveness bound must not be negative"))
+	if o.RTO < 0 || o.MaxRTO < 0 || o.Retention < 0 || o.LivenessBound < 0 {
+		errs = append(errs, errors.New("rto, max-rto, retention and liveness bound must not be negative"))
+	}
+	if rto := cmp.Or(o.RTO, engine.DefaultRTO); o.MaxRTO > 0 && o.MaxRTO < rto {
+		errs = append(errs, fmt.Errorf("max-rto %v must not be below rto %v", time.Duration(o.MaxRTO), time.Duration(rto)))
 	}
 	o.fill()
 	if err := o.Link.Validate(); err != nil {
@@ -221,9 +227,12 @@ var optionKeys = []optionKey{
 			}
 			return strconv.Itoa(o.Workers)
 		}},
-	{"rto", "how long a frame waits for its acknowledgement before it is resent (0 = the engine's 1s)",
+	{"rto", "how long a frame first waits for its acknowledgement before it is resent, and the least the timeout adapts to (0 = the engine's 1s)",
 		func(o *Options, v string) error { return durOption(v, &o.RTO) },
 		func(o Options) string { return durOrEmpty(o.RTO) }},
+	{"max-rto", "the most a retransmission timeout adapts or backs off to (0 = the engine's 4s)",
+		func(o *Options, v string) error { return durOption(v, &o.MaxRTO) },
+		func(o Options) string { return durOrEmpty(o.MaxRTO) }},
 	{"retention", "how long shards keep the history of ended invitations (0 = the engine's 10m)",
 		func(o *Options, v string) error { return durOption(v, &o.Retention) },
 		func(o Options) string { return durOrEmpty(o.Retention) }},

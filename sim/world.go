@@ -198,6 +198,35 @@ type shardNode struct {
 	rto      []timerHandle  // per session slot: its retransmit timer, to cancel
 	busTimer []Handle       // per peer shard: its bus retransmit and ack timers (2k, 2k+1), to cancel
 	svcRand  Rand           // its service times' own stream, "service/s0"
+	// queued holds the device frames waiting in the service queue, to drop
+	// a copy that arrives meanwhile (see deliver); made at the first.
+	queued map[queuedFrame]struct{}
+}
+
+// queuedFrame names a device frame waiting in a shard's service queue: its
+// device, type, session and what it says (a request's ID, an ack's
+// sequence; nothing more for a login).
+type queuedFrame struct {
+	from  engine.Addr
+	typ   engine.FrameType
+	epoch uint64
+	id    uint64
+}
+
+// queuedKey is the name of device frame f from a, and whether it has one:
+// a LOGIN, REQ or ACK, which a copy repeats exactly.
+func queuedKey(a engine.Addr, f *engine.Frame) (queuedFrame, bool) {
+	k := queuedFrame{from: a, typ: f.Type, epoch: f.Epoch}
+	switch f.Type {
+	case engine.FrameLogin:
+	case engine.FrameRequest:
+		k.id = f.ReqID
+	case engine.FrameAck:
+		k.id = f.Seq
+	default:
+		return k, false
+	}
+	return k, true
 }
 
 // timerHandle is a shard session's pending retransmit timer, with the Ref it
@@ -280,7 +309,7 @@ func New(opts Options) (*World, error) {
 	*w.linkOpts = opts.Link
 	for k := 0; k < opts.Shards; k++ {
 		w.shards = append(w.shards, &shardNode{addr: engine.Addr(k), name: "s" + strconv.Itoa(k),
-			srv:     engine.NewServer(engine.ServerConfig{Shard: k, Shards: opts.Shards, Mode: opts.Mode, RTO: opts.RTO, Retention: opts.Retention, Frames: &w.frames}),
+			srv:     engine.NewServer(engine.ServerConfig{Shard: k, Shards: opts.Shards, Mode: opts.Mode, RTO: opts.RTO, MaxRTO: opts.MaxRTO, Retention: opts.Retention, Frames: &w.frames}),
 			workers: make([]engine.Time, opts.Workers), busApply: make([]engine.Time, opts.Shards)})
 		w.shards[k].svcRand.init(opts.Seed, "service/s"+strconv.Itoa(k))
 	}
@@ -371,7 +400,7 @@ func (w *World) AddDevice(user, device string) (*Device, error) {
 
 func (w *World) newClient(d *Device) *engine.Client {
 	return engine.NewClient(engine.ClientConfig{User: d.User, Device: d.Name[len(d.User)+1:], Home: engine.Addr(d.Home),
-		Mode: w.opts.Mode, Incarnation: d.incarnation, RTO: w.opts.RTO, Shared: w.shared, Frames: &w.frames})
+		Mode: w.opts.Mode, Incarnation: d.incarnation, RTO: w.opts.RTO, MaxRTO: w.opts.MaxRTO, Shared: w.shared, Frames: &w.frames})
 }
 
 // LoadGroup creates a group on its shard before the run, without messages.
@@ -615,6 +644,21 @@ func (w *World) deliver(ev *event) {
 			return
 		}
 		if w.opts.Service != (Dist{}) {
+			// A copy of a device's frame that still waits in the queue (a
+			// login or request the device resent meanwhile, the same ack
+			// again after a resent push) is dropped on arrival at no cost,
+			// as a server's connection layer drops a duplicate of what it
+			// holds: the one waiting will be served (docs/DESIGN.md §3.3).
+			if key, ok := queuedKey(from, w.flight(ev.fl()).f); ok && w.device(from) != nil {
+				if _, dup := s.queued[key]; dup {
+					w.drop(from, to, ev.fl(), "copy of a frame waiting in the queue")
+					return
+				}
+				if s.queued == nil {
+					s.queued = map[queuedFrame]struct{}{}
+				}
+				s.queued[key] = struct{}{}
+			}
 			// The earliest free worker serves it; until then it waits.
 			k := 0
 			for i, free := range s.workers {
@@ -644,6 +688,11 @@ func (w *World) deliver(ev *event) {
 // process hands a frame to its node.
 func (w *World) process(ev *event) {
 	to, from, i := ev.to, ev.from, ev.fl()
+	if ev.kind == evServe && w.shards[to].queued != nil {
+		if key, ok := queuedKey(from, w.flight(i).f); ok {
+			delete(w.shards[to].queued, key)
+		}
+	}
 	if int(to) < len(w.shards) && w.shards[to].down {
 		w.drop(from, to, i, "shard down")
 		return

@@ -45,7 +45,7 @@ var glossary = map[string]string{
 	"net.sends":      "frames sent by devices and shards (each retransmission too)",
 	"net.sends.":     "frames sent, by frame type",
 	"net.delivers":   "frames delivered",
-	"net.drops":      "frames lost (loss, a partition, a crashed node)",
+	"net.drops":      "frames lost (loss, a partition, a crashed node), and copies of a device frame dropped on arrival while the frame still waited in the shard's queue",
 	"net.dups":       "frames delivered twice",
 	"timers":         "timer events fired (retransmissions, acks, timeouts)",
 	"api.calls":      "API calls made, by every device (logins included)",

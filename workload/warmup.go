@@ -33,8 +33,8 @@ func autoWarmup(o *Options, devices int) (warmup, spread int64) {
 // least 1 s: a frame each way at the latency's 99.9th percentile, the
 // service time's 99.9th percentile plus the queueing at half load (about 20
 // mean service times at its own 99.9th percentile), and with loss as many
-// retransmission timeouts as make a login that still fails rarer than 1 in
-// 10,000. The percentiles are read off 20,000 draws from the distributions
+// retransmission timeouts (backing off) as make a login that still fails
+// rarer than 1 in 10,000. The percentiles are read off 20,000 draws from the distributions
 // with a stream of their own and a fixed seed: the warm-up depends on the
 // options only, not on the seed (two seeds' runs differ by their randomness
 // alone), and no stream of the run moves.
@@ -57,7 +57,9 @@ func loginSettle(o *Options) int64 {
 		for f := p; f > 1e-4 && tries < 20; f *= p {
 			tries++
 		}
-		t += int64(tries) * int64(time.Second) // engine.DefaultRTO, each way
+		for i := range tries { // the engine's default RTO, doubling per timeout up to its cap
+			t += int64(min(engine.DefaultRTO<<i, engine.DefaultMaxRTO))
+		}
 	}
 	return max(int64(time.Second), roundUp(t, int64(time.Millisecond)))
 }

@@ -21,8 +21,8 @@ var baselines = []struct {
 	{"classroom", []string{"classroom", "--groups=20", "--members=30", "--duration=90s"}},
 	{"mass-timeout", []string{"mass-timeout", "--invitations=20000", "--inviters=200", "--invitees=200", "--window=2s"}},
 	{"race", []string{"race", "--users=1000", "--rate=50", "--duration=40s"}},
-	// A load profile that crosses the knee of one shard (about 2,000
-	// calls/s: see capacity) and falls back to a quarter of it.
+	// A load profile that crosses the knee of one shard (about 1,700
+	// calls/s: see capacity) and falls back to under a third of it.
 	{"ramp", []string{"calls", "--users=100000", "--talk-time=0", "--stages=0s:500,30s:2400,40s:500,60s:500"}},
 	{"capacity", []string{"capacity", "--users=100000", "--talk-time=0", "--duration=10s", "--rate=250", "--shards-list=1,2", "--checks=off"}},
 }

@@ -49,27 +49,27 @@ check
 6500.000ms accept skipped: the invite of c6 failed
 15000.000ms accept skipped: the invite of c10 failed
 at   60000.000ms: summary of a busy run
-  call                                               61
-  callback OnInvitationCancelled                     8
+  call                                               56
+  callback OnInvitationCancelled                     6
   callback OnInvitationModified                      6
-  callback OnInvitationTimeout                       19
+  callback OnInvitationTimeout                       13
   callback OnInviteeAccepted                         8
-  callback OnReceiveNewInvitation                    35
-  fault                                              24
-  note                                               74
+  callback OnReceiveNewInvitation                    23
+  fault                                              22
+  note                                               60
   result accept -> 6014 not logged in                1
-  result accept -> 8010 invitation invalid           2
+  result accept -> 8010 invitation invalid           3
   result accept -> ok                                2
-  result cancel -> 8010 invitation invalid           3
-  result cancel -> ok                                3
-  result invite -> 6014 not logged in                14
-  result invite -> ok                                11
+  result cancel -> 6014 not logged in                2
+  result cancel -> 8010 invitation invalid           1
+  result cancel -> ok                                2
+  result invite -> 6014 not logged in                18
+  result invite -> ok                                7
   result invite-group -> ok                          2
-  result login -> 6014 not logged in                 1
-  result login -> ok                                 5
+  result login -> ok                                 6
   result logout -> ok                                6
   result modify -> 6014 not logged in                1
   result modify -> ok                                1
-  result reject -> 6014 not logged in                3
-  result reject -> 8010 invitation invalid           6
+  result reject -> 6014 not logged in                2
+  result reject -> 8010 invitation invalid           2
 ok: every invariant holds

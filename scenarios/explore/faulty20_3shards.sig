@@ -51,24 +51,26 @@ at   60000.000ms: summary of a busy run
   call                                               57
   callback OnInvitationCancelled                     7
   callback OnInvitationModified                      5
-  callback OnInvitationTimeout                       13
-  callback OnInviteeAccepted                         11
-  callback OnReceiveNewInvitation                    27
+  callback OnInvitationTimeout                       11
+  callback OnInviteeAccepted                         9
+  callback OnReceiveNewInvitation                    26
   fault                                              27
-  note                                               66
-  result accept -> 6014 not logged in                1
+  note                                               64
+  result accept -> 6014 not logged in                2
   result accept -> 8010 invitation invalid           3
-  result accept -> ok                                2
+  result accept -> ok                                1
   result cancel -> 6014 not logged in                1
   result cancel -> 8010 invitation invalid           2
   result cancel -> ok                                2
-  result invite -> 6014 not logged in                16
-  result invite -> ok                                9
+  result invite -> 6014 not logged in                17
+  result invite -> ok                                8
   result invite-group -> ok                          2
-  result login -> 6014 not logged in                 1
+  result login -> 6017 invalid parameters            1
   result login -> ok                                 5
-  result logout -> ok                                6
+  result logout -> 6017 invalid parameters           1
+  result logout -> ok                                5
   result modify -> 6014 not logged in                1
   result modify -> ok                                1
-  result reject -> 6014 not logged in                5
+  result reject -> 6014 not logged in                4
+  result reject -> 8010 invitation invalid           1
 ok: every invariant holds

@@ -49,21 +49,22 @@ check
 2000.000ms accept skipped: the invite of c3 failed
 6500.000ms accept skipped: the invite of c6 failed
 at   60000.000ms: summary of a busy run
-  call                                               60
-  callback OnInvitationCancelled                     8
+  call                                               57
+  callback OnInvitationCancelled                     5
   callback OnInvitationModified                      6
-  callback OnInvitationTimeout                       19
-  callback OnInviteeAccepted                         8
-  callback OnReceiveNewInvitation                    31
+  callback OnInvitationTimeout                       16
+  callback OnInviteeAccepted                         7
+  callback OnReceiveNewInvitation                    25
   fault                                              25
-  note                                               73
-  result accept -> 6014 not logged in                1
-  result accept -> 8010 invitation invalid           5
+  note                                               62
+  result accept -> 6014 not logged in                2
+  result accept -> 8010 invitation invalid           3
   result accept -> ok                                2
-  result cancel -> 8010 invitation invalid           4
-  result cancel -> ok                                3
-  result invite -> 6014 not logged in                16
-  result invite -> ok                                9
+  result cancel -> 6014 not logged in                2
+  result cancel -> 8010 invitation invalid           1
+  result cancel -> ok                                2
+  result invite -> 6014 not logged in                18
+  result invite -> ok                                7
   result invite-group -> ok                          2
   result login -> 6014 not logged in                 1
   result login -> ok                                 5

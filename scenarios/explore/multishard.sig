@@ -56,21 +56,20 @@ check
 6500.000ms accept skipped: the invite of g4 failed
 at   60000.000ms: summary of a busy run
   call                                               94
-  callback OnInvitationCancelled                     11
-  callback OnInvitationModified                      5
-  callback OnInvitationTimeout                       77
-  callback OnInviteeAccepted                         37
-  callback OnInviteeRejected                         9
-  callback OnReceiveNewInvitation                    115
+  callback OnInvitationCancelled                     6
+  callback OnInvitationModified                      6
+  callback OnInvitationTimeout                       99
+  callback OnInviteeAccepted                         15
+  callback OnInviteeRejected                         8
+  callback OnReceiveNewInvitation                    104
   fault                                              24
-  note                                               152
-  result accept -> 6014 not logged in                1
-  result accept -> 8010 invitation invalid           5
-  result accept -> ok                                10
-  result cancel -> 8010 invitation invalid           1
+  note                                               151
+  result accept -> 8010 invitation invalid           11
+  result accept -> ok                                4
+  result cancel -> 8010 invitation invalid           2
   result cancel -> ok                                4
-  result invite -> 6014 not logged in                10
-  result invite -> ok                                15
+  result invite -> 6014 not logged in                9
+  result invite -> ok                                16
   result invite-group -> 6014 not logged in          1
   result invite-group -> ok                          19
   result login -> 6014 not logged in                 1
@@ -78,7 +77,7 @@ at   60000.000ms: summary of a busy run
   result logout -> ok                                6
   result modify -> 8010 invitation invalid           1
   result modify -> ok                                1
-  result reject -> 6014 not logged in                5
-  result reject -> 8010 invitation invalid           4
-  result reject -> ok                                5
+  result reject -> 6014 not logged in                4
+  result reject -> 8010 invitation invalid           7
+  result reject -> ok                                3
 ok: every invariant holds

@@ -48,6 +48,6 @@ expect count call.stuck = 0
 expect violation agreement
 check
 ----
-agreement violated at   34080.000ms (event 130) on bob/1: c1: bob learned timed-out here, rejected elsewhere
-no-resurrection violated at   34161.000ms (event 141) on alice/1: c1 bob reported timed-out after rejected
-agreement violated at   34161.000ms (event 142) on alice/1: c1: bob learned timed-out here, rejected first
+agreement violated at   34080.000ms (event 109) on bob/1: c1: bob learned timed-out here, rejected elsewhere
+no-resurrection violated at   34161.000ms (event 120) on alice/1: c1 bob reported timed-out after rejected
+agreement violated at   34161.000ms (event 121) on alice/1: c1: bob learned timed-out here, rejected first

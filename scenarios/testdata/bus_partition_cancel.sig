@@ -26,6 +26,6 @@ check
    1040.000ms alice/1: cancel c1 -> ok
    2000.000ms bob/1: accept c1
    5000.000ms world: heal all
-   5041.000ms bob/1: OnInvitationCancelled(c1, inviter=alice, data="", cancelled=[bob])
-   5042.000ms bob/1: accept c1 -> 8010 invitation invalid (unknown invitation c1)
+   8041.000ms bob/1: OnInvitationCancelled(c1, inviter=alice, data="", cancelled=[bob])
+   8041.000ms bob/1: accept c1 -> 8010 invitation invalid (unknown invitation c1)
 ok: every invariant holds

@@ -39,12 +39,12 @@ check
    8050.000ms alice/1: OnInviteeRejected(g, invitee=erin, data="")
    8050.000ms bob/1: OnInviteeRejected(g, invitee=erin, data="")
    8050.000ms carol/1: OnInviteeRejected(g, invitee=erin, data="")
-   8525.000ms s0: decided g alice accepted
-   8550.000ms dave/1: OnInviteeAccepted(g, invitee=alice, data="")
-   8550.000ms erin/1: OnInviteeAccepted(g, invitee=alice, data="")
-   8550.000ms bob/1: OnInviteeAccepted(g, invitee=alice, data="")
-   8550.000ms carol/1: OnInviteeAccepted(g, invitee=alice, data="")
-   8550.000ms alice/1: accept g -> ok
+  11525.000ms s0: decided g alice accepted
+  11550.000ms dave/1: OnInviteeAccepted(g, invitee=alice, data="")
+  11550.000ms erin/1: OnInviteeAccepted(g, invitee=alice, data="")
+  11550.000ms bob/1: OnInviteeAccepted(g, invitee=alice, data="")
+  11550.000ms carol/1: OnInviteeAccepted(g, invitee=alice, data="")
+  11550.000ms alice/1: accept g -> ok
   13225.000ms s0: decided g bob timed-out
   13250.000ms dave/1: OnInvitationTimeout(g, invitees=[bob])
   13250.000ms erin/1: OnInvitationTimeout(g, invitees=[bob])

@@ -24,5 +24,5 @@ check
    1021.000ms s1: decided c1 bob accepted
    1041.000ms alice/1: OnInviteeAccepted(c1, invitee=bob, data="")
    5000.000ms world: heal all
-   5042.000ms bob/1: accept c1 -> ok
+   8042.000ms bob/1: accept c1 -> ok
 ok: every invariant holds

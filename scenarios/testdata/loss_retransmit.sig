@@ -28,27 +28,27 @@ run 30s
     699.701ms bob/1: OnReceiveNewInvitation(g, inviter=alice, group=team, invitees=[bob,carol,dave], data="")
    3000.000ms bob/1: accept call
    3000.000ms bob/1: drop-next: REQ #1 accept accept call inviter=alice invitees=[] timeout=20s ack=2
-   3338.273ms s0: decided call bob accepted
-   3376.398ms alice/1: OnInviteeAccepted(call, invitee=bob, data="")
-   3397.986ms bob/1: accept call -> ok
    3500.000ms carol/1: accept g
    3538.993ms s0: decided g carol accepted
+   3577.117ms alice/1: OnInviteeAccepted(g, invitee=carol, data="")
    3578.720ms carol/1: accept g -> ok
    3593.050ms dave/1: OnInviteeAccepted(g, invitee=carol, data="")
-   3673.646ms alice/1: OnInviteeAccepted(g, invitee=carol, data="")
-   3889.687ms bob/1: OnInviteeAccepted(g, invitee=carol, data="")
+   3595.426ms bob/1: OnInviteeAccepted(g, invitee=carol, data="")
+   3934.067ms s0: decided call bob accepted
+   3968.695ms alice/1: OnInviteeAccepted(call, invitee=bob, data="")
+   3993.779ms bob/1: accept call -> ok
    4000.000ms dave/1: reject g
    4042.179ms s0: decided g dave rejected
-   4068.932ms carol/1: OnInviteeRejected(g, invitee=dave, data="")
-   4088.215ms bob/1: OnInviteeRejected(g, invitee=dave, data="")
-   4091.356ms dave/1: reject g -> ok
-   4096.500ms alice/1: OnInviteeRejected(g, invitee=dave, data="")
+   4077.552ms alice/1: OnInviteeRejected(g, invitee=dave, data="")
+   4097.788ms carol/1: OnInviteeRejected(g, invitee=dave, data="")
+   4421.188ms bob/1: OnInviteeRejected(g, invitee=dave, data="")
+   4894.619ms dave/1: reject g -> ok
    6000.000ms alice/1: cancel g
    6352.188ms s0: decided g bob cancelled
-   6372.933ms alice/1: cancel g -> ok
-   6390.737ms carol/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[bob])
-   6398.688ms bob/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[bob])
-   6399.693ms dave/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[bob])
+   6385.351ms bob/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[bob])
+   6398.861ms carol/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[bob])
+   6406.509ms alice/1: cancel g -> ok
+   9916.264ms dave/1: OnInvitationCancelled(g, inviter=alice, data="", cancelled=[bob])
 
 expect call bob=accepted
 expect g bob=cancelled carol=accepted dave=rejected

@@ -12,7 +12,7 @@ run 1m
 at   60000.000ms: summary of a busy run
   callbacks                                          300000
   calls                                              100200
-  events                                             2408226
+  events                                             2234325
   results                                            100200
 
 expect count OnReceiveNewInvitation = 100000

@@ -25,21 +25,21 @@ run 30s
    1056.936ms bob/1: accept g -> ok
    1069.076ms alice/1: OnInviteeAccepted(g, invitee=bob, data="")
    6000.000ms world: heal all
-   6370.139ms carol/1: OnReceiveNewInvitation(g, inviter=alice, group=team, invitees=[bob,carol,dave], data="")
-   6370.139ms carol/1: OnInviteeAccepted(g, invitee=bob, data="")
-   6375.231ms dave/1: OnReceiveNewInvitation(g, inviter=alice, group=team, invitees=[bob,carol,dave], data="")
-   6375.231ms dave/1: OnInviteeAccepted(g, invitee=bob, data="")
+   7373.397ms dave/1: OnReceiveNewInvitation(g, inviter=alice, group=team, invitees=[bob,carol,dave], data="")
+   7373.397ms dave/1: OnInviteeAccepted(g, invitee=bob, data="")
+   7373.855ms carol/1: OnReceiveNewInvitation(g, inviter=alice, group=team, invitees=[bob,carol,dave], data="")
+   7373.855ms carol/1: OnInviteeAccepted(g, invitee=bob, data="")
    9000.000ms carol/1: reject g
    9039.078ms s0: decided g carol rejected
-   9061.975ms carol/1: reject g -> ok
+   9059.387ms carol/1: reject g -> ok
    9068.752ms bob/1: OnInviteeRejected(g, invitee=carol, data="")
+   9071.472ms dave/1: OnInviteeRejected(g, invitee=carol, data="")
    9074.125ms alice/1: OnInviteeRejected(g, invitee=carol, data="")
-   9078.680ms dave/1: OnInviteeRejected(g, invitee=carol, data="")
   20336.992ms s0: decided g dave timed-out
+  20360.886ms dave/1: OnInvitationTimeout(g, invitees=[dave])
   20363.570ms alice/1: OnInvitationTimeout(g, invitees=[dave])
-  20364.622ms carol/1: OnInvitationTimeout(g, invitees=[dave])
   20365.534ms bob/1: OnInvitationTimeout(g, invitees=[dave])
-  20373.330ms dave/1: OnInvitationTimeout(g, invitees=[dave])
+  20369.156ms carol/1: OnInvitationTimeout(g, invitees=[dave])
 
 expect g bob=accepted carol=rejected dave=timed-out
 expect count OnReceiveNewInvitation = 3

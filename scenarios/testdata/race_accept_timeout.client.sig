@@ -28,12 +28,12 @@ run 30s
   16500.000ms world: heal all
   16580.000ms alice/1: OnInviteeAccepted(call, invitee=bob, data="")
   16580.000ms world: no-resurrection on alice/1: call bob reported accepted after timed-out
-  17180.000ms bob/1: OnInvitationTimeout(call, invitees=[bob])
-  17180.000ms world: no-resurrection on bob/1: call bob reported timed-out after accepted
-  17180.000ms world: agreement on bob/1: call: bob learned timed-out here, accepted first
+  18180.000ms bob/1: OnInvitationTimeout(call, invitees=[bob])
+  18180.000ms world: no-resurrection on bob/1: call bob reported timed-out after accepted
+  18180.000ms world: agreement on bob/1: call: bob learned timed-out here, accepted first
 
 # KNOWN CHECKER GAP: bob/1 was told his accept succeeded (9.58 s), then told
-# at 17.18 s that he timed out, while alice learned timed-out then accepted: the
+# at 18.18 s that he timed out, while alice learned timed-out then accepted: the
 # two parties disagree on (call, bob), an agreement violation. The checker only
 # counts callbacks as learning (not a caller's own successful result), so it
 # reports only alice's no-resurrection; the agreement line below fails until
@@ -43,10 +43,10 @@ expect violation no-resurrection
 expect violation agreement
 check
 ----
-agreement violated at   15100.000ms (event 52) on alice/1: call: bob learned timed-out here, accepted elsewhere
-no-resurrection violated at   16580.000ms (event 66) on alice/1: call bob reported accepted after timed-out
-no-resurrection violated at   17180.000ms (event 77) on bob/1: call bob reported timed-out after accepted
-agreement violated at   17180.000ms (event 78) on bob/1: call: bob learned timed-out here, accepted first
+agreement violated at   15100.000ms (event 43) on alice/1: call: bob learned timed-out here, accepted elsewhere
+no-resurrection violated at   16580.000ms (event 54) on alice/1: call bob reported accepted after timed-out
+no-resurrection violated at   18180.000ms (event 65) on bob/1: call bob reported timed-out after accepted
+agreement violated at   18180.000ms (event 66) on bob/1: call: bob learned timed-out here, accepted first
 
 # Without the delay the 5 s grace hides the skew: the invitee times out first
 # (T after the invite arrived) and announces it; the inviter learns it from

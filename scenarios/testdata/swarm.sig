@@ -18,16 +18,16 @@ run 90s
 ----
 at   90000.000ms: summary of a busy run
   call                                               141
-  callback OnInvitationCancelled                     4
-  callback OnInvitationTimeout                       79
-  callback OnInviteeAccepted                         27
-  callback OnInviteeRejected                         26
+  callback OnInvitationCancelled                     5
+  callback OnInvitationTimeout                       83
+  callback OnInviteeAccepted                         21
+  callback OnInviteeRejected                         28
   callback OnReceiveNewInvitation                    123
   fault                                              27
   note                                               175
-  result accept -> 8010 invitation invalid           5
-  result accept -> ok                                22
-  result cancel -> ok                                4
+  result accept -> 8010 invitation invalid           6
+  result accept -> ok                                20
+  result cancel -> ok                                5
   result invite -> 6014 not logged in                2
   result invite -> ok                                55
   result invite-group -> ok                          20

@@ -32,7 +32,7 @@ heal
 run 15s
 ----
   30000.000ms world: heal all
-  30140.000ms bob/1: OnInvitationTimeout(c1, invitees=[bob])
+  33140.000ms bob/1: OnInvitationTimeout(c1, invitees=[bob])
 
 show invitations
 ----
