@@ -138,6 +138,13 @@ type pendingReq struct {
 	call     APICall
 	inviteID string
 	f        Frame
+	// echo is the callback of a message this device's name sent about the
+	// request's invitation and action, heard while the request awaited its
+	// answer and taken for the request's echo (no callback). If the answer
+	// is a failure, the message was not its echo but an earlier request's
+	// (one made before a logout, told it may still take effect): the app
+	// hears it then, before the failure (nil almost always).
+	echo *Callback
 }
 
 // reqAnswer is a request's answer, with what reporting it needs of the
@@ -942,7 +949,9 @@ func (c *Client) reportDeferred(now Time) {
 
 // expireOnlineOnly bounds how long a server-mode device keeps an online-only
 // invitation: its messages are never stored, so a lost session can take its end
-// with it. Past its timeout (plus the inviter's grace) it is forgotten silently.
+// with it. Past its timeout (plus the inviter's grace) it is forgotten silently
+// if the session it came on is no longer up (the next LOGIN-OK forgets it
+// too); on that session still, its end is on its way.
 func (c *Client) expireOnlineOnly(now Time, inv *localInv) {
 	if inv.info.OnlineUserOnly && inv.info.Timeout > 0 {
 		c.setTimer(TimerForget, inv, now.Add(TimeoutDuration(inv.info.Timeout)+inviterGrace))
@@ -979,6 +988,9 @@ func (c *Client) response(now Time, f *Frame) {
 	}
 	p := &c.pending[i]
 	c.rtt.answered(f.ReqID, now)
+	if p.echo != nil && f.Code != OK {
+		c.callback(*p.echo) // an earlier request's, not this one's echo
+	}
 	a := reqAnswer{call: p.call, op: p.f.Op, action: p.f.Info.ActionType, inviteID: p.inviteID, groupID: p.f.GroupID,
 		data: p.f.Info.Data, after: f.Seq, code: f.Code, text: f.Text, members: f.Members}
 	defer c.idleRTO(now)
@@ -1102,6 +1114,28 @@ func (c *Client) asked(id string, action ActionType) bool {
 	return false
 }
 
+// ownEcho takes what seems the echo of this device's own request about
+// invitation id with action (see asked), with the callback an app hears of
+// another's: kept with the request still awaiting its answer, told at once
+// if its answer, waiting to be reported, is a failure (then it was no echo
+// of it).
+func (c *Client) ownEcho(id string, action ActionType, cb Callback) {
+	for i := range c.pending {
+		if p := &c.pending[i]; p.inviteID == id && p.f.Info.ActionType == action {
+			p.echo = &cb
+			return
+		}
+	}
+	for i := range c.deferredAnswers {
+		if a := &c.deferredAnswers[i]; a.inviteID == id && a.action == action {
+			if a.code != OK {
+				c.callback(cb)
+			}
+			return
+		}
+	}
+}
+
 func (c *Client) groupTip(m *Message, own bool) {
 	kind := map[TipType]CallbackKind{TipMemberEnter: OnMemberEnter, TipMemberLeave: OnMemberLeave, TipGroupDismissed: OnGroupDismissed}[m.Tip]
 	if kind == 0 {
@@ -1172,15 +1206,21 @@ func (c *Client) serverSignal(sender string, info *SignalingInfo, own bool) {
 	}
 	if info.ActionType == ActionModify {
 		c.setData(inv, info)
-		if !own {
-			c.callback(Callback{Kind: OnInvitationModified, InviteID: id, Data: info.Data})
+		if cb := (Callback{Kind: OnInvitationModified, InviteID: id, Data: info.Data}); !own {
+			c.callback(cb)
+		} else {
+			c.ownEcho(id, info.ActionType, cb)
 		}
 		return
 	}
 	changed := c.mark(inv, info.InviteeList, stateOf(info.ActionType))
-	if len(changed) > 0 && !own && info.ActionType != ActionDrop {
+	if len(changed) > 0 && info.ActionType != ActionDrop {
 		// A drop has no callback of its own: the app heard the member leave.
-		c.callback(closing(info, sender, changed))
+		if cb := closing(info, sender, changed); !own {
+			c.callback(cb)
+		} else {
+			c.ownEcho(id, info.ActionType, cb)
+		}
 	}
 	c.cleanup(id, inv)
 }
@@ -1380,6 +1420,12 @@ func (c *Client) Fire(now Time, t Timer) {
 		switch {
 		case !ok:
 		case c.lookup(id).info.OnlineUserOnly:
+			if c.sessionUp && c.lookup(id).epoch == c.epochN {
+				// The session it came on is unbroken: the shard resends its
+				// end until this device acks it (a partition only delays
+				// it). A lost session is what takes the end with it.
+				break
+			}
 			c.out.hit(PathOnlineOnlyForgotten)
 			c.forget(id, "forgot online-only invitation past its time: its end may never arrive")
 		case c.lookup(id).mine:

@@ -531,7 +531,7 @@ func (s *Server) sync(now Time, slot int32, cursor uint64) {
 			if tr.skipMark == s.syncMark && !own {
 				continue
 			}
-			gone := len(left) > 0 && s.leftAfter(left, e)
+			gone := len(left) > 0 && s.leftAfter(left, e) || e.m.invite && !own && !tr.ended && s.droppedFrom(tr.id, u.name)
 			if e.m.invite && (tr.ended || gone) {
 				if gone {
 					s.out.hit(PathSyncSkippedLeft)
@@ -550,6 +550,24 @@ func (s *Server) sync(now Time, slot int32, cursor uint64) {
 		}
 		s.pushTo(now, slot, &e.m.msgBody, e.seq)
 	}
+}
+
+// droppedFrom reports whether user was dropped from live invitation id (it
+// left the group, or the group was dismissed): the tip that says so may have
+// been pruned from the timeline while the invitation lives on (timeout 0, or
+// longer than the retention), and without it a sync would ring a former
+// member again (docs/DESIGN.md §1.4).
+func (s *Server) droppedFrom(id, user string) bool {
+	r := s.record(id)
+	if r == nil {
+		return false
+	}
+	for _, iv := range r.invitees() {
+		if iv.user == user && iv.state == Dropped {
+			return true
+		}
+	}
+	return false
 }
 
 // groupLeft is a group a user left (or that was dismissed), and the

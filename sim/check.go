@@ -126,6 +126,7 @@ type invMore struct {
 	strangers map[string]*inviteeCheck // users it does not list
 	modified  []uint32                 // the decision indexes of its modifications
 	modifier  []string                 // the device that made each (it hears a result, no callback)
+	modLife   []uint16                 // that device's life (observer.life) when it made it: a later life hears it as a callback
 	// request-order, server mode: the inviting device's successful cancel
 	// and its earliest cancel or modify refused as invalid, in its life of
 	// the invite (API call numbers; 0 for none).
@@ -264,6 +265,10 @@ type observer struct {
 	many  map[int32][]maybeState // made at the first state learned
 	// out: its logout succeeded and no login has since: no callback may reach it.
 	out bool
+	// added holds the invitations its app added (AddInvitedSignaling) before
+	// any invite of them arrived: one whose invite never comes is forgotten
+	// without a word (engine: added-invitation-forgotten).
+	added map[int32]bool
 	// life counts the device's logouts and crashes: its API call numbers,
 	// its list of invitations and its pending requests start again at each.
 	life uint16
@@ -434,6 +439,16 @@ func (c *Checker) handle(id string) (int32, bool) {
 	return h, ok
 }
 
+// idOf is the ID of handle h (a scan: for messages only).
+func (c *Checker) idOf(h int32) string {
+	for id, x := range c.ids {
+		if x == h {
+			return id // one ID per handle: the order of the scan does not matter
+		}
+	}
+	return "?"
+}
+
 // add gives id a new handle, for an invitation not made yet.
 func (c *Checker) add(id string) int32 {
 	h := int32(len(c.invs))
@@ -507,6 +522,10 @@ func (c *Checker) addedInvitation(d *Device, id string) {
 	}
 	if o := c.observer(d); !o.received(h) {
 		o.receive(h)
+		if o.added == nil {
+			o.added = map[int32]bool{}
+		}
+		o.added[h] = true
 	}
 }
 
@@ -554,6 +573,11 @@ func (c *Checker) transition(k int, t *engine.Transition) {
 		m := inv.extra()
 		m.modified = append(m.modified, at)
 		m.modifier = append(m.modifier, t.By)
+		var life uint16
+		if d := c.w.byName[t.By]; d != nil {
+			life = c.observer(d).life
+		}
+		m.modLife = append(m.modLife, life)
 	case t.Invitee == "":
 		inv.flags |= invDecided
 		inv.created, inv.shard = at, uint16(k)
@@ -694,6 +718,23 @@ func (c *Checker) result(d *Device, r *engine.Result) {
 	}
 }
 
+// timedOutEarly reports whether inv is told timed out before its time. In
+// server mode its shard decides by its own clock (docs/DESIGN.md §1.6: a
+// skewed or drifting shard clock moves the instant in global time, not the
+// rule), so the time is judged on that clock: its reading now against its
+// reading at the invite call, plus the timeout. clk says so in the message.
+func (c *Checker) timedOutEarly(inv *invCheck) (early bool, clk string) {
+	if c.w.opts.Mode != engine.ModeServer || !inv.is(invDecided) || int(inv.shard) >= len(c.w.shards) {
+		return c.w.now < inv.due, ""
+	}
+	sc := c.w.shards[inv.shard].clock
+	if sc == (clock{}) {
+		return c.w.now < inv.due, ""
+	}
+	made := inv.due.Add(-engine.TimeoutDuration(int(inv.timeout)))
+	return sc.local(c.w.now) < sc.local(made).Add(engine.TimeoutDuration(int(inv.timeout))), " by the clock of its shard"
+}
+
 // requestOrder checks, in server mode, that the inviting device's requests
 // about its invitation took effect in the order it made them (docs/DESIGN.md
 // §4.9), from what its app is told: its cancel or modify is refused as invalid
@@ -782,10 +823,12 @@ func (c *Checker) decisionOf(d *Device, inv *invCheck, cb *engine.Callback) (at 
 			return 0, false
 		}
 		// The first the device has not heard yet, and made by another
-		// device (its own it hears as a result); if none is left, the last:
-		// then it hears it again, or out of the shard's order.
+		// device or by this one in an earlier life (before a logout or a
+		// crash: its sync brings it as a callback; its own in this life it
+		// hears as a result); if none is left, the last: then it hears it
+		// again, or out of the shard's order.
 		i, _ := slices.BinarySearch(l, c.mark(d, int(inv.shard)).cb+1)
-		for i < len(l) && inv.more.modifier[i] == d.Name {
+		for i < len(l) && inv.more.modifier[i] == d.Name && inv.more.modLife[i] == c.observer(d).life {
 			i++
 		}
 		return l[min(i, len(l)-1)], true
@@ -880,8 +923,8 @@ func (c *Checker) callback(d *Device, cb *engine.Callback) {
 		who, st = cb.Invitees, engine.TimedOut
 		if inv.timeout == 0 {
 			c.violate(InvValidity, d, "%s timed out but its timeout is 0", id)
-		} else if c.w.now < inv.due {
-			c.violate(InvValidity, d, "%s timed out at %s, before its time %s", id, fmtTime(c.w.now), fmtTime(inv.due))
+		} else if early, clk := c.timedOutEarly(inv); early {
+			c.violate(InvValidity, d, "%s timed out at %s, before its time %s%s", id, fmtTime(c.w.now), fmtTime(inv.due), clk)
 		}
 	case engine.OnInvitationModified:
 		if o.learnedAll(h, inv.size()) {
@@ -1040,6 +1083,7 @@ func (w *World) CheckLiveness() (vs []Violation, active []string) {
 func (c *Checker) judgeTermination() []Violation {
 	w := c.w
 	n := len(c.violations)
+	var flagged map[*Device]bool // one violation per device is enough
 	for _, d := range w.devs {
 		if d.down {
 			continue
@@ -1048,11 +1092,20 @@ func (c *Checker) judgeTermination() []Violation {
 			if due, ok := c.livenessDue(v.InviteID, v.Timeout); ok && w.now >= due {
 				c.violate(InvTermination, d, "%s still listed at %s, final by %s at the latest: %s",
 					v.InviteID, fmtTime(w.now), fmtTime(due), v.Describe())
+				if flagged == nil {
+					flagged = map[*Device]bool{}
+				}
+				flagged[d] = true
 				break
 			}
 		}
 	}
 	if w.opts.Mode == engine.ModeServer {
+		for _, d := range w.devs {
+			if !d.down && d.connected && d.client.LoggedIn() && !flagged[d] {
+				c.endUnheard(d)
+			}
+		}
 		var devices map[string][]*Device // by user, made at the first live invitation
 		for _, s := range w.shards {
 			for _, v := range s.srv.Invitations() {
@@ -1078,6 +1131,72 @@ func (c *Checker) judgeTermination() []Violation {
 		}
 	}
 	return c.violations[n:]
+}
+
+// endUnheard checks, in server mode, that the end of an invitation reaches a
+// device logged in, a bound after the end (and after the last heal and the
+// device's session): its SDK no longer lists it, and if its app received it
+// and its user was an invitee decided by the shard (not dropped: a former
+// member hears the group tip instead), its app learned that outcome. An
+// online-only invitation whose session the device has since left, and one its
+// app added before its invite came, are forgotten without a word, by design. It reports whether it found a
+// violation.
+func (c *Checker) endUnheard(d *Device) bool {
+	w, bound, o := c.w, c.w.opts.LivenessBound, c.observer(d)
+	due := func(inv *invCheck) bool { return w.now >= max(inv.ended, w.healedAt, o.since).Add(bound) }
+	for _, v := range d.client.Invitations() {
+		if _, inv := c.lookup(v.InviteID); inv != nil && inv.ended != 0 && due(inv) {
+			c.violate(InvTermination, d, "%s still listed at %s, ended at %s: %s", v.InviteID, fmtTime(w.now), fmtTime(inv.ended), v.Describe())
+			return true
+		}
+	}
+	hs := make([]int32, 0, len(o.known))
+	for h := range o.known {
+		hs = append(hs, h)
+	}
+	slices.Sort(hs) // the first violation found must not depend on map order
+	for _, h := range hs {
+		inv := &c.invs[h]
+		if !inv.is(invDecided) || inv.ended == 0 || !due(inv) {
+			continue
+		}
+		i := c.position(inv, d.User)
+		if i < 0 {
+			continue
+		}
+		st, ok := inv.at(i).server.get()
+		if !ok || st == engine.Dropped || st == engine.Pending {
+			continue
+		}
+		if c.leftGroupSince(inv, d.User) {
+			continue // a former member hears the group tip, not the invitation's end
+		}
+		if o.added[h] || inv.is(invOnlineOnly) && o.since > inv.due.Add(-engine.TimeoutDuration(int(inv.timeout))) {
+			continue // it may have come on a session since left: forgotten without a word
+		}
+		if o.learned(h, inv.size(), i) == 0 {
+			c.violate(InvTermination, d, "%s's app received %s but never heard %s's outcome (%s at the server, ended at %s)",
+				d.Name, c.idOf(h), d.User, st, fmtTime(inv.ended))
+			return true
+		}
+	}
+	return false
+}
+
+// leftGroupSince reports whether user left the group of invitation inv (or it
+// was dismissed) after it was made: the membership that made the user an
+// invitee has ended.
+func (c *Checker) leftGroupSince(inv *invCheck, user string) bool {
+	g := c.groups[inv.group()]
+	if g == nil {
+		return false
+	}
+	for _, sp := range g.spans {
+		if sp.user == user && sp.from <= inv.created && sp.to > inv.created && sp.to != openSpan {
+			return true
+		}
+	}
+	return false
 }
 
 // undelivered checks that a live invitation (server mode) is listed by every

@@ -120,3 +120,29 @@ func TestCancelOvertakingItsInvite(t *testing.T) {
 		t.Fatal(v)
 	}
 }
+
+// The end of an invitation must reach the app that received it: bob's app is
+// told of alice's invitation, the shard times it out, and nothing tells bob's
+// app. The termination check finds it a bound after the end; with the
+// timeout's callback, nothing.
+func TestTerminationAppNeverHearsTheEnd(t *testing.T) {
+	for _, told := range []bool{false, true} {
+		w := newTestWorld(t, Options{Seed: 1, KeepGoing: true}, "alice/1", "bob/1")
+		loginAll(w)
+		w.RunUntil(engine.Time(time.Second))
+		c, bob := w.check, w.Device("bob")
+		c.invited(w.Device("alice"), "c", "", []string{"bob"}, 5, false)
+		create(w)
+		c.callback(bob, &engine.Callback{Kind: engine.OnReceiveNewInvitation, InviteID: "c", Inviter: "alice", Invitees: []string{"bob"}})
+		w.RunUntil(engine.Time(6 * time.Second))
+		c.transition(0, &engine.Transition{InviteID: "c", Invitee: "bob", State: engine.TimedOut})
+		if told {
+			c.callback(bob, &engine.Callback{Kind: engine.OnInvitationTimeout, InviteID: "c", Invitees: []string{"bob"}})
+		}
+		w.RunUntil(engine.Time(20 * time.Second))
+		vs, _ := w.CheckLiveness()
+		if got := len(vs); told && got != 0 || !told && got != 1 {
+			t.Errorf("told %v: violations %v", told, vs)
+		}
+	}
+}
