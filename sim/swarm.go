@@ -23,7 +23,7 @@ import (
 //   - crash, shard-crash: a device, or a shard, down and restarted;
 //   - pause: a device or a shard frozen;
 //   - disconnect: a device's connection reset and restored;
-//   - skew: a device clock's offset and drift;
+//   - skew: the offset and drift of a device's clock, or of a shard's;
 //   - login-churn: a device logs out, sometimes flaps (logs in and out again
 //     at once, crossing its own login), and logs in again;
 //   - group-churn: a member quits a loaded group and joins it again, a
@@ -238,10 +238,15 @@ func (w *World) planSwarm(s SwarmOptions) {
 			case "disconnect":
 				w.planFault(at, s.Until, false, Fault{Kind: FaultDisconnect, Node: pick().Name, For: dur})
 			case "skew":
-				d := pick()
+				// A device's clock, or one time in four a shard's: a shard
+				// decides timeouts by its own clock (docs/DESIGN.md §1.6).
+				node := pick().Name
+				if r.Bool(0.25) {
+					node = w.shards[r.IntN(len(w.shards))].name
+				}
 				off := time.Duration(r.Int64N(int64(20*time.Second)) - int64(10*time.Second))
 				drift := (r.Float64() - 0.5) * 0.02 * in
-				w.planFault(0, s.Until, false, Fault{Kind: FaultSkew, Node: d.Name, Offset: off, Drift: drift})
+				w.planFault(0, s.Until, false, Fault{Kind: FaultSkew, Node: node, Offset: off, Drift: drift})
 			case "login-churn":
 				d := pick()
 				end := min(at.Add(dur), s.Until)

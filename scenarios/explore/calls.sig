@@ -16,29 +16,28 @@ swarm intensity=0.8 until=40s
 generate calls count=40 from=u0..u7 to=u0..u7 rate=0.8/s
 run until quiet limit=30m
 ----
-at  102144.997ms: summary of a busy run
-  call                                               100
+at  105001.771ms: summary of a busy run
+  call                                               97
   callback OnEnterRoom                               15
   callback OnExitRoom                                21
-  callback OnInvitationCancelled                     4
-  callback OnInvitationTimeout                       4
-  callback OnInviteeAccepted                         4
-  callback OnInviteeRejected                         5
-  callback OnReceiveNewInvitation                    16
-  callback OnRemoteUserEnterRoom                     6
+  callback OnInvitationCancelled                     1
+  callback OnInvitationTimeout                       8
+  callback OnInviteeAccepted                         6
+  callback OnInviteeRejected                         6
+  callback OnReceiveNewInvitation                    18
+  callback OnRemoteUserEnterRoom                     8
   callback OnRemoteUserLeaveRoom                     3
-  callback OnUserVideoAvailable                      6
+  callback OnUserVideoAvailable                      7
   fault                                              29
-  note                                               175
-  result accept -> 6014 not logged in                1
-  result accept -> ok                                4
-  result cancel -> ok                                4
-  result invite -> 6014 not logged in                4
-  result invite -> ok                                16
-  result login -> ok                                 4
-  result logout -> ok                                4
-  result reject -> 8010 invitation invalid           1
-  result reject -> ok                                5
+  note                                               172
+  result accept -> 8010 invitation invalid           2
+  result accept -> ok                                6
+  result cancel -> ok                                1
+  result invite -> 6014 not logged in                2
+  result invite -> ok                                17
+  result login -> ok                                 3
+  result logout -> ok                                3
+  result reject -> ok                                6
 
 check
 ----

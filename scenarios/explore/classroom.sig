@@ -16,23 +16,22 @@ swarm intensity=0.8 until=40s
 run until quiet limit=30m
 ----
 at   79104.227ms: summary of a busy run
-  call                                               85
+  call                                               81
   callback OnEnterRoom                               21
   callback OnExitRoom                                7
   callback OnInvitationTimeout                       42
-  callback OnInviteeAccepted                         120
+  callback OnInviteeAccepted                         126
   callback OnReceiveNewInvitation                    60
   callback OnRemoteUserEnterRoom                     41
   callback OnRemoteUserLeaveRoom                     24
   callback OnUserVideoAvailable                      64
   fault                                              32
-  note                                               193
-  result accept -> 8010 invitation invalid           1
-  result accept -> ok                                20
+  note                                               191
+  result accept -> ok                                21
   result invite-group -> 6014 not logged in          2
   result invite-group -> ok                          10
-  result login -> ok                                 6
-  result logout -> ok                                6
+  result login -> ok                                 4
+  result logout -> ok                                4
 
 check
 ----

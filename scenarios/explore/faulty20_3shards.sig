@@ -45,32 +45,32 @@ run 60s
 check
 ----
 2000.000ms accept skipped: the invite of c3 failed
-6500.000ms accept skipped: the invite of c6 failed
 15000.000ms accept skipped: the invite of c10 failed
 at   60000.000ms: summary of a busy run
-  call                                               57
-  callback OnInvitationCancelled                     7
+  call                                               62
+  callback OnInvitationCancelled                     11
   callback OnInvitationModified                      5
-  callback OnInvitationTimeout                       11
-  callback OnInviteeAccepted                         9
-  callback OnReceiveNewInvitation                    26
+  callback OnInvitationTimeout                       22
+  callback OnInviteeAccepted                         11
+  callback OnInviteeRejected                         5
+  callback OnReceiveNewInvitation                    41
   fault                                              27
-  note                                               64
+  note                                               77
   result accept -> 6014 not logged in                2
   result accept -> 8010 invitation invalid           3
-  result accept -> ok                                1
+  result accept -> ok                                3
   result cancel -> 6014 not logged in                1
-  result cancel -> 8010 invitation invalid           2
-  result cancel -> ok                                2
-  result invite -> 6014 not logged in                17
-  result invite -> ok                                8
+  result cancel -> 8010 invitation invalid           4
+  result cancel -> ok                                4
+  result invite -> 6014 not logged in                7
+  result invite -> ok                                18
   result invite-group -> ok                          2
-  result login -> 6017 invalid parameters            1
-  result login -> ok                                 5
-  result logout -> 6017 invalid parameters           1
-  result logout -> ok                                5
-  result modify -> 6014 not logged in                1
+  result login -> 6014 not logged in                 1
+  result login -> ok                                 3
+  result logout -> ok                                4
+  result modify -> 8010 invitation invalid           1
   result modify -> ok                                1
-  result reject -> 6014 not logged in                4
-  result reject -> 8010 invitation invalid           1
+  result reject -> 6014 not logged in                2
+  result reject -> 8010 invitation invalid           3
+  result reject -> ok                                3
 ok: every invariant holds

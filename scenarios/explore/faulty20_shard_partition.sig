@@ -47,30 +47,32 @@ run 60s
 check
 ----
 2000.000ms accept skipped: the invite of c3 failed
-6500.000ms accept skipped: the invite of c6 failed
+15000.000ms accept skipped: the invite of c10 failed
 at   60000.000ms: summary of a busy run
-  call                                               57
-  callback OnInvitationCancelled                     5
+  call                                               62
+  callback OnInvitationCancelled                     12
   callback OnInvitationModified                      6
-  callback OnInvitationTimeout                       16
-  callback OnInviteeAccepted                         7
-  callback OnReceiveNewInvitation                    25
+  callback OnInvitationTimeout                       20
+  callback OnInviteeAccepted                         8
+  callback OnInviteeRejected                         10
+  callback OnReceiveNewInvitation                    44
   fault                                              25
-  note                                               62
-  result accept -> 6014 not logged in                2
-  result accept -> 8010 invitation invalid           3
-  result accept -> ok                                2
-  result cancel -> 6014 not logged in                2
-  result cancel -> 8010 invitation invalid           1
-  result cancel -> ok                                2
-  result invite -> 6014 not logged in                18
-  result invite -> ok                                7
+  note                                               77
+  result accept -> 6014 not logged in                1
+  result accept -> 8010 invitation invalid           4
+  result accept -> ok                                3
+  result cancel -> 6014 not logged in                1
+  result cancel -> 8010 invitation invalid           2
+  result cancel -> ok                                5
+  result invite -> 6014 not logged in                7
+  result invite -> ok                                18
   result invite-group -> ok                          2
   result login -> 6014 not logged in                 1
-  result login -> ok                                 5
-  result logout -> ok                                6
-  result modify -> 6014 not logged in                1
+  result login -> ok                                 3
+  result logout -> ok                                4
+  result modify -> 8010 invitation invalid           1
   result modify -> ok                                1
   result reject -> 6014 not logged in                2
   result reject -> 8010 invitation invalid           2
+  result reject -> ok                                5
 ok: every invariant holds

@@ -53,31 +53,30 @@ run 60s
 check
 ----
 1500.000ms accept skipped: the invite of c3 failed
-6500.000ms accept skipped: the invite of g4 failed
+9000.000ms reject skipped: the invite of c5 failed
 at   60000.000ms: summary of a busy run
-  call                                               94
-  callback OnInvitationCancelled                     6
+  call                                               91
+  callback OnInvitationCancelled                     8
   callback OnInvitationModified                      6
-  callback OnInvitationTimeout                       99
+  callback OnInvitationTimeout                       100
   callback OnInviteeAccepted                         15
-  callback OnInviteeRejected                         8
-  callback OnReceiveNewInvitation                    104
+  callback OnInviteeRejected                         18
+  callback OnReceiveNewInvitation                    115
   fault                                              24
-  note                                               151
-  result accept -> 8010 invitation invalid           11
+  note                                               159
+  result accept -> 6014 not logged in                1
+  result accept -> 8010 invitation invalid           12
   result accept -> ok                                4
   result cancel -> 8010 invitation invalid           2
   result cancel -> ok                                4
-  result invite -> 6014 not logged in                9
-  result invite -> ok                                16
-  result invite-group -> 6014 not logged in          1
-  result invite-group -> ok                          19
-  result login -> 6014 not logged in                 1
-  result login -> ok                                 5
-  result logout -> ok                                6
+  result invite -> 6014 not logged in                7
+  result invite -> ok                                18
+  result invite-group -> ok                          20
+  result login -> ok                                 4
+  result logout -> ok                                4
   result modify -> 8010 invitation invalid           1
   result modify -> ok                                1
-  result reject -> 6014 not logged in                4
-  result reject -> 8010 invitation invalid           7
-  result reject -> ok                                3
+  result reject -> 6014 not logged in                1
+  result reject -> 8010 invitation invalid           6
+  result reject -> ok                                6
 ok: every invariant holds
