@@ -26,6 +26,8 @@ type parser struct {
 	first   *Cmd       // first command of the file
 	header  *Cmd       // the command that must come first (world), once seen
 	users   []listItem // the users declared so far (ranges unexpanded)
+
+	groups map[string]Pos // group ID → its group line's ID
 }
 
 // declared tells whether a users line above declared the user of device
