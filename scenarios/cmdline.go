@@ -27,7 +27,8 @@ type parser struct {
 	header  *Cmd       // the command that must come first (world), once seen
 	users   []listItem // the users declared so far (ranges unexpanded)
 
-	groups map[string]Pos // group ID → its group line's ID
+	groups   map[string]Pos // group ID → its group line's ID
+	released map[string]Pos // hold handle → its release
 }
 
 // declared tells whether a users line above declared the user of device

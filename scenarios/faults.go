@@ -180,3 +180,13 @@ func (r *runner) swarm(c *Cmd) {
 		r.fail(c, "swarm: %v", err)
 	}
 }
+
+// checkPause refuses a pause of no time (for= is required, and must freeze
+// the node for some time).
+func checkPause(p *parser, c *Cmd) *Error {
+	a, _ := c.arg("for")
+	if d, msg := parseDuration(a.Value); msg == "" && d <= 0 {
+		return &Error{a.Pos, "pause: for= must be more than 0 (how long the node is frozen)"}
+	}
+	return nil
+}

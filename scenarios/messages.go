@@ -37,3 +37,13 @@ func (r *runner) dupNext(c *Cmd) {
 	p, _ := c.Positional(0)
 	r.w.DupNext(p)
 }
+
+// checkRelease refuses a second release of a hold: the first one ended it.
+func checkRelease(p *parser, c *Cmd) *Error {
+	a := c.positionals()[0]
+	if first, ok := p.released[a.Value]; ok {
+		return &Error{a.Pos, fmt.Sprintf("release %s: %s is already released at line %d (%s); a hold is released once", a.Value, a.Value, first.Line, first)}
+	}
+	p.released[a.Value] = a.Pos
+	return nil
+}

@@ -190,10 +190,143 @@ func (r *runner) check(*Cmd) {
 	}
 }
 
-// checkExpect checks at parse time that expect says what to check.
+// expectKinds are the words an expect line may start with, besides an
+// invitation handle.
+var expectKinds = []string{"count", "result", "violation", "violations"}
+
+// countNames are the fixed names of expect count (besides callbacks On...
+// and the call app's call.STAT).
+var countNames = []string{"calls", "callbacks", "drops", "dups", "events", "pushes", "results", "violations"}
+
+// outcomeNames are the states an invitee can be in.
+var outcomeNames = []string{"pending", "accepted", "rejected", "cancelled", "timed-out", "dropped"}
+
+// checkExpect checks at parse time everything an expect line says that the
+// text can tell: its form, its numbers, its invariant, its handle (an
+// invitation defined above) and the states it expects.
 func checkExpect(p *parser, c *Cmd) *Error {
-	if len(c.Args) == 0 {
+	ps := c.positionals()
+	if len(ps) == 0 {
 		return &Error{c.Pos, "expect needs something to check (e.g. expect violations 0)"}
+	}
+	w0 := ps[0]
+	noKeys := func() *Error {
+		for _, a := range c.Args {
+			if a.Key != "" {
+				return &Error{a.Pos, fmt.Sprintf("expect %s takes no key=value (%s=%s)", w0.Value, a.Key, a.Value)}
+			}
+		}
+		return nil
+	}
+	switch w0.Value {
+	case "violations":
+		if e := noKeys(); e != nil {
+			return e
+		}
+		if len(ps) != 2 {
+			return &Error{w0.Pos, "expect violations N: want one number (expect violations 0)"}
+		}
+		if n, err := strconv.Atoi(ps[1].Value); err != nil || n < 0 {
+			return &Error{ps[1].Pos, fmt.Sprintf("expect violations N: %q is not a number of violations", ps[1].Value)}
+		}
+	case "violation":
+		if e := noKeys(); e != nil {
+			return e
+		}
+		if len(ps) != 2 || !slices.Contains(invariants, ps[1].Value) {
+			pos := w0.Pos
+			m := "expect violation INVARIANT"
+			if len(ps) > 1 {
+				pos = ps[1].Pos
+				m += fmt.Sprintf(": unknown invariant %q", ps[1].Value)
+				if g := suggest(ps[1].Value, invariants); g != "" {
+					m += fmt.Sprintf(" (did you mean %q?)", g)
+				}
+			}
+			if len(ps) > 2 {
+				pos, m = ps[2].Pos, "expect violation INVARIANT: one invariant a line (write a line for each)"
+			}
+			return &Error{pos, m + "; one of " + strings.Join(invariants, ", ")}
+		}
+	case "count":
+		if e := noKeys(); e != nil {
+			return e
+		}
+		if len(ps) != 4 {
+			return &Error{w0.Pos, "expect count NAME OP N (OP one of = != < <= > >=), e.g. expect count OnInvitationTimeout = 2"}
+		}
+		name := ps[1].Value
+		if !slices.Contains(countNames, name) && !strings.HasPrefix(name, "On") && !strings.HasPrefix(name, "call.") {
+			return &Error{ps[1].Pos, fmt.Sprintf("expect count: unknown name %q (a callback such as OnInvitationTimeout, or %s, or a counter of the call app such as call.ghosts)", name, strings.Join(countNames, ", "))}
+		}
+		if _, ok := compare(0, ps[2].Value, 0); !ok {
+			return &Error{ps[2].Pos, fmt.Sprintf("expect count: unknown operator %q (one of = != < <= > >=)", ps[2].Value)}
+		}
+		if _, err := strconv.ParseInt(ps[3].Value, 10, 64); err != nil {
+			return &Error{ps[3].Pos, fmt.Sprintf("expect count: %q is not a number", ps[3].Value)}
+		}
+	case "result":
+		if e := noKeys(); e != nil {
+			return e
+		}
+		words := ps[1:]
+		eq := -1
+		for i, w := range words {
+			if w.Value == "=" || w.Value == "==" {
+				eq = i
+			}
+		}
+		if eq < 1 || eq != len(words)-2 || eq > 3 {
+			return &Error{w0.Pos, "expect result [DEVICE] [OP] H = CODE (e.g. expect result bob accept call = ok)"}
+		}
+		if e := p.invitationHandle(c, words[eq-1]); e != nil {
+			return e
+		}
+		if code := words[eq+1]; code.Value != "ok" {
+			if _, err := strconv.Atoi(code.Value); err != nil {
+				return &Error{code.Pos, fmt.Sprintf("expect result: code %q is not ok nor a number", code.Value)}
+			}
+		}
+	default:
+		if e := p.invitationHandle(c, w0); e != nil {
+			m := fmt.Sprintf("expect: %q is not an invitation handle (defined above with as NAME) nor %s", w0.Value, strings.Join(expectKinds, ", "))
+			if g := suggest(w0.Value, expectKinds); g != "" {
+				m += fmt.Sprintf(" (did you mean %q?)", g)
+			}
+			if d, ok := p.handles[w0.Value]; ok {
+				m = fmt.Sprintf("expect: handle %q names %s (defined at %s), not an invitation", w0.Value, article(d.kind), d.pos)
+			}
+			return &Error{w0.Pos, m}
+		}
+		if len(ps) > 1 {
+			return &Error{ps[1].Pos, fmt.Sprintf("expect %s: unexpected %q (write USER=STATE, e.g. bob=accepted)", w0.Value, ps[1].Value)}
+		}
+		n := 0
+		for _, a := range c.Args {
+			if a.Key == "" {
+				continue
+			}
+			n++
+			if !slices.Contains(outcomeNames, a.Value) {
+				m := fmt.Sprintf("expect %s: %s=%s: unknown state %q", w0.Value, a.Key, a.Value, a.Value)
+				if g := suggest(a.Value, outcomeNames); g != "" {
+					m += fmt.Sprintf(" (did you mean %q?)", g)
+				}
+				return &Error{a.Pos, m + "; one of " + strings.Join(outcomeNames, ", ")}
+			}
+		}
+		if n == 0 {
+			return &Error{w0.Pos, fmt.Sprintf("expect %s: say what each invitee should be, e.g. expect %s bob=accepted", w0.Value, w0.Value)}
+		}
+	}
+	return nil
+}
+
+// invitationHandle checks that a names an invitation handle defined above.
+func (p *parser) invitationHandle(c *Cmd, a Arg) *Error {
+	d, ok := p.handles[a.Value]
+	if !ok || d.kind != "invitation" {
+		return &Error{a.Pos, fmt.Sprintf("expect: %q is not an invitation handle defined above (with as NAME)", a.Value)}
 	}
 	return nil
 }

@@ -633,3 +633,23 @@ check
 		t.Fatalf("merge of a client and a server shard: exit %d %s", code, errs)
 	}
 }
+
+// TestInputErrorsAreExit2Everywhere: what the text of a file tells is
+// wrong is an input error (exit 2) for run, check and explore, which names
+// it rather than failing every seed.
+func TestInputErrorsAreExit2Everywhere(t *testing.T) {
+	for _, src := range []string{
+		"users alice bob\nat 1s pause s0 for=0\nrun 1s\n",
+		"users u1..u10\ngenerate invites count=0 from=u1..u5 to=u6..u10 rate=5/s\nrun 1s\n",
+		"users alice bob\nrun 1s\nexpect blah\n",
+		"users alice bob\nat 1s hold \"x\" as h\nat 2s release h\nat 3s release h\nrun 5s\n",
+	} {
+		p := write(t, "bad.sig", src)
+		for _, args := range [][]string{{"run", p}, {"check", p}, {"explore", p, "--seeds", "1..3"}} {
+			code, out, errs := sigsim(t, args...)
+			if code != exitUsage || !strings.Contains(out+errs, "bad.sig:") {
+				t.Errorf("%q %v: exit %d\n%s%s", src, args[0], code, out, errs)
+			}
+		}
+	}
+}
