@@ -159,7 +159,7 @@ var commands = []*cmdSpec{
 		exec: (*runner).check},
 	{name: "expect", synopsis: "expect WHAT... [KEY=VALUE...]",
 		pos: []posSpec{{name: "WHAT", kind: pAny}}, rest: true, anyKeys: true,
-		check: checkExpect, scan: noteExpect, exec: (*runner).expect},
+		check: checkExpect, scan: noteExpect, refs: (*runner).expectRefs, exec: (*runner).expect},
 
 	// generators (generate.go)
 	{name: "generate", pos: []posSpec{{name: "KIND", kind: pWord, words: []string{"calls", "group-invites", "invites"}}}, min: 1,

@@ -527,9 +527,10 @@ type resultRec struct {
 func (r *runner) expectOutcome(c *Cmd, words []string) {
 	id, ok := r.inviteIDs[words[0]]
 	if !ok {
-		r.fail(c, "expect: %q is not an invitation handle nor result, count, violations, violation", words[0])
+		r.fail(c, "expect %s: the invitation was never created (its invite failed, or runs later)", words[0])
 		return
 	}
+	k, known := r.concerned[words[0]]
 	if len(c.Args) == 0 {
 		return
 	}
@@ -539,6 +540,14 @@ func (r *runner) expectOutcome(c *Cmd, words []string) {
 			continue
 		}
 		checked++
+		if known && !slices.Contains(k.users, a.Key) && !r.members[k.group][a.Key] {
+			what := fmt.Sprintf("%s invited %s", k.inviter, strings.Join(k.users[1:], ","))
+			if k.group != "" {
+				what += " in group " + k.group + ", which " + a.Key + " is not a member of"
+			}
+			r.fail(c, "expect %s %s=%s: %s is neither the inviter nor an invitee of %s (%s): it has no state there", words[0], a.Key, a.Value, a.Key, words[0], what)
+			continue
+		}
 		st, decided := r.w.Outcome(id, a.Key)
 		got := "pending"
 		if decided {
@@ -551,4 +560,59 @@ func (r *runner) expectOutcome(c *Cmd, words []string) {
 	if checked == 0 {
 		r.fail(c, "expect %s: say what each invitee should be, e.g. bob=accepted", words[0])
 	}
+}
+
+// expectRefs checks, once the world is built, the users an expect line
+// names: each USER=STATE of an outcome, and the DEVICE of a result.
+func (r *runner) expectRefs(c *Cmd) error {
+	ps := c.positionals()
+	switch ps[0].Value {
+	case "violations", "violation":
+		return nil
+	case "count":
+		if stat, ok := strings.CutPrefix(ps[1].Value, "call."); ok {
+			if r.calls == nil {
+				return &Error{ps[1].Pos, "expect count " + ps[1].Value + ": no user runs the call app (users ... app=call)"}
+			}
+			var names []string
+			for _, n := range r.calls.Stats.Counts() {
+				names = append(names, "call."+n.Name)
+				if n.Name == stat {
+					return nil
+				}
+			}
+			m := fmt.Sprintf("expect count: the call app has no counter %q", stat)
+			if g := suggest(ps[1].Value, names); g != "" {
+				m += fmt.Sprintf(" (did you mean %q?)", g)
+			}
+			return &Error{ps[1].Pos, m}
+		}
+		return nil
+	case "result":
+		words := ps[1:]
+		eq := 0
+		for i, a := range words {
+			if a.Value == "=" || a.Value == "==" {
+				eq = i
+			}
+		}
+		for _, a := range words[:max(eq-1, 0)] {
+			if _, isOp := answerOps[a.Value]; isOp || a.Value == "invite" || a.Value == "invite-group" || a.Value == "add-invited" {
+				continue
+			}
+			if err := r.checkRef(c, device, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, a := range c.Args {
+		if a.Key == "" {
+			continue
+		}
+		if r.w.Device(a.Key) == nil {
+			return &Error{a.Pos, fmt.Sprintf("expect %s: %s", ps[0].Value, r.unknownUser(a.Key))}
+		}
+	}
+	return nil
 }

@@ -71,6 +71,8 @@ type runner struct {
 	out              *[]string                       // where output goes now: the current block's
 	inviteIDs        map[string]string               // invitation handle → the invite ID the run gave it
 	handleOf         map[string]string               // invite ID → the handle the file gave it
+	concerned        map[string]concern              // invitation handle → whom it concerns
+	members          map[string]map[string]bool      // group → the users the file made members
 	invites          map[string]engine.SignalingInfo // handle → the invitation as invited
 	rendered         int                             // trace events already rendered
 	expectsViolation bool                            // the file says expect violation(s): a violation is no failure
@@ -105,7 +107,8 @@ const maxSuggest = 100_000
 func Run(f *File, opts RunOptions) (*Result, error) {
 	r := &runner{f: f, opts: opts, inviteIDs: map[string]string{}, handleOf: map[string]string{},
 		invites: map[string]engine.SignalingInfo{}, explicit: map[string]bool{}, record: !opts.NoRecord,
-		callbacks: map[string]int64{}, attempted: map[string]bool{}}
+		callbacks: map[string]int64{}, attempted: map[string]bool{},
+		concerned: map[string]concern{}, members: map[string]map[string]bool{}}
 	r.res = &Result{File: f, Outputs: map[*Block][]string{}}
 	if err := r.setup(); err != nil {
 		return nil, err

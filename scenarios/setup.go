@@ -337,6 +337,7 @@ func (r *runner) loadGroup(c *Cmd) error {
 	if err := r.w.LoadGroup(id, owner, members); err != nil {
 		return c.Errorf("group %s: %v", id, err)
 	}
+	r.noteMembers(id, append([]string{owner}, members...)...)
 	if c.Has("app") {
 		return r.attachClass(c, id, owner, members)
 	}

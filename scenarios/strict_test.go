@@ -42,6 +42,9 @@ func TestInputErrorsAtParseTime(t *testing.T) {
 // an input error before anything runs.
 func TestInputErrorsBeforeRun(t *testing.T) {
 	for _, c := range []struct{ src, want string }{
+		// the users an expect names are declared
+		{"at 1s alice invite bob as c\nrun 5s\nexpect c zed=pending", `t.sig:5:10: expect c: unknown user "zed"; declare it with users`},
+		{"at 1s alice invite bob as c\nrun 5s\nexpect result bobb accept c = ok", `t.sig:5:15: expect: unknown device bobb/1 (did you mean "bob"?; declare it with users)`},
 		// a generator has someone to invite
 		{"generate invites from=alice rate=5/s\nrun 1s", "t.sig:3:1: generate: missing required to=LIST (who is invited)"},
 	} {
@@ -54,5 +57,35 @@ func TestInputErrorsBeforeRun(t *testing.T) {
 		if _, err := Run(f, RunOptions{}); err == nil || err.Error() != c.want {
 			t.Errorf("%s:\n got %v\nwant %s", c.src, err, c.want)
 		}
+	}
+}
+
+func runSrc(t *testing.T, src string) *Result {
+	t.Helper()
+	f, err := Parse("t.sig", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(f, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestExpectOfSomeoneTheInvitationDoesNotConcern: an expect of the state of
+// a user who is neither the inviter nor an invitee (nor a member of the
+// group of a group invitation) fails, whatever the state it expects.
+func TestExpectOfSomeoneTheInvitationDoesNotConcern(t *testing.T) {
+	res := runSrc(t, "world seed=1\nusers alice bob carol dave\ngroup grp owner=alice members=bob,dave\n"+
+		"at 100ms alice invite bob timeout=10s as c\nat 200ms alice invite-group grp invitees=bob timeout=10s as g\n"+
+		"at 1s bob accept c\nrun 20s\n"+
+		"expect c carol=pending\nexpect c alice=pending bob=accepted\nexpect g carol=pending\nexpect g dave=pending bob=timed-out\n")
+	want := []string{
+		"t.sig:8:1: expect c carol=pending: carol is neither the inviter nor an invitee of c (alice invited bob): it has no state there",
+		"t.sig:10:1: expect g carol=pending: carol is neither the inviter nor an invitee of g (alice invited bob in group grp, which carol is not a member of): it has no state there",
+	}
+	if strings.Join(res.Failures, "\n") != strings.Join(want, "\n") {
+		t.Errorf("failures:\n%s\nwant\n%s", strings.Join(res.Failures, "\n"), strings.Join(want, "\n"))
 	}
 }
