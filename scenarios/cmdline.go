@@ -90,6 +90,7 @@ func (p *parser) parseCmd(text string, ln int) *Cmd {
 			p.errorf(atPos, "missing time after at (e.g. at 100ms, at +50ms)")
 			return nil
 		}
+		c.atPos = tp(toks[1])
 		if e := p.resolveAt(c, toks[1], tp(toks[1])); e != nil {
 			p.add(e)
 			return nil

@@ -127,8 +127,10 @@ func Run(f *File, opts RunOptions) (*Result, error) {
 			if c.HasAt {
 				c := c
 				if c.At < r.w.Now() {
-					out = append(out, fmt.Sprintf("warning: %s: at %s is in the past (the clock is at %s); it runs now",
-						c.Pos, time.Duration(c.At), time.Duration(r.w.Now())))
+					// Only run until quiet leaves this to the run (checkSchedule
+					// refuses the rest): the file fails, and the line runs now.
+					r.fail(c, "at %s is in the past: run until quiet took the clock to %s; it runs now (write a later time)",
+						time.Duration(c.At), time.Duration(r.w.Now()))
 				}
 				r.w.At(c.At, func() { r.exec(c) })
 				continue

@@ -22,6 +22,9 @@ func (r *runner) setup() error {
 	var o sim.Options
 	o.Link.Latency = sim.Const(sim.DefaultLatency)
 	all := r.f.cmds()
+	if err := checkSchedule(all); err != nil {
+		return err
+	}
 	for _, c := range all {
 		if c.spec.scan != nil {
 			c.spec.scan(r, c)

@@ -38,14 +38,20 @@ func TestInputErrorsAtParseTime(t *testing.T) {
 	}
 }
 
-// TestInputErrorsBeforeRun: what the text tells once the world is known is
-// an input error before anything runs.
+// TestInputErrorsBeforeRun: what the text tells once the world is known,
+// and the schedule, are input errors before anything runs.
 func TestInputErrorsBeforeRun(t *testing.T) {
 	for _, c := range []struct{ src, want string }{
 		// the users an expect names are declared
 		{"at 1s alice invite bob as c\nrun 5s\nexpect c zed=pending", `t.sig:5:10: expect c: unknown user "zed"; declare it with users`},
 		{"at 1s alice invite bob as c\nrun 5s\nexpect result bobb accept c = ok", `t.sig:5:15: expect: unknown device bobb/1 (did you mean "bob"?; declare it with users)`},
-		// a generator has someone to invite
+		// every scheduled command runs at its time
+		{"at 10s alice invite bob\nrun 1s", "t.sig:3:4: at 10s never runs: the runs end at 1s (run longer, or give an earlier time)"},
+		{"run 1s\nat 500ms alice invite bob\nrun 1s", "t.sig:4:4: at 500ms is in the past: the runs above end at 1s (write a later time, or move the line above the run)"},
+		{"run 1s\nat 1s alice invite bob", "t.sig:4:4: at 1s never runs: no run comes after this line (add one, e.g. run 10s)"},
+		{"generate invites from=alice to=bob start=3s\nrun 2s", "t.sig:3:36: start=3s never runs: the runs end at 2s (run longer, or give an earlier time)"},
+		{"at 2h alice invite bob\nrun until quiet limit=1m", "t.sig:3:4: at 2h0m0s never runs: the runs end at 1m0s at the latest (run until quiet stops at its limit=) (run longer, or give an earlier time)"},
+		{"expect violations 0", "t.sig:1:1: the scenario never runs: it has no run command, so nothing happens and every expect would judge an empty world (add one, e.g. run 10s)"},
 		{"generate invites from=alice rate=5/s\nrun 1s", "t.sig:3:1: generate: missing required to=LIST (who is invited)"},
 	} {
 		src := "world seed=1\nusers alice bob\n" + c.src + "\n"
@@ -56,6 +62,22 @@ func TestInputErrorsBeforeRun(t *testing.T) {
 		}
 		if _, err := Run(f, RunOptions{}); err == nil || err.Error() != c.want {
 			t.Errorf("%s:\n got %v\nwant %s", c.src, err, c.want)
+		}
+	}
+	// What is fine stays fine: an at at the runs' end, after run until quiet
+	// within its limit, in a later block.
+	for _, src := range []string{
+		"at 1s alice invite bob\nrun 1s",
+		"at 30s alice invite bob\nrun until quiet limit=1m",
+		"at 3s alice invite bob\nrun 1s\nrun 2s",
+		"run 1s\nat 1s alice invite bob\nrun 0s",
+	} {
+		f, err := Parse("t.sig", []byte("users alice bob\n"+src+"\n"))
+		if err == nil {
+			_, err = Run(f, RunOptions{})
+		}
+		if err != nil {
+			t.Errorf("%s: %v", src, err)
 		}
 	}
 }

@@ -643,6 +643,8 @@ func TestInputErrorsAreExit2Everywhere(t *testing.T) {
 		"users u1..u10\ngenerate invites count=0 from=u1..u5 to=u6..u10 rate=5/s\nrun 1s\n",
 		"users alice bob\nrun 1s\nexpect blah\n",
 		"users alice bob\nat 1s hold \"x\" as h\nat 2s release h\nat 3s release h\nrun 5s\n",
+		"users alice bob\nat 10s alice invite bob\nrun 1s\n",
+		"expect violations 0\n",
 	} {
 		p := write(t, "bad.sig", src)
 		for _, args := range [][]string{{"run", p}, {"check", p}, {"explore", p, "--seeds", "1..3"}} {
