@@ -331,13 +331,21 @@ func (p *parser) invitationHandle(c *Cmd, a Arg) *Error {
 	return nil
 }
 
-// noteExpect records, before the world is built, that the file expects
-// violations: the run does not stop at the first one, and they are not
-// unexpected.
+// noteExpect records, before the world is built, the violations the file
+// expects: a violation of an invariant it names (expect violation X) is not
+// unexpected, nor is any violation when it expects a number of them (expect
+// violations N, N > 0, which the count then checks). A violation of any
+// other invariant still fails the file. Expecting a violation does not keep
+// the run going: with stop=on-violation (the default) it stops at the first
+// violating event, whatever its invariant (world stop=never runs on).
 func noteExpect(r *runner, c *Cmd) {
-	if p, _ := c.Positional(0); p == "violation" || p == "violations" {
-		if n, _ := c.Positional(1); p == "violation" || n != "0" {
-			r.expectsViolation = true
+	switch p, _ := c.Positional(0); p {
+	case "violation":
+		inv, _ := c.Positional(1)
+		r.expectsViolation[inv] = true
+	case "violations":
+		if n, _ := c.Positional(1); n != "0" {
+			r.expectsViolations = true
 		}
 	}
 }

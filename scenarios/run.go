@@ -31,11 +31,14 @@ type Result struct {
 	Failures []string            // failed expectations and runtime errors, "file:line:col: what"
 	// Violations are the invariant violations of the run; Unexpected tells
 	// whether any of them was not announced by an `expect violation` line.
-	Violations []sim.Violation
-	Unexpected bool
-	World      *sim.World
-	Options    []string // the world's options, one "key=value" each
-	SwarmPlan  []string // what swarm mode chose for this seed, if it was on
+	// FirstUnexpected is the index in Violations of the first one that was
+	// not announced (when Unexpected).
+	Violations      []sim.Violation
+	Unexpected      bool
+	FirstUnexpected int
+	World           *sim.World
+	Options         []string // the world's options, one "key=value" each
+	SwarmPlan       []string // what swarm mode chose for this seed, if it was on
 	// Unjudged are the faults still active at the last check, which left
 	// termination unjudged (nil if it was judged, or no check ran), and
 	// UnjudgedAt that check's virtual time.
@@ -64,28 +67,32 @@ func (r *Result) Hash() uint64 { return r.World.Hash() }
 
 // runner executes one parsed file against one world.
 type runner struct {
-	f                *File
-	opts             RunOptions
-	w                *sim.World
-	res              *Result
-	out              *[]string                       // where output goes now: the current block's
-	inviteIDs        map[string]string               // invitation handle → the invite ID the run gave it
-	handleOf         map[string]string               // invite ID → the handle the file gave it
-	concerned        map[string]concern              // invitation handle → whom it concerns
-	members          map[string]map[string]bool      // group → the users the file made members
-	invites          map[string]engine.SignalingInfo // handle → the invitation as invited
-	rendered         int                             // trace events already rendered
-	expectsViolation bool                            // the file says expect violation(s): a violation is no failure
-	stopOn           bool
-	record           bool
-	explicit         map[string]bool // devices with an explicit login command
-	gen              int
-	callbacks        map[string]int64 // callbacks by kind
-	results          []resultRec
-	setupLogins      map[string]int  // devices logged in by setup: lines of it still to hide
-	attempted        map[string]bool // invitation handles whose invite has run
-	maxMemory        int64           // the world's max-memory (0: sim.DefaultMaxMemory)
-	userNames        []string        // declared users, for "did you mean" (the first maxSuggest)
+	f         *File
+	opts      RunOptions
+	w         *sim.World
+	res       *Result
+	out       *[]string                       // where output goes now: the current block's
+	inviteIDs map[string]string               // invitation handle → the invite ID the run gave it
+	handleOf  map[string]string               // invite ID → the handle the file gave it
+	concerned map[string]concern              // invitation handle → whom it concerns
+	members   map[string]map[string]bool      // group → the users the file made members
+	invites   map[string]engine.SignalingInfo // handle → the invitation as invited
+	rendered  int                             // trace events already rendered
+	// The invariants the file expects violated (expect violation X): a
+	// violation of one of them is no failure; expectsViolations: the file
+	// expects a number of violations (expect violations N, N > 0), any.
+	expectsViolation  map[string]bool
+	expectsViolations bool
+	stopOn            bool
+	record            bool
+	explicit          map[string]bool // devices with an explicit login command
+	gen               int
+	callbacks         map[string]int64 // callbacks by kind
+	results           []resultRec
+	setupLogins       map[string]int  // devices logged in by setup: lines of it still to hide
+	attempted         map[string]bool // invitation handles whose invite has run
+	maxMemory         int64           // the world's max-memory (0: sim.DefaultMaxMemory)
+	userNames         []string        // declared users, for "did you mean" (the first maxSuggest)
 
 	// What the scan before setup found (see cmdSpec.scan).
 	worldCmd  *Cmd
@@ -108,7 +115,7 @@ func Run(f *File, opts RunOptions) (*Result, error) {
 	r := &runner{f: f, opts: opts, inviteIDs: map[string]string{}, handleOf: map[string]string{},
 		invites: map[string]engine.SignalingInfo{}, explicit: map[string]bool{}, record: !opts.NoRecord,
 		callbacks: map[string]int64{}, attempted: map[string]bool{},
-		concerned: map[string]concern{}, members: map[string]map[string]bool{}}
+		expectsViolation: map[string]bool{}, concerned: map[string]concern{}, members: map[string]map[string]bool{}}
 	r.res = &Result{File: f, Outputs: map[*Block][]string{}}
 	if err := r.setup(); err != nil {
 		return nil, err
@@ -147,7 +154,13 @@ func Run(f *File, opts RunOptions) (*Result, error) {
 	}
 	r.res.handleOf = r.handleOf
 	r.res.Violations = r.w.Violations()
-	r.res.Unexpected = len(r.res.Violations) > 0 && !r.expectsViolation
+	r.res.Unexpected = false
+	for i, v := range r.res.Violations {
+		if !r.expectsViolations && !r.expectsViolation[v.Invariant] {
+			r.res.Unexpected, r.res.FirstUnexpected = true, i
+			break
+		}
+	}
 	if err := swallowed(r.res); err != nil {
 		return nil, err
 	}

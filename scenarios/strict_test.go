@@ -111,3 +111,26 @@ func TestExpectOfSomeoneTheInvitationDoesNotConcern(t *testing.T) {
 		t.Errorf("failures:\n%s\nwant\n%s", strings.Join(res.Failures, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestExpectViolationExcusesOnlyItsInvariant: expect violation X announces
+// the violations of X, not those of another invariant.
+func TestExpectViolationExcusesOnlyItsInvariant(t *testing.T) {
+	const src = "world seed=18 mode=client latency=uniform(20ms,400ms)\nusers alice bob\n" +
+		"at 100ms alice invite bob timeout=30s as call\nat 1.6s bob accept call\nat 2s alice cancel call\nrun 40s\n"
+	res := runSrc(t, src+"expect violation no-resurrection\n")
+	if !res.Unexpected || res.Violations[res.FirstUnexpected].Invariant != "agreement" {
+		t.Errorf("agreement was excused by expect violation no-resurrection: %v", res.Violations)
+	}
+	res = runSrc(t, src+"expect violation no-resurrection\nexpect violation agreement\n")
+	if res.Unexpected || len(res.Failures) > 0 {
+		t.Errorf("both announced: unexpected %v, failures %v", res.Unexpected, res.Failures)
+	}
+	res = runSrc(t, src+"expect violations 2\n")
+	if res.Unexpected || len(res.Failures) > 0 {
+		t.Errorf("expect violations 2: unexpected %v, failures %v", res.Unexpected, res.Failures)
+	}
+	// The run stops at the first violating event (stop=on-violation).
+	if !res.World.Stopped() {
+		t.Errorf("the run did not stop at the first violation")
+	}
+}

@@ -337,7 +337,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if res.Unexpected {
 		seed := res.World.Options().Seed
-		v := res.Violations[0]
+		v := res.Violations[res.FirstUnexpected]
 		fmt.Fprintf(stderr, "invariant violated: %s\nreplay: sigsim run %s --seed %d%s\n", res.Rename()(v.String()), f.Name, seed, swarmFlag(opts.Swarm))
 		fmt.Fprintf(stderr, "events: sigsim run %s --seed %d%s --trace /tmp/seed%d.trace; sigsim events /tmp/seed%d.trace --grep %s\n",
 			f.Name, seed, swarmFlag(opts.Swarm), seed, seed, v.Node)
@@ -533,7 +533,7 @@ func checkResult(path string, res *scenarios.Result, rewrite bool, stdout io.Wri
 	}
 	if res.Unexpected {
 		verdict = checkFailed
-		report = append(report, fmt.Sprintf("%s: invariant violated: %s", path, res.Violations[0]))
+		report = append(report, fmt.Sprintf("%s: invariant violated: %s", path, res.Violations[res.FirstUnexpected]))
 	}
 	if rewrite && len(res.Mismatches()) > 0 {
 		// Atomic: killed at any moment, the file is the old one or the
