@@ -91,8 +91,13 @@ type runner struct {
 	results           []resultRec
 	setupLogins       map[string]int  // devices logged in by setup: lines of it still to hide
 	attempted         map[string]bool // invitation handles whose invite has run
-	maxMemory         int64           // the world's max-memory (0: sim.DefaultMaxMemory)
-	userNames         []string        // declared users, for "did you mean" (the first maxSuggest)
+	running           bool            // a run command is running the world
+	notes             []note          // the runner's lines to print with the run's events
+	rules             []*msgRule
+	rulesRead         int      // trace events matchRules has read
+	lastRun           *Block   // the last block that ran a run command
+	maxMemory         int64    // the world's max-memory (0: sim.DefaultMaxMemory)
+	userNames         []string // declared users, for "did you mean" (the first maxSuggest)
 
 	// What the scan before setup found (see cmdSpec.scan).
 	worldCmd  *Cmd
@@ -128,6 +133,9 @@ func Run(f *File, opts RunOptions) (*Result, error) {
 		out := []string{}
 		r.out = &out
 		for _, c := range b.Cmds {
+			if c.Name == "run" {
+				r.lastRun = b
+			}
 			if r.isSetup(c) {
 				continue
 			}
@@ -147,6 +155,9 @@ func Run(f *File, opts RunOptions) (*Result, error) {
 		if len(out) > 0 || b.HasExpected {
 			r.res.Outputs[b] = out
 		}
+	}
+	if l := r.unmatchedRules(); len(l) > 0 && r.lastRun != nil {
+		r.res.Outputs[r.lastRun] = append(r.res.Outputs[r.lastRun], l...)
 	}
 	r.res.World = r.w
 	for _, p := range r.w.SwarmPlan() {
@@ -255,6 +266,8 @@ func checkRun(p *parser, c *Cmd) *Error {
 func (r *runner) run(c *Cmd) {
 	w := r.w
 	first, _ := c.Positional(0)
+	r.running = true
+	defer func() { r.running = false }()
 	if first == "until" {
 		limit, _ := c.Dur("limit", int64(time.Hour))
 		if !w.RunQuiet(w.Now()+limit) && !w.Stopped() {
@@ -288,25 +301,43 @@ func observable(k trace.Kind) bool {
 const maxRunLines = 150
 
 func (r *runner) render(out *[]string) {
+	notes := r.notes
+	r.notes = nil
 	if !r.record {
 		*out = append(*out, r.summary(nil)...)
+		for _, n := range notes {
+			*out = append(*out, n.text)
+		}
 		return
 	}
-	evs := r.w.Trace()[r.rendered:]
+	first := r.rendered
+	evs := r.w.Trace()[first:]
 	r.rendered = len(r.w.Trace())
 	var lines []string
 	var kept []trace.Event
-	for _, e := range evs {
+	var at []int // the trace index of each kept event
+	for i, e := range evs {
 		if observable(e.Kind) && !r.setupLine(e) {
 			kept = append(kept, e)
+			at = append(at, first+i)
 		}
 	}
 	if len(kept) > maxRunLines {
 		*out = append(*out, r.summary(kept)...)
+		for _, n := range notes {
+			*out = append(*out, n.text)
+		}
 		return
 	}
-	for _, e := range kept {
+	for i, e := range kept {
+		for len(notes) > 0 && notes[0].event <= at[i] {
+			lines = append(lines, notes[0].text)
+			notes = notes[1:]
+		}
 		lines = append(lines, r.line(e))
+	}
+	for _, n := range notes {
+		lines = append(lines, n.text)
 	}
 	*out = append(*out, lines...)
 }
