@@ -45,6 +45,9 @@ func TestInputErrorsBeforeRun(t *testing.T) {
 		// the users an expect names are declared
 		{"at 1s alice invite bob as c\nrun 5s\nexpect c zed=pending", `t.sig:5:10: expect c: unknown user "zed"; declare it with users`},
 		{"at 1s alice invite bob as c\nrun 5s\nexpect result bobb accept c = ok", `t.sig:5:15: expect: unknown device bobb/1 (did you mean "bob"?; declare it with users)`},
+		// a node on both sides of a partition
+		{"at 1s partition alice | alice\nrun 2s", "t.sig:3:25: partition: alice is on two sides (alice and alice): a node cannot be cut from itself"},
+		{"at 1s partition alice,bob | s0,bob/1\nrun 2s", "t.sig:3:29: partition: bob/1 is on two sides (alice,bob and s0,bob/1): a node cannot be cut from itself"},
 		// every scheduled command runs at its time
 		{"at 10s alice invite bob\nrun 1s", "t.sig:3:4: at 10s never runs: the runs end at 1s (run longer, or give an earlier time)"},
 		{"run 1s\nat 500ms alice invite bob\nrun 1s", "t.sig:4:4: at 500ms is in the past: the runs above end at 1s (write a later time, or move the line above the run)"},
