@@ -741,6 +741,22 @@ func diffCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sigsim diff:", err)
 		return exitUsage
 	}
+	// The comparison stops at the first divergence: read both traces to
+	// their trailers, whose checksums say whether what was compared is
+	// what was written. A corrupt trace is an input error, whatever it
+	// diverges at.
+	for i, r := range readers {
+		for {
+			_, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				fmt.Fprintf(stderr, "sigsim diff: %s: %v\n", fs.Arg(i), err)
+				return exitUsage
+			}
+		}
+	}
 	if !differ {
 		fmt.Fprintln(stdout, "identical")
 		return exitOK

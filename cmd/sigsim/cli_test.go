@@ -655,3 +655,24 @@ func TestInputErrorsAreExit2Everywhere(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffVerifiesBothChecksums: diff reads both traces to their trailers,
+// so a corrupt B is an input error even when the traces diverge first.
+func TestDiffVerifiesBothChecksums(t *testing.T) {
+	p := write(t, "race.sig", raceFile)
+	a, b := filepath.Join(t.TempDir(), "a.trace"), filepath.Join(t.TempDir(), "b.trace")
+	sigsim(t, "run", p, "--trace", a)
+	sigsim(t, "run", p, "--trace", b, "--mode", "client")
+	data, err := os.ReadFile(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)-1] ^= 0xff // the trailer's checksum
+	bad := write(t, "bad.trace", string(data))
+	if code, out, errs := sigsim(t, "diff", a, bad); code != exitUsage || !strings.Contains(errs, "bad.trace") || !strings.Contains(errs, "checksum") {
+		t.Errorf("diff A corrupt-B: exit %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := sigsim(t, "diff", bad, a); code != exitUsage || !strings.Contains(errs, "checksum") {
+		t.Errorf("diff corrupt-B A: exit %d\n%s%s", code, out, errs)
+	}
+}
