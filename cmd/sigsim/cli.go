@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"sort"
@@ -154,6 +155,9 @@ func (c *worldOverrides) registerMode(fs *flagSet) {
 
 func (c *worldOverrides) options(fs *flagSet) (scenarios.RunOptions, error) {
 	o := scenarios.RunOptions{Seed: c.seed, HasSeed: fs.Changed("seed"), Swarm: c.swarm}
+	if c.mode == "" && (fs.Changed("mode") || fs.Changed("arbiter")) {
+		return o, fmt.Errorf("--mode \"\": want server or client (leave the flag out to keep the file's mode)")
+	}
 	if c.mode != "" {
 		m, err := engine.ParseMode(c.mode)
 		if err != nil {
@@ -765,6 +769,9 @@ func diffCmd(args []string, stdout, stderr io.Writer) int {
 	return exitFailed
 }
 
+// maxJobs is the most seeds explore runs at a time: 4 per CPU, at least 256.
+func maxJobs() int { return max(4*runtime.GOMAXPROCS(0), 256) }
+
 // testBeforeSeed, if set (by tests), runs before each seed of explore.
 var testBeforeSeed func(seed uint64)
 
@@ -800,6 +807,10 @@ func exploreCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if *jobs < 1 {
 		fmt.Fprintf(stderr, "sigsim explore: -j %d: want at least 1 seed at a time\n", *jobs)
+		return exitUsage
+	}
+	if limit := maxJobs(); *jobs > limit {
+		fmt.Fprintf(stderr, "sigsim explore: -j %d: at most %d seeds at a time (4 per CPU, or 256); each holds a world in memory, and more than the CPUs run no faster\n", *jobs, limit)
 		return exitUsage
 	}
 	lo, hi, ok := scenarios.Slice(from, to, i, n)

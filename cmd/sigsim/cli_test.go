@@ -676,3 +676,17 @@ func TestDiffVerifiesBothChecksums(t *testing.T) {
 		t.Errorf("diff corrupt-B A: exit %d\n%s%s", code, out, errs)
 	}
 }
+
+// TestFlagBounds: explore's -j is bounded, and an empty --mode is a usage
+// error, not the file's mode.
+func TestFlagBounds(t *testing.T) {
+	p := write(t, "race.sig", raceFile)
+	if code, _, errs := sigsim(t, "explore", p, "--seeds", "1..2", "-j", "100000"); code != exitUsage || !strings.Contains(errs, "-j 100000: at most") {
+		t.Errorf("explore -j 100000: exit %d %s", code, errs)
+	}
+	for _, args := range [][]string{{"run", p, "--mode", ""}, {"explore", p, "--seeds", "1..2", "--mode="}, {"run", p, "--arbiter="}} {
+		if code, _, errs := sigsim(t, args...); code != exitUsage || !strings.Contains(errs, `--mode "": want server or client`) {
+			t.Errorf("%v: exit %d %s", args, code, errs)
+		}
+	}
+}
