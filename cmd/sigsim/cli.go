@@ -460,7 +460,24 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	sort.Strings(files)
 	passed, failed, malformed := 0, 0, 0
 	var reports []fileReport
-	for _, p := range files {
+	// Ctrl-C or SIGTERM: finish the file in hand (its rewrite is atomic),
+	// start no other, and say which were done and which were not. A second
+	// one, once the first is seen, kills as usual.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() { <-ctx.Done(); stop() }()
+	for k, p := range files {
+		if ctx.Err() != nil || testInterruptCheck != nil && testInterruptCheck(k) {
+			fmt.Fprintf(stdout, "interrupted: %d of %d files checked (%d passed, %d failed)", k, len(files), passed, failed)
+			if *rewrite {
+				fmt.Fprint(stdout, "; the files it rewrote say so above, the files not processed are untouched")
+			}
+			fmt.Fprintf(stdout, "\nnot processed (%d):\n", len(files)-k)
+			for _, q := range files[k:] {
+				fmt.Fprintln(stdout, "  "+q)
+			}
+			return exitInterrupted
+		}
 		verdict, rep := checkFile(p, *rewrite, *seed, fs.Changed("seed"), stdout)
 		reports = append(reports, rep)
 		if *annotate {
@@ -771,6 +788,10 @@ func diffCmd(args []string, stdout, stderr io.Writer) int {
 
 // maxJobs is the most seeds explore runs at a time: 4 per CPU, at least 256.
 func maxJobs() int { return max(4*runtime.GOMAXPROCS(0), 256) }
+
+// testInterruptCheck, if set (by tests), tells check to act as if
+// interrupted before the k-th file.
+var testInterruptCheck func(k int) bool
 
 // testBeforeSeed, if set (by tests), runs before each seed of explore.
 var testBeforeSeed func(seed uint64)

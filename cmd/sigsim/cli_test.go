@@ -690,3 +690,24 @@ func TestFlagBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckInterrupted: an interrupted check says what it finished and
+// which files it did not process, and exits 130.
+func TestCheckInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"a.sig", "b.sig", "c.sig"} {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(raceFile), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	testInterruptCheck = func(k int) bool { return k == 1 }
+	defer func() { testInterruptCheck = nil }()
+	code, out, _ := sigsim(t, "check", "--rewrite", dir)
+	if code != exitInterrupted || !strings.Contains(out, "rewrote "+filepath.Join(dir, "a.sig")) ||
+		!strings.Contains(out, "interrupted: 1 of 3 files checked") || !strings.Contains(out, "not processed (2):\n  "+filepath.Join(dir, "b.sig")+"\n  "+filepath.Join(dir, "c.sig")+"\n") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "b.sig")); string(b) != raceFile {
+		t.Errorf("b.sig was touched")
+	}
+}
