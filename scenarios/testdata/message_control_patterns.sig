@@ -16,7 +16,7 @@ at 2s alice invite carol timeout=30s as c2
 at 2.5s bob accept c
 at 3s alice invite bob timeout=30s as c3
 at 3.5s alice cancel c3
-at 9s release held
+at 4s release held
 run 40s
 ----
    2000.000ms alice/1: invite bob timeout=30s
@@ -41,30 +41,10 @@ run 40s
    3520.000ms s0: decided c3 bob cancelled
    3520.000ms s0: hold held: PUSH s=4 seq=4 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
    3520.000ms s0: hold held: RESP #4 ok + s=5 seq=5 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   4520.000ms s0: hold held: PUSH s=5 seq=5 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   4520.000ms s0: hold held: PUSH s=4 seq=4 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   5520.000ms s0: hold held: PUSH s=5 seq=5 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   5520.000ms s0: hold held: PUSH s=4 seq=4 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   6520.000ms s0: hold held: PUSH s=5 seq=5 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   6520.000ms s0: hold held: PUSH s=4 seq=4 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   7520.000ms s0: hold held: PUSH s=5 seq=5 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   7520.000ms s0: hold held: PUSH s=4 seq=4 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   8520.000ms s0: hold held: PUSH s=5 seq=5 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   8520.000ms s0: hold held: PUSH s=4 seq=4 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   9000.000ms s0: release held: PUSH s=4 seq=4 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   9000.000ms s0: release held: RESP #4 ok + s=5 seq=5 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   9000.000ms s0: release held: PUSH s=5 seq=5 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   9000.000ms s0: release held: PUSH s=4 seq=4 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   9000.000ms s0: release held: PUSH s=5 seq=5 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   9000.000ms s0: release held: PUSH s=4 seq=4 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   9000.000ms s0: release held: PUSH s=5 seq=5 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   9000.000ms s0: release held: PUSH s=4 seq=4 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   9000.000ms s0: release held: PUSH s=5 seq=5 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   9000.000ms s0: release held: PUSH s=4 seq=4 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   9000.000ms s0: release held: PUSH s=5 seq=5 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   9000.000ms s0: release held: PUSH s=4 seq=4 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
-   9020.000ms bob/1: OnInvitationCancelled(c3, inviter=alice, data="", cancelled=[bob])
-   9020.000ms alice/1: cancel c3 -> ok
+   4000.000ms s0: release held: PUSH s=4 seq=4 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
+   4000.000ms s0: release held: RESP #4 ok + s=5 seq=5 from=alice/1 to=bob cancel c3 inviter=alice invitees=[bob] timeout=30s
+   4020.000ms bob/1: OnInvitationCancelled(c3, inviter=alice, data="", cancelled=[bob])
+   4020.000ms alice/1: cancel c3 -> ok
   32020.000ms s0: decided c2 carol timed-out
   32040.000ms alice/1: OnInvitationTimeout(c2, invitees=[carol])
   32040.000ms carol/1: OnInvitationTimeout(c2, invitees=[carol])
