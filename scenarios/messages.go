@@ -39,7 +39,7 @@ type note struct {
 }
 
 func (r *runner) note(text string) {
-	line := trace.FormatTime(r.w.Now()) + " " + text
+	line := trace.FormatTime(int64(r.w.Now())) + " " + text
 	if !r.running {
 		*r.out = append(*r.out, line)
 		return
@@ -102,7 +102,7 @@ func (r *runner) unmatchedRules() []string {
 	var l []string
 	for _, ru := range r.rules {
 		if !ru.matched {
-			l = append(l, fmt.Sprintf("%s %s %s matched no frame", trace.FormatTime(r.w.Now()), ru.action, strconv.Quote(ru.pattern)))
+			l = append(l, fmt.Sprintf("%s %s %s matched no frame", trace.FormatTime(int64(r.w.Now())), ru.action, strconv.Quote(ru.pattern)))
 		}
 	}
 	return l

@@ -48,7 +48,7 @@ func checkSchedule(cmds []*Cmd) error {
 			continue
 		}
 		if c.HasAt {
-			at(c.At, c.atPos, "at "+time.Duration(c.At).String())
+			at(int64(c.At), c.atPos, "at "+time.Duration(c.At).String())
 		}
 		if a, ok := c.arg("start"); ok && c.Name == "generate" {
 			if d, msg := parseDuration(a.Value); msg == "" {
@@ -68,7 +68,7 @@ func checkSchedule(cmds []*Cmd) error {
 			continue
 		}
 		d, _ := c.PositionalDur(0)
-		lo, hi = addSat(lo, d), addSat(hi, d)
+		lo, hi = addSat(lo, int64(d)), addSat(hi, int64(d))
 	}
 	if runs == 0 && len(cmds) > 0 {
 		return &Error{cmds[0].Pos, "the scenario never runs: it has no run command, so nothing happens and every expect would judge an empty world (add one, e.g. run 10s)"}
