@@ -61,6 +61,9 @@ func checkUsersLine(p *parser, c *Cmd) *Error {
 }
 
 func checkGroupLine(p *parser, c *Cmd) *Error {
+	if e := checkGroup(p, c); e != nil {
+		return e
+	}
 	return checkAppKeys(c, "classroom", []string{"owner", "members"})
 }
 
@@ -361,4 +364,15 @@ func (r *runner) pickSpeaker(c *Cmd) {
 		r.fail(c, "pick-speaker: %v", err)
 	}
 	r.nameInvitation(c, id)
+}
+
+// checkGroup refuses a second definition of a group: it would replace the
+// first one silently.
+func checkGroup(p *parser, c *Cmd) *Error {
+	a := c.positionals()[0]
+	if first, ok := p.groups[a.Value]; ok {
+		return &Error{a.Pos, fmt.Sprintf("group %s is already defined at line %d (%s); a group is defined once", a.Value, first.Line, first)}
+	}
+	p.groups[a.Value] = a.Pos
+	return nil
 }

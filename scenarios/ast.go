@@ -66,7 +66,8 @@ type Cmd struct {
 	Handle string      // the NAME of a trailing "as NAME", or ""
 	Raw    string      // the line as written
 
-	spec *cmdSpec
+	spec  *cmdSpec
+	atPos Pos // the position of the time after at
 }
 
 // Arg is one argument: a positional word (Key == "") or key=value.

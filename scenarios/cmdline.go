@@ -28,6 +28,9 @@ type parser struct {
 	first   *Cmd       // first command of the file
 	header  *Cmd       // the command that must come first (world), once seen
 	users   []listItem // the users declared so far (ranges unexpanded)
+
+	groups   map[string]Pos // group ID → its group line's ID
+	released map[string]Pos // hold handle → its release
 }
 
 // declared tells whether a users line above declared the user of device
@@ -89,6 +92,7 @@ func (p *parser) parseCmd(text string, ln int) *Cmd {
 			p.errorf(atPos, "missing time after at (e.g. at 100ms, at +50ms)")
 			return nil
 		}
+		c.atPos = tp(toks[1])
 		if e := p.resolveAt(c, toks[1], tp(toks[1])); e != nil {
 			p.add(e)
 			return nil

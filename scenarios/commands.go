@@ -125,7 +125,7 @@ var commands = []*cmdSpec{
 	{name: "restart", at: optional, pos: []posSpec{node}, min: 1,
 		scan: noteRoomNodes, exec: (*runner).restart},
 	{name: "pause", at: optional, pos: []posSpec{node}, min: 1, keys: []keySpec{req("for", vDur)},
-		scan: noteRoomNodes, exec: (*runner).pause},
+		check: checkPause, scan: noteRoomNodes, exec: (*runner).pause},
 	{name: "skew", at: optional, pos: []posSpec{node}, min: 1, keys: []keySpec{k("offset", vSignedDur), k("drift", vFloat)},
 		scan: noteRoomNodes, refs: (*runner).skewRefs, exec: (*runner).skew},
 	{name: "disconnect", at: optional, pos: []posSpec{node}, min: 1, keys: []keySpec{k("for", vDur)},
@@ -137,7 +137,7 @@ var commands = []*cmdSpec{
 	{name: "hold", at: optional, as: required, handle: "held-frames group", pos: []posSpec{pattern}, min: 1,
 		exec: (*runner).hold},
 	{name: "release", at: optional, pos: []posSpec{{name: "H", kind: pHandle, handle: "held-frames group"}}, min: 1,
-		exec: (*runner).release},
+		check: checkRelease, exec: (*runner).release},
 	{name: "drop-next", at: optional, pos: []posSpec{pattern}, min: 1,
 		exec: (*runner).dropNext},
 	{name: "dup-next", at: optional, pos: []posSpec{pattern}, min: 1,
@@ -159,14 +159,14 @@ var commands = []*cmdSpec{
 		exec: (*runner).check},
 	{name: "expect", synopsis: "expect WHAT... [KEY=VALUE...]",
 		pos: []posSpec{{name: "WHAT", kind: pAny}}, rest: true, anyKeys: true,
-		check: checkExpect, scan: noteExpect, exec: (*runner).expect},
+		check: checkExpect, scan: noteExpect, refs: (*runner).expectRefs, exec: (*runner).expect},
 
 	// generators (generate.go)
 	{name: "generate", pos: []posSpec{{name: "KIND", kind: pWord, words: []string{"calls", "group-invites", "invites"}}}, min: 1,
 		keys: []keySpec{k("count", vCount), k("from", vUsers), k("to", vUsers), k("group", vStr), k("rate", vRate),
 			k("start", vDur), k("timeout", vSecs), k("data", vStr), k("answer", vWeights)},
 		flags: []string{"online-only"},
-		check: checkGenerate, scan: noteGenerator, exec: (*runner).generate},
+		check: checkGenerate, scan: noteGenerator, refs: (*runner).generateRefs, exec: (*runner).generate},
 }
 
 var (

@@ -57,6 +57,49 @@ func (r *runner) nameInvitation(c *Cmd, id string) {
 	if c.Handle != "" && id != "" {
 		r.inviteIDs[c.Handle] = id
 		r.handleOf[id] = c.Handle
+		r.concerned[c.Handle] = concernedBy(c)
+	}
+}
+
+// concern is who an invitation concerns, as the file made it: its inviter,
+// its invitees, and its group (whose members, as the file makes them, it
+// may concern too). An expect of anyone else's state in it is a mistake.
+type concern struct {
+	inviter string
+	users   []string // the inviter and the invitees
+	group   string
+}
+
+// concernedBy is who the invitation an invite command makes concerns.
+func concernedBy(c *Cmd) concern {
+	var k concern
+	for i, a := range c.positionals() {
+		slot := c.spec.pos[min(max(i-1, 0), len(c.spec.pos)-1)]
+		switch {
+		case i == 0:
+			k.inviter, _, _ = parseDevice(a.Value)
+			k.users = append(k.users, k.inviter)
+		case slot.kind == pUser:
+			k.users = append(k.users, a.Value)
+		case slot.kind == pGroup:
+			k.group = a.Value
+		}
+	}
+	if l, err := c.List("invitees"); err == nil {
+		k.users = append(k.users, l...)
+	}
+	return k
+}
+
+// noteMembers records the members a command gives a group (the group
+// line, create-group, join-group): the users an invitation in it may
+// concern.
+func (r *runner) noteMembers(group string, users ...string) {
+	if r.members[group] == nil {
+		r.members[group] = map[string]bool{}
+	}
+	for _, u := range users {
+		r.members[group][u] = true
 	}
 }
 
@@ -143,6 +186,10 @@ func (r *runner) addInvited(c *Cmd) {
 		return
 	}
 	h, _ := c.Positional(1)
+	if k, ok := r.concerned[h]; ok {
+		k.users = append(k.users, d.User)
+		r.concerned[h] = k
+	}
 	info := r.invites[h]
 	for _, p := range w.Pushes() {
 		if p.Sig.InviteID == id && p.User == d.User {
@@ -160,6 +207,9 @@ func groupOp(op engine.Op) func(r *runner, c *Cmd) {
 		g, _ := c.Positional(1)
 		members, err := c.List("members")
 		if d != nil && err == nil {
+			if op == engine.OpCreateGroup || op == engine.OpJoinGroup {
+				r.noteMembers(g, append(members, d.User)...)
+			}
 			r.w.Group(d, op, g, members)
 		}
 	}

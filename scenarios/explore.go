@@ -283,7 +283,7 @@ func runSeed(f *File, seed uint64, o ExploreOptions) (fl *SeedFailure, paths pat
 	reason := ""
 	switch {
 	case res.Unexpected:
-		reason = res.Rename()(res.Violations[0].String()) // the script's handles, as its output shows them
+		reason = res.Rename()(res.Violations[res.FirstUnexpected].String()) // the script's handles, as its output shows them
 	case len(res.Failures) > 0:
 		reason = strings.Join(res.Failures, "; ")
 	case len(res.Unjudged) > 0 && swarmHealed(res):

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"sigsim/engine"
 	"sigsim/sim"
 )
 
@@ -23,14 +24,26 @@ func (r *runner) partitionRefs(c *Cmd) error {
 	if err != nil {
 		return err
 	}
-	for _, side := range sides {
-		for _, name := range side {
+	var args []Arg // the sides as written, for positions
+	for _, a := range c.positionals() {
+		if a.Value != "|" {
+			args = append(args, a)
+		}
+	}
+	side := map[engine.Addr]int{} // node → the first side that names it
+	for k, s := range sides {
+		for _, name := range s {
 			if name == "*" {
 				continue
 			}
-			if _, err := r.w.Node(name); err != nil {
+			a, err := r.w.Node(name)
+			if err != nil {
 				return c.Errorf("partition: %v", err)
 			}
+			if first, ok := side[a]; ok && first != k {
+				return &Error{args[k].Pos, fmt.Sprintf("partition: %s is on two sides (%s and %s): a node cannot be cut from itself", name, args[first].Value, args[k].Value)}
+			}
+			side[a] = k
 		}
 	}
 	return nil
@@ -179,4 +192,14 @@ func (r *runner) swarm(c *Cmd) {
 	if err := r.w.SetSwarm(sim.SwarmOptions{Until: r.w.Now().Add(until), Kinds: kinds, Intensity: intensity}); err != nil {
 		r.fail(c, "swarm: %v", err)
 	}
+}
+
+// checkPause refuses a pause of no time (for= is required, and must freeze
+// the node for some time).
+func checkPause(p *parser, c *Cmd) *Error {
+	a, _ := c.arg("for")
+	if d, msg := parseDuration(a.Value); msg == "" && d <= 0 {
+		return &Error{a.Pos, "pause: for= must be more than 0 (how long the node is frozen)"}
+	}
+	return nil
 }

@@ -25,7 +25,7 @@ func checkGenerate(p *parser, c *Cmd) *Error {
 				return &Error{a.Pos, fmt.Sprintf("generate calls: %s= is the call app's to decide (its options on the users line)", key)}
 			}
 		}
-		return nil
+		return checkGeneratorValues(c)
 	}
 	switch {
 	case kind == "group-invites" && !c.Has("group"):
@@ -34,7 +34,7 @@ func checkGenerate(p *parser, c *Cmd) *Error {
 		a, _ := c.arg("group")
 		return &Error{a.Pos, "generate invites: group= only applies to group-invites"}
 	}
-	return nil
+	return checkGeneratorValues(c)
 }
 
 // noteGenerator records a generator before the world is built, for the
@@ -222,4 +222,54 @@ func (r *runner) generateCalls(c *Cmd) {
 		}
 	}
 	r.w.At(max(start, r.w.Now()), next)
+}
+
+// checkGeneratorValues checks what a generator's values must be: a positive
+// count and rate, from= (and to= but for group-invites) given, answers that
+// are accept, reject or cancel with probabilities summing to at most 1.
+func checkGeneratorValues(c *Cmd) *Error {
+	if a, ok := c.arg("count"); ok {
+		if n, msg := parseInt(a.Value); msg == "" && n <= 0 {
+			return &Error{a.Pos, "generate: count= must be at least 1 (a generator of no invitation does nothing)"}
+		}
+	}
+	if a, ok := c.arg("rate"); ok {
+		if x, msg := parseRate(a.Value); msg == "" && x <= 0 {
+			return &Error{a.Pos, "generate: rate= must be more than 0 (at rate 0 nothing is ever generated)"}
+		}
+	}
+	if a, ok := c.arg("answer"); ok {
+		ws, msg := parseWeights(a.Value)
+		if msg != "" {
+			return nil // checkValue said it
+		}
+		total := 0.0
+		for _, w := range ws {
+			if w.Name != "accept" && w.Name != "reject" && w.Name != "cancel" {
+				m := fmt.Sprintf("generate: answer %q is not accept, reject or cancel", w.Name)
+				if g := suggest(w.Name, []string{"accept", "cancel", "reject"}); g != "" {
+					m += fmt.Sprintf(" (did you mean %q?)", g)
+				}
+				return &Error{a.Pos, m}
+			}
+			total += w.P
+		}
+		if total > 1+1e-9 {
+			return &Error{a.Pos, fmt.Sprintf("generate: answer probabilities sum to %g > 1", total)}
+		}
+	}
+	return nil
+}
+
+// generateRefs checks, before anything runs, that a generator has someone
+// to invite and someone to invite: from= (and to=, but for group-invites).
+func (r *runner) generateRefs(c *Cmd) error {
+	kind, _ := c.Positional(0)
+	if !c.Has("from") {
+		return &Error{c.Pos, "generate: missing required from=LIST (who invites)"}
+	}
+	if kind != "group-invites" && !c.Has("to") {
+		return &Error{c.Pos, "generate: missing required to=LIST (who is invited)"}
+	}
+	return nil
 }

@@ -190,21 +190,162 @@ func (r *runner) check(*Cmd) {
 	}
 }
 
-// checkExpect checks at parse time that expect says what to check.
+// expectKinds are the words an expect line may start with, besides an
+// invitation handle.
+var expectKinds = []string{"count", "result", "violation", "violations"}
+
+// countNames are the fixed names of expect count (besides callbacks On...
+// and the call app's call.STAT).
+var countNames = []string{"calls", "callbacks", "drops", "dups", "events", "pushes", "results", "violations"}
+
+// outcomeNames are the states an invitee can be in.
+var outcomeNames = []string{"pending", "accepted", "rejected", "cancelled", "timed-out", "dropped"}
+
+// checkExpect checks at parse time everything an expect line says that the
+// text can tell: its form, its numbers, its invariant, its handle (an
+// invitation defined above) and the states it expects.
 func checkExpect(p *parser, c *Cmd) *Error {
-	if len(c.Args) == 0 {
+	ps := c.positionals()
+	if len(ps) == 0 {
 		return &Error{c.Pos, "expect needs something to check (e.g. expect violations 0)"}
+	}
+	w0 := ps[0]
+	noKeys := func() *Error {
+		for _, a := range c.Args {
+			if a.Key != "" {
+				return &Error{a.Pos, fmt.Sprintf("expect %s takes no key=value (%s=%s)", w0.Value, a.Key, a.Value)}
+			}
+		}
+		return nil
+	}
+	switch w0.Value {
+	case "violations":
+		if e := noKeys(); e != nil {
+			return e
+		}
+		if len(ps) != 2 {
+			return &Error{w0.Pos, "expect violations N: want one number (expect violations 0)"}
+		}
+		if n, err := strconv.Atoi(ps[1].Value); err != nil || n < 0 {
+			return &Error{ps[1].Pos, fmt.Sprintf("expect violations N: %q is not a number of violations", ps[1].Value)}
+		}
+	case "violation":
+		if e := noKeys(); e != nil {
+			return e
+		}
+		if len(ps) != 2 || !slices.Contains(invariants, ps[1].Value) {
+			pos := w0.Pos
+			m := "expect violation INVARIANT"
+			if len(ps) > 1 {
+				pos = ps[1].Pos
+				m += fmt.Sprintf(": unknown invariant %q", ps[1].Value)
+				if g := suggest(ps[1].Value, invariants); g != "" {
+					m += fmt.Sprintf(" (did you mean %q?)", g)
+				}
+			}
+			if len(ps) > 2 {
+				pos, m = ps[2].Pos, "expect violation INVARIANT: one invariant a line (write a line for each)"
+			}
+			return &Error{pos, m + "; one of " + strings.Join(invariants, ", ")}
+		}
+	case "count":
+		if e := noKeys(); e != nil {
+			return e
+		}
+		if len(ps) != 4 {
+			return &Error{w0.Pos, "expect count NAME OP N (OP one of = != < <= > >=), e.g. expect count OnInvitationTimeout = 2"}
+		}
+		name := ps[1].Value
+		if !slices.Contains(countNames, name) && !strings.HasPrefix(name, "On") && !strings.HasPrefix(name, "call.") {
+			return &Error{ps[1].Pos, fmt.Sprintf("expect count: unknown name %q (a callback such as OnInvitationTimeout, or %s, or a counter of the call app such as call.ghosts)", name, strings.Join(countNames, ", "))}
+		}
+		if _, ok := compare(0, ps[2].Value, 0); !ok {
+			return &Error{ps[2].Pos, fmt.Sprintf("expect count: unknown operator %q (one of = != < <= > >=)", ps[2].Value)}
+		}
+		if _, err := strconv.ParseInt(ps[3].Value, 10, 64); err != nil {
+			return &Error{ps[3].Pos, fmt.Sprintf("expect count: %q is not a number", ps[3].Value)}
+		}
+	case "result":
+		if e := noKeys(); e != nil {
+			return e
+		}
+		words := ps[1:]
+		eq := -1
+		for i, w := range words {
+			if w.Value == "=" || w.Value == "==" {
+				eq = i
+			}
+		}
+		if eq < 1 || eq != len(words)-2 || eq > 3 {
+			return &Error{w0.Pos, "expect result [DEVICE] [OP] H = CODE (e.g. expect result bob accept call = ok)"}
+		}
+		if e := p.invitationHandle(c, words[eq-1]); e != nil {
+			return e
+		}
+		if code := words[eq+1]; code.Value != "ok" {
+			if _, err := strconv.Atoi(code.Value); err != nil {
+				return &Error{code.Pos, fmt.Sprintf("expect result: code %q is not ok nor a number", code.Value)}
+			}
+		}
+	default:
+		if e := p.invitationHandle(c, w0); e != nil {
+			m := fmt.Sprintf("expect: %q is not an invitation handle (defined above with as NAME) nor %s", w0.Value, strings.Join(expectKinds, ", "))
+			if g := suggest(w0.Value, expectKinds); g != "" {
+				m += fmt.Sprintf(" (did you mean %q?)", g)
+			}
+			if d, ok := p.handles[w0.Value]; ok {
+				m = fmt.Sprintf("expect: handle %q names %s (defined at %s), not an invitation", w0.Value, article(d.kind), d.pos)
+			}
+			return &Error{w0.Pos, m}
+		}
+		if len(ps) > 1 {
+			return &Error{ps[1].Pos, fmt.Sprintf("expect %s: unexpected %q (write USER=STATE, e.g. bob=accepted)", w0.Value, ps[1].Value)}
+		}
+		n := 0
+		for _, a := range c.Args {
+			if a.Key == "" {
+				continue
+			}
+			n++
+			if !slices.Contains(outcomeNames, a.Value) {
+				m := fmt.Sprintf("expect %s: %s=%s: unknown state %q", w0.Value, a.Key, a.Value, a.Value)
+				if g := suggest(a.Value, outcomeNames); g != "" {
+					m += fmt.Sprintf(" (did you mean %q?)", g)
+				}
+				return &Error{a.Pos, m + "; one of " + strings.Join(outcomeNames, ", ")}
+			}
+		}
+		if n == 0 {
+			return &Error{w0.Pos, fmt.Sprintf("expect %s: say what each invitee should be, e.g. expect %s bob=accepted", w0.Value, w0.Value)}
+		}
 	}
 	return nil
 }
 
-// noteExpect records, before the world is built, that the file expects
-// violations: the run does not stop at the first one, and they are not
-// unexpected.
+// invitationHandle checks that a names an invitation handle defined above.
+func (p *parser) invitationHandle(c *Cmd, a Arg) *Error {
+	d, ok := p.handles[a.Value]
+	if !ok || d.kind != "invitation" {
+		return &Error{a.Pos, fmt.Sprintf("expect: %q is not an invitation handle defined above (with as NAME)", a.Value)}
+	}
+	return nil
+}
+
+// noteExpect records, before the world is built, the violations the file
+// expects: a violation of an invariant it names (expect violation X) is not
+// unexpected, nor is any violation when it expects a number of them (expect
+// violations N, N > 0, which the count then checks). A violation of any
+// other invariant still fails the file. Expecting a violation does not keep
+// the run going: with stop=on-violation (the default) it stops at the first
+// violating event, whatever its invariant (world stop=never runs on).
 func noteExpect(r *runner, c *Cmd) {
-	if p, _ := c.Positional(0); p == "violation" || p == "violations" {
-		if n, _ := c.Positional(1); p == "violation" || n != "0" {
-			r.expectsViolation = true
+	switch p, _ := c.Positional(0); p {
+	case "violation":
+		inv, _ := c.Positional(1)
+		r.expectsViolation[inv] = true
+	case "violations":
+		if n, _ := c.Positional(1); n != "0" {
+			r.expectsViolations = true
 		}
 	}
 }
@@ -394,9 +535,10 @@ type resultRec struct {
 func (r *runner) expectOutcome(c *Cmd, words []string) {
 	id, ok := r.inviteIDs[words[0]]
 	if !ok {
-		r.fail(c, "expect: %q is not an invitation handle nor result, count, violations, violation", words[0])
+		r.fail(c, "expect %s: the invitation was never created (its invite failed, or runs later)", words[0])
 		return
 	}
+	k, known := r.concerned[words[0]]
 	if len(c.Args) == 0 {
 		return
 	}
@@ -406,6 +548,14 @@ func (r *runner) expectOutcome(c *Cmd, words []string) {
 			continue
 		}
 		checked++
+		if known && !slices.Contains(k.users, a.Key) && !r.members[k.group][a.Key] {
+			what := fmt.Sprintf("%s invited %s", k.inviter, strings.Join(k.users[1:], ","))
+			if k.group != "" {
+				what += " in group " + k.group + ", which " + a.Key + " is not a member of"
+			}
+			r.fail(c, "expect %s %s=%s: %s is neither the inviter nor an invitee of %s (%s): it has no state there", words[0], a.Key, a.Value, a.Key, words[0], what)
+			continue
+		}
 		st, decided := r.w.Outcome(id, a.Key)
 		got := "pending"
 		if decided {
@@ -418,4 +568,59 @@ func (r *runner) expectOutcome(c *Cmd, words []string) {
 	if checked == 0 {
 		r.fail(c, "expect %s: say what each invitee should be, e.g. bob=accepted", words[0])
 	}
+}
+
+// expectRefs checks, once the world is built, the users an expect line
+// names: each USER=STATE of an outcome, and the DEVICE of a result.
+func (r *runner) expectRefs(c *Cmd) error {
+	ps := c.positionals()
+	switch ps[0].Value {
+	case "violations", "violation":
+		return nil
+	case "count":
+		if stat, ok := strings.CutPrefix(ps[1].Value, "call."); ok {
+			if r.calls == nil {
+				return &Error{ps[1].Pos, "expect count " + ps[1].Value + ": no user runs the call app (users ... app=call)"}
+			}
+			var names []string
+			for _, n := range r.calls.Stats.Counts() {
+				names = append(names, "call."+n.Name)
+				if n.Name == stat {
+					return nil
+				}
+			}
+			m := fmt.Sprintf("expect count: the call app has no counter %q", stat)
+			if g := suggest(ps[1].Value, names); g != "" {
+				m += fmt.Sprintf(" (did you mean %q?)", g)
+			}
+			return &Error{ps[1].Pos, m}
+		}
+		return nil
+	case "result":
+		words := ps[1:]
+		eq := 0
+		for i, a := range words {
+			if a.Value == "=" || a.Value == "==" {
+				eq = i
+			}
+		}
+		for _, a := range words[:max(eq-1, 0)] {
+			if _, isOp := answerOps[a.Value]; isOp || a.Value == "invite" || a.Value == "invite-group" || a.Value == "add-invited" {
+				continue
+			}
+			if err := r.checkRef(c, device, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, a := range c.Args {
+		if a.Key == "" {
+			continue
+		}
+		if r.w.Device(a.Key) == nil {
+			return &Error{a.Pos, fmt.Sprintf("expect %s: %s", ps[0].Value, r.unknownUser(a.Key))}
+		}
+	}
+	return nil
 }

@@ -12,7 +12,7 @@ import (
 // Parse parses and validates a scenario file. On failure it returns the
 // first error as an *Error, or an ErrorList of up to 10 errors.
 func Parse(name string, src []byte) (*File, error) {
-	p := &parser{file: name, handles: map[string]handleDef{}}
+	p := &parser{file: name, handles: map[string]handleDef{}, groups: map[string]Pos{}, released: map[string]Pos{}}
 	lines := splitLines(src)
 	f := &File{Name: name, eols: make([]string, len(lines))}
 	for i, l := range lines {

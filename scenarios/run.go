@@ -31,11 +31,14 @@ type Result struct {
 	Failures []string            // failed expectations and runtime errors, "file:line:col: what"
 	// Violations are the invariant violations of the run; Unexpected tells
 	// whether any of them was not announced by an `expect violation` line.
-	Violations []sim.Violation
-	Unexpected bool
-	World      *sim.World
-	Options    []string // the world's options, one "key=value" each
-	SwarmPlan  []string // what swarm mode chose for this seed, if it was on
+	// FirstUnexpected is the index in Violations of the first one that was
+	// not announced (when Unexpected).
+	Violations      []sim.Violation
+	Unexpected      bool
+	FirstUnexpected int
+	World           *sim.World
+	Options         []string // the world's options, one "key=value" each
+	SwarmPlan       []string // what swarm mode chose for this seed, if it was on
 	// Unjudged are the faults still active at the last check, which left
 	// termination unjudged (nil if it was judged, or no check ran), and
 	// UnjudgedAt that check's virtual time.
@@ -64,26 +67,37 @@ func (r *Result) Hash() uint64 { return r.World.Hash() }
 
 // runner executes one parsed file against one world.
 type runner struct {
-	f                *File
-	opts             RunOptions
-	w                *sim.World
-	res              *Result
-	out              *[]string                       // where output goes now: the current block's
-	inviteIDs        map[string]string               // invitation handle → the invite ID the run gave it
-	handleOf         map[string]string               // invite ID → the handle the file gave it
-	invites          map[string]engine.SignalingInfo // handle → the invitation as invited
-	rendered         int                             // trace events already rendered
-	expectsViolation bool                            // the file says expect violation(s): a violation is no failure
-	stopOn           bool
-	record           bool
-	explicit         map[string]bool // devices with an explicit login command
-	gen              int
-	callbacks        map[string]int64 // callbacks by kind
-	results          []resultRec
-	setupLogins      map[string]int  // devices logged in by setup: lines of it still to hide
-	attempted        map[string]bool // invitation handles whose invite has run
-	maxMemory        int64           // the world's max-memory (0: sim.DefaultMaxMemory)
-	userNames        []string        // declared users, for "did you mean" (the first maxSuggest)
+	f         *File
+	opts      RunOptions
+	w         *sim.World
+	res       *Result
+	out       *[]string                       // where output goes now: the current block's
+	inviteIDs map[string]string               // invitation handle → the invite ID the run gave it
+	handleOf  map[string]string               // invite ID → the handle the file gave it
+	concerned map[string]concern              // invitation handle → whom it concerns
+	members   map[string]map[string]bool      // group → the users the file made members
+	invites   map[string]engine.SignalingInfo // handle → the invitation as invited
+	rendered  int                             // trace events already rendered
+	// The invariants the file expects violated (expect violation X): a
+	// violation of one of them is no failure; expectsViolations: the file
+	// expects a number of violations (expect violations N, N > 0), any.
+	expectsViolation  map[string]bool
+	expectsViolations bool
+	stopOn            bool
+	record            bool
+	explicit          map[string]bool // devices with an explicit login command
+	gen               int
+	callbacks         map[string]int64 // callbacks by kind
+	results           []resultRec
+	setupLogins       map[string]int  // devices logged in by setup: lines of it still to hide
+	attempted         map[string]bool // invitation handles whose invite has run
+	running           bool            // a run command is running the world
+	notes             []note          // the runner's lines to print with the run's events
+	rules             []*msgRule
+	rulesRead         int      // trace events matchRules has read
+	lastRun           *Block   // the last block that ran a run command
+	maxMemory         int64    // the world's max-memory (0: sim.DefaultMaxMemory)
+	userNames         []string // declared users, for "did you mean" (the first maxSuggest)
 
 	// What the scan before setup found (see cmdSpec.scan).
 	worldCmd  *Cmd
@@ -105,7 +119,8 @@ const maxSuggest = 100_000
 func Run(f *File, opts RunOptions) (*Result, error) {
 	r := &runner{f: f, opts: opts, inviteIDs: map[string]string{}, handleOf: map[string]string{},
 		invites: map[string]engine.SignalingInfo{}, explicit: map[string]bool{}, record: !opts.NoRecord,
-		callbacks: map[string]int64{}, attempted: map[string]bool{}}
+		callbacks: map[string]int64{}, attempted: map[string]bool{},
+		expectsViolation: map[string]bool{}, concerned: map[string]concern{}, members: map[string]map[string]bool{}}
 	r.res = &Result{File: f, Outputs: map[*Block][]string{}}
 	if err := r.setup(); err != nil {
 		return nil, err
@@ -118,14 +133,19 @@ func Run(f *File, opts RunOptions) (*Result, error) {
 		out := []string{}
 		r.out = &out
 		for _, c := range b.Cmds {
+			if c.Name == "run" {
+				r.lastRun = b
+			}
 			if r.isSetup(c) {
 				continue
 			}
 			if c.HasAt {
 				c := c
 				if c.At < r.w.Now() {
-					out = append(out, fmt.Sprintf("warning: %s: at %s is in the past (the clock is at %s); it runs now",
-						c.Pos, time.Duration(c.At), time.Duration(r.w.Now())))
+					// Only run until quiet leaves this to the run (checkSchedule
+					// refuses the rest): the file fails, and the line runs now.
+					r.fail(c, "at %s is in the past: run until quiet took the clock to %s; it runs now (write a later time)",
+						time.Duration(c.At), time.Duration(r.w.Now()))
 				}
 				r.w.At(c.At, func() { r.exec(c) })
 				continue
@@ -136,13 +156,22 @@ func Run(f *File, opts RunOptions) (*Result, error) {
 			r.res.Outputs[b] = out
 		}
 	}
+	if l := r.unmatchedRules(); len(l) > 0 && r.lastRun != nil {
+		r.res.Outputs[r.lastRun] = append(r.res.Outputs[r.lastRun], l...)
+	}
 	r.res.World = r.w
 	for _, p := range r.w.SwarmPlan() {
 		r.res.SwarmPlan = append(r.res.SwarmPlan, p.String())
 	}
 	r.res.handleOf = r.handleOf
 	r.res.Violations = r.w.Violations()
-	r.res.Unexpected = len(r.res.Violations) > 0 && !r.expectsViolation
+	r.res.Unexpected = false
+	for i, v := range r.res.Violations {
+		if !r.expectsViolations && !r.expectsViolation[v.Invariant] {
+			r.res.Unexpected, r.res.FirstUnexpected = true, i
+			break
+		}
+	}
 	if err := swallowed(r.res); err != nil {
 		return nil, err
 	}
@@ -237,6 +266,8 @@ func checkRun(p *parser, c *Cmd) *Error {
 func (r *runner) run(c *Cmd) {
 	w := r.w
 	first, _ := c.Positional(0)
+	r.running = true
+	defer func() { r.running = false }()
 	if first == "until" {
 		limit, _ := c.Dur("limit", time.Hour)
 		if !w.RunQuiet(w.Now().Add(limit)) && !w.Stopped() {
@@ -270,25 +301,43 @@ func observable(k trace.Kind) bool {
 const maxRunLines = 150
 
 func (r *runner) render(out *[]string) {
+	notes := r.notes
+	r.notes = nil
 	if !r.record {
 		*out = append(*out, r.summary(nil)...)
+		for _, n := range notes {
+			*out = append(*out, n.text)
+		}
 		return
 	}
-	evs := r.w.Trace()[r.rendered:]
+	first := r.rendered
+	evs := r.w.Trace()[first:]
 	r.rendered = len(r.w.Trace())
 	var lines []string
 	var kept []trace.Event
-	for _, e := range evs {
+	var at []int // the trace index of each kept event
+	for i, e := range evs {
 		if observable(e.Kind) && !r.setupLine(e) {
 			kept = append(kept, e)
+			at = append(at, first+i)
 		}
 	}
 	if len(kept) > maxRunLines {
 		*out = append(*out, r.summary(kept)...)
+		for _, n := range notes {
+			*out = append(*out, n.text)
+		}
 		return
 	}
-	for _, e := range kept {
+	for i, e := range kept {
+		for len(notes) > 0 && notes[0].event <= at[i] {
+			lines = append(lines, notes[0].text)
+			notes = notes[1:]
+		}
 		lines = append(lines, r.line(e))
+	}
+	for _, n := range notes {
+		lines = append(lines, n.text)
 	}
 	*out = append(*out, lines...)
 }

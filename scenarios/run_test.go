@@ -80,7 +80,7 @@ func TestRecordingDoesNotChangeTheRun(t *testing.T) {
 
 // TestRunErrors: runtime problems in a file are reported with their position.
 func TestRunErrors(t *testing.T) {
-	src := "world seed=1\nusers alice bob\ngroup g owner=alice members=zed\n"
+	src := "world seed=1\nusers alice bob\ngroup g owner=alice members=zed\nrun 1s\n"
 	f, err := Parse("g.sig", []byte(src))
 	if err != nil {
 		t.Fatal(err)

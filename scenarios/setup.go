@@ -22,6 +22,9 @@ func (r *runner) setup() error {
 	var o sim.Options
 	o.Link.Latency = sim.Const(sim.DefaultLatency)
 	all := r.f.cmds()
+	if err := checkSchedule(all); err != nil {
+		return err
+	}
 	for _, c := range all {
 		if c.spec.scan != nil {
 			c.spec.scan(r, c)
@@ -337,6 +340,7 @@ func (r *runner) loadGroup(c *Cmd) error {
 	if err := r.w.LoadGroup(id, owner, members); err != nil {
 		return c.Errorf("group %s: %v", id, err)
 	}
+	r.noteMembers(id, append([]string{owner}, members...)...)
 	if c.Has("app") {
 		return r.attachClass(c, id, owner, members)
 	}

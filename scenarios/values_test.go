@@ -16,11 +16,15 @@ func TestQuoting(t *testing.T) {
 	if c.Str("data", "") != "premid dlepost" {
 		t.Errorf("mixed %q", c.Str("data", ""))
 	}
-	c = lastCmd(t, `expect "a=b" "as" x=""`)
-	if p0, _ := c.Positional(0); p0 != "a=b" || c.NPositional() != 2 || !c.Has("x") || c.Str("x", "d") != "" {
-		t.Errorf("expect %+v", c.Args)
+	c = lastCmd(t, `hold "a=b" as h`)
+	if p0, _ := c.Positional(0); p0 != "a=b" || c.Handle != "h" {
+		t.Errorf("hold %+v", c.Args)
 	}
-	if c.String() != `expect "a=b" "as" x=` {
+	c = lastCmd(t, `show trace "as" filter=""`)
+	if p1, _ := c.Positional(1); p1 != "as" || c.NPositional() != 2 || !c.Has("filter") || c.Str("filter", "d") != "" {
+		t.Errorf("show %+v", c.Args)
+	}
+	if c.String() != `show trace "as" filter=` {
 		t.Errorf("String %q", c.String())
 	}
 }

@@ -213,7 +213,11 @@ func (r *runner) build(build func(workload.Options) (workload.Workload, []error)
 	}
 	o, errs := r.f.options()
 	w, werrs := build(o)
-	if errs = append(errs, werrs...); len(errs) > 0 {
+	errs = append(errs, werrs...)
+	if w != nil {
+		errs = append(errs, lateFaults(w, o.Faults)...)
+	}
+	if len(errs) > 0 {
 		return nil, r.fail(errors.Join(errs...))
 	}
 	if err := workload.ValidateExact(w); err != nil {
@@ -533,4 +537,39 @@ func writeHeapProfile(path string) error {
 		return fmt.Errorf("--memprofile: %w", err)
 	}
 	return nil
+}
+
+// lateFaults refuses the faults that start after the load ends (START is
+// from the end of the warm-up): --fault 'at 10m crash s0' on a 1m load would
+// otherwise be dropped without a word, and the report read as a run with
+// the fault.
+func lateFaults(w workload.Workload, faults []workload.Fault) []error {
+	var d time.Duration
+	switch v := w.(type) {
+	case workload.Calls:
+		d = v.Duration
+	case *workload.Calls:
+		d = v.Duration
+	case workload.Classroom:
+		d = v.Duration
+	case *workload.Classroom:
+		d = v.Duration
+	case workload.MassTimeout:
+		d = v.Duration
+	case *workload.MassTimeout:
+		d = v.Duration
+	case workload.Race:
+		d = v.Duration
+	case *workload.Race:
+		d = v.Duration
+	default:
+		return nil
+	}
+	var errs []error
+	for _, f := range faults {
+		if d > 0 && f.Start > d {
+			errs = append(errs, fmt.Errorf("--fault %q: starts at %s, after the load's --duration %s (START counts from the end of the warm-up): it would never happen", f.String(), f.Start, d))
+		}
+	}
+	return errs
 }

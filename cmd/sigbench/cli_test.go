@@ -46,6 +46,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"calls", "--loss=2%x"}, "--loss: invalid number"},
 		{[]string{"calls", "--arbiter=both"}, `"both" is for the race workload`},
 		{[]string{"calls", "--fault=melt:s0@1s+1s"}, `unknown fault kind "melt"`},
+		{[]string{"calls", "--duration=10s", "--fault=at 30s pause s0 for=2s"}, `--fault "at 30s pause s0 for=2s": starts at 30s, after the load's --duration 10s`},
+		{[]string{"race", "--duration=10s", "--fault=crash:s0@11s+1s"}, `starts at 11s, after the load's --duration 10s`},
 		{[]string{"race", "--cancel-accept=0.8", "--accept-timeout=0.4"}, "probabilities sum to 1.2"},
 		{[]string{"classroom", "--round-interval=5s"}, "--round-interval 5s must exceed"},
 		{[]string{"capacity", "--workload=classroom"}, `--workload "classroom": want one of`},

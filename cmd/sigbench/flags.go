@@ -108,7 +108,7 @@ func (f *runFlags) register(fs *pflag.FlagSet, d workload.Options) {
 	fs.StringVar(&f.reorder, "reorder", "0", "probability a frame may overtake earlier ones")
 	fs.StringVar(&f.bandwidth, "bandwidth", "0", "device link bandwidth with its unit: 10Mbps, 1MB/s, 512KiB/s (0 = unlimited)")
 	fs.StringArrayVar(&f.faults, "fault", nil, "a fault, as the scenario line that does it: 'at START FAULT for=DURATION', FAULT one of "+strings.Join(workload.FaultKinds, ", ")+
-		" (e.g. 'at 30s pause s0 for=2s', 'at 1m partition s0 | * for=10s'), START from the end of the warm-up; KIND:NODE@START+DURATION is read too; repeatable")
+		" (e.g. 'at 30s pause s0 for=2s', 'at 1m partition s0 | * for=10s'), START from the end of the warm-up, at most --duration; KIND:NODE@START+DURATION is read too; repeatable")
 	fs.StringVar(&f.checks, "checks", f.checks, "invariant checkers: on, off, or auto (on up to 1M invitations)")
 	fs.DurationVar(&f.retention, "retention", 0, "how long shards keep history of ended invitations (0 = engine default, 10m)")
 	fs.StringVar(&f.out, "out", "", "write report.json, report.md and SVG charts into this directory")

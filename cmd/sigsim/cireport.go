@@ -140,7 +140,7 @@ func reportFile(path string, res *scenarios.Result, diffs map[*scenarios.Block]s
 	}
 	inv := checkCase{name: "invariants"}
 	if res.Unexpected {
-		v := res.Violations[0]
+		v := res.Violations[res.FirstUnexpected]
 		inv.failure = "invariant violated: " + v.String()
 		inv.detail = inv.failure
 		rep.notes = append(rep.notes, annotation{path, violationLine(res, blocks, v.Invariant), inv.failure})

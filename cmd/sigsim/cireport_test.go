@@ -94,7 +94,7 @@ expect call bob=accepted
 // mismatching line (not the block's first) and at the failed expect.
 func TestCheckJUnitAndAnnotations(t *testing.T) {
 	p := write(t, "stale.sig", staleGolden)
-	ok := write(t, "ok.sig", "world seed=1\nusers alice\n")
+	ok := write(t, "ok.sig", "world seed=1\nusers alice\nrun 1s\n")
 	junit := filepath.Join(t.TempDir(), "out.xml")
 	code, out, _ := sigsim(t, "check", p, ok, "--junit", junit, "--annotate")
 	if code != exitFailed {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"sort"
@@ -154,6 +155,9 @@ func (c *worldOverrides) registerMode(fs *flagSet) {
 
 func (c *worldOverrides) options(fs *flagSet) (scenarios.RunOptions, error) {
 	o := scenarios.RunOptions{Seed: c.seed, HasSeed: fs.Changed("seed"), Swarm: c.swarm}
+	if c.mode == "" && (fs.Changed("mode") || fs.Changed("arbiter")) {
+		return o, fmt.Errorf("--mode \"\": want server or client (leave the flag out to keep the file's mode)")
+	}
 	if c.mode != "" {
 		m, err := engine.ParseMode(c.mode)
 		if err != nil {
@@ -337,7 +341,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if res.Unexpected {
 		seed := res.World.Options().Seed
-		v := res.Violations[0]
+		v := res.Violations[res.FirstUnexpected]
 		fmt.Fprintf(stderr, "invariant violated: %s\nreplay: sigsim run %s --seed %d%s\n", res.Rename()(v.String()), f.Name, seed, swarmFlag(opts.Swarm))
 		fmt.Fprintf(stderr, "events: sigsim run %s --seed %d%s --trace /tmp/seed%d.trace; sigsim events /tmp/seed%d.trace --grep %s\n",
 			f.Name, seed, swarmFlag(opts.Swarm), seed, seed, v.Node)
@@ -456,7 +460,24 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	sort.Strings(files)
 	passed, failed, malformed := 0, 0, 0
 	var reports []fileReport
-	for _, p := range files {
+	// Ctrl-C or SIGTERM: finish the file in hand (its rewrite is atomic),
+	// start no other, and say which were done and which were not. A second
+	// one, once the first is seen, kills as usual.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() { <-ctx.Done(); stop() }()
+	for k, p := range files {
+		if ctx.Err() != nil || testInterruptCheck != nil && testInterruptCheck(k) {
+			fmt.Fprintf(stdout, "interrupted: %d of %d files checked (%d passed, %d failed)", k, len(files), passed, failed)
+			if *rewrite {
+				fmt.Fprint(stdout, "; the files it rewrote say so above, the files not processed are untouched")
+			}
+			fmt.Fprintf(stdout, "\nnot processed (%d):\n", len(files)-k)
+			for _, q := range files[k:] {
+				fmt.Fprintln(stdout, "  "+q)
+			}
+			return exitInterrupted
+		}
 		verdict, rep := checkFile(p, *rewrite, *seed, fs.Changed("seed"), stdout)
 		reports = append(reports, rep)
 		if *annotate {
@@ -533,7 +554,7 @@ func checkResult(path string, res *scenarios.Result, rewrite bool, stdout io.Wri
 	}
 	if res.Unexpected {
 		verdict = checkFailed
-		report = append(report, fmt.Sprintf("%s: invariant violated: %s", path, res.Violations[0]))
+		report = append(report, fmt.Sprintf("%s: invariant violated: %s", path, res.Violations[res.FirstUnexpected]))
 	}
 	if rewrite && len(res.Mismatches()) > 0 {
 		// Atomic: killed at any moment, the file is the old one or the
@@ -741,6 +762,22 @@ func diffCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sigsim diff:", err)
 		return exitUsage
 	}
+	// The comparison stops at the first divergence: read both traces to
+	// their trailers, whose checksums say whether what was compared is
+	// what was written. A corrupt trace is an input error, whatever it
+	// diverges at.
+	for i, r := range readers {
+		for {
+			_, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				fmt.Fprintf(stderr, "sigsim diff: %s: %v\n", fs.Arg(i), err)
+				return exitUsage
+			}
+		}
+	}
 	if !differ {
 		fmt.Fprintln(stdout, "identical")
 		return exitOK
@@ -748,6 +785,13 @@ func diffCmd(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stdout, d)
 	return exitFailed
 }
+
+// maxJobs is the most seeds explore runs at a time: 4 per CPU, at least 256.
+func maxJobs() int { return max(4*runtime.GOMAXPROCS(0), 256) }
+
+// testInterruptCheck, if set (by tests), tells check to act as if
+// interrupted before the k-th file.
+var testInterruptCheck func(k int) bool
 
 // testBeforeSeed, if set (by tests), runs before each seed of explore.
 var testBeforeSeed func(seed uint64)
@@ -784,6 +828,10 @@ func exploreCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	if *jobs < 1 {
 		fmt.Fprintf(stderr, "sigsim explore: -j %d: want at least 1 seed at a time\n", *jobs)
+		return exitUsage
+	}
+	if limit := maxJobs(); *jobs > limit {
+		fmt.Fprintf(stderr, "sigsim explore: -j %d: at most %d seeds at a time (4 per CPU, or 256); each holds a world in memory, and more than the CPUs run no faster\n", *jobs, limit)
 		return exitUsage
 	}
 	lo, hi, ok := scenarios.Slice(from, to, i, n)

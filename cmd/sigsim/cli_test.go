@@ -633,3 +633,81 @@ check
 		t.Fatalf("merge of a client and a server shard: exit %d %s", code, errs)
 	}
 }
+
+// TestInputErrorsAreExit2Everywhere: what the text of a file tells is
+// wrong is an input error (exit 2) for run, check and explore, which names
+// it rather than failing every seed.
+func TestInputErrorsAreExit2Everywhere(t *testing.T) {
+	for _, src := range []string{
+		"users alice bob\nat 1s pause s0 for=0\nrun 1s\n",
+		"users u1..u10\ngenerate invites count=0 from=u1..u5 to=u6..u10 rate=5/s\nrun 1s\n",
+		"users alice bob\nrun 1s\nexpect blah\n",
+		"users alice bob\nat 1s hold \"x\" as h\nat 2s release h\nat 3s release h\nrun 5s\n",
+		"users alice bob\nat 10s alice invite bob\nrun 1s\n",
+		"expect violations 0\n",
+	} {
+		p := write(t, "bad.sig", src)
+		for _, args := range [][]string{{"run", p}, {"check", p}, {"explore", p, "--seeds", "1..3"}} {
+			code, out, errs := sigsim(t, args...)
+			if code != exitUsage || !strings.Contains(out+errs, "bad.sig:") {
+				t.Errorf("%q %v: exit %d\n%s%s", src, args[0], code, out, errs)
+			}
+		}
+	}
+}
+
+// TestDiffVerifiesBothChecksums: diff reads both traces to their trailers,
+// so a corrupt B is an input error even when the traces diverge first.
+func TestDiffVerifiesBothChecksums(t *testing.T) {
+	p := write(t, "race.sig", raceFile)
+	a, b := filepath.Join(t.TempDir(), "a.trace"), filepath.Join(t.TempDir(), "b.trace")
+	sigsim(t, "run", p, "--trace", a)
+	sigsim(t, "run", p, "--trace", b, "--mode", "client")
+	data, err := os.ReadFile(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)-1] ^= 0xff // the trailer's checksum
+	bad := write(t, "bad.trace", string(data))
+	if code, out, errs := sigsim(t, "diff", a, bad); code != exitUsage || !strings.Contains(errs, "bad.trace") || !strings.Contains(errs, "checksum") {
+		t.Errorf("diff A corrupt-B: exit %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := sigsim(t, "diff", bad, a); code != exitUsage || !strings.Contains(errs, "checksum") {
+		t.Errorf("diff corrupt-B A: exit %d\n%s%s", code, out, errs)
+	}
+}
+
+// TestFlagBounds: explore's -j is bounded, and an empty --mode is a usage
+// error, not the file's mode.
+func TestFlagBounds(t *testing.T) {
+	p := write(t, "race.sig", raceFile)
+	if code, _, errs := sigsim(t, "explore", p, "--seeds", "1..2", "-j", "100000"); code != exitUsage || !strings.Contains(errs, "-j 100000: at most") {
+		t.Errorf("explore -j 100000: exit %d %s", code, errs)
+	}
+	for _, args := range [][]string{{"run", p, "--mode", ""}, {"explore", p, "--seeds", "1..2", "--mode="}, {"run", p, "--arbiter="}} {
+		if code, _, errs := sigsim(t, args...); code != exitUsage || !strings.Contains(errs, `--mode "": want server or client`) {
+			t.Errorf("%v: exit %d %s", args, code, errs)
+		}
+	}
+}
+
+// TestCheckInterrupted: an interrupted check says what it finished and
+// which files it did not process, and exits 130.
+func TestCheckInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"a.sig", "b.sig", "c.sig"} {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(raceFile), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	testInterruptCheck = func(k int) bool { return k == 1 }
+	defer func() { testInterruptCheck = nil }()
+	code, out, _ := sigsim(t, "check", "--rewrite", dir)
+	if code != exitInterrupted || !strings.Contains(out, "rewrote "+filepath.Join(dir, "a.sig")) ||
+		!strings.Contains(out, "interrupted: 1 of 3 files checked") || !strings.Contains(out, "not processed (2):\n  "+filepath.Join(dir, "b.sig")+"\n  "+filepath.Join(dir, "c.sig")+"\n") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "b.sig")); string(b) != raceFile {
+		t.Errorf("b.sig was touched")
+	}
+}

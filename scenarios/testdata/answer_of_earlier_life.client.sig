@@ -46,6 +46,7 @@ run until quiet
 
 expect count call.stuck = 0
 expect violation agreement
+expect violation no-resurrection
 check
 ----
 agreement violated at   34080.000ms (event 109) on bob/1: c1: bob learned timed-out here, rejected elsewhere

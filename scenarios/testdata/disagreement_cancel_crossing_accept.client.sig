@@ -56,6 +56,8 @@ run until quiet
    3320.000ms alice/1: accept bob/1.0-1 -> ok
 
 expect violation call-agreement
+expect violation agreement
+expect violation no-resurrection
 expect count call.ghosts = 0
 check
 ----

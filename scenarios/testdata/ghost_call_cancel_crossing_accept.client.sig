@@ -58,6 +58,8 @@ run until quiet
 
 expect violation ghost-call
 expect violation call-agreement
+expect violation agreement
+expect violation no-resurrection
 expect count call.ghosts = 1
 check
 ----

@@ -42,6 +42,7 @@ run 5s
 
 expect result alice cancel g = ok
 expect violation no-resurrection
+expect violation agreement
 check
 ----
 no-resurrection violated at    2060.000ms (event 104) on bob/1: g bob reported cancelled after accepted

@@ -92,6 +92,7 @@ run until quiet
   72400.000ms alice/1: accept bob/1.0-2 -> ok
 
 expect violation two-rooms
+expect violation busy-ring
 expect count call.two-rooms = 1
 check
 ----

@@ -32,6 +32,7 @@ expect result bob accept call = ok
 expect count OnInviteeAccepted = 1
 expect count OnInvitationCancelled = 1
 expect violation agreement
+expect violation no-resurrection
 check
 ----
 agreement violated at    1100.000ms (event 41) on alice/1: call: bob learned accepted here, cancelled elsewhere

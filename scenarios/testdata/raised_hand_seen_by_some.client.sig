@@ -25,6 +25,8 @@ at  138000.000ms: summary of a busy run
   violation                                          86
 
 expect violation hands-agreement
+expect violation agreement
+expect violation no-resurrection
 check
 ----
 agreement violated at   40120.966ms (event 268) on stu3/1: t/1.0-1: stu2 learned accepted here, timed-out elsewhere
