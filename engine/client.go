@@ -143,8 +143,10 @@ type pendingReq struct {
 	// answer and taken for the request's echo (no callback). If the answer
 	// is a failure, the message was not its echo but an earlier request's
 	// (one made before a logout, told it may still take effect): the app
-	// hears it then, before the failure (nil almost always).
-	echo *Callback
+	// hears it then, before the failure. Kept by value: a pointer would
+	// move every echo's callback to the heap.
+	echo   Callback
+	echoed bool
 }
 
 // reqAnswer is a request's answer, with what reporting it needs of the
@@ -988,8 +990,8 @@ func (c *Client) response(now Time, f *Frame) {
 	}
 	p := &c.pending[i]
 	c.rtt.answered(f.ReqID, now)
-	if p.echo != nil && f.Code != OK {
-		c.callback(*p.echo) // an earlier request's, not this one's echo
+	if p.echoed && f.Code != OK {
+		c.callback(p.echo) // an earlier request's, not this one's echo
 	}
 	a := reqAnswer{call: p.call, op: p.f.Op, action: p.f.Info.ActionType, inviteID: p.inviteID, groupID: p.f.GroupID,
 		data: p.f.Info.Data, after: f.Seq, code: f.Code, text: f.Text, members: f.Members}
@@ -1122,7 +1124,7 @@ func (c *Client) asked(id string, action ActionType) bool {
 func (c *Client) ownEcho(id string, action ActionType, cb Callback) {
 	for i := range c.pending {
 		if p := &c.pending[i]; p.inviteID == id && p.f.Info.ActionType == action {
-			p.echo = &cb
+			p.echo, p.echoed = cb, true
 			return
 		}
 	}

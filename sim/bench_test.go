@@ -79,3 +79,48 @@ func BenchmarkMassTimeout(b *testing.B) {
 		b.ReportMetric(float64(elapsed.Nanoseconds())/n, "ns/inv")
 	}
 }
+
+// TestInvitationAllocs keeps allocations off the hot path: a 1:1 invitation,
+// invited, rung and accepted through the whole simulator (checks off), takes
+// at most 6 allocations (BenchmarkInvitation/raw's figure; the stored
+// messages, the invite's info and ID, the records). A change that moves a
+// value to the heap on every message (a callback kept by pointer did: 7
+// allocations and 15 % more time) fails here, not in a benchmark nobody reads.
+func TestInvitationAllocs(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("allocation counts differ under the race detector")
+	}
+	const pairs = 200
+	w, _ := New(Options{Seed: 1, NoChecks: true})
+	var callers, callees []*Device
+	for i := 0; i < pairs; i++ {
+		a, _ := w.AddDevice("a"+strconv.Itoa(i), "1")
+		c, _ := w.AddDevice("b"+strconv.Itoa(i), "1")
+		callers, callees = append(callers, a), append(callees, c)
+		w.Login(a)
+		w.Login(c)
+	}
+	w.RunUntil(engine.Time(time.Second))
+	w.Hooks.Callback = func(at engine.Time, d *Device, cb *engine.Callback) {
+		if cb.Kind == engine.OnReceiveNewInvitation {
+			w.Answer(d, engine.OpAccept, cb.InviteID, "")
+		}
+	}
+	round := func() {
+		for k := range pairs {
+			w.Invite(callers[k], callees[k].User, "", false, nil, 30)
+		}
+		w.RunUntil(w.Now().Add(200 * time.Millisecond))
+	}
+	for range 20 { // warm up: arrays at their size, pools full
+		round()
+	}
+	a := testing.AllocsPerRun(20, round) / pairs
+	t.Logf("%.2f allocations per invitation", a)
+	if a > 6.5 {
+		t.Errorf("%.2f allocations per invitation, want at most 6", a)
+	}
+	if v := w.Violation(); v != nil {
+		t.Fatal(v)
+	}
+}

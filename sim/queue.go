@@ -175,7 +175,53 @@ func (q *Queue[T]) Cancel(h Handle) bool {
 	s[lo].v = zero // release what it references now, not at pop time
 	q.live--
 	q.dead++
+	if q.dead > compactAbove && 4*q.dead > q.live {
+		q.compact()
+	}
 	return true
+}
+
+// compactAbove is the fewest cancelled entries stored before Cancel sweeps
+// them out: a timer re-armed after every answer (a retransmission timeout)
+// would otherwise leave one dead entry per answer until its time comes —
+// 160 B per live invitation in a million-invitation burst.
+const compactAbove = 4096
+
+// compact drops the cancelled entries stored, keeping each slot's order (by
+// seq): what Pop returns is unchanged. Called when they are over a quarter
+// of the live ones, its cost is amortized over the cancels that made them.
+func (q *Queue[T]) compact() {
+	w := q.head
+	for i := q.head; i < len(q.cur); i++ {
+		if q.cur[i].seq&cancelBit == 0 {
+			q.cur[w] = q.cur[i]
+			w++
+		}
+	}
+	clear(q.cur[w:])
+	q.cur = q.cur[:w]
+	for l := uint(0); l < wLevels; l++ {
+		for m := q.slotMask[l]; m != 0; m &= m - 1 {
+			d := uint(bits.TrailingZeros64(m))
+			src := q.slots[l][d]
+			n := 0
+			for i := range src {
+				if src[i].seq&cancelBit == 0 {
+					src[n] = src[i]
+					n++
+				}
+			}
+			clear(src[n:])
+			if n == 0 {
+				q.takeSlot(l, d)
+				q.dropSlot(l, d, src[:0])
+			} else {
+				q.slots[l][d] = src[:n]
+			}
+		}
+	}
+	q.dead = 0
+	q.peekOK = false
 }
 
 // Len returns the number of pending (not cancelled) events.

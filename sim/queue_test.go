@@ -1,9 +1,12 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"testing"
+	"time"
 
 	"sigsim/engine"
 )
@@ -368,5 +371,73 @@ func BenchmarkQueueHold(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// TestQueueCompactsCancelled: a timer re-armed after every answer leaves
+// cancelled entries behind; past compactAbove the queue sweeps them out.
+// Interleaved pushes, cancels and pops (some at the current instant) give
+// the order of a reference sort, and the stored entries stay near the live.
+func TestQueueCompactsCancelled(t *testing.T) {
+	var q Queue[int]
+	r := NewRand(7, "compact")
+	type ev struct {
+		at engine.Time
+		id int
+	}
+	var want []ev
+	handles := map[int]Handle{}
+	now := engine.Time(0)
+	id := 0
+	var got []ev
+	cancelled := map[int]bool{}
+	for round := 0; round < 40; round++ {
+		for range 2000 {
+			id++
+			at := now + engine.Time(r.Int64N(int64(time.Second)))
+			if r.Bool(0.1) {
+				at = now
+			}
+			handles[id] = q.Push(at, id)
+			want = append(want, ev{at, id})
+		}
+		ids := make([]int, 0, len(handles))
+		for k := range handles {
+			ids = append(ids, k)
+		}
+		slices.Sort(ids)
+		for _, k := range ids {
+			if r.Bool(0.8) {
+				if !q.Cancel(handles[k]) {
+					t.Fatalf("Cancel(%d) = false", k)
+				}
+				delete(handles, k)
+				cancelled[k] = true
+			}
+		}
+		if q.dead > compactAbove && 4*q.dead > q.live {
+			t.Fatalf("round %d: %d cancelled entries stored beside %d live", round, q.dead, q.live)
+		}
+		for range 300 { // pop some: now moves on
+			at, v, ok := q.Pop()
+			if !ok {
+				break
+			}
+			now = at
+			got = append(got, ev{at, v})
+			delete(handles, v)
+		}
+	}
+	for {
+		at, v, ok := q.Pop()
+		if !ok {
+			break
+		}
+		got = append(got, ev{at, v})
+	}
+	want = slices.DeleteFunc(want, func(e ev) bool { return cancelled[e.id] })
+	slices.SortStableFunc(want, func(a, b ev) int { return cmp.Compare(a.at, b.at) })
+	if !slices.Equal(got, want) {
+		t.Fatalf("popped %d events, want %d in (time, push) order", len(got), len(want))
 	}
 }
