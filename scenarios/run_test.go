@@ -179,9 +179,9 @@ func TestSwallowedCommandsAreInputErrors(t *testing.T) {
 func TestMemoryGuard(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
 		{"world seed=1\nusers u1..u10\ngenerate invites count=100000000000 from=u1..u5 to=u6..u10 rate=10000/s timeout=30s\nrun until quiet\n",
-			"g.sig:3:18: generate: the scenario needs about 11.8 TiB of memory (10 devices × 1800 B + 300000 live invitations × 1650 B + 6000000 ended invitations kept × 1000 B + 100000000000 checked invitations × 130 B), more than the limit of 16 GiB; if the machine has that much, raise the limit with world max-memory=SIZE"},
+			"g.sig:3:18: generate: the scenario needs about 11.8 TiB of memory (10 devices × 2100 B + 300000 live invitations × 1650 B + 6000000 ended invitations kept × 1000 B + 100000000000 checked invitations × 130 B), more than the limit of 16 GiB; if the machine has that much, raise the limit with world max-memory=SIZE"},
 		{"world seed=1 max-memory=1MiB\nusers u1..u1000\nrun 1s\n",
-			"g.sig:2:1: users: the scenario needs about 1.72 MiB of memory (1000 devices × 1800 B), more than the limit of 1 MiB; if the machine has that much, raise the limit with world max-memory=SIZE"},
+			"g.sig:2:1: users: the scenario needs about 2 MiB of memory (1000 devices × 2100 B), more than the limit of 1 MiB; if the machine has that much, raise the limit with world max-memory=SIZE"},
 	} {
 		f, err := Parse("g.sig", []byte(tc.src))
 		if err != nil {
@@ -191,7 +191,7 @@ func TestMemoryGuard(t *testing.T) {
 			t.Errorf("error:\n got %v\nwant %s", err, tc.want)
 		}
 	}
-	f, err := Parse("g.sig", []byte("world seed=1 max-memory=2MiB\nusers u1..u1000\nrun 1s\n"))
+	f, err := Parse("g.sig", []byte("world seed=1 max-memory=3MiB\nusers u1..u1000\nrun 1s\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,7 +41,7 @@ func TestFootprint(t *testing.T) {
 	}
 	f := Footprint{Devices: 1e11}
 	err := CheckMemory(f, 0)
-	if err == nil || !strings.Contains(err.Error(), "needs about 164 TiB of memory (100000000000 devices × 1800 B), more than the limit of 16 GiB") {
+	if err == nil || !strings.Contains(err.Error(), "needs about 191 TiB of memory (100000000000 devices × 2100 B), more than the limit of 16 GiB") {
 		t.Errorf("1e11 devices: %v", err)
 	}
 	if err := CheckMemory(Footprint{Devices: 1000, LiveInvitations: 1000, Checks: true, Invitations: 1000}, 0); err != nil {

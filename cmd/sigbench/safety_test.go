@@ -190,13 +190,13 @@ func TestSizeGuard(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"calls", "--users=100000000000"}, "sigbench calls: this run needs about 164 TiB of memory (100000000000 devices × 1800 B"},
+		{[]string{"calls", "--users=100000000000"}, "sigbench calls: this run needs about 191 TiB of memory (100000000000 devices × 2100 B"},
 		{[]string{"calls", "--users=100000000000"}, "more than the limit of 16 GiB; if the machine has that much, raise --max-memory"},
-		{[]string{"mass-timeout", "--invitations=100000000"}, "this run needs about 154 GiB of memory (2000 devices × 1800 B + 100000000 live invitations × 1650 B"},
+		{[]string{"mass-timeout", "--invitations=100000000"}, "this run needs about 154 GiB of memory (2000 devices × 2100 B + 100000000 live invitations × 1650 B"},
 		{[]string{"classroom", "--groups=100000", "--members=1000"}, "this run needs about"},
 		{[]string{"calls", "--users=1000", "--max-memory=1MiB"}, "more than the limit of 1 MiB"},
 		{[]string{"calls", "--max-memory=lots"}, `--max-memory: invalid size "lots"`},
-		{[]string{"capacity", "--users=100000000000"}, "this run needs about 164 TiB"},
+		{[]string{"capacity", "--users=100000000000"}, "this run needs about 191 TiB"},
 	} {
 		st, _, stderr := sigbench(tc.args...)
 		if st != exitUsage || !strings.Contains(stderr, tc.want) || strings.Contains(stderr, "seed=") {
