@@ -87,9 +87,15 @@ type Client struct {
 	// shard sent before them are applied, so the app hears of an invitation in
 	// the shard's order (reportDeferred reports them).
 	deferredAnswers []reqAnswer
-	rtoAt           Time // the armed retransmit timer's time; 0 if none
-	rtt             rttEstimator
-	lastNow         Time // the time of the input being handled, for deep helpers
+	// parkedFor is the request whose answer the next push in turn awaits
+	// (echoUndecided): until it comes, pushes wait in the reorder buffer.
+	// echoVerdict is that answer's verdict on the push, +1 its echo, -1
+	// another request's effect; 0 when none is pending.
+	parkedFor   uint64
+	echoVerdict int8
+	rtoAt       Time // the armed retransmit timer's time; 0 if none
+	rtt         rttEstimator
+	lastNow     Time // the time of the input being handled, for deep helpers
 
 	// invs is made at the first invitation and, with byRef (made at its first
 	// entry), given back to the world's pool (SharedClientState) when the device holds
@@ -138,15 +144,6 @@ type pendingReq struct {
 	call     APICall
 	inviteID string
 	f        Frame
-	// echo is the callback of a message this device's name sent about the
-	// request's invitation and action, heard while the request awaited its
-	// answer and taken for the request's echo (no callback). If the answer
-	// is a failure, the message was not its echo but an earlier request's
-	// (one made before a logout, told it may still take effect): the app
-	// hears it then, before the failure. Kept by value: a pointer would
-	// move every echo's callback to the heap.
-	echo   Callback
-	echoed bool
 }
 
 // reqAnswer is a request's answer, with what reporting it needs of the
@@ -372,6 +369,7 @@ func (c *Client) restartRTO(now Time) {
 const timedLogin = ^uint64(0)
 
 func (c *Client) startSession(now Time) {
+	c.dropParked()
 	c.epochN++
 	c.epoch = uint64(c.cfg.Incarnation)<<32 | uint64(c.epochN)
 	c.sessionUp = false
@@ -457,6 +455,7 @@ func (c *Client) Logout(now Time) APICall {
 
 // finishLogout ends the session and reports the logout.
 func (c *Client) finishLogout(now Time) {
+	c.dropParked()
 	c.logout(c.epoch)
 	c.closeSession()
 	for i := range c.deferredAnswers {
@@ -521,6 +520,7 @@ func (c *Client) Connected(now Time) {
 // Disconnected tells the device its link broke.
 func (c *Client) Disconnected(now Time) {
 	c.cfg.Shared.drive(c)
+	c.dropParked()
 	c.connected = false
 	c.sessionUp = false
 	if c.logoutCall != 0 {
@@ -876,9 +876,15 @@ func (c *Client) push(now Time, f *Frame) {
 	case f.Seq < c.pushNext: // a duplicate
 	case f.Seq > c.pushNext || !c.sessionUp:
 		c.keepAhead(f)
+	case c.parkedFor != 0: // in turn, but a push before it waits for an answer
+		c.keepAhead(f)
 	default:
 		c.pushNext++
-		c.message(now, f)
+		if !c.message(now, f) {
+			c.pushNext-- // parked: it waits, in turn, for its request's answer
+			c.keepAhead(f)
+			break
+		}
 		c.reportDeferred(now)
 		c.applyAhead(now)
 	}
@@ -906,7 +912,7 @@ func (c *Client) keepAhead(f *Frame) {
 // applyAhead applies the kept pushes whose turn has come, in order, each as if
 // it had just arrived.
 func (c *Client) applyAhead(now Time) {
-	for c.ahead != nil && c.sessionUp {
+	for c.ahead != nil && c.sessionUp && c.parkedFor == 0 {
 		l := *c.ahead
 		if l[0].seq > c.pushNext {
 			return
@@ -921,9 +927,13 @@ func (c *Client) applyAhead(now Time) {
 		if a.seq < c.pushNext {
 			continue // applied meanwhile: a resent copy came in order
 		}
-		c.out.hit(PathPushFromReorderBuffer)
 		c.pushNext++
-		c.message(now, &a.f)
+		if !c.message(now, &a.f) {
+			c.pushNext-- // parked (see echoUndecided): back in the buffer, in turn
+			c.keepAhead(&a.f)
+			return
+		}
+		c.out.hit(PathPushFromReorderBuffer)
 		c.reportDeferred(now)
 	}
 }
@@ -990,8 +1000,16 @@ func (c *Client) response(now Time, f *Frame) {
 	}
 	p := &c.pending[i]
 	c.rtt.answered(f.ReqID, now)
-	if p.echoed && f.Code != OK {
-		c.callback(p.echo) // an earlier request's, not this one's echo
+	if f.ReqID == c.parkedFor {
+		// The parked push was this request's echo if it succeeded, else an
+		// earlier request's effect: apply it, and the pushes after it, now.
+		c.out.hit(PathEchoAwaitedAnswer)
+		c.parkedFor, c.echoVerdict = 0, -1
+		if f.Code == OK {
+			c.echoVerdict = 1
+		}
+		c.applyAhead(now)
+		c.echoVerdict = 0
 	}
 	a := reqAnswer{call: p.call, op: p.f.Op, action: p.f.Info.ActionType, inviteID: p.inviteID, groupID: p.f.GroupID,
 		data: p.f.Info.Data, after: f.Seq, code: f.Code, text: f.Text, members: f.Members}
@@ -1066,36 +1084,81 @@ func (c *Client) report(now Time, a *reqAnswer) {
 }
 
 // message applies the message pushed by frame f.
-func (c *Client) message(now Time, f *Frame) {
+// message applies the message frame f carries; false if it parked it (see
+// echoUndecided): then it is not applied yet.
+func (c *Client) message(now Time, f *Frame) bool {
 	m, seq := f.body()
-	if seq != 0 {
-		if seq <= c.cursor {
-			return
-		}
-		c.cursor = seq
+	if seq != 0 && seq <= c.cursor {
+		return true
 	}
 	own := m.sender == c.cfg.User && m.device == c.cfg.Device
+	if own && c.echoUndecided(m, f) {
+		return false
+	}
+	if seq != 0 {
+		c.cursor = seq
+	}
 	if m.other != nil && m.other.Elem == ElemGroupTip {
 		if seq != 0 && seq <= c.heard {
-			return // heard before a logout: a membership change is news once
+			return true // heard before a logout: a membership change is news once
 		}
 		c.groupTip(m.other, own)
-		return
+		return true
 	}
 	info := m.signal(&c.names)
 	if info == nil {
-		return // text, or business data that is not signaling
+		return true // text, or business data that is not signaling
 	}
 	if c.legacy() {
 		c.legacySignal(now, m, info, own)
-		return
+		return true
 	}
 	// A device's own operation it hears as a result. Its own is what this
 	// incarnation asked and is still to be told: a message its name sent
 	// that it did not ask (an earlier incarnation's, before a crash; or one
 	// made before a logout, which it was told may still take effect) is news
 	// to its app, like another device's.
-	c.serverSignal(m.sender, info, own && c.asked(info.InviteID, info.ActionType))
+	if own && c.echoVerdict != 0 {
+		own = c.echoVerdict > 0
+	} else {
+		own = own && c.asked(info.InviteID, info.ActionType)
+	}
+	c.echoVerdict = 0
+	c.serverSignal(m.sender, info, own)
+	return true
+}
+
+// dropParked forgets a parked push when its session ends before the answer
+// that would decide it: like every push of that session not applied, it was
+// not acknowledged, and comes again with the next session's sync if it is
+// stored (the cursor did not pass it); an online-only one is lost with its
+// session, as any (docs/DESIGN.md §1.3). Applying it then would tell the app
+// at the next session what belonged to the last.
+func (c *Client) dropParked() { c.parkedFor, c.echoVerdict = 0, 0 }
+
+// echoUndecided reports whether message m, which this device's name sent,
+// must wait before it is applied: it looks like the echo of a request still
+// awaiting its answer, but it may be the effect of an earlier request of the
+// same kind (made before a logout, which was told it may still take effect,
+// or by an earlier incarnation). Only the answer tells: if the request
+// succeeded, m is its echo (no callback); if it failed, m is the earlier
+// one's, news to the app. The push waits, and the pushes after it with it,
+// so the app hears everything in the shard's order (see parkedFor).
+func (c *Client) echoUndecided(m *msgBody, f *Frame) bool {
+	if c.echoVerdict != 0 || c.legacy() || f.Type == FrameResponse || (m.other != nil && m.other.Elem == ElemGroupTip) {
+		return false // decided, or riding on its own request's answer
+	}
+	info := m.signal(&c.names)
+	if info == nil || info.ActionType == ActionInvite {
+		return false
+	}
+	for i := range c.pending {
+		if p := &c.pending[i]; p.inviteID == info.InviteID && p.f.Info.ActionType == info.ActionType {
+			c.parkedFor = p.f.ReqID
+			return true
+		}
+	}
+	return false
 }
 
 // asked tells whether this incarnation has a request about invitation id
@@ -1109,33 +1172,11 @@ func (c *Client) asked(id string, action ActionType) bool {
 		}
 	}
 	for i := range c.deferredAnswers {
-		if c.deferredAnswers[i].inviteID == id && c.deferredAnswers[i].action == action {
-			return true
+		if a := &c.deferredAnswers[i]; a.inviteID == id && a.action == action {
+			return a.code == OK // a failed request had no effect: the message is another's
 		}
 	}
 	return false
-}
-
-// ownEcho takes what seems the echo of this device's own request about
-// invitation id with action (see asked), with the callback an app hears of
-// another's: kept with the request still awaiting its answer, told at once
-// if its answer, waiting to be reported, is a failure (then it was no echo
-// of it).
-func (c *Client) ownEcho(id string, action ActionType, cb Callback) {
-	for i := range c.pending {
-		if p := &c.pending[i]; p.inviteID == id && p.f.Info.ActionType == action {
-			p.echo, p.echoed = cb, true
-			return
-		}
-	}
-	for i := range c.deferredAnswers {
-		if a := &c.deferredAnswers[i]; a.inviteID == id && a.action == action {
-			if a.code != OK {
-				c.callback(cb)
-			}
-			return
-		}
-	}
 }
 
 func (c *Client) groupTip(m *Message, own bool) {
@@ -1208,20 +1249,16 @@ func (c *Client) serverSignal(sender string, info *SignalingInfo, own bool) {
 	}
 	if info.ActionType == ActionModify {
 		c.setData(inv, info)
-		if cb := (Callback{Kind: OnInvitationModified, InviteID: id, Data: info.Data}); !own {
-			c.callback(cb)
-		} else {
-			c.ownEcho(id, info.ActionType, cb)
+		if !own {
+			c.callback(Callback{Kind: OnInvitationModified, InviteID: id, Data: info.Data})
 		}
 		return
 	}
 	changed := c.mark(inv, info.InviteeList, stateOf(info.ActionType))
 	if len(changed) > 0 && info.ActionType != ActionDrop {
 		// A drop has no callback of its own: the app heard the member leave.
-		if cb := closing(info, sender, changed); !own {
-			c.callback(cb)
-		} else {
-			c.ownEcho(id, info.ActionType, cb)
+		if !own {
+			c.callback(closing(info, sender, changed))
 		}
 	}
 	c.cleanup(id, inv)

@@ -89,6 +89,10 @@ const (
 	// PathRequestAhead: a request that came before one its device made
 	// earlier was kept, and applied after it.
 	PathRequestAhead
+	// PathEchoAwaitedAnswer: a push of the device's own kind of request,
+	// which could be its echo or an earlier request's effect (before a
+	// logout or a crash), waited for that request's answer to tell.
+	PathEchoAwaitedAnswer
 	// NumPaths bounds the paths: every Path is below it.
 	NumPaths
 )
@@ -101,7 +105,7 @@ var pathNames = [...]string{"?",
 	"online-only-forgotten", "added-invitation-forgotten", "answer-at-deadline",
 	"bus-resend", "bus-duplicate", "logout-overtook-login", "closed-session-logged-out",
 	"invitee-dropped", "push-before-login-ok", "sync-skipped-left",
-	"request-ahead",
+	"request-ahead", "echo-awaited-answer",
 }
 
 func (p Path) String() string {

@@ -1010,7 +1010,12 @@ func (c *Checker) groupTip(d *Device, cb *engine.Callback) {
 	var after uint32
 	key := tipKey{c.devIndex(d), cb.GroupID}
 	if server {
-		after = max(c.mark(d, g.shard).cb, c.tips[key])
+		// The first matching tip after everything the app already heard of
+		// this shard (callbacks, and results that depended on a decision):
+		// after a relogin the same change (bob left again) may have been
+		// decided twice, and the earlier one would look heard out of order.
+		m := c.mark(d, g.shard)
+		after = max(m.cb, m.res, c.tips[key])
 	}
 	at, ok, exists := c.tipDecision(cb.GroupID, d.User, cb, after)
 	switch {

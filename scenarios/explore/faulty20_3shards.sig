@@ -48,10 +48,10 @@ check
 15000.000ms accept skipped: the invite of c10 failed
 at   60000.000ms: summary of a busy run
   call                                               62
-  callback OnInvitationCancelled                     11
+  callback OnInvitationCancelled                     10
   callback OnInvitationModified                      5
   callback OnInvitationTimeout                       22
-  callback OnInviteeAccepted                         11
+  callback OnInviteeAccepted                         10
   callback OnInviteeRejected                         5
   callback OnReceiveNewInvitation                    41
   fault                                              27
