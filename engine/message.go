@@ -1,6 +1,9 @@
 package engine
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"sigsim/internal/msgp"
+)
 
 // msgBody is an IM message as the shards build it and the frames carry it,
 // without its Seq (which is per recipient): never changed once built, shared by
@@ -87,24 +90,24 @@ func (b *msgBody) signal(in *interner) *SignalingInfo {
 func (b *msgBody) appendTo(dst []byte, seq uint64) []byte {
 	if b.other != nil {
 		dst = append(dst, 0x90|messageFields)
-		dst = appendUint(dst, seq)
+		dst = msgp.AppendUint(dst, seq)
 		return appendMessageTail(dst, b.other)
 	}
 	conv, rcv := b.conv()
 	dst = append(dst, 0x90|messageFields)
-	dst = appendUint(dst, seq)
-	dst = appendUint(dst, uint64(conv))
-	dst = appendString(dst, b.sender)
-	dst = appendString(dst, b.device)
-	dst = appendString(dst, rcv)
-	dst = appendString(dst, b.sig.GroupID)
-	dst = appendInt(dst, int64(b.time))
-	dst = appendBool(dst, b.sig.OnlineUserOnly)
-	dst = appendUint(dst, uint64(ElemCustom))
+	dst = msgp.AppendUint(dst, seq)
+	dst = msgp.AppendUint(dst, uint64(conv))
+	dst = msgp.AppendString(dst, b.sender)
+	dst = msgp.AppendString(dst, b.device)
+	dst = msgp.AppendString(dst, rcv)
+	dst = msgp.AppendString(dst, b.sig.GroupID)
+	dst = msgp.AppendInt(dst, int64(b.time))
+	dst = msgp.AppendBool(dst, b.sig.OnlineUserOnly)
+	dst = msgp.AppendUint(dst, uint64(ElemCustom))
 	dst = appendSignalingBin(dst, b.sig)
-	dst = appendString(dst, "")
-	dst = appendUint(dst, 0)
-	return appendArrayLen(dst, 0)
+	dst = msgp.AppendString(dst, "")
+	dst = msgp.AppendUint(dst, 0)
+	return msgp.AppendArrayLen(dst, 0)
 }
 
 // appendSignalingBin appends the encoding of s as a msgpack binary: the custom

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"fmt"
+	"sigsim/internal/msgp"
 	"strconv"
 	"strings"
 
@@ -107,15 +108,15 @@ const signalingFields = 9
 
 func appendSignaling(b []byte, s *SignalingInfo) []byte {
 	b = append(b, 0x90|signalingFields)
-	b = appendInt(b, int64(s.BusinessID))
-	b = appendString(b, s.InviteID)
-	b = appendString(b, s.GroupID)
-	b = appendString(b, s.Inviter)
-	b = appendStrings(b, s.InviteeList)
-	b = appendString(b, s.Data)
-	b = appendInt(b, int64(s.Timeout))
-	b = appendUint(b, uint64(s.ActionType))
-	return appendBool(b, s.OnlineUserOnly)
+	b = msgp.AppendInt(b, int64(s.BusinessID))
+	b = msgp.AppendString(b, s.InviteID)
+	b = msgp.AppendString(b, s.GroupID)
+	b = msgp.AppendString(b, s.Inviter)
+	b = msgp.AppendStrings(b, s.InviteeList)
+	b = msgp.AppendString(b, s.Data)
+	b = msgp.AppendInt(b, int64(s.Timeout))
+	b = msgp.AppendUint(b, uint64(s.ActionType))
+	return msgp.AppendBool(b, s.OnlineUserOnly)
 }
 
 func decodeSignaling(d *msgpack.Decoder, s *SignalingInfo) error {
@@ -320,25 +321,25 @@ const messageFields = 13
 
 func appendMessage(b []byte, m *Message) []byte {
 	b = append(b, 0x90|messageFields)
-	b = appendUint(b, m.Seq)
+	b = msgp.AppendUint(b, m.Seq)
 	return appendMessageTail(b, m)
 }
 
 // appendMessageTail appends the encoding of a message's fields after Seq: what
 // every recipient's copy shares.
 func appendMessageTail(b []byte, m *Message) []byte {
-	b = appendUint(b, uint64(m.Conv))
-	b = appendString(b, m.Sender)
-	b = appendString(b, m.SenderDevice)
-	b = appendString(b, m.Receiver)
-	b = appendString(b, m.GroupID)
-	b = appendInt(b, int64(m.Time))
-	b = appendBool(b, m.OnlineOnly)
-	b = appendUint(b, uint64(m.Elem))
-	b = appendBytes(b, m.Custom)
-	b = appendString(b, m.Text)
-	b = appendUint(b, uint64(m.Tip))
-	return appendStrings(b, m.TipMembers)
+	b = msgp.AppendUint(b, uint64(m.Conv))
+	b = msgp.AppendString(b, m.Sender)
+	b = msgp.AppendString(b, m.SenderDevice)
+	b = msgp.AppendString(b, m.Receiver)
+	b = msgp.AppendString(b, m.GroupID)
+	b = msgp.AppendInt(b, int64(m.Time))
+	b = msgp.AppendBool(b, m.OnlineOnly)
+	b = msgp.AppendUint(b, uint64(m.Elem))
+	b = msgp.AppendBytes(b, m.Custom)
+	b = msgp.AppendString(b, m.Text)
+	b = msgp.AppendUint(b, uint64(m.Tip))
+	return msgp.AppendStrings(b, m.TipMembers)
 }
 
 func (r *fieldReader) message(m *Message) {

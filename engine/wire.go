@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"sigsim/internal/msgp"
 	"strconv"
 	"strings"
 
@@ -163,50 +164,50 @@ func AppendFrame(b []byte, f *Frame) []byte { return appendFrame(b, f) }
 
 func appendFrame(b []byte, f *Frame) []byte {
 	b = append(b, 0x93)
-	b = appendUint(b, uint64(f.Type))
-	b = appendUint(b, f.Epoch)
+	b = msgp.AppendUint(b, uint64(f.Type))
+	b = msgp.AppendUint(b, f.Epoch)
 	switch f.Type {
 	case FrameLogin:
 		b = append(b, 0x93)
-		b = appendString(b, f.User)
-		b = appendString(b, f.Device)
-		b = appendUint(b, f.Cursor)
+		b = msgp.AppendString(b, f.User)
+		b = msgp.AppendString(b, f.Device)
+		b = msgp.AppendUint(b, f.Cursor)
 	case FrameLoginOK:
 		b = append(b, 0x91)
-		b = appendUint(b, f.Seq)
+		b = msgp.AppendUint(b, f.Seq)
 	case FrameLogout:
 		b = append(b, 0x90)
 	case FrameRequest, FrameForward:
 		b = append(b, 0x9b)
-		b = appendUint(b, f.ReqID)
-		b = appendUint(b, uint64(f.Op))
-		b = appendString(b, f.User)
-		b = appendString(b, f.Device)
-		b = appendInt(b, int64(f.Origin))
+		b = msgp.AppendUint(b, f.ReqID)
+		b = msgp.AppendUint(b, uint64(f.Op))
+		b = msgp.AppendString(b, f.User)
+		b = msgp.AppendString(b, f.Device)
+		b = msgp.AppendInt(b, int64(f.Origin))
 		if f.Op.carriesInfo() {
 			b = appendSignaling(b, &f.Info)
 		} else {
 			b = append(b, 0xc0)
 		}
-		b = appendString(b, f.GroupID)
-		b = appendStrings(b, f.Members)
+		b = msgp.AppendString(b, f.GroupID)
+		b = msgp.AppendStrings(b, f.Members)
 		if f.HasPush {
 			b = append(b, 0x92)
-			b = appendString(b, f.Push.Title)
-			b = appendString(b, f.Push.Desc)
+			b = msgp.AppendString(b, f.Push.Title)
+			b = msgp.AppendString(b, f.Push.Desc)
 		} else {
 			b = append(b, 0xc0)
 		}
 		if f.Type == FrameRequest {
-			b = appendUint(b, f.Ack)
-			b = appendUint(b, f.Low)
+			b = msgp.AppendUint(b, f.Ack)
+			b = msgp.AppendUint(b, f.Low)
 		} else { // a forward carries the bus's sequence and ack in their places
-			b = appendUint(b, f.BusSeq)
-			b = appendUint(b, f.BusAck)
+			b = msgp.AppendUint(b, f.BusSeq)
+			b = msgp.AppendUint(b, f.BusAck)
 		}
 	case FrameResponse:
 		b = appendResponseHead(b, f)
-		b = appendUint(b, f.Seq)
+		b = msgp.AppendUint(b, f.Seq)
 		if f.HasMsg {
 			b = appendFrameMsg(b, f)
 		} else {
@@ -214,29 +215,29 @@ func appendFrame(b []byte, f *Frame) []byte {
 		}
 	case FrameReply: // a response's head, then the bus's sequence and ack
 		b = appendResponseHead(b, f)
-		b = appendUint(b, f.BusSeq)
-		b = appendUint(b, f.BusAck)
+		b = msgp.AppendUint(b, f.BusSeq)
+		b = msgp.AppendUint(b, f.BusAck)
 	case FramePush:
 		b = append(b, 0x92)
-		b = appendUint(b, f.Seq)
+		b = msgp.AppendUint(b, f.Seq)
 		b = appendFrameMsg(b, f)
 	case FrameAck:
 		b = append(b, 0x91)
-		b = appendUint(b, f.Seq)
+		b = msgp.AppendUint(b, f.Seq)
 	case FrameDeliver:
 		b = append(b, 0x97)
-		b = appendStrings(b, f.Members)
+		b = msgp.AppendStrings(b, f.Members)
 		b = appendFrameMsg(b, f)
-		b = appendBool(b, f.Ended)
-		b = appendBool(b, f.HasPush)
+		b = msgp.AppendBool(b, f.Ended)
+		b = msgp.AppendBool(b, f.HasPush)
 		b = append(b, 0x92)
-		b = appendString(b, f.Push.Title)
-		b = appendString(b, f.Push.Desc)
-		b = appendUint(b, f.BusSeq)
-		b = appendUint(b, f.BusAck)
+		b = msgp.AppendString(b, f.Push.Title)
+		b = msgp.AppendString(b, f.Push.Desc)
+		b = msgp.AppendUint(b, f.BusSeq)
+		b = msgp.AppendUint(b, f.BusAck)
 	case FrameBusAck:
 		b = append(b, 0x91)
-		b = appendUint(b, f.BusAck)
+		b = msgp.AppendUint(b, f.BusAck)
 	}
 	return b
 }
@@ -245,14 +246,14 @@ func appendFrame(b []byte, f *Frame) []byte {
 // session's last push sequence and the carried push's message (nil if none).
 func appendResponseHead(b []byte, f *Frame) []byte {
 	b = append(b, 0x9a)
-	b = appendUint(b, f.ReqID)
-	b = appendInt(b, int64(f.Code))
-	b = appendString(b, f.Text)
-	b = appendStrings(b, f.Members)
-	b = appendInt(b, int64(f.Origin))
-	b = appendUint(b, uint64(f.Op))
-	b = appendString(b, f.User)
-	return appendString(b, f.Device)
+	b = msgp.AppendUint(b, f.ReqID)
+	b = msgp.AppendInt(b, int64(f.Code))
+	b = msgp.AppendString(b, f.Text)
+	b = msgp.AppendStrings(b, f.Members)
+	b = msgp.AppendInt(b, int64(f.Origin))
+	b = msgp.AppendUint(b, uint64(f.Op))
+	b = msgp.AppendString(b, f.User)
+	return msgp.AppendString(b, f.Device)
 }
 
 // EncodeFrame returns the wire bytes of f (a fresh slice).

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sigsim/internal/msgp"
 	"strconv"
 	"strings"
 )
@@ -181,49 +182,22 @@ func Encode(f *Frame) []byte { return AppendFrame(make([]byte, 0, size(f)), f) }
 
 // size is the length of f's encoding.
 func size(f *Frame) int {
-	n := 1 + sizeUint(uint64(f.Type)) + sizeUint(f.Epoch)
+	n := 1 + msgp.SizeUint(uint64(f.Type)) + msgp.SizeUint(f.Epoch)
 	switch f.Type {
 	case FrameRequest:
-		n += sizeUint(f.Seq) + sizeUint(f.ReqID) + sizeUint(f.Low) + sizeUint(uint64(f.Op)) +
-			sizeString(f.Room) + sizeString(f.User) + sizeString(f.Device) + 1
+		n += msgp.SizeUint(f.Seq) + msgp.SizeUint(f.ReqID) + msgp.SizeUint(f.Low) + msgp.SizeUint(uint64(f.Op)) +
+			msgp.SizeString(f.Room) + msgp.SizeString(f.User) + msgp.SizeString(f.Device) + 1
 	case FrameAck:
-		n += sizeUint(f.Seq)
+		n += msgp.SizeUint(f.Seq)
 	case FrameItem:
-		c := sizeUint(uint64(int64(f.Code)))
+		c := msgp.SizeUint(uint64(int64(f.Code)))
 		if f.Code < 0 {
-			c = len(appendInt(nil, int64(f.Code)))
+			c = len(msgp.AppendInt(nil, int64(f.Code)))
 		}
-		n += sizeUint(f.Seq) + sizeUint(uint64(f.Item)) + sizeUint(f.ReqID) + sizeUint(uint64(f.Op)) + c +
-			sizeString(f.Room) + sizeString(f.User) + 1 + sizeUint(uint64(f.Reason))
+		n += msgp.SizeUint(f.Seq) + msgp.SizeUint(uint64(f.Item)) + msgp.SizeUint(f.ReqID) + msgp.SizeUint(uint64(f.Op)) + c +
+			msgp.SizeString(f.Room) + msgp.SizeString(f.User) + 1 + msgp.SizeUint(uint64(f.Reason))
 	}
 	return n
-}
-
-func sizeUint(n uint64) int {
-	switch {
-	case n <= math.MaxInt8:
-		return 1
-	case n <= math.MaxUint8:
-		return 2
-	case n <= math.MaxUint16:
-		return 3
-	case n <= math.MaxUint32:
-		return 5
-	}
-	return 9
-}
-
-func sizeString(s string) int {
-	switch n := len(s); {
-	case n < 32:
-		return 1 + n
-	case n < 256:
-		return 2 + n
-	case n <= math.MaxUint16:
-		return 3 + n
-	default:
-		return 5 + n
-	}
 }
 
 // AppendFrame appends the msgpack encoding of f to b: an array
@@ -235,30 +209,30 @@ func AppendFrame(b []byte, f *Frame) []byte {
 		n = frameLen[f.Type]
 	}
 	b = append(b, 0x90|byte(n))
-	b = appendUint(b, uint64(f.Type))
-	b = appendUint(b, f.Epoch)
+	b = msgp.AppendUint(b, uint64(f.Type))
+	b = msgp.AppendUint(b, f.Epoch)
 	switch f.Type {
 	case FrameRequest:
-		b = appendUint(b, f.Seq)
-		b = appendUint(b, f.ReqID)
-		b = appendUint(b, f.Low)
-		b = appendUint(b, uint64(f.Op))
-		b = appendString(b, f.Room)
-		b = appendString(b, f.User)
-		b = appendString(b, f.Device)
-		b = appendBool(b, f.Flag)
+		b = msgp.AppendUint(b, f.Seq)
+		b = msgp.AppendUint(b, f.ReqID)
+		b = msgp.AppendUint(b, f.Low)
+		b = msgp.AppendUint(b, uint64(f.Op))
+		b = msgp.AppendString(b, f.Room)
+		b = msgp.AppendString(b, f.User)
+		b = msgp.AppendString(b, f.Device)
+		b = msgp.AppendBool(b, f.Flag)
 	case FrameAck:
-		b = appendUint(b, f.Seq)
+		b = msgp.AppendUint(b, f.Seq)
 	case FrameItem:
-		b = appendUint(b, f.Seq)
-		b = appendUint(b, uint64(f.Item))
-		b = appendUint(b, f.ReqID)
-		b = appendUint(b, uint64(f.Op))
-		b = appendInt(b, int64(f.Code))
-		b = appendString(b, f.Room)
-		b = appendString(b, f.User)
-		b = appendBool(b, f.Flag)
-		b = appendUint(b, uint64(f.Reason))
+		b = msgp.AppendUint(b, f.Seq)
+		b = msgp.AppendUint(b, uint64(f.Item))
+		b = msgp.AppendUint(b, f.ReqID)
+		b = msgp.AppendUint(b, uint64(f.Op))
+		b = msgp.AppendInt(b, int64(f.Code))
+		b = msgp.AppendString(b, f.Room)
+		b = msgp.AppendString(b, f.User)
+		b = msgp.AppendBool(b, f.Flag)
+		b = msgp.AppendUint(b, uint64(f.Reason))
 	}
 	return b
 }
@@ -384,58 +358,6 @@ func DescribeWire(b []byte) string {
 
 // The encoder writes the smallest msgpack form of every value, as
 // github.com/vmihailenco/msgpack/v5 does; the reader takes any valid form.
-
-func appendUint(b []byte, n uint64) []byte {
-	switch {
-	case n <= math.MaxInt8:
-		return append(b, byte(n))
-	case n <= math.MaxUint8:
-		return append(b, 0xcc, byte(n))
-	case n <= math.MaxUint16:
-		return append(b, 0xcd, byte(n>>8), byte(n))
-	case n <= math.MaxUint32:
-		return append(b, 0xce, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
-	}
-	return binary.BigEndian.AppendUint64(append(b, 0xcf), n)
-}
-
-func appendInt(b []byte, n int64) []byte {
-	switch {
-	case n >= 0:
-		return appendUint(b, uint64(n))
-	case n >= -32:
-		return append(b, byte(n))
-	case n >= math.MinInt8:
-		return append(b, 0xd0, byte(n))
-	case n >= math.MinInt16:
-		return append(b, 0xd1, byte(n>>8), byte(n))
-	case n >= math.MinInt32:
-		return append(b, 0xd2, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
-	}
-	return binary.BigEndian.AppendUint64(append(b, 0xd3), uint64(n))
-}
-
-func appendString(b []byte, s string) []byte {
-	n := len(s)
-	switch {
-	case n < 32:
-		b = append(b, 0xa0|byte(n))
-	case n < 256:
-		b = append(b, 0xd9, byte(n))
-	case n <= math.MaxUint16:
-		b = append(b, 0xda, byte(n>>8), byte(n))
-	default:
-		b = append(b, 0xdb, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
-	}
-	return append(b, s...)
-}
-
-func appendBool(b []byte, v bool) []byte {
-	if v {
-		return append(b, 0xc3)
-	}
-	return append(b, 0xc2)
-}
 
 // reader reads msgpack values; the first error sticks and names the field.
 type reader struct {
