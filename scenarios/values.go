@@ -27,23 +27,6 @@ func isName(s string) bool {
 	return true
 }
 
-func isPlainNumber(s string) bool {
-	s = strings.TrimLeft(s, "+-")
-	digits := 0
-	dot := false
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-		case r == '.' && !dot:
-			dot = true
-		default:
-			return false
-		}
-	}
-	return digits > 0
-}
-
 // parseDuration parses Go duration syntax; a bare number is an error that
 // asks for a unit (except 0).
 func parseDuration(s string) (int64, string) {
@@ -51,7 +34,7 @@ func parseDuration(s string) (int64, string) {
 	if err == nil {
 		return int64(d), ""
 	}
-	if isPlainNumber(s) {
+	if sim.PlainNumber(s) {
 		return 0, fmt.Sprintf("duration %q has no unit; add one (e.g. %ss or %sms)", s, s, s)
 	}
 	return 0, fmt.Sprintf("invalid duration %q (want e.g. 100ms, 1.5s, 2m)", s)
@@ -125,7 +108,7 @@ func parseProb(s string) (float64, string) {
 func parseRate(s string) (float64, string) {
 	num, unit, ok := strings.Cut(s, "/")
 	if !ok {
-		if isPlainNumber(s) {
+		if sim.PlainNumber(s) {
 			return 0, fmt.Sprintf("rate %q has no unit; add one (e.g. %s/s)", s, s)
 		}
 		return 0, fmt.Sprintf("invalid rate %q (want e.g. 1000/s)", s)

@@ -20,21 +20,7 @@ func BenchmarkInvitation(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			const pairs = 1000
-			w, _ := New(Options{Seed: 1, NoChecks: !checks})
-			var callers, callees []*Device
-			for i := 0; i < pairs; i++ {
-				a, _ := w.AddDevice("a"+strconv.Itoa(i), "1")
-				c, _ := w.AddDevice("b"+strconv.Itoa(i), "1")
-				callers, callees = append(callers, a), append(callees, c)
-				w.Login(a)
-				w.Login(c)
-			}
-			w.RunUntil(engine.Time(time.Second))
-			w.Hooks.Callback = func(at engine.Time, d *Device, cb *engine.Callback) {
-				if cb.Kind == engine.OnReceiveNewInvitation {
-					w.Answer(d, engine.OpAccept, cb.InviteID, "")
-				}
-			}
+			w, callers, callees := acceptingPairs(pairs, checks)
 			b.ReportAllocs()
 			b.ResetTimer()
 			start := w.Now()
@@ -54,6 +40,26 @@ func BenchmarkInvitation(b *testing.B) {
 			_ = start
 		})
 	}
+}
+
+// acceptingPairs is a world of n caller and callee pairs, logged in, whose
+// callees accept every invitation as it rings (checks on or off).
+func acceptingPairs(n int, checks bool) (w *World, callers, callees []*Device) {
+	w, _ = New(Options{Seed: 1, NoChecks: !checks})
+	for i := 0; i < n; i++ {
+		a, _ := w.AddDevice("a"+strconv.Itoa(i), "1")
+		c, _ := w.AddDevice("b"+strconv.Itoa(i), "1")
+		callers, callees = append(callers, a), append(callees, c)
+		w.Login(a)
+		w.Login(c)
+	}
+	w.RunUntil(engine.Time(time.Second))
+	w.Hooks.Callback = func(at engine.Time, d *Device, cb *engine.Callback) {
+		if cb.Kind == engine.OnReceiveNewInvitation {
+			w.Answer(d, engine.OpAccept, cb.InviteID, "")
+		}
+	}
+	return w, callers, callees
 }
 
 // BenchmarkMassTimeout: 100,000 concurrent invitations with 30 s timeouts, all
@@ -91,21 +97,7 @@ func TestInvitationAllocs(t *testing.T) {
 		t.Skip("allocation counts differ under the race detector")
 	}
 	const pairs = 200
-	w, _ := New(Options{Seed: 1, NoChecks: true})
-	var callers, callees []*Device
-	for i := 0; i < pairs; i++ {
-		a, _ := w.AddDevice("a"+strconv.Itoa(i), "1")
-		c, _ := w.AddDevice("b"+strconv.Itoa(i), "1")
-		callers, callees = append(callers, a), append(callees, c)
-		w.Login(a)
-		w.Login(c)
-	}
-	w.RunUntil(engine.Time(time.Second))
-	w.Hooks.Callback = func(at engine.Time, d *Device, cb *engine.Callback) {
-		if cb.Kind == engine.OnReceiveNewInvitation {
-			w.Answer(d, engine.OpAccept, cb.InviteID, "")
-		}
-	}
+	w, callers, callees := acceptingPairs(pairs, false)
 	round := func() {
 		for k := range pairs {
 			w.Invite(callers[k], callees[k].User, "", false, nil, 30)

@@ -50,7 +50,7 @@ func ParseBandwidth(s string) (int64, error) {
 			continue
 		}
 		x, err := strconv.ParseFloat(num, 64)
-		if err != nil || math.IsNaN(x) || x < 0 || !plainNumber(num) {
+		if err != nil || math.IsNaN(x) || x < 0 || !PlainNumber(num) {
 			break
 		}
 		b := math.Round(x * u.mul)
@@ -62,14 +62,15 @@ func ParseBandwidth(s string) (int64, error) {
 		}
 		return int64(b), nil
 	}
-	if plainNumber(s) {
+	if PlainNumber(s) {
 		return 0, fmt.Errorf("bandwidth %q has no unit; add one (e.g. %sMbps or %sKB/s; 0 = unlimited)", s, s, s)
 	}
 	return 0, fmt.Errorf("invalid bandwidth %q (want e.g. 10Mbps, 1MB/s, 0 = unlimited)", s)
 }
 
-// plainNumber tells whether s is a number without a unit ("12", "-1.5").
-func plainNumber(s string) bool {
+// PlainNumber tells whether s is a number without a unit ("12", "-1.5"):
+// where a unit is needed (a duration, a bandwidth), the message asks for one.
+func PlainNumber(s string) bool {
 	s = strings.TrimLeft(s, "+-")
 	digits, dot := 0, false
 	for _, r := range s {
