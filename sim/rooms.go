@@ -490,21 +490,13 @@ func b2u(b bool) uint64 {
 
 func (w *World) runRoomHooks() {
 	rn := w.rooms
-	if rn.inHooks || len(rn.hookQ) == 0 {
-		return
-	}
-	rn.inHooks = true
-	for i := 0; i < len(rn.hookQ); i++ {
-		h := &rn.hookQ[i]
+	drainHooks(&rn.hookQ, &rn.inHooks, func(h *roomHookCall) {
 		if h.change {
 			rn.hooks.Change(w.now, h.node, &h.ch)
 		} else {
 			rn.hooks.Event(w.now, h.d, &h.ev)
 		}
-	}
-	clear(rn.hookQ)
-	rn.hookQ = rn.hookQ[:0]
-	rn.inHooks = false
+	})
 }
 
 // roomSend puts a room frame on the link between its device and its node.

@@ -904,23 +904,30 @@ type hookCall struct {
 }
 
 func (w *World) runHooks() {
-	if w.inHooks || len(w.hookQ) == 0 {
-		return
-	}
-	w.inHooks = true
-	for i := 0; i < len(w.hookQ); i++ {
-		// A hook may queue more (through the API): appending may move hookQ,
-		// but the element h points to stays as it is.
-		h := &w.hookQ[i]
+	drainHooks(&w.hookQ, &w.inHooks, func(h *hookCall) {
 		if h.result {
 			w.Hooks.Result(w.now, h.d, &h.r)
 		} else {
 			w.Hooks.Callback(w.now, h.d, &h.cb)
 		}
+	})
+}
+
+// drainHooks runs each queued hook call, those the calls queue meanwhile
+// (through the API) included, unless a drain is under way further up the
+// stack (a hook calling the API), and empties the queue, keeping its array.
+// Appending may move the queue's array; each call gets its element afresh.
+func drainHooks[T any](q *[]T, busy *bool, run func(*T)) {
+	if *busy || len(*q) == 0 {
+		return
 	}
-	clear(w.hookQ)
-	w.hookQ = w.hookQ[:0]
-	w.inHooks = false
+	*busy = true
+	for i := 0; i < len(*q); i++ {
+		run(&(*q)[i])
+	}
+	clear(*q)
+	*q = (*q)[:0]
+	*busy = false
 }
 
 // send puts a frame on the wire: the shard bus for shard→shard, a device link
