@@ -874,21 +874,26 @@ func (c *Client) push(now Time, f *Frame) {
 	}
 	switch {
 	case f.Seq < c.pushNext: // a duplicate
-	case f.Seq > c.pushNext || !c.sessionUp:
-		c.keepAhead(f)
-	case c.parkedFor != 0: // in turn, but a push before it waits for an answer
-		c.keepAhead(f)
-	default:
-		c.pushNext++
-		if !c.message(now, f) {
-			c.pushNext-- // parked: it waits, in turn, for its request's answer
-			c.keepAhead(f)
-			break
-		}
+	case f.Seq > c.pushNext || !c.sessionUp || c.parkedFor != 0:
+		c.keepAhead(f) // early, or in turn behind a push that awaits an answer
+	case c.applyInTurn(now, f):
 		c.reportDeferred(now)
 		c.applyAhead(now)
 	}
 	c.ackLater(now)
+}
+
+// applyInTurn applies push f, the one awaited, unless it must wait for its
+// request's answer (echoUndecided): then it goes back to the buffer, still
+// awaited, and applyInTurn reports false.
+func (c *Client) applyInTurn(now Time, f *Frame) bool {
+	c.pushNext++
+	if c.message(now, f) {
+		return true
+	}
+	c.pushNext--
+	c.keepAhead(f)
+	return false
 }
 
 // keepAhead keeps the push of frame f, which came before its turn, unless it is
@@ -927,10 +932,7 @@ func (c *Client) applyAhead(now Time) {
 		if a.seq < c.pushNext {
 			continue // applied meanwhile: a resent copy came in order
 		}
-		c.pushNext++
-		if !c.message(now, &a.f) {
-			c.pushNext-- // parked (see echoUndecided): back in the buffer, in turn
-			c.keepAhead(&a.f)
+		if !c.applyInTurn(now, &a.f) {
 			return
 		}
 		c.out.hit(PathPushFromReorderBuffer)
