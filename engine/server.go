@@ -788,7 +788,11 @@ type aheadRequest struct {
 func (u *userState) keepRequest(device string, from Addr, f *Frame) {
 	for i := range u.ahead {
 		if a := &u.ahead[i]; a.device == device && a.f.ReqID == f.ReqID {
-			return // a resent copy of one kept already
+			// A resent copy: keep the newest, which came on the device's
+			// live session (the kept one may be of a session since ended,
+			// and would be dropped as stale when its turn came).
+			a.from, a.f = from, *f
+			return
 		}
 	}
 	if len(u.ahead) < requestAheadMax {
