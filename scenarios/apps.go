@@ -321,21 +321,19 @@ func (r *runner) answerCall(c *Cmd) {
 	}
 }
 
-func (r *runner) cancelCall(c *Cmd) {
+// userMove makes the app move of command c for the user of its device,
+// failing the scenario with the command's name if the app refuses it.
+func (r *runner) userMove(c *Cmd, move func(user string) error) {
 	if d := r.device(c, 0); d != nil {
-		if err := r.calls.Cancel(d.User); err != nil {
-			r.fail(c, "cancel-call: %v", err)
+		if err := move(d.User); err != nil {
+			r.fail(c, "%s: %v", c.Name, err)
 		}
 	}
 }
 
-func (r *runner) hangUp(c *Cmd) {
-	if d := r.device(c, 0); d != nil {
-		if err := r.calls.HangUp(d.User); err != nil {
-			r.fail(c, "hang-up: %v", err)
-		}
-	}
-}
+func (r *runner) cancelCall(c *Cmd) { r.userMove(c, r.calls.Cancel) }
+
+func (r *runner) hangUp(c *Cmd) { r.userMove(c, r.calls.HangUp) }
 
 // The classroom's moves.
 
@@ -348,13 +346,7 @@ func (r *runner) askHands(c *Cmd) {
 	r.nameInvitation(c, id)
 }
 
-func (r *runner) raiseHand(c *Cmd) {
-	if d := r.device(c, 0); d != nil {
-		if err := r.class.RaiseHand(d.User); err != nil {
-			r.fail(c, "raise-hand: %v", err)
-		}
-	}
-}
+func (r *runner) raiseHand(c *Cmd) { r.userMove(c, r.class.RaiseHand) }
 
 func (r *runner) pickSpeaker(c *Cmd) {
 	g, _ := c.Positional(1)
