@@ -113,6 +113,17 @@ func (l ErrorList) Error() string {
 	return strings.Join(s, "\n")
 }
 
+// Err is nil for no error, the error itself for one, the list for more.
+func (l ErrorList) Err() error {
+	switch len(l) {
+	case 0:
+		return nil
+	case 1:
+		return l[0]
+	}
+	return l
+}
+
 // Unwrap returns the errors, for errors.As and errors.Is.
 func (l ErrorList) Unwrap() []error {
 	out := make([]error, len(l))

@@ -89,11 +89,8 @@ func Parse(name string, src []byte) (*File, error) {
 	if len(p.errs) == 0 && !slices.ContainsFunc(f.Items, func(it Item) bool { return it.Block != nil && len(it.Block.Cmds) > 0 }) {
 		p.errorf(p.pos(1, 1), "empty scenario: no command (a scenario needs at least a users line and a run; see scenarios/LANGUAGE.md)")
 	}
-	if len(p.errs) == 1 {
-		return nil, p.errs[0]
-	}
-	if len(p.errs) > 1 {
-		return nil, p.errs
+	if err := p.errs.Err(); err != nil {
+		return nil, err
 	}
 	for _, it := range f.Items {
 		if it.Blank {

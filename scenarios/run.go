@@ -211,13 +211,7 @@ func swallowed(res *Result) error {
 					"it never ran, and --rewrite would delete it; put a blank line before it", what, b.Line)})
 		}
 	}
-	switch len(errs) {
-	case 0:
-		return nil
-	case 1:
-		return errs[0]
-	}
-	return errs
+	return errs.Err()
 }
 
 // isSetup tells whether c only takes part in building the world (world,

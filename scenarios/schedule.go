@@ -85,13 +85,7 @@ func checkSchedule(cmds []*Cmd) error {
 			add(&Error{s.pos, fmt.Sprintf("%s never runs: %s (run longer, or give an earlier time)", s.what, end)})
 		}
 	}
-	switch len(errs) {
-	case 0:
-		return nil
-	case 1:
-		return errs[0]
-	}
-	return errs
+	return errs.Err()
 }
 
 func addSat(a, b int64) int64 {
